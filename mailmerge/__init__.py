@@ -1,0 +1,3 @@
+"""hagaki: customer cards by mail for small Japanese shops."""
+
+__version__ = "0.1.0"

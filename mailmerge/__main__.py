@@ -1,0 +1,5 @@
+"""`python -m mailmerge` runs the `hagaki` command."""
+
+from mailmerge.cli import main
+
+main()

@@ -1,0 +1,140 @@
+"""The `hagaki` command: a thin click layer over the library.
+
+Exit codes: 0 done, 1 an error the user can fix (message, no traceback), 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from mailmerge.config import FONT_ROLES, Settings, load_settings
+from mailmerge.errors import HagakiError
+from mailmerge.fontcheck import check_fonts
+from mailmerge.run import RunOptions, RunReport, print_address_sides
+from mailmerge.typeface.catalog import FontCatalog
+
+
+def user_errors(command):
+    """Turn every HagakiError into a one-line message and exit code 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except HagakiError as error:
+            raise click.ClickException(str(error)) from None
+
+    return wrapper
+
+
+config_option = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+    help="hagaki.toml with [sender], [fonts], [address] and [print] settings.")
+
+
+def _settings(config_path: Path | None) -> Settings:
+    if config_path is None and Path("hagaki.toml").is_file():
+        config_path = Path("hagaki.toml")
+    return load_settings(config_path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="hagaki-mailmerge")
+def main() -> None:
+    """hagaki: thank-you, seasonal and win-back postcards for a shop's customers."""
+
+
+@main.command("print")
+@click.argument("customers", type=click.Path(path_type=Path))
+@click.option("--side", type=click.Choice(["address"]), default="address", show_default=True,
+              help="Which side of the card to print.")
+@click.option("--out", "output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("cards.pdf"), show_default=True, help="The PDF to write.")
+@config_option
+@click.option("--layout", help="Card profile: official, nenga, plain, or a .toml file.")
+@click.option("--offset-x", type=float, help="Shift everything right by this many mm.")
+@click.option("--offset-y", type=float, help="Shift everything down by this many mm.")
+@click.option("--strict", is_flag=True, help="Write nothing if any row has an error.")
+@user_errors
+def print_command(customers: Path, side: str, output: Path, config_path: Path | None,
+                  layout: str | None, offset_x: float | None, offset_y: float | None,
+                  strict: bool) -> None:
+    """Print the address side of a card for every mailable customer.
+
+    Example: hagaki print customers.csv --out cards.pdf --layout nenga
+    """
+    settings = _settings(config_path)
+    options = RunOptions(layout, offset_x, offset_y, strict)
+    report = print_address_sides(customers, output, settings, options)
+    _summarise(report, strict)
+
+
+@main.command()
+@click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("hagaki-demo"), show_default=True, help="Folder for the demo PDFs.")
+@user_errors
+def demo(folder: Path) -> None:
+    """Print the bundled sample customers into ./hagaki-demo/.
+
+    Example: hagaki demo
+    """
+    data = resources.files("mailmerge") / "data"
+    customers = Path(str(data / "sample_customers.csv"))
+    settings = load_settings(Path(str(data / "sample_hagaki.toml")))
+    for layout in ("official", "plain"):
+        output = folder / f"address-{layout}.pdf"
+        click.echo(f"— {layout} card —")
+        report = print_address_sides(customers, output, settings, RunOptions(layout=layout))
+        _summarise(report, strict=False, exit_on_error=False)
+
+
+@main.command()
+@click.option("--check", "check_file", type=click.Path(path_type=Path),
+              help="A customer list: report the characters each font cannot draw.")
+@config_option
+@user_errors
+def fonts(check_file: Path | None, config_path: Path | None) -> None:
+    """List the fonts hagaki can use, or check a customer list against them.
+
+    Example: hagaki fonts --check customers.csv
+    """
+    settings = _settings(config_path)
+    if check_file is not None:
+        for line in check_fonts(check_file, settings):
+            click.echo(line)
+        return
+    for role in FONT_ROLES:
+        click.echo(f"{role:8} {' → '.join(settings.font_chains[role])}")
+    click.echo("")
+    for entry in FontCatalog(list(settings.font_paths)).list_fonts():
+        click.echo(f"{entry.origin:10} {entry.name}  ({entry.path})")
+
+
+def _summarise(report: RunReport, strict: bool, exit_on_error: bool = True) -> None:
+    """Tell the user what happened to every row; exit 1 when no PDF was written."""
+    if report.written:
+        click.echo(f"printed {len(report.printed)} cards → {report.output}")
+    if report.skipped:
+        click.echo(f"skipped {len(report.skipped)} rows with errors:")
+        for problem in report.skipped:
+            where = f"{report.source} row {problem.row}"
+            who = f" ({problem.customer_id})" if problem.customer_id else ""
+            column = f" {problem.column}" if problem.column else ""
+            click.echo(f"  {where}{who}{column}: [{problem.code}] {problem.message}")
+    for problem in report.warnings:
+        click.echo(f"  warning: row {problem.row} {problem.column}: {problem.message}")
+    if report.excluded:
+        click.echo(f"excluded {len(report.excluded)} customers:")
+        for customer, exclusion in report.excluded:
+            click.echo(f"  row {customer.row} ({customer.label}): [{exclusion.code}] "
+                       f"{exclusion.reason}")
+    if not report.written:
+        reason = ("--strict: nothing written because some rows have errors" if strict
+                  and report.skipped else "no card to print")
+        if exit_on_error:
+            raise click.ClickException(reason)
+        click.echo(reason)

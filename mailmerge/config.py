@@ -1,0 +1,119 @@
+"""hagaki.toml → Settings, with defaults for everything and clear errors.
+
+In: an optional path. Out: Settings. Without a file (or without a section) the defaults
+apply, so `hagaki print customers.csv` works on a fresh machine.
+
+    [sender]            name, postal_code, address, address2: the shop, printed lower left
+    [fonts]             address, name, message, heading: font chains (names or paths);
+                        paths: extra font files or folders
+    [address]           numerals = "kanji" | "kanji_ten" | "arabic"; layout = profile name
+    [print]             offset_x, offset_y: millimetres to shift everything (printer feed)
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mailmerge.errors import ConfigError
+from mailmerge.layout.vertical_text import NUMERAL_STYLES
+from mailmerge.models import Sender
+
+FONT_ROLES = ("address", "name", "message", "heading")
+DEFAULT_CHAINS = {
+    "address": ("BIZ UD Mincho", "IPAmj Mincho"),
+    "name": ("BIZ UD Mincho", "IPAmj Mincho"),
+    "message": ("Klee One", "IPAmj Mincho"),
+    "heading": ("Klee One", "IPAmj Mincho"),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    path: Path | None = None
+    sender: Sender = field(default_factory=Sender)
+    font_chains: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_CHAINS))
+    font_paths: tuple[Path, ...] = ()
+    numerals: str = "kanji"
+    layout: str = "official"
+    offset_x: float = 0.0
+    offset_y: float = 0.0
+
+
+def load_settings(path: Path | None) -> Settings:
+    """Read hagaki.toml (or return the defaults when `path` is None)."""
+    if path is None:
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    return _settings(data, path)
+
+
+def _settings(data: dict, path: Path) -> Settings:
+    sender = _table(data, "sender", path)
+    fonts = _table(data, "fonts", path)
+    address = _table(data, "address", path)
+    printing = _table(data, "print", path)
+    chains = dict(DEFAULT_CHAINS)
+    for role in FONT_ROLES:
+        if role in fonts:
+            value = fonts[role]
+            names = (value,) if isinstance(value, str) else value
+            if not names or not all(isinstance(n, str) for n in names):
+                raise ConfigError(f"{path}: [fonts] {role} must be a font name or a list of them")
+            chains[role] = tuple(_resolve(n, path) for n in names)
+    numerals = address.get("numerals", "kanji")
+    if numerals not in NUMERAL_STYLES:
+        raise ConfigError(
+            f"{path}: [address] numerals = {numerals!r}; use one of {', '.join(NUMERAL_STYLES)}")
+    return Settings(
+        path=path,
+        sender=Sender(
+            name=_text(sender, "name", path),
+            postal_code=_text(sender, "postal_code", path),
+            address=_text(sender, "address", path),
+            address2=_text(sender, "address2", path),
+        ),
+        font_chains=chains,
+        font_paths=tuple(Path(_resolve(p, path)) for p in fonts.get("paths", [])),
+        numerals=numerals,
+        layout=_resolve(str(address.get("layout", "official")), path),
+        offset_x=_number(printing, "offset_x", path),
+        offset_y=_number(printing, "offset_y", path),
+    )
+
+
+def _table(data: dict, name: str, path: Path) -> dict:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: [{name}] must be a table")
+    return value
+
+
+def _text(table: dict, key: str, path: Path) -> str:
+    value = table.get(key, "")
+    if not isinstance(value, str):
+        raise ConfigError(f"{path}: {key} must be text in quotes")
+    return value.strip()
+
+
+def _number(table: dict, key: str, path: Path) -> float:
+    value = table.get(key, 0.0)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise ConfigError(f"{path}: [print] {key} must be a number of millimetres")
+    return float(value)
+
+
+def _resolve(value: str, config_path: Path) -> str:
+    """A relative file path in the config is relative to the config file's folder."""
+    candidate = Path(value).expanduser()
+    if candidate.suffix and not candidate.is_absolute():
+        return str(config_path.parent / candidate)
+    return str(candidate) if candidate.suffix else value

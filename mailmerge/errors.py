@@ -1,0 +1,57 @@
+"""One exception family: every failure a user can see is a HagakiError with a clear message."""
+
+from __future__ import annotations
+
+
+class HagakiError(Exception):
+    """Base of every user-facing failure; str(error) is the message shown to the user."""
+
+
+class ConfigError(HagakiError):
+    """hagaki.toml or a layout profile is missing, unreadable or holds a wrong value."""
+
+
+class InputError(HagakiError):
+    """An input file cannot be read as what it should be (not a customer list, bad encoding...)."""
+
+
+class FontError(HagakiError):
+    """A font cannot be found, opened or embedded."""
+
+
+class CardError(HagakiError):
+    """One card cannot be made; the run goes on without it.
+
+    code: a stable problem code (glyph-missing, too-long, ...); field: the customer-list field.
+    """
+
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.field = field
+
+
+class MissingGlyphError(CardError):
+    """No font in a role's chain can draw a character (or variation sequence)."""
+
+    def __init__(self, sequence: str, field: str | None = None) -> None:
+        codes = " ".join(f"U+{ord(c):04X}" for c in sequence)
+        super().__init__(
+            "glyph-missing",
+            f"no configured font can draw {sequence!r} ({codes}); "
+            "add a font that has it to the [fonts] chain in hagaki.toml or change the text",
+            field,
+        )
+        self.sequence = sequence
+
+
+class TooLongError(CardError):
+    """Text cannot fit its place even after condensing, shrinking and adding columns."""
+
+    def __init__(self, what: str, field: str | None = None) -> None:
+        super().__init__(
+            "too-long",
+            f"{what} is too long to fit on the card even after condensing and shrinking; "
+            "shorten it or split it over two fields",
+            field,
+        )

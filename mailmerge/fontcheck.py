@@ -1,0 +1,65 @@
+"""`hagaki fonts --check`: which characters of a customer list each font cannot draw.
+
+In: a customer file and the settings. Out: report lines, per font of the address and name
+chains, and a final verdict per chain (a character no font in the chain has stops the card).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mailmerge.config import Settings
+from mailmerge.layout.vertical_text import prepare_address
+from mailmerge.models import Customer
+from mailmerge.sources.customers import read_customers
+from mailmerge.typeface.chain import graphemes
+from mailmerge.typeface.roles import FontRoles
+
+
+def role_texts(customer: Customer, numerals: str) -> dict[str, list[str]]:
+    """The text each font role must draw for this customer's address side."""
+    return {
+        "name": [customer.family_name, customer.given_name, customer.honorific, customer.title,
+                 customer.company, customer.department, *customer.joint_names],
+        "address": [prepare_address(customer.address1, numerals),
+                    prepare_address(customer.address2, numerals)],
+    }
+
+
+def check_fonts(path: Path, settings: Settings) -> list[str]:
+    """Report lines: for each font, the characters it lacks and the rows that use them."""
+    customers = read_customers(path).customers
+    roles = FontRoles(settings)
+    lines: list[str] = []
+    for role in ("name", "address"):
+        chain = roles.chain(role)
+        uses: dict[str, list[int]] = {}
+        for customer in customers:
+            for text in role_texts(customer, settings.numerals)[role]:
+                for grapheme in graphemes(text):
+                    rows = uses.setdefault(grapheme, [])
+                    if customer.row not in rows:
+                        rows.append(customer.row)
+        lines.append(f"[{role}] {len(uses)} distinct characters in {path}")
+        for face in chain.faces:
+            lacking = [g for g in uses if not face.has_sequence(g[0], g[1] if len(g) > 1 else None)]
+            verdict = "draws every character" if not lacking else f"lacks {len(lacking)}:"
+            lines.append(f"  {face.family}: {verdict}")
+            lines.extend(f"    {_describe(g)}  rows {_rows(uses[g])}" for g in lacking)
+        unprintable = [g for g in uses if chain.face_for(g) is None]
+        if unprintable:
+            lines.append(f"  no font in the {role} chain draws {len(unprintable)}; "
+                         "these cards will be refused:")
+            lines.extend(f"    {_describe(g)}  rows {_rows(uses[g])}" for g in unprintable)
+        else:
+            lines.append(f"  the {role} chain draws everything")
+    return lines
+
+
+def _describe(grapheme: str) -> str:
+    return f"{grapheme} ({' '.join(f'U+{ord(c):04X}' for c in grapheme)})"
+
+
+def _rows(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:10])
+    return shown + (f" … ({len(rows)} rows)" if len(rows) > 10 else "")

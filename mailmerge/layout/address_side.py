@@ -1,0 +1,288 @@
+"""The address side (宛名面) of a card, laid out per Japan Post's geometry.
+
+In: a Customer, the Sender, a CardProfile, the address and name font chains and a numeral
+style. Out: a Page whose glyph runs and boxes are placed in millimetres. A card that cannot be
+laid out raises CardError (a glyph no font has, text too long even after fitting).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from mailmerge.errors import CardError, TooLongError
+from mailmerge.layout.columns import (
+    Fit,
+    Piece,
+    column_length_em,
+    fit,
+    measure_column,
+    place_column,
+)
+from mailmerge.layout.page import Box, GlyphRun, Line, Page
+from mailmerge.layout.profiles import Area, CardProfile, DigitBoxes
+from mailmerge.layout.recipient import Recipient, recipient_of
+from mailmerge.layout.vertical_text import prepare_address
+from mailmerge.models import Customer, Sender
+from mailmerge.typeface.chain import FontChain
+from mailmerge.typeface.face import FontFace
+from mailmerge.typeface.shaping import shape
+from mailmerge.units import mm_to_pt, pt_to_mm
+
+NAME_GAP_EM = 1.0  # family / given / honorific are one character apart
+TITLE_RATIO = 0.55  # 役職 is set smaller, above the name
+TITLE_GAP_EM = 0.5
+ORGANISATION_GAP_EM = 0.5  # between a company name and 御中
+NAME_BLOCK_MAX_WIDTH_MM = 36.0  # the name block (連名 included) stays clear of the sender
+HEADER_TRACKING_EM = 0.3
+_NUMBER_BLOCK = re.compile(r"[0-9０-９]+(?:\s*[-‐‑－−ー―]\s*[0-9０-９]+)*")
+_NOT_BUILDING = re.compile(r"^(?:丁目|番地|番|号|の|[-‐‑－−ー―]|[0-9０-９])")
+_BREAK_AFTER = set("都道府県市区郡町村")
+
+
+@dataclass(frozen=True)
+class AddressFonts:
+    address: FontChain
+    name: FontChain
+
+
+def address_side(customer: Customer, sender: Sender, profile: CardProfile,
+                 fonts: AddressFonts, numerals: str = "kanji") -> Page:
+    """Lay out one address side."""
+    page = Page(profile.width, profile.height)
+    if profile.draw_boxes:
+        _draw_boxes(page, profile)
+    if profile.header_text:
+        _header(page, profile, fonts.address.primary)
+    _postal_digits(page, customer.postal_code, profile.recipient_boxes, fonts.address, "郵便番号")
+    recipient = recipient_of(customer)
+    lines = [(customer.address1, "住所1"), (customer.address2, "住所2")]
+    _address_columns(page, lines, profile.address, profile.address_indent_em, fonts.address,
+                     numerals, "the address", top_aligned=True)
+    _organisation_columns(page, recipient, profile.company, fonts.name)
+    _name_block(page, recipient, profile, fonts.name)
+    if not sender.is_empty:
+        _sender(page, sender, profile, fonts, numerals)
+    return page
+
+
+def split_building(address: str) -> tuple[str, str]:
+    """Break an address before its building: ('港区芝公園4-2-8', '東京タワー3F').
+
+    A space after the block number is the break; without one, the break goes after the first
+    number block that a building name follows. Never inside a number or a word.
+    """
+    text = address.strip()
+    first_digit = re.search(r"[0-9０-９]", text)
+    if first_digit is None:
+        return text, ""
+    space = re.search(r"[ \u3000]+", text[first_digit.start():])
+    if space:
+        start = first_digit.start() + space.start()
+        return text[:start].strip(), text[first_digit.start() + space.end():].strip()
+    for block in _NUMBER_BLOCK.finditer(text):
+        rest = text[block.end():]
+        if rest and not _NOT_BUILDING.match(rest) and len(rest) >= 2:
+            return text[:block.end()], rest
+    return text, ""
+
+
+def split_for_column(text: str) -> tuple[str, str]:
+    """Cut an over-long column in two near its middle: at a space, after 都道府県市区郡町村,
+    else at the middle but never inside a run of digits or numerals."""
+    middle = len(text) / 2
+    spaces = [i for i, c in enumerate(text) if c in " \u3000"]
+    if spaces:
+        cut = min(spaces, key=lambda i: abs(i - middle))
+        return text[:cut].strip(" \u3000"), text[cut:].strip(" \u3000")
+    breaks = [i + 1 for i, c in enumerate(text[:-1]) if c in _BREAK_AFTER]
+    if breaks:
+        cut = min(breaks, key=lambda i: abs(i - middle))
+        return text[:cut], text[cut:]
+    cut = int(middle)
+    while 0 < cut < len(text) and _is_number(text[cut - 1]) and _is_number(text[cut]):
+        cut += 1
+    return text[:cut], text[cut:]
+
+
+def _is_number(char: str) -> bool:
+    return char.isdigit() or char in "〇一二三四五六七八九十百千ー"
+
+
+def _address_columns(page: Page, lines: list[tuple[str, str]], area: Area, indent_em: float,
+                     chain: FontChain, numerals: str, what: str, top_aligned: bool) -> None:
+    """Set address lines in the area's columns, right to left, one size for all."""
+    parts: list[tuple[str, str]] = []
+    for index, (text, field) in enumerate(lines):
+        if index == 0 and not any(t.strip() for t, _ in lines[1:]):
+            head, building = split_building(text)
+            parts += [(head, field), (building, field)]
+        else:
+            parts.append((text, field))
+    columns = [(prepare_address(t, numerals).strip("\u3000"), f) for t, f in parts if t.strip()]
+    if not columns:
+        return
+    while True:
+        measured = [measure_column(text, chain, field) for text, field in columns]
+        lengths = [column_length_em(m) + (indent_em if i else 0) for i, m in enumerate(measured)]
+        fitting = fit(max(lengths), area.bottom - area.top, area.size_pt, area.min_size_pt)
+        if fitting is not None:
+            break
+        longest = max(range(len(columns)), key=lengths.__getitem__)
+        text, field = columns[longest]
+        head, tail = split_for_column(text)
+        if len(columns) >= len(area.columns) or not head or not tail:
+            raise TooLongError(what, field)
+        columns[longest : longest + 1] = [(head, field), (tail, field)]
+    em_mm = pt_to_mm(fitting.size_pt) * fitting.condense
+    for index, pieces in enumerate(measured):
+        if top_aligned:
+            top = area.top + (indent_em * em_mm if index else 0.0)
+        else:
+            top = area.bottom - column_length_em(pieces) * em_mm
+        runs, _ = place_column(pieces, area.columns[index], top, fitting.size_pt,
+                               fitting.condense)
+        page.runs.extend(runs)
+
+
+def _organisation_columns(page: Page, recipient: Recipient, area: Area,
+                          chain: FontChain) -> None:
+    """Company and department in their own columns right of the name, one size for both."""
+    fields = ("会社名", "部署") if recipient.people else ("会社名",)
+    lines = list(zip(recipient.organisation_lines, fields, strict=False))
+    if not lines:
+        return
+    measured = [measure_column(text, chain, field) for text, field in lines]
+    longest = max(column_length_em(m) for m in measured)
+    fitting = _fit_or_refuse(longest, area, "the company or department name", lines[0][1])
+    for index, pieces in enumerate(measured):
+        runs, _ = place_column(pieces, area.columns[index], area.top, fitting.size_pt,
+                               fitting.condense)
+        page.runs.extend(runs)
+
+
+def _name_block(page: Page, recipient: Recipient, profile: CardProfile,
+                chain: FontChain) -> None:
+    """The centre column(s): title, family, given names (連名 aligned) and one honorific each."""
+    area = profile.recipient_name
+    honorific = measure_column(recipient.honorific, chain, "敬称", tcy=False)
+    if not recipient.people:
+        name = measure_column(recipient.organisation_name, chain, "会社名", tcy=False)
+        total = column_length_em(name) + ORGANISATION_GAP_EM + column_length_em(honorific)
+        fitting = _fit_or_refuse(total, area, "the company name", "会社名")
+        em = pt_to_mm(fitting.size_pt) * fitting.condense
+        top = _name_top(area, total * em)
+        _place(page, name, area.columns[0], top, fitting)
+        _place(page, honorific, area.columns[0], top + (total - column_length_em(honorific)) * em,
+               fitting)
+        return
+    people = recipient.people
+    fields = ["姓"] + ["連名"] * (len(people) - 1)
+    families = [measure_column(p.family, chain, f, tcy=False) for p, f in zip(people, fields)]
+    givens = [measure_column(p.given, chain, "名" if i == 0 else "連名", tcy=False)
+              for i, p in enumerate(people)]
+    title = measure_column(recipient.title, chain, "役職", tcy=False) if recipient.title else []
+    family_em = max(column_length_em(f) for f in families)
+    given_em = max(column_length_em(g) for g in givens)
+    title_em = column_length_em(title) * TITLE_RATIO + TITLE_GAP_EM if title else 0.0
+    given_at = title_em + family_em + NAME_GAP_EM
+    honorific_at = given_at + given_em + NAME_GAP_EM if given_em else given_at
+    total = honorific_at + column_length_em(honorific)
+    fitting = _fit_or_refuse(total, area, "the name", "姓")
+    count = len(people)
+    widest_pt = mm_to_pt(NAME_BLOCK_MAX_WIDTH_MM) / ((count - 1) * profile.joint_pitch_em + 1)
+    if fitting.size_pt > widest_pt:
+        if widest_pt < area.min_size_pt:
+            raise TooLongError(f"the joint names (連名 of {count} people)", "連名")
+        fitting = _fit_or_refuse(total, area, "the name", "姓", size_pt=widest_pt)
+    em = pt_to_mm(fitting.size_pt) * fitting.condense
+    pitch = profile.joint_pitch_em * pt_to_mm(fitting.size_pt)
+    first_x = area.columns[0] + (count - 1) * pitch / 2
+    top = _name_top(area, total * em)
+    if title:
+        title_fit = Fit(fitting.size_pt * TITLE_RATIO, fitting.condense)
+        _place(page, title, first_x, top, title_fit)
+    for index in range(count):
+        x = first_x - index * pitch
+        _place(page, families[index], x, top + title_em * em, fitting)
+        _place(page, givens[index], x, top + given_at * em, fitting)
+        _place(page, honorific, x, top + honorific_at * em, fitting)
+
+
+def _name_top(area: Area, length_mm: float) -> float:
+    """A short name starts a little lower, so the block sits balanced in its column."""
+    return area.top + max(0.0, area.bottom - area.top - length_mm) * 0.25
+
+
+def _sender(page: Page, sender: Sender, profile: CardProfile, fonts: AddressFonts,
+            numerals: str) -> None:
+    """The shop, lower left: postal code in the sender boxes, address, then the name."""
+    _postal_digits(page, sender.postal_code, profile.sender_boxes, fonts.address,
+                   "[sender] postal_code")
+    lines = [(sender.address, "[sender] address"), (sender.address2, "[sender] address2")]
+    _address_columns(page, lines, profile.sender_address, profile.address_indent_em,
+                     fonts.address, numerals, "the sender's address", top_aligned=True)
+    if sender.name:
+        _address_columns(page, [(sender.name, "[sender] name")], profile.sender_name, 0.0,
+                         fonts.name, numerals, "the sender's name", top_aligned=False)
+
+
+def _place(page: Page, pieces: list[Piece], x: float, y: float, fitting: Fit) -> None:
+    runs, _ = place_column(pieces, x, y, fitting.size_pt, fitting.condense)
+    page.runs.extend(runs)
+
+
+def _fit_or_refuse(length_em: float, area: Area, what: str, field: str,
+                   size_pt: float | None = None) -> Fit:
+    fitting = fit(length_em, area.bottom - area.top, size_pt or area.size_pt, area.min_size_pt)
+    if fitting is None:
+        raise TooLongError(what, field)
+    return fitting
+
+
+def _postal_digits(page: Page, postal_code: str, boxes: DigitBoxes, chain: FontChain,
+                   field: str) -> None:
+    """Each digit upright and centred (by its ink) in its box."""
+    digits = "".join(c for c in unicodedata.normalize("NFKC", postal_code) if c.isdigit())
+    if not digits:
+        return
+    if len(digits) != len(boxes.lefts):
+        raise CardError("postal-format", f"postal code {postal_code!r} is not 7 digits", field)
+    face = chain.primary
+    size_pt = _digit_size_pt(face, boxes.digit_height)
+    scale = pt_to_mm(size_pt) / face.units_per_em
+    for index, digit in enumerate(digits):
+        shaped = shape(face, digit, False)
+        x_min, y_min, x_max, y_max = face.glyph_bounds(shaped.glyphs[0])
+        centre_x, centre_y = boxes.centre(index)
+        x = centre_x - (x_min + x_max) / 2 * scale
+        baseline = centre_y + (y_min + y_max) / 2 * scale
+        page.runs.append(GlyphRun(shaped, x, baseline, size_pt, "horizontal"))
+
+
+def _digit_size_pt(face: FontFace, ink_height_mm: float) -> float:
+    """The size at which the digits' ink is `ink_height_mm` tall (measured on 0)."""
+    glyph = shape(face, "0", False).glyphs[0]
+    _, y_min, _, y_max = face.glyph_bounds(glyph)
+    return mm_to_pt(ink_height_mm * face.units_per_em / (y_max - y_min))
+
+
+def _draw_boxes(page: Page, profile: CardProfile) -> None:
+    """The red postal-code boxes of a blank card, with the bar between digits 3 and 4."""
+    for boxes in (profile.recipient_boxes, profile.sender_boxes):
+        for left in boxes.lefts:
+            page.boxes.append(Box(left, boxes.top, boxes.width, boxes.height,
+                                  profile.box_color, profile.box_line))
+        bar_y = boxes.top + boxes.height / 2
+        page.lines.append(Line(boxes.lefts[2] + boxes.width, bar_y, boxes.lefts[3], bar_y,
+                               profile.box_color, profile.box_line))
+
+
+def _header(page: Page, profile: CardProfile, face: FontFace) -> None:
+    """郵便はがき, centred at the top (required on privately made cards)."""
+    shaped = shape(face, profile.header_text, False)
+    em_mm = pt_to_mm(profile.header_size_pt)
+    width = (shaped.length_em() + HEADER_TRACKING_EM * (len(shaped.glyphs) - 1)) * em_mm
+    page.runs.append(GlyphRun(shaped, profile.header_x - width / 2, profile.header_y,
+                              profile.header_size_pt, "horizontal", 1.0, HEADER_TRACKING_EM))

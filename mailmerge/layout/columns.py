@@ -1,0 +1,150 @@
+"""Setting text in vertical columns: orientation, 縦中横, per-glyph font fallback, fitting.
+
+In: a string, a font chain and a place (column centre, top, size). Out: GlyphRuns.
+measure_column() turns text into pieces measured in em; place_column() puts them on the
+page; fit() finds the size and condensing that make columns fit a length.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from mailmerge.layout.orientation import vertical_orientation
+from mailmerge.layout.page import GlyphRun
+from mailmerge.typeface.chain import FontChain, graphemes
+from mailmerge.typeface.face import FontFace
+from mailmerge.typeface.shaping import ShapedRun, shape
+from mailmerge.units import pt_to_mm
+
+PieceKind = Literal["upright", "rotated", "tcy"]
+MIN_CONDENSE = 0.7  # 平体 floor: glyphs keep at least 70% of their height
+TCY_MAX_DIGITS = 2
+_TCY_RUN = re.compile(r"(?<![0-9０-９])[0-9０-９]{1,%d}(?![0-9０-９])" % TCY_MAX_DIGITS)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A measured stretch of a column: shaped glyphs, how they stand, their length in em."""
+
+    shaped: ShapedRun
+    kind: PieceKind
+    length_em: float
+
+
+@dataclass(frozen=True)
+class Fit:
+    size_pt: float
+    condense: float
+
+
+def measure_column(text: str, chain: FontChain, field: str | None = None,
+                   tcy: bool = True) -> list[Piece]:
+    """Cut a column's text into pieces (upright, rotated, 縦中横) and measure them."""
+    pieces: list[Piece] = []
+    for kind, part in _orientation_runs(text, chain, tcy):
+        for face, run in chain.split(part, field):
+            pieces.append(_piece(face, run, kind))
+    return pieces
+
+
+def column_length_em(pieces: list[Piece], tracking: float = 0.0) -> float:
+    """Length of a column in em at condense 1 (tracking after every glyph but the last)."""
+    glyphs = sum(len(p.shaped.glyphs) if p.kind != "tcy" else 1 for p in pieces)
+    return sum(p.length_em for p in pieces) + tracking * max(glyphs - 1, 0)
+
+
+def place_column(pieces: list[Piece], x_mm: float, y_mm: float, size_pt: float,
+                 condense: float = 1.0, tracking: float = 0.0) -> tuple[list[GlyphRun], float]:
+    """Put pieces in a column centred on x from top y; return the runs and the bottom y."""
+    em_mm = pt_to_mm(size_pt)
+    runs: list[GlyphRun] = []
+    y = y_mm
+    for piece in pieces:
+        face = piece.shaped.face
+        upem = face.units_per_em
+        if piece.kind == "upright":
+            runs.append(GlyphRun(piece.shaped, x_mm, y, size_pt, "vertical", condense, tracking))
+        elif piece.kind == "rotated":
+            centre_em = (face.ascender + face.descender) / 2 / upem
+            runs.append(GlyphRun(piece.shaped, x_mm - centre_em * em_mm, y, size_pt, "rotated",
+                                 condense, tracking))
+        else:
+            width_mm = piece.shaped.length_units / upem * em_mm
+            baseline = y + face.ascender / upem * em_mm * condense
+            runs.append(GlyphRun(piece.shaped, x_mm - width_mm / 2, baseline, size_pt,
+                                 "horizontal", condense))
+        count = 1 if piece.kind == "tcy" else len(piece.shaped.glyphs)
+        y += (piece.length_em + tracking * count) * em_mm * condense
+    if runs and tracking:
+        y -= tracking * em_mm * condense
+    return runs, y
+
+
+def fit(length_em: float, available_mm: float, size_pt: float, min_size_pt: float,
+        min_condense: float = MIN_CONDENSE) -> Fit | None:
+    """Size and condensing that make `length_em` fit: condense first, then shrink; None if not."""
+    if length_em <= 0:
+        return Fit(size_pt, 1.0)
+    natural_mm = length_em * pt_to_mm(size_pt)
+    if natural_mm <= available_mm + 1e-9:
+        return Fit(size_pt, 1.0)
+    condense = available_mm / natural_mm
+    if condense >= min_condense:
+        return Fit(size_pt, condense)
+    smaller = size_pt * available_mm / (natural_mm * min_condense)
+    if smaller >= min_size_pt:
+        return Fit(smaller, min_condense)
+    return None
+
+
+def _piece(face: FontFace, text: str, kind: PieceKind) -> Piece:
+    shaped = shape(face, text, kind == "upright")
+    length = shaped.length_em()
+    if kind == "tcy":
+        length = 1.0
+    return Piece(shaped, kind, length)
+
+
+def _orientation_runs(text: str, chain: FontChain, tcy: bool) -> list[tuple[PieceKind, str]]:
+    """Split text into runs of one kind, keeping short digit runs together as 縦中横."""
+    runs: list[tuple[PieceKind, str]] = []
+
+    def add(kind: PieceKind, part: str) -> None:
+        if runs and runs[-1][0] == kind and kind != "tcy":
+            runs[-1] = (kind, runs[-1][1] + part)
+        else:
+            runs.append((kind, part))
+
+    position = 0
+    for match in (_TCY_RUN.finditer(text) if tcy else ()):
+        for grapheme in graphemes(text[position:match.start()]):
+            add(_stance(grapheme, chain), grapheme)
+        digits = "".join(chr(ord(c) - 0xFEE0) if c > "9" else c for c in match.group())
+        add("tcy", digits)
+        position = match.end()
+    for grapheme in graphemes(text[position:]):
+        add(_stance(grapheme, chain), grapheme)
+    return runs
+
+
+def _stance(grapheme: str, chain: FontChain) -> PieceKind:
+    """Upright or rotated, from Vertical_Orientation and the font's vertical forms."""
+    orientation = vertical_orientation(grapheme[0])
+    if orientation in ("U", "Tu"):
+        return "upright"
+    if orientation == "R":
+        return "rotated"
+    face = chain.face_for(grapheme)
+    if face is None or _has_vertical_form(face, grapheme):
+        return "upright"
+    return "rotated"
+
+
+@functools.lru_cache(maxsize=4096)
+def _has_vertical_form(face: FontFace, grapheme: str) -> bool:
+    """Does the font's `vert` feature replace this character (Tr: ー, 〜, …)?"""
+    nominal = face.hb_font.get_nominal_glyph(ord(grapheme[0]))
+    return shape(face, grapheme, True).glyphs[0] != nominal

@@ -1,0 +1,81 @@
+"""The layout's output: pages of placed glyph runs and boxes, in millimetres.
+
+Coordinates: origin at the card's top-left corner, x to the right, y downward.
+(x, y) is the run's PDF text origin:
+- vertical run: the first glyph's vertical origin (centre of the column, top of the em box);
+- horizontal run: the first glyph's baseline origin;
+- rotated run (sideways text in a column, turned 90° clockwise): its baseline origin.
+`condense` scales glyphs in the page's y direction, the way columns run (平体 in vertical
+setting); `tracking` adds space after every glyph, in em.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from mailmerge.typeface.shaping import ShapedRun
+
+RunMode = Literal["vertical", "horizontal", "rotated"]
+
+
+@dataclass(frozen=True)
+class GlyphRun:
+    shaped: ShapedRun
+    x_mm: float
+    y_mm: float
+    size_pt: float
+    mode: RunMode
+    condense: float = 1.0
+    tracking: float = 0.0
+
+
+@dataclass(frozen=True)
+class Box:
+    """A stroked rectangle (postal-code boxes, calibration marks)."""
+
+    x_mm: float
+    y_mm: float
+    width_mm: float
+    height_mm: float
+    color: tuple[float, float, float]
+    line_mm: float
+
+
+@dataclass(frozen=True)
+class Line:
+    x1_mm: float
+    y1_mm: float
+    x2_mm: float
+    y2_mm: float
+    color: tuple[float, float, float]
+    line_mm: float
+
+
+@dataclass
+class Page:
+    width_mm: float
+    height_mm: float
+    runs: list[GlyphRun] = field(default_factory=list)
+    boxes: list[Box] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+
+    def shifted(self, dx_mm: float, dy_mm: float) -> Page:
+        """The same page with everything moved by (dx, dy): a printer's feed correction."""
+        if not dx_mm and not dy_mm:
+            return self
+        return Page(
+            self.width_mm,
+            self.height_mm,
+            [_move(run, dx_mm, dy_mm) for run in self.runs],
+            [_move(box, dx_mm, dy_mm) for box in self.boxes],
+            [
+                Line(ln.x1_mm + dx_mm, ln.y1_mm + dy_mm, ln.x2_mm + dx_mm, ln.y2_mm + dy_mm,
+                     ln.color, ln.line_mm)
+                for ln in self.lines
+            ],
+        )
+
+
+def _move(item, dx_mm: float, dy_mm: float):
+    return replace(item, x_mm=item.x_mm + dx_mm, y_mm=item.y_mm + dy_mm)

@@ -1,0 +1,132 @@
+"""Card profiles: the geometry of a card stock, read from layouts/*.toml.
+
+In: a profile name (bundled) or a path to a TOML file. Out: a CardProfile. Every length is in
+millimetres from the card's top-left corner (x right, y down), as Japan Post measures.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from mailmerge.errors import ConfigError
+
+DEFAULT_PROFILE = "official"
+
+
+@dataclass(frozen=True)
+class DigitBoxes:
+    """A row of postal-code boxes: each box's left edge, the shared top, width and height."""
+
+    lefts: tuple[float, ...]
+    top: float
+    width: float
+    height: float
+    digit_height: float  # ink height of a printed digit
+
+    def centre(self, index: int) -> tuple[float, float]:
+        return self.lefts[index] + self.width / 2, self.top + self.height / 2
+
+
+@dataclass(frozen=True)
+class Area:
+    """A column area: columns centred at `columns` x positions, text between top and bottom."""
+
+    columns: tuple[float, ...]
+    top: float
+    bottom: float
+    size_pt: float
+    min_size_pt: float
+
+
+@dataclass(frozen=True)
+class CardProfile:
+    name: str
+    title: str
+    width: float
+    height: float
+    recipient_boxes: DigitBoxes
+    sender_boxes: DigitBoxes
+    draw_boxes: bool
+    box_color: tuple[float, float, float]
+    box_line: float
+    header_text: str  # printed at the top ("郵便はがき") on privately made cards, else ""
+    header_x: float
+    header_y: float
+    header_size_pt: float
+    address: Area
+    address_indent_em: float  # the continuation (building) column starts this much lower
+    recipient_name: Area  # columns[0] is the centre of the name block
+    joint_pitch_em: float  # distance between 連名 columns, in em of the name size
+    company: Area
+    sender_address: Area
+    sender_name: Area
+
+
+def bundled_profiles() -> list[str]:
+    folder = resources.files("mailmerge") / "layouts"
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir()
+                  if p.name.endswith(".toml"))
+
+
+def load_profile(name_or_path: str = DEFAULT_PROFILE) -> CardProfile:
+    """Load a bundled profile by name, or a TOML file by path."""
+    path = Path(name_or_path)
+    if path.suffix == ".toml":
+        if not path.is_file():
+            raise ConfigError(f"layout file not found: {path}")
+        text = path.read_text("utf-8")
+        source = str(path)
+    else:
+        if name_or_path not in bundled_profiles():
+            raise ConfigError(
+                f"unknown layout {name_or_path!r}; use one of: {', '.join(bundled_profiles())} "
+                "or a path to a .toml layout file"
+            )
+        text = (resources.files("mailmerge") / "layouts" / f"{name_or_path}.toml").read_text(
+            "utf-8")
+        source = f"layout {name_or_path}"
+    try:
+        return _parse(tomllib.loads(text), path.stem)
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"{source}: {exc.__class__.__name__}: {exc}") from exc
+
+
+def _boxes(data: dict) -> DigitBoxes:
+    return DigitBoxes(tuple(float(x) for x in data["lefts"]), float(data["top"]),
+                      float(data["width"]), float(data["height"]), float(data["digit_height"]))
+
+
+def _area(data: dict) -> Area:
+    return Area(tuple(float(x) for x in data["columns"]), float(data["top"]),
+                float(data["bottom"]), float(data["size_pt"]), float(data["min_size_pt"]))
+
+
+def _parse(data: dict, name: str) -> CardProfile:
+    card = data["card"]
+    header = data.get("header", {})
+    boxes = data["boxes"]
+    return CardProfile(
+        name=name,
+        title=card["title"],
+        width=float(card["width"]),
+        height=float(card["height"]),
+        recipient_boxes=_boxes(data["recipient_postal"]),
+        sender_boxes=_boxes(data["sender_postal"]),
+        draw_boxes=bool(boxes["draw"]),
+        box_color=tuple(float(c) for c in boxes["color"]),
+        box_line=float(boxes["line"]),
+        header_text=header.get("text", ""),
+        header_x=float(header.get("x", 0)),
+        header_y=float(header.get("y", 0)),
+        header_size_pt=float(header.get("size_pt", 0)),
+        address=_area(data["address"]),
+        address_indent_em=float(data["address"]["indent_em"]),
+        recipient_name=_area(data["name"]),
+        joint_pitch_em=float(data["name"]["joint_pitch_em"]),
+        company=_area(data["company"]),
+        sender_address=_area(data["sender_address"]),
+        sender_name=_area(data["sender_name"]),
+    )

@@ -1,0 +1,72 @@
+"""Plain records passed between the stages: customers, the sender, problems, run results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Customer:
+    """One row of a customer list, cleaned but with names exactly as typed.
+
+    row: the spreadsheet row number the user sees (header row = 1).
+    """
+
+    row: int
+    customer_id: str
+    family_name: str = ""
+    given_name: str = ""
+    honorific: str = ""
+    postal_code: str = ""
+    address1: str = ""
+    address2: str = ""
+    company: str = ""
+    department: str = ""
+    title: str = ""
+    joint_names: tuple[str, ...] = ()
+    do_not_mail: bool = False
+    mourning: bool = False
+    deceased: bool = False
+    moved: bool = False
+
+    @property
+    def label(self) -> str:
+        """How messages name this customer: id and name."""
+        name = f"{self.family_name} {self.given_name}".strip() or self.company
+        return f"{self.customer_id} {name}".strip()
+
+
+@dataclass(frozen=True)
+class Sender:
+    """The shop, from hagaki.toml [sender]."""
+
+    name: str = ""
+    postal_code: str = ""
+    address: str = ""
+    address2: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.name or self.address or self.postal_code)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with one row: where it is, a stable code and what to do."""
+
+    row: int
+    customer_id: str
+    column: str
+    code: str
+    severity: str  # "error" (row not printed) or "warning" (printed anyway)
+    message: str
+
+
+@dataclass
+class CustomerList:
+    """What reading a customer file gives: the rows that could be read, and the problems."""
+
+    path: str
+    customers: list[Customer] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    total_rows: int = 0

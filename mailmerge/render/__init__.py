@@ -1,0 +1,1 @@
+"""Render: the only PDF writer. Draws exactly the glyph runs and boxes layout placed."""

@@ -1,0 +1,185 @@
+"""A TrueType font embedded as a CID-keyed Type0 font, for vertical and horizontal text.
+
+In: a FontFace and the glyphs a document draws (with the text each glyph stands for).
+Out: PDF objects for reportlab's document: two Type0 fonts (Identity-V for columns,
+Identity-H for 縦中横, postal digits and sideways text) sharing one CIDFontType2 with
+vertical metrics (W2), a ToUnicode CMap (surrogate pairs for characters beyond the BMP,
+base + variation selector for IVS glyphs), a CIDToGIDMap and the subset font file.
+
+CIDs are handed out per document in drawing order, one per distinct (glyph, text) pair, so
+two spellings drawn with one glyph (葛 and 葛 + VS) still copy back as what was typed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import string
+
+from fontTools import subset
+from reportlab.pdfbase import pdfdoc
+
+from mailmerge.errors import FontError
+from mailmerge.typeface.face import FontFace
+
+TOUNICODE_BLOCK = 100  # bfchar entries per block (the CMap format's limit)
+
+
+class EmbeddedFont:
+    """One face as used in one PDF: CID assignment while drawing, PDF objects at save."""
+
+    def __init__(self, face: FontFace, number: int) -> None:
+        if "glyf" not in face.open_for_subsetting():
+            raise FontError(
+                f"font {face.path.name} has PostScript (CFF) outlines; hagaki embeds TrueType "
+                "outline fonts only: choose a .ttf font"
+            )
+        self.face = face
+        self.vertical_name = f"FV{number}"
+        self.horizontal_name = f"FH{number}"
+        self._cids: dict[tuple[int, str], int] = {}
+        self._glyph_of_cid: list[int] = [0]
+        self._text_of_cid: list[str] = [""]
+
+    def cid(self, glyph: int, text: str) -> int:
+        """The CID that draws `glyph` and reads back as `text`."""
+        key = (glyph, text)
+        found = self._cids.get(key)
+        if found is None:
+            found = self._cids[key] = len(self._glyph_of_cid)
+            self._glyph_of_cid.append(glyph)
+            self._text_of_cid.append(text)
+        return found
+
+    def add_to(self, doc: pdfdoc.PDFDocument, fonts: pdfdoc.PDFDictionary) -> None:
+        """Write the font objects into the document and name them in the font resources."""
+        font_file, new_gid = self._subset()
+        tag = self._subset_tag()
+        base_name = f"{tag}+{self.face.postscript_name}"
+        scale = 1000 / self.face.units_per_em
+        cid_font = pdfdoc.PDFDictionary({
+            "Type": pdfdoc.PDFName("Font"),
+            "Subtype": pdfdoc.PDFName("CIDFontType2"),
+            "BaseFont": pdfdoc.PDFName(base_name),
+            "CIDSystemInfo": pdfdoc.PDFDictionary({
+                "Registry": pdfdoc.PDFString("Adobe"),
+                "Ordering": pdfdoc.PDFString("Identity"),
+                "Supplement": 0,
+            }),
+            "FontDescriptor": doc.Reference(self._descriptor(base_name, font_file, scale)),
+            "DW": 1000,
+            "W": pdfdoc.PDFArray(self._widths(scale)),
+            "DW2": pdfdoc.PDFArray([round(self.face.ascender * scale), -1000]),
+            "W2": pdfdoc.PDFArray(self._vertical_metrics(scale)),
+            "CIDToGIDMap": doc.Reference(_stream(
+                b"".join(new_gid[g].to_bytes(2, "big") for g in self._glyph_of_cid))),
+        })
+        cid_ref = doc.Reference(cid_font)
+        to_unicode = doc.Reference(_stream(self._to_unicode_cmap().encode("ascii")))
+        for name, encoding in ((self.vertical_name, "Identity-V"),
+                               (self.horizontal_name, "Identity-H")):
+            type0 = pdfdoc.PDFDictionary({
+                "Type": pdfdoc.PDFName("Font"),
+                "Subtype": pdfdoc.PDFName("Type0"),
+                "BaseFont": pdfdoc.PDFName(f"{base_name}-{encoding}"),
+                "Encoding": pdfdoc.PDFName(encoding),
+                "DescendantFonts": pdfdoc.PDFArray([cid_ref]),
+                "ToUnicode": to_unicode,
+            })
+            fonts.dict[name] = doc.Reference(type0, name)
+
+    def _subset(self) -> tuple[bytes, dict[int, int]]:
+        """The font cut down to the used glyphs, and each original glyph id's new id."""
+        font = self.face.open_for_subsetting()
+        order = font.getGlyphOrder()
+        used = sorted(set(self._glyph_of_cid))
+        names = {gid: order[gid] for gid in used}
+        options = subset.Options()
+        options.layout_features = []
+        options.hinting = False
+        options.notdef_outline = True
+        options.recalc_bounds = False
+        options.glyph_names = False
+        options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
+        options.drop_tables += ["vhea", "vmtx", "VORG", "GSUB", "GPOS", "GDEF", "BASE", "DSIG", "meta"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(gids=used)
+        subsetter.subset(font)
+        new_index = {name: index for index, name in enumerate(font.getGlyphOrder())}
+        buffer = io.BytesIO()
+        font.save(buffer, reorderTables=False)
+        return buffer.getvalue(), {gid: new_index[name] for gid, name in names.items()}
+
+    def _subset_tag(self) -> str:
+        """Six capitals derived from the font and its glyphs: stable between runs."""
+        digest = hashlib.sha256(self.face.key.encode())
+        digest.update(repr(self._glyph_of_cid).encode())
+        value = int.from_bytes(digest.digest()[:8], "big")
+        letters = []
+        for _ in range(6):
+            value, rest = divmod(value, 26)
+            letters.append(string.ascii_uppercase[rest])
+        return "".join(letters)
+
+    def _descriptor(self, base_name: str, font_file: bytes, scale: float) -> pdfdoc.PDFDictionary:
+        head = self.face.open_for_subsetting()["head"]
+        bbox = [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]
+        file_stream = _stream(font_file)
+        file_stream.dictionary["Length1"] = len(font_file)
+        return pdfdoc.PDFDictionary({
+            "Type": pdfdoc.PDFName("FontDescriptor"),
+            "FontName": pdfdoc.PDFName(base_name),
+            "Flags": 4,
+            "FontBBox": pdfdoc.PDFArray(bbox),
+            "ItalicAngle": 0,
+            "Ascent": round(self.face.ascender * scale),
+            "Descent": round(self.face.descender * scale),
+            "CapHeight": round(self.face.ascender * scale),
+            "StemV": 80,
+            "FontFile2": file_stream,
+        })
+
+    def _widths(self, scale: float) -> list:
+        widths: list = []
+        for cid, glyph in enumerate(self._glyph_of_cid[1:], start=1):
+            widths += [cid, pdfdoc.PDFArray([round(self.face.h_advance(glyph) * scale)])]
+        return widths
+
+    def _vertical_metrics(self, scale: float) -> list:
+        metrics: list = []
+        for cid, glyph in enumerate(self._glyph_of_cid[1:], start=1):
+            advance, origin_x, origin_y = self.face.v_metrics(glyph)
+            metrics += [cid, cid, round(-advance * scale), round(origin_x * scale),
+                        round(origin_y * scale)]
+        return metrics
+
+    def _to_unicode_cmap(self) -> str:
+        entries = [
+            f"<{cid:04X}> <{text.encode('utf-16-be').hex().upper()}>"
+            for cid, text in enumerate(self._text_of_cid)
+            if cid and text
+        ]
+        blocks = []
+        for start in range(0, len(entries), TOUNICODE_BLOCK):
+            chunk = entries[start : start + TOUNICODE_BLOCK]
+            blocks.append(f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar")
+        return "\n".join([
+            "/CIDInit /ProcSet findresource begin",
+            "12 dict begin",
+            "begincmap",
+            "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+            "/CMapName /Adobe-Identity-UCS def",
+            "/CMapType 2 def",
+            "1 begincodespacerange",
+            "<0000> <FFFF>",
+            "endcodespacerange",
+            *blocks,
+            "endcmap",
+            "CMapName currentdict /CMap defineresource pop",
+            "end",
+            "end",
+        ])
+
+
+def _stream(content: bytes) -> pdfdoc.PDFStream:
+    return pdfdoc.PDFStream(content=content, filters=[pdfdoc.PDFZCompress])

@@ -1,0 +1,132 @@
+"""Pages → PDF, with reportlab as the document writer and our own CID fonts for text.
+
+In: an iterable of layout Pages. Out: a PDF file written atomically, byte-identical for the
+same input (reportlab's invariant mode: fixed dates and document id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from reportlab.pdfgen.canvas import Canvas
+
+from mailmerge.atomic import atomic_write
+from mailmerge.layout.page import GlyphRun, Page
+from mailmerge.render.cid_font import EmbeddedFont
+from mailmerge.typeface.face import FontFace
+from mailmerge.units import mm_to_pt, page_point
+
+
+class _TextCanvas(Canvas):
+    """A canvas that starts pages without selecting a standard font (so no stray Helvetica)."""
+
+    def _make_preamble(self) -> None:
+        self._preamble = "1 0 0 1 0 0 cm"
+
+
+class FontSet:
+    """The faces one document uses, each embedded once."""
+
+    def __init__(self) -> None:
+        self._fonts: dict[FontFace, EmbeddedFont] = {}
+
+    def get(self, face: FontFace) -> EmbeddedFont:
+        font = self._fonts.get(face)
+        if font is None:
+            font = self._fonts[face] = EmbeddedFont(face, len(self._fonts) + 1)
+        return font
+
+    def embed(self, canvas: Canvas) -> None:
+        doc = canvas._doc
+        resources = doc.idToObject["BasicFonts"]
+        for font in self._fonts.values():
+            font.add_to(doc, resources)
+
+
+def write_pdf(pages: Iterable[Page], target: Path, title: str = "hagaki") -> int:
+    """Draw every page into `target` (atomically); return the number of pages."""
+    with atomic_write(target) as stream:
+        canvas = _TextCanvas(stream, invariant=1, pageCompression=1)
+        canvas.setTitle(title)
+        canvas.setCreator("hagaki")
+        canvas.setProducer("hagaki")
+        fonts = FontSet()
+        count = 0
+        for page in pages:
+            draw_page(canvas, page, fonts)
+            count += 1
+        fonts.embed(canvas)
+        canvas.save()
+    return count
+
+
+def draw_page(canvas: Canvas, page: Page, fonts: FontSet) -> None:
+    """Draw one page: boxes and lines, then every glyph run in one text object."""
+    canvas.setPageSize((mm_to_pt(page.width_mm), mm_to_pt(page.height_mm)))
+    for box in page.boxes:
+        canvas.setStrokeColorRGB(*box.color)
+        canvas.setLineWidth(mm_to_pt(box.line_mm))
+        x, y = page_point(box.x_mm, box.y_mm + box.height_mm, page.height_mm)
+        canvas.rect(x, y, mm_to_pt(box.width_mm), mm_to_pt(box.height_mm), stroke=1, fill=0)
+    for line in page.lines:
+        canvas.setStrokeColorRGB(*line.color)
+        canvas.setLineWidth(mm_to_pt(line.line_mm))
+        canvas.line(*page_point(line.x1_mm, line.y1_mm, page.height_mm),
+                    *page_point(line.x2_mm, line.y2_mm, page.height_mm))
+    if page.runs:
+        code = ["BT"]
+        current: tuple[str, float] | None = None
+        for run in page.runs:
+            current = _text_ops(code, run, fonts, page.height_mm, current)
+        code.append("ET")
+        canvas._code.append(" ".join(code))
+    canvas.showPage()
+
+
+def _text_ops(code: list[str], run: GlyphRun, fonts: FontSet, page_height_mm: float,
+              current: tuple[str, float] | None) -> tuple[str, float]:
+    """Append the operators that draw one run; return the font and size now selected."""
+    font = fonts.get(run.shaped.face)
+    vertical = run.mode == "vertical"
+    name = font.vertical_name if vertical else font.horizontal_name
+    selected = (name, run.size_pt)
+    if selected != current:
+        code.append(f"/{name} {_num(run.size_pt)} Tf")
+    x, y = page_point(run.x_mm, run.y_mm, page_height_mm)
+    c = _num(run.condense)
+    if run.mode == "rotated":
+        code.append(f"0 -{c} 1 0 {_num(x)} {_num(y)} Tm")
+    else:
+        code.append(f"1 0 0 {c} {_num(x)} {_num(y)} Tm")
+    code.append(_show(run, font, vertical))
+    return selected
+
+
+def _show(run: GlyphRun, font: EmbeddedFont, vertical: bool) -> str:
+    """A TJ that draws the run's glyphs, adjusting where shaping differs from the font's
+    nominal advance and adding tracking (positive numbers move down in vertical mode,
+    left in horizontal mode)."""
+    face = run.shaped.face
+    scale = 1000 / face.units_per_em
+    parts: list[str] = []
+    chunk: list[str] = []
+    last = len(run.shaped.glyphs) - 1
+    for index, (glyph, advance, text) in enumerate(
+            zip(run.shaped.glyphs, run.shaped.advances, run.shaped.texts, strict=True)):
+        chunk.append(f"{font.cid(glyph, text):04X}")
+        nominal = face.v_metrics(glyph)[0] if vertical else face.h_advance(glyph)
+        extra = (advance - nominal) * scale + (run.tracking * 1000 if index < last else 0)
+        if abs(extra) > 0.01:
+            parts.append(f"<{''.join(chunk)}>")
+            parts.append(_num(extra if vertical else -extra))
+            chunk = []
+    if chunk:
+        parts.append(f"<{''.join(chunk)}>")
+    return f"[{' '.join(parts)}] TJ"
+
+
+def _num(value: float) -> str:
+    """A PDF number with at most 3 decimals and no trailing zeros."""
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text

@@ -1,0 +1,32 @@
+"""The rules that keep a customer from being mailed at all, each with a code and a reason.
+
+In: a Customer. Out: the first rule that excludes them, or None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mailmerge.models import Customer
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    code: str
+    reason: str
+
+
+RULES: tuple[tuple[Exclusion, Callable[[Customer], bool]], ...] = (
+    (Exclusion("do-not-mail", "送付停止 (do not mail) is set"), lambda c: c.do_not_mail),
+    (Exclusion("deceased", "死亡 (deceased) is set"), lambda c: c.deceased),
+    (Exclusion("moved", "転居 (moved, no new address) is set"), lambda c: c.moved),
+)
+
+
+def exclusion_of(customer: Customer) -> Exclusion | None:
+    """The rule that excludes this customer from every mailing, if any."""
+    for exclusion, applies in RULES:
+        if applies(customer):
+            return exclusion
+    return None

@@ -1,0 +1,1 @@
+"""Sources: reading customer lists into Customer records, with row numbers and problems."""

@@ -1,0 +1,142 @@
+"""Where fonts come from: bundled with hagaki, installed on the system, or named by path.
+
+In: a font name ("Klee One") or a file path. Out: an opened FontFace, each file opened once
+per process. `list_fonts` describes every font hagaki can use, for `hagaki fonts`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from fontTools.ttLib import TTFont, TTLibError
+
+from mailmerge.errors import FontError
+from mailmerge.typeface.face import FontFace, open_face
+
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+
+# Bundled font files, by the family name users write in hagaki.toml.
+BUNDLED = {
+    "Klee One": "KleeOne-Regular.ttf",
+    "BIZ UD Mincho": "BIZUDMincho-Regular.ttf",
+    "IPAmj Mincho": "ipamjm.ttf",
+}
+
+
+@dataclass(frozen=True)
+class FontEntry:
+    """A font hagaki can use: its family name, file and where it came from."""
+
+    name: str
+    path: Path
+    origin: str  # "bundled", "system" or "configured"
+    index: int = 0
+
+
+def bundled_dir() -> Path:
+    """The folder of fonts shipped inside the package."""
+    return Path(str(resources.files("mailmerge") / "fonts"))
+
+
+def system_font_dirs() -> list[Path]:
+    """The usual fontconfig folders on Linux, macOS and Windows that exist here."""
+    home = Path.home()
+    candidates = [
+        Path("/usr/share/fonts"),
+        Path("/usr/local/share/fonts"),
+        home / ".local/share/fonts",
+        home / ".fonts",
+        Path("/Library/Fonts"),
+        Path("/System/Library/Fonts"),
+        home / "Library/Fonts",
+    ]
+    windir = os.environ.get("WINDIR")
+    if windir:
+        candidates.append(Path(windir) / "Fonts")
+    return [path for path in candidates if path.is_dir()]
+
+
+def bundled_entries() -> list[FontEntry]:
+    folder = bundled_dir()
+    return [FontEntry(name, folder / file, "bundled") for name, file in BUNDLED.items()]
+
+
+def scan_entries(paths: list[Path], origin: str) -> list[FontEntry]:
+    """Font files under the given files/folders, with their family names."""
+    entries: list[FontEntry] = []
+    for root in paths:
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            if path.suffix.lower() in FONT_SUFFIXES:
+                entries.extend(_describe(path, origin))
+    return entries
+
+
+def _describe(path: Path, origin: str) -> list[FontEntry]:
+    count = 1
+    if path.suffix.lower() in (".ttc", ".otc"):
+        try:
+            from fontTools.ttLib import TTCollection
+
+            count = len(TTCollection(str(path), lazy=True).fonts)
+        except (OSError, TTLibError):
+            return []
+    entries = []
+    for index in range(count):
+        try:
+            font = TTFont(str(path), fontNumber=index, lazy=True)
+            name = font["name"].getBestFamilyName() or path.stem
+        except (OSError, TTLibError, KeyError, AssertionError):
+            continue
+        entries.append(FontEntry(name, path, origin, index))
+    return entries
+
+
+class FontCatalog:
+    """Resolves font names and paths to opened faces; opens every file once."""
+
+    def __init__(self, configured_paths: list[Path] | None = None) -> None:
+        self.configured_paths = list(configured_paths or [])
+        self._faces: dict[tuple[Path, int], FontFace] = {}
+        self._system: list[FontEntry] | None = None
+
+    def list_fonts(self) -> list[FontEntry]:
+        """Every usable font: bundled first, then configured paths, then system fonts."""
+        return bundled_entries() + self._configured() + self._system_entries()
+
+    def face(self, name_or_path: str) -> FontFace:
+        """Open the font called `name_or_path` (family name or file path)."""
+        entry = self._find(name_or_path)
+        key = (entry.path, entry.index)
+        if key not in self._faces:
+            self._faces[key] = open_face(entry.path, entry.index)
+        return self._faces[key]
+
+    def _find(self, name_or_path: str) -> FontEntry:
+        as_path = Path(name_or_path).expanduser()
+        if as_path.suffix.lower() in FONT_SUFFIXES:
+            if not as_path.is_file():
+                raise FontError(f"font file not found: {as_path}")
+            return FontEntry(as_path.stem, as_path, "configured")
+        wanted = name_or_path.casefold()
+        for entry in bundled_entries() + self._configured():
+            if entry.name.casefold() == wanted:
+                return entry
+        for entry in self._system_entries():
+            if entry.name.casefold() == wanted:
+                return entry
+        raise FontError(
+            f"font {name_or_path!r} not found (bundled, configured paths or system fonts); "
+            "run `hagaki fonts` to see the fonts you can use"
+        )
+
+    def _configured(self) -> list[FontEntry]:
+        return scan_entries(self.configured_paths, "configured")
+
+    def _system_entries(self) -> list[FontEntry]:
+        if self._system is None:
+            self._system = scan_entries(system_font_dirs(), "system")
+        return self._system

@@ -1,0 +1,74 @@
+"""Font chains: per role, a list of fonts tried in order for every character.
+
+In: text. Out: the text cut into runs, each with the first font of the chain that can draw all
+of its characters (a base character and its variation selector stay together). A character no
+font in the chain can draw raises MissingGlyphError naming its code points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from mailmerge.errors import MissingGlyphError
+from mailmerge.typeface.face import FontFace, is_variation_selector
+
+# Characters that are layout, not ink: a font without them still "has" them.
+INVISIBLE = {"\u200b", "\u200c", "\u200d", "\ufeff"}
+
+
+def graphemes(text: str) -> Iterator[str]:
+    """Yield each character together with a following variation selector, if any."""
+    index = 0
+    while index < len(text):
+        end = index + 1
+        while end < len(text) and is_variation_selector(text[end]):
+            end += 1
+        yield text[index:end]
+        index = end
+
+
+@dataclass(frozen=True)
+class FontChain:
+    """An ordered list of faces for one role (address, name, message, heading)."""
+
+    role: str
+    faces: tuple[FontFace, ...]
+
+    @property
+    def primary(self) -> FontFace:
+        return self.faces[0]
+
+    def face_for(self, grapheme: str) -> FontFace | None:
+        """The first face that can draw this character (with its selector), or None."""
+        base = grapheme[0]
+        selector = grapheme[1] if len(grapheme) > 1 else None
+        for face in self.faces:
+            if face.has_sequence(base, selector):
+                return face
+        return None
+
+    def missing(self, text: str) -> list[str]:
+        """Every grapheme of `text` that no face in the chain can draw, in order, once each."""
+        found: list[str] = []
+        for grapheme in graphemes(text):
+            if grapheme in INVISIBLE or grapheme in found:
+                continue
+            if self.face_for(grapheme) is None:
+                found.append(grapheme)
+        return found
+
+    def split(self, text: str, field: str | None = None) -> list[tuple[FontFace, str]]:
+        """Cut `text` into (face, run) pieces; raise MissingGlyphError for an undrawable one."""
+        runs: list[tuple[FontFace, str]] = []
+        for grapheme in graphemes(text):
+            if grapheme in INVISIBLE:
+                continue
+            face = self.face_for(grapheme)
+            if face is None:
+                raise MissingGlyphError(grapheme, field)
+            if runs and runs[-1][0] is face:
+                runs[-1] = (face, runs[-1][1] + grapheme)
+            else:
+                runs.append((face, grapheme))
+        return runs

@@ -1,0 +1,124 @@
+"""FontFace: one opened font file with what layout and render need from it.
+
+In: a path to a TrueType/OpenType font (index for collections). Out: coverage queries
+(code point, variation sequence), HarfBuzz font for shaping, metrics in font units, and the
+fontTools font for subsetting at render time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import uharfbuzz as hb
+from fontTools.ttLib import TTFont, TTLibError
+
+from mailmerge.errors import FontError
+
+FSTYPE_RESTRICTED = 0x0002  # OS/2 fsType bit 1: no embedding allowed
+
+
+def is_variation_selector(char: str) -> bool:
+    """True for the standardized (U+FE00..FE0F) and ideographic (U+E0100..E01EF) selectors."""
+    code = ord(char)
+    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
+
+
+@dataclass(eq=False)
+class FontFace:
+    """An opened font. Identity is the object itself; `key` is stable across runs."""
+
+    path: Path
+    index: int = 0
+    family: str = ""
+    postscript_name: str = ""
+    units_per_em: int = 1000
+    ascender: int = 880
+    descender: int = -120
+    cmap: dict[int, str] = field(default_factory=dict, repr=False)
+    variations: dict[tuple[int, int], bool] = field(default_factory=dict, repr=False)
+    hb_font: hb.Font | None = field(default=None, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.path.name}#{self.index}"
+
+    def has_sequence(self, base: str, selector: str | None = None) -> bool:
+        """Can this font draw `base` (followed by the variation selector, if any)?"""
+        code = ord(base)
+        if code not in self.cmap:
+            return False
+        if selector is None:
+            return True
+        return (code, ord(selector)) in self.variations
+
+    def glyph_bounds(self, glyph_id: int) -> tuple[int, int, int, int]:
+        """Ink box (x_min, y_min, x_max, y_max) of a glyph in font units."""
+        ext = self.hb_font.get_glyph_extents(glyph_id)
+        return ext.x_bearing, ext.y_bearing + ext.height, ext.x_bearing + ext.width, ext.y_bearing
+
+    def h_advance(self, glyph_id: int) -> int:
+        return self.hb_font.get_glyph_h_advance(glyph_id)
+
+    def v_metrics(self, glyph_id: int) -> tuple[int, int, int]:
+        """(vertical advance, origin x, origin y) of a glyph in font units (HarfBuzz's view)."""
+        origin_x, origin_y = self.hb_font.get_glyph_v_origin(glyph_id)
+        return -self.hb_font.get_glyph_v_advance(glyph_id), origin_x, origin_y
+
+    def open_for_subsetting(self) -> TTFont:
+        """A fresh fontTools font (subsetting changes it in place, so never share one)."""
+        return TTFont(str(self.path), fontNumber=self.index, lazy=True)
+
+
+def open_face(path: Path, index: int = 0) -> FontFace:
+    """Open a font file; raise FontError if it is unreadable or forbids embedding."""
+    try:
+        tt = TTFont(str(path), fontNumber=index, lazy=True)
+        cmap = dict(tt.getBestCmap() or {})
+        variations = _variation_sequences(tt)
+        names = tt["name"]
+        family = names.getBestFamilyName() or path.stem
+        postscript = (names.getDebugName(6) or path.stem).replace(" ", "")
+        fs_type = tt["OS/2"].fsType if "OS/2" in tt else 0
+        units = tt["head"].unitsPerEm
+        ascender, descender = _em_box(tt)
+    except (OSError, TTLibError, KeyError, AssertionError) as exc:
+        raise FontError(f"cannot open font {path}: {exc}") from exc
+    if not cmap:
+        raise FontError(f"font {path} has no Unicode character map")
+    if fs_type & 0x000F == FSTYPE_RESTRICTED:
+        raise FontError(f"font {path} forbids embedding (OS/2 fsType {fs_type:#06x})")
+    blob = hb.Blob.from_file_path(str(path))
+    hb_font = hb.Font(hb.Face(blob, index))
+    return FontFace(
+        path=path,
+        index=index,
+        family=family,
+        postscript_name=postscript,
+        units_per_em=units,
+        ascender=ascender,
+        descender=descender,
+        cmap=cmap,
+        variations=variations,
+        hb_font=hb_font,
+    )
+
+
+def _em_box(tt: TTFont) -> tuple[int, int]:
+    """Ideographic em box (ascender, descender) in font units; they span one em for CJK fonts."""
+    os2 = tt["OS/2"] if "OS/2" in tt else None
+    if os2 is not None and os2.sTypoAscender - os2.sTypoDescender > 0:
+        return os2.sTypoAscender, os2.sTypoDescender
+    return tt["hhea"].ascent, tt["hhea"].descent
+
+
+def _variation_sequences(tt: TTFont) -> dict[tuple[int, int], bool]:
+    """Every (base, selector) pair the font's format-14 cmap lists (default or own glyph)."""
+    pairs: dict[tuple[int, int], bool] = {}
+    for table in tt["cmap"].tables:
+        if table.format != 14:
+            continue
+        for selector, entries in table.uvsDict.items():
+            for base, glyph_name in entries:
+                pairs[(base, selector)] = glyph_name is not None
+    return pairs
