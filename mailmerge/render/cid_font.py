@@ -17,6 +17,7 @@ import io
 import string
 
 from fontTools import subset
+from fontTools.ttLib import TTFont
 from reportlab.pdfbase import pdfdoc
 
 from mailmerge.errors import FontError
@@ -29,7 +30,7 @@ class EmbeddedFont:
     """One face as used in one PDF: CID assignment while drawing, PDF objects at save."""
 
     def __init__(self, face: FontFace, number: int) -> None:
-        if "glyf" not in face.open_for_subsetting():
+        if not face.truetype_outlines:
             raise FontError(
                 f"font {face.path.name} has PostScript (CFF) outlines; hagaki embeds TrueType "
                 "outline fonts only: choose a .ttf font"
@@ -90,7 +91,10 @@ class EmbeddedFont:
 
     def _subset(self) -> tuple[bytes, dict[int, int]]:
         """The font cut down to the used glyphs, and each original glyph id's new id."""
-        font = self.face.open_for_subsetting()
+        with self.face.open_for_subsetting() as font:
+            return self._subset_font(font)
+
+    def _subset_font(self, font: TTFont) -> tuple[bytes, dict[int, int]]:
         order = font.getGlyphOrder()
         used = sorted(set(self._glyph_of_cid))
         names = {gid: order[gid] for gid in used}
@@ -107,6 +111,7 @@ class EmbeddedFont:
         subsetter.subset(font)
         new_index = {name: index for index, name in enumerate(font.getGlyphOrder())}
         buffer = io.BytesIO()
+        font.recalcTimestamp = False  # keep the font's own dates: byte-identical output
         font.save(buffer, reorderTables=False)
         return buffer.getvalue(), {gid: new_index[name] for gid, name in names.items()}
 
@@ -122,8 +127,7 @@ class EmbeddedFont:
         return "".join(letters)
 
     def _descriptor(self, base_name: str, font_file: bytes, scale: float) -> pdfdoc.PDFDictionary:
-        head = self.face.open_for_subsetting()["head"]
-        bbox = [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]
+        bbox = [round(v * scale) for v in self.face.bounding_box]
         file_stream = _stream(font_file)
         file_stream.dictionary["Length1"] = len(font_file)
         return pdfdoc.PDFDictionary({

@@ -81,14 +81,15 @@ def _describe(path: Path, origin: str) -> list[FontEntry]:
         try:
             from fontTools.ttLib import TTCollection
 
-            count = len(TTCollection(str(path), lazy=True).fonts)
+            with TTCollection(str(path), lazy=True) as collection:
+                count = len(collection.fonts)
         except (OSError, TTLibError):
             return []
     entries = []
     for index in range(count):
         try:
-            font = TTFont(str(path), fontNumber=index, lazy=True)
-            name = font["name"].getBestFamilyName() or path.stem
+            with TTFont(str(path), fontNumber=index, lazy=True) as font:
+                name = font["name"].getBestFamilyName() or path.stem
         except (OSError, TTLibError, KeyError, AssertionError):
             continue
         entries.append(FontEntry(name, path, origin, index))

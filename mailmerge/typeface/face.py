@@ -35,6 +35,8 @@ class FontFace:
     units_per_em: int = 1000
     ascender: int = 880
     descender: int = -120
+    bounding_box: tuple[int, int, int, int] = (0, -120, 1000, 880)
+    truetype_outlines: bool = True
     cmap: dict[int, str] = field(default_factory=dict, repr=False)
     variations: dict[tuple[int, int], bool] = field(default_factory=dict, repr=False)
     hb_font: hb.Font | None = field(default=None, repr=False)
@@ -66,22 +68,26 @@ class FontFace:
         return -self.hb_font.get_glyph_v_advance(glyph_id), origin_x, origin_y
 
     def open_for_subsetting(self) -> TTFont:
-        """A fresh fontTools font (subsetting changes it in place, so never share one)."""
+        """A fresh fontTools font (subsetting changes it in place, so never share one).
+        The caller closes it."""
         return TTFont(str(self.path), fontNumber=self.index, lazy=True)
 
 
 def open_face(path: Path, index: int = 0) -> FontFace:
     """Open a font file; raise FontError if it is unreadable or forbids embedding."""
     try:
-        tt = TTFont(str(path), fontNumber=index, lazy=True)
-        cmap = dict(tt.getBestCmap() or {})
-        variations = _variation_sequences(tt)
-        names = tt["name"]
-        family = names.getBestFamilyName() or path.stem
-        postscript = (names.getDebugName(6) or path.stem).replace(" ", "")
-        fs_type = tt["OS/2"].fsType if "OS/2" in tt else 0
-        units = tt["head"].unitsPerEm
-        ascender, descender = _em_box(tt)
+        with TTFont(str(path), fontNumber=index, lazy=True) as tt:
+            cmap = dict(tt.getBestCmap() or {})
+            variations = _variation_sequences(tt)
+            names = tt["name"]
+            family = names.getBestFamilyName() or path.stem
+            postscript = (names.getDebugName(6) or path.stem).replace(" ", "")
+            fs_type = tt["OS/2"].fsType if "OS/2" in tt else 0
+            head = tt["head"]
+            units = head.unitsPerEm
+            bounding_box = (head.xMin, head.yMin, head.xMax, head.yMax)
+            ascender, descender = _em_box(tt)
+            truetype = "glyf" in tt
     except (OSError, TTLibError, KeyError, AssertionError) as exc:
         raise FontError(f"cannot open font {path}: {exc}") from exc
     if not cmap:
@@ -98,6 +104,8 @@ def open_face(path: Path, index: int = 0) -> FontFace:
         units_per_em=units,
         ascender=ascender,
         descender=descender,
+        bounding_box=bounding_box,
+        truetype_outlines=truetype,
         cmap=cmap,
         variations=variations,
         hb_font=hb_font,

@@ -1,0 +1,31 @@
+"""Shared fixtures: the hard-case customer list printed once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mailmerge.config import load_settings
+from mailmerge.run import RunOptions, print_address_sides
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def customers_csv() -> Path:
+    return DATA / "customers.csv"
+
+
+@pytest.fixture(scope="session")
+def settings():
+    return load_settings(DATA / "hagaki.toml")
+
+
+@pytest.fixture(scope="session")
+def printed(tmp_path_factory, customers_csv, settings):
+    """The hard cases printed on the official card: (report, pdf path, page of customer id)."""
+    out = tmp_path_factory.mktemp("print") / "cards.pdf"
+    report = print_address_sides(customers_csv, out, settings, RunOptions())
+    pages = {customer.customer_id: index for index, customer in enumerate(report.printed)}
+    return report, out, pages
