@@ -7,6 +7,7 @@ laid out raises CardError (a glyph no font has, text too long even after fitting
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -63,7 +64,7 @@ def address_side(customer: Customer, sender: Sender, profile: CardProfile,
     _organisation_columns(page, recipient, profile.company, fonts.name)
     _name_block(page, recipient, profile, fonts.name)
     if not sender.is_empty:
-        _sender(page, sender, profile, fonts, numerals)
+        page.runs.extend(_sender_runs(sender, profile, fonts, numerals))
     return page
 
 
@@ -215,9 +216,12 @@ def _name_top(area: Area, length_mm: float) -> float:
     return area.top + max(0.0, area.bottom - area.top - length_mm) * 0.25
 
 
-def _sender(page: Page, sender: Sender, profile: CardProfile, fonts: AddressFonts,
-            numerals: str) -> None:
-    """The shop, lower left: postal code in the sender boxes, address, then the name."""
+@functools.lru_cache(maxsize=16)
+def _sender_runs(sender: Sender, profile: CardProfile, fonts: AddressFonts,
+                 numerals: str) -> tuple[GlyphRun, ...]:
+    """The shop, lower left: postal code in the sender boxes, address, then the name.
+    The same on every card of a run, so laid out once."""
+    page = Page(profile.width, profile.height)
     _postal_digits(page, sender.postal_code, profile.sender_boxes, fonts.address,
                    "[sender] postal_code")
     lines = [(sender.address, "[sender] address"), (sender.address2, "[sender] address2")]
@@ -226,6 +230,7 @@ def _sender(page: Page, sender: Sender, profile: CardProfile, fonts: AddressFont
     if sender.name:
         _address_columns(page, [(sender.name, "[sender] name")], profile.sender_name, 0.0,
                          fonts.name, numerals, "the sender's name", top_aligned=False)
+    return tuple(page.runs)
 
 
 def _place(page: Page, pieces: list[Piece], x: float, y: float, fitting: Fit) -> None:

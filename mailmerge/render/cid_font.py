@@ -16,12 +16,13 @@ import hashlib
 import io
 import string
 
-from fontTools import subset
 from fontTools.ttLib import TTFont
 from reportlab.pdfbase import pdfdoc
 
 from mailmerge.errors import FontError
+from mailmerge.render.syntax import pdf_number
 from mailmerge.typeface.face import FontFace
+from mailmerge.typeface.shaping import ShapedRun
 
 TOUNICODE_BLOCK = 100  # bfchar entries per block (the CMap format's limit)
 
@@ -41,6 +42,7 @@ class EmbeddedFont:
         self._cids: dict[tuple[int, str], int] = {}
         self._glyph_of_cid: list[int] = [0]
         self._text_of_cid: list[str] = [""]
+        self._shown: dict[tuple[ShapedRun, float, bool], str] = {}
 
     def cid(self, glyph: int, text: str) -> int:
         """The CID that draws `glyph` and reads back as `text`."""
@@ -51,6 +53,35 @@ class EmbeddedFont:
             self._glyph_of_cid.append(glyph)
             self._text_of_cid.append(text)
         return found
+
+    def show(self, shaped: ShapedRun, tracking: float, vertical: bool) -> str:
+        """A TJ operator drawing the run: adjusted where shaping differs from the font's
+        nominal advance, plus tracking (in vertical mode positive numbers move down, in
+        horizontal mode they move left). Each distinct run is encoded once."""
+        key = (shaped, tracking, vertical)
+        found = self._shown.get(key)
+        if found is None:
+            found = self._shown[key] = self._encode(shaped, tracking, vertical)
+        return found
+
+    def _encode(self, shaped: ShapedRun, tracking: float, vertical: bool) -> str:
+        face = self.face
+        scale = 1000 / face.units_per_em
+        parts: list[str] = []
+        chunk: list[str] = []
+        last = len(shaped.glyphs) - 1
+        for index, (glyph, advance, text) in enumerate(
+                zip(shaped.glyphs, shaped.advances, shaped.texts, strict=True)):
+            chunk.append(f"{self.cid(glyph, text):04X}")
+            nominal = face.v_metrics(glyph)[0] if vertical else face.h_advance(glyph)
+            extra = (advance - nominal) * scale + (tracking * 1000 if index < last else 0)
+            if abs(extra) > 0.01:
+                parts.append(f"<{''.join(chunk)}>")
+                parts.append(pdf_number(extra if vertical else -extra))
+                chunk = []
+        if chunk:
+            parts.append(f"<{''.join(chunk)}>")
+        return f"[{' '.join(parts)}] TJ"
 
     def add_to(self, doc: pdfdoc.PDFDocument, fonts: pdfdoc.PDFDictionary) -> None:
         """Write the font objects into the document and name them in the font resources."""
@@ -98,6 +129,8 @@ class EmbeddedFont:
         order = font.getGlyphOrder()
         used = sorted(set(self._glyph_of_cid))
         names = {gid: order[gid] for gid in used}
+        from fontTools import subset  # 80 ms to import: only when a PDF is saved
+
         options = subset.Options()
         options.layout_features = []
         options.hinting = False

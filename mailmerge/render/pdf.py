@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 
 from mailmerge.atomic import atomic_write
 from mailmerge.layout.page import GlyphRun, Page
 from mailmerge.render.cid_font import EmbeddedFont
+from mailmerge.render.syntax import pdf_number
 from mailmerge.typeface.face import FontFace
 from mailmerge.units import mm_to_pt, page_point
 
@@ -46,6 +48,7 @@ class FontSet:
 
 def write_pdf(pages: Iterable[Page], target: Path, title: str = "hagaki") -> int:
     """Draw every page into `target` (atomically); return the number of pages."""
+    rl_config.useA85 = 0  # plain Flate streams: smaller and faster than ASCII85 on top
     with atomic_write(target) as stream:
         canvas = _TextCanvas(stream, invariant=1, pageCompression=1)
         canvas.setTitle(title)
@@ -92,41 +95,12 @@ def _text_ops(code: list[str], run: GlyphRun, fonts: FontSet, page_height_mm: fl
     name = font.vertical_name if vertical else font.horizontal_name
     selected = (name, run.size_pt)
     if selected != current:
-        code.append(f"/{name} {_num(run.size_pt)} Tf")
+        code.append(f"/{name} {pdf_number(run.size_pt)} Tf")
     x, y = page_point(run.x_mm, run.y_mm, page_height_mm)
-    c = _num(run.condense)
+    c = pdf_number(run.condense)
     if run.mode == "rotated":
-        code.append(f"0 -{c} 1 0 {_num(x)} {_num(y)} Tm")
+        code.append(f"0 -{c} 1 0 {pdf_number(x)} {pdf_number(y)} Tm")
     else:
-        code.append(f"1 0 0 {c} {_num(x)} {_num(y)} Tm")
-    code.append(_show(run, font, vertical))
+        code.append(f"1 0 0 {c} {pdf_number(x)} {pdf_number(y)} Tm")
+    code.append(font.show(run.shaped, run.tracking, vertical))
     return selected
-
-
-def _show(run: GlyphRun, font: EmbeddedFont, vertical: bool) -> str:
-    """A TJ that draws the run's glyphs, adjusting where shaping differs from the font's
-    nominal advance and adding tracking (positive numbers move down in vertical mode,
-    left in horizontal mode)."""
-    face = run.shaped.face
-    scale = 1000 / face.units_per_em
-    parts: list[str] = []
-    chunk: list[str] = []
-    last = len(run.shaped.glyphs) - 1
-    for index, (glyph, advance, text) in enumerate(
-            zip(run.shaped.glyphs, run.shaped.advances, run.shaped.texts, strict=True)):
-        chunk.append(f"{font.cid(glyph, text):04X}")
-        nominal = face.v_metrics(glyph)[0] if vertical else face.h_advance(glyph)
-        extra = (advance - nominal) * scale + (run.tracking * 1000 if index < last else 0)
-        if abs(extra) > 0.01:
-            parts.append(f"<{''.join(chunk)}>")
-            parts.append(_num(extra if vertical else -extra))
-            chunk = []
-    if chunk:
-        parts.append(f"<{''.join(chunk)}>")
-    return f"[{' '.join(parts)}] TJ"
-
-
-def _num(value: float) -> str:
-    """A PDF number with at most 3 decimals and no trailing zeros."""
-    text = f"{value:.3f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text

@@ -7,8 +7,7 @@ font in the chain can draw raises MissingGlyphError naming its code points.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
 
 from mailmerge.errors import MissingGlyphError
 from mailmerge.typeface.face import FontFace, is_variation_selector
@@ -28,25 +27,51 @@ def graphemes(text: str) -> Iterator[str]:
         index = end
 
 
-@dataclass(frozen=True)
 class FontChain:
-    """An ordered list of faces for one role (address, name, message, heading)."""
+    """An ordered list of faces for one role (address, name, message, heading).
 
-    role: str
-    faces: tuple[FontFace, ...]
+    Fallback fonts are opened only when a character first needs them.
+    """
+
+    def __init__(self, role: str, loaders: Sequence[Callable[[], FontFace]]) -> None:
+        self.role = role
+        self._loaders = tuple(loaders)
+        self._loaded: list[FontFace] = []
+        self._choice: dict[str, FontFace | None] = {}
+
+    @classmethod
+    def of(cls, role: str, faces: Sequence[FontFace]) -> FontChain:
+        """A chain of faces that are already open."""
+        return cls(role, [lambda face=face: face for face in faces])
 
     @property
     def primary(self) -> FontFace:
-        return self.faces[0]
+        return self._face(0)
+
+    @property
+    def faces(self) -> tuple[FontFace, ...]:
+        """Every face of the chain (opens them all)."""
+        return tuple(self._face(i) for i in range(len(self._loaders)))
+
+    def _face(self, index: int) -> FontFace:
+        while len(self._loaded) <= index:
+            self._loaded.append(self._loaders[len(self._loaded)]())
+        return self._loaded[index]
 
     def face_for(self, grapheme: str) -> FontFace | None:
         """The first face that can draw this character (with its selector), or None."""
+        if grapheme in self._choice:
+            return self._choice[grapheme]
         base = grapheme[0]
         selector = grapheme[1] if len(grapheme) > 1 else None
-        for face in self.faces:
+        found = None
+        for index in range(len(self._loaders)):
+            face = self._face(index)
             if face.has_sequence(base, selector):
-                return face
-        return None
+                found = face
+                break
+        self._choice[grapheme] = found
+        return found
 
     def missing(self, text: str) -> list[str]:
         """Every grapheme of `text` that no face in the chain can draw, in order, once each."""

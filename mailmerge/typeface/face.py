@@ -37,9 +37,10 @@ class FontFace:
     descender: int = -120
     bounding_box: tuple[int, int, int, int] = (0, -120, 1000, 880)
     truetype_outlines: bool = True
-    cmap: dict[int, str] = field(default_factory=dict, repr=False)
-    variations: dict[tuple[int, int], bool] = field(default_factory=dict, repr=False)
     hb_font: hb.Font | None = field(default=None, repr=False)
+    _coverage: dict[tuple[str, str | None], bool] = field(default_factory=dict, repr=False)
+    _v_metrics: dict[int, tuple[int, int, int]] = field(default_factory=dict, repr=False)
+    _h_advances: dict[int, int] = field(default_factory=dict, repr=False)
 
     @property
     def key(self) -> str:
@@ -47,12 +48,15 @@ class FontFace:
 
     def has_sequence(self, base: str, selector: str | None = None) -> bool:
         """Can this font draw `base` (followed by the variation selector, if any)?"""
-        code = ord(base)
-        if code not in self.cmap:
-            return False
-        if selector is None:
-            return True
-        return (code, ord(selector)) in self.variations
+        key = (base, selector)
+        found = self._coverage.get(key)
+        if found is None:
+            if selector is None:
+                glyph = self.hb_font.get_nominal_glyph(ord(base))
+            else:
+                glyph = self.hb_font.get_variation_glyph(ord(base), ord(selector))
+            found = self._coverage[key] = glyph is not None
+        return found
 
     def glyph_bounds(self, glyph_id: int) -> tuple[int, int, int, int]:
         """Ink box (x_min, y_min, x_max, y_max) of a glyph in font units."""
@@ -60,12 +64,19 @@ class FontFace:
         return ext.x_bearing, ext.y_bearing + ext.height, ext.x_bearing + ext.width, ext.y_bearing
 
     def h_advance(self, glyph_id: int) -> int:
-        return self.hb_font.get_glyph_h_advance(glyph_id)
+        advance = self._h_advances.get(glyph_id)
+        if advance is None:
+            advance = self._h_advances[glyph_id] = self.hb_font.get_glyph_h_advance(glyph_id)
+        return advance
 
     def v_metrics(self, glyph_id: int) -> tuple[int, int, int]:
         """(vertical advance, origin x, origin y) of a glyph in font units (HarfBuzz's view)."""
-        origin_x, origin_y = self.hb_font.get_glyph_v_origin(glyph_id)
-        return -self.hb_font.get_glyph_v_advance(glyph_id), origin_x, origin_y
+        metrics = self._v_metrics.get(glyph_id)
+        if metrics is None:
+            origin_x, origin_y = self.hb_font.get_glyph_v_origin(glyph_id)
+            advance = -self.hb_font.get_glyph_v_advance(glyph_id)
+            metrics = self._v_metrics[glyph_id] = (advance, origin_x, origin_y)
+        return metrics
 
     def open_for_subsetting(self) -> TTFont:
         """A fresh fontTools font (subsetting changes it in place, so never share one).
@@ -77,8 +88,6 @@ def open_face(path: Path, index: int = 0) -> FontFace:
     """Open a font file; raise FontError if it is unreadable or forbids embedding."""
     try:
         with TTFont(str(path), fontNumber=index, lazy=True) as tt:
-            cmap = dict(tt.getBestCmap() or {})
-            variations = _variation_sequences(tt)
             names = tt["name"]
             family = names.getBestFamilyName() or path.stem
             postscript = (names.getDebugName(6) or path.stem).replace(" ", "")
@@ -90,12 +99,12 @@ def open_face(path: Path, index: int = 0) -> FontFace:
             truetype = "glyf" in tt
     except (OSError, TTLibError, KeyError, AssertionError) as exc:
         raise FontError(f"cannot open font {path}: {exc}") from exc
-    if not cmap:
-        raise FontError(f"font {path} has no Unicode character map")
     if fs_type & 0x000F == FSTYPE_RESTRICTED:
         raise FontError(f"font {path} forbids embedding (OS/2 fsType {fs_type:#06x})")
     blob = hb.Blob.from_file_path(str(path))
     hb_font = hb.Font(hb.Face(blob, index))
+    if not hb_font.face.unicodes:
+        raise FontError(f"font {path} has no Unicode character map")
     return FontFace(
         path=path,
         index=index,
@@ -106,8 +115,6 @@ def open_face(path: Path, index: int = 0) -> FontFace:
         descender=descender,
         bounding_box=bounding_box,
         truetype_outlines=truetype,
-        cmap=cmap,
-        variations=variations,
         hb_font=hb_font,
     )
 
@@ -118,15 +125,3 @@ def _em_box(tt: TTFont) -> tuple[int, int]:
     if os2 is not None and os2.sTypoAscender - os2.sTypoDescender > 0:
         return os2.sTypoAscender, os2.sTypoDescender
     return tt["hhea"].ascent, tt["hhea"].descent
-
-
-def _variation_sequences(tt: TTFont) -> dict[tuple[int, int], bool]:
-    """Every (base, selector) pair the font's format-14 cmap lists (default or own glyph)."""
-    pairs: dict[tuple[int, int], bool] = {}
-    for table in tt["cmap"].tables:
-        if table.format != 14:
-            continue
-        for selector, entries in table.uvsDict.items():
-            for base, glyph_name in entries:
-                pairs[(base, selector)] = glyph_name is not None
-    return pairs

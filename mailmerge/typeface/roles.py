@@ -21,6 +21,6 @@ class FontRoles:
     def chain(self, role: str) -> FontChain:
         if role not in self._chains:
             names = self.settings.font_chains[role]
-            faces = tuple(self.catalog.face(name) for name in names)
-            self._chains[role] = FontChain(role, faces)
+            loaders = [lambda name=name: self.catalog.face(name) for name in names]
+            self._chains[role] = FontChain(role, loaders)
         return self._chains[role]
