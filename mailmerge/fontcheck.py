@@ -41,10 +41,10 @@ def check_fonts(path: Path, settings: Settings) -> list[str]:
                     if customer.row not in rows:
                         rows.append(customer.row)
         lines.append(f"[{role}] {len(uses)} distinct characters in {path}")
-        for face in chain.faces:
+        for label, face in zip(chain.labels, chain.faces, strict=True):
             lacking = [g for g in uses if not face.has_sequence(g[0], g[1] if len(g) > 1 else None)]
             verdict = "draws every character" if not lacking else f"lacks {len(lacking)}:"
-            lines.append(f"  {face.family}: {verdict}")
+            lines.append(f"  {label}: {verdict}")
             lines.extend(f"    {_describe(g)}  rows {_rows(uses[g])}" for g in lacking)
         unprintable = [g for g in uses if chain.face_for(g) is None]
         if unprintable:

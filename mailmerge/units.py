@@ -20,5 +20,5 @@ def pt_to_mm(pt: float) -> float:
 
 
 def page_point(x_mm: float, y_mm: float, page_height_mm: float) -> tuple[float, float]:
-    """A point in layout space (mm, top-left origin, y down) -> PDF space (pt, bottom-left, y up)."""
+    """Layout space (mm, top-left origin, y down) -> PDF space (pt, bottom-left, y up)."""
     return mm_to_pt(x_mm), mm_to_pt(page_height_mm - y_mm)

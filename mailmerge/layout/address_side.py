@@ -180,7 +180,8 @@ def _name_block(page: Page, recipient: Recipient, profile: CardProfile,
         return
     people = recipient.people
     fields = ["姓"] + ["連名"] * (len(people) - 1)
-    families = [measure_column(p.family, chain, f, tcy=False) for p, f in zip(people, fields)]
+    families = [measure_column(p.family, chain, f, tcy=False)
+                for p, f in zip(people, fields, strict=True)]
     givens = [measure_column(p.given, chain, "名" if i == 0 else "連名", tcy=False)
               for i, p in enumerate(people)]
     title = measure_column(recipient.title, chain, "役職", tcy=False) if recipient.title else []

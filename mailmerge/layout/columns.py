@@ -22,7 +22,7 @@ from mailmerge.units import pt_to_mm
 PieceKind = Literal["upright", "rotated", "tcy"]
 MIN_CONDENSE = 0.7  # 平体 floor: glyphs keep at least 70% of their height
 TCY_MAX_DIGITS = 2
-_TCY_RUN = re.compile(r"(?<![0-9０-９])[0-9０-９]{1,%d}(?![0-9０-９])" % TCY_MAX_DIGITS)
+_TCY_RUN = re.compile(rf"(?<![0-9０-９])[0-9０-９]{{1,{TCY_MAX_DIGITS}}}(?![0-9０-９])")
 
 
 @dataclass(frozen=True)

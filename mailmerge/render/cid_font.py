@@ -138,7 +138,8 @@ class EmbeddedFont:
         options.recalc_bounds = False
         options.glyph_names = False
         options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
-        options.drop_tables += ["vhea", "vmtx", "VORG", "GSUB", "GPOS", "GDEF", "BASE", "DSIG", "meta"]
+        options.drop_tables += ["vhea", "vmtx", "VORG", "GSUB", "GPOS", "GDEF", "BASE", "DSIG",
+                                "meta"]
         subsetter = subset.Subsetter(options)
         subsetter.populate(gids=used)
         subsetter.subset(font)

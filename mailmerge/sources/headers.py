@@ -53,6 +53,6 @@ def map_headers(headers: list[str]) -> dict[str, list[int]]:
             field = "joint_names"
         if field is not None:
             found.setdefault(field, []).append(index)
-    for field, columns in found.items():
+    for columns in found.values():
         columns.sort(key=lambda i: _ORDER.get(header_key(headers[i]), 0))
     return found

@@ -33,16 +33,13 @@ class FontChain:
     Fallback fonts are opened only when a character first needs them.
     """
 
-    def __init__(self, role: str, loaders: Sequence[Callable[[], FontFace]]) -> None:
+    def __init__(self, role: str, loaders: Sequence[Callable[[], FontFace]],
+                 labels: Sequence[str]) -> None:
         self.role = role
+        self.labels = tuple(labels)  # the font names as configured, for messages
         self._loaders = tuple(loaders)
         self._loaded: list[FontFace] = []
         self._choice: dict[str, FontFace | None] = {}
-
-    @classmethod
-    def of(cls, role: str, faces: Sequence[FontFace]) -> FontChain:
-        """A chain of faces that are already open."""
-        return cls(role, [lambda face=face: face for face in faces])
 
     @property
     def primary(self) -> FontFace:

@@ -22,5 +22,5 @@ class FontRoles:
         if role not in self._chains:
             names = self.settings.font_chains[role]
             loaders = [lambda name=name: self.catalog.face(name) for name in names]
-            self._chains[role] = FontChain(role, loaders)
+            self._chains[role] = FontChain(role, loaders, names)
         return self._chains[role]

@@ -1,0 +1,100 @@
+"""Vertical columns: fitting order, 縦中横, sideways Latin, font fallback, address breaks."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailmerge.config import Settings
+from mailmerge.errors import MissingGlyphError
+from mailmerge.layout.address_side import split_building, split_for_column
+from mailmerge.layout.columns import (
+    MIN_CONDENSE,
+    column_length_em,
+    fit,
+    measure_column,
+    place_column,
+)
+from mailmerge.typeface.roles import FontRoles
+from mailmerge.units import pt_to_mm
+
+
+@pytest.fixture(scope="module")
+def chain():
+    return FontRoles(Settings()).chain("address")
+
+
+def test_fit_condenses_first_then_shrinks_then_gives_up():
+    assert fit(10, 100, 20, 10).condense == 1  # fits as it is
+    em = pt_to_mm(20)
+    condensed = fit(10, 8 * em, 20, 10)
+    assert condensed.size_pt == 20 and condensed.condense == pytest.approx(0.8)
+    shrunk = fit(10, 5 * em, 20, 10)
+    assert shrunk.condense == MIN_CONDENSE
+    assert shrunk.size_pt == pytest.approx(20 * 5 / (10 * MIN_CONDENSE))
+    assert fit(10, 2 * em, 20, 10) is None  # would need 5.7 pt: below the floor
+
+
+def test_full_width_text_is_one_em_per_character(chain):
+    pieces = measure_column("東京都千代田区", chain)
+    assert column_length_em(pieces) == pytest.approx(7.0)
+    assert all(p.kind == "upright" for p in pieces)
+
+
+def test_short_digit_runs_are_set_tate_chu_yoko(chain):
+    pieces = measure_column("丸の内１２ー３４５", chain)
+    kinds = [(p.kind, "".join(p.shaped.texts)) for p in pieces]
+    assert kinds == [("upright", "丸の内"), ("tcy", "12"), ("upright", "ー３４５")]
+    runs, bottom = place_column(pieces, 50.0, 10.0, 20.0)
+    tcy = runs[1]
+    assert tcy.mode == "horizontal"
+    width = pt_to_mm(20) * tcy.shaped.length_em()
+    assert tcy.x_mm + width / 2 == pytest.approx(50.0)  # centred on the column
+    assert bottom == pytest.approx(10.0 + 8 * pt_to_mm(20))
+
+
+def test_latin_letters_in_a_name_are_turned_sideways(chain):
+    pieces = measure_column("Smith様", chain, tcy=False)
+    assert [p.kind for p in pieces] == ["rotated", "upright"]
+    runs, _ = place_column(pieces, 50.0, 10.0, 20.0)
+    assert runs[0].mode == "rotated"
+
+
+def test_the_long_vowel_mark_uses_the_vertical_form(chain):
+    pieces = measure_column("ー", chain)
+    assert pieces[0].kind == "upright"
+    face = chain.primary
+    assert pieces[0].shaped.glyphs[0] != face.hb_font.get_nominal_glyph(ord("ー"))
+
+
+def test_a_character_missing_from_the_primary_font_falls_back(chain):
+    pieces = measure_column("𠮷田", chain, "姓")
+    assert ["".join(p.shaped.texts) for p in pieces] == ["𠮷", "田"]
+    assert pieces[0].shaped.face.path.name == "ipamjm.ttf"
+    assert pieces[1].shaped.face.path.name == "BIZUDMincho-Regular.ttf"
+
+
+def test_a_character_no_font_has_is_refused_with_its_code_point(chain):
+    with pytest.raises(MissingGlyphError) as caught:
+        measure_column("佐藤\U0001F600", chain, "名")
+    assert caught.value.field == "名" and "U+1F600" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("address", "head", "building"),
+    [
+        ("港区芝公園4-2-8 東京タワー3F", "港区芝公園4-2-8", "東京タワー3F"),
+        ("台東5-6-3ABCビル10F", "台東5-6-3", "ABCビル10F"),
+        ("緑町3丁目30-8郵便ビル403号", "緑町3丁目30-8", "郵便ビル403号"),
+        ("韮崎400", "韮崎400", ""),
+        ("北一条西2丁目1番地", "北一条西2丁目1番地", ""),
+        ("梅田1-1-3", "梅田1-1-3", ""),
+    ],
+)
+def test_the_building_is_broken_off_after_the_block_number(address, head, building):
+    assert split_building(address) == (head, building)
+
+
+def test_an_overlong_column_is_cut_after_a_municipality_never_in_a_number():
+    assert split_for_column("東京都西多摩郡奥多摩町氷川") == ("東京都西多摩郡", "奥多摩町氷川")
+    assert split_for_column("氷川一二三四番地") == ("氷川一二三四", "番地")
+    assert split_for_column("一二三四五六七八") == ("一二三四五六七八", "")  # no cut at all
