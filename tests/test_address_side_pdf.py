@@ -226,3 +226,10 @@ def test_every_font_is_embedded(printed):
     assert seen > 0
     base_fonts = {str(f.get_object()["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values()}
     assert not any("Helvetica" in name for name in base_fonts)
+
+
+def test_the_postmark_area_holds_nothing_but_the_postal_code(printed):
+    _, path, pages = printed
+    for page in range(len(pages)):
+        for glyph in glyphs(path, page)[7:]:  # the recipient's digits sit in Japan Post's boxes
+            assert not (glyph.x0 < 70 and glyph.top < 35), (page, glyph)
