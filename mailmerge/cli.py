@@ -6,15 +6,18 @@ Exit codes: 0 done, 1 an error the user can fix (message, no traceback), 2 wrong
 from __future__ import annotations
 
 import functools
+import json
 from importlib import resources
 from pathlib import Path
 
 import click
 
+from mailmerge.check import check_files, format_text
 from mailmerge.config import FONT_ROLES, Settings, load_settings
 from mailmerge.errors import HagakiError
 from mailmerge.fontcheck import check_fonts
 from mailmerge.run import RunOptions, RunReport, print_address_sides
+from mailmerge.sources.customers import ReadOptions
 from mailmerge.typeface.catalog import FontCatalog
 
 
@@ -33,7 +36,16 @@ def user_errors(command):
 
 config_option = click.option(
     "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-    help="hagaki.toml with [sender], [fonts], [address] and [print] settings.")
+    help="hagaki.toml with [sender], [fonts], [address], [print] and [columns] settings.")
+
+
+def reading_options(command):
+    """--encoding and --sheet, shared by the commands that read customer files."""
+    command = click.option("--sheet", help="XLSX: the sheet to read (default: the first).")(
+        command)
+    return click.option("--encoding",
+                        help="CSV/TSV: force the encoding (utf-8, cp932); detected otherwise."
+                        )(command)
 
 
 def _settings(config_path: Path | None) -> Settings:
@@ -59,18 +71,46 @@ def main() -> None:
 @click.option("--offset-x", type=float, help="Shift everything right by this many mm.")
 @click.option("--offset-y", type=float, help="Shift everything down by this many mm.")
 @click.option("--strict", is_flag=True, help="Write nothing if any row has an error.")
+@reading_options
 @user_errors
 def print_command(customers: Path, side: str, output: Path, config_path: Path | None,
                   layout: str | None, offset_x: float | None, offset_y: float | None,
-                  strict: bool) -> None:
+                  strict: bool, encoding: str | None, sheet: str | None) -> None:
     """Print the address side of a card for every mailable customer.
 
     Example: hagaki print customers.csv --out cards.pdf --layout nenga
     """
     settings = _settings(config_path)
-    options = RunOptions(layout, offset_x, offset_y, strict)
+    options = RunOptions(layout, offset_x, offset_y, strict, encoding, sheet)
     report = print_address_sides(customers, output, settings, options)
     _summarise(report, strict)
+
+
+@main.command()
+@click.argument("customers", type=click.Path(path_type=Path))
+@click.option("--sales", type=click.Path(path_type=Path), help="A sales list to check too.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text for people, json for programs.")
+@click.option("--layout", help="Card profile to check the fit against.")
+@config_option
+@reading_options
+@user_errors
+def check(customers: Path, sales: Path | None, output_format: str, layout: str | None,
+          config_path: Path | None, encoding: str | None, sheet: str | None) -> None:
+    """Find every problem in a customer list before printing; exit 1 if any row has an error.
+
+    Example: hagaki check customers.xlsx --sales sales.csv --format json
+    """
+    settings = _settings(config_path)
+    options = ReadOptions(encoding, sheet, settings.columns)
+    report = check_files(customers, settings, options, sales, layout)
+    if output_format == "json":
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        for line in format_text(report):
+            click.echo(line)
+    if report.errors:
+        raise SystemExit(1)
 
 
 @main.command()

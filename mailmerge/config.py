@@ -8,6 +8,8 @@ apply, so `hagaki print customers.csv` works on a fresh machine.
                         paths: extra font files or folders
     [address]           numerals = "kanji" | "kanji_ten" | "arabic"; layout = profile name
     [print]             offset_x, offset_y: millimetres to shift everything (printer feed)
+    [columns]           "your header" = "field": map any header to a field (e.g. "お名前" =
+                        "name"); fields: customer_id, name, family_name, given_name, …
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from pathlib import Path
 from mailmerge.errors import ConfigError
 from mailmerge.layout.vertical_text import NUMERAL_STYLES
 from mailmerge.models import Sender
+from mailmerge.sources.headers import FIELDS
+from mailmerge.sources.sales import SALES_ALIASES
 
 FONT_ROLES = ("address", "name", "message", "heading")
 DEFAULT_CHAINS = {
@@ -39,6 +43,7 @@ class Settings:
     layout: str = "official"
     offset_x: float = 0.0
     offset_y: float = 0.0
+    columns: dict[str, str] = field(default_factory=dict)
 
 
 def load_settings(path: Path | None) -> Settings:
@@ -61,6 +66,11 @@ def _settings(data: dict, path: Path) -> Settings:
     fonts = _table(data, "fonts", path)
     address = _table(data, "address", path)
     printing = _table(data, "print", path)
+    columns = _table(data, "columns", path)
+    for header, target in columns.items():
+        if target not in FIELDS and target not in SALES_ALIASES:
+            raise ConfigError(f"{path}: [columns] {header!r} = {target!r}: unknown field; use one "
+                              f"of {', '.join(FIELDS)} (or for sales: {', '.join(SALES_ALIASES)})")
     chains = dict(DEFAULT_CHAINS)
     for role in FONT_ROLES:
         if role in fonts:
@@ -87,6 +97,7 @@ def _settings(data: dict, path: Path) -> Settings:
         layout=_resolve(str(address.get("layout", "official")), path),
         offset_x=_number(printing, "offset_x", path),
         offset_y=_number(printing, "offset_y", path),
+        columns={str(header): str(target) for header, target in columns.items()},
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 
@@ -24,6 +25,11 @@ class Customer:
     department: str = ""
     title: str = ""
     joint_names: tuple[str, ...] = ()
+    kana: str = ""
+    birthday: dt.date | None = None
+    gender: str = ""
+    registered: dt.date | None = None
+    note: str = ""
     do_not_mail: bool = False
     mourning: bool = False
     deceased: bool = False
@@ -62,11 +68,37 @@ class Problem:
     message: str
 
 
+@dataclass(frozen=True)
+class Sale:
+    """One row of a sales list."""
+
+    row: int
+    customer_id: str
+    date: dt.date
+    item: str = ""
+    amount: float | None = None
+    staff: str = ""
+
+
 @dataclass
 class CustomerList:
-    """What reading a customer file gives: the rows that could be read, and the problems."""
+    """What reading a customer file gives: the printable rows, and every problem found.
+
+    Rows with an error are not in `customers`; their problems say why.
+    """
 
     path: str
     customers: list[Customer] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    total_rows: int = 0
+    ids: set[str] = field(default_factory=set)  # every customer id in the file, errors too
+
+
+@dataclass
+class SalesList:
+    """What reading a sales file gives: the usable sales, and the problems."""
+
+    path: str
+    sales: list[Sale] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     total_rows: int = 0

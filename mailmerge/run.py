@@ -19,7 +19,8 @@ from mailmerge.layout.vertical_text import prepare_address
 from mailmerge.models import Customer, Problem
 from mailmerge.render.pdf import write_pdf
 from mailmerge.selection.exclusions import Exclusion, exclusion_of
-from mailmerge.sources.customers import clean_postal_code, read_customers
+from mailmerge.sources.customers import ReadOptions, read_customers
+from mailmerge.sources.normalise import clean_postal_code
 from mailmerge.typeface.roles import FontRoles
 
 
@@ -29,6 +30,8 @@ class RunOptions:
     offset_x: float | None = None
     offset_y: float | None = None
     strict: bool = False
+    encoding: str | None = None
+    sheet: str | None = None
 
 
 @dataclass
@@ -45,7 +48,8 @@ class RunReport:
 def print_address_sides(customers_path: Path, output: Path, settings: Settings,
                         options: RunOptions = RunOptions()) -> RunReport:
     """Lay out and write the address side of every mailable customer."""
-    customer_list = read_customers(customers_path)
+    read_options = ReadOptions(options.encoding, options.sheet, settings.columns)
+    customer_list = read_customers(customers_path, read_options)
     profile = load_profile(options.layout or settings.layout)
     roles = FontRoles(settings)
     fonts = AddressFonts(roles.chain("address"), roles.chain("name"))

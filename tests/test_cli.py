@@ -51,7 +51,7 @@ def test_bad_input_is_one_clear_line_and_exit_1(tmp_path):
     noise = tmp_path / "noise.csv"
     noise.write_bytes(bytes(range(256)) * 4)
     for path, message in [
-        (tmp_path / "missing.csv", "customer file not found"),
+        (tmp_path / "missing.csv", "file not found"),
         (noise, "not a text (CSV) file"),
     ]:
         result = run("print", str(path), "--out", str(tmp_path / "x.pdf"))

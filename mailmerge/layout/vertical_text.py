@@ -1,7 +1,7 @@
 """Preparing text for vertical setting: full-width forms, numerals, hyphens.
 
 In: text as the user typed it and a numeral style. Out: the text to set. Names never pass
-through here (they are printed exactly as typed); addresses, company names and the sender's
+through here (they are printed exactly as typed); addresses and the sender's
 details do.
 """
 
@@ -10,17 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from mailmerge.japanese import KANJI_DIGITS, kanji_positional, widen_halfwidth_kana
+
 NUMERAL_STYLES = ("kanji", "kanji_ten", "arabic")
-KANJI_DIGITS = "〇一二三四五六七八九"
 HYPHENS = "-‐‑‒–—―−－ｰ─━"
-_HALFWIDTH_KANA = re.compile(r"[\uff61-\uff9f]+")
 _DIGITS = re.compile(r"[0-9０-９]+")
 _HYPHEN_RUN = re.compile(f"[{re.escape(HYPHENS)}]")
-
-
-def widen_halfwidth_kana(text: str) -> str:
-    """ｶﾞｰﾃﾞﾝ → ガーデン (half-width katakana and their sound marks combined)."""
-    return _HALFWIDTH_KANA.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
 
 def to_fullwidth(text: str) -> str:
@@ -35,20 +30,6 @@ def to_fullwidth(text: str) -> str:
         else:
             out.append(char)
     return "".join(out)
-
-
-def kanji_positional(number: int) -> str:
-    """24 → 二十四, 105 → 百五, 2026 → 二千二十六 (numbers below 10,000)."""
-    if number == 0:
-        return "〇"
-    parts = []
-    for value, unit in ((1000, "千"), (100, "百"), (10, "十")):
-        count, number = divmod(number, value)
-        if count:
-            parts.append(("" if count == 1 else KANJI_DIGITS[count]) + unit)
-    if number:
-        parts.append(KANJI_DIGITS[number])
-    return "".join(parts)
 
 
 def convert_numerals(text: str, style: str) -> str:

@@ -1,145 +1,191 @@
-"""Reading a customer list (UTF-8 CSV) into Customer records.
+"""Reading a customer list (CSV, TSV or XLSX) into Customer records, with every problem.
 
-In: a path. Out: CustomerList with every readable row as a Customer (row numbers as the user
-sees them in Excel, header row = 1) and a Problem for every row that cannot be mailed as is.
-Names are kept exactly as typed (髙, 﨑, 𠮷 and variation selectors survive); postal codes
-are cleaned (full-width digits, 〒, hyphens).
+In: a path and ReadOptions (forced encoding, sheet, [columns] header mapping). Out: a
+CustomerList: every data row is either a Customer or has an error Problem saying why not
+(row numbers as the user sees them, header row = 1). Names are kept exactly as typed (髙, 﨑,
+𠮷 and variation selectors survive); postal codes, addresses and flags are cleaned.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mailmerge.errors import InputError
 from mailmerge.models import Customer, CustomerList, Problem
 from mailmerge.sources.headers import ALIASES, map_headers
+from mailmerge.sources.normalise import (
+    clean_address,
+    clean_name,
+    clean_postal_code,
+    parse_date,
+    parse_flag,
+    split_full_name,
+    split_joint_names,
+)
+from mailmerge.sources.postal import PostalChecker
+from mailmerge.sources.tables import Table, open_table
 
-HEADER_LABELS = {  # the header name messages use for a field
+# The header that messages name for a field when the file's own header is not known.
+FIELD_LABELS = {
     "customer_id": "顧客ID", "family_name": "姓", "given_name": "名", "postal_code": "郵便番号",
     "address1": "住所1", "address2": "住所2", "company": "会社名", "joint_names": "連名",
+    "birthday": "誕生日", "registered": "登録日", "honorific": "敬称",
 }
-FALSE_FLAGS = {"", "0", "false", "no", "n", "いいえ", "無", "なし", "-", "×", "off"}
-_JOINT_SEPARATORS = re.compile(r"[、,，・/／]+")
-_NAME_SPACE = re.compile(r"[ \u3000]+")
-_POSTAL_NOISE = re.compile(r"[〒\s\-‐‑–—―−－ー]")
 
 
-def read_customers(path: Path) -> CustomerList:
-    """Read a customer CSV; raise InputError when the file is not a customer list at all."""
-    rows = _read_rows(path)
-    if not rows:
-        raise InputError(f"{path}: the file is empty; expected a header row such as "
-                         "顧客ID,姓,名,郵便番号,住所1")
-    headers = [h.strip() for h in rows[0]]
-    columns = map_headers(headers)
-    named = {"family_name", "given_name", "name", "company"} & columns.keys()
-    if not named or "address1" not in columns:
-        raise InputError(
-            f"{path}: row 1 has no recognisable customer-list headers (found: "
-            f"{', '.join(h for h in headers if h)[:200] or 'nothing'}); it needs a name column "
-            f"({' / '.join(ALIASES['family_name'][:2] + ALIASES['name'][:1])}) and an address "
-            f"column ({' / '.join(ALIASES['address1'][:2])})"
-        )
+@dataclass(frozen=True)
+class ReadOptions:
+    encoding: str | None = None
+    sheet: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # header → field ([columns])
+
+
+def read_customers(path: Path, options: ReadOptions = ReadOptions()) -> CustomerList:
+    """Read and validate a customer list; raise InputError if it is not one at all."""
+    table = open_table(path, options.encoding, options.sheet)
+    columns = map_headers(table.headers, options.columns)
+    _require_headers(table, columns)
     result = CustomerList(str(path))
-    for number, cells in enumerate(rows[1:], start=2):
+    postal = PostalChecker()
+    seen_ids: dict[str, int] = {}
+    seen_people: dict[tuple[str, ...], int] = {}
+    for row, cells in table.rows:
         if not any(cell.strip() for cell in cells):
             continue
         result.total_rows += 1
-        customer = _customer(number, cells, columns)
-        problems = validate(customer)
+        customer, problems = customer_from_row(row, cells, columns, table.headers)
+        result.ids.add(customer.customer_id)
+        problems += postal.check(customer, _label(columns, table.headers, "postal_code"))
+        problems += _duplicates(customer, seen_ids, seen_people, table.headers, columns)
         result.problems.extend(problems)
         if not any(p.severity == "error" for p in problems):
             result.customers.append(customer)
     return result
 
 
-def _read_rows(path: Path) -> list[list[str]]:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"customer file not found: {path}") from None
-    except IsADirectoryError:
-        raise InputError(f"{path} is a folder, not a customer file") from None
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
-    if b"\x00" in data[:4096]:
-        raise InputError(f"{path}: this is not a text (CSV) file")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+def _require_headers(table: Table, columns: dict[str, list[int]]) -> None:
+    named = {"family_name", "given_name", "name", "company"} & columns.keys()
+    if not named or "address1" not in columns:
+        found = ", ".join(h for h in table.headers if h)[:200] or "nothing"
         raise InputError(
-            f"{path}: not UTF-8 text (byte {exc.start}); save it from Excel as "
-            "'CSV UTF-8 (comma delimited)'"
-        ) from None
-    try:
-        return list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise InputError(f"{path}: not a readable CSV file: {exc}") from None
+            f"{table.path}: row 1 has no recognisable customer-list headers (found: {found}); "
+            f"it needs a name column ({' / '.join(ALIASES['family_name'][:2])} or 氏名) and an "
+            f"address column ({' / '.join(ALIASES['address1'][:2])}), or a [columns] mapping "
+            "in hagaki.toml"
+        )
 
 
-def _customer(row: int, cells: list[str], columns: dict[str, list[int]]) -> Customer:
-    def value(field: str, joiner: str = "") -> str:
-        parts = [cells[i].strip() for i in columns.get(field, []) if i < len(cells)]
+def _label(columns: dict[str, list[int]], headers: list[str], field_name: str) -> str:
+    """The user's own header for a field (first column), else our usual name for it."""
+    indexes = columns.get(field_name)
+    if indexes:
+        return headers[indexes[0]]
+    return FIELD_LABELS.get(field_name, field_name)
+
+
+def customer_from_row(row: int, cells: list[str], columns: dict[str, list[int]],
+                      headers: list[str]) -> tuple[Customer, list[Problem]]:
+    """One row → a Customer and the problems found in the row itself."""
+
+    def value(field_name: str, joiner: str = "") -> str:
+        parts = [cells[i].strip() for i in columns.get(field_name, []) if i < len(cells)]
         return joiner.join(p for p in parts if p)
 
-    family, given = value("family_name"), value("given_name")
+    family, typed_family = clean_name(value("family_name"))
+    given, typed_given = clean_name(value("given_name"))
     if not (family or given) and value("name"):
-        parts = _NAME_SPACE.split(value("name"), maxsplit=1)
-        family, given = parts[0], parts[1] if len(parts) > 1 else ""
-    return Customer(
-        row=row,
-        customer_id=value("customer_id"),
-        family_name=family,
-        given_name=given,
-        honorific=value("honorific"),
-        postal_code=clean_postal_code(value("postal_code")),
-        address1=value("address1"),
-        address2=value("address2", " "),
-        company=value("company"),
-        department=value("department"),
-        title=value("title"),
-        joint_names=tuple(split_joint_names(value("joint_names", "、"))),
-        do_not_mail=_flag(value("do_not_mail")),
-        mourning=_flag(value("mourning")),
-        deceased=_flag(value("deceased")),
-        moved=_flag(value("moved")),
-    )
+        whole, typed_family = clean_name(value("name"))
+        family, given = split_full_name(whole)
+    problems: list[Problem] = []
+    customer_id = value("customer_id")
 
-
-def clean_postal_code(text: str) -> str:
-    """'〒１００－０００１' → '1000001' (anything else is left for validation to report)."""
-    return _POSTAL_NOISE.sub("", unicodedata.normalize("NFKC", text))
-
-
-def split_joint_names(value: str) -> list[str]:
-    """'花子、一郎' → ['花子', '一郎'] (also , ・ / separated)."""
-    return [part.strip(" \u3000") for part in _JOINT_SEPARATORS.split(value) if part.strip()]
-
-
-def _flag(text: str) -> bool:
-    return unicodedata.normalize("NFKC", text).strip().casefold() not in FALSE_FLAGS
-
-
-def validate(customer: Customer) -> list[Problem]:
-    """What stops this row from being mailed (errors) or is doubtful (warnings)."""
-    problems = []
-
-    def problem(field: str, code: str, message: str, severity: str = "error") -> None:
-        problems.append(Problem(customer.row, customer.customer_id, HEADER_LABELS[field], code,
+    def problem(field_name: str, code: str, message: str, severity: str = "error") -> None:
+        problems.append(Problem(row, customer_id, _label(columns, headers, field_name), code,
                                 severity, message))
 
+    dates = {}
+    for date_field in ("birthday", "registered"):
+        text = value(date_field)
+        dates[date_field] = parse_date(text) if text else None
+        if text and dates[date_field] is None:
+            problem(date_field, "bad-date",
+                    f"{text!r} is not a date (write it as 1980-04-01); it is ignored", "warning")
+    customer = Customer(
+        row=row,
+        customer_id=customer_id,
+        family_name=family,
+        given_name=given,
+        honorific=value("honorific") or typed_given or typed_family,
+        postal_code=clean_postal_code(value("postal_code")),
+        address1=clean_address(value("address1")),
+        address2=clean_address(value("address2", " ")),
+        company=value("company").strip(),
+        department=value("department"),
+        title=value("title"),
+        joint_names=tuple(_joint_names(cells, columns)),
+        kana=value("kana", " "),
+        birthday=dates["birthday"],
+        gender=value("gender"),
+        registered=dates["registered"],
+        note=value("note", " "),
+        do_not_mail=parse_flag(value("do_not_mail")),
+        mourning=parse_flag(value("mourning")),
+        deceased=parse_flag(value("deceased")),
+        moved=parse_flag(value("moved")),
+    )
     if not (customer.family_name or customer.given_name or customer.company):
-        problem("family_name", "missing-name",
-                "no name and no company: fill in 姓/名 or 会社名")
+        problem("family_name", "missing-name", "no name and no company: fill in 姓/名 or 会社名")
     if not customer.address1:
         problem("address1", "missing-address", "no address: fill in 住所1")
     if not customer.postal_code:
         problem("postal_code", "postal-format", "no postal code: fill in the 7-digit 郵便番号")
-    elif not re.fullmatch(r"\d{7}", customer.postal_code):
+    elif not (customer.postal_code.isascii() and customer.postal_code.isdigit()
+              and len(customer.postal_code) == 7):
         problem("postal_code", "postal-format",
-                f"postal code {customer.postal_code!r} is not 7 digits (e.g. 100-0001)")
+                f"postal code {value('postal_code')!r} is not 7 digits (write it as 100-0001)")
+    return customer, problems
+
+
+def _joint_names(cells: list[str], columns: dict[str, list[int]]) -> Iterator[str]:
+    """連名 (、-separated) and 連名1…N columns; 連名1(姓)+連名1(名) pairs become '姓 名'."""
+    def cell(index: int) -> str:
+        return cells[index].strip() if index < len(cells) else ""
+
+    for index in columns.get("joint_names", []):
+        yield from split_joint_names(cell(index))
+    families = columns.get("joint_family", [])
+    givens = columns.get("joint_given", [])
+    for number in range(max(len(families), len(givens))):
+        family = cell(families[number]) if number < len(families) else ""
+        given = cell(givens[number]) if number < len(givens) else ""
+        if given:
+            yield f"{family} {given}".strip() if family else given
+
+
+def _duplicates(customer: Customer, seen_ids: dict[str, int],
+                seen_people: dict[tuple[str, ...], int], headers: list[str],
+                columns: dict[str, list[int]]) -> list[Problem]:
+    """The same id twice, or the same name at the same address: the later row is refused."""
+    problems = []
+    if customer.customer_id:
+        first = seen_ids.setdefault(customer.customer_id, customer.row)
+        if first != customer.row:
+            problems.append(Problem(
+                customer.row, customer.customer_id, _label(columns, headers, "customer_id"),
+                "duplicate", "error",
+                f"customer id {customer.customer_id} is also on row {first}; "
+                "give each customer one row and one id"))
+    person = (customer.family_name, customer.given_name, customer.company,
+              customer.postal_code, "".join(customer.address1.split()),
+              "".join(customer.address2.split()))
+    if any(person[:3]) and customer.address1:
+        first = seen_people.setdefault(person, customer.row)
+        if first != customer.row and not problems:
+            problems.append(Problem(
+                customer.row, customer.customer_id, _label(columns, headers, "family_name"),
+                "duplicate", "error",
+                f"the same name and address as row {first}: one of the two would get two "
+                "cards; delete or merge one"))
     return problems

@@ -1,0 +1,169 @@
+"""`hagaki check`: every problem of a customer list (and sales list) before printing.
+
+In: the customer file, optionally a sales file, settings and read options. Out: CheckReport
+with the row count, how many rows would print, and every Problem (file, row, column, code).
+Cards are checked the way `print` lays them out: a character no font draws (glyph-missing)
+and text that cannot fit (too-long). Rows whose text is short enough to fit for certain are
+checked for glyphs only; the others are laid out in full.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mailmerge.config import Settings
+from mailmerge.errors import CardError
+from mailmerge.layout.address_side import AddressFonts, address_side
+from mailmerge.layout.profiles import CardProfile, load_profile
+from mailmerge.layout.vertical_text import prepare_address
+from mailmerge.models import Customer, Problem
+from mailmerge.sources.customers import ReadOptions, read_customers
+from mailmerge.sources.sales import read_sales
+from mailmerge.typeface.roles import FontRoles
+from mailmerge.units import pt_to_mm
+
+WHAT_TO_DO = {
+    "missing-name": "fill in 姓/名, or 会社名 for a company",
+    "missing-address": "fill in the address (住所1)",
+    "postal-format": "write the 7-digit postal code, e.g. 100-0001",
+    "postal-unknown": "look the code up for the address (Japan Post's 郵便番号検索)",
+    "postal-mismatch": "correct the postal code or the address so they agree",
+    "duplicate": "keep one row per customer",
+    "glyph-missing": "add a font that has the character to [fonts], or change the text",
+    "too-long": "shorten the text or split it over two fields",
+    "bad-date": "write dates as 2026-11-23",
+    "bad-amount": "write amounts as plain numbers",
+    "unknown-customer": "add the customer to the customer list, or correct the id",
+}
+
+
+@dataclass
+class CheckReport:
+    customers_file: str
+    rows: int = 0
+    printable: int = 0
+    problems: list[tuple[str, Problem]] = field(default_factory=list)  # (file, problem)
+    sales_file: str | None = None
+    sales_rows: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for _, p in self.problems if p.severity == "error")
+
+    def as_json(self) -> dict:
+        return {
+            "rows": self.rows,
+            "printable": self.printable,
+            "sales_rows": self.sales_rows,
+            "problems": [
+                {"file": kind, "row": p.row, "customer_id": p.customer_id, "column": p.column,
+                 "code": p.code, "severity": p.severity, "message": p.message}
+                for kind, p in self.problems
+            ],
+        }
+
+
+def check_files(customers_path: Path, settings: Settings, options: ReadOptions = ReadOptions(),
+                sales_path: Path | None = None, layout: str | None = None) -> CheckReport:
+    """Check a customer list (and sales list) completely; nothing is printed."""
+    customers = read_customers(customers_path, options)
+    report = CheckReport(str(customers_path), rows=customers.total_rows)
+    card_checker = CardChecker(settings, load_profile(layout or settings.layout))
+    card_problems: list[Problem] = []
+    for customer in customers.customers:
+        card_problems.extend(card_checker.problems(customer))
+    problems = sorted(customers.problems + card_problems, key=lambda p: p.row)
+    report.problems = [("customers", p) for p in problems]
+    failing = {p.row for p in problems if p.severity == "error"}
+    report.printable = customers.total_rows - len(failing)
+    if sales_path is not None:
+        sales = read_sales(sales_path, customers.ids, options)
+        report.sales_file = str(sales_path)
+        report.sales_rows = sales.total_rows
+        report.problems += [("sales", p) for p in sales.problems]
+    return report
+
+
+class CardChecker:
+    """Finds glyph-missing and too-long problems the way `print` would meet them."""
+
+    def __init__(self, settings: Settings, profile: CardProfile) -> None:
+        roles = FontRoles(settings)
+        self.settings = settings
+        self.profile = profile
+        self.fonts = AddressFonts(roles.chain("address"), roles.chain("name"))
+
+    def problems(self, customer: Customer) -> list[Problem]:
+        if self._surely_fits(customer):
+            return self._glyph_problems(customer)
+        try:
+            address_side(customer, self.settings.sender, self.profile, self.fonts,
+                         self.settings.numerals)
+        except CardError as error:
+            return [Problem(customer.row, customer.customer_id, error.field or "", error.code,
+                            "error", str(error))]
+        return []
+
+    def _glyph_problems(self, customer: Customer) -> list[Problem]:
+        texts = [("姓", customer.family_name, self.fonts.name),
+                 ("名", customer.given_name, self.fonts.name),
+                 ("敬称", customer.honorific, self.fonts.name),
+                 ("会社名", customer.company, self.fonts.name),
+                 ("部署", customer.department, self.fonts.name),
+                 ("役職", customer.title, self.fonts.name),
+                 *[("連名", joint, self.fonts.name) for joint in customer.joint_names],
+                 ("住所1", prepare_address(customer.address1, self.settings.numerals),
+                  self.fonts.address),
+                 ("住所2", prepare_address(customer.address2, self.settings.numerals),
+                  self.fonts.address)]
+        for column, text, chain in texts:
+            try:
+                chain.split(text, column)
+            except CardError as error:
+                return [Problem(customer.row, customer.customer_id, column, error.code,
+                                "error", str(error))]
+        return []
+
+    def _surely_fits(self, customer: Customer) -> bool:
+        """True when even one em per character fits everywhere at the normal sizes."""
+        profile = self.profile
+        address_em = pt_to_mm(profile.address.size_pt)
+        address_room = (profile.address.bottom - profile.address.top) / address_em
+        name_em = pt_to_mm(profile.recipient_name.size_pt)
+        name_room = (profile.recipient_name.bottom - profile.recipient_name.top) / name_em
+        company_room = ((profile.company.bottom - profile.company.top)
+                        / pt_to_mm(profile.company.size_pt))
+        name_length = (len(customer.family_name) + len(customer.given_name) + 2
+                       + len(customer.honorific or "様") + len(customer.title)
+                       + max((len(j) for j in customer.joint_names), default=0))
+        return (len(customer.joint_names) < 2
+                and len(customer.address1) <= address_room
+                and len(customer.address2) + profile.address_indent_em <= address_room
+                and name_length <= name_room
+                and len(customer.company) <= company_room
+                and len(customer.department) <= company_room)
+
+
+def format_text(report: CheckReport) -> list[str]:
+    """The report for people: counts, then problems grouped by code with what to do."""
+    lines = [f"{report.customers_file}: {report.rows} rows, {report.printable} printable, "
+             f"{report.errors} errors, {len(report.problems) - report.errors} warnings"]
+    if report.sales_file:
+        lines.append(f"{report.sales_file}: {report.sales_rows} sales rows")
+    codes: dict[str, list[tuple[str, Problem]]] = {}
+    for kind, problem in report.problems:
+        codes.setdefault(problem.code, []).append((kind, problem))
+    for code, entries in codes.items():
+        severity = entries[0][1].severity
+        lines.append("")
+        lines.append(f"{code} ({len(entries)} {severity}{'s' if len(entries) > 1 else ''}): "
+                     f"{WHAT_TO_DO.get(code, '')}")
+        for kind, problem in entries:
+            where = report.sales_file if kind == "sales" else report.customers_file
+            who = f" ({problem.customer_id})" if problem.customer_id else ""
+            lines.append(f"  {Path(where or '').name} row {problem.row}{who} {problem.column}: "
+                         f"{problem.message}")
+    if not report.problems:
+        lines.append("no problems found")
+    return lines

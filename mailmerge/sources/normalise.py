@@ -1,0 +1,73 @@
+"""Cleaning cell values: what should be cleaned is, names are kept exactly as typed.
+
+In: cell text. Out: clean values, or None where a value cannot be understood (the caller
+reports it with the row and column).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from mailmerge.japanese import widen_halfwidth_kana
+
+FALSE_FLAGS = {"", "0", "false", "no", "n", "いいえ", "無", "なし", "-", "×", "off"}
+NAME_HONORIFICS = ("様方", "先生", "御中", "各位", "様", "殿", "さま")
+_POSTAL_NOISE = re.compile(r"[〒\s\-‐‑–—―−－ー]")
+_SPACES = re.compile(r"[ \u3000\t]+")
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_JOINT_SEPARATORS = re.compile(r"[、,，・/／]+")
+
+
+def clean_postal_code(text: str) -> str:
+    """'〒１００－０００１' → '1000001' (anything else is left for validation to report)."""
+    return _POSTAL_NOISE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def clean_address(text: str) -> str:
+    """Half-width kana widened, runs of spaces made one, ends trimmed. Kanji untouched."""
+    return _SPACES.sub(" ", widen_halfwidth_kana(text)).strip()
+
+
+def clean_name(text: str) -> tuple[str, str]:
+    """A name as typed, trimmed, with an honorific typed into it split off:
+    '山田様' → ('山田', '様'); '髙橋' → ('髙橋', '')."""
+    name = text.strip(" \u3000\t")
+    for honorific in NAME_HONORIFICS:
+        if name.endswith(honorific) and len(name) > len(honorific):
+            return name[: -len(honorific)].rstrip(" \u3000"), honorific
+    return name, ""
+
+
+def split_full_name(text: str) -> tuple[str, str]:
+    """'山田 太郎' → ('山田', '太郎'); a name without a space is all family name."""
+    parts = _SPACES.split(text.strip(" \u3000\t"), maxsplit=1)
+    return parts[0], parts[1] if len(parts) > 1 else ""
+
+
+def split_joint_names(value: str) -> list[str]:
+    """'花子、一郎' → ['花子', '一郎'] (also , ・ / separated)."""
+    return [part.strip(" \u3000") for part in _JOINT_SEPARATORS.split(value) if part.strip()]
+
+
+def parse_flag(text: str) -> bool:
+    """A yes/no cell: anything but blank, 0, no, いいえ, なし … means yes."""
+    return unicodedata.normalize("NFKC", text).strip().casefold() not in FALSE_FLAGS
+
+
+def parse_date(text: str) -> dt.date | None:
+    """2026-11-23, 2026/11/23, 2026年11月23日, 20261123 → a date; None if not a date."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    if "T" in value:
+        value = value.split("T", 1)[0]
+    elif " " in value and ":" in value:
+        value = value.split(" ", 1)[0]
+    match = _DATE.match(value) or _COMPACT_DATE.match(value)
+    if not match:
+        return None
+    try:
+        return dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
