@@ -64,9 +64,10 @@ class CheckReport:
         }
 
 
-def check_files(customers_path: Path, settings: Settings, options: ReadOptions = ReadOptions(),
+def check_files(customers_path: Path, settings: Settings, options: ReadOptions | None = None,
                 sales_path: Path | None = None, layout: str | None = None) -> CheckReport:
     """Check a customer list (and sales list) completely; nothing is printed."""
+    options = options or ReadOptions()
     customers = read_customers(customers_path, options)
     report = CheckReport(str(customers_path), rows=customers.total_rows)
     card_checker = CardChecker(settings, load_profile(layout or settings.layout))

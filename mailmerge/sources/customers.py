@@ -9,7 +9,7 @@ CustomerList: every data row is either a Customer or has an error Problem saying
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mailmerge.errors import InputError
@@ -42,8 +42,9 @@ class ReadOptions:
     columns: dict[str, str] = field(default_factory=dict)  # header → field ([columns])
 
 
-def read_customers(path: Path, options: ReadOptions = ReadOptions()) -> CustomerList:
+def read_customers(path: Path, options: ReadOptions | None = None) -> CustomerList:
     """Read and validate a customer list; raise InputError if it is not one at all."""
+    options = options or ReadOptions()
     table = open_table(path, options.encoding, options.sheet)
     columns = map_headers(table.headers, options.columns)
     _require_headers(table, columns)
@@ -139,6 +140,13 @@ def customer_from_row(row: int, cells: list[str], columns: dict[str, list[int]],
         problem("family_name", "missing-name", "no name and no company: fill in 姓/名 or 会社名")
     if not customer.address1:
         problem("address1", "missing-address", "no address: fill in 住所1")
+    if len(customer.postal_code) == 6 and customer.postal_code.isdigit():
+        restored = "0" + customer.postal_code
+        problem("postal_code", "postal-format",
+                f"postal code {value('postal_code')!r} has 6 digits; read as "
+                f"{restored[:3]}-{restored[3:]} (Excel drops a leading zero: format the column "
+                "as text)", "warning")
+        customer = replace(customer, postal_code=restored)
     if not customer.postal_code:
         problem("postal_code", "postal-format", "no postal code: fill in the 7-digit 郵便番号")
     elif not (customer.postal_code.isascii() and customer.postal_code.isdigit()

@@ -29,9 +29,10 @@ _LOOKUP = {header_key(alias): field for field, aliases in SALES_ALIASES.items()
 _AMOUNT_NOISE = re.compile(r"[,¥￥円\s]")
 
 
-def read_sales(path: Path, known_ids: set[str], options: ReadOptions = ReadOptions()
+def read_sales(path: Path, known_ids: set[str], options: ReadOptions | None = None
                ) -> SalesList:
     """Read a sales list; raise InputError when the file is not one."""
+    options = options or ReadOptions()
     table = open_table(path, options.encoding, options.sheet)
     own = {header_key(h): f for h, f in options.columns.items()}
     columns: dict[str, int] = {}
