@@ -24,9 +24,9 @@ GIVENS = ["一郎", "花子", "健太", "美咲", "誠", "由美", "陽子", "�
 PLACES = [
     ("1600023", "東京都新宿区西新宿{a}-{b}-{c}", "ウエストタワー{r}号"),
     ("5300001", "大阪府大阪市北区梅田{a}-{b}-{c}", "ｸﾞﾗﾝﾌﾛﾝﾄ{r}"),
-    ("2310023", "神奈川県横浜市中区山下町{a}-{b}", ""),
+    ("2310023", "神奈川県横浜市中区山下町{a}-{b}-{c}", ""),
     ("4600001", "愛知県名古屋市中区三の丸{a}-{b}-{c}", "三の丸ハイツ{r}"),
-    ("0600001", "北海道札幌市中央区北一条西{a}丁目{b}番地", "時計台ビル{r}"),
+    ("0600001", "北海道札幌市中央区北一条西{a}丁目{b}番{c}号", "時計台ビル{r}"),
 ]
 
 
@@ -36,7 +36,7 @@ def write_customers(path: Path, count: int) -> None:
         writer.writerow(["顧客ID", "姓", "名", "敬称", "郵便番号", "住所1", "住所2", "連名"])
         for i in range(count):
             postal, address, building = PLACES[i % len(PLACES)]
-            numbers = {"a": i % 9 + 1, "b": i % 23 + 1, "c": i % 17 + 1, "r": 100 + i % 900}
+            numbers = {"a": i % 9 + 1, "b": i % 23 + 1, "c": i + 1, "r": 100 + i % 900}
             writer.writerow([
                 f"C{i:06d}", FAMILIES[i % 10], GIVENS[(i // 10) % 10], "様", postal,
                 address.format(**numbers), building.format(**numbers),

@@ -15,10 +15,11 @@ from pathlib import Path
 from mailmerge.config import Settings
 from mailmerge.errors import CardError
 from mailmerge.layout.address_side import AddressFonts, address_side
-from mailmerge.layout.profiles import CardProfile, load_profile
+from mailmerge.layout.columns import MIN_CONDENSE
+from mailmerge.layout.profiles import Area, CardProfile, load_profile
 from mailmerge.layout.vertical_text import prepare_address
 from mailmerge.models import Customer, Problem
-from mailmerge.sources.customers import ReadOptions, read_customers
+from mailmerge.sources.customers import ReadOptions, scan_customers
 from mailmerge.sources.sales import read_sales
 from mailmerge.typeface.roles import FontRoles
 from mailmerge.units import pt_to_mm
@@ -68,18 +69,21 @@ def check_files(customers_path: Path, settings: Settings, options: ReadOptions |
                 sales_path: Path | None = None, layout: str | None = None) -> CheckReport:
     """Check a customer list (and sales list) completely; nothing is printed."""
     options = options or ReadOptions()
-    customers = read_customers(customers_path, options)
-    report = CheckReport(str(customers_path), rows=customers.total_rows)
+    report = CheckReport(str(customers_path))
     card_checker = CardChecker(settings, load_profile(layout or settings.layout))
-    card_problems: list[Problem] = []
-    for customer in customers.customers:
-        card_problems.extend(card_checker.problems(customer))
-    problems = sorted(customers.problems + card_problems, key=lambda p: p.row)
+    ids: set[str] = set()
+    problems: list[Problem] = []
+    for customer, row_problems in scan_customers(customers_path, options):
+        report.rows += 1
+        ids.add(customer.customer_id)
+        if not any(p.severity == "error" for p in row_problems):
+            row_problems = row_problems + card_checker.problems(customer)
+        if not any(p.severity == "error" for p in row_problems):
+            report.printable += 1
+        problems.extend(row_problems)
     report.problems = [("customers", p) for p in problems]
-    failing = {p.row for p in problems if p.severity == "error"}
-    report.printable = customers.total_rows - len(failing)
     if sales_path is not None:
-        sales = read_sales(sales_path, customers.ids, options)
+        sales = read_sales(sales_path, ids, options)
         report.sales_file = str(sales_path)
         report.sales_rows = sales.total_rows
         report.problems += [("sales", p) for p in sales.problems]
@@ -119,6 +123,8 @@ class CardChecker:
                  ("住所2", prepare_address(customer.address2, self.settings.numerals),
                   self.fonts.address)]
         for column, text, chain in texts:
+            if chain.covers(text):
+                continue
             try:
                 chain.split(text, column)
             except CardError as error:
@@ -127,23 +133,21 @@ class CardChecker:
         return []
 
     def _surely_fits(self, customer: Customer) -> bool:
-        """True when even one em per character fits everywhere at the normal sizes."""
+        """True when the text fits by condensing alone, counting one em per character (no
+        character is longer), and there is at most one 連名; otherwise lay the card out."""
         profile = self.profile
-        address_em = pt_to_mm(profile.address.size_pt)
-        address_room = (profile.address.bottom - profile.address.top) / address_em
-        name_em = pt_to_mm(profile.recipient_name.size_pt)
-        name_room = (profile.recipient_name.bottom - profile.recipient_name.top) / name_em
-        company_room = ((profile.company.bottom - profile.company.top)
-                        / pt_to_mm(profile.company.size_pt))
+
+        def room(area: Area) -> float:
+            return (area.bottom - area.top) / pt_to_mm(area.size_pt) / MIN_CONDENSE
+
         name_length = (len(customer.family_name) + len(customer.given_name) + 2
                        + len(customer.honorific or "様") + len(customer.title)
                        + max((len(j) for j in customer.joint_names), default=0))
         return (len(customer.joint_names) < 2
-                and len(customer.address1) <= address_room
-                and len(customer.address2) + profile.address_indent_em <= address_room
-                and name_length <= name_room
-                and len(customer.company) <= company_room
-                and len(customer.department) <= company_room)
+                and len(customer.address1) <= room(profile.address)
+                and len(customer.address2) + profile.address_indent_em <= room(profile.address)
+                and name_length <= room(profile.recipient_name)
+                and max(len(customer.company), len(customer.department)) <= room(profile.company))
 
 
 def format_text(report: CheckReport) -> list[str]:

@@ -16,20 +16,12 @@ NUMERAL_STYLES = ("kanji", "kanji_ten", "arabic")
 HYPHENS = "-‐‑‒–—―−－ｰ─━"
 _DIGITS = re.compile(r"[0-9０-９]+")
 _HYPHEN_RUN = re.compile(f"[{re.escape(HYPHENS)}]")
+_FULLWIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F)} | {0x20: 0x3000}
 
 
 def to_fullwidth(text: str) -> str:
     """ASCII letters, digits, signs and spaces → their full-width forms."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if char == " ":
-            out.append("\u3000")
-        elif 0x21 <= code <= 0x7E:
-            out.append(chr(code + 0xFEE0))
-        else:
-            out.append(char)
-    return "".join(out)
+    return text.translate(_FULLWIDTH)
 
 
 def convert_numerals(text: str, style: str) -> str:

@@ -44,26 +44,41 @@ class ReadOptions:
 
 def read_customers(path: Path, options: ReadOptions | None = None) -> CustomerList:
     """Read and validate a customer list; raise InputError if it is not one at all."""
+    result = CustomerList(str(path))
+    for customer, problems in scan_customers(path, options):
+        result.total_rows += 1
+        result.ids.add(customer.customer_id)
+        result.problems.extend(problems)
+        if not any(p.severity == "error" for p in problems):
+            result.customers.append(customer)
+    return result
+
+
+def scan_customers(path: Path, options: ReadOptions | None = None
+                   ) -> Iterator[tuple[Customer, list[Problem]]]:
+    """Each non-blank data row as a Customer with its problems, one at a time (a file of
+    any length is checked in bounded memory). Raises InputError before the first row if the
+    file is not a customer list."""
     options = options or ReadOptions()
     table = open_table(path, options.encoding, options.sheet)
     columns = map_headers(table.headers, options.columns)
     _require_headers(table, columns)
-    result = CustomerList(str(path))
+    return _scan(table, columns)
+
+
+def _scan(table: Table, columns: dict[str, list[int]]
+          ) -> Iterator[tuple[Customer, list[Problem]]]:
     postal = PostalChecker()
+    postal_column = _label(columns, table.headers, "postal_code")
     seen_ids: dict[str, int] = {}
     seen_people: dict[tuple[str, ...], int] = {}
     for row, cells in table.rows:
         if not any(cell.strip() for cell in cells):
             continue
-        result.total_rows += 1
         customer, problems = customer_from_row(row, cells, columns, table.headers)
-        result.ids.add(customer.customer_id)
-        problems += postal.check(customer, _label(columns, table.headers, "postal_code"))
+        problems += postal.check(customer, postal_column)
         problems += _duplicates(customer, seen_ids, seen_people, table.headers, columns)
-        result.problems.extend(problems)
-        if not any(p.severity == "error" for p in problems):
-            result.customers.append(customer)
-    return result
+        yield customer, problems
 
 
 def _require_headers(table: Table, columns: dict[str, list[int]]) -> None:

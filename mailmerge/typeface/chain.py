@@ -40,6 +40,7 @@ class FontChain:
         self._loaders = tuple(loaders)
         self._loaded: list[FontFace] = []
         self._choice: dict[str, FontFace | None] = {}
+        self._drawable: set[str] = set(INVISIBLE)  # single characters some face draws
 
     @property
     def primary(self) -> FontFace:
@@ -69,6 +70,19 @@ class FontChain:
                 break
         self._choice[grapheme] = found
         return found
+
+    def covers(self, text: str) -> bool:
+        """True when some face draws every character of `text` (fast for repeated text)."""
+        if self._drawable.issuperset(text):
+            return True
+        for grapheme in graphemes(text):
+            if grapheme in INVISIBLE:
+                continue
+            if self.face_for(grapheme) is None:
+                return False
+            if len(grapheme) == 1:
+                self._drawable.add(grapheme)
+        return True
 
     def missing(self, text: str) -> list[str]:
         """Every grapheme of `text` that no face in the chain can draw, in order, once each."""
