@@ -5,8 +5,10 @@ Exit codes: 0 done, 1 an error the user can fix (message, no traceback), 2 wrong
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
+import logging
 from importlib import resources
 from pathlib import Path
 
@@ -16,9 +18,15 @@ from mailmerge.check import check_files, format_text
 from mailmerge.config import FONT_ROLES, Settings, load_settings
 from mailmerge.errors import HagakiError
 from mailmerge.fontcheck import check_fonts
-from mailmerge.run import RunOptions, RunReport, print_address_sides
+from mailmerge.planning import format_plan, plan_cards
+from mailmerge.render.docx import write_docx
+from mailmerge.run import SIDES, RunOptions, RunReport, print_cards
+from mailmerge.selection.plan import SITUATIONS
 from mailmerge.sources.customers import ReadOptions
 from mailmerge.typeface.catalog import FontCatalog
+
+DEMO_DAY = dt.date(2026, 11, 23)  # the sample sales are dated around this day
+DEMO_SUMMER_DAY = dt.date(2026, 7, 20)
 
 
 def user_errors(command):
@@ -58,15 +66,38 @@ def _settings(config_path: Path | None) -> Settings:
 @click.version_option(package_name="hagaki-mailmerge")
 def main() -> None:
     """hagaki: thank-you, seasonal and win-back postcards for a shop's customers."""
+    logging.getLogger("fontTools").setLevel(logging.ERROR)  # old fonts' harmless quirks
+
+
+def plan_options(command):
+    """--sales, --situation and --date, shared by print and plan."""
+    command = click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]),
+                           help="Plan as of this day (default: today).")(command)
+    command = click.option("--situation",
+                           type=click.Choice(["auto", *SITUATIONS]),
+                           help="The kind of card; auto (the default with --sales) picks "
+                                "thanks, dormant or winback per customer.")(command)
+    return click.option("--sales", type=click.Path(path_type=Path),
+                        help="A sales list (顧客ID, 日付, 商品, 金額).")(command)
 
 
 @main.command("print")
 @click.argument("customers", type=click.Path(path_type=Path))
-@click.option("--side", type=click.Choice(["address"]), default="address", show_default=True,
-              help="Which side of the card to print.")
+@click.option("--side", type=click.Choice(list(SIDES)), default="address", show_default=True,
+              help="Which side of the card: address, message, or both (interleaved).")
 @click.option("--out", "output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("cards.pdf"), show_default=True, help="The PDF to write.")
 @config_option
+@plan_options
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
+              help="A Jinja2 template file for every message (instead of the built-ins).")
+@click.option("--horizontal", is_flag=True, help="Set the message side horizontally.")
+@click.option("--handwriting/--no-handwriting", default=True, show_default=True,
+              help="Small per-character variation on the message side.")
+@click.option("--image", type=click.Path(dir_okay=False, path_type=Path),
+              help="A PNG/JPEG (logo, illustration) for the message side.")
+@click.option("--docx", "docx_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the message sides as an editable Word file.")
 @click.option("--layout", help="Card profile: official, nenga, plain, or a .toml file.")
 @click.option("--offset-x", type=float, help="Shift everything right by this many mm.")
 @click.option("--offset-y", type=float, help="Shift everything down by this many mm.")
@@ -74,16 +105,45 @@ def main() -> None:
 @reading_options
 @user_errors
 def print_command(customers: Path, side: str, output: Path, config_path: Path | None,
-                  layout: str | None, offset_x: float | None, offset_y: float | None,
-                  strict: bool, encoding: str | None, sheet: str | None) -> None:
-    """Print the address side of a card for every mailable customer.
+                  sales: Path | None, situation: str | None, on, template: Path | None,
+                  horizontal: bool, handwriting: bool, image: Path | None,
+                  docx_path: Path | None, layout: str | None, offset_x: float | None,
+                  offset_y: float | None, strict: bool, encoding: str | None,
+                  sheet: str | None) -> None:
+    """Print the cards due today: the address side, the message side, or both.
 
-    Example: hagaki print customers.csv --out cards.pdf --layout nenga
+    Example: hagaki print customers.csv --sales sales.csv --side both --out cards.pdf
     """
     settings = _settings(config_path)
-    options = RunOptions(layout, offset_x, offset_y, strict, encoding, sheet)
-    report = print_address_sides(customers, output, settings, options)
-    _summarise(report, strict)
+    options = RunOptions(layout, offset_x, offset_y, strict, encoding, sheet, side, sales,
+                         situation, on.date() if on else None, template, horizontal,
+                         handwriting, image)
+    report = print_cards(customers, output, settings, options)
+    if docx_path is not None and report.messages:
+        write_docx(report.messages, docx_path)
+        click.echo(f"wrote the message sides as Word → {docx_path}")
+    _summarise(report, strict, settings.postage_yen)
+
+
+@main.command()
+@click.argument("customers", type=click.Path(path_type=Path))
+@plan_options
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "csv"]),
+              default="text", show_default=True, help="text for people, json/csv for programs.")
+@config_option
+@reading_options
+@user_errors
+def plan(customers: Path, sales: Path | None, situation: str | None, on,
+         output_format: str, config_path: Path | None, encoding: str | None,
+         sheet: str | None) -> None:
+    """Show who gets which card (and who does not, and why) without printing.
+
+    Example: hagaki plan customers.csv --sales sales.csv --date 2026-12-01
+    """
+    settings = _settings(config_path)
+    the_plan = plan_cards(customers, settings, ReadOptions(encoding, sheet, settings.columns),
+                          sales, situation, on.date() if on else None)
+    click.echo(format_plan(the_plan, output_format, settings), nl=False)
 
 
 @main.command()
@@ -125,11 +185,18 @@ def demo(folder: Path) -> None:
     data = resources.files("mailmerge") / "data"
     customers = Path(str(data / "sample_customers.csv"))
     settings = load_settings(Path(str(data / "sample_hagaki.toml")))
-    for layout in ("official", "plain"):
-        output = folder / f"address-{layout}.pdf"
-        click.echo(f"— {layout} card —")
-        report = print_address_sides(customers, output, settings, RunOptions(layout=layout))
-        _summarise(report, strict=False, exit_on_error=False)
+    sales = Path(str(data / "sample_sales.csv"))
+    runs = [
+        ("address-official.pdf", RunOptions(layout="official")),
+        ("address-plain.pdf", RunOptions(layout="plain")),
+        ("cards-both-sides.pdf", RunOptions(side="both", sales=sales, date=DEMO_DAY)),
+        ("shochu-messages.pdf", RunOptions(side="message", situation="shochu",
+                                           date=DEMO_SUMMER_DAY)),
+    ]
+    for name, options in runs:
+        click.echo(f"— {name} —")
+        report = print_cards(customers, folder / name, settings, options)
+        _summarise(report, strict=False, postage_yen=settings.postage_yen, exit_on_error=False)
 
 
 @main.command()
@@ -154,10 +221,13 @@ def fonts(check_file: Path | None, config_path: Path | None) -> None:
         click.echo(f"{entry.origin:10} {entry.name}  ({entry.path})")
 
 
-def _summarise(report: RunReport, strict: bool, exit_on_error: bool = True) -> None:
+def _summarise(report: RunReport, strict: bool, postage_yen: int,
+               exit_on_error: bool = True) -> None:
     """Tell the user what happened to every row; exit 1 when no PDF was written."""
     if report.written:
-        click.echo(f"printed {len(report.printed)} cards → {report.output}")
+        count = len(report.cards)
+        click.echo(f"printed {count} cards → {report.output} "
+                   f"(postage {count} × {postage_yen} yen = {count * postage_yen:,} yen)")
     if report.skipped:
         click.echo(f"skipped {len(report.skipped)} rows with errors:")
         for problem in report.skipped:
@@ -167,11 +237,11 @@ def _summarise(report: RunReport, strict: bool, exit_on_error: bool = True) -> N
             click.echo(f"  {where}{who}{column}: [{problem.code}] {problem.message}")
     for problem in report.warnings:
         click.echo(f"  warning: row {problem.row} {problem.column}: {problem.message}")
-    if report.excluded:
-        click.echo(f"excluded {len(report.excluded)} customers:")
-        for customer, exclusion in report.excluded:
-            click.echo(f"  row {customer.row} ({customer.label}): [{exclusion.code}] "
-                       f"{exclusion.reason}")
+    if report.not_sent:
+        click.echo(f"not sent to {len(report.not_sent)} customers:")
+        for entry in report.not_sent:
+            click.echo(f"  row {entry.customer.row} ({entry.customer.label}): [{entry.code}] "
+                       f"{entry.reason}")
     if not report.written:
         reason = ("--strict: nothing written because some rows have errors" if strict
                   and report.skipped else "no card to print")

@@ -10,6 +10,9 @@ apply, so `hagaki print customers.csv` works on a fresh machine.
     [print]             offset_x, offset_y: millimetres to shift everything (printer feed)
     [columns]           "your header" = "field": map any header to a field (e.g. "お名前" =
                         "name"); fields: customer_id, name, family_name, given_name, …
+    [rules]             thanks_days, birthday_lead_days, matsunouchi_end_day (7 or 15),
+                        new_days, active_days, dormant_days; [rules.cooldown_days] per situation
+    [templates]         folder: your own SITUATION.j2 / SITUATION-N.j2 files
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from pathlib import Path
 from mailmerge.errors import ConfigError
 from mailmerge.layout.vertical_text import NUMERAL_STYLES
 from mailmerge.models import Sender
+from mailmerge.selection.plan import Rules
+from mailmerge.selection.segments import SegmentRules
 from mailmerge.sources.headers import FIELDS
 from mailmerge.sources.sales import SALES_ALIASES
 
@@ -28,8 +33,8 @@ FONT_ROLES = ("address", "name", "message", "heading")
 DEFAULT_CHAINS = {
     "address": ("BIZ UD Mincho", "IPAmj Mincho"),
     "name": ("BIZ UD Mincho", "IPAmj Mincho"),
-    "message": ("Klee One", "IPAmj Mincho"),
-    "heading": ("Klee One", "IPAmj Mincho"),
+    "message": ("Klee One", "BIZ UD Mincho", "IPAmj Mincho"),
+    "heading": ("Kouzan Mouhitsu", "Klee One", "IPAmj Mincho"),
 }
 
 
@@ -44,6 +49,9 @@ class Settings:
     offset_x: float = 0.0
     offset_y: float = 0.0
     columns: dict[str, str] = field(default_factory=dict)
+    rules: Rules = field(default_factory=Rules)
+    templates_folder: Path | None = None
+    postage_yen: int = 85
 
 
 def load_settings(path: Path | None) -> Settings:
@@ -67,6 +75,7 @@ def _settings(data: dict, path: Path) -> Settings:
     address = _table(data, "address", path)
     printing = _table(data, "print", path)
     columns = _table(data, "columns", path)
+    templates = _table(data, "templates", path)
     for header, target in columns.items():
         if target not in FIELDS and target not in SALES_ALIASES:
             raise ConfigError(f"{path}: [columns] {header!r} = {target!r}: unknown field; use one "
@@ -98,6 +107,10 @@ def _settings(data: dict, path: Path) -> Settings:
         offset_x=_number(printing, "offset_x", path),
         offset_y=_number(printing, "offset_y", path),
         columns={str(header): str(target) for header, target in columns.items()},
+        rules=_rules(_table(data, "rules", path), path),
+        templates_folder=(Path(_resolve(str(templates["folder"]), path))
+                          if "folder" in templates else None),
+        postage_yen=int(_number(printing, "postage_yen", path, 85)),
     )
 
 
@@ -115,11 +128,35 @@ def _text(table: dict, key: str, path: Path) -> str:
     return value.strip()
 
 
-def _number(table: dict, key: str, path: Path) -> float:
-    value = table.get(key, 0.0)
+def _number(table: dict, key: str, path: Path, default: float = 0.0) -> float:
+    value = table.get(key, default)
     if not isinstance(value, int | float) or isinstance(value, bool):
-        raise ConfigError(f"{path}: [print] {key} must be a number of millimetres")
+        raise ConfigError(f"{path}: {key} must be a number, not {value!r}")
     return float(value)
+
+
+def _rules(table: dict, path: Path) -> Rules:
+    """[rules]: every threshold of the selection rules, each defaulting as in the spec."""
+    defaults = Rules()
+    cooldowns = dict(defaults.cooldown_days)
+    for situation, days in _table(table, "cooldown_days", path).items():
+        cooldowns[situation] = int(_number({situation: days}, situation, path))
+    segments = SegmentRules(
+        new_days=int(_number(table, "new_days", path, defaults.segments.new_days)),
+        active_days=int(_number(table, "active_days", path, defaults.segments.active_days)),
+        dormant_days=int(_number(table, "dormant_days", path, defaults.segments.dormant_days)),
+    )
+    matsunouchi = int(_number(table, "matsunouchi_end_day", path, defaults.matsunouchi_end_day))
+    if matsunouchi not in (7, 15):
+        raise ConfigError(f"{path}: [rules] matsunouchi_end_day must be 7 or 15")
+    return Rules(
+        thanks_days=int(_number(table, "thanks_days", path, defaults.thanks_days)),
+        birthday_lead_days=int(_number(table, "birthday_lead_days", path,
+                                       defaults.birthday_lead_days)),
+        cooldown_days=cooldowns,
+        segments=segments,
+        matsunouchi_end_day=matsunouchi,
+    )
 
 
 def _resolve(value: str, config_path: Path) -> str:

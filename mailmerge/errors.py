@@ -55,3 +55,10 @@ class TooLongError(CardError):
             "shorten it or split it over two fields",
             field,
         )
+
+
+class TemplateProblem(HagakiError):
+    """A message template is wrong (syntax, an undefined name, a forbidden operation).
+
+    Nothing is printed: the same template would fail on every card.
+    """

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mailmerge.config import load_settings
-from mailmerge.run import RunOptions, print_address_sides
+from mailmerge.run import RunOptions, print_cards
 
 DATA = Path(__file__).parent / "data"
 
@@ -26,6 +26,6 @@ def settings():
 def printed(tmp_path_factory, customers_csv, settings):
     """The hard cases printed on the official card: (report, pdf path, page of customer id)."""
     out = tmp_path_factory.mktemp("print") / "cards.pdf"
-    report = print_address_sides(customers_csv, out, settings, RunOptions())
+    report = print_cards(customers_csv, out, settings, RunOptions())
     pages = {customer.customer_id: index for index, customer in enumerate(report.printed)}
     return report, out, pages

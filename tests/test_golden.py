@@ -13,7 +13,7 @@ import pytest
 from pdfread import render_png
 from PIL import Image, ImageChops
 
-from mailmerge.run import RunOptions, print_address_sides
+from mailmerge.run import RunOptions, print_cards
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = [("official", "C001"), ("official", "C004"), ("plain", "C008"), ("nenga", "C009")]
@@ -27,7 +27,7 @@ def printed_layouts(tmp_path_factory, customers_csv, settings):
     results = {}
     for layout in {layout for layout, _ in CASES}:
         out = folder / f"{layout}.pdf"
-        report = print_address_sides(customers_csv, out, settings, RunOptions(layout=layout))
+        report = print_cards(customers_csv, out, settings, RunOptions(layout=layout))
         results[layout] = (out, [c.customer_id for c in report.printed])
     return results
 

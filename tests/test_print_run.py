@@ -9,7 +9,7 @@ import pytest
 from pdfread import glyphs
 
 from mailmerge.errors import InputError
-from mailmerge.run import RunOptions, print_address_sides
+from mailmerge.run import RunOptions, print_cards
 
 
 def test_every_row_is_printed_skipped_or_excluded(printed, customers_csv):
@@ -18,7 +18,7 @@ def test_every_row_is_printed_skipped_or_excluded(printed, customers_csv):
         ids = [row["顧客ID"] for row in csv.DictReader(stream)]
     printed_ids = [c.customer_id for c in report.printed]
     skipped = {p.customer_id: p for p in report.skipped}
-    excluded = {c.customer_id: e for c, e in report.excluded}
+    excluded = {n.customer.customer_id: n for n in report.not_sent}
     assert sorted(printed_ids + list(skipped) + list(excluded)) == sorted(ids)
     assert skipped["C011"].code == "glyph-missing"
     assert skipped["C011"].column == "名" and "U+1F600" in skipped["C011"].message
@@ -29,15 +29,15 @@ def test_every_row_is_printed_skipped_or_excluded(printed, customers_csv):
 
 def test_the_same_input_gives_a_byte_identical_pdf(tmp_path, customers_csv, settings):
     first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
-    print_address_sides(customers_csv, first, settings)
-    print_address_sides(customers_csv, second, settings)
+    print_cards(customers_csv, first, settings)
+    print_cards(customers_csv, second, settings)
     assert first.read_bytes() == second.read_bytes()
 
 
 def test_offsets_shift_everything_by_millimetres(tmp_path, customers_csv, settings, printed):
     _, reference, _ = printed
     shifted = tmp_path / "shifted.pdf"
-    print_address_sides(customers_csv, shifted, settings, RunOptions(offset_x=1.5, offset_y=-2.0))
+    print_cards(customers_csv, shifted, settings, RunOptions(offset_x=1.5, offset_y=-2.0))
     before, after = glyphs(reference, 0), glyphs(shifted, 0)
     assert [g.text for g in before] == [g.text for g in after]
     for old, new in zip(before, after, strict=True):
@@ -48,7 +48,7 @@ def test_offsets_shift_everything_by_millimetres(tmp_path, customers_csv, settin
 def test_strict_writes_nothing_when_a_row_has_an_error(tmp_path, customers_csv, settings):
     target = tmp_path / "cards.pdf"
     target.write_bytes(b"the previous file")
-    report = print_address_sides(customers_csv, target, settings, RunOptions(strict=True))
+    report = print_cards(customers_csv, target, settings, RunOptions(strict=True))
     assert not report.written and report.skipped
     assert target.read_bytes() == b"the previous file"
     assert os.listdir(tmp_path) == ["cards.pdf"]  # no temporary file left behind
@@ -56,4 +56,4 @@ def test_strict_writes_nothing_when_a_row_has_an_error(tmp_path, customers_csv, 
 
 def test_a_missing_file_is_a_clear_error(tmp_path, settings):
     with pytest.raises(InputError, match="file not found"):
-        print_address_sides(tmp_path / "nope.csv", tmp_path / "x.pdf", settings)
+        print_cards(tmp_path / "nope.csv", tmp_path / "x.pdf", settings)

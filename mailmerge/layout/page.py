@@ -6,7 +6,8 @@ Coordinates: origin at the card's top-left corner, x to the right, y downward.
 - horizontal run: the first glyph's baseline origin;
 - rotated run (sideways text in a column, turned 90° clockwise): its baseline origin.
 `condense` scales glyphs in the page's y direction, the way columns run (平体 in vertical
-setting); `tracking` adds space after every glyph, in em.
+setting); `tracking` adds space after every glyph, in em; `tilt_deg` turns a (one-glyph) run
+clockwise about the centre of its em box, for a hand-written look.
 """
 
 from __future__ import annotations
@@ -28,6 +29,18 @@ class GlyphRun:
     mode: RunMode
     condense: float = 1.0
     tracking: float = 0.0
+    tilt_deg: float = 0.0
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A raster image (PNG/JPEG) drawn in a box; (x, y) is the box's top-left corner."""
+
+    path: str
+    x_mm: float
+    y_mm: float
+    width_mm: float
+    height_mm: float
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,7 @@ class Page:
     runs: list[GlyphRun] = field(default_factory=list)
     boxes: list[Box] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
+    pictures: list[Picture] = field(default_factory=list)
 
     def shifted(self, dx_mm: float, dy_mm: float) -> Page:
         """The same page with everything moved by (dx, dy): a printer's feed correction."""
@@ -74,6 +88,7 @@ class Page:
                      ln.color, ln.line_mm)
                 for ln in self.lines
             ],
+            [_move(picture, dx_mm, dy_mm) for picture in self.pictures],
         )
 
 

@@ -139,7 +139,7 @@ class EmbeddedFont:
         options.glyph_names = False
         options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
         options.drop_tables += ["vhea", "vmtx", "VORG", "GSUB", "GPOS", "GDEF", "BASE", "DSIG",
-                                "meta"]
+                                "meta", "gasp", "hdmx", "LTSH", "VDMX", "PCLT", "mort", "morx"]
         subsetter = subset.Subsetter(options)
         subsetter.populate(gids=used)
         subsetter.subset(font)

@@ -6,6 +6,7 @@ same input (reportlab's invariant mode: fixed dates and document id).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -64,6 +65,23 @@ def write_pdf(pages: Iterable[Page], target: Path, title: str = "hagaki") -> int
     return count
 
 
+def _tilted_matrix(run: GlyphRun, x: float, y: float) -> str:
+    """Tm for an upright glyph turned clockwise by run.tilt_deg about its em box's centre."""
+    face = run.shaped.face
+    size = run.size_pt
+    if run.mode == "vertical":
+        centre_x, centre_y = x, y - size * run.condense / 2
+    else:
+        centre_x = x + run.shaped.length_em() * size / 2
+        centre_y = y + (face.ascender + face.descender) / 2 / face.units_per_em * size
+    angle = -math.radians(run.tilt_deg)
+    cos, sin = math.cos(angle), math.sin(angle)
+    origin_x = centre_x + cos * (x - centre_x) - sin * (y - centre_y)
+    origin_y = centre_y + sin * (x - centre_x) + cos * (y - centre_y)
+    numbers = (cos, sin, -sin * run.condense, cos * run.condense, origin_x, origin_y)
+    return " ".join(pdf_number(n) for n in numbers) + " Tm"
+
+
 def draw_page(canvas: Canvas, page: Page, fonts: FontSet) -> None:
     """Draw one page: boxes and lines, then every glyph run in one text object."""
     canvas.setPageSize((mm_to_pt(page.width_mm), mm_to_pt(page.height_mm)))
@@ -72,6 +90,10 @@ def draw_page(canvas: Canvas, page: Page, fonts: FontSet) -> None:
         canvas.setLineWidth(mm_to_pt(box.line_mm))
         x, y = page_point(box.x_mm, box.y_mm + box.height_mm, page.height_mm)
         canvas.rect(x, y, mm_to_pt(box.width_mm), mm_to_pt(box.height_mm), stroke=1, fill=0)
+    for picture in page.pictures:
+        x, y = page_point(picture.x_mm, picture.y_mm + picture.height_mm, page.height_mm)
+        canvas.drawImage(picture.path, x, y, mm_to_pt(picture.width_mm),
+                         mm_to_pt(picture.height_mm), mask="auto")
     for line in page.lines:
         canvas.setStrokeColorRGB(*line.color)
         canvas.setLineWidth(mm_to_pt(line.line_mm))
@@ -98,7 +120,9 @@ def _text_ops(code: list[str], run: GlyphRun, fonts: FontSet, page_height_mm: fl
         code.append(f"/{name} {pdf_number(run.size_pt)} Tf")
     x, y = page_point(run.x_mm, run.y_mm, page_height_mm)
     c = pdf_number(run.condense)
-    if run.mode == "rotated":
+    if run.tilt_deg:
+        code.append(_tilted_matrix(run, x, y))
+    elif run.mode == "rotated":
         code.append(f"0 -{c} 1 0 {pdf_number(x)} {pdf_number(y)} Tm")
     else:
         code.append(f"1 0 0 {c} {pdf_number(x)} {pdf_number(y)} Tm")

@@ -23,6 +23,7 @@ BUNDLED = {
     "Klee One": "KleeOne-Regular.ttf",
     "BIZ UD Mincho": "BIZUDMincho-Regular.ttf",
     "IPAmj Mincho": "ipamjm.ttf",
+    "Kouzan Mouhitsu": "KouzanMouhitsu.ttf",
 }
 
 

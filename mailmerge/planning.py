@@ -1,0 +1,97 @@
+"""`hagaki plan`: the day's plan read from the files, shown as text, JSON or CSV.
+
+In: the customer file (and sales), settings, situation and date. Out: PlanView (the plan
+plus each card's template) and its formatting. Nothing is printed or logged.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from mailmerge.config import Settings
+from mailmerge.selection.plan import LABELS, Plan, make_plan
+from mailmerge.sources.customers import ReadOptions, read_customers
+from mailmerge.sources.sales import read_sales
+from mailmerge.templates.engine import Templates
+
+
+@dataclass
+class PlanView:
+    plan: Plan
+    templates: list[str]  # per card, the template that would write it
+    skipped_rows: int  # rows of the customer list with errors (see `hagaki check`)
+
+
+def plan_cards(customers_path: Path, settings: Settings, options: ReadOptions,
+               sales_path: Path | None, situation: str | None,
+               on: dt.date | None) -> PlanView:
+    """Read the files and decide every customer's card for the day."""
+    customers = read_customers(customers_path, options)
+    sales = read_sales(sales_path, customers.ids, options).sales if sales_path else None
+    plan = make_plan(customers.customers, sales, on or dt.date.today(), situation,
+                     rules=settings.rules)
+    templates = Templates(settings.templates_folder)
+    names = [templates.choose(entry.situation, entry.customer.customer_id)
+             for entry in plan.cards]
+    skipped = len({p.row for p in customers.problems if p.severity == "error"})
+    return PlanView(plan, names, skipped)
+
+
+def format_plan(view: PlanView, output_format: str, settings: Settings) -> str:
+    """The plan as text (for people), json or csv (for programs)."""
+    plan = view.plan
+    if output_format == "json":
+        data = {
+            "date": plan.date.isoformat(),
+            "cards": [{"customer_id": e.customer.customer_id, "situation": e.situation,
+                       "template": name, "reason": e.reason}
+                      for e, name in zip(plan.cards, view.templates, strict=True)],
+            "not_sent": [{"customer_id": n.customer.customer_id, "code": n.code,
+                          "reason": n.reason} for n in plan.not_sent],
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if output_format == "csv":
+        stream = io.StringIO()
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(["customer_id", "row", "card", "situation", "template_or_code",
+                         "reason"])
+        for entry, name in zip(plan.cards, view.templates, strict=True):
+            writer.writerow([entry.customer.customer_id, entry.customer.row, "yes",
+                             entry.situation, name, entry.reason])
+        for entry in plan.not_sent:
+            writer.writerow([entry.customer.customer_id, entry.customer.row, "no", "",
+                             entry.code, entry.reason])
+        return stream.getvalue()
+    return _text(view, settings.postage_yen)
+
+
+def _text(view: PlanView, postage_yen: int) -> str:
+    plan = view.plan
+    lines = [f"plan for {plan.date.isoformat()}"
+             + (f" ({plan.situation})" if plan.situation else " (a card for everyone)"), ""]
+    counts = Counter(entry.situation for entry in plan.cards)
+    lines.append(f"{'card':<22}{'cards':>7}{'postage':>12}")
+    for situation, count in sorted(counts.items(), key=lambda item: -item[1]):
+        label = f"{LABELS.get(situation, situation)} ({situation})"
+        lines.append(f"{label:<22}{count:>7}{count * postage_yen:>10,} 円")
+    total = len(plan.cards)
+    lines.append(f"{'total':<22}{total:>7}{total * postage_yen:>10,} 円")
+    if plan.cards:
+        lines += ["", "cards:"]
+        lines += [f"  row {e.customer.row} {e.customer.label}: {LABELS.get(e.situation)} "
+                  f"[{name}] {e.reason}" for e, name in zip(plan.cards, view.templates,
+                                                             strict=True)]
+    if plan.not_sent:
+        lines += ["", f"not sent ({len(plan.not_sent)}):"]
+        lines += [f"  row {n.customer.row} {n.customer.label}: [{n.code}] {n.reason}"
+                  for n in plan.not_sent]
+    if view.skipped_rows:
+        lines += ["", f"{view.skipped_rows} rows have errors and are left out; "
+                      "run `hagaki check` to see them"]
+    return "\n".join(lines) + "\n"

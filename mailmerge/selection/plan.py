@@ -1,0 +1,244 @@
+"""Who gets which card today, and who does not and why.
+
+In: customers, optionally their sales, a date, a situation (or "auto", or None for a plain
+mail-merge), the send history and the rule settings. Out: a Plan: one PlanEntry per card
+and one NotSent per customer left out, with a code and a reason a person understands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from mailmerge.errors import HagakiError
+from mailmerge.models import Customer, Sale
+from mailmerge.selection.exclusions import exclusion_of
+from mailmerge.selection.seasons import check_window, window
+from mailmerge.selection.segments import SegmentRules, segment_of
+
+SEASONAL = ("nenga", "kanchu", "yokan", "shochu", "zansho")
+SITUATIONS = ("thanks", *SEASONAL, "birthday", "dormant", "winback")
+LABELS = {
+    "thanks": "お礼状", "nenga": "年賀状", "kanchu": "寒中見舞い", "yokan": "余寒見舞い",
+    "shochu": "暑中見舞い", "zansho": "残暑見舞い", "birthday": "誕生日", "dormant": "休眠フォロー",
+    "winback": "再来店のお願い", "greeting": "ご挨拶",
+}
+# Who a seasonal card is for when sales say who is who (without sales: everyone).
+SEASONAL_SEGMENTS = {
+    "nenga": {"new", "active", "dormant"},
+    "shochu": {"new", "active", "dormant"},
+    "zansho": {"new", "active", "dormant"},
+}
+
+
+class History(Protocol):
+    """What was sent before (the send log): for cooldowns and 'already thanked'."""
+
+    def last_card(self, customer_id: str, situation: str) -> dt.date | None: ...
+
+    def thanked_sales(self, customer_id: str) -> set[str]: ...
+
+    def returned(self, customer_id: str) -> bool: ...
+
+
+class NoHistory:
+    """No send log: nothing sent before."""
+
+    def last_card(self, customer_id: str, situation: str) -> dt.date | None:
+        return None
+
+    def thanked_sales(self, customer_id: str) -> set[str]:
+        return set()
+
+    def returned(self, customer_id: str) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Rule settings ([rules] in hagaki.toml)."""
+
+    thanks_days: int = 14
+    birthday_lead_days: int = 14
+    cooldown_days: dict[str, int] = field(default_factory=lambda: {
+        "dormant": 90, "winback": 180, "birthday": 300, "greeting": 0})
+    segments: SegmentRules = field(default_factory=SegmentRules)
+    matsunouchi_end_day: int = 7
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    customer: Customer
+    situation: str
+    reason: str
+    sales: tuple[Sale, ...] = ()  # the sales a thank-you card is for
+
+
+@dataclass(frozen=True)
+class NotSent:
+    customer: Customer
+    code: str
+    reason: str
+
+
+@dataclass
+class Plan:
+    date: dt.date
+    situation: str | None
+    cards: list[PlanEntry] = field(default_factory=list)
+    not_sent: list[NotSent] = field(default_factory=list)
+
+
+def sale_key(sale: Sale) -> str:
+    """A sale's identity in the send log, stable when the sales file is exported again."""
+    amount = "" if sale.amount is None else f"{sale.amount:g}"
+    return f"{sale.date.isoformat()}|{sale.item}|{amount}"
+
+
+def make_plan(customers: Iterable[Customer], sales: list[Sale] | None, on: dt.date,
+              situation: str | None, history: History | None = None,
+              rules: Rules | None = None) -> Plan:
+    """Decide every customer's card for the day `on`."""
+    history = history or NoHistory()
+    rules = rules or Rules()
+    if situation == "auto" and sales is None:
+        raise HagakiError("--situation auto needs a sales list (--sales FILE)")
+    if situation is None and sales is not None:
+        situation = "auto"
+    if situation in SEASONAL:
+        check_window(situation, on, rules.matsunouchi_end_day)
+    if situation not in (None, "auto", *SITUATIONS):
+        raise HagakiError(f"unknown situation {situation!r}; use auto or one of "
+                          f"{', '.join(SITUATIONS)}")
+    by_customer: dict[str, list[Sale]] = {}
+    for sale in sales or []:
+        if sale.date <= on:
+            by_customer.setdefault(sale.customer_id, []).append(sale)
+    plan = Plan(on, situation)
+    for customer in customers:
+        decision = _decide(customer, by_customer.get(customer.customer_id, []),
+                           sales is not None, on, situation, history, rules)
+        (plan.cards if isinstance(decision, PlanEntry) else plan.not_sent).append(decision)
+    return plan
+
+
+def _decide(customer: Customer, sales: list[Sale], have_sales: bool, on: dt.date,
+            situation: str | None, history: History, rules: Rules) -> PlanEntry | NotSent:
+    exclusion = exclusion_of(customer)
+    if exclusion is not None:
+        return NotSent(customer, exclusion.code, exclusion.reason)
+    if history.returned(customer.customer_id):
+        return NotSent(customer, "returned",
+                       "a card came back 宛所不明 (address unknown): correct the address first")
+    if situation is None:
+        return PlanEntry(customer, "greeting", "a card for every mailable customer")
+    segment = _segment(customer, sales, on, rules) if have_sales else None
+    if situation == "auto":
+        return _auto(customer, sales, segment, on, history, rules)
+    if situation == "thanks":
+        return _thanks(customer, sales, on, history, rules) or NotSent(
+            customer, "no-recent-sale", f"no sale in the last {rules.thanks_days} days to thank")
+    if situation in SEASONAL:
+        return _seasonal(customer, segment, situation, on, rules)
+    if situation == "birthday":
+        return _birthday(customer, on, history, rules)
+    wanted = {"dormant": "dormant", "winback": "lapsed"}[situation]
+    if segment != wanted:
+        return NotSent(customer, "segment", f"the {LABELS[situation]} card is for {wanted} "
+                       f"customers; this one is {segment or 'unknown (no sales list)'}")
+    return _with_cooldown(customer, situation, f"{segment}: {_since_last(sales, on)}", on,
+                          history, rules)
+
+
+def _segment(customer: Customer, sales: list[Sale], on: dt.date, rules: Rules) -> str:
+    dates = [sale.date for sale in sales]
+    return segment_of(min(dates, default=None), max(dates, default=None), on, rules.segments,
+                      customer.registered)
+
+
+def _auto(customer: Customer, sales: list[Sale], segment: str | None, on: dt.date,
+          history: History, rules: Rules) -> PlanEntry | NotSent:
+    thanks = _thanks(customer, sales, on, history, rules)
+    if thanks is not None:
+        return thanks
+    if segment == "dormant":
+        return _with_cooldown(customer, "dormant", f"dormant: {_since_last(sales, on)}", on,
+                              history, rules)
+    if segment == "lapsed":
+        return _with_cooldown(customer, "winback", f"lapsed: {_since_last(sales, on)}", on,
+                              history, rules)
+    if segment == "no_purchase":
+        return NotSent(customer, "no-purchase", "no purchase on record: nothing due")
+    return NotSent(customer, "not-due", f"{segment}: {_since_last(sales, on)}; no card due today")
+
+
+def _thanks(customer: Customer, sales: list[Sale], on: dt.date, history: History,
+            rules: Rules) -> PlanEntry | None:
+    """One thank-you card for every recent sale not yet thanked (one card per customer)."""
+    since = on - dt.timedelta(days=rules.thanks_days)
+    thanked = history.thanked_sales(customer.customer_id)
+    due = tuple(sorted((s for s in sales if s.date >= since and sale_key(s) not in thanked),
+                       key=lambda s: (s.date, s.row)))
+    if not due:
+        return None
+    days = ", ".join(sorted({s.date.isoformat() for s in due}))
+    return PlanEntry(customer, "thanks", f"sale on {days} not yet thanked", due)
+
+
+def _seasonal(customer: Customer, segment: str | None, situation: str, on: dt.date,
+              rules: Rules) -> PlanEntry | NotSent:
+    if situation == "nenga" and customer.mourning:
+        kanchu = window("kanchu", on.year + 1, rules.matsunouchi_end_day)
+        return NotSent(customer, "mourning", f"喪中 (in mourning): no 年賀状; send 寒中見舞い "
+                       f"between {kanchu.first} and {kanchu.last} instead")
+    allowed = SEASONAL_SEGMENTS.get(situation)
+    if segment is not None and allowed is not None and segment not in allowed:
+        return NotSent(customer, "segment", f"{LABELS[situation]} goes to active and dormant "
+                       f"customers; this one is {segment}")
+    reason = f"{LABELS[situation]}" + (f" ({segment} customer)" if segment else "")
+    if situation == "kanchu" and customer.mourning:
+        reason = "寒中見舞い instead of 年賀状 (喪中)"
+    return PlanEntry(customer, situation, reason)
+
+
+def _birthday(customer: Customer, on: dt.date, history: History, rules: Rules
+              ) -> PlanEntry | NotSent:
+    if customer.birthday is None:
+        return NotSent(customer, "no-birthday", "no birthday on record")
+    next_birthday = _next_birthday(customer.birthday, on)
+    days = (next_birthday - on).days
+    if days > rules.birthday_lead_days:
+        return NotSent(customer, "not-due", f"birthday on {next_birthday} is {days} days away")
+    return _with_cooldown(customer, "birthday", f"birthday on {next_birthday}", on, history,
+                          rules)
+
+
+def _next_birthday(birthday: dt.date, on: dt.date) -> dt.date:
+    for year in (on.year, on.year + 1):
+        day = 28 if (birthday.month, birthday.day) == (2, 29) else birthday.day
+        try:
+            candidate = dt.date(year, birthday.month, birthday.day)
+        except ValueError:
+            candidate = dt.date(year, birthday.month, day)
+        if candidate >= on:
+            return candidate
+    return candidate
+
+
+def _with_cooldown(customer: Customer, situation: str, reason: str, on: dt.date,
+                   history: History, rules: Rules) -> PlanEntry | NotSent:
+    last = history.last_card(customer.customer_id, situation)
+    cooldown = rules.cooldown_days.get(situation, 0)
+    if last is not None and (on - last).days < cooldown:
+        return NotSent(customer, "cooldown", f"a {LABELS[situation]} card went out on {last}; "
+                       f"the next one after {last + dt.timedelta(days=cooldown)}")
+    return PlanEntry(customer, situation, reason)
+
+
+def _since_last(sales: list[Sale], on: dt.date) -> str:
+    if not sales:
+        return "no purchase on record"
+    last = max(sale.date for sale in sales)
+    return f"last purchase {last} ({(on - last).days} days ago)"
