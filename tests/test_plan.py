@@ -1,0 +1,143 @@
+"""Who gets which card on a given day, and who does not and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from mailmerge.errors import HagakiError
+from mailmerge.models import Customer, Sale
+from mailmerge.selection.plan import Rules, make_plan, sale_key
+from mailmerge.selection.seasons import SeasonWindowError
+
+DAY = dt.date(2026, 11, 23)
+
+
+def person(customer_id: str, **fields) -> Customer:
+    return Customer(row=int(customer_id[1:]) + 1, customer_id=customer_id, family_name="山田",
+                    given_name=customer_id, postal_code="1600023",
+                    address1="東京都新宿区西新宿2-8-1", **fields)
+
+
+def sale(customer_id: str, days_ago: int, item: str = "湯呑み", on: dt.date = DAY) -> Sale:
+    return Sale(row=days_ago, customer_id=customer_id, date=on - dt.timedelta(days=days_ago),
+                item=item, amount=1000)
+
+
+def cards(plan) -> dict[str, str]:
+    return {entry.customer.customer_id: entry.situation for entry in plan.cards}
+
+
+def not_sent(plan) -> dict[str, str]:
+    return {entry.customer.customer_id: entry.code for entry in plan.not_sent}
+
+
+def test_auto_thanks_recent_sales_once_per_customer_and_follows_up_by_segment():
+    customers = [person(f"C{i}") for i in range(1, 9)]
+    sales = [sale("C1", 3), sale("C1", 10, "急須"),  # two recent sales: one card
+             sale("C2", 14), sale("C3", 15),          # 14 days: thanked; 15: too old
+             sale("C4", 180), sale("C5", 181),        # active / dormant boundary
+             sale("C6", 365), sale("C7", 366)]        # dormant / lapsed boundary
+    plan = make_plan(customers, [s for s in sales], DAY, "auto")
+    assert cards(plan) == {"C1": "thanks", "C2": "thanks", "C5": "dormant", "C6": "dormant",
+                           "C7": "winback"}
+    assert not_sent(plan) == {"C3": "not-due", "C4": "not-due", "C8": "no-purchase"}
+    thanks = next(e for e in plan.cards if e.customer.customer_id == "C1")
+    assert [s.item for s in thanks.sales] == ["急須", "湯呑み"]
+
+
+def test_a_first_purchase_within_90_days_is_new_not_dormant():
+    plan = make_plan([person("C1")], [sale("C1", 90)], DAY, "auto")
+    assert "new:" in plan.not_sent[0].reason
+    plan = make_plan([person("C1")], [sale("C1", 91)], DAY, "auto")
+    assert "active:" in plan.not_sent[0].reason
+
+
+class History:
+    def __init__(self, last=None, thanked=(), returned=()):
+        self.last, self.thanked, self.returned_ids = last or {}, set(thanked), set(returned)
+
+    def last_card(self, customer_id, situation):
+        return self.last.get((customer_id, situation))
+
+    def thanked_sales(self, customer_id):
+        return self.thanked
+
+    def returned(self, customer_id):
+        return customer_id in self.returned_ids
+
+
+def test_history_stops_repeats_cooldowns_and_returned_addresses():
+    customers = [person("C1"), person("C2"), person("C3"), person("C4")]
+    sales = [sale("C1", 2), sale("C2", 200), sale("C3", 400), sale("C4", 200)]
+    history = History(last={("C2", "dormant"): DAY - dt.timedelta(days=30),
+                            ("C3", "winback"): DAY - dt.timedelta(days=180)},
+                      thanked={sale_key(sales[0])}, returned={"C4"})
+    plan = make_plan(customers, sales, DAY, "auto", history)
+    assert cards(plan) == {"C3": "winback"}  # 180 days after the last win-back card
+    assert not_sent(plan) == {"C1": "not-due", "C2": "cooldown", "C4": "returned"}
+
+
+def test_without_sales_or_situation_everyone_mailable_gets_a_card():
+    customers = [person("C1"), person("C2", do_not_mail=True), person("C3", deceased=True),
+                 person("C4", moved=True)]
+    plan = make_plan(customers, None, DAY, None)
+    assert cards(plan) == {"C1": "greeting"}
+    assert not_sent(plan) == {"C2": "do-not-mail", "C3": "deceased", "C4": "moved"}
+
+
+def test_nenga_skips_mourning_and_offers_kanchu_with_its_dates():
+    customers = [person("C1"), person("C2", mourning=True), person("C3")]
+    plan = make_plan(customers, [sale("C1", 30, on=dt.date(2026, 12, 20)),
+                                 sale("C2", 30, on=dt.date(2026, 12, 20)),
+                                 sale("C3", 400, on=dt.date(2026, 12, 20))],
+                     dt.date(2026, 12, 20), "nenga")
+    assert cards(plan) == {"C1": "nenga"}
+    assert not_sent(plan) == {"C2": "mourning", "C3": "segment"}
+    mourning = next(n for n in plan.not_sent if n.code == "mourning")
+    assert "寒中見舞い between 2027-01-08 and 2027-02-03" in mourning.reason
+    kanchu = make_plan([person("C2", mourning=True)], None, dt.date(2027, 1, 10), "kanchu")
+    assert kanchu.cards[0].reason == "寒中見舞い instead of 年賀状 (喪中)"
+
+
+@pytest.mark.parametrize(
+    ("situation", "day", "message"),
+    [("nenga", dt.date(2026, 11, 23), "年賀状 is for 2026-12-15 … 2026-12-25"),
+     ("shochu", dt.date(2026, 8, 7), "暑中見舞い is for 2026-07-07 … 2026-08-06"),
+     ("zansho", dt.date(2027, 8, 7), "残暑見舞い is for 2027-08-08 … 2027-08-31"),
+     ("kanchu", dt.date(2027, 1, 7), "寒中見舞い is for 2027-01-08 … 2027-02-03"),
+     ("yokan", dt.date(2026, 2, 3), "余寒見舞い is for 2026-02-04 … 2026-02-28")],
+)
+def test_a_seasonal_card_outside_its_window_is_refused_with_the_window(situation, day,
+                                                                         message):
+    with pytest.raises(SeasonWindowError, match=message):
+        make_plan([person("C1")], None, day, situation)
+
+
+def test_risshu_moves_between_years():
+    assert cards(make_plan([person("C1")], None, dt.date(2026, 8, 7), "zansho")) == {
+        "C1": "zansho"}
+    assert cards(make_plan([person("C1")], None, dt.date(2027, 8, 7), "shochu")) == {
+        "C1": "shochu"}
+
+
+def test_matsunouchi_to_the_15th_moves_kanchu():
+    with pytest.raises(SeasonWindowError, match="2027-01-16"):
+        make_plan([person("C1")], None, dt.date(2027, 1, 10), "kanchu",
+                  rules=Rules(matsunouchi_end_day=15))
+
+
+def test_birthday_cards_two_weeks_ahead():
+    customers = [person("C1", birthday=dt.date(1980, 12, 7)),
+                 person("C2", birthday=dt.date(1990, 12, 8)), person("C3")]
+    plan = make_plan(customers, None, DAY, "birthday")
+    assert cards(plan) == {"C1": "birthday"}
+    assert not_sent(plan) == {"C2": "not-due", "C3": "no-birthday"}
+
+
+def test_auto_needs_sales_and_unknown_situations_are_refused():
+    with pytest.raises(HagakiError, match="needs a sales list"):
+        make_plan([person("C1")], None, DAY, "auto")
+    with pytest.raises(HagakiError, match="unknown situation"):
+        make_plan([person("C1")], None, DAY, "christmas")
