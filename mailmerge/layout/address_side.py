@@ -10,8 +10,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from mailmerge.barcode import bar_boxes
 from mailmerge.errors import CardError, TooLongError
 from mailmerge.layout.columns import (
     Fit,
@@ -37,6 +38,7 @@ TITLE_GAP_EM = 0.5
 ORGANISATION_GAP_EM = 0.5  # between a company name and 御中
 NAME_BLOCK_MAX_WIDTH_MM = 36.0  # the name block (連名 included) stays clear of the sender
 HEADER_TRACKING_EM = 0.3
+QUIET_ZONE_MM = 2.0  # around the customer barcode
 _NUMBER_BLOCK = re.compile(r"[0-9０-９]+(?:\s*[-‐‑－−ー―]\s*[0-9０-９]+)*")
 _NOT_BUILDING = re.compile(r"^(?:丁目|番地|番|号|の|[-‐‑－−ー―]|[0-9０-９])")
 _BREAK_AFTER = set("都道府県市区郡町村")
@@ -49,9 +51,16 @@ class AddressFonts:
 
 
 def address_side(customer: Customer, sender: Sender, profile: CardProfile,
-                 fonts: AddressFonts, numerals: str = "kanji") -> Page:
-    """Lay out one address side."""
+                 fonts: AddressFonts, numerals: str = "kanji",
+                 barcode_bars: str | None = None) -> Page:
+    """Lay out one address side; with `barcode_bars` (F/A/D/T per bar) the customer barcode
+    is drawn where the profile puts it and the name keeps clear of it."""
     page = Page(profile.width, profile.height)
+    if barcode_bars:
+        _barcode(page, barcode_bars, profile)
+        name_bottom = min(profile.recipient_name.bottom, profile.barcode_top - QUIET_ZONE_MM)
+        profile = replace(profile, recipient_name=replace(profile.recipient_name,
+                                                          bottom=name_bottom))
     if profile.draw_boxes:
         _draw_boxes(page, profile)
     if profile.header_text:
@@ -283,6 +292,13 @@ def _draw_boxes(page: Page, profile: CardProfile) -> None:
         bar_y = boxes.top + boxes.height / 2
         page.lines.append(Line(boxes.lefts[2] + boxes.width, bar_y, boxes.lefts[3], bar_y,
                                profile.box_color, profile.box_line))
+
+
+def _barcode(page: Page, bars: str, profile: CardProfile) -> None:
+    """The customer barcode's bars as filled black rectangles."""
+    for x, y, width, height in bar_boxes(bars, profile.barcode_grade_pt):
+        page.boxes.append(Box(profile.barcode_left + x, profile.barcode_top + y, width, height,
+                              (0.0, 0.0, 0.0), 0.0))
 
 
 def _header(page: Page, profile: CardProfile, face: FontFace) -> None:

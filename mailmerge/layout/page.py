@@ -45,7 +45,7 @@ class Picture:
 
 @dataclass(frozen=True)
 class Box:
-    """A stroked rectangle (postal-code boxes, calibration marks)."""
+    """A rectangle: stroked (postal-code boxes) or, with line_mm 0, filled (barcode bars)."""
 
     x_mm: float
     y_mm: float

@@ -63,6 +63,9 @@ class CardProfile:
     company: Area
     sender_address: Area
     sender_name: Area
+    barcode_left: float  # where the customer barcode goes (its top-left corner)
+    barcode_top: float
+    barcode_grade_pt: float  # 8 to 11.5; 10 is the reference size
 
 
 def bundled_profiles() -> list[str]:
@@ -129,4 +132,7 @@ def _parse(data: dict, name: str) -> CardProfile:
         company=_area(data["company"]),
         sender_address=_area(data["sender_address"]),
         sender_name=_area(data["sender_name"]),
+        barcode_left=float(data["barcode"]["left"]),
+        barcode_top=float(data["barcode"]["top"]),
+        barcode_grade_pt=float(data["barcode"]["grade_pt"]),
     )

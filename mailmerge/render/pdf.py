@@ -86,10 +86,15 @@ def draw_page(canvas: Canvas, page: Page, fonts: FontSet) -> None:
     """Draw one page: boxes and lines, then every glyph run in one text object."""
     canvas.setPageSize((mm_to_pt(page.width_mm), mm_to_pt(page.height_mm)))
     for box in page.boxes:
-        canvas.setStrokeColorRGB(*box.color)
-        canvas.setLineWidth(mm_to_pt(box.line_mm))
         x, y = page_point(box.x_mm, box.y_mm + box.height_mm, page.height_mm)
-        canvas.rect(x, y, mm_to_pt(box.width_mm), mm_to_pt(box.height_mm), stroke=1, fill=0)
+        filled = box.line_mm == 0
+        if filled:
+            canvas.setFillColorRGB(*box.color)
+        else:
+            canvas.setStrokeColorRGB(*box.color)
+            canvas.setLineWidth(mm_to_pt(box.line_mm))
+        canvas.rect(x, y, mm_to_pt(box.width_mm), mm_to_pt(box.height_mm),
+                    stroke=0 if filled else 1, fill=1 if filled else 0)
     for picture in page.pictures:
         x, y = page_point(picture.x_mm, picture.y_mm + picture.height_mm, page.height_mm)
         canvas.drawImage(picture.path, x, y, mm_to_pt(picture.width_mm),

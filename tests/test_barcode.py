@@ -1,0 +1,46 @@
+"""Customer barcode against Japan Post's worked examples (spec/japan-post.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailmerge.barcode import address_number, check_character, characters, encode
+
+
+@pytest.mark.parametrize(("address", "town", "data"), [
+    ("緑町3丁目30-8 郵便ビル403号", "緑町", "3-30-8-403"),
+    ("台東5-6-3 ABCビル10F", "台東", "5-6-3-10"),
+    ("北六条東4丁目 郵便センター6号館", "北六条東", "4-6"),
+    ("韮崎400", "韮崎", "400"),
+    ("東3丁目-20-5 郵便・A&bコーポB604号", "東", "3-20-5B604"),
+    ("1-3-2-503", "", "1-3-2-503"),
+    ("東京都千代田区丸の内1-9-1 グラントウキョウノースタワー40F", "丸の内", "1-9-1-40"),
+])
+def test_address_numbers_of_the_manuals_examples(address, town, data):
+    assert address_number(address, town) == data
+
+
+def test_kanji_numerals_become_digits():
+    assert address_number("三丁目三十番八号") == "3-30-8"
+    assert address_number("四〇三") == "403"
+
+
+def test_the_manuals_check_character_example():
+    data = characters("1000013", "1-3-2-503")
+    assert data[7:] == ["1", "-", "3", "-", "2", "-", "5", "0", "3", "CC4", "CC4", "CC4",
+                        "CC4"]
+    assert check_character(data) == "9"
+
+
+def test_letters_take_two_characters_and_the_sum_is_a_multiple_of_19():
+    data, bars = encode("1000013", "東3丁目-20-5 郵便・A&bコーポB604号", "東")
+    assert data[7:20] == ["3", "-", "2", "0", "-", "5", "CC1", "1", "6", "0", "4", "CC4",
+                          "CC4"]
+    values = {**{str(d): d for d in range(10)}, "-": 10, **{f"CC{n}": 10 + n for n in range(1, 9)}}
+    assert sum(values[c] for c in data) % 19 == 0
+    assert len(bars) == 67 and bars.startswith("FD") and bars.endswith("DF")
+
+
+def test_letters_beyond_t_use_cc3():
+    assert characters("1000013", "1U2")[7:11] == ["1", "CC3", "0", "2"]
+    assert characters("1000013", "1K2")[7:11] == ["1", "CC2", "0", "2"]
