@@ -8,14 +8,16 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 
 @contextlib.contextmanager
-def atomic_write(target: Path) -> Iterator[BinaryIO]:
-    """Yield a binary file; on success it replaces `target`, on error it is removed."""
+def atomic_write(target: Path, before_replace: Callable[[Path], None] | None = None
+                 ) -> Iterator[BinaryIO]:
+    """Yield a binary file; on success it replaces `target`, on error it is removed.
+    `before_replace` sees the complete, synced temporary file just before the rename."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                          dir=target.parent)
@@ -24,6 +26,8 @@ def atomic_write(target: Path) -> Iterator[BinaryIO]:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
+        if before_replace is not None:
+            before_replace(Path(temp_name))
         os.replace(temp_name, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

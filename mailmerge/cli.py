@@ -5,10 +5,12 @@ Exit codes: 0 done, 1 an error the user can fix (message, no traceback), 2 wrong
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
 import logging
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -20,7 +22,8 @@ from mailmerge.errors import HagakiError
 from mailmerge.fontcheck import check_fonts
 from mailmerge.planning import format_plan, plan_cards
 from mailmerge.render.docx import write_docx
-from mailmerge.run import SIDES, RunOptions, RunReport, print_cards
+from mailmerge.render.preview import contact_sheet
+from mailmerge.run import DUPLEX, SIDES, SORTS, RunOptions, RunReport, print_cards
 from mailmerge.selection.plan import SITUATIONS
 from mailmerge.sources.customers import ReadOptions
 from mailmerge.typeface.catalog import FontCatalog
@@ -102,27 +105,64 @@ def plan_options(command):
 @click.option("--offset-x", type=float, help="Shift everything right by this many mm.")
 @click.option("--offset-y", type=float, help="Shift everything down by this many mm.")
 @click.option("--strict", is_flag=True, help="Write nothing if any row has an error.")
+@click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The send log (default: hagaki-log.sqlite beside hagaki.toml).")
+@click.option("--force", is_flag=True, help="Print again cards the log says were printed.")
+@click.option("--reprint", multiple=True, metavar="ID",
+              help="Print these customers' cards again (a jammed sheet); repeatable.")
+@click.option("--sort", type=click.Choice(list(SORTS)), default="postal", show_default=True,
+              help="Stack order: postal code (区分 order), customer id or name.")
+@click.option("--duplex", type=click.Choice(list(DUPLEX)), default="interleave",
+              show_default=True, help="--side both: one file (address, message, …) or two.")
+@click.option("--flip", type=click.Choice(["long", "short"]), default="long",
+              show_default=True, help="The edge your duplex printer turns the card on.")
+@click.option("--batch-size", type=click.IntRange(min=1),
+              help="Split into files of this many cards (what the tray takes).")
+@click.option("--barcode", is_flag=True, help="Print Japan Post's customer barcode.")
+@click.option("--preview", is_flag=True, help="Also write a contact sheet PNG to look at.")
 @reading_options
 @user_errors
 def print_command(customers: Path, side: str, output: Path, config_path: Path | None,
                   sales: Path | None, situation: str | None, on, template: Path | None,
                   horizontal: bool, handwriting: bool, image: Path | None,
                   docx_path: Path | None, layout: str | None, offset_x: float | None,
-                  offset_y: float | None, strict: bool, encoding: str | None,
-                  sheet: str | None) -> None:
+                  offset_y: float | None, strict: bool, log_path: Path | None, force: bool,
+                  reprint: tuple[str, ...], sort: str, duplex: str, flip: str,
+                  batch_size: int | None, barcode: bool, preview: bool,
+                  encoding: str | None, sheet: str | None) -> None:
     """Print the cards due today: the address side, the message side, or both.
 
     Example: hagaki print customers.csv --sales sales.csv --side both --out cards.pdf
     """
     settings = _settings(config_path)
-    options = RunOptions(layout, offset_x, offset_y, strict, encoding, sheet, side, sales,
-                         situation, on.date() if on else None, template, horizontal,
-                         handwriting, image)
-    report = print_cards(customers, output, settings, options)
+    with _progress() as advance:
+        options = RunOptions(layout, offset_x, offset_y, strict, encoding, sheet, side, sales,
+                             situation, on.date() if on else None, template, horizontal,
+                             handwriting, image, log_path, force, reprint, sort, duplex, flip,
+                             batch_size, barcode, advance)
+        report = print_cards(customers, output, settings, options)
     if docx_path is not None and report.messages:
         write_docx(report.messages, docx_path)
         click.echo(f"wrote the message sides as Word → {docx_path}")
+    if preview and report.outputs:
+        sheet_path = report.outputs[0].with_suffix(".png")
+        contact_sheet(report.outputs[0], sheet_path)
+        click.echo(f"preview → {sheet_path}")
     _summarise(report, strict, settings.postage_yen)
+
+
+@contextlib.contextmanager
+def _progress():
+    """A progress bar on stderr for long runs in a terminal; silent otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=0, label="cards", file=sys.stderr,
+                           show_pos=True) as bar:
+        def advance(count: int) -> None:
+            bar.length = max(bar.length or 0, bar.pos + count)
+            bar.update(count)
+        yield advance
 
 
 @main.command()
@@ -186,12 +226,14 @@ def demo(folder: Path) -> None:
     customers = Path(str(data / "sample_customers.csv"))
     settings = load_settings(Path(str(data / "sample_hagaki.toml")))
     sales = Path(str(data / "sample_sales.csv"))
+    log = folder / "demo-log.sqlite"  # the demo prints everything every time it runs
     runs = [
-        ("address-official.pdf", RunOptions(layout="official")),
-        ("address-plain.pdf", RunOptions(layout="plain")),
-        ("cards-both-sides.pdf", RunOptions(side="both", sales=sales, date=DEMO_DAY)),
+        ("address-official.pdf", RunOptions(layout="official", log=log, force=True)),
+        ("address-plain.pdf", RunOptions(layout="plain", log=log, force=True)),
+        ("cards-both-sides.pdf", RunOptions(side="both", sales=sales, date=DEMO_DAY, log=log,
+                                            force=True)),
         ("shochu-messages.pdf", RunOptions(side="message", situation="shochu",
-                                           date=DEMO_SUMMER_DAY)),
+                                           date=DEMO_SUMMER_DAY, log=log, force=True)),
     ]
     for name, options in runs:
         click.echo(f"— {name} —")
@@ -223,11 +265,20 @@ def fonts(check_file: Path | None, config_path: Path | None) -> None:
 
 def _summarise(report: RunReport, strict: bool, postage_yen: int,
                exit_on_error: bool = True) -> None:
-    """Tell the user what happened to every row; exit 1 when no PDF was written."""
+    """Tell the user what happened to every row; exit 1 when nothing was written and
+    nothing was due."""
+    for note in report.notes:
+        click.echo(f"note: {note}")
     if report.written:
         count = len(report.cards)
-        click.echo(f"printed {count} cards → {report.output} "
+        files = ", ".join(str(path) for path in report.outputs)
+        click.echo(f"printed {count} cards → {files} "
                    f"(postage {count} × {postage_yen} yen = {count * postage_yen:,} yen)")
+    if report.already_printed:
+        days = sorted({day for _, day in report.already_printed})
+        when = days[0].isoformat() if len(days) == 1 else f"{days[0]} … {days[-1]}"
+        click.echo(f"{len(report.already_printed)} cards already printed on {when} "
+                   f"(logged in {report.log}); --force prints them again")
     if report.skipped:
         click.echo(f"skipped {len(report.skipped)} rows with errors:")
         for problem in report.skipped:
@@ -243,6 +294,9 @@ def _summarise(report: RunReport, strict: bool, postage_yen: int,
             click.echo(f"  row {entry.customer.row} ({entry.customer.label}): [{entry.code}] "
                        f"{entry.reason}")
     if not report.written:
+        if report.already_printed and not report.skipped:
+            click.echo("nothing new to print")
+            return
         reason = ("--strict: nothing written because some rows have errors" if strict
                   and report.skipped else "no card to print")
         if exit_on_error:

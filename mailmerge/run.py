@@ -1,16 +1,21 @@
-"""A print run: customer list (and sales) → plan → card pages → one PDF, and a report.
+"""A print run: customer list (and sales) → plan → card pages → PDF file(s) → send log.
 
 In: the customer file, the output path, settings and RunOptions. Out: RunReport saying
-which customers got a card, which rows were skipped (with the problem) and who was not sent
-one (with the rule). Every data row ends up in exactly one of the three lists.
+which customers got a card, which rows were skipped (with the problem), who was not sent
+one (with the rule) and which cards the log says were printed already. Every data row ends
+up in exactly one of these lists. The run holds the send log for its whole length, so two
+runs on one log never print the same card; cards are logged as printed only once their PDF
+is complete and in place.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mailmerge.barcode import encode
 from mailmerge.config import Settings
 from mailmerge.errors import CardError, ConfigError
 from mailmerge.layout.address_side import AddressFonts, address_side
@@ -25,15 +30,19 @@ from mailmerge.layout.profiles import load_profile
 from mailmerge.layout.vertical_text import prepare_address
 from mailmerge.models import Customer, Problem, Sale
 from mailmerge.render.pdf import write_pdf
-from mailmerge.selection.plan import NotSent, PlanEntry, make_plan
+from mailmerge.selection.plan import NotSent, PlanEntry, campaign_of, make_plan, sale_key
+from mailmerge.sendlog.store import LoggedCard, SendLog, address_key, file_checksum
 from mailmerge.sources.customers import ReadOptions, read_customers
 from mailmerge.sources.normalise import clean_postal_code
+from mailmerge.sources.postal import places_of
 from mailmerge.sources.sales import read_sales
 from mailmerge.templates.context import card_variables
 from mailmerge.templates.engine import Message, Templates
 from mailmerge.typeface.roles import FontRoles
 
 SIDES = ("address", "message", "both")
+SORTS = ("postal", "id", "name")
+DUPLEX = ("interleave", "separate")
 
 
 @dataclass(frozen=True)
@@ -52,35 +61,52 @@ class RunOptions:
     horizontal: bool = False
     handwriting: bool = True
     image: Path | None = None
+    log: Path | None = None  # the send log (default: hagaki-log.sqlite beside the config)
+    force: bool = False  # print again what the log says was printed
+    reprint: tuple[str, ...] = ()  # customer ids whose cards are printed again (jams)
+    sort: str = "postal"
+    duplex: str = "interleave"
+    flip: str = "long"  # the edge a duplex printer turns the sheet on
+    batch_size: int | None = None
+    barcode: bool = False
+    progress: Callable[[int], None] | None = None  # called with each card done
 
 
 @dataclass
 class RunReport:
     source: str
-    output: Path
     date: dt.date
     cards: list[PlanEntry] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)  # per card, when messages are set
     skipped: list[Problem] = field(default_factory=list)
     not_sent: list[NotSent] = field(default_factory=list)
+    already_printed: list[tuple[PlanEntry, dt.date]] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
     written: bool = False
+    log: Path | None = None
 
     @property
     def printed(self) -> list[Customer]:
         return [entry.customer for entry in self.cards]
 
 
+def default_log_path(settings: Settings) -> Path:
+    """hagaki-log.sqlite beside hagaki.toml (or in the current folder without one)."""
+    folder = settings.path.parent if settings.path else Path.cwd()
+    return folder / "hagaki-log.sqlite"
+
+
 def print_cards(customers_path: Path, output: Path, settings: Settings,
                 options: RunOptions | None = None) -> RunReport:
-    """Plan the cards, lay out the chosen sides and write them into one PDF."""
+    """Plan the cards, lay out the chosen sides, write the PDF(s) and log every card."""
     options = options or RunOptions()
-    if options.side not in SIDES:
-        raise ConfigError(f"--side must be one of {', '.join(SIDES)}")
+    _check_options(options)
     today = options.date or dt.date.today()
     read_options = ReadOptions(options.encoding, options.sheet, settings.columns)
     customer_list = read_customers(customers_path, read_options)
-    report = RunReport(customer_list.path, output, today)
+    report = RunReport(customer_list.path, today)
     report.skipped.extend(p for p in customer_list.problems if p.severity == "error")
     report.warnings.extend(p for p in customer_list.problems if p.severity == "warning")
     sales: list[Sale] | None = None
@@ -88,28 +114,128 @@ def print_cards(customers_path: Path, output: Path, settings: Settings,
         sales_list = read_sales(options.sales, customer_list.ids, read_options)
         sales = sales_list.sales
         report.warnings.extend(sales_list.problems)
-    plan = make_plan(customer_list.customers, sales, today, options.situation,
-                     rules=settings.rules)
-    report.not_sent = plan.not_sent
-    maker = _CardMaker(settings, options, today, sales or [])
-    pages: list[Page] = []
-    for entry in plan.cards:
+    report.log = options.log or default_log_path(settings)
+    log = SendLog(report.log)
+    try:
+        with log.exclusive():
+            report.notes += log.settle_pending()
+            plan = make_plan(customer_list.customers, sales, today, options.situation, log,
+                             settings.rules)
+            report.not_sent = plan.not_sent
+            entries = _to_print(plan.cards, options, log, today, report)
+            _print(entries, customer_list.path, output, settings, options, today, sales or [],
+                   log, report)
+    finally:
+        log.close()
+    return report
+
+
+def _check_options(options: RunOptions) -> None:
+    for value, allowed, name in ((options.side, SIDES, "--side"), (options.sort, SORTS, "--sort"),
+                                 (options.duplex, DUPLEX, "--duplex"),
+                                 (options.flip, ("long", "short"), "--flip")):
+        if value not in allowed:
+            raise ConfigError(f"{name} must be one of {', '.join(allowed)}")
+    if options.batch_size is not None and options.batch_size < 1:
+        raise ConfigError("--batch-size must be at least 1")
+
+
+def _to_print(entries: list[PlanEntry], options: RunOptions, log: SendLog, today: dt.date,
+              report: RunReport) -> list[PlanEntry]:
+    """The planned cards minus those already printed (unless forced), in stack order."""
+    if options.reprint:
+        wanted = set(options.reprint)
+        unknown = wanted - {entry.customer.customer_id for entry in entries}
+        if unknown:
+            raise ConfigError(f"--reprint: no card planned today for {', '.join(sorted(unknown))}")
+        entries = [entry for entry in entries if entry.customer.customer_id in wanted]
+    elif not options.force:
+        kept = []
+        for entry in entries:
+            printed_on = log.printed_on(entry.customer.customer_id, campaign_of(entry, today))
+            if printed_on is None:
+                kept.append(entry)
+            else:
+                report.already_printed.append((entry, printed_on))
+        entries = kept
+    return sorted(entries, key=_SORT_KEYS[options.sort])
+
+
+_SORT_KEYS = {
+    "postal": lambda e: (e.customer.postal_code, e.customer.customer_id),
+    "id": lambda e: (e.customer.customer_id,),
+    "name": lambda e: (e.customer.kana or e.customer.family_name + e.customer.given_name,
+                       e.customer.customer_id),
+}
+
+
+def _print(entries: list[PlanEntry], source: str, output: Path, settings: Settings,
+           options: RunOptions, today: dt.date, sales: list[Sale], log: SendLog,
+           report: RunReport) -> None:
+    maker = _CardMaker(settings, options, today, sales)
+    made: list[tuple[PlanEntry, list[Page], Message | None]] = []
+    for entry in entries:
         try:
-            card_pages, message = maker.pages(entry)
+            pages, message = maker.pages(entry)
         except CardError as error:
             customer = entry.customer
             report.skipped.append(Problem(customer.row, customer.customer_id, error.field or "",
                                           error.code, "error", str(error)))
-            continue
-        pages.extend(card_pages)
+        else:
+            made.append((entry, pages, message))
+        if options.progress is not None:
+            options.progress(1)
+    report.skipped.sort(key=lambda p: p.row)
+    if not made or (options.strict and report.skipped):
+        return
+    size = options.batch_size or len(made)
+    batches = [made[i:i + size] for i in range(0, len(made), size)]
+    for number, batch in enumerate(batches, start=1):
+        target = _numbered(output, number) if len(batches) > 1 else output
+        _write_batch(batch, target, source, options, maker, today, log, report)
+    report.written = True
+
+
+def _write_batch(batch: list, target: Path, source: str, options: RunOptions,
+                 maker: _CardMaker, today: dt.date, log: SendLog, report: RunReport) -> None:
+    """Write one batch's file(s) and log its cards as printed once they are in place."""
+    title = f"hagaki: {Path(source).name}"
+    flip = options.flip == "short"
+    if options.duplex == "separate" and options.side == "both":
+        fronts = [pages[0] for _, pages, _ in batch]
+        backs = [pages[1] for _, pages, _ in batch]
+        address_file = target.with_name(f"{target.stem}-address{target.suffix}")
+        message_file = target.with_name(f"{target.stem}-message{target.suffix}")
+        write_pdf(fronts, address_file, title)
+        files, final, final_pages, per_card = [address_file], message_file, backs, 1
+        rotate = False
+    else:
+        final_pages = [page for _, pages, _ in batch for page in pages]
+        files, final, per_card = [], target, len(batch[0][1])
+        rotate = flip and options.side == "both"
+    cards = [LoggedCard(entry.customer.customer_id, entry.situation, campaign_of(entry, today),
+                        maker.template_name(entry), today, index * per_card + 1,
+                        address_key(entry.customer), tuple(sale_key(s) for s in entry.sales))
+             for index, (entry, _, _) in enumerate(batch)]
+    run_id = log.begin_run(final, cards)
+    try:
+        write_pdf(final_pages, final, title,
+                  before_replace=lambda temp: log.record_checksum(run_id, file_checksum(temp)),
+                  rotate_even_pages=rotate)
+    except BaseException:
+        log.finish_run(run_id, printed=False)
+        raise
+    log.finish_run(run_id, printed=True)
+    report.outputs += [*files, final]
+    for entry, _, message in batch:
         report.cards.append(entry)
         if message is not None:
             report.messages.append(message)
-    report.skipped.sort(key=lambda p: p.row)
-    if pages and not (options.strict and report.skipped):
-        write_pdf(pages, output, title=f"hagaki: {Path(customer_list.path).name}")
-        report.written = True
-    return report
+
+
+def _numbered(output: Path, number: int) -> Path:
+    """cards.pdf → cards-001.pdf: batch files sort in printing order."""
+    return output.with_name(f"{output.stem}-{number:03d}{output.suffix}")
 
 
 class _CardMaker:
@@ -140,22 +266,37 @@ class _CardMaker:
         dy = settings.offset_y if options.offset_y is None else options.offset_y
         self.offset = (dx, dy)
 
+    def template_name(self, entry: PlanEntry) -> str:
+        """The template that writes (or would write) this card's message."""
+        if not self.with_message:
+            return ""
+        return self.templates.choose(entry.situation, entry.customer.customer_id)
+
     def pages(self, entry: PlanEntry) -> tuple[list[Page], Message | None]:
         customer = entry.customer
         pages = []
         message = None
         if self.with_address:
+            bars = _barcode_bars(customer) if self.options.barcode else None
             page = address_side(customer, self.settings.sender, self.profile,
-                                self.address_fonts, self.settings.numerals)
+                                self.address_fonts, self.settings.numerals, bars)
             pages.append(page.shifted(*self.offset))
         if self.with_message:
-            name = self.templates.choose(entry.situation, customer.customer_id)
+            name = self.template_name(entry)
             variables = card_variables(entry, self.settings.sender, self.today,
                                        self.sales_by_customer.get(customer.customer_id, []))
             message = self.templates.render(name, variables)
             pages.append(message_side(message, customer.customer_id, self.message_fonts,
                                       self.message_layout, self.message_options))
         return pages, message
+
+
+def _barcode_bars(customer: Customer) -> str:
+    """The customer barcode's bars for this address (the town name from Japan Post's data)."""
+    places = places_of(customer.postal_code)
+    town = places[0].town if places else ""
+    _, bars = encode(customer.postal_code, customer.address1 + customer.address2, town)
+    return bars
 
 
 def _check_sender(settings: Settings, fonts: AddressFonts) -> None:

@@ -12,6 +12,13 @@ from mailmerge.run import RunOptions, print_cards
 DATA = Path(__file__).parent / "data"
 
 
+@pytest.fixture(autouse=True)
+def isolated_send_log(monkeypatch, tmp_path):
+    """Every test gets its own send log (never one beside tests/data/hagaki.toml)."""
+    monkeypatch.setattr("mailmerge.run.default_log_path",
+                        lambda settings: tmp_path / "hagaki-log.sqlite")
+
+
 @pytest.fixture(scope="session")
 def customers_csv() -> Path:
     return DATA / "customers.csv"
@@ -25,7 +32,9 @@ def settings():
 @pytest.fixture(scope="session")
 def printed(tmp_path_factory, customers_csv, settings):
     """The hard cases printed on the official card: (report, pdf path, page of customer id)."""
-    out = tmp_path_factory.mktemp("print") / "cards.pdf"
-    report = print_cards(customers_csv, out, settings, RunOptions())
+    folder = tmp_path_factory.mktemp("print")
+    out = folder / "cards.pdf"
+    report = print_cards(customers_csv, out, settings, RunOptions(log=folder / "log.sqlite",
+                                                                  sort="id"))
     pages = {customer.customer_id: index for index, customer in enumerate(report.printed)}
     return report, out, pages

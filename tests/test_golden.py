@@ -27,7 +27,8 @@ def printed_layouts(tmp_path_factory, customers_csv, settings):
     results = {}
     for layout in {layout for layout, _ in CASES}:
         out = folder / f"{layout}.pdf"
-        report = print_cards(customers_csv, out, settings, RunOptions(layout=layout))
+        report = print_cards(customers_csv, out, settings,
+                             RunOptions(layout=layout, log=folder / f"{layout}.sqlite"))
         results[layout] = (out, [c.customer_id for c in report.printed])
     return results
 

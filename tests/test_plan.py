@@ -64,8 +64,8 @@ class History:
     def thanked_sales(self, customer_id):
         return self.thanked
 
-    def returned(self, customer_id):
-        return customer_id in self.returned_ids
+    def returned(self, customer):
+        return customer.customer_id in self.returned_ids
 
 
 def test_history_stops_repeats_cooldowns_and_returned_addresses():

@@ -7,7 +7,7 @@ same input (reportlab's invariant mode: fixed dates and document id).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from reportlab import rl_config
@@ -47,10 +47,15 @@ class FontSet:
             font.add_to(doc, resources)
 
 
-def write_pdf(pages: Iterable[Page], target: Path, title: str = "hagaki") -> int:
-    """Draw every page into `target` (atomically); return the number of pages."""
+def write_pdf(pages: Iterable[Page], target: Path, title: str = "hagaki",
+              before_replace: Callable[[Path], None] | None = None,
+              rotate_even_pages: bool = False) -> int:
+    """Draw every page into `target` (atomically); return the number of pages.
+    `before_replace` sees the finished temporary file just before it takes the target's
+    place; `rotate_even_pages` turns pages 2, 4 … by 180° (duplex printers that flip the
+    sheet on its short edge)."""
     rl_config.useA85 = 0  # plain Flate streams: smaller and faster than ASCII85 on top
-    with atomic_write(target) as stream:
+    with atomic_write(target, before_replace) as stream:
         canvas = _TextCanvas(stream, invariant=1, pageCompression=1)
         canvas.setTitle(title)
         canvas.setCreator("hagaki")
@@ -58,6 +63,7 @@ def write_pdf(pages: Iterable[Page], target: Path, title: str = "hagaki") -> int
         fonts = FontSet()
         count = 0
         for page in pages:
+            canvas.setPageRotation(180 if rotate_even_pages and count % 2 else 0)
             draw_page(canvas, page, fonts)
             count += 1
         fonts.embed(canvas)

@@ -8,6 +8,7 @@ and one NotSent per customer left out, with a code and a reason a person underst
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -40,7 +41,7 @@ class History(Protocol):
 
     def thanked_sales(self, customer_id: str) -> set[str]: ...
 
-    def returned(self, customer_id: str) -> bool: ...
+    def returned(self, customer: Customer) -> bool: ...
 
 
 class NoHistory:
@@ -52,7 +53,7 @@ class NoHistory:
     def thanked_sales(self, customer_id: str) -> set[str]:
         return set()
 
-    def returned(self, customer_id: str) -> bool:
+    def returned(self, customer: Customer) -> bool:
         return False
 
 
@@ -97,6 +98,22 @@ def sale_key(sale: Sale) -> str:
     return f"{sale.date.isoformat()}|{sale.item}|{amount}"
 
 
+def campaign_of(entry: PlanEntry, on: dt.date) -> str:
+    """The campaign a card belongs to, so the same card is never printed twice:
+    nenga-2027, shochu-2026, birthday-2026, thanks-<its sales>, dormant-2026-11-23 …"""
+    situation = entry.situation
+    if situation == "nenga":
+        return f"nenga-{on.year + 1 if on.month == 12 else on.year}"
+    if situation in SEASONAL:
+        return f"{situation}-{on.year}"
+    if situation == "birthday" and entry.customer.birthday is not None:
+        return f"birthday-{_next_birthday(entry.customer.birthday, on).year}"
+    if situation == "thanks":
+        keys = "\n".join(sorted(sale_key(sale) for sale in entry.sales))
+        return f"thanks-{hashlib.sha256(keys.encode()).hexdigest()[:12]}"
+    return f"{situation}-{on.isoformat()}"
+
+
 def make_plan(customers: Iterable[Customer], sales: list[Sale] | None, on: dt.date,
               situation: str | None, history: History | None = None,
               rules: Rules | None = None) -> Plan:
@@ -129,7 +146,7 @@ def _decide(customer: Customer, sales: list[Sale], have_sales: bool, on: dt.date
     exclusion = exclusion_of(customer)
     if exclusion is not None:
         return NotSent(customer, exclusion.code, exclusion.reason)
-    if history.returned(customer.customer_id):
+    if history.returned(customer):
         return NotSent(customer, "returned",
                        "a card came back 宛所不明 (address unknown): correct the address first")
     if situation is None:
