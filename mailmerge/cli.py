@@ -20,11 +20,24 @@ from mailmerge.check import check_files, format_text
 from mailmerge.config import FONT_ROLES, Settings, load_settings
 from mailmerge.errors import HagakiError
 from mailmerge.fontcheck import check_fonts
+from mailmerge.layout.calibration import calibration_page
+from mailmerge.layout.profiles import load_profile
 from mailmerge.planning import format_plan, plan_cards
 from mailmerge.render.docx import write_docx
+from mailmerge.render.pdf import write_pdf
 from mailmerge.render.preview import contact_sheet
-from mailmerge.run import DUPLEX, SIDES, SORTS, RunOptions, RunReport, print_cards
+from mailmerge.run import (
+    DUPLEX,
+    SIDES,
+    SORTS,
+    RunOptions,
+    RunReport,
+    default_log_path,
+    print_cards,
+)
 from mailmerge.selection.plan import SITUATIONS
+from mailmerge.sendlog.export import export
+from mailmerge.sendlog.store import SendLog
 from mailmerge.sources.customers import ReadOptions
 from mailmerge.typeface.catalog import FontCatalog
 
@@ -119,6 +132,8 @@ def plan_options(command):
 @click.option("--batch-size", type=click.IntRange(min=1),
               help="Split into files of this many cards (what the tray takes).")
 @click.option("--barcode", is_flag=True, help="Print Japan Post's customer barcode.")
+@click.option("--impose", type=click.Choice(["a4"]),
+              help="Four cards per A4 sheet with crop marks, to cut yourself.")
 @click.option("--preview", is_flag=True, help="Also write a contact sheet PNG to look at.")
 @reading_options
 @user_errors
@@ -128,7 +143,7 @@ def print_command(customers: Path, side: str, output: Path, config_path: Path | 
                   docx_path: Path | None, layout: str | None, offset_x: float | None,
                   offset_y: float | None, strict: bool, log_path: Path | None, force: bool,
                   reprint: tuple[str, ...], sort: str, duplex: str, flip: str,
-                  batch_size: int | None, barcode: bool, preview: bool,
+                  batch_size: int | None, barcode: bool, impose: str | None, preview: bool,
                   encoding: str | None, sheet: str | None) -> None:
     """Print the cards due today: the address side, the message side, or both.
 
@@ -136,10 +151,13 @@ def print_command(customers: Path, side: str, output: Path, config_path: Path | 
     """
     settings = _settings(config_path)
     with _progress() as advance:
-        options = RunOptions(layout, offset_x, offset_y, strict, encoding, sheet, side, sales,
-                             situation, on.date() if on else None, template, horizontal,
-                             handwriting, image, log_path, force, reprint, sort, duplex, flip,
-                             batch_size, barcode, advance)
+        options = RunOptions(
+            layout=layout, offset_x=offset_x, offset_y=offset_y, strict=strict,
+            encoding=encoding, sheet=sheet, side=side, sales=sales, situation=situation,
+            date=on.date() if on else None, template=template, horizontal=horizontal,
+            handwriting=handwriting, image=image, log=log_path, force=force, reprint=reprint,
+            sort=sort, duplex=duplex, flip=flip, batch_size=batch_size, barcode=barcode,
+            impose=impose, progress=advance)
         report = print_cards(customers, output, settings, options)
     if docx_path is not None and report.messages:
         write_docx(report.messages, docx_path)
@@ -241,6 +259,138 @@ def demo(folder: Path) -> None:
         _summarise(report, strict=False, postage_yen=settings.postage_yen, exit_on_error=False)
 
 
+@main.group()
+def log() -> None:
+    """The send log: what was printed, mailed, returned or cancelled."""
+
+
+log_option = click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
+                          help="The send log (default: hagaki-log.sqlite beside hagaki.toml).")
+
+
+def _open_log(log_path: Path | None, config_path: Path | None) -> SendLog:
+    path = log_path or default_log_path(_settings(config_path))
+    if not path.is_file():
+        raise HagakiError(f"no send log at {path}; print some cards first or pass --log")
+    return SendLog(path)
+
+
+@log.command("list")
+@log_option
+@config_option
+@click.option("--customer", "customers", multiple=True, help="Only these customer ids.")
+@click.option("--status", type=click.Choice(["printed", "mailed", "returned", "cancelled",
+                                             "failed"]))
+@click.option("--campaign", help="Only this campaign, e.g. nenga-2027.")
+@user_errors
+def log_list(log_path, config_path, customers, status, campaign) -> None:
+    """List logged cards.
+
+    Example: hagaki log list --campaign nenga-2027
+    """
+    store = _open_log(log_path, config_path)
+    try:
+        rows = store.cards(list(customers), status, campaign)
+    finally:
+        store.close()
+    for row in rows:
+        click.echo(f"{row['id']:>6}  {row['card_date']}  {row['customer_id']:<10} "
+                   f"{row['situation']:<9} {row['status']:<9} {row['campaign']}  "
+                   f"{Path(row['output_file']).name} p.{row['page']}")
+    click.echo(f"{len(rows)} cards")
+
+
+@log.command("export")
+@log_option
+@config_option
+@click.option("--out", "target", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="A .csv (UTF-8 with BOM, for Excel) or .xlsx file.")
+@user_errors
+def log_export(log_path, config_path, target: Path) -> None:
+    """Export the log for a spreadsheet (formulas neutralised).
+
+    Example: hagaki log export --out sent.xlsx
+    """
+    store = _open_log(log_path, config_path)
+    try:
+        count = export(store.cards(), target)
+    finally:
+        store.close()
+    click.echo(f"exported {count} cards → {target}")
+
+
+def _status_command(name: str, status: str, summary: str):
+    @log.command(name)
+    @click.argument("card_ids", nargs=-1, type=int)
+    @click.option("--customer", "customers", multiple=True, help="Cards of these customers.")
+    @click.option("--campaign", help="Every card of this campaign.")
+    @log_option
+    @config_option
+    @user_errors
+    def command(card_ids, customers, campaign, log_path, config_path) -> None:
+        store = _open_log(log_path, config_path)
+        try:
+            count = store.set_status(status, list(card_ids), list(customers), campaign)
+        finally:
+            store.close()
+        click.echo(f"{count} cards marked {status}")
+
+    command.__doc__ = summary
+    return command
+
+
+_status_command("mark-mailed", "mailed", """Mark cards as posted.
+
+    Example: hagaki log mark-mailed --campaign nenga-2027
+    """)
+_status_command("mark-returned", "returned", """Mark cards that came back (宛所不明); the
+    customer gets no card until their address is corrected.
+
+    Example: hagaki log mark-returned --customer C004
+    """)
+_status_command("cancel", "cancelled", """Cancel cards (thrown away, never posted); the rules
+    treat them as not sent.
+
+    Example: hagaki log cancel 17 18
+    """)
+
+
+@main.command()
+@click.argument("pdf", type=click.Path(path_type=Path))
+@click.option("--out", "target", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("sheet.png"), show_default=True, help="The PNG to write.")
+@click.option("--pages", help="Which pages, e.g. 1-8 or 2,5-6 (default: all).")
+@user_errors
+def preview(pdf: Path, target: Path, pages: str | None) -> None:
+    """Render a PDF's pages side by side into one PNG, to look at before printing.
+
+    Example: hagaki preview cards.pdf --out sheet.png --pages 1-8
+    """
+    count = contact_sheet(pdf, target, pages)
+    click.echo(f"{count} pages → {target}")
+
+
+@main.command()
+@click.option("--out", "target", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("calibrate.pdf"), show_default=True)
+@click.option("--layout", default="official", show_default=True, help="Card profile.")
+@config_option
+@user_errors
+def calibrate(target: Path, layout: str, config_path: Path | None) -> None:
+    """Print a test card: a millimetre grid and the official boxes, shifted by your offsets.
+
+    Measure where the boxes land on a real card and put the difference in hagaki.toml
+    [print] offset_x / offset_y (mm; right and down are positive).
+
+    Example: hagaki calibrate --layout nenga
+    """
+    settings = _settings(config_path)
+    page = calibration_page(load_profile(layout)).shifted(settings.offset_x, settings.offset_y)
+    write_pdf([page], target, title="hagaki calibration")
+    click.echo(f"calibration card → {target} (offsets x {settings.offset_x:+.1f} mm, "
+               f"y {settings.offset_y:+.1f} mm)")
+
+
 @main.command()
 @click.option("--check", "check_file", type=click.Path(path_type=Path),
               help="A customer list: report the characters each font cannot draw.")
@@ -294,7 +444,7 @@ def _summarise(report: RunReport, strict: bool, postage_yen: int,
             click.echo(f"  row {entry.customer.row} ({entry.customer.label}): [{entry.code}] "
                        f"{entry.reason}")
     if not report.written:
-        if report.already_printed and not report.skipped:
+        if report.already_printed and not (strict and report.skipped):
             click.echo("nothing new to print")
             return
         reason = ("--strict: nothing written because some rows have errors" if strict

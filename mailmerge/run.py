@@ -19,6 +19,7 @@ from mailmerge.barcode import encode
 from mailmerge.config import Settings
 from mailmerge.errors import CardError, ConfigError
 from mailmerge.layout.address_side import AddressFonts, address_side
+from mailmerge.layout.impose import impose_a4
 from mailmerge.layout.message_side import (
     MessageFonts,
     MessageOptions,
@@ -69,6 +70,7 @@ class RunOptions:
     flip: str = "long"  # the edge a duplex printer turns the sheet on
     batch_size: int | None = None
     barcode: bool = False
+    impose: str | None = None  # "a4": four cards per A4 sheet with crop marks
     progress: Callable[[int], None] | None = None  # called with each card done
 
 
@@ -136,6 +138,8 @@ def _check_options(options: RunOptions) -> None:
                                  (options.flip, ("long", "short"), "--flip")):
         if value not in allowed:
             raise ConfigError(f"{name} must be one of {', '.join(allowed)}")
+    if options.impose not in (None, "a4"):
+        raise ConfigError("--impose takes a4")
     if options.batch_size is not None and options.batch_size < 1:
         raise ConfigError("--batch-size must be at least 1")
 
@@ -213,8 +217,13 @@ def _write_batch(batch: list, target: Path, source: str, options: RunOptions,
         final_pages = [page for _, pages, _ in batch for page in pages]
         files, final, per_card = [], target, len(batch[0][1])
         rotate = flip and options.side == "both"
+    if options.impose == "a4":
+        final_pages = impose_a4(final_pages, duplex=options.side == "both"
+                                and options.duplex == "interleave")
+        per_card = 0  # cards share sheets: the log keeps the sheet order instead
     cards = [LoggedCard(entry.customer.customer_id, entry.situation, campaign_of(entry, today),
-                        maker.template_name(entry), today, index * per_card + 1,
+                        maker.template_name(entry), today,
+                        index * per_card + 1 if per_card else index // 4 + 1,
                         address_key(entry.customer), tuple(sale_key(s) for s in entry.sales))
              for index, (entry, _, _) in enumerate(batch)]
     run_id = log.begin_run(final, cards)
