@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailmerge.barcode import address_number, check_character, characters, encode
+from mailmerge.barcode import address_number, characters, check_character, encode
 
 
 @pytest.mark.parametrize(("address", "town", "data"), [
@@ -44,3 +44,49 @@ def test_letters_take_two_characters_and_the_sum_is_a_multiple_of_19():
 def test_letters_beyond_t_use_cc3():
     assert characters("1000013", "1U2")[7:11] == ["1", "CC3", "0", "2"]
     assert characters("1000013", "1K2")[7:11] == ["1", "CC2", "0", "2"]
+
+
+def test_the_printed_bars_decode_back_to_the_address(tmp_path):
+    import pdfplumber
+    from click.testing import CliRunner
+
+    from mailmerge.barcode import BARS
+    from mailmerge.layout.profiles import load_profile
+
+    customers = tmp_path / "c.csv"
+    customers.write_text("顧客ID,姓,名,郵便番号,住所1,住所2\n"
+                         "C1,山田,太郎,100-0005,東京都千代田区丸の内1-9-1,グラントウキョウノースタワー40F\n",
+                         encoding="utf-8")
+    out = tmp_path / "bar.pdf"
+    from mailmerge.cli import main
+
+    result = CliRunner().invoke(main, ["print", str(customers), "--barcode", "--out", str(out),
+                                       "--log", str(tmp_path / "log.sqlite")])
+    assert result.exit_code == 0, result.output
+    profile = load_profile("official")
+    mm = 72 / 25.4
+    with pdfplumber.open(out) as pdf:
+        bars = sorted((r for r in pdf.pages[0].rects if r["fill"]), key=lambda r: r["x0"])
+    assert len(bars) == 67
+    scale = profile.barcode_grade_pt / 10
+    kinds = []
+    for bar in bars:
+        top = bar["top"] / mm - profile.barcode_top
+        height = (bar["bottom"] - bar["top"]) / mm
+        assert (bar["x1"] - bar["x0"]) / mm == pytest.approx(0.6 * scale, abs=0.01)
+        if height > 3.0 * scale:
+            kinds.append("F")
+        elif height < 1.8 * scale:
+            kinds.append("T")
+        else:
+            kinds.append("A" if top < 0.6 * scale else "D")
+    pitches = {round((b["x0"] - a["x0"]) / mm, 3) for a, b in zip(bars, bars[1:])}
+    assert pitches == {round(1.2 * scale, 3)}
+    decoded = "".join(kinds)
+    assert decoded[:2] == "FD" and decoded[-2:] == "DF"
+    by_bars = {bars_: char for char, bars_ in BARS.items()}
+    characters_ = [by_bars[decoded[i:i + 3]] for i in range(2, 65, 3)]
+    assert characters_[:7] == list("1000005")
+    assert "".join(c for c in characters_[7:20] if c != "CC4") == "1-9-1-40"
+    assert characters_ == encode("1000005", "東京都千代田区丸の内1-9-1グラントウキョウノースタワー40F",
+                                 "丸の内")[0]

@@ -26,7 +26,8 @@ from mailmerge.models import Customer
 from mailmerge.sendlog.migrations import migrate
 
 SENT = ("printed", "mailed", "returned")
-STATUSES = ("printed", "mailed", "returned", "cancelled")
+# The statuses a card may move to, and from which.
+MOVES = {"mailed": ("printed",), "returned": ("printed", "mailed"), "cancelled": ("printed",)}
 
 
 @dataclass(frozen=True)
@@ -192,11 +193,12 @@ class SendLog:
         return self.db.execute(query + " ORDER BY cards.id", arguments).fetchall()
 
     def set_status(self, status: str, card_ids: list[int] | None = None,
-                   customer_ids: list[str] | None = None, campaign: str | None = None,
-                   from_status: tuple[str, ...] = SENT) -> int:
-        """Change the status of the chosen sent cards; returns how many changed."""
-        if status not in STATUSES:
+                   customer_ids: list[str] | None = None, campaign: str | None = None) -> int:
+        """Move the chosen cards to `status` (mailed, returned or cancelled) where that is a
+        move their status allows; returns how many changed."""
+        if status not in MOVES:
             raise HagakiError(f"unknown status {status!r}")
+        from_status = MOVES[status]
         query = (f"UPDATE cards SET status = ?, updated_at = ? WHERE status IN "
                  f"({','.join('?' * len(from_status))})")
         arguments: list = [status, _now(), *from_status]

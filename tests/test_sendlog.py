@@ -1,0 +1,223 @@
+"""Print runs a shop can trust: the send log, repeats, reprints, kills and two runs at once."""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from pdfread import glyphs, page_count, page_size_mm
+
+from mailmerge.cli import main
+from mailmerge.sendlog.store import file_checksum
+
+DATA = Path(__file__).parent / "data"
+BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def printed_cards(log: Path) -> list[tuple[str, str, str]]:
+    with sqlite3.connect(log) as db:
+        return db.execute("SELECT customer_id, campaign, status FROM cards "
+                          "WHERE status = 'printed' ORDER BY customer_id").fetchall()
+
+
+def test_a_repeated_run_prints_nothing_new_and_says_so(tmp_path):
+    log = tmp_path / "log.sqlite"
+    args = ["print", str(DATA / "customers.csv"), "--log", str(log),
+            "--config", str(DATA / "hagaki.toml")]
+    first = run(*args, "--out", str(tmp_path / "a.pdf"))
+    assert first.exit_code == 0 and "printed 12 cards" in first.output
+    again = run(*args, "--out", str(tmp_path / "b.pdf"))
+    assert again.exit_code == 0
+    assert "12 cards already printed on" in again.output and "nothing new" in again.output
+    assert not (tmp_path / "b.pdf").exists()
+    forced = run(*args, "--out", str(tmp_path / "c.pdf"), "--force")
+    assert "printed 12 cards" in forced.output
+    reprint = run(*args, "--out", str(tmp_path / "d.pdf"), "--reprint", "C003",
+                  "--reprint", "C008")
+    assert "printed 2 cards" in reprint.output and page_count(tmp_path / "d.pdf") == 2
+    assert len(printed_cards(log)) == 12 + 12 + 2
+
+
+def test_the_log_records_file_page_checksum_and_thanked_sales(tmp_path):
+    log, out = tmp_path / "log.sqlite", tmp_path / "cards.pdf"
+    sales = tmp_path / "sales.csv"
+    sales.write_text("顧客ID,日付,商品\nC001,2026-11-20,湯呑み\n", encoding="utf-8")
+    result = run("print", str(DATA / "customers.csv"), "--sales", str(sales), "--date",
+                 "2026-11-23", "--side", "both", "--out", str(out), "--log", str(log))
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(log) as db:
+        (card,) = db.execute("SELECT customer_id, situation, campaign, template, page, cards.status, "
+                             "output_file, checksum FROM cards JOIN runs ON runs.id = run_id"
+                             ).fetchall()
+        keys = db.execute("SELECT sale_key FROM thanked_sales").fetchall()
+    assert card[:2] == ("C001", "thanks") and card[2].startswith("thanks-")
+    assert card[3].startswith("thanks-") and card[4:6] == (1, "printed")
+    assert card[6] == str(out.resolve()) and card[7] == file_checksum(out)
+    assert keys == [("2026-11-20|湯呑み|",)]
+    again = run("print", str(DATA / "customers.csv"), "--sales", str(sales), "--date",
+                "2026-11-30", "--out", str(tmp_path / "later.pdf"), "--log", str(log))
+    assert "no card to print" in again.output or "nothing new" in again.output  # thanked once
+
+
+def test_returned_cards_stop_mail_until_the_address_changes_and_cancel_frees_a_card(tmp_path):
+    log = tmp_path / "log.sqlite"
+    base = ["print", str(DATA / "customers.csv"), "--log", str(log)]
+    run(*base, "--out", str(tmp_path / "a.pdf"))
+    marked = run("log", "mark-returned", "--customer", "C001", "--log", str(log))
+    assert "1 cards marked returned" in marked.output
+    plan = run("plan", str(DATA / "customers.csv"), "--format", "csv")
+    assert plan.exit_code == 0
+    retry = run(*base, "--out", str(tmp_path / "b.pdf"), "--force")
+    assert "[returned]" in retry.output and "row 2 (C001" in retry.output
+    moved = tmp_path / "moved.csv"
+    rows = (DATA / "customers.csv").read_text(encoding="utf-8").replace(
+        "東京都新宿区西新宿2-8-1", "東京都新宿区西新宿2-8-2")
+    moved.write_text(rows, encoding="utf-8")
+    fixed = run("print", str(moved), "--log", str(log), "--out", str(tmp_path / "c.pdf"),
+                "--reprint", "C001")
+    assert "printed 1 cards" in fixed.output
+    cancelled = run("log", "cancel", "--campaign", "greeting-" + time.strftime("%Y-%m-%d"),
+                    "--log", str(log))
+    assert "cards marked cancelled" in cancelled.output
+    after = run(*base, "--out", str(tmp_path / "d.pdf"))
+    assert "printed 11 cards" in after.output  # cancelled cards count as not sent
+
+
+def test_export_neutralises_formulas_for_excel(tmp_path):
+    customers = tmp_path / "c.csv"
+    customers.write_text("顧客ID,姓,名,郵便番号,住所1\n=HYPERLINK(\"x\"),山田,太郎,160-0023,"
+                         "東京都新宿区西新宿2-8-1\n@SUM(A1),佐藤,花子,160-0023,東京都新宿区西新宿2-8-2\n",
+                         encoding="utf-8")
+    log = tmp_path / "log.sqlite"
+    assert run("print", str(customers), "--log", str(log), "--out",
+               str(tmp_path / "x.pdf")).exit_code == 0
+    assert run("log", "export", "--log", str(log), "--out", str(tmp_path / "log.csv")
+               ).exit_code == 0
+    raw = (tmp_path / "log.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert sorted(r["customer_id"] for r in rows) == ["'=HYPERLINK(\"x\")", "'@SUM(A1)"]
+    assert run("log", "export", "--log", str(log), "--out", str(tmp_path / "log.xlsx")
+               ).exit_code == 0
+    sheet = openpyxl.load_workbook(tmp_path / "log.xlsx").active
+    ids = sorted(sheet.cell(row=r, column=2).value for r in (2, 3))
+    assert ids == ["'=HYPERLINK(\"x\")", "'@SUM(A1)"]
+    assert all(sheet.cell(row=r, column=2).data_type == "s" for r in (2, 3))
+
+
+def _big_list(tmp_path: Path, count: int) -> Path:
+    sys.path.insert(0, str(BENCHMARKS))
+    from run import write_customers
+
+    path = tmp_path / "many.csv"
+    write_customers(path, count)
+    return path
+
+
+@pytest.mark.parametrize("delay", [0.4, 0.9, 1.4, 1.9, 2.6])
+def test_a_killed_run_leaves_no_half_pdf_and_no_false_log(tmp_path, delay):
+    customers = _big_list(tmp_path, 1500)
+    out, log = tmp_path / "cards.pdf", tmp_path / "log.sqlite"
+    command = [sys.executable, "-m", "mailmerge", "print", str(customers), "--out", str(out),
+               "--log", str(log)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    if out.exists():
+        assert page_count(out) == 1500  # complete, never half
+    if log.exists():
+        printed = printed_cards(log)
+        assert not printed or (out.exists() and len(printed) == 1500)
+    finish = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert finish.returncode == 0, finish.stderr
+    assert page_count(out) == 1500
+    assert len(printed_cards(log)) == 1500  # every card printed exactly once
+    leftovers = [n for n in os.listdir(tmp_path) if n.startswith(".cards.pdf.")]
+    assert len(leftovers) <= 1  # a killed run may leave its temporary file, never the target
+
+
+def test_two_runs_at_once_do_not_print_the_same_card(tmp_path):
+    customers = _big_list(tmp_path, 400)
+    log = tmp_path / "log.sqlite"
+    commands = [[sys.executable, "-m", "mailmerge", "print", str(customers), "--out",
+                 str(tmp_path / f"run{i}.pdf"), "--log", str(log)] for i in (1, 2)]
+    processes = [subprocess.Popen(c, stdout=subprocess.PIPE, text=True) for c in commands]
+    outputs = [p.communicate()[0] for p in processes]
+    assert all(p.returncode == 0 for p in processes), outputs
+    printed = printed_cards(log)
+    assert len(printed) == 400 and len({row[0] for row in printed}) == 400
+    pages = sum(page_count(tmp_path / f"run{i}.pdf") for i in (1, 2)
+                if (tmp_path / f"run{i}.pdf").exists())
+    assert pages == 400
+    assert any("400 cards already printed" in o for o in outputs)
+
+
+def test_duplex_orders_read_back_from_the_pdf(tmp_path):
+    sales = tmp_path / "sales.csv"
+    sales.write_text("顧客ID,日付,商品\nC001,2026-11-20,湯呑み\nC003,2026-11-21,箸\n"
+                     "C002,2026-11-22,手ぬぐい\n", encoding="utf-8")
+    base = ["print", str(DATA / "customers.csv"), "--sales", str(sales), "--date",
+            "2026-11-23", "--side", "both", "--config", str(DATA / "hagaki.toml")]
+    out = tmp_path / "both.pdf"
+    assert run(*base, "--out", str(out), "--log", str(tmp_path / "1.sqlite")).exit_code == 0
+    texts = ["".join(g.text for g in glyphs(out, page)) for page in range(6)]
+    assert [t[:7] for t in texts[0::2]] == ["1600023", "2310023", "5300001"]  # 区分 order
+    assert "髙橋様" in texts[1] and "山﨑様" in texts[3] and "𠮷田様" in texts[5]
+    separate = tmp_path / "sep.pdf"
+    result = run(*base, "--out", str(separate), "--duplex", "separate",
+                 "--log", str(tmp_path / "2.sqlite"), "--batch-size", "2")
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in tmp_path.glob("sep-*.pdf"))
+    assert names == ["sep-001-address.pdf", "sep-001-message.pdf", "sep-002-address.pdf",
+                     "sep-002-message.pdf"]
+    assert page_count(tmp_path / "sep-001-address.pdf") == 2
+    assert "山﨑様" in "".join(g.text for g in glyphs(tmp_path / "sep-001-message.pdf", 1))
+    assert "𠮷田様" in "".join(g.text for g in glyphs(tmp_path / "sep-002-message.pdf", 0))
+
+
+def test_four_cards_on_an_a4_sheet(tmp_path):
+    out = tmp_path / "a4.pdf"
+    result = run("print", str(DATA / "customers.csv"), "--impose", "a4", "--out", str(out),
+                 "--sort", "id", "--log", str(tmp_path / "log.sqlite"))
+    assert result.exit_code == 0, result.output
+    assert page_count(out) == 3
+    assert page_size_mm(out) == pytest.approx((210.0, 297.0), abs=0.01)
+    found = glyphs(out, 0)
+    first_digits = [g for g in found if not g.vertical][:7]
+    assert first_digits[0].centre[0] == pytest.approx(47.15 + 5.0, abs=0.3)
+    assert first_digits[0].centre[1] == pytest.approx(16.0 + 0.5, abs=0.3)
+    second = [g for g in found if not g.vertical and g.x0 > 105][:7]
+    assert second[0].centre[0] == pytest.approx(47.15 + 105.0, abs=0.3)
+
+
+def test_preview_and_calibration(tmp_path):
+    out = tmp_path / "cards.pdf"
+    run("print", str(DATA / "customers.csv"), "--out", str(out), "--log",
+        str(tmp_path / "l.sqlite"))
+    result = run("preview", str(out), "--out", str(tmp_path / "sheet.png"), "--pages", "1-6")
+    assert result.exit_code == 0 and "6 pages" in result.output
+    from PIL import Image
+
+    with Image.open(tmp_path / "sheet.png") as sheet:
+        assert sheet.width > 4 * 300 and sheet.height > 2 * 400
+    calibration = tmp_path / "cal.pdf"
+    assert run("calibrate", "--out", str(calibration)).exit_code == 0
+    import pdfplumber
+
+    with pdfplumber.open(calibration) as pdf:
+        page = pdf.pages[0]
+        assert len(page.lines) >= 99 + 147 and len(page.rects) == 14
