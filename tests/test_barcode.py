@@ -80,7 +80,7 @@ def test_the_printed_bars_decode_back_to_the_address(tmp_path):
             kinds.append("T")
         else:
             kinds.append("A" if top < 0.6 * scale else "D")
-    pitches = {round((b["x0"] - a["x0"]) / mm, 3) for a, b in zip(bars, bars[1:])}
+    pitches = {round((b["x0"] - a["x0"]) / mm, 3) for a, b in zip(bars, bars[1:], strict=False)}
     assert pitches == {round(1.2 * scale, 3)}
     decoded = "".join(kinds)
     assert decoded[:2] == "FD" and decoded[-2:] == "DF"

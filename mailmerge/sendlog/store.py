@@ -63,12 +63,13 @@ class SendLog:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path, timeout=60, isolation_level=None)
-            self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.execute("PRAGMA synchronous=FULL")
-            migrate(self.db)
+            with self.exclusive():  # creating and migrating the schema: one process at a time
+                self.db = sqlite3.connect(path, timeout=60, isolation_level=None)
+                self.db.row_factory = sqlite3.Row
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA foreign_keys=ON")
+                self.db.execute("PRAGMA synchronous=FULL")
+                migrate(self.db)
         except sqlite3.DatabaseError as exc:
             raise HagakiError(f"{path}: not a usable send log ({exc})") from None
 
