@@ -26,6 +26,8 @@ from mailmerge.planning import format_plan, plan_cards
 from mailmerge.render.docx import write_docx
 from mailmerge.render.pdf import write_pdf
 from mailmerge.render.preview import contact_sheet
+from mailmerge.report.build import build_report, text_lines
+from mailmerge.report.workbook import write_workbook
 from mailmerge.run import (
     DUPLEX,
     SIDES,
@@ -257,6 +259,44 @@ def demo(folder: Path) -> None:
         click.echo(f"— {name} —")
         report = print_cards(customers, folder / name, settings, options)
         _summarise(report, strict=False, postage_yen=settings.postage_yen, exit_on_error=False)
+
+
+@main.command()
+@click.argument("customers", type=click.Path(path_type=Path))
+@click.option("--sales", required=True, type=click.Path(path_type=Path),
+              help="The sales list (顧客ID, 日付, 金額 …).")
+@click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The send log (default: hagaki-log.sqlite beside hagaki.toml, if there).")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]),
+              help="The report's day (default: today).")
+@click.option("--out", "target", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write an Excel workbook (.xlsx) with charts.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@config_option
+@reading_options
+@user_errors
+def report(customers: Path, sales: Path, log_path: Path | None, on, target: Path | None,
+           output_format: str, config_path: Path | None, encoding: str | None,
+           sheet: str | None) -> None:
+    """The stock-take of your customers: who is active, dormant, lapsed, and what cards bring.
+
+    Example: hagaki report customers.csv --sales sales.csv --out report.xlsx
+    """
+    settings = _settings(config_path)
+    measures = build_report(customers, sales, settings,
+                            ReadOptions(encoding, sheet, settings.columns),
+                            log_path or default_log_path(settings),
+                            on.date() if on else dt.date.today())
+    if target is not None:
+        write_workbook(measures, target)
+    if output_format == "json":
+        click.echo(json.dumps(measures.as_json(), ensure_ascii=False, indent=2, default=str))
+    else:
+        for line in text_lines(measures):
+            click.echo(line)
+        if target is not None:
+            click.echo(f"\nworkbook → {target}")
 
 
 @main.group()

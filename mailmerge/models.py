@@ -102,3 +102,4 @@ class SalesList:
     sales: list[Sale] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     total_rows: int = 0
+    unknown: list[Sale] = field(default_factory=list)  # sales for ids not in the customer list

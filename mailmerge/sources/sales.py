@@ -61,14 +61,16 @@ def read_sales(path: Path, known_ids: set[str], options: ReadOptions | None = No
                                            "warning", f"{value('date')!r} is not a date; "
                                            "this sale is ignored (write it as 2026-11-23)"))
             continue
+        amount_text = value("amount")
+        amount = _amount(amount_text)
         if customer_id not in known_ids:
             result.problems.append(Problem(row, customer_id, labels["customer_id"],
                                            "unknown-customer", "error",
                                            f"a sale for customer {customer_id or '(blank)'}, "
                                            "who is not in the customer list"))
+            result.unknown.append(Sale(row, customer_id, date, value("item"), amount,
+                                       value("staff")))
             continue
-        amount_text = value("amount")
-        amount = _amount(amount_text)
         if amount_text and amount is None:
             result.problems.append(Problem(row, customer_id, labels["amount"], "bad-amount",
                                            "warning", f"{amount_text!r} is not an amount; "
