@@ -21,6 +21,7 @@ def atomic_write(target: Path, before_replace: Callable[[Path], None] | None = N
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                          dir=target.parent)
+    os.chmod(temp_name, 0o666 & ~_umask())  # a normal file, as open() would make it
     try:
         with os.fdopen(handle, "wb") as stream:
             yield stream
@@ -34,6 +35,12 @@ def atomic_write(target: Path, before_replace: Callable[[Path], None] | None = N
             os.unlink(temp_name)
         raise
     _fsync_directory(target.parent)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_directory(folder: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -40,23 +41,25 @@ class Fit:
     condense: float
 
 
+@functools.lru_cache(maxsize=65536)
 def measure_column(text: str, chain: FontChain, field: str | None = None,
-                   tcy: bool = True) -> list[Piece]:
-    """Cut a column's text into pieces (upright, rotated, 縦中横) and measure them."""
+                   tcy: bool = True) -> tuple[Piece, ...]:
+    """Cut a column's text into pieces (upright, rotated, 縦中横) and measure them.
+    (Cached: the same text in the same chain measures the same on every card.)"""
     pieces: list[Piece] = []
     for kind, part in _orientation_runs(text, chain, tcy):
         for face, run in chain.split(part, field):
             pieces.append(_piece(face, run, kind))
-    return pieces
+    return tuple(pieces)
 
 
-def column_length_em(pieces: list[Piece], tracking: float = 0.0) -> float:
+def column_length_em(pieces: Sequence[Piece], tracking: float = 0.0) -> float:
     """Length of a column in em at condense 1 (tracking after every glyph but the last)."""
     glyphs = sum(len(p.shaped.glyphs) if p.kind != "tcy" else 1 for p in pieces)
     return sum(p.length_em for p in pieces) + tracking * max(glyphs - 1, 0)
 
 
-def place_column(pieces: list[Piece], x_mm: float, y_mm: float, size_pt: float,
+def place_column(pieces: Sequence[Piece], x_mm: float, y_mm: float, size_pt: float,
                  condense: float = 1.0, tracking: float = 0.0) -> tuple[list[GlyphRun], float]:
     """Put pieces in a column centred on x from top y; return the runs and the bottom y."""
     em_mm = pt_to_mm(size_pt)

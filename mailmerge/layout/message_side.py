@@ -16,7 +16,7 @@ import functools
 import math
 import random
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -193,15 +193,20 @@ class _Column:
 def _columns(message: Message, chain: FontChain, room_em: float) -> list[_Column]:
     """The body's columns: paragraphs broken by the rules, then the closing (敬具) at the
     foot of the last column when it fits after a space, else at the foot of its own."""
-    width = functools.partial(_grapheme_em, chain)
     columns = [_Column(text) for paragraph in message.paragraphs
-               for text in break_paragraph(_prepare(paragraph, False), room_em, width)]
+               for text in _broken(_prepare(paragraph, False), room_em, chain)]
     closing = _prepare(message.closing, False)
     if closing:
         fits = bool(columns) and (_length_em(columns[-1].text, chain) + 1
                                   + _length_em(closing, chain) <= room_em)
         columns.append(_Column(closing, at_foot=True, same_column=fits))
     return columns
+
+
+@functools.lru_cache(maxsize=4096)
+def _broken(paragraph: str, room_em: float, chain: FontChain) -> tuple[str, ...]:
+    """A paragraph's columns (the same paragraph on many cards is broken once)."""
+    return tuple(break_paragraph(paragraph, room_em, functools.partial(_grapheme_em, chain)))
 
 
 def _horizontal(message: Message, fonts: MessageFonts, layout: MessageLayout,
@@ -292,21 +297,23 @@ def _handwritten(run: GlyphRun, rng: random.Random, layout: MessageLayout) -> li
     if run.mode == "rotated":
         return [run]
     em = pt_to_mm(run.size_pt)
+    shaped = run.shaped
+    face = shaped.face
+    vertical = run.mode == "vertical"
+    size_range, offset_range = layout.variation_size, layout.variation_offset_mm
+    tilt_range = layout.variation_tilt_deg
     runs = []
     offset = 0.0
-    shaped = run.shaped
     for glyph, advance, text in zip(shaped.glyphs, shaped.advances, shaped.texts, strict=True):
-        step = advance / shaped.face.units_per_em * em
-        scale = 1 + rng.uniform(-layout.variation_size, layout.variation_size)
-        nudge = rng.uniform(-layout.variation_offset_mm, layout.variation_offset_mm)
-        tilt = rng.uniform(-layout.variation_tilt_deg, layout.variation_tilt_deg)
-        single = ShapedRun(shaped.face, (glyph,), (advance,), (text,))
-        if run.mode == "vertical":
-            x, y = run.x_mm + nudge, run.y_mm + offset + (1 - scale) * step / 2
-        else:
-            x, y = run.x_mm + offset + (1 - scale) * step / 2, run.y_mm + nudge
-        runs.append(replace(run, shaped=single, x_mm=x, y_mm=y, size_pt=run.size_pt * scale,
-                            tilt_deg=tilt))
+        step = advance / face.units_per_em * em
+        scale = 1 + size_range * (2 * rng.random() - 1)
+        nudge = offset_range * (2 * rng.random() - 1)
+        tilt = tilt_range * (2 * rng.random() - 1)
+        along = offset + (1 - scale) * step / 2
+        x, y = (run.x_mm + nudge, run.y_mm + along) if vertical else (run.x_mm + along,
+                                                                       run.y_mm + nudge)
+        runs.append(GlyphRun(ShapedRun(face, (glyph,), (advance,), (text,)), x, y,
+                             run.size_pt * scale, run.mode, run.condense, 0.0, tilt))
         offset += step
     return runs
 

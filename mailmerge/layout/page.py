@@ -13,15 +13,16 @@ clockwise about the centre of its em box, for a hand-written look.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from mailmerge.typeface.shaping import ShapedRun
 
 RunMode = Literal["vertical", "horizontal", "rotated"]
 
 
-@dataclass(frozen=True)
-class GlyphRun:
+class GlyphRun(NamedTuple):
+    """One run of glyphs placed on the page (a named tuple: cards have thousands)."""
+
     shaped: ShapedRun
     x_mm: float
     y_mm: float
@@ -81,7 +82,7 @@ class Page:
         return Page(
             self.width_mm,
             self.height_mm,
-            [_move(run, dx_mm, dy_mm) for run in self.runs],
+            [run._replace(x_mm=run.x_mm + dx_mm, y_mm=run.y_mm + dy_mm) for run in self.runs],
             [_move(box, dx_mm, dy_mm) for box in self.boxes],
             [
                 Line(ln.x1_mm + dx_mm, ln.y1_mm + dy_mm, ln.x2_mm + dx_mm, ln.y2_mm + dy_mm,

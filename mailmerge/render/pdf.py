@@ -84,8 +84,8 @@ def _tilted_matrix(run: GlyphRun, x: float, y: float) -> str:
     cos, sin = math.cos(angle), math.sin(angle)
     origin_x = centre_x + cos * (x - centre_x) - sin * (y - centre_y)
     origin_y = centre_y + sin * (x - centre_x) + cos * (y - centre_y)
-    numbers = (cos, sin, -sin * run.condense, cos * run.condense, origin_x, origin_y)
-    return " ".join(pdf_number(n) for n in numbers) + " Tm"
+    return "%.4f %.4f %.4f %.4f %.3f %.3f Tm" % (
+        cos, sin, -sin * run.condense, cos * run.condense, origin_x, origin_y)
 
 
 def draw_page(canvas: Canvas, page: Page, fonts: FontSet) -> None:

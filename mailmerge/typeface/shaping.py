@@ -9,7 +9,7 @@ Vertical runs are shaped top-to-bottom with `vert`/`vrt2`, which picks the verti
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import uharfbuzz as hb
 
@@ -19,9 +19,9 @@ VERTICAL_FEATURES = {"vert": True, "vrt2": True}
 HORIZONTAL_FEATURES: dict[str, bool] = {}
 
 
-@dataclass(frozen=True)
-class ShapedRun:
-    """Glyphs of a shaped run; advances are along the writing direction, in font units."""
+class ShapedRun(NamedTuple):
+    """Glyphs of a shaped run; advances are along the writing direction, in font units.
+    (A named tuple: made by the hundred thousand, and a cache key.)"""
 
     face: FontFace
     glyphs: tuple[int, ...]
