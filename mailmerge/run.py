@@ -30,7 +30,7 @@ from mailmerge.layout.page import Page
 from mailmerge.layout.profiles import load_profile
 from mailmerge.layout.vertical_text import prepare_address
 from mailmerge.models import Customer, Problem, Sale
-from mailmerge.render.pdf import write_pdf
+from mailmerge.render.pdf import PdfBuilder
 from mailmerge.selection.plan import NotSent, PlanEntry, campaign_of, make_plan, sale_key
 from mailmerge.sendlog.store import LoggedCard, SendLog, address_key, file_checksum
 from mailmerge.sources.customers import ReadOptions, read_customers
@@ -176,8 +176,13 @@ _SORT_KEYS = {
 def _print(entries: list[PlanEntry], source: str, output: Path, settings: Settings,
            options: RunOptions, today: dt.date, sales: list[Sale], log: SendLog,
            report: RunReport) -> None:
+    """Lay out card by card and draw each card at once (pages never pile up in memory);
+    every `batch_size` cards become their own file(s), logged once they are in place.
+    With --strict, nothing is saved until every card is known to be fine."""
     maker = _CardMaker(settings, options, today, sales)
-    made: list[tuple[PlanEntry, list[Page], Message | None]] = []
+    numbered = options.batch_size is not None and len(entries) > options.batch_size
+    size = options.batch_size or max(len(entries), 1)
+    batches: list[_Batch] = []
     for entry in entries:
         try:
             pages, message = maker.pages(entry)
@@ -186,60 +191,102 @@ def _print(entries: list[PlanEntry], source: str, output: Path, settings: Settin
             report.skipped.append(Problem(customer.row, customer.customer_id, error.field or "",
                                           error.code, "error", str(error)))
         else:
-            made.append((entry, pages, message))
+            if not batches or batches[-1].count == size:
+                if batches and not options.strict:
+                    batches[-1].finish(log, report)
+                number = len(batches) + 1
+                batches.append(_Batch(_numbered(output, number) if numbered else output,
+                                      source, options, maker, today))
+            batches[-1].add(entry, pages, message)
         if options.progress is not None:
             options.progress(1)
     report.skipped.sort(key=lambda p: p.row)
-    if not made or (options.strict and report.skipped):
+    if options.strict and report.skipped:
         return
-    size = options.batch_size or len(made)
-    batches = [made[i:i + size] for i in range(0, len(made), size)]
-    for number, batch in enumerate(batches, start=1):
-        target = _numbered(output, number) if len(batches) > 1 else output
-        _write_batch(batch, target, source, options, maker, today, log, report)
-    report.written = True
+    for batch in batches:
+        if not batch.finished:
+            batch.finish(log, report)
+    report.written = bool(batches)
 
 
-def _write_batch(batch: list, target: Path, source: str, options: RunOptions,
-                 maker: _CardMaker, today: dt.date, log: SendLog, report: RunReport) -> None:
-    """Write one batch's file(s) and log its cards as printed once they are in place."""
-    title = f"hagaki: {Path(source).name}"
-    flip = options.flip == "short"
-    if options.duplex == "separate" and options.side == "both":
-        fronts = [pages[0] for _, pages, _ in batch]
-        backs = [pages[1] for _, pages, _ in batch]
-        address_file = target.with_name(f"{target.stem}-address{target.suffix}")
-        message_file = target.with_name(f"{target.stem}-message{target.suffix}")
-        write_pdf(fronts, address_file, title)
-        files, final, final_pages, per_card = [address_file], message_file, backs, 1
-        rotate = False
-    else:
-        final_pages = [page for _, pages, _ in batch for page in pages]
-        files, final, per_card = [], target, len(batch[0][1])
-        rotate = flip and options.side == "both"
-    if options.impose == "a4":
-        final_pages = impose_a4(final_pages, duplex=options.side == "both"
-                                and options.duplex == "interleave")
-        per_card = 0  # cards share sheets: the log keeps the sheet order instead
-    cards = [LoggedCard(entry.customer.customer_id, entry.situation, campaign_of(entry, today),
-                        maker.template_name(entry), today,
-                        index * per_card + 1 if per_card else index // 4 + 1,
-                        address_key(entry.customer), tuple(sale_key(s) for s in entry.sales))
-             for index, (entry, _, _) in enumerate(batch)]
-    run_id = log.begin_run(final, cards)
-    try:
-        write_pdf(final_pages, final, title,
-                  before_replace=lambda temp: log.record_checksum(run_id, file_checksum(temp)),
-                  rotate_even_pages=rotate)
-    except BaseException:
-        log.finish_run(run_id, printed=False)
-        raise
-    log.finish_run(run_id, printed=True)
-    report.outputs += [*files, final]
-    for entry, _, message in batch:
-        report.cards.append(entry)
-        if message is not None:
-            report.messages.append(message)
+class _Batch:
+    """The file(s) of one batch, drawn card by card: one file (interleaved sides, or one
+    side) or, with --duplex separate, an address file and a message file in the same order."""
+
+    def __init__(self, target: Path, source: str, options: RunOptions, maker: _CardMaker,
+                 today: dt.date) -> None:
+        self.target = target
+        self.options = options
+        self.maker = maker
+        self.today = today
+        self.title = f"hagaki: {Path(source).name}"
+        self.separate = options.duplex == "separate" and options.side == "both"
+        flip = options.flip == "short" and options.side == "both" and not self.separate
+        self.builders = [PdfBuilder(self.title, rotate_even_pages=flip)]
+        if self.separate:
+            self.builders.append(PdfBuilder(self.title))
+        self.cards: list[tuple[PlanEntry, Message | None, int]] = []
+        self.waiting: list[Page] = []  # pages waiting for a full A4 sheet (--impose a4)
+        self.finished = False
+
+    @property
+    def count(self) -> int:
+        return len(self.cards)
+
+    def add(self, entry: PlanEntry, pages: list[Page], message: Message | None) -> None:
+        first_page = self.builders[-1].pages + 1
+        if self.options.impose == "a4":
+            first_page = (len(self.cards) // 4) * (2 if len(pages) > 1 else 1) + 1
+            self.waiting += pages
+            if len(self.waiting) == 4 * len(pages):
+                self._flush_sheet()
+        elif self.separate:
+            self.builders[0].add(pages[0])
+            self.builders[1].add(pages[1])
+        else:
+            for page in pages:
+                self.builders[0].add(page)
+        self.cards.append((entry, message, first_page))
+
+    def _flush_sheet(self) -> None:
+        duplex = self.options.side == "both" and not self.separate
+        for sheet in impose_a4(self.waiting, duplex):
+            self.builders[0].add(sheet)
+        self.waiting = []
+
+    def finish(self, log: SendLog, report: RunReport) -> None:
+        """Save the file(s) and log the cards: pending, checksum, then printed."""
+        if self.waiting:
+            self._flush_sheet()
+        if self.separate:
+            files = [self.target.with_name(f"{self.target.stem}-{side}{self.target.suffix}")
+                     for side in ("address", "message")]
+        else:
+            files = [self.target]
+        final = files[-1]
+        today = self.today
+        cards = [LoggedCard(entry.customer.customer_id, entry.situation,
+                            campaign_of(entry, today), self.maker.template_name(entry), today,
+                            page, address_key(entry.customer),
+                            tuple(sale_key(s) for s in entry.sales))
+                 for entry, _, page in self.cards]
+        run_id = log.begin_run(final, cards)
+        try:
+            for builder, path in zip(self.builders[:-1], files[:-1], strict=True):
+                builder.save(path)
+            self.builders[-1].save(final, before_replace=lambda temp: log.record_checksum(
+                run_id, file_checksum(temp)))
+        except BaseException:
+            log.finish_run(run_id, printed=False)
+            raise
+        log.finish_run(run_id, printed=True)
+        self.finished = True
+        self.builders = []
+        report.outputs += files
+        for entry, message, _ in self.cards:
+            report.cards.append(entry)
+            if message is not None:
+                report.messages.append(message)
 
 
 def _numbered(output: Path, number: int) -> Path:

@@ -6,6 +6,7 @@ same input (reportlab's invariant mode: fixed dates and document id).
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -47,28 +48,46 @@ class FontSet:
             font.add_to(doc, resources)
 
 
+class PdfBuilder:
+    """A PDF being drawn page by page (layout pages can be dropped as soon as they are
+    drawn); `save` embeds the font subsets and writes the file atomically."""
+
+    def __init__(self, title: str = "hagaki", rotate_even_pages: bool = False) -> None:
+        rl_config.useA85 = 0  # plain Flate streams: smaller and faster than ASCII85 on top
+        self._buffer = io.BytesIO()
+        self._canvas = _TextCanvas(self._buffer, invariant=1, pageCompression=1)
+        self._canvas.setTitle(title)
+        self._canvas.setCreator("hagaki")
+        self._canvas.setProducer("hagaki")
+        self._fonts = FontSet()
+        self._rotate_even_pages = rotate_even_pages
+        self.pages = 0
+
+    def add(self, page: Page) -> None:
+        """Draw one page; `rotate_even_pages` turns pages 2, 4 … by 180° (duplex printers
+        that flip the sheet on its short edge)."""
+        self._canvas.setPageRotation(180 if self._rotate_even_pages and self.pages % 2 else 0)
+        draw_page(self._canvas, page, self._fonts)
+        self.pages += 1
+
+    def save(self, target: Path, before_replace: Callable[[Path], None] | None = None) -> int:
+        """Write the file (atomically; `before_replace` sees the finished temporary file just
+        before it takes the target's place); return the number of pages."""
+        self._fonts.embed(self._canvas)
+        self._canvas.save()
+        with atomic_write(target, before_replace) as stream:
+            stream.write(self._buffer.getvalue())
+        return self.pages
+
+
 def write_pdf(pages: Iterable[Page], target: Path, title: str = "hagaki",
               before_replace: Callable[[Path], None] | None = None,
               rotate_even_pages: bool = False) -> int:
-    """Draw every page into `target` (atomically); return the number of pages.
-    `before_replace` sees the finished temporary file just before it takes the target's
-    place; `rotate_even_pages` turns pages 2, 4 … by 180° (duplex printers that flip the
-    sheet on its short edge)."""
-    rl_config.useA85 = 0  # plain Flate streams: smaller and faster than ASCII85 on top
-    with atomic_write(target, before_replace) as stream:
-        canvas = _TextCanvas(stream, invariant=1, pageCompression=1)
-        canvas.setTitle(title)
-        canvas.setCreator("hagaki")
-        canvas.setProducer("hagaki")
-        fonts = FontSet()
-        count = 0
-        for page in pages:
-            canvas.setPageRotation(180 if rotate_even_pages and count % 2 else 0)
-            draw_page(canvas, page, fonts)
-            count += 1
-        fonts.embed(canvas)
-        canvas.save()
-    return count
+    """Draw every page into `target` (atomically); return the number of pages."""
+    builder = PdfBuilder(title, rotate_even_pages)
+    for page in pages:
+        builder.add(page)
+    return builder.save(target, before_replace)
 
 
 def _tilted_matrix(run: GlyphRun, x: float, y: float) -> str:
@@ -84,8 +103,8 @@ def _tilted_matrix(run: GlyphRun, x: float, y: float) -> str:
     cos, sin = math.cos(angle), math.sin(angle)
     origin_x = centre_x + cos * (x - centre_x) - sin * (y - centre_y)
     origin_y = centre_y + sin * (x - centre_x) + cos * (y - centre_y)
-    return "%.4f %.4f %.4f %.4f %.3f %.3f Tm" % (
-        cos, sin, -sin * run.condense, cos * run.condense, origin_x, origin_y)
+    return (f"{cos:.4f} {sin:.4f} {-sin * run.condense:.4f} {cos * run.condense:.4f} "
+            f"{origin_x:.3f} {origin_y:.3f} Tm")
 
 
 def draw_page(canvas: Canvas, page: Page, fonts: FontSet) -> None:
