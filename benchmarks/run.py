@@ -1,8 +1,12 @@
-"""Benchmark: address sides for 1,000 and 10,000 customers, end to end (`hagaki print` in a
-fresh process, start-up included). Writes a generated customer list, times the command,
-measures peak memory and output size, and prints a Markdown table.
+"""Benchmarks: hagaki end to end (`python -m mailmerge print` in a fresh process, so start-up,
+font loading, layout, subsetting, the atomic write and the send log are all included),
+against the floor: reportlab itself writing the same number of pages and text strings with
+a built-in font.
 
-Usage: python benchmarks/run.py [--counts 1000 10000] [--record benchmarks/RESULTS.md]
+Prints a Markdown table (cards, sides, seconds, ratio to the floor, peak MB, bytes per
+card); --record appends it to benchmarks/RESULTS.md.
+
+Usage: python benchmarks/run.py [--quick] [--record benchmarks/RESULTS.md]
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import argparse
 import csv
 import os
 import platform
-import resource
+import re
 import subprocess
 import sys
 import tempfile
@@ -19,6 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "mailmerge" / "data" / "sample_hagaki.toml"
 FAMILIES = ["髙橋", "佐藤", "鈴木", "山﨑", "渡邉", "齋藤", "德永", "田中", "伊藤", "中村"]
 GIVENS = ["一郎", "花子", "健太", "美咲", "誠", "由美", "陽子", "直人", "恵", "翔太"]
 PLACES = [
@@ -28,9 +33,25 @@ PLACES = [
     ("4600001", "愛知県名古屋市中区三の丸{a}-{b}-{c}", "三の丸ハイツ{r}"),
     ("0600001", "北海道札幌市中央区北一条西{a}丁目{b}番{c}号", "時計台ビル{r}"),
 ]
+FLOOR_SCRIPT = """
+import sys, time
+from reportlab import rl_config
+from reportlab.pdfgen.canvas import Canvas
+rl_config.useA85 = 0
+pages, strings, target = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+canvas = Canvas(target, pagesize=(283.46, 419.53), invariant=1, pageCompression=1)
+for page in range(pages):
+    canvas.setFont("Helvetica", 10)
+    for i in range(strings):
+        canvas.drawString(20 + (i % 7) * 30, 20 + (i // 7 % 30) * 12, "hagaki 1234")
+    canvas.showPage()
+canvas.save()
+"""
 
 
 def write_customers(path: Path, count: int) -> None:
+    """A customer list of `count` distinct customers with rare kanji, half-width kana
+    buildings and a 連名 on every 7th card."""
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(["顧客ID", "姓", "名", "敬称", "郵便番号", "住所1", "住所2", "連名"])
@@ -44,45 +65,81 @@ def write_customers(path: Path, count: int) -> None:
             ])
 
 
-def run_once(count: int, folder: Path) -> dict:
-    customers = folder / f"customers-{count}.csv"
-    write_customers(customers, count)
-    output = folder / f"cards-{count}.pdf"
-    command = [sys.executable, "-m", "mailmerge", "print", str(customers), "--out", str(output),
-               "--config", str(ROOT / "mailmerge" / "data" / "sample_hagaki.toml")]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def timed(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of one command (GNU time when present)."""
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    seconds = time.perf_counter() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {
-        "cards": count,
-        "seconds": seconds,
-        "per_1000": seconds / count * 1000,
-        "peak_mb": max(peak_kb, before) / 1024,
-        "bytes_per_card": output.stat().st_size / count,
-    }
+    if Path("/usr/bin/time").exists():
+        result = subprocess.run(["/usr/bin/time", "-v", *command], capture_output=True,
+                                text=True, check=True)
+        seconds = time.perf_counter() - start
+        peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
+        return seconds, int(peak.group(1)) / 1024 if peak else float("nan")
+    subprocess.run(command, capture_output=True, check=True)
+    return time.perf_counter() - start, float("nan")
+
+
+def hagaki(count: int, side: str, folder: Path) -> dict:
+    customers = folder / f"customers-{count}.csv"
+    if not customers.exists():
+        write_customers(customers, count)
+    output = folder / f"cards-{count}-{side}.pdf"
+    command = [sys.executable, "-m", "mailmerge", "print", str(customers), "--out", str(output),
+               "--config", str(CONFIG), "--log", str(folder / f"log-{count}-{side}.sqlite"),
+               "--side", side]
+    if side != "address":  # a seasonal message of ~150 characters
+        command += ["--situation", "shochu", "--date", "2026-07-20"]
+    seconds, peak = timed(command)
+    return {"cards": count, "side": side, "seconds": seconds, "peak_mb": peak,
+            "bytes_per_card": output.stat().st_size / count, "pdf": output}
+
+
+def strings_per_page(pdf: Path) -> int:
+    """How many text strings (TJ operators) hagaki drew per page, on average."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+    sample = range(min(len(reader.pages), 200))
+    shown = sum(reader.pages[i].get_contents().get_data().count(b" TJ") for i in sample)
+    return round(shown / len(sample))
+
+
+def floor(pages: int, strings: int, folder: Path) -> float:
+    script = folder / "floor.py"
+    script.write_text(FLOOR_SCRIPT, encoding="utf-8")
+    seconds, _ = timed([sys.executable, str(script), str(pages), str(strings),
+                        str(folder / "floor.pdf")])
+    return seconds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--counts", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--quick", action="store_true", help="skip the 50,000-card run")
     parser.add_argument("--record", type=Path, help="append the table to this Markdown file")
     args = parser.parse_args()
     rows = []
-    with tempfile.TemporaryDirectory() as folder:
-        for count in args.counts:
-            rows.append(run_once(count, Path(folder)))
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        two_sided = hagaki(2000, "both", folder)
+        strings = strings_per_page(two_sided["pdf"])
+        floor_seconds = floor(4000, strings, folder)
+        two_sided["ratio"] = two_sided["seconds"] / floor_seconds
+        rows.append(two_sided)
+        rows.append(hagaki(1000, "address", folder))
+        for count in (1000, 10000) + (() if args.quick else (50000,)):
+            rows.append(hagaki(count, "both", folder))
     machine = (f"{platform.machine()}, {os.cpu_count()} cores, Python "
                f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}")
     lines = [
-        f"Address sides, `hagaki print` end to end ({machine})",
+        f"End to end ({machine}). Floor: reportlab writing 4,000 pages of {strings} "
+        f"strings each with Helvetica: {floor_seconds:.2f} s.",
         "",
-        "| cards | seconds | s per 1,000 | peak MB | bytes per card |",
-        "| ---: | ---: | ---: | ---: | ---: |",
+        "| cards | sides | seconds | ratio to floor | peak MB | bytes per card |",
+        "| ---: | --- | ---: | ---: | ---: | ---: |",
     ]
-    lines += [f"| {r['cards']:,} | {r['seconds']:.2f} | {r['per_1000']:.2f} | "
-              f"{r['peak_mb']:.0f} | {r['bytes_per_card']:.0f} |" for r in rows]
+    for row in rows:
+        ratio = f"{row['ratio']:.2f}" if "ratio" in row else "–"
+        lines.append(f"| {row['cards']:,} | {row['side']} | {row['seconds']:.2f} | {ratio} | "
+                     f"{row['peak_mb']:.0f} | {row['bytes_per_card']:.0f} |")
     table = "\n".join(lines)
     print(table)
     if args.record:

@@ -16,18 +16,9 @@ from pathlib import Path
 
 import click
 
-from mailmerge.check import check_files, format_text
 from mailmerge.config import FONT_ROLES, Settings, load_settings
 from mailmerge.errors import HagakiError
-from mailmerge.fontcheck import check_fonts
-from mailmerge.layout.calibration import calibration_page
 from mailmerge.layout.profiles import load_profile
-from mailmerge.planning import format_plan, plan_cards
-from mailmerge.render.docx import write_docx
-from mailmerge.render.pdf import write_pdf
-from mailmerge.render.preview import contact_sheet
-from mailmerge.report.build import build_report, text_lines
-from mailmerge.report.workbook import write_workbook
 from mailmerge.run import (
     DUPLEX,
     SIDES,
@@ -38,7 +29,6 @@ from mailmerge.run import (
     print_cards,
 )
 from mailmerge.selection.plan import SITUATIONS
-from mailmerge.sendlog.export import export
 from mailmerge.sendlog.store import SendLog
 from mailmerge.sources.customers import ReadOptions
 from mailmerge.typeface.catalog import FontCatalog
@@ -151,6 +141,9 @@ def print_command(customers: Path, side: str, output: Path, config_path: Path | 
 
     Example: hagaki print customers.csv --sales sales.csv --side both --out cards.pdf
     """
+    from mailmerge.render.docx import write_docx
+    from mailmerge.render.preview import contact_sheet
+
     settings = _settings(config_path)
     with _progress() as advance:
         options = RunOptions(
@@ -200,6 +193,7 @@ def plan(customers: Path, sales: Path | None, situation: str | None, on,
 
     Example: hagaki plan customers.csv --sales sales.csv --date 2026-12-01
     """
+    from mailmerge.planning import format_plan, plan_cards
     settings = _settings(config_path)
     the_plan = plan_cards(customers, settings, ReadOptions(encoding, sheet, settings.columns),
                           sales, situation, on.date() if on else None)
@@ -221,6 +215,7 @@ def check(customers: Path, sales: Path | None, output_format: str, layout: str |
 
     Example: hagaki check customers.xlsx --sales sales.csv --format json
     """
+    from mailmerge.check import check_files, format_text
     settings = _settings(config_path)
     options = ReadOptions(encoding, sheet, settings.columns)
     report = check_files(customers, settings, options, sales, layout)
@@ -283,6 +278,8 @@ def report(customers: Path, sales: Path, log_path: Path | None, on, target: Path
 
     Example: hagaki report customers.csv --sales sales.csv --out report.xlsx
     """
+    from mailmerge.report.build import build_report, text_lines
+    from mailmerge.report.workbook import write_workbook
     settings = _settings(config_path)
     measures = build_report(customers, sales, settings,
                             ReadOptions(encoding, sheet, settings.columns),
@@ -351,6 +348,7 @@ def log_export(log_path, config_path, target: Path) -> None:
 
     Example: hagaki log export --out sent.xlsx
     """
+    from mailmerge.sendlog.export import export
     store = _open_log(log_path, config_path)
     try:
         count = export(store.cards(), target)
@@ -406,6 +404,7 @@ def preview(pdf: Path, target: Path, pages: str | None) -> None:
 
     Example: hagaki preview cards.pdf --out sheet.png --pages 1-8
     """
+    from mailmerge.render.preview import contact_sheet
     count = contact_sheet(pdf, target, pages)
     click.echo(f"{count} pages → {target}")
 
@@ -424,6 +423,9 @@ def calibrate(target: Path, layout: str, config_path: Path | None) -> None:
 
     Example: hagaki calibrate --layout nenga
     """
+    from mailmerge.layout.calibration import calibration_page
+    from mailmerge.render.pdf import write_pdf
+
     settings = _settings(config_path)
     page = calibration_page(load_profile(layout)).shifted(settings.offset_x, settings.offset_y)
     write_pdf([page], target, title="hagaki calibration")
@@ -441,6 +443,7 @@ def fonts(check_file: Path | None, config_path: Path | None) -> None:
 
     Example: hagaki fonts --check customers.csv
     """
+    from mailmerge.fontcheck import check_fonts
     settings = _settings(config_path)
     if check_file is not None:
         for line in check_fonts(check_file, settings):

@@ -14,18 +14,13 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mailmerge.barcode import encode
 from mailmerge.config import Settings
 from mailmerge.errors import CardError, ConfigError
 from mailmerge.layout.address_side import AddressFonts, address_side
 from mailmerge.layout.impose import impose_a4
-from mailmerge.layout.message_side import (
-    MessageFonts,
-    MessageOptions,
-    load_message_layout,
-    message_side,
-)
 from mailmerge.layout.page import Page
 from mailmerge.layout.profiles import load_profile
 from mailmerge.layout.vertical_text import prepare_address
@@ -37,9 +32,10 @@ from mailmerge.sources.customers import ReadOptions, read_customers
 from mailmerge.sources.normalise import clean_postal_code
 from mailmerge.sources.postal import places_of
 from mailmerge.sources.sales import read_sales
-from mailmerge.templates.context import card_variables
-from mailmerge.templates.engine import Message, Templates
 from mailmerge.typeface.roles import FontRoles
+
+if TYPE_CHECKING:
+    from mailmerge.templates.engine import Message
 
 SIDES = ("address", "message", "both")
 SORTS = ("postal", "id", "name")
@@ -304,7 +300,6 @@ class _CardMaker:
         self.today = today
         roles = FontRoles(settings)
         self.address_fonts = AddressFonts(roles.chain("address"), roles.chain("name"))
-        self.message_fonts = MessageFonts(roles.chain("message"), roles.chain("heading"))
         self.profile = load_profile(options.layout or settings.layout)
         self.sales_by_customer: dict[str, list[Sale]] = {}
         for sale in sales:
@@ -314,10 +309,23 @@ class _CardMaker:
         if self.with_address:
             _check_sender(settings, self.address_fonts)
         if self.with_message:
+            # Templates and the message side load Jinja2 and BudouX: only when needed.
+            from mailmerge.layout.message_side import (
+                MessageFonts,
+                MessageOptions,
+                load_message_layout,
+                message_side,
+            )
+            from mailmerge.templates.context import card_variables
+            from mailmerge.templates.engine import Templates
+
             self.templates = Templates(settings.templates_folder, options.template)
+            self.message_fonts = MessageFonts(roles.chain("message"), roles.chain("heading"))
             self.message_layout = load_message_layout()
             self.message_options = MessageOptions(options.horizontal, options.handwriting,
                                                   options.image)
+            self.card_variables = card_variables
+            self.message_side = message_side
         dx = settings.offset_x if options.offset_x is None else options.offset_x
         dy = settings.offset_y if options.offset_y is None else options.offset_y
         self.offset = (dx, dy)
@@ -339,11 +347,11 @@ class _CardMaker:
             pages.append(page.shifted(*self.offset))
         if self.with_message:
             name = self.template_name(entry)
-            variables = card_variables(entry, self.settings.sender, self.today,
-                                       self.sales_by_customer.get(customer.customer_id, []))
+            variables = self.card_variables(entry, self.settings.sender, self.today,
+                                            self.sales_by_customer.get(customer.customer_id, []))
             message = self.templates.render(name, variables)
-            pages.append(message_side(message, customer.customer_id, self.message_fonts,
-                                      self.message_layout, self.message_options))
+            pages.append(self.message_side(message, customer.customer_id, self.message_fonts,
+                                           self.message_layout, self.message_options))
         return pages, message
 
 

@@ -109,9 +109,12 @@ def message_side(message: Message, seed: str, fonts: MessageFonts, layout: Messa
         runs = _horizontal(message, fonts, layout, picture)
     else:
         runs = _vertical(message, fonts, layout, picture)
-    if options.handwriting:
+    if options.handwriting:  # the brush heading has a hand of its own
         rng = random.Random(f"{seed}:{message.template}")
-        runs = [jittered for run in runs for jittered in _handwritten(run, rng, layout)]
+        heading_faces = {fonts.heading.primary}
+        runs = [jittered for run in runs
+                for jittered in ([run] if run.shaped.face in heading_faces
+                                 else _handwritten(run, rng, layout))]
     page.runs.extend(runs)
     return page
 

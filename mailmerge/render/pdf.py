@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import io
 import math
+import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from reportlab import rl_config
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
 from mailmerge.atomic import atomic_write
@@ -68,7 +70,17 @@ class PdfBuilder:
         that flip the sheet on its short edge)."""
         self._canvas.setPageRotation(180 if self._rotate_even_pages and self.pages % 2 else 0)
         draw_page(self._canvas, page, self._fonts)
+        self._compress_last_page()
         self.pages += 1
+
+    def _compress_last_page(self) -> None:
+        """Deflate the page just drawn now rather than at save: reportlab would keep every
+        page's text uncompressed until the end, and memory would grow with the run."""
+        page = self._canvas._doc.Pages.pages[-1]
+        stream = pdfdoc.PDFStream(content=zlib.compress(page.stream.encode("latin-1"), 6))
+        stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+        page.Contents = stream
+        page.stream = None
 
     def save(self, target: Path, before_replace: Callable[[Path], None] | None = None) -> int:
         """Write the file (atomically; `before_replace` sees the finished temporary file just
@@ -90,8 +102,9 @@ def write_pdf(pages: Iterable[Page], target: Path, title: str = "hagaki",
     return builder.save(target, before_replace)
 
 
-def _tilted_matrix(run: GlyphRun, x: float, y: float) -> str:
-    """Tm for an upright glyph turned clockwise by run.tilt_deg about its em box's centre."""
+def _tilted_matrix(run: GlyphRun, x: float, y: float, scale: float) -> str:
+    """Tm for an upright glyph turned clockwise by run.tilt_deg about its em box's centre,
+    and drawn `scale` times the selected font size."""
     face = run.shaped.face
     size = run.size_pt
     if run.mode == "vertical":
@@ -103,8 +116,9 @@ def _tilted_matrix(run: GlyphRun, x: float, y: float) -> str:
     cos, sin = math.cos(angle), math.sin(angle)
     origin_x = centre_x + cos * (x - centre_x) - sin * (y - centre_y)
     origin_y = centre_y + sin * (x - centre_x) + cos * (y - centre_y)
-    return (f"{cos:.4f} {sin:.4f} {-sin * run.condense:.4f} {cos * run.condense:.4f} "
-            f"{origin_x:.3f} {origin_y:.3f} Tm")
+    cos, sin, condense = cos * scale, sin * scale, run.condense
+    return (f"{cos:.3f} {sin:.3f} {-sin * condense:.3f} {cos * condense:.3f} "
+            f"{origin_x:.1f} {origin_y:.1f} Tm")
 
 
 def draw_page(canvas: Canvas, page: Page, fonts: FontSet) -> None:
@@ -145,13 +159,16 @@ def _text_ops(code: list[str], run: GlyphRun, fonts: FontSet, page_height_mm: fl
     font = fonts.get(run.shaped.face)
     vertical = run.mode == "vertical"
     name = font.vertical_name if vertical else font.horizontal_name
-    selected = (name, run.size_pt)
+    # A tilted glyph's own size goes into its matrix, so the font size need not change
+    # from glyph to glyph (smaller files).
+    font_size = float(max(round(run.size_pt), 1)) if run.tilt_deg else run.size_pt
+    selected = (name, font_size)
     if selected != current:
-        code.append(f"/{name} {pdf_number(run.size_pt)} Tf")
+        code.append(f"/{name} {pdf_number(font_size)} Tf")
     x, y = page_point(run.x_mm, run.y_mm, page_height_mm)
     c = pdf_number(run.condense)
     if run.tilt_deg:
-        code.append(_tilted_matrix(run, x, y))
+        code.append(_tilted_matrix(run, x, y, run.size_pt / font_size))
     elif run.mode == "rotated":
         code.append(f"0 -{c} 1 0 {pdf_number(x)} {pdf_number(y)} Tm")
     else:
