@@ -13,10 +13,9 @@ two spellings drawn with one glyph (葛 and 葛 + VS) still copy back as what wa
 from __future__ import annotations
 
 import hashlib
-import io
 import string
 
-from fontTools.ttLib import TTFont
+import uharfbuzz as hb
 from reportlab.pdfbase import pdfdoc
 
 from mailmerge.errors import FontError
@@ -25,6 +24,9 @@ from mailmerge.typeface.face import FontFace
 from mailmerge.typeface.shaping import ShapedRun
 
 TOUNICODE_BLOCK = 100  # bfchar entries per block (the CMap format's limit)
+# Tables a PDF does not read (layout, vertical metrics: W2 carries them, hinting, legacy).
+DROPPED_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "vhea", "vmtx", "VORG", "DSIG",
+                  "meta", "gasp", "hdmx", "LTSH", "VDMX", "PCLT", "mort", "morx", "kern")
 
 
 class EmbeddedFont:
@@ -121,33 +123,21 @@ class EmbeddedFont:
             fonts.dict[name] = doc.Reference(type0, name)
 
     def _subset(self) -> tuple[bytes, dict[int, int]]:
-        """The font cut down to the used glyphs, and each original glyph id's new id."""
-        with self.face.open_for_subsetting() as font:
-            return self._subset_font(font)
-
-    def _subset_font(self, font: TTFont) -> tuple[bytes, dict[int, int]]:
-        order = font.getGlyphOrder()
+        """The font cut down to the used glyphs (HarfBuzz's subsetter: milliseconds where
+        fontTools takes a third of a second on a large CJK font), and each original glyph
+        id's new id."""
         used = sorted(set(self._glyph_of_cid))
-        names = {gid: order[gid] for gid in used}
-        from fontTools import subset  # 80 ms to import: only when a PDF is saved
-
-        options = subset.Options()
-        options.layout_features = []
-        options.hinting = False
-        options.notdef_outline = True
-        options.recalc_bounds = False
-        options.glyph_names = False
-        options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
-        options.drop_tables += ["vhea", "vmtx", "VORG", "GSUB", "GPOS", "GDEF", "BASE", "DSIG",
-                                "meta", "gasp", "hdmx", "LTSH", "VDMX", "PCLT", "mort", "morx"]
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(gids=used)
-        subsetter.subset(font)
-        new_index = {name: index for index, name in enumerate(font.getGlyphOrder())}
-        buffer = io.BytesIO()
-        font.recalcTimestamp = False  # keep the font's own dates: byte-identical output
-        font.save(buffer, reorderTables=False)
-        return buffer.getvalue(), {gid: new_index[name] for gid, name in names.items()}
+        request = hb.SubsetInput()
+        for glyph in used:
+            request.glyph_set.add(glyph)
+        request.flags = (hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.NOTDEF_OUTLINE
+                         | hb.SubsetFlags.NO_LAYOUT_CLOSURE)
+        for tag in DROPPED_TABLES:
+            request.drop_table_tag_set.add(int.from_bytes(tag.encode("ascii"), "big"))
+        plan = hb.SubsetPlan(self.face.hb_font.face, request)
+        subset_face = plan.execute()
+        mapping = plan.old_to_new_glyph_mapping
+        return subset_face.blob.data, {glyph: mapping[glyph] for glyph in used}
 
     def _subset_tag(self) -> str:
         """Six capitals derived from the font and its glyphs: stable between runs."""

@@ -64,10 +64,16 @@ class Templates:
             keep_trailing_newline=False,
         )
         self.environment.filters.update(filters.FILTERS)
+        self._names: dict[str, list[str]] = {}
 
     def names_for(self, situation: str) -> list[str]:
         """Template file names for a situation: a single file, else the folder's own
-        SITUATION*.j2, else the built-in variants."""
+        SITUATION*.j2, else the built-in variants (looked up once per situation)."""
+        if situation not in self._names:
+            self._names[situation] = self._find_names(situation)
+        return self._names[situation]
+
+    def _find_names(self, situation: str) -> list[str]:
         if self.single_file is not None:
             return [self.single_file.name]
         for folder in self.folders:

@@ -1,8 +1,8 @@
 """FontFace: one opened font file with what layout and render need from it.
 
 In: a path to a TrueType/OpenType font (index for collections). Out: coverage queries
-(code point, variation sequence), HarfBuzz font for shaping, metrics in font units, and the
-fontTools font for subsetting at render time.
+(code point, variation sequence), the HarfBuzz font for shaping and subsetting, and metrics
+in font units (names and embedding rights are read once with fontTools).
 """
 
 from __future__ import annotations
@@ -78,10 +78,6 @@ class FontFace:
             metrics = self._v_metrics[glyph_id] = (advance, origin_x, origin_y)
         return metrics
 
-    def open_for_subsetting(self) -> TTFont:
-        """A fresh fontTools font (subsetting changes it in place, so never share one).
-        The caller closes it."""
-        return TTFont(str(self.path), fontNumber=self.index, lazy=True)
 
 
 def open_face(path: Path, index: int = 0) -> FontFace:
