@@ -7,8 +7,6 @@ Usage: python benchmarks/check_100k.py [--rows 100000] [--record benchmarks/RESU
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import resource
 import subprocess
 import sys
@@ -17,7 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import write_customers  # noqa: E402  (the same generated customers as run.py)
+from run import machine, write_customers  # noqa: E402  (the customers run.py generates)
 
 
 def main() -> None:
@@ -33,10 +31,8 @@ def main() -> None:
                                  "--format", "json"], stdout=subprocess.DEVNULL, check=False)
         seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    machine = (f"{platform.machine()}, {os.cpu_count()} cores, Python "
-               f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}")
     line = (f"`hagaki check` on {args.rows:,} rows: {seconds:.2f} s, peak {peak_mb:.0f} MB, "
-            f"exit {result.returncode} ({machine})")
+            f"exit {result.returncode} ({machine()})")
     print(line)
     if args.record:
         with args.record.open("a", encoding="utf-8") as stream:

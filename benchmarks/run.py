@@ -49,6 +49,12 @@ canvas.save()
 """
 
 
+def machine() -> str:
+    """What the figures were measured on."""
+    return (f"{platform.machine()}, {os.cpu_count()} cores, Python "
+            f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}")
+
+
 def write_customers(path: Path, count: int) -> None:
     """A customer list of `count` distinct customers with rare kanji, half-width kana
     buildings and a 連名 on every 7th card."""
@@ -127,10 +133,8 @@ def main() -> None:
         rows.append(hagaki(1000, "address", folder))
         for count in (1000, 10000) + (() if args.quick else (50000,)):
             rows.append(hagaki(count, "both", folder))
-    machine = (f"{platform.machine()}, {os.cpu_count()} cores, Python "
-               f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}")
     lines = [
-        f"End to end ({machine}). Floor: reportlab writing 4,000 pages of {strings} "
+        f"End to end ({machine()}). Floor: reportlab writing 4,000 pages of {strings} "
         f"strings each with Helvetica: {floor_seconds:.2f} s.",
         "",
         "| cards | sides | seconds | ratio to floor | peak MB | bytes per card |",

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from mailmerge.templates.engine import Message
 
 SIDES = ("address", "message", "both")
+# reportlab holds a document's page objects until it is saved: past this many cards a run
+# is written as numbered files, so memory stays bounded however long the run.
+MAX_CARDS_PER_FILE = 5000
 SORTS = ("postal", "id", "name")
 DUPLEX = ("interleave", "separate")
 
@@ -173,11 +176,12 @@ def _print(entries: list[PlanEntry], source: str, output: Path, settings: Settin
            options: RunOptions, today: dt.date, sales: list[Sale], log: SendLog,
            report: RunReport) -> None:
     """Lay out card by card and draw each card at once (pages never pile up in memory);
-    every `batch_size` cards become their own file(s), logged once they are in place.
+    every `batch_size` cards (at most MAX_CARDS_PER_FILE) become their own file(s), logged
+    once they are in place.
     With --strict, nothing is saved until every card is known to be fine."""
     maker = _CardMaker(settings, options, today, sales)
-    numbered = options.batch_size is not None and len(entries) > options.batch_size
-    size = options.batch_size or max(len(entries), 1)
+    size = options.batch_size or MAX_CARDS_PER_FILE
+    numbered = len(entries) > size
     batches: list[_Batch] = []
     for entry in entries:
         try:

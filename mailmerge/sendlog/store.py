@@ -179,19 +179,12 @@ class SendLog:
 
     def cards(self, customer_ids: list[str] | None = None, status: str | None = None,
               campaign: str | None = None) -> list[sqlite3.Row]:
+        """Logged cards with their run's file and checksum, oldest first."""
+        where, arguments = _conditions(customer_ids=customer_ids, campaign=campaign,
+                                       statuses=[status] if status else None)
         query = ("SELECT cards.*, runs.output_file, runs.checksum FROM cards "
-                 "JOIN runs ON runs.id = run_id WHERE 1 = 1")
-        arguments: list = []
-        if customer_ids:
-            query += f" AND customer_id IN ({','.join('?' * len(customer_ids))})"
-            arguments += customer_ids
-        if status:
-            query += " AND cards.status = ?"
-            arguments.append(status)
-        if campaign:
-            query += " AND campaign = ?"
-            arguments.append(campaign)
-        return self.db.execute(query + " ORDER BY cards.id", arguments).fetchall()
+                 f"JOIN runs ON runs.id = run_id WHERE {where} ORDER BY cards.id")
+        return self.db.execute(query, arguments).fetchall()
 
     def set_status(self, status: str, card_ids: list[int] | None = None,
                    customer_ids: list[str] | None = None, campaign: str | None = None) -> int:
@@ -199,23 +192,28 @@ class SendLog:
         move their status allows; returns how many changed."""
         if status not in MOVES:
             raise HagakiError(f"unknown status {status!r}")
-        from_status = MOVES[status]
-        query = (f"UPDATE cards SET status = ?, updated_at = ? WHERE status IN "
-                 f"({','.join('?' * len(from_status))})")
-        arguments: list = [status, _now(), *from_status]
-        if card_ids:
-            query += f" AND id IN ({','.join('?' * len(card_ids))})"
-            arguments += card_ids
-        if customer_ids:
-            query += f" AND customer_id IN ({','.join('?' * len(customer_ids))})"
-            arguments += customer_ids
-        if campaign:
-            query += " AND campaign = ?"
-            arguments.append(campaign)
         if not (card_ids or customer_ids or campaign):
             raise HagakiError("say which cards: card ids, --customer or --campaign")
+        where, arguments = _conditions(card_ids, customer_ids, campaign, list(MOVES[status]))
         with self._transaction() as db:
-            return db.execute(query, arguments).rowcount
+            return db.execute(f"UPDATE cards SET status = ?, updated_at = ? WHERE {where}",
+                              [status, _now(), *arguments]).rowcount
+
+
+def _conditions(card_ids: list[int] | None = None, customer_ids: list[str] | None = None,
+                campaign: str | None = None, statuses: list[str] | None = None
+                ) -> tuple[str, list]:
+    """A WHERE clause (and its arguments) choosing cards by id, customer, campaign, status."""
+    clauses, arguments = ["1 = 1"], []
+    for column, values in (("cards.id", card_ids), ("customer_id", customer_ids),
+                           ("cards.status", statuses)):
+        if values:
+            clauses.append(f"{column} IN ({','.join('?' * len(values))})")
+            arguments += values
+    if campaign:
+        clauses.append("campaign = ?")
+        arguments.append(campaign)
+    return " AND ".join(clauses), arguments
 
 
 def _now() -> str:
