@@ -152,7 +152,7 @@ def print_command(customers: Path, side: str, output: Path, config_path: Path | 
             date=on.date() if on else None, template=template, horizontal=horizontal,
             handwriting=handwriting, image=image, log=log_path, force=force, reprint=reprint,
             sort=sort, duplex=duplex, flip=flip, batch_size=batch_size, barcode=barcode,
-            impose=impose, progress=advance)
+            impose=impose, keep_messages=docx_path is not None, progress=advance)
         report = print_cards(customers, output, settings, options)
     if docx_path is not None and report.messages:
         write_docx(report.messages, docx_path)

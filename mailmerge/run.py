@@ -70,6 +70,7 @@ class RunOptions:
     batch_size: int | None = None
     barcode: bool = False
     impose: str | None = None  # "a4": four cards per A4 sheet with crop marks
+    keep_messages: bool = False  # keep every card's Message in the report (for --docx)
     progress: Callable[[int], None] | None = None  # called with each card done
 
 
@@ -78,7 +79,7 @@ class RunReport:
     source: str
     date: dt.date
     cards: list[PlanEntry] = field(default_factory=list)
-    messages: list[Message] = field(default_factory=list)  # per card, when messages are set
+    messages: list[Message] = field(default_factory=list)  # with keep_messages
     skipped: list[Problem] = field(default_factory=list)
     not_sent: list[NotSent] = field(default_factory=list)
     already_printed: list[tuple[PlanEntry, dt.date]] = field(default_factory=list)
@@ -285,7 +286,7 @@ class _Batch:
         report.outputs += files
         for entry, message, _ in self.cards:
             report.cards.append(entry)
-            if message is not None:
+            if message is not None and self.options.keep_messages:
                 report.messages.append(message)
 
 

@@ -41,7 +41,7 @@ class Fit:
     condense: float
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)
 def measure_column(text: str, chain: FontChain, field: str | None = None,
                    tcy: bool = True) -> tuple[Piece, ...]:
     """Cut a column's text into pieces (upright, rotated, 縦中横) and measure them.

@@ -21,7 +21,7 @@ from mailmerge.layout.page import GlyphRun, Page
 from mailmerge.render.cid_font import EmbeddedFont
 from mailmerge.render.syntax import pdf_number
 from mailmerge.typeface.face import FontFace
-from mailmerge.units import mm_to_pt, page_point
+from mailmerge.units import PT_PER_MM, mm_to_pt, page_point
 
 
 class _TextCanvas(Canvas):
@@ -155,23 +155,25 @@ def draw_page(canvas: Canvas, page: Page, fonts: FontSet) -> None:
 
 def _text_ops(code: list[str], run: GlyphRun, fonts: FontSet, page_height_mm: float,
               current: tuple[str, float] | None) -> tuple[str, float]:
-    """Append the operators that draw one run; return the font and size now selected."""
+    """Append the operators that draw one run; return the font and size now selected.
+    (The hot loop of a run: one call per glyph on hand-written message sides.)"""
     font = fonts.get(run.shaped.face)
     vertical = run.mode == "vertical"
     name = font.vertical_name if vertical else font.horizontal_name
+    tilt = run.tilt_deg
     # A tilted glyph's own size goes into its matrix, so the font size need not change
     # from glyph to glyph (smaller files).
-    font_size = float(max(round(run.size_pt), 1)) if run.tilt_deg else run.size_pt
+    font_size = float(max(round(run.size_pt), 1)) if tilt else run.size_pt
     selected = (name, font_size)
     if selected != current:
         code.append(f"/{name} {pdf_number(font_size)} Tf")
-    x, y = page_point(run.x_mm, run.y_mm, page_height_mm)
-    c = pdf_number(run.condense)
-    if run.tilt_deg:
+    x = run.x_mm * PT_PER_MM
+    y = (page_height_mm - run.y_mm) * PT_PER_MM
+    if tilt:
         code.append(_tilted_matrix(run, x, y, run.size_pt / font_size))
     elif run.mode == "rotated":
-        code.append(f"0 -{c} 1 0 {pdf_number(x)} {pdf_number(y)} Tm")
+        code.append(f"0 -{pdf_number(run.condense)} 1 0 {pdf_number(x)} {pdf_number(y)} Tm")
     else:
-        code.append(f"1 0 0 {c} {pdf_number(x)} {pdf_number(y)} Tm")
+        code.append(f"1 0 0 {pdf_number(run.condense)} {pdf_number(x)} {pdf_number(y)} Tm")
     code.append(font.show(run.shaped, run.tracking, vertical))
     return selected

@@ -36,7 +36,7 @@ class ShapedRun(NamedTuple):
         return self.length_units / self.face.units_per_em
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def shape(face: FontFace, text: str, vertical: bool) -> ShapedRun:
     """Shape `text` with `face`, top-to-bottom when `vertical`, else left-to-right."""
     buffer = hb.Buffer()
