@@ -124,6 +124,8 @@ def plan_options(command):
 @click.option("--batch-size", type=click.IntRange(min=1),
               help="Split into files of this many cards (what the tray takes).")
 @click.option("--barcode", is_flag=True, help="Print Japan Post's customer barcode.")
+@click.option("--indicia", type=click.Choice(["betsunou", "kounou"]),
+              help="料金別納 or 料金後納 mark instead of stamps (10 cards or more).")
 @click.option("--impose", type=click.Choice(["a4"]),
               help="Four cards per A4 sheet with crop marks, to cut yourself.")
 @click.option("--preview", is_flag=True, help="Also write a contact sheet PNG to look at.")
@@ -135,7 +137,8 @@ def print_command(customers: Path, side: str, output: Path, config_path: Path | 
                   docx_path: Path | None, layout: str | None, offset_x: float | None,
                   offset_y: float | None, strict: bool, log_path: Path | None, force: bool,
                   reprint: tuple[str, ...], sort: str, duplex: str, flip: str,
-                  batch_size: int | None, barcode: bool, impose: str | None, preview: bool,
+                  batch_size: int | None, barcode: bool, indicia: str | None,
+                  impose: str | None, preview: bool,
                   encoding: str | None, sheet: str | None) -> None:
     """Print the cards due today: the address side, the message side, or both.
 
@@ -152,7 +155,8 @@ def print_command(customers: Path, side: str, output: Path, config_path: Path | 
             date=on.date() if on else None, template=template, horizontal=horizontal,
             handwriting=handwriting, image=image, log=log_path, force=force, reprint=reprint,
             sort=sort, duplex=duplex, flip=flip, batch_size=batch_size, barcode=barcode,
-            impose=impose, keep_messages=docx_path is not None, progress=advance)
+            impose=impose, keep_messages=docx_path is not None, indicia=indicia,
+            progress=advance)
         report = print_cards(customers, output, settings, options)
     if docx_path is not None and report.messages:
         write_docx(report.messages, docx_path)

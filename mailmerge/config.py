@@ -7,7 +7,8 @@ apply, so `hagaki print customers.csv` works on a fresh machine.
     [fonts]             address, name, message, heading: font chains (names or paths);
                         paths: extra font files or folders
     [address]           numerals = "kanji" | "kanji_ten" | "arabic"; layout = profile name
-    [print]             offset_x, offset_y: millimetres to shift everything (printer feed)
+    [print]             offset_x, offset_y: millimetres to shift everything (printer feed);
+                        postage_yen; post_office (for --indicia)
     [columns]           "your header" = "field": map any header to a field (e.g. "お名前" =
                         "name"); fields: customer_id, name, family_name, given_name, …
     [rules]             thanks_days, birthday_lead_days, matsunouchi_end_day (7 or 15),
@@ -52,6 +53,7 @@ class Settings:
     rules: Rules = field(default_factory=Rules)
     templates_folder: Path | None = None
     postage_yen: int = 85
+    post_office: str = ""  # for 料金別納/料金後納 marks
 
 
 def load_settings(path: Path | None) -> Settings:
@@ -111,6 +113,7 @@ def _settings(data: dict, path: Path) -> Settings:
         templates_folder=(Path(_resolve(str(templates["folder"]), path))
                           if "folder" in templates else None),
         postage_yen=int(_number(printing, "postage_yen", path, 85)),
+        post_office=_text(printing, "post_office", path),
     )
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from mailmerge.barcode import encode
 from mailmerge.config import Settings
 from mailmerge.errors import CardError, ConfigError
-from mailmerge.layout.address_side import AddressFonts, address_side
+from mailmerge.layout.address_side import AddressFonts, Indicia, address_side
 from mailmerge.layout.impose import impose_a4
 from mailmerge.layout.page import Page
 from mailmerge.layout.profiles import load_profile
@@ -41,6 +41,8 @@ SIDES = ("address", "message", "both")
 # reportlab holds a document's page objects until it is saved: past this many cards a run
 # is written as numbered files, so memory stays bounded however long the run.
 MAX_CARDS_PER_FILE = 5000
+INDICIA = {"betsunou": "料金別納", "kounou": "料金後納"}
+INDICIA_MINIMUM = 10  # Japan Post accepts these marks for 10 or more identical items
 SORTS = ("postal", "id", "name")
 DUPLEX = ("interleave", "separate")
 
@@ -71,6 +73,7 @@ class RunOptions:
     barcode: bool = False
     impose: str | None = None  # "a4": four cards per A4 sheet with crop marks
     keep_messages: bool = False  # keep every card's Message in the report (for --docx)
+    indicia: str | None = None  # "betsunou" (料金別納) or "kounou" (料金後納), for 10+ cards
     progress: Callable[[int], None] | None = None  # called with each card done
 
 
@@ -138,6 +141,8 @@ def _check_options(options: RunOptions) -> None:
                                  (options.flip, ("long", "short"), "--flip")):
         if value not in allowed:
             raise ConfigError(f"{name} must be one of {', '.join(allowed)}")
+    if options.indicia not in (None, *INDICIA):
+        raise ConfigError(f"--indicia takes {' or '.join(INDICIA)}")
     if options.impose not in (None, "a4"):
         raise ConfigError("--impose takes a4")
     if options.batch_size is not None and options.batch_size < 1:
@@ -180,6 +185,9 @@ def _print(entries: list[PlanEntry], source: str, output: Path, settings: Settin
     every `batch_size` cards (at most MAX_CARDS_PER_FILE) become their own file(s), logged
     once they are in place.
     With --strict, nothing is saved until every card is known to be fine."""
+    if options.indicia and len(entries) < INDICIA_MINIMUM:
+        raise ConfigError(f"{INDICIA[options.indicia]} needs at least {INDICIA_MINIMUM} cards "
+                          f"posted together; this run has {len(entries)}: use stamps instead")
     maker = _CardMaker(settings, options, today, sales)
     size = options.batch_size or MAX_CARDS_PER_FILE
     numbered = len(entries) > size
@@ -331,6 +339,12 @@ class _CardMaker:
                                                   options.image)
             self.card_variables = card_variables
             self.message_side = message_side
+        self.indicia = None
+        if options.indicia:
+            if not settings.post_office:
+                raise ConfigError(f"--indicia needs the post office's name: set [print] "
+                                  f"post_office in {settings.path or 'hagaki.toml'}")
+            self.indicia = Indicia(INDICIA[options.indicia], settings.post_office)
         dx = settings.offset_x if options.offset_x is None else options.offset_x
         dy = settings.offset_y if options.offset_y is None else options.offset_y
         self.offset = (dx, dy)
@@ -348,7 +362,7 @@ class _CardMaker:
         if self.with_address:
             bars = _barcode_bars(customer) if self.options.barcode else None
             page = address_side(customer, self.settings.sender, self.profile,
-                                self.address_fonts, self.settings.numerals, bars)
+                                self.address_fonts, self.settings.numerals, bars, self.indicia)
             pages.append(page.shifted(*self.offset))
         if self.with_message:
             name = self.template_name(entry)

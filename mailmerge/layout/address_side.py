@@ -39,9 +39,18 @@ ORGANISATION_GAP_EM = 0.5  # between a company name and 御中
 NAME_BLOCK_MAX_WIDTH_MM = 36.0  # the name block (連名 included) stays clear of the sender
 HEADER_TRACKING_EM = 0.3
 QUIET_ZONE_MM = 2.0  # around the customer barcode
+INDICIA_LEFT, INDICIA_TOP, INDICIA_SIZE = 6.0, 6.0, 24.0  # a circle where the stamp goes
 _NUMBER_BLOCK = re.compile(r"[0-9０-９]+(?:\s*[-‐‑－−ー―]\s*[0-9０-９]+)*")
 _NOT_BUILDING = re.compile(r"^(?:丁目|番地|番|号|の|[-‐‑－−ー―]|[0-9０-９])")
 _BREAK_AFTER = set("都道府県市区郡町村")
+
+
+@dataclass(frozen=True)
+class Indicia:
+    """料金別納郵便 / 料金後納郵便 with the post office's name (e.g. 渋谷)."""
+
+    label: str  # 料金別納 or 料金後納
+    office: str
 
 
 @dataclass(frozen=True)
@@ -52,10 +61,15 @@ class AddressFonts:
 
 def address_side(customer: Customer, sender: Sender, profile: CardProfile,
                  fonts: AddressFonts, numerals: str = "kanji",
-                 barcode_bars: str | None = None) -> Page:
+                 barcode_bars: str | None = None, indicia: Indicia | None = None) -> Page:
     """Lay out one address side; with `barcode_bars` (F/A/D/T per bar) the customer barcode
-    is drawn where the profile puts it and the name keeps clear of it."""
+    is drawn where the profile puts it and the name keeps clear of it; with `indicia` the
+    料金別納/料金後納 mark takes the stamp's place."""
     page = Page(profile.width, profile.height)
+    if indicia is not None:
+        page.runs.extend(_indicia_runs(indicia, fonts.address))
+        page.boxes.append(Box(INDICIA_LEFT, INDICIA_TOP, INDICIA_SIZE, INDICIA_SIZE,
+                              (0.0, 0.0, 0.0), 0.35, INDICIA_SIZE / 2))
     if barcode_bars:
         _barcode(page, barcode_bars, profile)
         name_bottom = min(profile.recipient_name.bottom, profile.barcode_top - QUIET_ZONE_MM)
@@ -299,6 +313,28 @@ def _barcode(page: Page, bars: str, profile: CardProfile) -> None:
     for x, y, width, height in bar_boxes(bars, profile.barcode_grade_pt):
         page.boxes.append(Box(profile.barcode_left + x, profile.barcode_top + y, width, height,
                               (0.0, 0.0, 0.0), 0.0))
+
+
+@functools.lru_cache(maxsize=4)
+def _indicia_runs(indicia: Indicia, chain: FontChain) -> tuple[GlyphRun, ...]:
+    """Inside the circle: the office's name across the top, then 料金別納 and 郵便 in two
+    vertical columns, right to left."""
+    centre = INDICIA_LEFT + INDICIA_SIZE / 2
+    runs: list[GlyphRun] = []
+    office = f"{indicia.office}局" if not indicia.office.endswith("局") else indicia.office
+    face = chain.primary
+    size_pt = min(8.0, mm_to_pt(INDICIA_SIZE * 0.6 / max(len(office), 1)))
+    shaped = shape(face, office, False)
+    width = shaped.length_em() * pt_to_mm(size_pt)
+    baseline = INDICIA_TOP + 5.5
+    runs.append(GlyphRun(shaped, centre - width / 2, baseline, size_pt, "horizontal"))
+    column_pt = 8.5
+    em = pt_to_mm(column_pt)
+    top = INDICIA_TOP + 7.0
+    for x, text in ((centre + em * 0.7, indicia.label), (centre - em * 0.7, "郵便")):
+        column, _ = place_column(measure_column(text, chain, "indicia"), x, top, column_pt)
+        runs.extend(column)
+    return tuple(runs)
 
 
 def _header(page: Page, profile: CardProfile, face: FontFace) -> None:

@@ -46,7 +46,8 @@ class Picture:
 
 @dataclass(frozen=True)
 class Box:
-    """A rectangle: stroked (postal-code boxes) or, with line_mm 0, filled (barcode bars)."""
+    """A rectangle: stroked (postal-code boxes) or, with line_mm 0, filled (barcode bars);
+    rounded with radius_mm (half its width: a circle)."""
 
     x_mm: float
     y_mm: float
@@ -54,6 +55,7 @@ class Box:
     height_mm: float
     color: tuple[float, float, float]
     line_mm: float
+    radius_mm: float = 0.0
 
 
 @dataclass(frozen=True)

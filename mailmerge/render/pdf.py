@@ -132,8 +132,12 @@ def draw_page(canvas: Canvas, page: Page, fonts: FontSet) -> None:
         else:
             canvas.setStrokeColorRGB(*box.color)
             canvas.setLineWidth(mm_to_pt(box.line_mm))
-        canvas.rect(x, y, mm_to_pt(box.width_mm), mm_to_pt(box.height_mm),
-                    stroke=0 if filled else 1, fill=1 if filled else 0)
+        size = (mm_to_pt(box.width_mm), mm_to_pt(box.height_mm))
+        if box.radius_mm:
+            canvas.roundRect(x, y, *size, mm_to_pt(box.radius_mm), stroke=0 if filled else 1,
+                             fill=1 if filled else 0)
+        else:
+            canvas.rect(x, y, *size, stroke=0 if filled else 1, fill=1 if filled else 0)
     for picture in page.pictures:
         x, y = page_point(picture.x_mm, picture.y_mm + picture.height_mm, page.height_mm)
         canvas.drawImage(picture.path, x, y, mm_to_pt(picture.width_mm),
