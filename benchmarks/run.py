@@ -84,13 +84,14 @@ def timed(command: list[str]) -> tuple[float, float]:
     return time.perf_counter() - start, float("nan")
 
 
-def hagaki(count: int, side: str, folder: Path) -> dict:
+def hagaki(count: int, side: str, folder: Path, attempt: str = "") -> dict:
     customers = folder / f"customers-{count}.csv"
     if not customers.exists():
         write_customers(customers, count)
-    output = folder / f"cards-{count}-{side}.pdf"
+    output = folder / f"cards-{count}-{side}{attempt}.pdf"
     command = [sys.executable, "-m", "mailmerge", "print", str(customers), "--out", str(output),
-               "--config", str(CONFIG), "--log", str(folder / f"log-{count}-{side}.sqlite"),
+               "--config", str(CONFIG),
+               "--log", str(folder / f"log-{count}-{side}{attempt}.sqlite"),
                "--side", side]
     if side != "address":  # a seasonal message of ~150 characters
         command += ["--situation", "shochu", "--date", "2026-07-20"]
@@ -127,9 +128,11 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        two_sided = hagaki(2000, "both", folder)
+        # The ratio row: best of three of each, so a busy moment on the machine does not decide
+        two_sided = min((hagaki(2000, "both", folder, f"try{n}") for n in range(3)),
+                        key=lambda row: row["seconds"])
         strings = strings_per_page(two_sided["pdf"])
-        floor_seconds = floor(4000, strings, folder)
+        floor_seconds = min(floor(4000, strings, folder) for _ in range(3))
         two_sided["ratio"] = two_sided["seconds"] / floor_seconds
         rows.append(two_sided)
         rows.append(hagaki(1000, "address", folder))
@@ -137,7 +140,8 @@ def main() -> None:
             rows.append(hagaki(count, "both", folder))
     lines = [
         f"End to end ({machine()}). Floor: reportlab writing 4,000 pages of {strings} "
-        f"strings each with Helvetica: {floor_seconds:.2f} s.",
+        f"strings each with Helvetica: {floor_seconds:.2f} s (best of 3; the 2,000-card row "
+        "too).",
         "",
         "| cards | sides | files | seconds | ratio to floor | ms per card | peak MB | "
         "bytes per card |",

@@ -105,18 +105,18 @@ def write_pdf(pages: Iterable[Page], target: Path, title: str = "hagaki",
 def _tilted_matrix(run: GlyphRun, x: float, y: float, scale: float) -> str:
     """Tm for an upright glyph turned clockwise by run.tilt_deg about its em box's centre,
     and drawn `scale` times the selected font size."""
-    face = run.shaped.face
-    size = run.size_pt
-    if run.mode == "vertical":
-        centre_x, centre_y = x, y - size * run.condense / 2
-    else:
-        centre_x = x + run.shaped.length_em() * size / 2
-        centre_y = y + (face.ascender + face.descender) / 2 / face.units_per_em * size
     angle = -math.radians(run.tilt_deg)
     cos, sin = math.cos(angle), math.sin(angle)
-    origin_x = centre_x + cos * (x - centre_x) - sin * (y - centre_y)
-    origin_y = centre_y + sin * (x - centre_x) + cos * (y - centre_y)
-    cos, sin, condense = cos * scale, sin * scale, run.condense
+    condense = run.condense
+    if run.mode == "vertical":  # the origin is the top of the em box, on its centre line
+        half = run.size_pt * condense / 2
+        origin_x, origin_y = x - sin * half, y - half + cos * half
+    else:
+        face = run.shaped.face
+        dx = -run.shaped.length_em() * run.size_pt / 2
+        dy = -(face.ascender + face.descender) / 2 / face.units_per_em * run.size_pt
+        origin_x, origin_y = x - dx + cos * dx - sin * dy, y - dy + sin * dx + cos * dy
+    cos, sin = cos * scale, sin * scale
     return (f"{cos:.3f} {sin:.3f} {-sin * condense:.3f} {cos * condense:.3f} "
             f"{origin_x:.1f} {origin_y:.1f} Tm")
 
