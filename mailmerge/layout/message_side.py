@@ -29,7 +29,7 @@ from mailmerge.layout.page import GlyphRun, Page, Picture
 from mailmerge.layout.vertical_text import to_fullwidth
 from mailmerge.templates.engine import Message
 from mailmerge.typeface.chain import FontChain, graphemes
-from mailmerge.typeface.shaping import ShapedRun, shape
+from mailmerge.typeface.shaping import shape
 from mailmerge.units import mm_to_pt, pt_to_mm
 
 SIZE_STEP_PT = 0.5
@@ -112,9 +112,8 @@ def message_side(message: Message, seed: str, fonts: MessageFonts, layout: Messa
     if options.handwriting:  # the brush heading has a hand of its own
         rng = random.Random(f"{seed}:{message.template}")
         heading_faces = {fonts.heading.primary}
-        runs = [jittered for run in runs
-                for jittered in ([run] if run.shaped.face in heading_faces
-                                 else _handwritten(run, rng, layout))]
+        runs = [run if run.shaped.face in heading_faces else _handwritten(run, rng, layout)
+                for run in runs]
     page.runs.extend(runs)
     return page
 
@@ -295,30 +294,26 @@ def _grapheme_em(chain: FontChain, grapheme: str, horizontal: bool = False) -> f
     return shape(face, grapheme, not horizontal).length_em()
 
 
-def _handwritten(run: GlyphRun, rng: random.Random, layout: MessageLayout) -> list[GlyphRun]:
-    """Split a run into single glyphs, each nudged, resized and tilted a little."""
+def _handwritten(run: GlyphRun, rng: random.Random, layout: MessageLayout) -> GlyphRun:
+    """The run with every glyph nudged across the line, resized about its centre and tilted
+    a little (deterministic: the generator is seeded by the customer)."""
     if run.mode == "rotated":
-        return [run]
+        return run
     em = pt_to_mm(run.size_pt)
-    shaped = run.shaped
-    face = shaped.face
+    face = run.shaped.face
     vertical = run.mode == "vertical"
     size_range, offset_range = layout.variation_size, layout.variation_offset_mm
     tilt_range = layout.variation_tilt_deg
-    runs = []
-    offset = 0.0
-    for glyph, advance, text in zip(shaped.glyphs, shaped.advances, shaped.texts, strict=True):
+    random_number = rng.random
+    variation = []
+    for advance in run.shaped.advances:
         step = advance / face.units_per_em * em
-        scale = 1 + size_range * (2 * rng.random() - 1)
-        nudge = offset_range * (2 * rng.random() - 1)
-        tilt = tilt_range * (2 * rng.random() - 1)
-        along = offset + (1 - scale) * step / 2
-        x, y = (run.x_mm + nudge, run.y_mm + along) if vertical else (run.x_mm + along,
-                                                                       run.y_mm + nudge)
-        runs.append(GlyphRun(ShapedRun(face, (glyph,), (advance,), (text,)), x, y,
-                             run.size_pt * scale, run.mode, run.condense, 0.0, tilt))
-        offset += step
-    return runs
+        scale = 1 + size_range * (2 * random_number() - 1)
+        nudge = offset_range * (2 * random_number() - 1)
+        tilt = tilt_range * (2 * random_number() - 1)
+        along = (1 - scale) * step / 2  # keep the smaller or larger glyph centred
+        variation.append((nudge, along, scale, tilt) if vertical else (along, nudge, scale, tilt))
+    return run._replace(variation=tuple(variation))
 
 
 def _picture(path: Path, layout: MessageLayout) -> Picture:

@@ -7,7 +7,9 @@ Coordinates: origin at the card's top-left corner, x to the right, y downward.
 - rotated run (sideways text in a column, turned 90° clockwise): its baseline origin.
 `condense` scales glyphs in the page's y direction, the way columns run (平体 in vertical
 setting); `tracking` adds space after every glyph, in em; `tilt_deg` turns a (one-glyph) run
-clockwise about the centre of its em box, for a hand-written look.
+clockwise about the centre of its em box. `variation`, for a hand-written look, gives every
+glyph its own (dx mm, dy mm, size factor, tilt degrees): each glyph is drawn on its own,
+moved by (dx, dy) from its place in the run, resized and turned about its em box's centre.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class GlyphRun(NamedTuple):
     condense: float = 1.0
     tracking: float = 0.0
     tilt_deg: float = 0.0
+    variation: tuple[tuple[float, float, float, float], ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -102,19 +102,19 @@ def write_pdf(pages: Iterable[Page], target: Path, title: str = "hagaki",
     return builder.save(target, before_replace)
 
 
-def _tilted_matrix(run: GlyphRun, x: float, y: float, scale: float) -> str:
-    """Tm for an upright glyph turned clockwise by run.tilt_deg about its em box's centre,
-    and drawn `scale` times the selected font size."""
-    angle = -math.radians(run.tilt_deg)
+def _tilted_matrix(x: float, y: float, size_pt: float, scale: float, tilt_deg: float,
+                   condense: float, vertical: bool, face: FontFace, advance: int) -> str:
+    """Tm for a glyph drawn at size_pt (= scale × the selected font size) and turned clockwise
+    by tilt_deg about its em box's centre; (x, y) is its origin in points, `advance` its
+    advance in font units (for the centre of a horizontal glyph)."""
+    angle = -math.radians(tilt_deg)
     cos, sin = math.cos(angle), math.sin(angle)
-    condense = run.condense
-    if run.mode == "vertical":  # the origin is the top of the em box, on its centre line
-        half = run.size_pt * condense / 2
+    if vertical:  # the origin is the top of the em box, on its centre line
+        half = size_pt * condense / 2
         origin_x, origin_y = x - sin * half, y - half + cos * half
     else:
-        face = run.shaped.face
-        dx = -run.shaped.length_em() * run.size_pt / 2
-        dy = -(face.ascender + face.descender) / 2 / face.units_per_em * run.size_pt
+        dx = -advance / face.units_per_em * size_pt / 2
+        dy = -(face.ascender + face.descender) / 2 / face.units_per_em * size_pt
         origin_x, origin_y = x - dx + cos * dx - sin * dy, y - dy + sin * dx + cos * dy
     cos, sin = cos * scale, sin * scale
     return (f"{cos:.3f} {sin:.3f} {-sin * condense:.3f} {cos * condense:.3f} "
@@ -159,25 +159,49 @@ def draw_page(canvas: Canvas, page: Page, fonts: FontSet) -> None:
 
 def _text_ops(code: list[str], run: GlyphRun, fonts: FontSet, page_height_mm: float,
               current: tuple[str, float] | None) -> tuple[str, float]:
-    """Append the operators that draw one run; return the font and size now selected.
-    (The hot loop of a run: one call per glyph on hand-written message sides.)"""
+    """Append the operators that draw one run; return the font and size now selected."""
     font = fonts.get(run.shaped.face)
     vertical = run.mode == "vertical"
     name = font.vertical_name if vertical else font.horizontal_name
-    tilt = run.tilt_deg
-    # A tilted glyph's own size goes into its matrix, so the font size need not change
-    # from glyph to glyph (smaller files).
-    font_size = float(max(round(run.size_pt), 1)) if tilt else run.size_pt
-    selected = (name, font_size)
-    if selected != current:
-        code.append(f"/{name} {pdf_number(font_size)} Tf")
     x = run.x_mm * PT_PER_MM
     y = (page_height_mm - run.y_mm) * PT_PER_MM
-    if tilt:
-        code.append(_tilted_matrix(run, x, y, run.size_pt / font_size))
+    if run.variation is not None:
+        return _varied_ops(code, run, font, name, x, y, current)
+    selected = (name, run.size_pt)
+    if selected != current:
+        code.append(f"/{name} {pdf_number(run.size_pt)} Tf")
+    if run.tilt_deg:
+        code.append(_tilted_matrix(x, y, run.size_pt, 1.0, run.tilt_deg, run.condense,
+                                   vertical, run.shaped.face, run.shaped.length_units))
     elif run.mode == "rotated":
         code.append(f"0 -{pdf_number(run.condense)} 1 0 {pdf_number(x)} {pdf_number(y)} Tm")
     else:
         code.append(f"1 0 0 {pdf_number(run.condense)} {pdf_number(x)} {pdf_number(y)} Tm")
     code.append(font.show(run.shaped, run.tracking, vertical))
     return selected
+
+
+def _varied_ops(code: list[str], run: GlyphRun, font: EmbeddedFont, name: str, x: float,
+                y: float, current: tuple[str, float] | None) -> tuple[str, float]:
+    """Each glyph of a hand-written run on its own: moved, resized and tilted. The glyph's
+    size goes into its matrix, so the font size changes only when its rounding does."""
+    shaped = run.shaped
+    face = shaped.face
+    vertical = run.mode == "vertical"
+    step_scale = run.size_pt / face.units_per_em
+    offset = 0.0  # points along the run
+    for glyph, advance, text, (dx, dy, scale, tilt) in zip(
+            shaped.glyphs, shaped.advances, shaped.texts, run.variation,
+            strict=True):
+        size = run.size_pt * scale
+        font_size = float(max(round(size), 1))
+        if (name, font_size) != current:
+            current = (name, font_size)
+            code.append(f"/{name} {font_size:g} Tf")
+        glyph_x = x + dx * PT_PER_MM + (0.0 if vertical else offset)
+        glyph_y = y - dy * PT_PER_MM - (offset if vertical else 0.0)
+        code.append(_tilted_matrix(glyph_x, glyph_y, size, size / font_size, tilt,
+                                   run.condense, vertical, face, advance))
+        code.append(f"[<{font.cid(glyph, text):04X}>] TJ")
+        offset += advance * step_scale * (run.condense if vertical else 1.0)
+    return current
