@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from mailmerge.barcode import bar_boxes
@@ -257,7 +258,7 @@ def _sender_runs(sender: Sender, profile: CardProfile, fonts: AddressFonts,
     return tuple(page.runs)
 
 
-def _place(page: Page, pieces: list[Piece], x: float, y: float, fitting: Fit) -> None:
+def _place(page: Page, pieces: Sequence[Piece], x: float, y: float, fitting: Fit) -> None:
     runs, _ = place_column(pieces, x, y, fitting.size_pt, fitting.condense)
     page.runs.extend(runs)
 
