@@ -1,12 +1,21 @@
-"""Japanese text helpers shared by the stages: half-width kana, kanji digits.
+"""Japanese text helpers shared by the stages: half-width kana, kanji digits, the eras.
 
-In: strings. Out: strings. Nothing here touches names: names are printed as typed.
+In: strings and dates. Out: strings. Nothing here touches names: names are printed as typed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
+
+ERAS = (  # (first day, name, initial), newest first: the one table of Japanese eras
+    (dt.date(2019, 5, 1), "令和", "R"),
+    (dt.date(1989, 1, 8), "平成", "H"),
+    (dt.date(1926, 12, 25), "昭和", "S"),
+    (dt.date(1912, 7, 30), "大正", "T"),
+    (dt.date(1868, 10, 23), "明治", "M"),
+)
 
 KANJI_DIGITS = "〇一二三四五六七八九"
 _HALFWIDTH_KANA = re.compile(r"[\uff61-\uff9f]+")

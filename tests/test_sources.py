@@ -164,3 +164,16 @@ def test_sales_link_to_customers_and_report_their_own_rows(tmp_path):
         (5, "C001", dt.date(2026, 11, 22), "箸", None)]
     assert codes(sales) == [(3, "C999", "顧客ID", "unknown-customer"), (4, "C001", "日付", "bad-date"),
                             (5, "C001", "金額", "bad-amount")]
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("昭和55年1月2日", dt.date(1980, 1, 2)), ("S55.1.2", dt.date(1980, 1, 2)),
+    ("h2/3/4", dt.date(1990, 3, 4)), ("令和元年5月1日", dt.date(2019, 5, 1)),
+    ("平成31年4月30日", dt.date(2019, 4, 30)), ("１９８０年４月１日", dt.date(1980, 4, 1)),
+    ("2026-11-23T10:00:00", dt.date(2026, 11, 23)), ("19800401", dt.date(1980, 4, 1)),
+    ("平成31年5月1日", None), ("昭和64年1月8日", None), ("2026-02-30", None), ("先週", None),
+])
+def test_dates_western_and_japanese_era(text, day):
+    from mailmerge.sources.normalise import parse_date
+
+    assert parse_date(text) == day

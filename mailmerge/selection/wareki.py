@@ -1,4 +1,4 @@
-"""Japanese era dates (和暦): the era table, in one place, and the dates cards carry.
+"""Japanese era dates (和暦) as cards carry them (the era table is in mailmerge.japanese).
 
 In: a date. Out: 令和八年十一月二十三日, or a season's date line such as 令和九年 元旦.
 """
@@ -7,21 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from mailmerge.japanese import kanji_positional
+from mailmerge.japanese import ERAS, kanji_positional
 
-ERAS = (  # (first day, name), newest first
-    (dt.date(2019, 5, 1), "令和"),
-    (dt.date(1989, 1, 8), "平成"),
-    (dt.date(1926, 12, 25), "昭和"),
-    (dt.date(1912, 7, 30), "大正"),
-    (dt.date(1868, 10, 23), "明治"),
-)
 SEASON_WORDS = {"shochu": "盛夏", "zansho": "晩夏", "kanchu": "厳寒", "yokan": "余寒"}
 
 
 def era_year(day: dt.date) -> tuple[str, int]:
     """2026-11-23 → ('令和', 8)."""
-    for start, name in ERAS:
+    for start, name, _ in ERAS:
         if day >= start:
             return name, day.year - start.year + 1
     raise ValueError(f"{day} is before 明治")

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 
-from mailmerge.japanese import widen_halfwidth_kana
+from mailmerge.japanese import ERAS, widen_halfwidth_kana
 
 FALSE_FLAGS = {"", "0", "false", "no", "n", "いいえ", "無", "なし", "-", "×", "off"}
 NAME_HONORIFICS = ("様方", "先生", "御中", "各位", "様", "殿", "さま")
@@ -18,6 +18,8 @@ _POSTAL_NOISE = re.compile(r"[〒\s\-‐‑–—―−－ー]")
 _SPACES = re.compile(r"[ \u3000\t]+")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_ERA_DATE = re.compile(r"^(明治|大正|昭和|平成|令和|[MTSHR])\s*(元|\d{1,2})\s*[年./-]\s*(\d{1,2})"
+                       r"\s*[月./-]\s*(\d{1,2})\s*日?$", re.IGNORECASE)
 _JOINT_SEPARATORS = re.compile(r"[、,，・/／]+")
 
 
@@ -58,12 +60,16 @@ def parse_flag(text: str) -> bool:
 
 
 def parse_date(text: str) -> dt.date | None:
-    """2026-11-23, 2026/11/23, 2026年11月23日, 20261123 → a date; None if not a date."""
+    """2026-11-23, 2026/11/23, 2026年11月23日, 20261123, 昭和55年1月2日, S55.1.2, 令和元年5月1日
+    → a date; None if not a date (or not a day of that era)."""
     value = unicodedata.normalize("NFKC", text).strip()
     if "T" in value:
         value = value.split("T", 1)[0]
     elif " " in value and ":" in value:
         value = value.split(" ", 1)[0]
+    era = _ERA_DATE.match(value)
+    if era:
+        return _era_date(*era.groups())
     match = _DATE.match(value) or _COMPACT_DATE.match(value)
     if not match:
         return None
@@ -71,3 +77,19 @@ def parse_date(text: str) -> dt.date | None:
         return dt.date(*(int(part) for part in match.groups()))
     except ValueError:
         return None
+
+
+def _era_date(era: str, year: str, month: str, day: str) -> dt.date | None:
+    """昭和 55 1 2 → 1980-01-02, checked against the era's first day (and the next era's)."""
+    for index, (start, name, initial) in enumerate(ERAS):
+        if era in (name, initial, initial.lower()):
+            try:
+                date = dt.date(start.year + (1 if year == "元" else int(year)) - 1,
+                               int(month), int(day))
+            except ValueError:
+                return None
+            ends = ERAS[index - 1][0] if index else None
+            if date < start or (ends is not None and date >= ends):
+                return None
+            return date
+    return None
