@@ -362,7 +362,7 @@ def log_export(log_path, config_path, target: Path) -> None:
 
 
 def _status_command(name: str, status: str, summary: str):
-    @log.command(name)
+    @log.command(name, help=summary)
     @click.argument("card_ids", nargs=-1, type=int)
     @click.option("--customer", "customers", multiple=True, help="Cards of these customers.")
     @click.option("--campaign", help="Every card of this campaign.")
@@ -377,7 +377,6 @@ def _status_command(name: str, status: str, summary: str):
             store.close()
         click.echo(f"{count} cards marked {status}")
 
-    command.__doc__ = summary
     return command
 
 
