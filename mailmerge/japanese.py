@@ -38,3 +38,10 @@ def kanji_positional(number: int) -> str:
     if number:
         parts.append(KANJI_DIGITS[number])
     return "".join(parts)
+
+
+def pad(text: str, width: int) -> str:
+    """`text` padded with spaces to `width` terminal columns (full-width characters take two),
+    so tables with Japanese labels line up."""
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(width - used, 0)

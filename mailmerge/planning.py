@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mailmerge.config import Settings
+from mailmerge.japanese import pad
 from mailmerge.selection.plan import LABELS, Plan, make_plan
 from mailmerge.sources.customers import ReadOptions, read_customers
 from mailmerge.sources.sales import read_sales
@@ -76,12 +77,12 @@ def _text(view: PlanView, postage_yen: int) -> str:
     lines = [f"plan for {plan.date.isoformat()}"
              + (f" ({plan.situation})" if plan.situation else " (a card for everyone)"), ""]
     counts = Counter(entry.situation for entry in plan.cards)
-    lines.append(f"{'card':<22}{'cards':>7}{'postage':>12}")
+    lines.append(f"{pad('card', 26)}{'cards':>7}{'postage':>12}")
     for situation, count in sorted(counts.items(), key=lambda item: -item[1]):
         label = f"{LABELS.get(situation, situation)} ({situation})"
-        lines.append(f"{label:<22}{count:>7}{count * postage_yen:>10,} 円")
+        lines.append(f"{pad(label, 26)}{count:>7}{count * postage_yen:>10,} 円")
     total = len(plan.cards)
-    lines.append(f"{'total':<22}{total:>7}{total * postage_yen:>10,} 円")
+    lines.append(f"{pad('total', 26)}{total:>7}{total * postage_yen:>10,} 円")
     if plan.cards:
         lines += ["", "cards:"]
         lines += [f"  row {e.customer.row} {e.customer.label}: {LABELS.get(e.situation)} "

@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from mailmerge.config import Settings
+from mailmerge.japanese import pad
 from mailmerge.report.measures import Measures, SentCard, measure
 from mailmerge.sendlog.store import SENT, SendLog
 from mailmerge.sources.customers import ReadOptions, read_customers
@@ -46,7 +47,7 @@ def text_lines(measures: Measures) -> list[str]:
     total = sum(measures.segments.values())
     for name, count in measures.segments.items():
         share = f"{count / total:.0%}" if total else "-"
-        lines.append(f"  {SEGMENT_LABELS[name]:<16} {count:>6}  {share:>4}")
+        lines.append(f"  {pad(SEGMENT_LABELS[name], 20)} {count:>6}  {share:>4}")
     lines += [
         "",
         f"  sales total          {measures.sales_total:>12,.0f} yen "
