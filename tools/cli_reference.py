@@ -21,7 +21,7 @@ def reference() -> str:
 
     def walk(command: click.Command, path: list[str]) -> None:
         context = click.Context(command, info_name=" ".join(path), terminal_width=88,
-                                max_content_width=88)
+                                max_content_width=88, help_option_names=["-h", "--help"])
         parts.extend([f"## {' '.join(path)}", "", "```", command.get_help(context), "```", ""])
         if isinstance(command, click.Group):
             for name in command.list_commands(context):
