@@ -137,7 +137,8 @@ def test_birthday_cards_two_weeks_ahead():
 
 
 def test_auto_needs_sales_and_unknown_situations_are_refused():
-    with pytest.raises(HagakiError, match="needs a sales list"):
-        make_plan([person("C1")], None, DAY, "auto")
+    for situation in ("auto", "thanks", "dormant", "winback"):
+        with pytest.raises(HagakiError, match=f"--situation {situation} needs a sales list"):
+            make_plan([person("C1")], None, DAY, situation)
     with pytest.raises(HagakiError, match="unknown situation"):
         make_plan([person("C1")], None, DAY, "christmas")

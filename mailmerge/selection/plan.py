@@ -120,8 +120,8 @@ def make_plan(customers: Iterable[Customer], sales: list[Sale] | None, on: dt.da
     """Decide every customer's card for the day `on`."""
     history = history or NoHistory()
     rules = rules or Rules()
-    if situation == "auto" and sales is None:
-        raise HagakiError("--situation auto needs a sales list (--sales FILE)")
+    if situation in ("auto", "thanks", "dormant", "winback") and sales is None:
+        raise HagakiError(f"--situation {situation} needs a sales list (--sales FILE)")
     if situation is None and sales is not None:
         situation = "auto"
     if situation in SEASONAL:
