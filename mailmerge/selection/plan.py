@@ -164,7 +164,7 @@ def _decide(customer: Customer, sales: list[Sale], have_sales: bool, on: dt.date
     wanted = {"dormant": "dormant", "winback": "lapsed"}[situation]
     if segment != wanted:
         return NotSent(customer, "segment", f"the {LABELS[situation]} card is for {wanted} "
-                       f"customers; this one is {segment or 'unknown (no sales list)'}")
+                       f"customers; this one is {segment}")
     return _with_cooldown(customer, situation, f"{segment}: {_since_last(sales, on)}", on,
                           history, rules)
 
