@@ -48,7 +48,9 @@ def _sun_longitude(moment: ephem.Date) -> float:
 @functools.cache
 def solar_term_date(year: int, longitude_deg: float) -> dt.date:
     """The JST day in `year` on which the Sun reaches `longitude_deg` (315 = 立春 …)."""
-    offset = ((longitude_deg + 180) % 360 - 180) / 360 * TROPICAL_YEAR
+    longitude = longitude_deg % 360
+    # Longitudes from 285° (about Jan 5) on fall early in the year, before the equinox.
+    offset = (longitude - (360 if longitude >= 285 else 0)) / 360 * TROPICAL_YEAR
     moment = ephem.Date(dt.datetime(year, 3, 20, 12)) + offset
     for _ in range(50):
         error = (longitude_deg - _sun_longitude(ephem.Date(moment)) + 180) % 360 - 180
