@@ -144,9 +144,6 @@ def print_command(customers: Path, side: str, output: Path, config_path: Path | 
 
     Example: hagaki print customers.csv --sales sales.csv --side both --out cards.pdf
     """
-    from mailmerge.render.docx import write_docx
-    from mailmerge.render.preview import contact_sheet
-
     settings = _settings(config_path)
     with _progress() as advance:
         options = RunOptions(
@@ -159,9 +156,13 @@ def print_command(customers: Path, side: str, output: Path, config_path: Path | 
             progress=advance)
         report = print_cards(customers, output, settings, options)
     if docx_path is not None and report.messages:
+        from mailmerge.render.docx import write_docx
+
         write_docx(report.messages, docx_path)
         click.echo(f"wrote the message sides as Word → {docx_path}")
     if preview and report.outputs:
+        from mailmerge.render.preview import contact_sheet
+
         sheet_path = report.outputs[0].with_suffix(".png")
         contact_sheet(report.outputs[0], sheet_path)
         click.echo(f"preview → {sheet_path}")
