@@ -9,7 +9,6 @@ import contextlib
 import datetime as dt
 import functools
 import json
-import logging
 import sys
 from importlib import resources
 from pathlib import Path
@@ -74,7 +73,6 @@ def _settings(config_path: Path | None) -> Settings:
 @click.version_option(package_name="hagaki-mailmerge")
 def main() -> None:
     """hagaki: thank-you, seasonal and win-back postcards for a shop's customers."""
-    logging.getLogger("fontTools").setLevel(logging.ERROR)  # old fonts' harmless quirks
 
 
 def plan_options(command):

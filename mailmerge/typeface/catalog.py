@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from fontTools.ttLib import TTFont, TTLibError
+import uharfbuzz as hb
 
 from mailmerge.errors import FontError
-from mailmerge.typeface.face import FontFace, open_face
+from mailmerge.typeface.face import FontFace, family_name, open_face
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 
@@ -77,23 +77,16 @@ def scan_entries(paths: list[Path], origin: str) -> list[FontEntry]:
 
 
 def _describe(path: Path, origin: str) -> list[FontEntry]:
-    count = 1
-    if path.suffix.lower() in (".ttc", ".otc"):
-        try:
-            from fontTools.ttLib import TTCollection
-
-            with TTCollection(str(path), lazy=True) as collection:
-                count = len(collection.fonts)
-        except (OSError, TTLibError):
-            return []
+    """One entry per face in the file (collections hold several); none if unreadable."""
+    try:
+        blob = hb.Blob.from_file_path(str(path))
+    except hb.HarfBuzzError:
+        return []
     entries = []
-    for index in range(count):
-        try:
-            with TTFont(str(path), fontNumber=index, lazy=True) as font:
-                name = font["name"].getBestFamilyName() or path.stem
-        except (OSError, TTLibError, KeyError, AssertionError):
-            continue
-        entries.append(FontEntry(name, path, origin, index))
+    for index in range(hb.Face(blob).count):
+        face = hb.Face(blob, index)
+        if "name" in face.table_tags:
+            entries.append(FontEntry(family_name(face) or path.stem, path, origin, index))
     return entries
 
 

@@ -2,20 +2,25 @@
 
 In: a path to a TrueType/OpenType font (index for collections). Out: coverage queries
 (code point, variation sequence), the HarfBuzz font for shaping and subsetting, and metrics
-in font units (names and embedding rights are read once with fontTools).
+in font units; names, embedding rights and em box read from the font's tables once.
 """
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import uharfbuzz as hb
-from fontTools.ttLib import TTFont, TTLibError
 
 from mailmerge.errors import FontError
 
 FSTYPE_RESTRICTED = 0x0002  # OS/2 fsType bit 1: no embedding allowed
+# Byte offsets of the fields read from the font's tables (OpenType specification).
+OS2_FS_TYPE = 8
+OS2_TYPO_ASCENDER = 68  # then sTypoDescender
+HEAD_BBOX = 36  # xMin, yMin, xMax, yMax
+HHEA_ASCENT = 4  # then descent
 
 
 def is_variation_selector(char: str) -> bool:
@@ -79,45 +84,51 @@ class FontFace:
         return metrics
 
 
-
 def open_face(path: Path, index: int = 0) -> FontFace:
     """Open a font file; raise FontError if it is unreadable or forbids embedding."""
     try:
-        with TTFont(str(path), fontNumber=index, lazy=True) as tt:
-            names = tt["name"]
-            family = names.getBestFamilyName() or path.stem
-            postscript = (names.getDebugName(6) or path.stem).replace(" ", "")
-            fs_type = tt["OS/2"].fsType if "OS/2" in tt else 0
-            head = tt["head"]
-            units = head.unitsPerEm
-            bounding_box = (head.xMin, head.yMin, head.xMax, head.yMax)
-            ascender, descender = _em_box(tt)
-            truetype = "glyf" in tt
-    except (OSError, TTLibError, KeyError, AssertionError) as exc:
+        blob = hb.Blob.from_file_path(str(path))
+    except hb.HarfBuzzError as exc:
         raise FontError(f"cannot open font {path}: {exc}") from exc
+    face = hb.Face(blob, index)
+    tags = set(face.table_tags)
+    if not {"head", "hhea", "cmap"} <= tags:
+        raise FontError(f"cannot open font {path}: not a TrueType/OpenType font"
+                        + (f" (no face number {index})" if index else ""))
+    os2 = face.reference_table("OS/2").data if "OS/2" in tags else b""
+    fs_type = struct.unpack_from(">H", os2, OS2_FS_TYPE)[0] if len(os2) >= 10 else 0
     if fs_type & 0x000F == FSTYPE_RESTRICTED:
         raise FontError(f"font {path} forbids embedding (OS/2 fsType {fs_type:#06x})")
-    blob = hb.Blob.from_file_path(str(path))
-    hb_font = hb.Font(hb.Face(blob, index))
-    if not hb_font.face.unicodes:
+    hb_font = hb.Font(face)
+    if not face.unicodes:
         raise FontError(f"font {path} has no Unicode character map")
+    ascender, descender = _em_box(face, os2)
     return FontFace(
         path=path,
         index=index,
-        family=family,
-        postscript_name=postscript,
-        units_per_em=units,
+        family=family_name(face) or path.stem,
+        postscript_name=(face.get_name(hb.OTNameIdPredefined.POSTSCRIPT_NAME)
+                         or path.stem).replace(" ", ""),
+        units_per_em=face.upem,
         ascender=ascender,
         descender=descender,
-        bounding_box=bounding_box,
-        truetype_outlines=truetype,
+        bounding_box=struct.unpack_from(">4h", face.reference_table("head").data, HEAD_BBOX),
+        truetype_outlines="glyf" in tags,
         hb_font=hb_font,
     )
 
 
-def _em_box(tt: TTFont) -> tuple[int, int]:
-    """Ideographic em box (ascender, descender) in font units; they span one em for CJK fonts."""
-    os2 = tt["OS/2"] if "OS/2" in tt else None
-    if os2 is not None and os2.sTypoAscender - os2.sTypoDescender > 0:
-        return os2.sTypoAscender, os2.sTypoDescender
-    return tt["hhea"].ascent, tt["hhea"].descent
+def family_name(face: hb.Face) -> str | None:
+    """The family name users know the font by (typographic family first), English if any."""
+    return (face.get_name(hb.OTNameIdPredefined.TYPOGRAPHIC_FAMILY)
+            or face.get_name(hb.OTNameIdPredefined.FONT_FAMILY))
+
+
+def _em_box(face: hb.Face, os2: bytes) -> tuple[int, int]:
+    """Ideographic em box (ascender, descender) in font units; they span one em for CJK fonts:
+    OS/2's typographic ascender and descender, else hhea's."""
+    if len(os2) >= OS2_TYPO_ASCENDER + 4:
+        ascender, descender = struct.unpack_from(">hh", os2, OS2_TYPO_ASCENDER)
+        if ascender - descender > 0:
+            return ascender, descender
+    return struct.unpack_from(">hh", face.reference_table("hhea").data, HHEA_ASCENT)
