@@ -38,8 +38,9 @@ if TYPE_CHECKING:
     from mailmerge.templates.engine import Message
 
 SIDES = ("address", "message", "both")
-# reportlab holds a document's page objects until it is saved: past this many cards a run
-# is written as numbered files, so memory stays bounded however long the run.
+# A document keeps its compressed pages until it is saved: past this many cards a run is
+# written as numbered files, so memory stays bounded however long the run (and printers
+# spool files of a manageable size).
 MAX_CARDS_PER_FILE = 5000
 INDICIA = {"betsunou": "料金別納", "kounou": "料金後納"}
 INDICIA_MINIMUM = 10  # Japan Post accepts these marks for 10 or more identical items

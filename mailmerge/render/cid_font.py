@@ -1,7 +1,7 @@
 """A TrueType font embedded as a CID-keyed Type0 font, for vertical and horizontal text.
 
 In: a FontFace and the glyphs a document draws (with the text each glyph stands for).
-Out: PDF objects for reportlab's document: two Type0 fonts (Identity-V for columns,
+Out: PDF objects written into a PdfFile: two Type0 fonts (Identity-V for columns,
 Identity-H for 縦中横, postal digits and sideways text) sharing one CIDFontType2 with
 vertical metrics (W2), a ToUnicode CMap (surrogate pairs for characters beyond the BMP,
 base + variation selector for IVS glyphs), a CIDToGIDMap and the subset font file.
@@ -16,9 +16,9 @@ import hashlib
 import string
 
 import uharfbuzz as hb
-from reportlab.pdfbase import pdfdoc
 
 from mailmerge.errors import FontError
+from mailmerge.render.pdf_file import PdfFile
 from mailmerge.render.syntax import pdf_number
 from mailmerge.typeface.face import FontFace
 from mailmerge.typeface.shaping import ShapedRun
@@ -85,42 +85,28 @@ class EmbeddedFont:
             parts.append(f"<{''.join(chunk)}>")
         return f"[{' '.join(parts)}] TJ"
 
-    def add_to(self, doc: pdfdoc.PDFDocument, fonts: pdfdoc.PDFDictionary) -> None:
-        """Write the font objects into the document and name them in the font resources."""
+    def write_to(self, pdf: PdfFile) -> dict[str, int]:
+        """Write the font objects; return the object number of each font resource name."""
         font_file, new_gid = self._subset()
-        tag = self._subset_tag()
-        base_name = f"{tag}+{self.face.postscript_name}"
+        base_name = f"{self._subset_tag()}+{self.face.postscript_name}"
         scale = 1000 / self.face.units_per_em
-        cid_font = pdfdoc.PDFDictionary({
-            "Type": pdfdoc.PDFName("Font"),
-            "Subtype": pdfdoc.PDFName("CIDFontType2"),
-            "BaseFont": pdfdoc.PDFName(base_name),
-            "CIDSystemInfo": pdfdoc.PDFDictionary({
-                "Registry": pdfdoc.PDFString("Adobe"),
-                "Ordering": pdfdoc.PDFString("Identity"),
-                "Supplement": 0,
-            }),
-            "FontDescriptor": doc.Reference(self._descriptor(base_name, font_file, scale)),
-            "DW": 1000,
-            "W": pdfdoc.PDFArray(self._widths(scale)),
-            "DW2": pdfdoc.PDFArray([round(self.face.ascender * scale), -1000]),
-            "W2": pdfdoc.PDFArray(self._vertical_metrics(scale)),
-            "CIDToGIDMap": doc.Reference(_stream(
-                b"".join(new_gid[g].to_bytes(2, "big") for g in self._glyph_of_cid))),
-        })
-        cid_ref = doc.Reference(cid_font)
-        to_unicode = doc.Reference(_stream(self._to_unicode_cmap().encode("ascii")))
-        for name, encoding in ((self.vertical_name, "Identity-V"),
-                               (self.horizontal_name, "Identity-H")):
-            type0 = pdfdoc.PDFDictionary({
-                "Type": pdfdoc.PDFName("Font"),
-                "Subtype": pdfdoc.PDFName("Type0"),
-                "BaseFont": pdfdoc.PDFName(f"{base_name}-{encoding}"),
-                "Encoding": pdfdoc.PDFName(encoding),
-                "DescendantFonts": pdfdoc.PDFArray([cid_ref]),
-                "ToUnicode": to_unicode,
-            })
-            fonts.dict[name] = doc.Reference(type0, name)
+        cid_to_gid = b"".join(new_gid[g].to_bytes(2, "big") for g in self._glyph_of_cid)
+        cid_font = pdf.add(
+            f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{base_name} "
+            "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+            f"/FontDescriptor {self._descriptor(pdf, base_name, font_file, scale)} 0 R "
+            f"/DW 1000 /W [{self._widths(scale)}] "
+            f"/DW2 [{round(self.face.ascender * scale)} -1000] "
+            f"/W2 [{self._vertical_metrics(scale)}] "
+            f"/CIDToGIDMap {pdf.add_stream(cid_to_gid)} 0 R >>")
+        to_unicode = pdf.add_stream(self._to_unicode_cmap().encode("ascii"))
+        return {
+            name: pdf.add(f"<< /Type /Font /Subtype /Type0 /BaseFont /{base_name}-{encoding} "
+                          f"/Encoding /{encoding} /DescendantFonts [{cid_font} 0 R] "
+                          f"/ToUnicode {to_unicode} 0 R >>")
+            for name, encoding in ((self.vertical_name, "Identity-V"),
+                                   (self.horizontal_name, "Identity-H"))
+        }
 
     def _subset(self) -> tuple[bytes, dict[int, int]]:
         """The font cut down to the used glyphs (HarfBuzz's subsetter: milliseconds where
@@ -150,36 +136,29 @@ class EmbeddedFont:
             letters.append(string.ascii_uppercase[rest])
         return "".join(letters)
 
-    def _descriptor(self, base_name: str, font_file: bytes, scale: float) -> pdfdoc.PDFDictionary:
-        bbox = [round(v * scale) for v in self.face.bounding_box]
-        file_stream = _stream(font_file)
-        file_stream.dictionary["Length1"] = len(font_file)
-        return pdfdoc.PDFDictionary({
-            "Type": pdfdoc.PDFName("FontDescriptor"),
-            "FontName": pdfdoc.PDFName(base_name),
-            "Flags": 4,
-            "FontBBox": pdfdoc.PDFArray(bbox),
-            "ItalicAngle": 0,
-            "Ascent": round(self.face.ascender * scale),
-            "Descent": round(self.face.descender * scale),
-            "CapHeight": round(self.face.ascender * scale),
-            "StemV": 80,
-            "FontFile2": file_stream,
-        })
+    def _descriptor(self, pdf: PdfFile, base_name: str, font_file: bytes,
+                    scale: float) -> int:
+        bbox = " ".join(str(round(v * scale)) for v in self.face.bounding_box)
+        ascent = round(self.face.ascender * scale)
+        file_number = pdf.add_stream(font_file, f"/Length1 {len(font_file)}")
+        return pdf.add(
+            f"<< /Type /FontDescriptor /FontName /{base_name} /Flags 4 /FontBBox [{bbox}] "
+            f"/ItalicAngle 0 /Ascent {ascent} /Descent {round(self.face.descender * scale)} "
+            f"/CapHeight {ascent} /StemV 80 /FontFile2 {file_number} 0 R >>")
 
-    def _widths(self, scale: float) -> list:
-        widths: list = []
-        for cid, glyph in enumerate(self._glyph_of_cid[1:], start=1):
-            widths += [cid, pdfdoc.PDFArray([round(self.face.h_advance(glyph) * scale)])]
-        return widths
+    def _widths(self, scale: float) -> str:
+        """W entries: each CID's horizontal advance in 1/1000 em."""
+        return " ".join(f"{cid} [{round(self.face.h_advance(glyph) * scale)}]"
+                        for cid, glyph in enumerate(self._glyph_of_cid[1:], start=1))
 
-    def _vertical_metrics(self, scale: float) -> list:
-        metrics: list = []
+    def _vertical_metrics(self, scale: float) -> str:
+        """W2 entries: each CID's vertical advance and origin in 1/1000 em."""
+        entries = []
         for cid, glyph in enumerate(self._glyph_of_cid[1:], start=1):
             advance, origin_x, origin_y = self.face.v_metrics(glyph)
-            metrics += [cid, cid, round(-advance * scale), round(origin_x * scale),
-                        round(origin_y * scale)]
-        return metrics
+            entries.append(f"{cid} {cid} {round(-advance * scale)} {round(origin_x * scale)} "
+                           f"{round(origin_y * scale)}")
+        return " ".join(entries)
 
     def _to_unicode_cmap(self) -> str:
         entries = [
@@ -208,6 +187,3 @@ class EmbeddedFont:
             "end",
         ])
 
-
-def _stream(content: bytes) -> pdfdoc.PDFStream:
-    return pdfdoc.PDFStream(content=content, filters=[pdfdoc.PDFZCompress])

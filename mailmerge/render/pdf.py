@@ -1,34 +1,25 @@
-"""Pages → PDF, with reportlab as the document writer and our own CID fonts for text.
+"""Pages → PDF: each page's drawing operators, the page objects, fonts and images.
 
 In: an iterable of layout Pages. Out: a PDF file written atomically, byte-identical for the
-same input (reportlab's invariant mode: fixed dates and document id).
+same input (no dates; the file identifier is a digest of the content).
 """
 
 from __future__ import annotations
 
-import io
 import math
-import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from reportlab import rl_config
-from reportlab.pdfbase import pdfdoc
-from reportlab.pdfgen.canvas import Canvas
-
 from mailmerge.atomic import atomic_write
-from mailmerge.layout.page import GlyphRun, Page
+from mailmerge.layout.page import Box, GlyphRun, Page
 from mailmerge.render.cid_font import EmbeddedFont
+from mailmerge.render.images import add_image
+from mailmerge.render.pdf_file import PdfFile, text_string
 from mailmerge.render.syntax import pdf_number
 from mailmerge.typeface.face import FontFace
 from mailmerge.units import PT_PER_MM, mm_to_pt, page_point
 
-
-class _TextCanvas(Canvas):
-    """A canvas that starts pages without selecting a standard font (so no stray Helvetica)."""
-
-    def _make_preamble(self) -> None:
-        self._preamble = "1 0 0 1 0 0 cm"
+BEZIER_CIRCLE = 0.5523  # control point distance of a quarter circle, in radii
 
 
 class FontSet:
@@ -43,52 +34,67 @@ class FontSet:
             font = self._fonts[face] = EmbeddedFont(face, len(self._fonts) + 1)
         return font
 
-    def embed(self, canvas: Canvas) -> None:
-        doc = canvas._doc
-        resources = doc.idToObject["BasicFonts"]
+    def write_to(self, pdf: PdfFile) -> dict[str, int]:
+        """Embed every font; return the object number of each resource name."""
+        numbers: dict[str, int] = {}
         for font in self._fonts.values():
-            font.add_to(doc, resources)
+            numbers.update(font.write_to(pdf))
+        return numbers
 
 
 class PdfBuilder:
-    """A PDF being drawn page by page (layout pages can be dropped as soon as they are
-    drawn); `save` embeds the font subsets and writes the file atomically."""
+    """A PDF being drawn page by page (each page is compressed as soon as it is drawn, so
+    layout pages can be dropped at once); `save` embeds the font subsets and writes the file
+    atomically."""
 
     def __init__(self, title: str = "hagaki", rotate_even_pages: bool = False) -> None:
-        rl_config.useA85 = 0  # plain Flate streams: smaller and faster than ASCII85 on top
-        self._buffer = io.BytesIO()
-        self._canvas = _TextCanvas(self._buffer, invariant=1, pageCompression=1)
-        self._canvas.setTitle(title)
-        self._canvas.setCreator("hagaki")
-        self._canvas.setProducer("hagaki")
+        self._pdf = PdfFile()
+        self._page_tree = self._pdf.reserve()
+        self._resources = self._pdf.reserve()  # shared by every page
+        self._page_objects: list[int] = []
         self._fonts = FontSet()
+        self._images: dict[str, tuple[str, int]] = {}  # path → (resource name, object)
+        self._title = title
         self._rotate_even_pages = rotate_even_pages
-        self.pages = 0
+
+    @property
+    def pages(self) -> int:
+        return len(self._page_objects)
 
     def add(self, page: Page) -> None:
         """Draw one page; `rotate_even_pages` turns pages 2, 4 … by 180° (duplex printers
         that flip the sheet on its short edge)."""
-        self._canvas.setPageRotation(180 if self._rotate_even_pages and self.pages % 2 else 0)
-        draw_page(self._canvas, page, self._fonts)
-        self._compress_last_page()
-        self.pages += 1
+        operators = page_operators(page, self._fonts, self._image_name)
+        contents = self._pdf.add_stream(operators.encode("ascii"))
+        rotate = " /Rotate 180" if self._rotate_even_pages and self.pages % 2 else ""
+        self._page_objects.append(self._pdf.add(
+            f"<< /Type /Page /Parent {self._page_tree} 0 R /MediaBox [0 0 "
+            f"{pdf_number(mm_to_pt(page.width_mm))} {pdf_number(mm_to_pt(page.height_mm))}] "
+            f"/Resources {self._resources} 0 R /Contents {contents} 0 R{rotate} >>"))
 
-    def _compress_last_page(self) -> None:
-        """Deflate the page just drawn now rather than at save: reportlab would keep every
-        page's text uncompressed until the end, and memory would grow with the run."""
-        page = self._canvas._doc.Pages.pages[-1]
-        stream = pdfdoc.PDFStream(content=zlib.compress(page.stream.encode("latin-1"), 6))
-        stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
-        page.Contents = stream
-        page.stream = None
+    def _image_name(self, path: str) -> str:
+        """The resource name of the image at `path`, embedding it the first time."""
+        found = self._images.get(path)
+        if found is None:
+            found = self._images[path] = (f"Im{len(self._images) + 1}",
+                                          add_image(self._pdf, path))
+        return found[0]
 
     def save(self, target: Path, before_replace: Callable[[Path], None] | None = None) -> int:
         """Write the file (atomically; `before_replace` sees the finished temporary file just
         before it takes the target's place); return the number of pages."""
-        self._fonts.embed(self._canvas)
-        self._canvas.save()
+        pdf = self._pdf
+        fonts = " ".join(f"/{name} {number} 0 R"
+                         for name, number in self._fonts.write_to(pdf).items())
+        images = " ".join(f"/{name} {number} 0 R" for name, number in self._images.values())
+        pdf.put(self._resources, f"<< /Font << {fonts} >> /XObject << {images} >> >>")
+        kids = " ".join(f"{number} 0 R" for number in self._page_objects)
+        pdf.put(self._page_tree, f"<< /Type /Pages /Kids [{kids}] /Count {self.pages} >>")
+        root = pdf.add(f"<< /Type /Catalog /Pages {self._page_tree} 0 R >>")
+        info = pdf.add(f"<< /Title {text_string(self._title)} /Creator (hagaki) "
+                       "/Producer (hagaki) >>")
         with atomic_write(target, before_replace) as stream:
-            stream.write(self._buffer.getvalue())
+            stream.write(pdf.to_bytes(root, info))
         return self.pages
 
 
@@ -100,6 +106,67 @@ def write_pdf(pages: Iterable[Page], target: Path, title: str = "hagaki",
     for page in pages:
         builder.add(page)
     return builder.save(target, before_replace)
+
+
+def page_operators(page: Page, fonts: FontSet, image_name: Callable[[str], str]) -> str:
+    """The content stream of one page: boxes, pictures and lines, then every glyph run in
+    one text object. PDF's origin is the bottom left, so y is turned over here."""
+    height = page.height_mm
+    code: list[str] = []
+    for box in page.boxes:
+        code.append(_box_operators(box, height))
+    for picture in page.pictures:
+        x, y = page_point(picture.x_mm, picture.y_mm + picture.height_mm, height)
+        code.append(f"q {mm_to_pt(picture.width_mm):.3f} 0 0 {mm_to_pt(picture.height_mm):.3f} "
+                    f"{x:.3f} {y:.3f} cm /{image_name(picture.path)} Do Q")
+    for line in page.lines:
+        (x1, y1), (x2, y2) = (page_point(line.x1_mm, line.y1_mm, height),
+                              page_point(line.x2_mm, line.y2_mm, height))
+        code.append(f"{_colour(line.color)} RG {mm_to_pt(line.line_mm):.3f} w "
+                    f"{x1:.3f} {y1:.3f} m {x2:.3f} {y2:.3f} l S")
+    if page.runs:
+        code.append("BT")
+        current: tuple[str, float] | None = None
+        for run in page.runs:
+            current = _text_ops(code, run, fonts, height, current)
+        code.append("ET")
+    return "\n".join(code)
+
+
+def _box_operators(box: Box, page_height_mm: float) -> str:
+    """A stroked or (line_mm 0) filled rectangle, rounded with radius_mm."""
+    x, y = page_point(box.x_mm, box.y_mm + box.height_mm, page_height_mm)
+    width, height = mm_to_pt(box.width_mm), mm_to_pt(box.height_mm)
+    if box.radius_mm:
+        path = _rounded_rectangle(x, y, width, height, mm_to_pt(box.radius_mm))
+    else:
+        path = f"{x:.3f} {y:.3f} {width:.3f} {height:.3f} re"
+    if box.line_mm == 0:
+        return f"{_colour(box.color)} rg {path} f"
+    return f"{_colour(box.color)} RG {mm_to_pt(box.line_mm):.3f} w {path} S"
+
+
+def _rounded_rectangle(x: float, y: float, width: float, height: float, radius: float) -> str:
+    """A closed path of four sides and four quarter-circle corners (Bézier curves)."""
+    radius = min(radius, width / 2, height / 2)
+    near = radius * (1 - BEZIER_CIRCLE)  # control points, measured from the corner
+    right, top = x + width, y + height
+    points = [
+        f"{x + radius:.3f} {y:.3f} m {right - radius:.3f} {y:.3f} l",
+        f"{right - near:.3f} {y:.3f} {right:.3f} {y + near:.3f} {right:.3f} {y + radius:.3f} c",
+        f"{right:.3f} {top - radius:.3f} l",
+        f"{right:.3f} {top - near:.3f} {right - near:.3f} {top:.3f} {right - radius:.3f} "
+        f"{top:.3f} c",
+        f"{x + radius:.3f} {top:.3f} l",
+        f"{x + near:.3f} {top:.3f} {x:.3f} {top - near:.3f} {x:.3f} {top - radius:.3f} c",
+        f"{x:.3f} {y + radius:.3f} l",
+        f"{x:.3f} {y + near:.3f} {x + near:.3f} {y:.3f} {x + radius:.3f} {y:.3f} c h",
+    ]
+    return " ".join(points)
+
+
+def _colour(rgb: tuple[float, float, float]) -> str:
+    return " ".join(pdf_number(value) for value in rgb)
 
 
 def _tilted_matrix(x: float, y: float, size_pt: float, scale: float, tilt_deg: float,
@@ -119,42 +186,6 @@ def _tilted_matrix(x: float, y: float, size_pt: float, scale: float, tilt_deg: f
     cos, sin = cos * scale, sin * scale
     return (f"{cos:.3f} {sin:.3f} {-sin * condense:.3f} {cos * condense:.3f} "
             f"{origin_x:.1f} {origin_y:.1f} Tm")
-
-
-def draw_page(canvas: Canvas, page: Page, fonts: FontSet) -> None:
-    """Draw one page: boxes and lines, then every glyph run in one text object."""
-    canvas.setPageSize((mm_to_pt(page.width_mm), mm_to_pt(page.height_mm)))
-    for box in page.boxes:
-        x, y = page_point(box.x_mm, box.y_mm + box.height_mm, page.height_mm)
-        filled = box.line_mm == 0
-        if filled:
-            canvas.setFillColorRGB(*box.color)
-        else:
-            canvas.setStrokeColorRGB(*box.color)
-            canvas.setLineWidth(mm_to_pt(box.line_mm))
-        size = (mm_to_pt(box.width_mm), mm_to_pt(box.height_mm))
-        if box.radius_mm:
-            canvas.roundRect(x, y, *size, mm_to_pt(box.radius_mm), stroke=0 if filled else 1,
-                             fill=1 if filled else 0)
-        else:
-            canvas.rect(x, y, *size, stroke=0 if filled else 1, fill=1 if filled else 0)
-    for picture in page.pictures:
-        x, y = page_point(picture.x_mm, picture.y_mm + picture.height_mm, page.height_mm)
-        canvas.drawImage(picture.path, x, y, mm_to_pt(picture.width_mm),
-                         mm_to_pt(picture.height_mm), mask="auto")
-    for line in page.lines:
-        canvas.setStrokeColorRGB(*line.color)
-        canvas.setLineWidth(mm_to_pt(line.line_mm))
-        canvas.line(*page_point(line.x1_mm, line.y1_mm, page.height_mm),
-                    *page_point(line.x2_mm, line.y2_mm, page.height_mm))
-    if page.runs:
-        code = ["BT"]
-        current: tuple[str, float] | None = None
-        for run in page.runs:
-            current = _text_ops(code, run, fonts, page.height_mm, current)
-        code.append("ET")
-        canvas._code.append(" ".join(code))
-    canvas.showPage()
 
 
 def _text_ops(code: list[str], run: GlyphRun, fonts: FontSet, page_height_mm: float,
