@@ -10,7 +10,6 @@ import datetime as dt
 import functools
 import json
 import sys
-from importlib import resources
 from pathlib import Path
 
 import click
@@ -18,6 +17,7 @@ import click
 from mailmerge.config import FONT_ROLES, Settings, load_settings
 from mailmerge.errors import HagakiError
 from mailmerge.layout.profiles import load_profile
+from mailmerge.package_files import package_file
 from mailmerge.run import (
     DUPLEX,
     SIDES,
@@ -240,10 +240,9 @@ def demo(folder: Path) -> None:
 
     Example: hagaki demo
     """
-    data = resources.files("mailmerge") / "data"
-    customers = Path(str(data / "sample_customers.csv"))
-    settings = load_settings(Path(str(data / "sample_hagaki.toml")))
-    sales = Path(str(data / "sample_sales.csv"))
+    customers = package_file("data", "sample_customers.csv")
+    settings = load_settings(package_file("data", "sample_hagaki.toml"))
+    sales = package_file("data", "sample_sales.csv")
     log = folder / "demo-log.sqlite"  # the demo prints everything every time it runs
     runs = [
         ("address-official.pdf", RunOptions(layout="official", log=log, force=True)),

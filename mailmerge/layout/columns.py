@@ -8,6 +8,7 @@ page; fit() finds the size and condensing that make columns fit a length.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -114,25 +115,28 @@ def _piece(face: FontFace, text: str, kind: PieceKind) -> Piece:
 def _orientation_runs(text: str, chain: FontChain, tcy: bool) -> list[tuple[PieceKind, str]]:
     """Split text into runs of one kind, keeping short digit runs together as 縦中横."""
     runs: list[tuple[PieceKind, str]] = []
+    position = 0
+    for match in (_TCY_RUN.finditer(text) if tcy else ()):
+        _add_standing_runs(runs, text[position:match.start()], chain)
+        runs.append(("tcy", "".join(chr(ord(c) - 0xFEE0) if c > "9" else c
+                                    for c in match.group())))
+        position = match.end()
+    _add_standing_runs(runs, text[position:], chain)
+    return runs
 
-    def add(kind: PieceKind, part: str) -> None:
-        if runs and runs[-1][0] == kind and kind != "tcy":
+
+def _add_standing_runs(runs: list[tuple[PieceKind, str]], text: str, chain: FontChain) -> None:
+    """Append text cut into upright and rotated runs (the first joins the last run if it
+    stands the same way)."""
+    for kind, group in itertools.groupby(graphemes(text), lambda g: _stance(g, chain)):
+        part = "".join(group)
+        if runs and runs[-1][0] == kind:
             runs[-1] = (kind, runs[-1][1] + part)
         else:
             runs.append((kind, part))
 
-    position = 0
-    for match in (_TCY_RUN.finditer(text) if tcy else ()):
-        for grapheme in graphemes(text[position:match.start()]):
-            add(_stance(grapheme, chain), grapheme)
-        digits = "".join(chr(ord(c) - 0xFEE0) if c > "9" else c for c in match.group())
-        add("tcy", digits)
-        position = match.end()
-    for grapheme in graphemes(text[position:]):
-        add(_stance(grapheme, chain), grapheme)
-    return runs
 
-
+@functools.lru_cache(maxsize=8192)
 def _stance(grapheme: str, chain: FontChain) -> PieceKind:
     """Upright or rotated, from Vertical_Orientation and the font's vertical forms."""
     orientation = vertical_orientation(grapheme[0])

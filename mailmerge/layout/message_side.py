@@ -17,7 +17,6 @@ import math
 import random
 import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
@@ -27,6 +26,7 @@ from mailmerge.layout.columns import measure_column, place_column
 from mailmerge.layout.linebreak import break_paragraph
 from mailmerge.layout.page import GlyphRun, Page, Picture
 from mailmerge.layout.vertical_text import to_fullwidth
+from mailmerge.package_files import package_file
 from mailmerge.templates.engine import Message
 from mailmerge.typeface.chain import FontChain, graphemes
 from mailmerge.typeface.shaping import shape
@@ -78,7 +78,7 @@ def load_message_layout(path: Path | None = None) -> MessageLayout:
     """The bundled layouts/message.toml, or a user's file of the same shape."""
     try:
         if path is None:
-            text = (resources.files("mailmerge") / "layouts" / "message.toml").read_text("utf-8")
+            text = package_file("layouts", "message.toml").read_text("utf-8")
         else:
             text = path.read_text("utf-8")
         data = tomllib.loads(text)

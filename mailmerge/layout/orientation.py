@@ -9,7 +9,8 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from importlib import resources
+
+from mailmerge.package_files import package_file
 
 _LINE = re.compile(r"^([0-9A-F]{4,6})(?:\.\.([0-9A-F]{4,6}))?\s*;\s*(U|R|Tu|Tr)\b")
 _MISSING = re.compile(r"^# @missing: [0-9A-F]+\.\.[0-9A-F]+; (U|R|Tu|Tr)")
@@ -17,7 +18,7 @@ _MISSING = re.compile(r"^# @missing: [0-9A-F]+\.\.[0-9A-F]+; (U|R|Tu|Tr)")
 
 @functools.cache
 def _table() -> tuple[list[int], list[int], list[str], str]:
-    text = (resources.files("mailmerge") / "data" / "VerticalOrientation.txt").read_text("utf-8")
+    text = package_file("data", "VerticalOrientation.txt").read_text("utf-8")
     starts: list[int] = []
     ends: list[int] = []
     values: list[str] = []

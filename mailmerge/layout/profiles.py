@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from mailmerge.errors import ConfigError
+from mailmerge.package_files import package_file
 
 DEFAULT_PROFILE = "official"
 
@@ -69,7 +69,7 @@ class CardProfile:
 
 
 def bundled_profiles() -> list[str]:
-    folder = resources.files("mailmerge") / "layouts"
+    folder = package_file("layouts")
     return sorted(p.name.removesuffix(".toml") for p in folder.iterdir()
                   if p.name.endswith(".toml"))
 
@@ -88,8 +88,7 @@ def load_profile(name_or_path: str = DEFAULT_PROFILE) -> CardProfile:
                 f"unknown layout {name_or_path!r}; use one of: {', '.join(bundled_profiles())} "
                 "or a path to a .toml layout file"
             )
-        text = (resources.files("mailmerge") / "layouts" / f"{name_or_path}.toml").read_text(
-            "utf-8")
+        text = package_file("layouts", f"{name_or_path}.toml").read_text("utf-8")
         source = f"layout {name_or_path}"
     try:
         return _parse(tomllib.loads(text), path.stem)

@@ -69,15 +69,16 @@ class EmbeddedFont:
     def _encode(self, shaped: ShapedRun, tracking: float, vertical: bool) -> str:
         face = self.face
         scale = 1000 / face.units_per_em
+        cid = self.cid
+        nominal_of = (lambda g: face.v_metrics(g)[0]) if vertical else face.h_advance
         parts: list[str] = []
         chunk: list[str] = []
         last = len(shaped.glyphs) - 1
         for index, (glyph, advance, text) in enumerate(
                 zip(shaped.glyphs, shaped.advances, shaped.texts, strict=True)):
-            chunk.append(f"{self.cid(glyph, text):04X}")
-            nominal = face.v_metrics(glyph)[0] if vertical else face.h_advance(glyph)
-            extra = (advance - nominal) * scale + (tracking * 1000 if index < last else 0)
-            if abs(extra) > 0.01:
+            chunk.append(f"{cid(glyph, text):04X}")
+            extra = (advance - nominal_of(glyph)) * scale + (tracking * 1000 if index < last else 0)
+            if extra > 0.01 or extra < -0.01:
                 parts.append(f"<{''.join(chunk)}>")
                 parts.append(pdf_number(extra if vertical else -extra))
                 chunk = []

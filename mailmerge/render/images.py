@@ -8,16 +8,20 @@ Flate-compressed, with transparency as a soft mask.
 from __future__ import annotations
 
 from pathlib import Path
-
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from mailmerge.render.pdf_file import PdfFile
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 GREY_MODES = ("1", "L", "LA", "I", "I;16", "F")
 
 
 def add_image(pdf: PdfFile, path: str) -> int:
     """Write the image at `path` into `pdf`; return its object number."""
+    from PIL import Image  # only runs that place an image pay for loading Pillow
+
     with Image.open(path) as image:
         image.load()
         if image.format == "JPEG" and image.mode in ("L", "RGB"):

@@ -205,9 +205,9 @@ def _text_ops(code: list[str], run: GlyphRun, fonts: FontSet, page_height_mm: fl
         code.append(_tilted_matrix(x, y, run.size_pt, 1.0, run.tilt_deg, run.condense,
                                    vertical, run.shaped.face, run.shaped.length_units))
     elif run.mode == "rotated":
-        code.append(f"0 -{pdf_number(run.condense)} 1 0 {pdf_number(x)} {pdf_number(y)} Tm")
+        code.append(f"0 -{run.condense:.4g} 1 0 {x:.3f} {y:.3f} Tm")
     else:
-        code.append(f"1 0 0 {pdf_number(run.condense)} {pdf_number(x)} {pdf_number(y)} Tm")
+        code.append(f"1 0 0 {run.condense:.4g} {x:.3f} {y:.3f} Tm")
     code.append(font.show(run.shaped, run.tracking, vertical))
     return selected
 

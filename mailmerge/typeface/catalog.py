@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import uharfbuzz as hb
 
 from mailmerge.errors import FontError
+from mailmerge.package_files import package_file
 from mailmerge.typeface.face import FontFace, family_name, open_face
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
@@ -39,7 +39,7 @@ class FontEntry:
 
 def bundled_dir() -> Path:
     """The folder of fonts shipped inside the package."""
-    return Path(str(resources.files("mailmerge") / "fonts"))
+    return package_file("fonts")
 
 
 def system_font_dirs() -> list[Path]:

@@ -7,24 +7,20 @@ font in the chain can draw raises MissingGlyphError naming its code points.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import re
+from collections.abc import Callable, Sequence
 
 from mailmerge.errors import MissingGlyphError
-from mailmerge.typeface.face import FontFace, is_variation_selector
+from mailmerge.typeface.face import FontFace
 
 # Characters that are layout, not ink: a font without them still "has" them.
 INVISIBLE = {"\u200b", "\u200c", "\u200d", "\ufeff"}
+_GRAPHEME = re.compile("(?s).[\ufe00-\ufe0f\U000e0100-\U000e01ef]*")
 
 
-def graphemes(text: str) -> Iterator[str]:
-    """Yield each character together with a following variation selector, if any."""
-    index = 0
-    while index < len(text):
-        end = index + 1
-        while end < len(text) and is_variation_selector(text[end]):
-            end += 1
-        yield text[index:end]
-        index = end
+def graphemes(text: str) -> list[str]:
+    """Each character together with the variation selectors that follow it, if any."""
+    return _GRAPHEME.findall(text)
 
 
 class FontChain:
@@ -41,6 +37,7 @@ class FontChain:
         self._loaded: list[FontFace] = []
         self._choice: dict[str, FontFace | None] = {}
         self._drawable: set[str] = set(INVISIBLE)  # single characters some face draws
+        self._in_primary: set[str] = set()  # single characters the first face draws
 
     @property
     def primary(self) -> FontFace:
@@ -69,6 +66,8 @@ class FontChain:
                 found = face
                 break
         self._choice[grapheme] = found
+        if found is not None and found is self._loaded[0] and len(grapheme) == 1:
+            self._in_primary.add(grapheme)
         return found
 
     def covers(self, text: str) -> bool:
@@ -96,6 +95,8 @@ class FontChain:
 
     def split(self, text: str, field: str | None = None) -> list[tuple[FontFace, str]]:
         """Cut `text` into (face, run) pieces; raise MissingGlyphError for an undrawable one."""
+        if text and self._in_primary.issuperset(text):
+            return [(self._loaded[0], text)]
         runs: list[tuple[FontFace, str]] = []
         for grapheme in graphemes(text):
             if grapheme in INVISIBLE:

@@ -23,12 +23,6 @@ HEAD_BBOX = 36  # xMin, yMin, xMax, yMax
 HHEA_ASCENT = 4  # then descent
 
 
-def is_variation_selector(char: str) -> bool:
-    """True for the standardized (U+FE00..FE0F) and ideographic (U+E0100..E01EF) selectors."""
-    code = ord(char)
-    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
-
-
 @dataclass(eq=False)
 class FontFace:
     """An opened font. Identity is the object itself; `key` is stable across runs."""

@@ -48,14 +48,15 @@ def shape(face: FontFace, text: str, vertical: bool) -> ShapedRun:
     hb.shape(face.hb_font, buffer, VERTICAL_FEATURES if vertical else HORIZONTAL_FEATURES)
     infos = buffer.glyph_infos
     positions = buffer.glyph_positions
-    clusters = [info.cluster for info in infos]
-    texts = []
-    for index, cluster in enumerate(clusters):
-        if index > 0 and clusters[index - 1] == cluster:
-            texts.append("")
-            continue
-        later = [c for c in clusters[index + 1 :] if c > cluster]
-        texts.append(text[cluster : min(later) if later else len(text)])
+    # Each glyph's text: from its cluster to the next cluster (clusters only grow in
+    # left-to-right and top-to-bottom runs); later glyphs of one cluster stand for "".
+    texts = [""] * len(infos)
+    end = len(text)
+    for index in range(len(infos) - 1, -1, -1):
+        cluster = infos[index].cluster
+        if index == 0 or infos[index - 1].cluster != cluster:
+            texts[index] = text[cluster:end]
+            end = cluster
     if vertical:
         advances = tuple(-pos.y_advance for pos in positions)
     else:
