@@ -68,17 +68,23 @@ class EmbeddedFont:
 
     def _encode(self, shaped: ShapedRun, tracking: float, vertical: bool) -> str:
         face = self.face
+        cids = [self.cid(glyph, text)
+                for glyph, text in zip(shaped.glyphs, shaped.texts, strict=True)]
+        if vertical:
+            nominal = [face.v_metrics(glyph)[0] for glyph in shaped.glyphs]
+        else:
+            nominal = [face.h_advance(glyph) for glyph in shaped.glyphs]
+        if not tracking and nominal == list(shaped.advances):  # the usual case
+            return f"[<{''.join([f'{cid:04X}' for cid in cids])}>] TJ"
         scale = 1000 / face.units_per_em
-        cid = self.cid
-        nominal_of = (lambda g: face.v_metrics(g)[0]) if vertical else face.h_advance
         parts: list[str] = []
         chunk: list[str] = []
-        last = len(shaped.glyphs) - 1
-        for index, (glyph, advance, text) in enumerate(
-                zip(shaped.glyphs, shaped.advances, shaped.texts, strict=True)):
-            chunk.append(f"{cid(glyph, text):04X}")
-            extra = (advance - nominal_of(glyph)) * scale + (tracking * 1000 if index < last else 0)
-            if extra > 0.01 or extra < -0.01:
+        last = len(cids) - 1
+        for index, (cid, advance, natural) in enumerate(
+                zip(cids, shaped.advances, nominal, strict=True)):
+            chunk.append(f"{cid:04X}")
+            extra = (advance - natural) * scale + (tracking * 1000 if index < last else 0)
+            if abs(extra) > 0.01:
                 parts.append(f"<{''.join(chunk)}>")
                 parts.append(pdf_number(extra if vertical else -extra))
                 chunk = []

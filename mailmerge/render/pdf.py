@@ -6,6 +6,7 @@ same input (no dates; the file identifier is a digest of the content).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -201,15 +202,23 @@ def _text_ops(code: list[str], run: GlyphRun, fonts: FontSet, page_height_mm: fl
     selected = (name, run.size_pt)
     if selected != current:
         code.append(f"/{name} {pdf_number(run.size_pt)} Tf")
-    if run.tilt_deg:
-        code.append(_tilted_matrix(x, y, run.size_pt, 1.0, run.tilt_deg, run.condense,
-                                   vertical, run.shaped.face, run.shaped.length_units))
-    elif run.mode == "rotated":
-        code.append(f"0 -{run.condense:.4g} 1 0 {x:.3f} {y:.3f} Tm")
-    else:
-        code.append(f"1 0 0 {run.condense:.4g} {x:.3f} {y:.3f} Tm")
-    code.append(font.show(run.shaped, run.tracking, vertical))
+    code.append(_placed_run(run, font, x, y))
     return selected
+
+
+@functools.lru_cache(maxsize=4096)
+def _placed_run(run: GlyphRun, font: EmbeddedFont, x: float, y: float) -> str:
+    """Tm and TJ of a run without hand-written variation, at (x, y) in points. (Cached: the
+    sender's block and the postal digits are the same on every card.)"""
+    vertical = run.mode == "vertical"
+    if run.tilt_deg:
+        matrix = _tilted_matrix(x, y, run.size_pt, 1.0, run.tilt_deg, run.condense, vertical,
+                                run.shaped.face, run.shaped.length_units)
+    elif run.mode == "rotated":
+        matrix = f"0 -{run.condense:.4g} 1 0 {x:.3f} {y:.3f} Tm"
+    else:
+        matrix = f"1 0 0 {run.condense:.4g} {x:.3f} {y:.3f} Tm"
+    return f"{matrix}\n{font.show(run.shaped, run.tracking, vertical)}"
 
 
 def _varied_ops(code: list[str], run: GlyphRun, font: EmbeddedFont, name: str, x: float,

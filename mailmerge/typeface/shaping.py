@@ -47,18 +47,26 @@ def shape(face: FontFace, text: str, vertical: bool) -> ShapedRun:
     buffer.flags = hb.BufferFlags.REMOVE_DEFAULT_IGNORABLES
     hb.shape(face.hb_font, buffer, VERTICAL_FEATURES if vertical else HORIZONTAL_FEATURES)
     infos = buffer.glyph_infos
-    positions = buffer.glyph_positions
-    # Each glyph's text: from its cluster to the next cluster (clusters only grow in
-    # left-to-right and top-to-bottom runs); later glyphs of one cluster stand for "".
-    texts = [""] * len(infos)
+    clusters = [info.cluster for info in infos]
+    if clusters == list(range(len(text))):  # one glyph per character: the usual case
+        texts = tuple(text)
+    else:
+        texts = _cluster_texts(text, clusters)
+    if vertical:
+        advances = tuple([-position.y_advance for position in buffer.glyph_positions])
+    else:
+        advances = tuple([position.x_advance for position in buffer.glyph_positions])
+    return ShapedRun(face, tuple([info.codepoint for info in infos]), advances, texts)
+
+
+def _cluster_texts(text: str, clusters: list[int]) -> tuple[str, ...]:
+    """Each glyph's text: from its cluster to the next cluster (clusters only grow in
+    left-to-right and top-to-bottom runs); later glyphs of one cluster stand for ""."""
+    texts = [""] * len(clusters)
     end = len(text)
-    for index in range(len(infos) - 1, -1, -1):
-        cluster = infos[index].cluster
-        if index == 0 or infos[index - 1].cluster != cluster:
+    for index in range(len(clusters) - 1, -1, -1):
+        cluster = clusters[index]
+        if index == 0 or clusters[index - 1] != cluster:
             texts[index] = text[cluster:end]
             end = cluster
-    if vertical:
-        advances = tuple(-pos.y_advance for pos in positions)
-    else:
-        advances = tuple(pos.x_advance for pos in positions)
-    return ShapedRun(face, tuple(info.codepoint for info in infos), advances, tuple(texts))
+    return tuple(texts)
