@@ -128,12 +128,26 @@ def _orientation_runs(text: str, chain: FontChain, tcy: bool) -> list[tuple[Piec
 def _add_standing_runs(runs: list[tuple[PieceKind, str]], text: str, chain: FontChain) -> None:
     """Append text cut into upright and rotated runs (the first joins the last run if it
     stands the same way)."""
-    for kind, group in itertools.groupby(graphemes(text), lambda g: _stance(g, chain)):
-        part = "".join(group)
+    upright = _upright_characters(chain)
+    if upright.issuperset(text):  # kanji and kana only: the usual case
+        groups: list[tuple[PieceKind, str]] = [("upright", text)] if text else []
+    else:
+        units = graphemes(text)
+        groups = [(kind, "".join(part)) for kind, part in
+                  itertools.groupby(units, lambda g: _stance(g, chain))]
+        # (a variation selector stands "rotated" on its own, so never joins the set)
+        upright.update(g for g in units if len(g) == 1 and _stance(g, chain) == "upright")
+    for kind, part in groups:
         if runs and runs[-1][0] == kind:
             runs[-1] = (kind, runs[-1][1] + part)
         else:
             runs.append((kind, part))
+
+
+@functools.lru_cache(maxsize=16)
+def _upright_characters(chain: FontChain) -> set[str]:
+    """Single characters known to stand upright in this chain's columns (grows as met)."""
+    return set()
 
 
 @functools.lru_cache(maxsize=8192)
