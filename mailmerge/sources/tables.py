@@ -13,7 +13,6 @@ import codecs
 import csv
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,7 +114,9 @@ def _decode(path: Path, data: bytes, forced: str | None) -> tuple[str, str]:
 
 
 def _open_xlsx(path: Path, sheet: str | None) -> Table:
-    import openpyxl  # only XLSX needs it
+    import zipfile
+
+    import openpyxl  # only XLSX needs these
 
     try:
         with zipfile.ZipFile(path) as archive:
