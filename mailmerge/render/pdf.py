@@ -95,7 +95,7 @@ class PdfBuilder:
         info = pdf.add(f"<< /Title {text_string(self._title)} /Creator (hagaki) "
                        "/Producer (hagaki) >>")
         with atomic_write(target, before_replace) as stream:
-            stream.write(pdf.to_bytes(root, info))
+            pdf.write(stream, root, info)
         return self.pages
 
 
@@ -184,8 +184,8 @@ def _tilted_matrix(x: float, y: float, size_pt: float, scale: float, tilt_deg: f
         dx = -advance / face.units_per_em * size_pt / 2
         dy = -(face.ascender + face.descender) / 2 / face.units_per_em * size_pt
         origin_x, origin_y = x - dx + cos * dx - sin * dy, y - dy + sin * dx + cos * dy
-    cos, sin = cos * scale, sin * scale
-    return (f"{cos:.3f} {sin:.3f} {-sin * condense:.3f} {cos * condense:.3f} "
+    cos, sin = cos * scale, sin * scale  # two decimals: 0.5 % of a glyph, never visible
+    return (f"{cos:.2f} {sin:.2f} {-sin * condense:.2f} {cos * condense:.2f} "
             f"{origin_x:.1f} {origin_y:.1f} Tm")
 
 

@@ -2,8 +2,8 @@
 
 In: object bodies as PDF syntax (bytes or ASCII text), added in any order, and numbers reserved
 for objects whose body is known only later (the page tree, the shared resources). Out: the
-complete file's bytes. Nothing else is decided here: pages, fonts and images are written by
-the modules that know them.
+complete file, written to a binary stream. Nothing else is decided here: pages, fonts and
+images are written by the modules that know them.
 
 Written directly rather than through reportlab's object model, whose per-object formatting
 cost 160 µs a page (most of a run's time once layout was fast); every body here is one string.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from typing import BinaryIO
 
 HEADER = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
 
@@ -47,30 +48,29 @@ class PdfFile:
         head = f"<< /Length {len(data)} {entries}".rstrip() + " >>\nstream\n"
         return self.add(head.encode("latin-1") + data + b"\nendstream")
 
-    def to_bytes(self, root: int, info: int) -> bytes:
-        """The whole file: header, objects, cross-reference table and trailer. The file
+    def write(self, stream: BinaryIO, root: int, info: int) -> None:
+        """Write the whole file: header, objects, cross-reference table and trailer. The file
         identifier is a digest of the objects, so the same content gives the same bytes."""
         missing = [n for n, body in enumerate(self._bodies, start=1) if body is None]
         if missing:
             raise ValueError(f"PDF objects reserved but never written: {missing}")
-        parts = [HEADER]
+        stream.write(HEADER)
         offsets = []
         position = len(HEADER)
         digest = hashlib.md5(usedforsecurity=False)
         for number, body in enumerate(self._bodies, start=1):
             chunk = b"%d 0 obj\n%s\nendobj\n" % (number, body)
             offsets.append(position)
+            stream.write(chunk)
             position += len(chunk)
-            parts.append(chunk)
             digest.update(body)
         identifier = digest.hexdigest().upper()
         rows = "".join(f"{offset:010d} 00000 n \n" for offset in offsets)
-        parts.append(
+        stream.write(
             f"xref\n0 {len(offsets) + 1}\n0000000000 65535 f \n{rows}"
             f"trailer\n<< /Size {len(offsets) + 1} /Root {root} 0 R /Info {info} 0 R "
             f"/ID [<{identifier}> <{identifier}>] >>\nstartxref\n{position}\n%%EOF\n"
             .encode("latin-1"))
-        return b"".join(parts)
 
 
 def text_string(text: str) -> str:
