@@ -93,3 +93,15 @@ def test_the_title_is_kept_in_japanese_and_the_output_is_byte_identical(tmp_path
                   title="hagaki: 顧客名簿.csv")
     assert PdfReader(first).metadata.title == "hagaki: 顧客名簿.csv"
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_page_objects_are_packed_into_object_streams(tmp_path):
+    path = tmp_path / "packed.pdf"
+    write_pdf([card() for _ in range(450)], path)
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF-1.5") and data.rstrip().endswith(b"%%EOF")
+    assert data.count(b"/Type /ObjStm") == 3  # 450 pages + tree + resources, 200 a stream
+    assert b"/Type /Page " not in data  # no page dictionary is left in the clear
+    reader = PdfReader(path, strict=True)
+    assert len(reader.pages) == 450
+    assert page_size_mm(path, 449) == pytest.approx((100.0, 148.0), abs=0.001)
