@@ -44,7 +44,6 @@ class EmbeddedFont:
         self._cids: dict[tuple[int, str], int] = {}
         self._glyph_of_cid: list[int] = [0]
         self._text_of_cid: list[str] = [""]
-        self._shown: dict[tuple[ShapedRun, float, bool], str] = {}
 
     def cid(self, glyph: int, text: str) -> int:
         """The CID that draws `glyph` and reads back as `text`."""
@@ -59,14 +58,7 @@ class EmbeddedFont:
     def show(self, shaped: ShapedRun, tracking: float, vertical: bool) -> str:
         """A TJ operator drawing the run: adjusted where shaping differs from the font's
         nominal advance, plus tracking (in vertical mode positive numbers move down, in
-        horizontal mode they move left). Each distinct run is encoded once."""
-        key = (shaped, tracking, vertical)
-        found = self._shown.get(key)
-        if found is None:
-            found = self._shown[key] = self._encode(shaped, tracking, vertical)
-        return found
-
-    def _encode(self, shaped: ShapedRun, tracking: float, vertical: bool) -> str:
+        horizontal mode they move left)."""
         face = self.face
         cids = [self.cid(glyph, text)
                 for glyph, text in zip(shaped.glyphs, shaped.texts, strict=True)]
