@@ -56,3 +56,11 @@ def test_a_font_that_forbids_embedding_is_refused(tmp_path):
 def test_scanning_names_each_font_by_its_family(tmp_path):
     entries = scan_entries([bundled_dir()], "configured")
     assert {entry.name for entry in entries} >= {"Klee One", "BIZ UDMincho", "IPAmjMincho"}
+
+
+def test_a_postscript_name_is_kept_to_what_a_pdf_name_may_hold(tmp_path):
+    renamed = tmp_path / "renamed.ttf"
+    with TTFont(KLEE) as font:
+        font["name"].setName("Klee One 明朝/(x)", 6, 3, 1, 0x409)
+        font.save(renamed)
+    assert open_face(renamed).postscript_name == "KleeOnex"

@@ -7,6 +7,7 @@ in font units; names, embedding rights and em box read from the font's tables on
 
 from __future__ import annotations
 
+import re
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ OS2_FS_TYPE = 8
 OS2_TYPO_ASCENDER = 68  # then sTypoDescender
 HEAD_BBOX = 36  # xMin, yMin, xMax, yMax
 HHEA_ASCENT = 4  # then descent
+_NOT_IN_POSTSCRIPT_NAME = re.compile(r"[^!-~]|[\[\](){}<>/%]")
 
 
 @dataclass(eq=False)
@@ -89,26 +91,28 @@ def open_face(path: Path, index: int = 0) -> FontFace:
     if not {"head", "hhea", "cmap"} <= tags:
         raise FontError(f"cannot open font {path}: not a TrueType/OpenType font"
                         + (f" (no face number {index})" if index else ""))
-    os2 = face.reference_table("OS/2").data if "OS/2" in tags else b""
-    fs_type = struct.unpack_from(">H", os2, OS2_FS_TYPE)[0] if len(os2) >= 10 else 0
+    try:
+        os2 = face.reference_table("OS/2").data if "OS/2" in tags else b""
+        fs_type = struct.unpack_from(">H", os2, OS2_FS_TYPE)[0] if len(os2) >= 10 else 0
+        bounding_box = struct.unpack_from(">4h", face.reference_table("head").data, HEAD_BBOX)
+        ascender, descender = _em_box(face, os2)
+    except struct.error:
+        raise FontError(f"cannot open font {path}: its head or hhea table is cut short") from None
     if fs_type & 0x000F == FSTYPE_RESTRICTED:
         raise FontError(f"font {path} forbids embedding (OS/2 fsType {fs_type:#06x})")
-    hb_font = hb.Font(face)
     if not face.unicodes:
         raise FontError(f"font {path} has no Unicode character map")
-    ascender, descender = _em_box(face, os2)
     return FontFace(
         path=path,
         index=index,
         family=family_name(face) or path.stem,
-        postscript_name=(face.get_name(hb.OTNameIdPredefined.POSTSCRIPT_NAME)
-                         or path.stem).replace(" ", ""),
+        postscript_name=_postscript_name(face, path),
         units_per_em=face.upem,
         ascender=ascender,
         descender=descender,
-        bounding_box=struct.unpack_from(">4h", face.reference_table("head").data, HEAD_BBOX),
+        bounding_box=bounding_box,
         truetype_outlines="glyf" in tags,
-        hb_font=hb_font,
+        hb_font=hb.Font(face),
     )
 
 
@@ -116,6 +120,13 @@ def family_name(face: hb.Face) -> str | None:
     """The family name users know the font by (typographic family first), English if any."""
     return (face.get_name(hb.OTNameIdPredefined.TYPOGRAPHIC_FAMILY)
             or face.get_name(hb.OTNameIdPredefined.FONT_FAMILY))
+
+
+def _postscript_name(face: hb.Face, path: Path) -> str:
+    """The PostScript name, kept to the characters such names may have (printable ASCII but
+    []{}()<>/% and spaces), so it can name the font inside a PDF."""
+    name = face.get_name(hb.OTNameIdPredefined.POSTSCRIPT_NAME) or path.stem
+    return _NOT_IN_POSTSCRIPT_NAME.sub("", name) or "Font"
 
 
 def _em_box(face: hb.Face, os2: bytes) -> tuple[int, int]:
