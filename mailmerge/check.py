@@ -14,10 +14,10 @@ from pathlib import Path
 
 from mailmerge.config import Settings
 from mailmerge.errors import CardError
+from mailmerge.fontcheck import address_side_texts
 from mailmerge.layout.address_side import AddressFonts, address_side
 from mailmerge.layout.columns import MIN_CONDENSE
 from mailmerge.layout.profiles import Area, CardProfile, load_profile
-from mailmerge.layout.vertical_text import prepare_address
 from mailmerge.models import Customer, Problem
 from mailmerge.sources.customers import ReadOptions, scan_customers
 from mailmerge.sources.sales import read_sales
@@ -111,18 +111,9 @@ class CardChecker:
         return []
 
     def _glyph_problems(self, customer: Customer) -> list[Problem]:
-        texts = [("姓", customer.family_name, self.fonts.name),
-                 ("名", customer.given_name, self.fonts.name),
-                 ("敬称", customer.honorific, self.fonts.name),
-                 ("会社名", customer.company, self.fonts.name),
-                 ("部署", customer.department, self.fonts.name),
-                 ("役職", customer.title, self.fonts.name),
-                 *[("連名", joint, self.fonts.name) for joint in customer.joint_names],
-                 ("住所1", prepare_address(customer.address1, self.settings.numerals),
-                  self.fonts.address),
-                 ("住所2", prepare_address(customer.address2, self.settings.numerals),
-                  self.fonts.address)]
-        for column, text, chain in texts:
+        chains = {"name": self.fonts.name, "address": self.fonts.address}
+        for role, column, text in address_side_texts(customer, self.settings.numerals):
+            chain = chains[role]
             if chain.covers(text):
                 continue
             try:
