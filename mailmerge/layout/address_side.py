@@ -303,12 +303,17 @@ def _digit_size_pt(face: FontFace, ink_height_mm: float) -> float:
     return mm_to_pt(ink_height_mm * face.units_per_em / (y_max - y_min))
 
 
+def postal_code_boxes(profile: CardProfile) -> list[Box]:
+    """The recipient's and the sender's postal-code boxes, where the profile puts them."""
+    return [Box(left, boxes.top, boxes.width, boxes.height, profile.box_color, profile.box_line)
+            for boxes in (profile.recipient_boxes, profile.sender_boxes)
+            for left in boxes.lefts]
+
+
 def _draw_boxes(page: Page, profile: CardProfile) -> None:
     """The red postal-code boxes of a blank card, with the bar between digits 3 and 4."""
+    page.boxes.extend(postal_code_boxes(profile))
     for boxes in (profile.recipient_boxes, profile.sender_boxes):
-        for left in boxes.lefts:
-            page.boxes.append(Box(left, boxes.top, boxes.width, boxes.height,
-                                  profile.box_color, profile.box_line))
         bar_y = boxes.top + boxes.height / 2
         page.lines.append(Line(boxes.lefts[2] + boxes.width, bar_y, boxes.lefts[3], bar_y,
                                profile.box_color, profile.box_line))

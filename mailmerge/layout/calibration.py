@@ -6,12 +6,12 @@ the recipient and sender postal-code boxes, drawn where the profile says they ar
 
 from __future__ import annotations
 
-from mailmerge.layout.page import Box, Line, Page
+from mailmerge.layout.address_side import postal_code_boxes
+from mailmerge.layout.page import Line, Page
 from mailmerge.layout.profiles import CardProfile
 
 GREY = (0.75, 0.75, 0.75)
 DARK = (0.35, 0.35, 0.35)
-RED = (0.902, 0.243, 0.133)
 
 
 def calibration_page(profile: CardProfile) -> Page:
@@ -20,9 +20,7 @@ def calibration_page(profile: CardProfile) -> Page:
         page.lines.append(_rule(x, True, profile))
     for y in range(1, int(profile.height)):
         page.lines.append(_rule(y, False, profile))
-    for boxes in (profile.recipient_boxes, profile.sender_boxes):
-        for left in boxes.lefts:
-            page.boxes.append(Box(left, boxes.top, boxes.width, boxes.height, RED, 0.3))
+    page.boxes.extend(postal_code_boxes(profile))
     return page
 
 
