@@ -9,7 +9,7 @@ from pdfread import glyphs
 from pypdf import PdfReader
 
 from mailmerge.config import Settings
-from mailmerge.errors import TooLongError
+from mailmerge.errors import CardError, ConfigError, TooLongError
 from mailmerge.layout.linebreak import HANGING, NO_END, NO_START, break_paragraph
 from mailmerge.layout.message_side import (
     MessageFonts,
@@ -135,6 +135,41 @@ def test_an_image_is_placed_top_left(tmp_path, fonts):
     assert "/XObject" in page["/Resources"]
     images = page.images
     assert len(images) == 1 and images[0].image.size == (200, 100)
+
+
+def test_an_image_that_changes_is_measured_again(tmp_path, fonts):
+    import os
+
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (200, 100), "red").save(logo)
+    first = message_side(MESSAGE, "C001", fonts, LAYOUT, MessageOptions(image=logo))
+    Image.new("RGB", (100, 100), "red").save(logo)
+    os.utime(logo, ns=(1, 1))  # a different modification time, however fast the disk
+    second = message_side(MESSAGE, "C001", fonts, LAYOUT, MessageOptions(image=logo))
+    (wide,), (square,) = first.pictures, second.pictures
+    assert wide.width_mm / wide.height_mm == pytest.approx(2.0)
+    assert square.width_mm / square.height_mm == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(("name", "content", "error", "text"), [
+    ("gone.png", None, ConfigError, "image not found"),
+    ("notes.png", b"not an image", ConfigError, "not a readable image"),
+    ("anim.gif", "GIF", CardError, "only PNG and JPEG images can be placed"),
+])
+def test_an_unusable_image_is_refused_with_its_path(tmp_path, fonts, name, content, error,
+                                                     text):
+    from PIL import Image
+
+    path = tmp_path / name
+    if content == "GIF":
+        Image.new("RGB", (10, 10), "red").save(path, format="GIF")
+    elif content is not None:
+        path.write_bytes(content)
+    with pytest.raises(error, match=text) as raised:
+        message_side(MESSAGE, "C001", fonts, LAYOUT, MessageOptions(image=path))
+    assert name in str(raised.value)
 
 
 def test_a_message_too_long_for_the_card_is_refused(fonts):

@@ -218,10 +218,10 @@ def _horizontal(message: Message, fonts: MessageFonts, layout: MessageLayout,
     left, right = layout.left, layout.width - layout.right
     width = right - left
     if message.heading:
-        size = min(layout.heading_size_pt, mm_to_pt(width / max(_length_em(
-            message.heading, fonts.heading, False), 1)))
+        heading_em = _length_em(message.heading, fonts.heading, False)
+        size = min(layout.heading_size_pt, mm_to_pt(width / max(heading_em, 1)))
         em = pt_to_mm(size)
-        line_width = _length_em(message.heading, fonts.heading, False) * em
+        line_width = heading_em * em
         runs += _line(message.heading, fonts.heading, left + (width - line_width) / 2, top, size,
                       "見出し")
         top += em * 1.6
@@ -319,13 +319,24 @@ def _handwritten(run: GlyphRun, rng: random.Random, layout: MessageLayout) -> Gl
 def _picture(path: Path, layout: MessageLayout) -> Picture:
     """The image scaled to fit its box at the top left, keeping its proportions."""
     try:
+        modified = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise ConfigError(f"image not found: {path}") from None
+    width_px, height_px = _image_size(path, modified)
+    scale = min(layout.image_max_width / width_px, layout.image_max_height / height_px)
+    return Picture(str(path), layout.left, layout.top, width_px * scale, height_px * scale)
+
+
+@functools.lru_cache(maxsize=8)
+def _image_size(path: Path, modified_ns: int) -> tuple[int, int]:
+    """Pixel size of a PNG or JPEG. (Cached: every card of a run places the same image;
+    `modified_ns` makes a changed file be read again.)"""
+    try:
         with Image.open(path) as image:
-            width_px, height_px = image.size
             if image.format not in ("PNG", "JPEG"):
                 raise CardError("image", f"{path}: only PNG and JPEG images can be placed")
+            return image.size
     except FileNotFoundError:
         raise ConfigError(f"image not found: {path}") from None
     except (UnidentifiedImageError, OSError) as exc:
         raise ConfigError(f"{path}: not a readable image ({exc})") from None
-    scale = min(layout.image_max_width / width_px, layout.image_max_height / height_px)
-    return Picture(str(path), layout.left, layout.top, width_px * scale, height_px * scale)
