@@ -148,17 +148,19 @@ class SendLog:
 
     def printed_on(self, customer_id: str, campaign: str) -> dt.date | None:
         """When this customer's card of this campaign was printed, if it was."""
-        row = self.db.execute(
-            f"SELECT MAX(card_date) FROM cards WHERE customer_id = ? AND campaign = ? "
-            f"AND status IN {SENT}", (customer_id, campaign)).fetchone()
-        return dt.date.fromisoformat(row[0]) if row[0] else None
+        return self._last_sent(customer_id, "campaign", campaign)
 
     # --- what the selection rules ask (the History protocol) -------------------------
 
     def last_card(self, customer_id: str, situation: str) -> dt.date | None:
+        return self._last_sent(customer_id, "situation", situation)
+
+    def _last_sent(self, customer_id: str, column: str, value: str) -> dt.date | None:
+        """The latest date of a sent card to this customer with `column` (campaign or
+        situation) equal to `value`."""
         row = self.db.execute(
-            f"SELECT MAX(card_date) FROM cards WHERE customer_id = ? AND situation = ? "
-            f"AND status IN {SENT}", (customer_id, situation)).fetchone()
+            f"SELECT MAX(card_date) FROM cards WHERE customer_id = ? AND {column} = ? "
+            f"AND status IN {SENT}", (customer_id, value)).fetchone()
         return dt.date.fromisoformat(row[0]) if row[0] else None
 
     def thanked_sales(self, customer_id: str) -> set[str]:
