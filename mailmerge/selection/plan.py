@@ -195,8 +195,11 @@ def _thanks(customer: Customer, sales: list[Sale], on: dt.date, history: History
             rules: Rules) -> PlanEntry | None:
     """One thank-you card for every recent sale not yet thanked (one card per customer)."""
     since = on - dt.timedelta(days=rules.thanks_days)
+    recent = [s for s in sales if s.date >= since]
+    if not recent:  # (most customers: no need to ask the send log)
+        return None
     thanked = history.thanked_sales(customer.customer_id)
-    due = tuple(sorted((s for s in sales if s.date >= since and sale_key(s) not in thanked),
+    due = tuple(sorted((s for s in recent if sale_key(s) not in thanked),
                        key=lambda s: (s.date, s.row)))
     if not due:
         return None
