@@ -113,7 +113,8 @@ def measure(customers: list[Customer], sales: list[Sale], unknown_sales: list[Sa
     first_purchase = {cid: s[0].date for cid, s in by_customer.items()}
     new_sales = sum(_amount(s) for s in sales
                     if (s.date - first_purchase[s.customer_id]).days <= rules.new_days)
-    known_sales = [s for s in sales if s.customer_id in {c.customer_id for c in customers}]
+    known_ids = {c.customer_id for c in customers}
+    known_sales = [s for s in sales if s.customer_id in known_ids]
     monthly = _monthly(by_customer, on, rules, first_purchase)
     warnings = []
     if top_share > CONCENTRATION_WARNING:
