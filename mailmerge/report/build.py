@@ -1,7 +1,7 @@
-"""`hagaki report`: read the files and the send log, measure, and say it in text or JSON.
+"""`hagaki report`: read the files and the send log, measure, and say it in text.
 
 In: the customer file, the sales file, the send log (optional), the day and the settings.
-Out: Measures, and the lines of the text report.
+Out: Measures (see measures.py), and the lines of the text report.
 """
 
 from __future__ import annotations
@@ -11,57 +11,60 @@ from pathlib import Path
 
 from mailmerge.config import Settings
 from mailmerge.japanese import pad
-from mailmerge.report.measures import Measures, SentCard, measure
-from mailmerge.sendlog.store import SENT, SendLog
-from mailmerge.sources.customers import ReadOptions, read_customers
+from mailmerge.models import Customer
+from mailmerge.report.figures import SEGMENT_LABELS, SHARE, key_figures
+from mailmerge.report.mailings import SentCard
+from mailmerge.report.measures import Listed, Measures, measure
+from mailmerge.sendlog.store import SendLog
+from mailmerge.sources.customers import ReadOptions, scan_customers
 from mailmerge.sources.sales import read_sales
-
-SEGMENT_LABELS = {"excluded": "送付対象外", "new": "新規", "active": "活動中 (生きた客)",
-                  "dormant": "休眠 (眠った客)", "lapsed": "離反 (死んだ客)",
-                  "no_purchase": "購入記録なし"}
 
 
 def build_report(customers_path: Path, sales_path: Path, settings: Settings,
                  options: ReadOptions, log_path: Path | None, on: dt.date) -> Measures:
-    customers = read_customers(customers_path, options)
-    sales = read_sales(sales_path, customers.ids, options)
-    cards: list[SentCard] = []
-    returned: set[str] = set()
-    if log_path is not None and log_path.is_file():
-        log = SendLog(log_path)
-        try:
-            for row in log.cards():
-                if row["status"] in SENT:
-                    cards.append(SentCard(row["customer_id"], row["situation"],
-                                          dt.date.fromisoformat(row["card_date"])))
-            returned = {c.customer_id for c in customers.customers if log.returned(c)}
-        finally:
-            log.close()
-    return measure(customers.customers, sales.sales, sales.unknown, cards, returned, on,
+    """Every row of the customer list (errors included), the sales and the log, measured."""
+    rows = list(scan_customers(customers_path, options))
+    known_ids = {customer.customer_id for customer, _ in rows if customer.customer_id}
+    sales = read_sales(sales_path, known_ids, options)
+    customers = [customer for customer, _ in rows]
+    cards, returned = _read_log(log_path, customers)
+    listed = [Listed(customer, tuple(problems), index in returned)
+              for index, (customer, problems) in enumerate(rows)]
+    return measure(listed, sales.sales + sales.unknown, cards, on,
                    settings.rules.segments, settings.postage_yen)
 
 
+def _read_log(log_path: Path | None, customers: list[Customer]
+              ) -> tuple[list[SentCard], set[int]]:
+    """Every logged card, and the indexes of the customers a card came back from."""
+    if log_path is None or not log_path.is_file():
+        return [], set()
+    log = SendLog(log_path)
+    try:
+        cards = [SentCard(row["customer_id"], row["situation"],
+                          dt.date.fromisoformat(row["card_date"]), row["status"])
+                 for row in log.cards()]
+        returned = {index for index, customer in enumerate(customers)
+                    if customer.customer_id and log.returned(customer)}
+    finally:
+        log.close()
+    return cards, returned
+
+
 def text_lines(measures: Measures) -> list[str]:
-    """The key figures and warnings, for people."""
-    lines = [f"customer report for {measures.date.isoformat()}", ""]
-    total = sum(measures.segments.values())
+    """The segments, the key figures and the warnings, for people."""
+    lines = [f"顧客の棚卸し　{measures.date.isoformat()}", "",
+             f"  {pad('区分', 22)} {'人数':>5}  {'比率':>4}"]
     for name, count in measures.segments.items():
-        share = f"{count / total:.0%}" if total else "-"
-        lines.append(f"  {pad(SEGMENT_LABELS[name], 20)} {count:>6}  {share:>4}")
-    lines += [
-        "",
-        f"  sales total          {measures.sales_total:>12,.0f} yen "
-        f"in {measures.sales_count} sales",
-        f"  average per sale     {measures.average_per_sale:>12,.0f} yen",
-        f"  average per customer {measures.average_per_customer:>12,.0f} yen",
-        f"  from new customers   {measures.new_sales_share:>12.1%}",
-        f"  top customer's share {measures.top_customer_share:>12.1%}",
-        f"  top 10% share        {measures.top10_share:>12.1%}",
-        f"  loss rate (12 months){measures.loss_rate:>12.1%}",
-        f"  cards sent           {measures.cards['total']:>12} "
-        f"({measures.cards['postage_total']:,} yen postage)",
-        f"  win-back response    {measures.winback_response_rate:>12.1%}",
-    ]
+        lines.append(f"  {pad(SEGMENT_LABELS[name], 22)} {count:>7}  "
+                     f"{measures.segment_shares[name]:>6.0%}")
+    lines += [f"  {pad('合計', 22)} {measures.customer_count:>7}", ""]
+    for figure in key_figures(measures):
+        if figure.unit == SHARE:
+            value = f"{figure.value:>14.1%}"
+        else:
+            value = f"{figure.value:>14,.0f} {figure.unit}"
+        lines.append(f"  {pad(figure.label, 26)}{value}")
     if measures.warnings:
-        lines += ["", "warnings:"] + [f"  ! {w}" for w in measures.warnings]
+        lines += ["", "注意:"] + [f"  ! {warning}" for warning in measures.warnings]
     return lines

@@ -1,58 +1,126 @@
-"""The stock-take of customers (顧客の棚卸し), computed from customers, sales and the log.
+"""The stock-take of customers (顧客の棚卸し): every figure of the report, computed once.
 
-In: valid customers, their sales, the cards sent (from the send log), the day and the rules.
-Out: Measures, every figure the report shows, with stable JSON keys.
+In: every row of the customer list (with its problems and whether a card to it came back),
+every dated sale read (for listed and unlisted customers), the logged cards, the day and the
+rules. Out: Measures. The text report, the JSON and the workbook only read it.
 
 Definitions (thresholds from [rules]):
-- segment: excluded (送付停止, 死亡, 転居, or a card came back), new (first purchase within
-  new_days), active (last purchase within active_days), dormant (up to dormant_days),
-  lapsed (longer), no_purchase; each valid customer is in exactly one.
-- lost in a month: the customer turned lapsed then (their purchase + dormant_days + 1 fell in
-  that month with no purchase in between); a customer who comes back can be lost again later.
-- a sale is from a new customer when it falls within new_days of their first purchase.
-- win-back response: a customer who got a dormant or win-back card and bought within 90 days.
+- customers: every non-blank row of the list, rows with errors included (they are flagged).
+  A sale belongs to the first row with its customer id; sales whose id is blank or on no
+  row are unlisted sales, kept apart and named. Sales and cards after the day are left out;
+  an amount that is missing or not a finite number counts as a purchase without an amount.
+- segment: excluded (送付停止, 死亡, 転居, or a card to the current address came back), new
+  (first purchase within new_days), active (last purchase within active_days), dormant (up to
+  dormant_days), lapsed (longer), no_purchase; each customer is in exactly one.
+- a sale is from a new customer when it falls within new_days of the customer's first purchase,
+  otherwise from an existing one; the two add up to the sales total, month by month too.
+- shares of sales never leave 0–100 %: the top customer's and the top 10 %'s are shares of the
+  sales of customers whose net total is positive (refunds can make a total negative); the new
+  customers' share is their positive part over both positive parts.
+- the monthly base, the loss rate and the lapsed count come from flow.py over the customers
+  who are not excluded, so the last month's lapsed count is the lapsed segment's count.
+- win-back response: a customer sent a dormant or win-back card who bought within 90 days.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from mailmerge.models import Customer, Sale
+from mailmerge.models import Customer, Problem, Sale
+from mailmerge.report.flow import (
+    Heads,
+    flow_events,
+    loss_rate,
+    month_of,
+    monthly_heads,
+    months_between,
+)
+from mailmerge.report.mailings import (
+    CardCounts,
+    SentCard,
+    count_cards,
+    response_rate,
+    sent_cards,
+)
 from mailmerge.selection.exclusions import exclusion_of
 from mailmerge.selection.segments import SegmentRules, segment_of
 
 SEGMENTS = ("excluded", "new", "active", "dormant", "lapsed", "no_purchase")
 CONCENTRATION_WARNING = 0.10
-RESPONSE_DAYS = 90
+UNLISTED_IDS_NAMED = 5
+PROBLEM_KINDS = {"missing-address": "住所エラー", "postal-format": "住所エラー",
+                 "postal-unknown": "住所エラー", "postal-mismatch": "住所エラー",
+                 "missing-name": "氏名エラー", "duplicate": "重複エラー"}
 
 
 @dataclass(frozen=True)
-class SentCard:
-    customer_id: str
-    situation: str
-    card_date: dt.date
+class Listed:
+    """One row of the customer list as the report takes it."""
+
+    customer: Customer
+    problems: tuple[Problem, ...] = ()
+    returned: bool = False  # a card to the current address came back
 
 
-@dataclass
+@dataclass(frozen=True)
 class CustomerLine:
     customer: Customer
+    name: str
+    address: str
     segment: str
     first_purchase: dt.date | None
     last_purchase: dt.date | None
+    days_since_last: int | None
     purchases: int
+    total: float
+    flags: tuple[str, ...]  # the row's errors, e.g. "住所エラー: postal-mismatch"
+
+
+@dataclass(frozen=True)
+class Month:
+    month: str
+    heads: Heads
+    new_customer_sales: float
+    existing_customer_sales: float
+
+    @property
+    def sales(self) -> float:
+        return self.new_customer_sales + self.existing_customer_sales
+
+    def as_json(self) -> dict:
+        heads = self.heads
+        return {"month": self.month, "new": heads.new, "back": heads.back, "lost": heads.lost,
+                "total": heads.customers, "lapsed": heads.lapsed,
+                "loss_rate": round(heads.loss_rate, 4), "sales": self.sales,
+                "new_customer_sales": self.new_customer_sales,
+                "existing_customer_sales": self.existing_customer_sales}
+
+
+@dataclass(frozen=True)
+class UnlistedSales:
+    customer_id: str  # "" when the sale's id was blank
+    count: int
     total: float
 
 
 @dataclass
 class Measures:
     date: dt.date
+    customer_count: int
+    flagged_count: int
     segments: dict[str, int]
+    segment_shares: dict[str, float]
     customers: list[CustomerLine]
+    to_contact: list[CustomerLine]  # dormant first (longest ago first), then flagged rows
     sales_total: float
     sales_count: int
+    new_customer_sales: float
+    existing_customer_sales: float
+    unlisted: list[UnlistedSales]
     unknown_sales_total: float
     unknown_sales_count: int
     average_per_sale: float
@@ -61,165 +129,188 @@ class Measures:
     top10_share: float
     new_sales_share: float
     loss_rate: float
-    monthly: list[dict]
+    monthly: list[Month]
     by_gender: dict[str, dict]
     by_age_band: dict[str, dict]
-    cards: dict
+    cards: CardCounts
     winback_response_rate: float
     warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
+        """Stable keys, plain JSON values (no NaN, dates as YYYY-MM-DD)."""
         return {
             "date": self.date.isoformat(),
+            "customer_count": self.customer_count,
+            "flagged_customers": self.flagged_count,
             "segments": self.segments,
+            "segment_shares": {k: round(v, 4) for k, v in self.segment_shares.items()},
             "sales_total": self.sales_total,
             "sales_count": self.sales_count,
-            "unknown_customer_sales": {"total": self.unknown_sales_total,
-                                       "count": self.unknown_sales_count},
+            "new_customer_sales": self.new_customer_sales,
+            "existing_customer_sales": self.existing_customer_sales,
+            "unknown_customer_sales": {
+                "total": self.unknown_sales_total, "count": self.unknown_sales_count,
+                "customers": [{"customer_id": u.customer_id, "count": u.count,
+                               "total": u.total} for u in self.unlisted]},
             "average_per_sale": round(self.average_per_sale, 2),
             "average_per_customer": round(self.average_per_customer, 2),
             "top_customer_share": round(self.top_customer_share, 4),
             "top10_share": round(self.top10_share, 4),
             "new_sales_share": round(self.new_sales_share, 4),
             "loss_rate": round(self.loss_rate, 4),
-            "monthly": self.monthly,
+            "monthly": [month.as_json() for month in self.monthly],
             "by_gender": self.by_gender,
             "by_age_band": self.by_age_band,
-            "cards": self.cards,
+            "cards": self.cards.as_json(),
             "winback_response_rate": round(self.winback_response_rate, 4),
             "warnings": self.warnings,
         }
 
 
-def measure(customers: list[Customer], sales: list[Sale], unknown_sales: list[Sale],
-            cards: list[SentCard], returned: set[str], on: dt.date,
+def measure(listed: list[Listed], sales: list[Sale], cards: list[SentCard], on: dt.date,
             rules: SegmentRules | None = None, postage_yen: int = 85) -> Measures:
-    """Every figure of the report for the day `on` (sales after it are not counted)."""
+    """Every figure of the report for the day `on`."""
     rules = rules or SegmentRules()
-    sales = [s for s in sales if s.date <= on]
-    by_customer: dict[str, list[Sale]] = defaultdict(list)
-    for sale in sorted(sales, key=lambda s: (s.date, s.row)):
-        by_customer[sale.customer_id].append(sale)
-    lines = [_line(c, by_customer.get(c.customer_id, []), on, rules,
-                   c.customer_id in returned) for c in customers]
+    histories, unlisted = _assign(listed, sales, on)
+    lines = [_line(entry, history, on, rules)
+             for entry, history in zip(listed, histories, strict=True)]
     segments = {name: 0 for name in SEGMENTS}
     for line in lines:
         segments[line.segment] += 1
-    total = sum(line.total for line in lines)
-    buyers = sorted((line.total for line in lines if line.purchases), reverse=True)
-    top10_count = math.ceil(len(buyers) * 0.10) if buyers else 0
-    top_share = buyers[0] / total if buyers and total else 0.0
-    top10_share = sum(buyers[:top10_count]) / total if total else 0.0
-    first_purchase = {cid: s[0].date for cid, s in by_customer.items()}
-    new_sales = sum(_amount(s) for s in sales
-                    if (s.date - first_purchase[s.customer_id]).days <= rules.new_days)
-    known_ids = {c.customer_id for c in customers}
-    known_sales = [s for s in sales if s.customer_id in known_ids]
-    monthly = _monthly(by_customer, on, rules, first_purchase)
-    warnings = []
-    if top_share > CONCENTRATION_WARNING:
-        top = max(lines, key=lambda line: line.total)
-        warnings.append(f"one customer ({top.customer.label}) brings {top_share:.1%} of sales: "
-                        f"more than {CONCENTRATION_WARNING:.0%}")
-    if top10_share > CONCENTRATION_WARNING and len(buyers) >= 10:
-        warnings.append(f"the top 10% of customers bring {top10_share:.1%} of sales")
-    if unknown_sales:
-        warnings.append(f"{len(unknown_sales)} sales ({sum(map(_amount, unknown_sales)):,.0f} "
-                        "yen) are for customers not in the list and are left out")
-    return Measures(
-        date=on, segments=segments, customers=lines, sales_total=total,
-        sales_count=len(known_sales), unknown_sales_total=sum(map(_amount, unknown_sales)),
-        unknown_sales_count=len(unknown_sales),
-        average_per_sale=total / len(known_sales) if known_sales else 0.0,
-        average_per_customer=total / len(buyers) if buyers else 0.0,
+    count = len(lines)
+    new_sales, existing_sales = _split_by_newness(histories, rules)
+    new_total, existing_total = math.fsum(new_sales.values()), math.fsum(existing_sales.values())
+    total = new_total + existing_total
+    positive = sorted((line.total for line in lines if line.total > 0), reverse=True)
+    positive_total = math.fsum(positive)
+    top_share = positive[0] / positive_total if positive else 0.0
+    top10_share = (math.fsum(positive[:math.ceil(len(positive) * 0.10)]) / positive_total
+                   if positive else 0.0)
+    known_sales = [sale for history in histories for sale in history]
+    priced = sum(_amount(sale) is not None for sale in known_sales)
+    buyers = sum(1 for line in lines if line.purchases)
+    monthly = _monthly(lines, histories, new_sales, existing_sales, on, rules)
+    sent = sent_cards(cards, on)
+    purchases = {line.customer.customer_id: [s.date for s in history]
+                 for line, history in zip(lines, histories, strict=True) if history}
+    measures = Measures(
+        date=on, customer_count=count, flagged_count=sum(1 for line in lines if line.flags),
+        segments=segments,
+        segment_shares={name: n / count if count else 0.0 for name, n in segments.items()},
+        customers=lines, to_contact=_to_contact(lines),
+        sales_total=total, sales_count=len(known_sales),
+        new_customer_sales=new_total, existing_customer_sales=existing_total,
+        unlisted=_unlisted(unlisted),
+        unknown_sales_total=math.fsum(_amount(s) or 0.0 for s in unlisted),
+        unknown_sales_count=len(unlisted),
+        average_per_sale=total / priced if priced else 0.0,
+        average_per_customer=total / buyers if buyers else 0.0,
         top_customer_share=top_share, top10_share=top10_share,
-        new_sales_share=new_sales / total if total else 0.0,
-        loss_rate=_loss_rate(monthly, on), monthly=monthly,
+        new_sales_share=_positive_share(new_total, existing_total),
+        loss_rate=loss_rate([month.heads for month in monthly]), monthly=monthly,
         by_gender=_breakdown(lines, lambda c: c.gender or "不明"),
         by_age_band=_breakdown(lines, lambda c: _age_band(c.birthday, on)),
-        cards=_cards(cards, postage_yen),
-        winback_response_rate=_response_rate(cards, by_customer),
-        warnings=warnings,
+        cards=count_cards(sent, postage_yen),
+        winback_response_rate=response_rate(sent, purchases),
     )
+    measures.warnings = _warnings(measures, len(positive))
+    return measures
 
 
-def _amount(sale: Sale) -> float:
-    return sale.amount or 0.0
+def _amount(sale: Sale) -> float | None:
+    """The sale's amount, or None when it is missing or not a finite number."""
+    amount = sale.amount
+    if amount is None or not math.isfinite(amount):
+        return None
+    return float(amount)
 
 
-def _line(customer: Customer, sales: list[Sale], on: dt.date, rules: SegmentRules,
-          returned: bool) -> CustomerLine:
+def _assign(listed: list[Listed], sales: list[Sale], on: dt.date
+            ) -> tuple[list[list[Sale]], list[Sale]]:
+    """Each row's sales up to `on` (by date), and the sales that belong to no row."""
+    owner: dict[str, int] = {}
+    for index, entry in enumerate(listed):
+        if entry.customer.customer_id:
+            owner.setdefault(entry.customer.customer_id, index)
+    histories: list[list[Sale]] = [[] for _ in listed]
+    unlisted: list[Sale] = []
+    for sale in sorted((s for s in sales if s.date <= on), key=lambda s: (s.date, s.row)):
+        index = owner.get(sale.customer_id) if sale.customer_id else None
+        (unlisted if index is None else histories[index]).append(sale)
+    return histories, unlisted
+
+
+def _line(entry: Listed, sales: list[Sale], on: dt.date, rules: SegmentRules) -> CustomerLine:
+    customer = entry.customer
     first = sales[0].date if sales else None
     last = sales[-1].date if sales else None
-    if exclusion_of(customer) is not None or returned:
+    if exclusion_of(customer) is not None or entry.returned:
         segment = "excluded"
     else:
         segment = segment_of(first, last, on, rules)
-    return CustomerLine(customer, segment, first, last, len(sales), sum(map(_amount, sales)))
+    flags = dict.fromkeys(f"{PROBLEM_KINDS.get(p.code, '入力エラー')}: {p.code}"
+                          for p in entry.problems if p.severity == "error")
+    return CustomerLine(
+        customer=customer,
+        name=f"{customer.family_name} {customer.given_name}".strip() or customer.company,
+        address=f"{customer.address1} {customer.address2}".strip(),
+        segment=segment, first_purchase=first, last_purchase=last,
+        days_since_last=(on - last).days if last else None, purchases=len(sales),
+        total=math.fsum(_amount(s) or 0.0 for s in sales), flags=tuple(flags))
 
 
-def _month(day: dt.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
+def _split_by_newness(histories: list[list[Sale]], rules: SegmentRules
+                      ) -> tuple[dict[str, float], dict[str, float]]:
+    """Sales by month from new customers (within new_days of their first purchase) and from
+    existing ones."""
+    new: dict[str, float] = defaultdict(float)
+    existing: dict[str, float] = defaultdict(float)
+    for history in histories:
+        for sale in history:
+            amount = _amount(sale)
+            if amount is None:
+                continue
+            is_new = (sale.date - history[0].date).days <= rules.new_days
+            (new if is_new else existing)[month_of(sale.date)] += amount
+    return new, existing
 
 
-def _lapse_days(sales: list[Sale], on: dt.date, rules: SegmentRules) -> list[dt.date]:
-    """The days a customer turned lapsed: dormant_days + 1 after a purchase with no other
-    purchase in between, up to `on`."""
-    days = []
-    dates = [s.date for s in sales] + [None]
-    for current, following in zip(dates, dates[1:], strict=False):
-        lapse = current + dt.timedelta(days=rules.dormant_days + 1)
-        if lapse <= on and (following is None or following >= lapse):
-            days.append(lapse)
-    return days
-
-
-def _monthly(by_customer: dict[str, list[Sale]], on: dt.date, rules: SegmentRules,
-             first_purchase: dict[str, dt.date]) -> list[dict]:
-    if not by_customer:
+def _monthly(lines: list[CustomerLine], histories: list[list[Sale]],
+             new_sales: dict[str, float], existing_sales: dict[str, float], on: dt.date,
+             rules: SegmentRules) -> list[Month]:
+    firsts = [line.first_purchase for line in lines if line.first_purchase]
+    if not firsts:
         return []
-    start = min(first_purchase.values())
-    months = []
-    year, month = start.year, start.month
-    while (year, month) <= (on.year, on.month):
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    new = Counter(_month(day) for day in first_purchase.values())
-    lost = Counter(_month(day) for sales in by_customer.values()
-                   for day in _lapse_days(sales, on, rules))
-    sales_by_month: dict[str, float] = defaultdict(float)
-    new_sales_by_month: dict[str, float] = defaultdict(float)
-    for customer_id, sales in by_customer.items():
-        for sale in sales:
-            sales_by_month[_month(sale.date)] += _amount(sale)
-            if (sale.date - first_purchase[customer_id]).days <= rules.new_days:
-                new_sales_by_month[_month(sale.date)] += _amount(sale)
-    rows = []
-    base = 0
-    for name in months:
-        previous = base
-        base += new[name] - lost[name]
-        rows.append({
-            "month": name, "new": new[name], "lost": lost[name], "total": base,
-            "loss_rate": round(lost[name] / previous, 4) if previous else 0.0,
-            "sales": sales_by_month[name], "new_customer_sales": new_sales_by_month[name],
-        })
-    return rows
+    months = months_between(min(firsts), on)
+    events = [event for line, history in zip(lines, histories, strict=True)
+              if history and line.segment != "excluded"
+              for event in flow_events([s.date for s in history], on, rules)]
+    return [Month(name, heads, new_sales.get(name, 0.0), existing_sales.get(name, 0.0))
+            for name, heads in zip(months, monthly_heads(months, events), strict=True)]
 
 
-def _loss_rate(monthly: list[dict], on: dt.date) -> float:
-    """Customers lost over the last 12 months, over the customers there were before them."""
-    last_year = monthly[-12:]
-    if not last_year:
-        return 0.0
-    index = len(monthly) - len(last_year)
-    base = monthly[index - 1]["total"] if index > 0 else 0
-    base += sum(row["new"] for row in last_year)  # everyone who was a customer in the year
-    lost = sum(row["lost"] for row in last_year)
-    return lost / base if base else 0.0
+def _positive_share(part: float, rest: float) -> float:
+    """part's share of part + rest, counting only what is positive of each."""
+    part, rest = max(part, 0.0), max(rest, 0.0)
+    return part / (part + rest) if part + rest else 0.0
 
 
-def _breakdown(lines: list[CustomerLine], key) -> dict[str, dict]:
+def _to_contact(lines: list[CustomerLine]) -> list[CustomerLine]:
+    dormant = sorted((line for line in lines if line.segment == "dormant"),
+                     key=lambda line: (line.last_purchase, line.customer.row))
+    flagged = [line for line in lines if line.flags and line.segment != "dormant"]
+    return dormant + flagged
+
+
+def _unlisted(sales: list[Sale]) -> list[UnlistedSales]:
+    groups: dict[str, list[float]] = defaultdict(list)
+    for sale in sales:
+        groups[sale.customer_id].append(_amount(sale) or 0.0)
+    return [UnlistedSales(customer_id, len(amounts), math.fsum(amounts))
+            for customer_id, amounts in sorted(groups.items())]
+
+
+def _breakdown(lines: list[CustomerLine], key: Callable[[Customer], str]) -> dict[str, dict]:
     groups: dict[str, dict] = {}
     for line in lines:
         group = groups.setdefault(key(line.customer), {"customers": 0, "sales": 0.0})
@@ -239,29 +330,26 @@ def _age_band(birthday: dt.date | None, on: dt.date) -> str:
     return f"{age // 10 * 10}代"
 
 
-def _cards(cards: list[SentCard], postage_yen: int) -> dict:
-    counts = Counter((card.situation, _month(card.card_date)) for card in cards)
-    by_situation = Counter(card.situation for card in cards)
-    return {
-        "total": len(cards),
-        "postage_total": len(cards) * postage_yen,
-        "by_situation": dict(sorted(by_situation.items())),
-        "by_month": [{"situation": s, "month": m, "cards": n, "postage": n * postage_yen}
-                     for (s, m), n in sorted(counts.items(), key=lambda i: (i[0][1], i[0][0]))],
-    }
-
-
-def _response_rate(cards: list[SentCard], by_customer: dict[str, list[Sale]]) -> float:
-    """Share of customers sent a dormant/win-back card who bought within 90 days of it."""
-    reached = {}
-    for card in cards:
-        if card.situation in ("winback", "dormant"):
-            reached.setdefault(card.customer_id, []).append(card.card_date)
-    if not reached:
-        return 0.0
-    responded = 0
-    for customer_id, days in reached.items():
-        purchases = [s.date for s in by_customer.get(customer_id, [])]
-        if any(0 < (bought - day).days <= RESPONSE_DAYS for day in days for bought in purchases):
-            responded += 1
-    return responded / len(reached)
+def _warnings(measures: Measures, positive_buyers: int) -> list[str]:
+    """What the shop owner should look at, in Japanese."""
+    warnings = []
+    if measures.top_customer_share > CONCENTRATION_WARNING:
+        top = max(measures.customers, key=lambda line: line.total)
+        warnings.append(f"1人の顧客 ({top.customer.label}) が売上の"
+                        f"{measures.top_customer_share:.1%}を占めています "
+                        f"({CONCENTRATION_WARNING:.0%}超)。")
+    if measures.top10_share > CONCENTRATION_WARNING and positive_buyers >= 10:
+        warnings.append(f"上位10%の顧客が売上の{measures.top10_share:.1%}を占めています。")
+    if measures.unlisted:
+        named = "、".join(u.customer_id or "(空欄)"
+                         for u in measures.unlisted[:UNLISTED_IDS_NAMED])
+        more = " ほか" if len(measures.unlisted) > UNLISTED_IDS_NAMED else ""
+        warnings.append(f"名簿にない顧客の売上が{measures.unknown_sales_count}件 "
+                        f"({measures.unknown_sales_total:,.0f}円) あります (顧客ID: "
+                        f"{named}{more})。集計とは別にしています。名簿に追加するか、"
+                        "売上の顧客IDを直してください。")
+    if measures.flagged_count:
+        warnings.append(f"名簿の{measures.flagged_count}人に住所などの誤りがあります。集計には"
+                        "含め、連絡リストに印を付けました。hagaki check で直す箇所を確認して"
+                        "ください。")
+    return warnings

@@ -1,8 +1,10 @@
 """The report as an Excel workbook a shop owner understands at a glance.
 
-In: Measures. Out: an .xlsx written atomically: 概要 (key figures, segments with a chart,
-warnings), 顧客一覧 (every customer with segment and purchases), 連絡リスト (dormant customers
-to contact first), 月次 (the monthly table with a trend chart), 送付実績 (cards sent).
+In: Measures (every value is read from it; nothing is computed here). Out: an .xlsx written
+atomically: 概要 (key figures, segments with a chart, warnings), 顧客一覧 (every customer with
+segment, purchases and any error in the row), 連絡リスト (dormant customers to contact first,
+then rows whose errors need fixing), 月次 (the monthly table with charts), 送付実績 (cards
+sent) and, when there are any, 名簿外の売上 (sales for customers not in the list).
 """
 
 from __future__ import annotations
@@ -16,15 +18,13 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from mailmerge.atomic import atomic_write
-from mailmerge.report.build import SEGMENT_LABELS
-from mailmerge.report.measures import Measures
+from mailmerge.report.figures import SEGMENT_LABELS, SHARE, SITUATION_LABELS, key_figures
+from mailmerge.report.measures import CustomerLine, Measures
 from mailmerge.sendlog.export import neutralise
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE8F0")
-SITUATION_LABELS = {"thanks": "お礼状", "nenga": "年賀状", "kanchu": "寒中見舞い",
-                    "yokan": "余寒見舞い", "shochu": "暑中見舞い", "zansho": "残暑見舞い",
-                    "birthday": "誕生日", "dormant": "休眠フォロー", "winback": "再来店のお願い",
-                    "greeting": "ご挨拶"}
+YEN = "#,##0"
+PERCENT = "0.0%"
 
 
 def write_workbook(measures: Measures, target: Path) -> None:
@@ -34,6 +34,8 @@ def write_workbook(measures: Measures, target: Path) -> None:
     _to_contact(book.create_sheet("連絡リスト"), measures)
     _monthly(book.create_sheet("月次"), measures)
     _cards(book.create_sheet("送付実績"), measures)
+    if measures.unlisted:
+        _unlisted(book.create_sheet("名簿外の売上"), measures)
     buffer = io.BytesIO()
     book.save(buffer)
     with atomic_write(target) as stream:
@@ -51,99 +53,109 @@ def _table(sheet, headers: list[str], rows: list[list], widths: list[int]) -> No
         sheet.column_dimensions[get_column_letter(index)].width = width
 
 
+def _formats(sheet, first_row: int, formats: dict[int, str]) -> None:
+    """Number formats by column (1-based) for the rows from first_row on."""
+    for row in sheet.iter_rows(min_row=first_row):
+        for column, number_format in formats.items():
+            row[column - 1].number_format = number_format
+
+
 def _summary(sheet, measures: Measures) -> None:
     sheet.title = "概要"
     sheet["A1"] = f"顧客の棚卸し　{measures.date.isoformat()}"
     sheet["A1"].font = Font(bold=True, size=14)
-    figures = [
-        ["売上合計 (円)", measures.sales_total],
-        ["購入件数", measures.sales_count],
-        ["平均購入額 (円/件)", round(measures.average_per_sale)],
-        ["平均購入額 (円/人)", round(measures.average_per_customer)],
-        ["新規客の売上比率", measures.new_sales_share],
-        ["最大顧客の売上比率", measures.top_customer_share],
-        ["上位10%の売上比率", measures.top10_share],
-        ["離反率 (12か月)", measures.loss_rate],
-        ["送付枚数", measures.cards["total"]],
-        ["郵送料 (円)", measures.cards["postage_total"]],
-        ["再来店率 (90日以内)", measures.winback_response_rate],
-        ["名簿にない顧客の売上 (円)", measures.unknown_sales_total],
-    ]
     sheet.append([])
-    _table(sheet, ["指標", "値"], figures, [28, 16])
-    for row in sheet.iter_rows(min_row=4, max_row=3 + len(figures)):
-        if "比率" in row[0].value or "率" in row[0].value:
-            row[1].number_format = "0.0%"
-        else:
-            row[1].number_format = "#,##0"
+    figures = key_figures(measures)
+    _table(sheet, ["指標", "値", "単位"],
+           [[f.label, f.value, "" if f.unit == SHARE else f.unit] for f in figures], [28, 16, 6])
+    for row, figure in zip(sheet.iter_rows(min_row=4), figures, strict=False):
+        row[1].number_format = PERCENT if figure.unit == SHARE else YEN
     start = sheet.max_row + 2
-    sheet.cell(row=start, column=1, value="区分").font = Font(bold=True)
-    sheet.cell(row=start, column=2, value="人数").font = Font(bold=True)
+    for column, title in enumerate(("区分", "人数", "比率"), start=1):
+        sheet.cell(row=start, column=column, value=title).font = Font(bold=True)
     for offset, (name, count) in enumerate(measures.segments.items(), start=1):
         sheet.cell(row=start + offset, column=1, value=SEGMENT_LABELS[name])
         sheet.cell(row=start + offset, column=2, value=count)
+        share = sheet.cell(row=start + offset, column=3, value=measures.segment_shares[name])
+        share.number_format = PERCENT
+    end = start + len(measures.segments)
+    sheet.cell(row=end + 1, column=1, value="合計").font = Font(bold=True)
+    sheet.cell(row=end + 1, column=2, value=measures.customer_count).font = Font(bold=True)
     chart = PieChart()
     chart.title = "顧客の区分"
-    end = start + len(measures.segments)
     chart.add_data(Reference(sheet, min_col=2, min_row=start, max_row=end), titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=1, min_row=start + 1, max_row=end))
-    sheet.add_chart(chart, "D3")
+    sheet.add_chart(chart, "E3")
     if measures.warnings:
-        row = end + 2
+        row = end + 3
         sheet.cell(row=row, column=1, value="注意").font = Font(bold=True, color="C00000")
         for offset, warning in enumerate(measures.warnings, start=1):
             sheet.cell(row=row + offset, column=1, value=neutralise(warning))
 
 
+def _flags(line: CustomerLine) -> str:
+    return "、".join(line.flags)
+
+
 def _customers(sheet, measures: Measures) -> None:
-    rows = [[line.customer.customer_id,
-             f"{line.customer.family_name} {line.customer.given_name}".strip()
-             or line.customer.company,
-             SEGMENT_LABELS[line.segment], line.first_purchase, line.last_purchase,
-             line.purchases, line.total] for line in measures.customers]
-    _table(sheet, ["顧客ID", "氏名", "区分", "初回購入", "最終購入", "購入回数", "購入合計 (円)"],
-           rows, [12, 20, 18, 12, 12, 10, 14])
+    rows = [[line.customer.customer_id, line.name, SEGMENT_LABELS[line.segment],
+             line.first_purchase, line.last_purchase, line.purchases, line.total, _flags(line)]
+            for line in measures.customers]
+    _table(sheet, ["顧客ID", "氏名", "区分", "初回購入", "最終購入", "購入回数",
+                   "購入合計 (円)", "名簿の誤り"], rows, [12, 20, 18, 12, 12, 10, 14, 30])
+    _formats(sheet, 2, {7: YEN})
     sheet.freeze_panes = "A2"
 
 
 def _to_contact(sheet, measures: Measures) -> None:
-    dormant = sorted((line for line in measures.customers if line.segment == "dormant"),
-                     key=lambda line: line.last_purchase)
-    rows = [[line.customer.customer_id,
-             f"{line.customer.family_name} {line.customer.given_name}".strip(),
-             line.customer.postal_code, line.customer.address1 + line.customer.address2,
-             line.last_purchase, (measures.date - line.last_purchase).days, line.total]
-            for line in dormant]
-    _table(sheet, ["顧客ID", "氏名", "郵便番号", "住所", "最終購入", "経過日数", "購入合計 (円)"],
-           rows, [12, 20, 10, 40, 12, 10, 14])
+    rows = [[line.customer.customer_id, line.name, SEGMENT_LABELS[line.segment],
+             line.customer.postal_code, line.address, line.last_purchase,
+             line.days_since_last, line.total, _flags(line)] for line in measures.to_contact]
+    _table(sheet, ["顧客ID", "氏名", "区分", "郵便番号", "住所", "最終購入", "経過日数",
+                   "購入合計 (円)", "名簿の誤り"], rows, [12, 20, 18, 10, 40, 12, 10, 14, 30])
+    _formats(sheet, 2, {8: YEN})
     sheet.freeze_panes = "A2"
 
 
 def _monthly(sheet, measures: Measures) -> None:
-    rows = [[m["month"], m["new"], m["lost"], m["total"], m["loss_rate"], m["sales"],
-             m["new_customer_sales"]] for m in measures.monthly]
-    _table(sheet, ["月", "新規", "離反", "顧客数", "離反率", "売上 (円)", "新規客の売上 (円)"],
-           rows, [10, 8, 8, 10, 10, 14, 16])
+    rows = [[m.month, m.heads.new, m.heads.back, m.heads.lost, m.heads.customers,
+             m.heads.lapsed, m.heads.loss_rate, m.sales, m.new_customer_sales,
+             m.existing_customer_sales] for m in measures.monthly]
+    _table(sheet, ["月", "新規", "復帰", "離反", "顧客数", "離反中", "離反率", "売上 (円)",
+                   "新規客の売上 (円)", "既存客の売上 (円)"], rows,
+           [10, 8, 8, 8, 10, 10, 10, 14, 16, 16])
+    _formats(sheet, 2, {7: PERCENT, 8: YEN, 9: YEN, 10: YEN})
     sheet.freeze_panes = "A2"
     last = sheet.max_row
     if last < 2:
         return
     trend = LineChart()
     trend.title = "顧客数の推移"
-    trend.add_data(Reference(sheet, min_col=2, max_col=4, min_row=1, max_row=last),
+    trend.add_data(Reference(sheet, min_col=2, max_col=6, min_row=1, max_row=last),
                    titles_from_data=True)
     trend.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=last))
-    sheet.add_chart(trend, "I2")
+    sheet.add_chart(trend, "L2")
     sales = BarChart()
-    sales.title = "月別売上"
-    sales.add_data(Reference(sheet, min_col=6, max_col=7, min_row=1, max_row=last),
+    sales.type = "col"
+    sales.grouping = "stacked"
+    sales.overlap = 100
+    sales.title = "月別売上 (新規客・既存客)"
+    sales.add_data(Reference(sheet, min_col=9, max_col=10, min_row=1, max_row=last),
                    titles_from_data=True)
     sales.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=last))
-    sheet.add_chart(sales, "I20")
+    sheet.add_chart(sales, "L20")
 
 
 def _cards(sheet, measures: Measures) -> None:
     rows = [[SITUATION_LABELS.get(r["situation"], r["situation"]), r["month"], r["cards"],
-             r["postage"]] for r in measures.cards["by_month"]]
+             r["postage"]] for r in measures.cards.by_month]
     _table(sheet, ["種類", "月", "枚数", "郵送料 (円)"], rows, [16, 10, 8, 12])
+    _formats(sheet, 2, {4: YEN})
+    sheet.freeze_panes = "A2"
+
+
+def _unlisted(sheet, measures: Measures) -> None:
+    rows = [[u.customer_id or "(空欄)", u.count, u.total] for u in measures.unlisted]
+    _table(sheet, ["売上の顧客ID", "件数", "金額 (円)"], rows, [16, 8, 14])
+    _formats(sheet, 2, {3: YEN})
     sheet.freeze_panes = "A2"
