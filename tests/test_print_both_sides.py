@@ -65,7 +65,7 @@ def test_a_seasonal_card_out_of_season_is_refused_with_the_dates(tmp_path):
                                        "shochu", "--date", "2026-11-23",
                                        "--out", str(tmp_path / "x.pdf")])
     assert result.exit_code == 1
-    assert "暑中見舞い is for 2026-07-07 … 2026-08-06" in result.output
+    assert "暑中見舞いの時期（印刷 2026-06-15 … 2026-08-06、投函 2026-07-07 … 2026-08-06）" in result.output
 
 
 def test_plan_as_json_csv_and_text(tmp_path):

@@ -1,4 +1,5 @@
-"""Season windows: solar terms computed from the Sun, windows that move with them, refusals."""
+"""Season windows: solar terms computed from the Sun, posting windows that move with them,
+refusals outside the print window."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from mailmerge.selection.seasons import (
     SHOSHO,
     SeasonWindowError,
     Window,
-    check_window,
+    posting_window,
+    season_plan,
     solar_term_date,
-    window,
 )
 
 SHOSHO_END = 150.0  # 処暑
@@ -74,7 +75,7 @@ def test_solar_terms_are_cached():
 
 
 @pytest.mark.parametrize(("situation", "year", "first", "last"), [
-    ("nenga", 2026, dt.date(2026, 12, 15), dt.date(2026, 12, 25)),
+    ("nenga", 2027, dt.date(2026, 12, 15), dt.date(2026, 12, 25)),
     ("kanchu", 2026, dt.date(2026, 1, 8), dt.date(2026, 2, 3)),
     ("kanchu", 2025, dt.date(2025, 1, 8), dt.date(2025, 2, 2)),
     ("yokan", 2026, dt.date(2026, 2, 4), dt.date(2026, 2, 28)),
@@ -86,24 +87,25 @@ def test_solar_terms_are_cached():
     ("zansho", 2026, dt.date(2026, 8, 7), dt.date(2026, 8, 31)),
     ("zansho", 2027, dt.date(2027, 8, 8), dt.date(2027, 8, 31)),
 ])
-def test_windows_follow_the_solar_terms(situation, year, first, last):
-    assert window(situation, year) == Window(situation, first, last, window(situation, year).rule)
+def test_posting_windows_follow_the_solar_terms(situation, year, first, last):
+    found = posting_window(situation, year)
+    assert found == Window(situation, first, last, found.rule)
 
 
 def test_kanchu_starts_after_matsunouchi_ends_on_the_7th_or_the_15th():
-    assert window("kanchu", 2026).first == dt.date(2026, 1, 8)
-    assert window("kanchu", 2026, matsunouchi_end_day=15).first == dt.date(2026, 1, 16)
-    assert window("kanchu", 2026, matsunouchi_end_day=15).last == dt.date(2026, 2, 3)
+    assert posting_window("kanchu", 2026).first == dt.date(2026, 1, 8)
+    assert posting_window("kanchu", 2026, matsunouchi_end_day=15).first == dt.date(2026, 1, 16)
+    assert posting_window("kanchu", 2026, matsunouchi_end_day=15).last == dt.date(2026, 2, 3)
 
 
 @pytest.mark.parametrize("year", range(2020, 2041))
 def test_winter_and_summer_windows_meet_without_gap_or_overlap(year):
-    assert window("kanchu", year).last + ONE_DAY == window("yokan", year).first
-    assert window("shochu", year).last + ONE_DAY == window("zansho", year).first
+    assert posting_window("kanchu", year).last + ONE_DAY == posting_window("yokan", year).first
+    assert posting_window("shochu", year).last + ONE_DAY == posting_window("zansho", year).first
 
 
 def test_a_window_contains_its_first_and_last_day_only():
-    shochu = window("shochu", 2026)
+    shochu = posting_window("shochu", 2026)
     assert dt.date(2026, 7, 7) in shochu
     assert dt.date(2026, 8, 6) in shochu
     assert dt.date(2026, 7, 6) not in shochu
@@ -113,9 +115,9 @@ def test_a_window_contains_its_first_and_last_day_only():
 @pytest.mark.parametrize("situation", ["thanks", "birthday", "dormant", "winback", "moving"])
 def test_non_seasonal_situations_have_no_window(situation):
     with pytest.raises(ValueError, match=f"'{situation}' is not a seasonal card"):
-        window(situation, 2026)
+        posting_window(situation, 2026)
     with pytest.raises(ValueError):
-        check_window(situation, dt.date(2026, 8, 1))
+        season_plan(situation, dt.date(2026, 8, 1))
 
 
 @pytest.mark.parametrize(("situation", "on"), [
@@ -126,57 +128,59 @@ def test_non_seasonal_situations_have_no_window(situation):
     ("shochu", dt.date(2027, 8, 7)),
     ("zansho", dt.date(2026, 8, 7)), ("zansho", dt.date(2026, 8, 31)),
 ])
-def test_check_window_accepts_the_boundary_days(situation, on):
-    assert check_window(situation, on) is None
+def test_the_boundary_days_of_a_posting_window_may_be_printed(situation, on):
+    assert on in season_plan(situation, on).posting
 
 
-def test_check_window_refuses_the_day_after_shochu_and_names_that_years_window():
+def test_the_day_after_shochu_is_refused_naming_this_and_next_years_windows():
     with pytest.raises(SeasonWindowError) as refusal:
-        check_window("shochu", dt.date(2026, 8, 7))
+        season_plan("shochu", dt.date(2026, 8, 7))
     assert str(refusal.value) == (
-        "暑中見舞い is for 2026-07-07 … 2026-08-06 (小暑 to the day before 立秋); "
-        "the date is 2026-08-07")
+        "暑中見舞いの時期（印刷 2026-06-15 … 2026-08-06、投函 2026-07-07 … 2026-08-06）は"
+        "終わりました（2026-08-07）。"
+        "次は 2027-06-15 から印刷でき、投函は 2027-07-07 … 2027-08-07 です"
+        "（小暑から立秋の前日まで）")
     assert isinstance(refusal.value, HagakiError)
 
 
-def test_check_window_refuses_zansho_before_a_late_risshu():
-    with pytest.raises(SeasonWindowError, match="残暑見舞い is for 2027-08-08 … 2027-08-31"):
-        check_window("zansho", dt.date(2027, 8, 7))
+def test_zansho_printed_before_a_late_risshu_is_posted_from_risshu():
+    assert season_plan("zansho", dt.date(2027, 8, 7)).note == (
+        "8月8日〜8月31日に投函してください（立秋から8月末まで）")
 
 
-@pytest.mark.parametrize(("on", "matsunouchi", "message"), [
-    (dt.date(2026, 1, 7), 7, "寒中見舞い is for 2026-01-08 … 2026-02-03 "
-                             "(after 松の内 to the day before 立春); the date is 2026-01-07"),
-    (dt.date(2026, 1, 15), 15, "寒中見舞い is for 2026-01-16 … 2026-02-03"),
-    (dt.date(2026, 2, 4), 7, "寒中見舞い is for 2026-01-08 … 2026-02-03"),
+@pytest.mark.parametrize(("on", "matsunouchi", "note"), [
+    (dt.date(2026, 1, 7), 7, "1月8日〜2月3日に投函してください"
+                             "（松の内（1月7日まで）が明けてから立春の前日まで）"),
+    (dt.date(2026, 1, 15), 15, "1月16日〜2月3日に投函してください"),
+    (dt.date(2026, 1, 16), 15, "2月3日までに投函してください"),
 ])
-def test_check_window_refuses_kanchu_during_matsunouchi_and_from_risshun(on, matsunouchi,
-                                                                        message):
-    with pytest.raises(SeasonWindowError, match=re.escape(message)):
-        check_window("kanchu", on, matsunouchi)
+def test_kanchu_printed_during_matsunouchi_is_posted_after_it(on, matsunouchi, note):
+    assert season_plan("kanchu", on, matsunouchi).note.startswith(note)
 
 
-def test_kanchu_on_the_8th_is_fine_unless_matsunouchi_lasts_to_the_15th():
-    check_window("kanchu", dt.date(2026, 1, 8))
-    with pytest.raises(SeasonWindowError):
-        check_window("kanchu", dt.date(2026, 1, 8), matsunouchi_end_day=15)
-    check_window("kanchu", dt.date(2026, 1, 16), matsunouchi_end_day=15)
+def test_kanchu_from_risshun_is_refused_naming_next_winter():
+    with pytest.raises(SeasonWindowError, match=re.escape(
+            "寒中見舞いの時期（印刷 2025-12-01 … 2026-02-03、投函 2026-01-08 … 2026-02-03）は"
+            "終わりました（2026-02-04）。"
+            "次は 2026-12-01 から印刷でき、投函は 2027-01-08 … 2027-02-03 です")):
+        season_plan("kanchu", dt.date(2026, 2, 4))
 
 
 @pytest.mark.parametrize(("situation", "on", "message"), [
-    ("nenga", dt.date(2026, 12, 14), "年賀状 is for 2026-12-15 … 2026-12-25"),
-    ("nenga", dt.date(2026, 12, 26), "年賀状 is for 2026-12-15 … 2026-12-25"),
-    ("nenga", dt.date(2027, 1, 3), "年賀状 is for 2027-12-15 … 2027-12-25"),
-    ("yokan", dt.date(2026, 2, 3), "余寒見舞い is for 2026-02-04 … 2026-02-28 "
-                                  "(立春 to the end of February)"),
-    ("yokan", dt.date(2026, 3, 1), "余寒見舞い is for 2026-02-04 … 2026-02-28"),
-    ("shochu", dt.date(2028, 7, 5), "暑中見舞い is for 2028-07-06 … 2028-08-06"),
-    ("zansho", dt.date(2026, 9, 1), "残暑見舞い is for 2026-08-07 … 2026-08-31 "
-                                   "(立秋 to the end of August)"),
+    ("nenga", dt.date(2026, 10, 31), "年賀状はまだ印刷できません（2026-10-31）。"
+                                     "2026-11-01 から印刷でき、投函は 2026-12-15 … 2026-12-25"),
+    ("nenga", dt.date(2027, 1, 8), "次は 2027-11-01 から印刷でき、投函は 2027-12-15 … 2027-12-25"),
+    ("yokan", dt.date(2026, 1, 14), "余寒見舞いはまだ印刷できません（2026-01-14）。2026-01-15 から"
+                                    "印刷でき、投函は 2026-02-04 … 2026-02-28 です（立春から2月末まで）"),
+    ("yokan", dt.date(2026, 3, 1), "次は 2027-01-15 から印刷でき、投函は 2027-02-04 … 2027-02-28"),
+    ("shochu", dt.date(2028, 6, 14), "2028-06-15 から印刷でき、投函は 2028-07-06 … 2028-08-06"),
+    ("zansho", dt.date(2026, 9, 1), "残暑見舞いの時期（印刷 2026-07-15 … 2026-08-31、投函 "
+                                    "2026-08-07 … 2026-08-31）は終わりました（2026-09-01）。次は 2027-07-15 から印刷でき、投函は "
+                                    "2027-08-08 … 2027-08-31 です（立秋から8月末まで）"),
 ])
-def test_check_window_refuses_days_outside_and_names_the_window(situation, on, message):
+def test_days_outside_the_print_window_are_refused_naming_the_window(situation, on, message):
     with pytest.raises(SeasonWindowError, match=re.escape(message)):
-        check_window(situation, on)
+        season_plan(situation, on)
 
 
 def test_seasonal_cards_have_japanese_labels():

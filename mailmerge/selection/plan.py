@@ -16,7 +16,7 @@ from typing import Protocol
 from mailmerge.errors import HagakiError
 from mailmerge.models import Customer, Sale
 from mailmerge.selection.exclusions import exclusion_of
-from mailmerge.selection.seasons import check_window, window
+from mailmerge.selection.seasons import Override, posting_window, season_plan, season_year
 from mailmerge.selection.segments import SegmentRules, segment_of
 
 SEASONAL = ("nenga", "kanchu", "yokan", "shochu", "zansho")
@@ -67,6 +67,7 @@ class Rules:
         "dormant": 90, "winback": 180, "birthday": 300, "greeting": 0})
     segments: SegmentRules = field(default_factory=SegmentRules)
     matsunouchi_end_day: int = 7
+    seasons: dict[str, Override] = field(default_factory=dict)  # [seasons] print windows
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class Plan:
     situation: str | None
     cards: list[PlanEntry] = field(default_factory=list)
     not_sent: list[NotSent] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. when to post a seasonal card
 
 
 def sale_key(sale: Sale) -> str:
@@ -102,10 +104,8 @@ def campaign_of(entry: PlanEntry, on: dt.date) -> str:
     """The campaign a card belongs to, so the same card is never printed twice:
     nenga-2027, shochu-2026, birthday-2026, thanks-<its sales>, dormant-2026-11-23 …"""
     situation = entry.situation
-    if situation == "nenga":
-        return f"nenga-{on.year + 1 if on.month == 12 else on.year}"
     if situation in SEASONAL:
-        return f"{situation}-{on.year}"
+        return f"{situation}-{season_year(situation, on)}"
     if situation == "birthday" and entry.customer.birthday is not None:
         return f"birthday-{_next_birthday(entry.customer.birthday, on).year}"
     if situation == "thanks":
@@ -124,8 +124,9 @@ def make_plan(customers: Iterable[Customer], sales: list[Sale] | None, on: dt.da
         raise HagakiError(f"--situation {situation} needs a sales list (--sales FILE)")
     if situation is None and sales is not None:
         situation = "auto"
+    notes: list[str] = []
     if situation in SEASONAL:
-        check_window(situation, on, rules.matsunouchi_end_day)
+        notes.append(season_plan(situation, on, rules.matsunouchi_end_day, rules.seasons).note)
     if situation not in (None, "auto", *SITUATIONS):
         raise HagakiError(f"unknown situation {situation!r}; use auto or one of "
                           f"{', '.join(SITUATIONS)}")
@@ -133,7 +134,7 @@ def make_plan(customers: Iterable[Customer], sales: list[Sale] | None, on: dt.da
     for sale in sales or []:
         if sale.date <= on:
             by_customer.setdefault(sale.customer_id, []).append(sale)
-    plan = Plan(on, situation)
+    plan = Plan(on, situation, notes=notes)
     for customer in customers:
         decision = _decide(customer, by_customer.get(customer.customer_id, []),
                            sales is not None, on, situation, history, rules)
@@ -210,9 +211,9 @@ def _thanks(customer: Customer, sales: list[Sale], on: dt.date, history: History
 def _seasonal(customer: Customer, segment: str | None, situation: str, on: dt.date,
               rules: Rules) -> PlanEntry | NotSent:
     if situation == "nenga" and customer.mourning:
-        kanchu = window("kanchu", on.year + 1, rules.matsunouchi_end_day)
-        return NotSent(customer, "mourning", f"喪中 (in mourning): no 年賀状; send 寒中見舞い "
-                       f"between {kanchu.first} and {kanchu.last} instead")
+        kanchu = posting_window("kanchu", season_year("nenga", on), rules.matsunouchi_end_day)
+        return NotSent(customer, "mourning", f"喪中のため年賀状は送りません。代わりに寒中見舞いを "
+                       f"{kanchu.first} … {kanchu.last} に投函してください")
     allowed = SEASONAL_SEGMENTS.get(situation)
     if segment is not None and allowed is not None and segment not in allowed:
         return NotSent(customer, "segment", f"{LABELS[situation]} goes to active and dormant "

@@ -1,8 +1,28 @@
 """Season windows from the 24 solar terms (二十四節気), computed, never a fixed table.
 
-In: a situation and a year (or a day). Out: the window in which that seasonal card may be
-sent, or SeasonWindowError naming that year's window. Solar terms come from the Sun's
+In: a seasonal situation and a day (plus the 松の内 setting and any [seasons] overrides).
+Out: a SeasonRun: the season's year and campaign key, its PRINT window (when its cards may be
+printed), its POSTING window (when they should be posted) and a posting note for the user; or
+SeasonWindowError naming the current and the coming window. Solar terms come from the Sun's
 apparent geocentric ecliptic longitude (ephem), dated in Japan Standard Time.
+
+Posting windows follow the spec: 年賀状 Dec 15–25 for delivery on Jan 1 (年賀 handling until
+Dec 28); 寒中見舞い from the end of 松の内 to the day before 立春; 余寒見舞い 立春 to the end of
+February; 暑中見舞い 小暑 to the day before 立秋; 残暑見舞い 立秋 to the end of August.
+
+Print windows open some weeks before posting opens and close when posting closes:
+    年賀状      Nov 1 (年賀はがき go on sale) to the end of 松の内 (Jan 7, or Jan 15), for replies
+    寒中見舞い  Dec 1 of the year before, so it is printed with the 年賀状 (喪中 households)
+    余寒見舞い  Jan 15, about three weeks before 立春
+    暑中見舞い  Jun 15, about three weeks before 小暑
+    残暑見舞い  Jul 15, about three weeks before 立秋
+
+A season's year is the year its cards are dated: nenga-2027 is printed from 2026-11-01 to
+2027-01-07. Winter cards (nenga, kanchu, yokan) printed from July on belong to the next year.
+
+[seasons.SITUATION] in hagaki.toml may widen a print window: print_from = "10-15",
+print_until = "01-15" (month-day). A value that narrows the default is refused; where the
+default reaches further in some year (松の内 to the 15th, a late 立秋) the default stays.
 """
 
 from __future__ import annotations
@@ -10,21 +30,31 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import re
 from dataclasses import dataclass
 
 import ephem
 
-from mailmerge.errors import HagakiError
+from mailmerge.errors import ConfigError, HagakiError
 
 JST = dt.timedelta(hours=9)
+ONE_DAY = dt.timedelta(days=1)
 RISSHUN, SHOSHO, RISSHU = 315.0, 105.0, 135.0  # 立春, 小暑, 立秋
 TROPICAL_YEAR = 365.2422
 LABELS = {"nenga": "年賀状", "kanchu": "寒中見舞い", "yokan": "余寒見舞い",
           "shochu": "暑中見舞い", "zansho": "残暑見舞い"}
+WINTER = ("nenga", "kanchu", "yokan")
+NENGA_POST_FIRST, NENGA_POST_LAST, NENGA_ACCEPTED_UNTIL = (12, 15), (12, 25), (12, 28)
+PRINT_FROM = {"nenga": (11, 1), "kanchu": (12, 1), "yokan": (1, 15), "shochu": (6, 15),
+              "zansho": (7, 15)}
+OVERRIDE_KEYS = ("print_from", "print_until")
+REFERENCE_YEARS = range(2000, 2100)  # the years a print_until override is compared over
+
+MonthDay = tuple[int, int]
 
 
 class SeasonWindowError(HagakiError):
-    """A seasonal card asked for outside its window."""
+    """A seasonal card asked for outside its print window."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +66,29 @@ class Window:
 
     def __contains__(self, day: dt.date) -> bool:
         return self.first <= day <= self.last
+
+
+@dataclass(frozen=True)
+class Override:
+    """A widened print window from [seasons.SITUATION] (month, day), None: the default."""
+
+    print_from: MonthDay | None = None
+    print_until: MonthDay | None = None
+
+
+@dataclass(frozen=True)
+class SeasonRun:
+    """What printing a seasonal card on a given day means: its season, windows and a note."""
+
+    situation: str
+    year: int
+    printing: Window
+    posting: Window
+    note: str
+
+    @property
+    def campaign(self) -> str:
+        return f"{self.situation}-{self.year}"
 
 
 def _sun_longitude(moment: ephem.Date) -> float:
@@ -60,33 +113,177 @@ def solar_term_date(year: int, longitude_deg: float) -> dt.date:
     return (ephem.Date(moment).datetime() + JST).date()
 
 
-def window(situation: str, year: int, matsunouchi_end_day: int = 7) -> Window:
-    """The sending window of a seasonal card in `year` (nenga: December of that year)."""
-    day = dt.timedelta(days=1)
+def season_year(situation: str, on: dt.date) -> int:
+    """The year a card printed on `on` is dated: 2026-12-01 → nenga 2027, shochu → 2026."""
+    if situation not in LABELS:
+        raise ValueError(f"{situation!r} is not a seasonal card")
+    return on.year + 1 if situation in WINTER and on.month >= 7 else on.year
+
+
+def _place(situation: str, year: int, month_day: MonthDay) -> dt.date:
+    """A month-day of season `year` as a date (winter seasons start in July of the year before)."""
+    month, day = month_day
+    return dt.date(year - 1 if situation in WINTER and month >= 7 else year, month, day)
+
+
+def posting_window(situation: str, year: int, matsunouchi_end_day: int = 7) -> Window:
+    """When the cards of season `year` should be posted (nenga 2027: 2026-12-15 … 12-25)."""
     if situation == "nenga":
-        return Window(situation, dt.date(year, 12, 15), dt.date(year, 12, 25),
-                      "posted Dec 15–25 for delivery on Jan 1")
+        return Window(situation, _place(situation, year, NENGA_POST_FIRST),
+                      _place(situation, year, NENGA_POST_LAST),
+                      f"元日に届くのは{_md(NENGA_POST_LAST)}までの投函、"
+                      f"年賀郵便の受付は{_md(NENGA_ACCEPTED_UNTIL)}まで")
     if situation == "kanchu":
         return Window(situation, dt.date(year, 1, matsunouchi_end_day + 1),
-                      solar_term_date(year, RISSHUN) - day,
-                      "after 松の内 to the day before 立春")
+                      solar_term_date(year, RISSHUN) - ONE_DAY,
+                      f"松の内（1月{matsunouchi_end_day}日まで）が明けてから立春の前日まで")
     if situation == "yokan":
         return Window(situation, solar_term_date(year, RISSHUN),
-                      dt.date(year, 3, 1) - day, "立春 to the end of February")
+                      dt.date(year, 3, 1) - ONE_DAY, "立春から2月末まで")
     if situation == "shochu":
         return Window(situation, solar_term_date(year, SHOSHO),
-                      solar_term_date(year, RISSHU) - day, "小暑 to the day before 立秋")
+                      solar_term_date(year, RISSHU) - ONE_DAY, "小暑から立秋の前日まで")
     if situation == "zansho":
         return Window(situation, solar_term_date(year, RISSHU), dt.date(year, 8, 31),
-                      "立秋 to the end of August")
+                      "立秋から8月末まで")
     raise ValueError(f"{situation!r} is not a seasonal card")
 
 
-def check_window(situation: str, on: dt.date, matsunouchi_end_day: int = 7) -> None:
-    """Raise SeasonWindowError when `on` is outside the situation's window for its year."""
-    current = window(situation, on.year, matsunouchi_end_day)
-    if on not in current:
+def _default_print_until(situation: str, year: int, matsunouchi_end_day: int) -> dt.date:
+    if situation == "nenga":
+        return dt.date(year, 1, matsunouchi_end_day)
+    return posting_window(situation, year, matsunouchi_end_day).last
+
+
+def printing_window(situation: str, year: int, matsunouchi_end_day: int = 7,
+                    override: Override | None = None) -> Window:
+    """When the cards of season `year` may be printed, widened by `override` if given."""
+    first = _place(situation, year, PRINT_FROM[situation])
+    last = _default_print_until(situation, year, matsunouchi_end_day)
+    if override is not None and override.print_from is not None:
+        first = min(first, _place(situation, year, override.print_from))
+    if override is not None and override.print_until is not None:
+        last = max(last, _place(situation, year, override.print_until))
+    return Window(situation, first, last, "印刷できる期間")
+
+
+def season_plan(situation: str, on: dt.date, matsunouchi_end_day: int = 7,
+                overrides: dict[str, Override] | None = None) -> SeasonRun:
+    """The season a card printed on `on` belongs to, or SeasonWindowError outside printing."""
+    year = season_year(situation, on)
+    override = (overrides or {}).get(situation)
+    printing = printing_window(situation, year, matsunouchi_end_day, override)
+    posting = posting_window(situation, year, matsunouchi_end_day)
+    label = LABELS[situation]
+    if on < printing.first:
         raise SeasonWindowError(
-            f"{LABELS[situation]} is for {current.first.isoformat()} … "
-            f"{current.last.isoformat()} ({current.rule}); the date is {on.isoformat()}"
-        )
+            f"{label}はまだ印刷できません（{on}）。{printing.first} から印刷でき、投函は "
+            f"{posting.first} … {posting.last} です（{posting.rule}）")
+    if on > printing.last:
+        coming = printing_window(situation, year + 1, matsunouchi_end_day, override)
+        coming_posting = posting_window(situation, year + 1, matsunouchi_end_day)
+        raise SeasonWindowError(
+            f"{label}の時期（印刷 {printing.first} … {printing.last}、投函 {posting.first} … "
+            f"{posting.last}）は終わりました（{on}）。"
+            f"次は {coming.first} から印刷でき、投函は {coming_posting.first} … "
+            f"{coming_posting.last} です（{coming_posting.rule}）")
+    return SeasonRun(situation, year, printing, posting, _posting_note(posting, on))
+
+
+def _md(month_day: MonthDay | dt.date) -> str:
+    month, day = (month_day.month, month_day.day) if isinstance(month_day, dt.date) else month_day
+    return f"{month}月{day}日"
+
+
+def _posting_note(posting: Window, on: dt.date) -> str:
+    """When to post a card printed on `on`, in words for the user."""
+    first, last = _md(posting.first), _md(posting.last)
+    if posting.situation == "nenga":
+        accepted = _md(NENGA_ACCEPTED_UNTIL)
+        handling = f"（{accepted}までは年賀郵便として受け付けられます）"
+        if on < posting.first:
+            return f"{first}〜{last}に投函すると1月1日に届きます{handling}"
+        if on <= posting.last:
+            return f"{last}までに投函すると1月1日に届きます{handling}"
+        if on <= dt.date(posting.last.year, *NENGA_ACCEPTED_UNTIL):
+            return f"今から投函すると元日には届きません（{accepted}までは年賀郵便の扱い）"
+        return "元日以降の配達になります"
+    if on < posting.first:
+        return f"{first}〜{last}に投函してください（{posting.rule}）"
+    if on <= posting.last:
+        return f"{last}までに投函してください（{posting.rule}）"
+    return f"{LABELS[posting.situation]}の投函期間（{first}〜{last}）は過ぎています"
+
+
+def card_day(situation: str, on: dt.date) -> dt.date:
+    """The day a seasonal card's date line speaks for: 元旦 of its New Year for a 年賀状; Jan 1
+    of the season's year for a winter card printed the autumn before; else the day itself."""
+    year = season_year(situation, on)
+    return on if situation != "nenga" and on.year == year else dt.date(year, 1, 1)
+
+
+def season_overrides(table: dict, where: str) -> dict[str, Override]:
+    """[seasons] of hagaki.toml → {situation: Override}; ConfigError naming the key when a
+    value is not "MM-DD" or would narrow the default print window."""
+    overrides = {}
+    for situation, settings in table.items():
+        if situation not in LABELS:
+            raise ConfigError(f"{where}: [seasons.{situation}] は季節の便ではありません。"
+                              f"{', '.join(LABELS)} のどれかにしてください")
+        if not isinstance(settings, dict):
+            raise ConfigError(f"{where}: [seasons.{situation}] は print_from = \"10-15\" の"
+                              "ような表にしてください")
+        unknown = sorted(set(settings) - set(OVERRIDE_KEYS))
+        if unknown:
+            raise ConfigError(f"{where}: [seasons.{situation}] {unknown[0]} は使えません。"
+                              "print_from か print_until にしてください")
+        values = {key: _month_day(settings[key], f"{where}: [seasons.{situation}] {key}")
+                  for key in OVERRIDE_KEYS if key in settings}
+        _refuse_narrowing(situation, values, where)
+        overrides[situation] = Override(**values)
+    return overrides
+
+
+def _month_day(value: object, key: str) -> MonthDay:
+    match = re.fullmatch(r"(\d{2})-(\d{2})", value) if isinstance(value, str) else None
+    if match is None:
+        raise ConfigError(f"{key} は \"10-15\" のように月-日で書いてください"
+                          f"（{value!r} は読めません）")
+    month, day = int(match[1]), int(match[2])
+    if (month, day) == (2, 29):
+        raise ConfigError(f"{key}: 02-29 はうるう年にしかありません。"
+                          "02-28 か 03-01 にしてください")
+    try:
+        dt.date(2001, month, day)
+    except ValueError:
+        raise ConfigError(f"{key}: {value} という日付はありません") from None
+    return month, day
+
+
+def _refuse_narrowing(situation: str, values: dict[str, MonthDay], where: str) -> None:
+    key = f"{where}: [seasons.{situation}]"
+    default_from, earliest_until = PRINT_FROM[situation], _earliest_print_until(situation)
+    if "print_from" in values and _order(situation, values["print_from"]) > _order(
+            situation, default_from):
+        raise ConfigError(f"{key} print_from は既定の印刷開始 {_mmdd(default_from)} より後で、"
+                          "期間を狭めます。それ以前の日にしてください")
+    if "print_until" in values and _order(situation, values["print_until"]) < _order(
+            situation, earliest_until):
+        raise ConfigError(f"{key} print_until は既定の印刷終了 {_mmdd(earliest_until)} より前で、"
+                          "期間を狭めます。それ以後の日にしてください")
+
+
+@functools.cache
+def _earliest_print_until(situation: str) -> MonthDay:
+    """The earliest month-day the default print window ends on, over REFERENCE_YEARS."""
+    ends = [_default_print_until(situation, year, 7) for year in REFERENCE_YEARS]
+    return min(((day.month, day.day) for day in ends), key=lambda md: _order(situation, md))
+
+
+def _order(situation: str, month_day: MonthDay) -> tuple[int, int, int]:
+    """Sort key of a month-day within a season (winter seasons start in July)."""
+    return (0 if situation in WINTER and month_day[0] >= 7 else 1, *month_day)
+
+
+def _mmdd(month_day: MonthDay) -> str:
+    return f"{month_day[0]:02d}-{month_day[1]:02d}"

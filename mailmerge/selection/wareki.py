@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from mailmerge.japanese import ERAS, kanji_positional
+from mailmerge.selection.seasons import card_day
 
 SEASON_WORDS = {"shochu": "盛夏", "zansho": "晩夏", "kanchu": "厳寒", "yokan": "余寒"}
 
@@ -38,8 +39,7 @@ def wareki(day: dt.date, style: str = "kanji") -> str:
 def season_date_line(situation: str, on: dt.date) -> str:
     """The date line a season's card carries: 令和九年 元旦 for a 年賀状 written in December."""
     if situation == "nenga":
-        year = on.year + 1 if on.month == 12 else on.year
-        return f"{_year_text(dt.date(year, 1, 1), 'kanji')}　元旦"
+        return f"{_year_text(card_day(situation, on), 'kanji')}　元旦"
     if situation in SEASON_WORDS:
-        return f"{_year_text(on, 'kanji')}　{SEASON_WORDS[situation]}"
+        return f"{_year_text(card_day(situation, on), 'kanji')}　{SEASON_WORDS[situation]}"
     return wareki(on)
