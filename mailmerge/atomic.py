@@ -6,6 +6,7 @@ An interrupted run leaves either the old file or the new one at the target, neve
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -37,6 +38,13 @@ def atomic_write(target: Path, before_replace: Callable[[Path], None] | None = N
     _fsync_directory(target.parent)
 
 
+def temporary_names(target: Path) -> list[Path]:
+    """The temporary files that writes to `target` may have left (a killed run)."""
+    if not target.parent.is_dir():
+        return []
+    return list(target.parent.glob(f".{glob.escape(target.name)}.*.tmp"))
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -55,3 +63,39 @@ def _fsync_directory(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+class StagedFiles:
+    """Several files written as temporaries beside their targets and put in place together
+    (`commit`), or all removed (`discard`): a run's files appear all at once or not at all."""
+
+    def __init__(self) -> None:
+        self.staged: list[tuple[Path, Path]] = []  # (temporary, target)
+
+    @contextlib.contextmanager
+    def write(self, target: Path) -> Iterator[BinaryIO]:
+        """Yield a binary file for `target`; on success it waits, complete and synced."""
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                             dir=target.parent)
+        os.chmod(temp_name, 0o666 & ~_umask())
+        self.staged.append((Path(temp_name), target))
+        with os.fdopen(handle, "wb") as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+
+    def temporary(self, target: Path) -> Path:
+        return next(temp for temp, final in self.staged if final == target)
+
+    def commit(self) -> None:
+        for temp, target in self.staged:
+            os.replace(temp, target)
+        for folder in {target.parent for _, target in self.staged}:
+            _fsync_directory(folder)
+        self.staged = []
+
+    def discard(self) -> None:
+        for temp, _ in self.staged:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+        self.staged = []

@@ -1,6 +1,8 @@
 """The `hagaki` command: a thin click layer over the library.
 
-Exit codes: 0 done, 1 an error the user can fix (message, no traceback), 2 wrong usage.
+Exit codes: 0 the command did what was asked (nothing new to print included); 1 rows had
+errors, or something could not be done (one line saying what, no traceback); 2 wrong usage.
+Every command finds the shop (hagaki.toml and the send log) through mailmerge.shop.
 """
 
 from __future__ import annotations
@@ -14,22 +16,17 @@ from pathlib import Path
 
 import click
 
-from mailmerge.config import FONT_ROLES, Settings, load_settings
+from mailmerge.config import FONT_ROLES, load_settings
 from mailmerge.errors import HagakiError
 from mailmerge.layout.profiles import load_profile
+from mailmerge.outputs import check_outputs, log_files
 from mailmerge.package_files import package_file
-from mailmerge.run import (
-    DUPLEX,
-    SIDES,
-    SORTS,
-    RunOptions,
-    RunReport,
-    default_log_path,
-    print_cards,
-)
+from mailmerge.run import DUPLEX, SIDES, SORTS, RunOptions, print_cards
 from mailmerge.selection.plan import SITUATIONS
 from mailmerge.sendlog.store import SendLog
+from mailmerge.shop import Shop, open_shop
 from mailmerge.sources.customers import ReadOptions
+from mailmerge.summary import summary_lines
 from mailmerge.typeface.catalog import FontCatalog
 
 DEMO_DAY = dt.date(2026, 11, 23)  # the sample sales are dated around this day
@@ -37,7 +34,7 @@ DEMO_SUMMER_DAY = dt.date(2026, 7, 20)
 
 
 def user_errors(command):
-    """Turn every HagakiError into a one-line message and exit code 1."""
+    """Turn every HagakiError (and a failed write) into a one-line message and exit code 1."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
@@ -45,13 +42,20 @@ def user_errors(command):
             return command(*args, **kwargs)
         except HagakiError as error:
             raise click.ClickException(str(error)) from None
+        except OSError as error:
+            from mailmerge.outputs import describe_os_error
+
+            raise click.ClickException(describe_os_error(error, error.filename or "")) from None
 
     return wrapper
 
 
 config_option = click.option(
     "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-    help="hagaki.toml with [sender], [fonts], [address], [print] and [columns] settings.")
+    help="hagaki.toml (default: $HAGAKI_CONFIG, else hagaki.toml beside the customer list or "
+         "in a folder above it, else in the current folder).")
+log_option = click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
+                          help="The send log (default: hagaki-log.sqlite beside hagaki.toml).")
 
 
 def reading_options(command):
@@ -63,16 +67,22 @@ def reading_options(command):
                         )(command)
 
 
-def _settings(config_path: Path | None) -> Settings:
-    if config_path is None and Path("hagaki.toml").is_file():
-        config_path = Path("hagaki.toml")
-    return load_settings(config_path)
+def _shop(config_path: Path | None, near: Path | None = None,
+          log_path: Path | None = None) -> Shop:
+    """The shop every command works in; says which settings and log it uses (on stderr, so
+    json and csv output stay clean)."""
+    shop = open_shop(config_path, near, log_path)
+    click.echo(shop.describe(), err=True)
+    return shop
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="hagaki-mailmerge")
 def main() -> None:
     """hagaki: thank-you, seasonal and win-back postcards for a shop's customers."""
+    for stream in (sys.stdout, sys.stderr):  # a console that cannot show 𠮷 gets \U00020bb7
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def plan_options(command):
@@ -89,10 +99,10 @@ def plan_options(command):
 
 @main.command("print")
 @click.argument("customers", type=click.Path(path_type=Path))
-@click.option("--side", type=click.Choice(list(SIDES)), default="address", show_default=True,
-              help="Which side of the card: address, message, or both (interleaved).")
+@click.option("--side", type=click.Choice(list(SIDES)),
+              help="Which side of the card: address (the default), message, or both.")
 @click.option("--out", "output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("cards.pdf"), show_default=True, help="The PDF to write.")
+              help="The PDF to write (default: cards-DATE-runNNNN.pdf in the shop folder).")
 @config_option
 @plan_options
 @click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
@@ -105,21 +115,27 @@ def plan_options(command):
 @click.option("--docx", "docx_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the message sides as an editable Word file.")
 @click.option("--layout", help="Card profile: official, nenga, plain, or a .toml file.")
-@click.option("--offset-x", type=float, help="Shift everything right by this many mm.")
-@click.option("--offset-y", type=float, help="Shift everything down by this many mm.")
+@click.option("--offset-x", type=float, help="Shift everything right by this many mm (±20).")
+@click.option("--offset-y", type=float, help="Shift everything down by this many mm (±20).")
 @click.option("--strict", is_flag=True, help="Write nothing if any row has an error.")
-@click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="The send log (default: hagaki-log.sqlite beside hagaki.toml).")
+@log_option
 @click.option("--force", is_flag=True, help="Print again cards the log says were printed.")
-@click.option("--reprint", multiple=True, metavar="ID",
-              help="Print these customers' cards again (a jammed sheet); repeatable.")
+@click.option("--reprint", multiple=True, metavar="CARD|CUSTOMER",
+              help="Print a logged card exactly again (a jammed sheet): its card number, or a "
+                   "customer id for their latest card; repeatable.")
+@click.option("--proof", is_flag=True,
+              help="A proof: every card stamped 見本, nothing logged, nothing counted.")
+@click.option("--replace", is_flag=True,
+              help="Allow replacing existing files (a replaced run's cards are marked as no "
+                   "longer in a file).")
+@click.option("--no-sender", is_flag=True, help="Allow address sides without a [sender].")
 @click.option("--sort", type=click.Choice(list(SORTS)), default="postal", show_default=True,
               help="Stack order: postal code (区分 order), customer id or name.")
 @click.option("--duplex", type=click.Choice(list(DUPLEX)), default="interleave",
               show_default=True, help="--side both: one file (address, message, …) or two.")
 @click.option("--flip", type=click.Choice(["long", "short"]), default="long",
               show_default=True, help="The edge your duplex printer turns the card on.")
-@click.option("--batch-size", type=click.IntRange(min=1),
+@click.option("--batch-size", type=click.IntRange(min=1, max=5000),
               help="Split into files of this many cards (what the tray takes).")
 @click.option("--barcode", is_flag=True, help="Print Japan Post's customer barcode.")
 @click.option("--indicia", type=click.Choice(["betsunou", "kounou"]),
@@ -129,42 +145,50 @@ def plan_options(command):
 @click.option("--preview", is_flag=True, help="Also write a contact sheet PNG to look at.")
 @reading_options
 @user_errors
-def print_command(customers: Path, side: str, output: Path, config_path: Path | None,
-                  sales: Path | None, situation: str | None, on, template: Path | None,
-                  horizontal: bool, handwriting: bool, image: Path | None,
-                  docx_path: Path | None, layout: str | None, offset_x: float | None,
-                  offset_y: float | None, strict: bool, log_path: Path | None, force: bool,
-                  reprint: tuple[str, ...], sort: str, duplex: str, flip: str,
+def print_command(customers: Path, side: str | None, output: Path | None,
+                  config_path: Path | None, sales: Path | None, situation: str | None, on,
+                  template: Path | None, horizontal: bool, handwriting: bool,
+                  image: Path | None, docx_path: Path | None, layout: str | None,
+                  offset_x: float | None, offset_y: float | None, strict: bool,
+                  log_path: Path | None, force: bool, reprint: tuple[str, ...], proof: bool,
+                  replace: bool, no_sender: bool, sort: str, duplex: str, flip: str,
                   batch_size: int | None, barcode: bool, indicia: str | None,
                   impose: str | None, preview: bool,
                   encoding: str | None, sheet: str | None) -> None:
     """Print the cards due today: the address side, the message side, or both.
 
-    Example: hagaki print customers.csv --sales sales.csv --side both --out cards.pdf
+    Example: hagaki print customers.csv --sales sales.csv --side both
     """
-    settings = _settings(config_path)
+    shop = _shop(config_path, customers, log_path)
     with _progress() as advance:
         options = RunOptions(
             layout=layout, offset_x=offset_x, offset_y=offset_y, strict=strict,
             encoding=encoding, sheet=sheet, side=side, sales=sales, situation=situation,
             date=on.date() if on else None, template=template, horizontal=horizontal,
-            handwriting=handwriting, image=image, log=log_path, force=force, reprint=reprint,
-            sort=sort, duplex=duplex, flip=flip, batch_size=batch_size, barcode=barcode,
-            impose=impose, keep_messages=docx_path is not None, indicia=indicia,
-            progress=advance)
-        report = print_cards(customers, output, settings, options)
-    if docx_path is not None and report.messages:
-        from mailmerge.render.docx import write_docx
-
-        write_docx(report.messages, docx_path)
-        click.echo(f"wrote the message sides as Word → {docx_path}")
+            handwriting=handwriting, image=image, log=shop.log_path, force=force,
+            reprint=reprint, sort=sort, duplex=duplex, flip=flip, batch_size=batch_size,
+            barcode=barcode, impose=impose, docx=docx_path, indicia=indicia, proof=proof,
+            replace=replace, no_sender=no_sender, folder=shop.folder, progress=advance)
+        report = print_cards(customers, output, shop.settings, options)
+    for line in summary_lines(report, strict, shop.settings.postage_yen):
+        click.echo(line)
     if preview and report.outputs:
-        from mailmerge.render.preview import contact_sheet
+        _write_preview(report.outputs[0], report.outputs[0].with_suffix(".png"))
+    if report.skipped:
+        raise SystemExit(1)
 
-        sheet_path = report.outputs[0].with_suffix(".png")
-        contact_sheet(report.outputs[0], sheet_path)
-        click.echo(f"preview → {sheet_path}")
-    _summarise(report, strict, settings.postage_yen)
+
+def _write_preview(pdf: Path, target: Path) -> None:
+    """The contact sheet after a run: a failure here is a warning, the cards stay printed."""
+    from mailmerge.render.preview import contact_sheet
+
+    try:
+        check_outputs([target], [pdf])
+        contact_sheet(pdf, target)
+    except (HagakiError, OSError) as error:
+        click.echo(f"注意: 見本画像は作れませんでした（{error}）。印刷と記録はできています")
+        return
+    click.echo(f"見本画像 → {target}")
 
 
 @contextlib.contextmanager
@@ -187,19 +211,22 @@ def _progress():
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "csv"]),
               default="text", show_default=True, help="text for people, json/csv for programs.")
 @config_option
+@log_option
 @reading_options
 @user_errors
 def plan(customers: Path, sales: Path | None, situation: str | None, on,
-         output_format: str, config_path: Path | None, encoding: str | None,
-         sheet: str | None) -> None:
-    """Show who gets which card (and who does not, and why) without printing.
+         output_format: str, config_path: Path | None, log_path: Path | None,
+         encoding: str | None, sheet: str | None) -> None:
+    """Show who gets which card (and who does not, and why) without printing: exactly what
+    `hagaki print` would do today, read from the same send log.
 
     Example: hagaki plan customers.csv --sales sales.csv --date 2026-12-01
     """
     from mailmerge.planning import format_plan, plan_cards
-    settings = _settings(config_path)
+    shop = _shop(config_path, customers, log_path)
+    settings = shop.settings
     the_plan = plan_cards(customers, settings, ReadOptions(encoding, sheet, settings.columns),
-                          sales, situation, on.date() if on else None)
+                          sales, situation, on.date() if on else None, shop.log_path)
     click.echo(format_plan(the_plan, output_format, settings), nl=False)
 
 
@@ -219,7 +246,8 @@ def check(customers: Path, sales: Path | None, output_format: str, layout: str |
     Example: hagaki check customers.xlsx --sales sales.csv --format json
     """
     from mailmerge.check import check_files, format_text
-    settings = _settings(config_path)
+    shop = _shop(config_path, customers)
+    settings = shop.settings
     options = ReadOptions(encoding, sheet, settings.columns)
     report = check_files(customers, settings, options, sales, layout)
     if output_format == "json":
@@ -229,6 +257,34 @@ def check(customers: Path, sales: Path | None, output_format: str, layout: str |
             click.echo(line)
     if report.errors:
         raise SystemExit(1)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--name", help="The shop's name as printed (差出人).")
+@click.option("--postal-code", help="The shop's postal code, e.g. 150-0001.")
+@click.option("--address", help="The shop's address (都道府県から).")
+@click.option("--address2", default="", help="Building and floor, if any.")
+@user_errors
+def init(folder: Path, name: str | None, postal_code: str | None, address: str | None,
+         address2: str) -> None:
+    """Make a shop folder: a commented hagaki.toml with your shop as the sender.
+
+    Example: hagaki init myshop --name ささき雑貨店 --postal-code 150-0001 --address 東京都渋谷区神宮前1-2-3
+    """
+    from mailmerge.init import write_shop_config
+
+    ask = sys.stdin.isatty()
+    name = name or (click.prompt("店名（差出人）") if ask else None)
+    postal_code = postal_code or (click.prompt("郵便番号") if ask else None)
+    address = address or (click.prompt("住所") if ask else None)
+    if not (name and postal_code and address):
+        raise click.UsageError("--name, --postal-code と --address を指定してください")
+    path = write_shop_config(folder, name, postal_code, address, address2)
+    click.echo(f"設定を作りました → {path}")
+    click.echo(f"次に: 顧客リストを {folder} に置いて、"
+               f"hagaki check {folder / 'customers.csv'} で確かめ、"
+               f"hagaki print {folder / 'customers.csv'} --proof で見本を刷ってください")
 
 
 @main.command()
@@ -243,27 +299,29 @@ def demo(folder: Path) -> None:
     customers = package_file("data", "sample_customers.csv")
     settings = load_settings(package_file("data", "sample_hagaki.toml"))
     sales = package_file("data", "sample_sales.csv")
+    folder.mkdir(parents=True, exist_ok=True)
     log = folder / "demo-log.sqlite"  # the demo prints everything every time it runs
+    common = {"log": log, "force": True, "replace": True}
     runs = [
-        ("address-official.pdf", RunOptions(layout="official", log=log, force=True)),
-        ("address-plain.pdf", RunOptions(layout="plain", log=log, force=True)),
-        ("cards-both-sides.pdf", RunOptions(side="both", sales=sales, date=DEMO_DAY, log=log,
-                                            force=True)),
+        ("address-official.pdf", RunOptions(layout="official", **common)),
+        ("address-plain.pdf", RunOptions(layout="plain", **common)),
+        ("cards-both-sides.pdf", RunOptions(side="both", sales=sales, date=DEMO_DAY,
+                                            **common)),
         ("shochu-messages.pdf", RunOptions(side="message", situation="shochu",
-                                           date=DEMO_SUMMER_DAY, log=log, force=True)),
+                                           date=DEMO_SUMMER_DAY, **common)),
     ]
     for name, options in runs:
         click.echo(f"— {name} —")
         report = print_cards(customers, folder / name, settings, options)
-        _summarise(report, strict=False, postage_yen=settings.postage_yen, exit_on_error=False)
+        for line in summary_lines(report, strict=False, postage_yen=settings.postage_yen):
+            click.echo(line)
 
 
 @main.command()
 @click.argument("customers", type=click.Path(path_type=Path))
 @click.option("--sales", required=True, type=click.Path(path_type=Path),
               help="The sales list (顧客ID, 日付, 金額 …).")
-@click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="The send log (default: hagaki-log.sqlite beside hagaki.toml, if there).")
+@log_option
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]),
               help="The report's day (default: today).")
 @click.option("--out", "target", type=click.Path(dir_okay=False, path_type=Path),
@@ -282,10 +340,13 @@ def report(customers: Path, sales: Path, log_path: Path | None, on, target: Path
     """
     from mailmerge.report.build import build_report, text_lines
     from mailmerge.report.workbook import write_workbook
-    settings = _settings(config_path)
+    shop = _shop(config_path, customers, log_path)
+    settings = shop.settings
+    if target is not None:
+        check_outputs([target], [customers, sales, shop.config_path,
+                                 *log_files(shop.log_path)])
     measures = build_report(customers, sales, settings,
-                            ReadOptions(encoding, sheet, settings.columns),
-                            log_path or default_log_path(settings),
+                            ReadOptions(encoding, sheet, settings.columns), shop.log_path,
                             on.date() if on else dt.date.today())
     if target is not None:
         write_workbook(measures, target)
@@ -303,14 +364,11 @@ def log() -> None:
     """The send log: what was printed, mailed, returned or cancelled."""
 
 
-log_option = click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
-                          help="The send log (default: hagaki-log.sqlite beside hagaki.toml).")
-
-
 def _open_log(log_path: Path | None, config_path: Path | None) -> SendLog:
-    path = log_path or default_log_path(_settings(config_path))
+    path = _shop(config_path, None, log_path).log_path
     if not path.is_file():
-        raise HagakiError(f"no send log at {path}; print some cards first or pass --log")
+        raise HagakiError(f"送付記録がありません: {path}（まだ何も印刷していないか、"
+                          "--log か --config で場所を指定してください）")
     return SendLog(path)
 
 
@@ -318,25 +376,42 @@ def _open_log(log_path: Path | None, config_path: Path | None) -> SendLog:
 @log_option
 @config_option
 @click.option("--customer", "customers", multiple=True, help="Only these customer ids.")
-@click.option("--status", type=click.Choice(["printed", "mailed", "returned", "cancelled",
-                                             "failed"]))
+@click.option("--status", type=click.Choice(["printed", "mailed", "returned", "cancelled"]))
 @click.option("--campaign", help="Only this campaign, e.g. nenga-2027.")
 @user_errors
 def log_list(log_path, config_path, customers, status, campaign) -> None:
-    """List logged cards.
+    """List logged cards: number, card date, customer, kind, status, campaign, file and page.
 
     Example: hagaki log list --campaign nenga-2027
     """
-    store = _open_log(log_path, config_path)
-    try:
+    with _open_log(log_path, config_path) as store:
         rows = store.cards(list(customers), status, campaign)
-    finally:
-        store.close()
     for row in rows:
+        file_name = Path(row["output_file"]).name if row["output_file"] else "-"
+        reprint = f" ← {row['reprint_of']} の刷り直し" if row["reprint_of"] else ""
         click.echo(f"{row['id']:>6}  {row['card_date']}  {row['customer_id']:<10} "
                    f"{row['situation']:<9} {row['status']:<9} {row['campaign']}  "
-                   f"{Path(row['output_file']).name} p.{row['page']}")
-    click.echo(f"{len(rows)} cards")
+                   f"{file_name} p.{row['page']}{reprint}")
+    click.echo(f"{len(rows)} 枚")
+
+
+@log.command("verify")
+@log_option
+@config_option
+@user_errors
+def log_verify(log_path, config_path) -> None:
+    """Check every logged card against its file: there, unchanged, with the card's page.
+
+    Example: hagaki log verify
+    """
+    from mailmerge.sendlog.verify import verify
+
+    with _open_log(log_path, config_path) as store:
+        result = verify(store)
+    for line in result.lines():
+        click.echo(line)
+    if result.problems:
+        raise SystemExit(1)
 
 
 @log.command("export")
@@ -351,32 +426,36 @@ def log_export(log_path, config_path, target: Path) -> None:
     Example: hagaki log export --out sent.xlsx
     """
     from mailmerge.sendlog.export import export
-    store = _open_log(log_path, config_path)
-    try:
+    with _open_log(log_path, config_path) as store:
+        check_outputs([target], [*log_files(store.path), _shop_config(config_path)])
         count = export(store.cards(), target)
-    finally:
-        store.close()
-    click.echo(f"exported {count} cards → {target}")
+    click.echo(f"{count} 枚を書き出しました → {target}")
+
+
+def _shop_config(config_path: Path | None) -> Path | None:
+    return open_shop(config_path).config_path
+
+
+CARD_NUMBER = click.IntRange(min=1, max=2 ** 63 - 1)
 
 
 def _status_command(name: str, status: str, summary: str):
     @log.command(name, help=summary)
-    @click.argument("card_ids", nargs=-1, type=int)
+    @click.argument("card_ids", nargs=-1, type=CARD_NUMBER)
     @click.option("--customer", "customers", multiple=True, help="Cards of these customers.")
     @click.option("--campaign", help="Every card of this campaign.")
     @log_option
     @config_option
     @user_errors
     def command(card_ids, customers, campaign, log_path, config_path) -> None:
-        store = _open_log(log_path, config_path)
-        try:
+        with _open_log(log_path, config_path) as store:
             count = store.set_status(status, list(card_ids), list(customers), campaign)
-        finally:
-            store.close()
-        click.echo(f"{count} cards marked {status}")
+        click.echo(f"{count} 枚を {STATUS_LABELS[status]} にしました")
 
     return command
 
+
+STATUS_LABELS = {"mailed": "投函済み", "returned": "宛所不明で返送", "cancelled": "取り消し"}
 
 _status_command("mark-mailed", "mailed", """Mark cards as posted.
 
@@ -406,8 +485,9 @@ def preview(pdf: Path, target: Path, pages: str | None) -> None:
     Example: hagaki preview cards.pdf --out sheet.png --pages 1-8
     """
     from mailmerge.render.preview import contact_sheet
+    check_outputs([target], [pdf])
     count = contact_sheet(pdf, target, pages)
-    click.echo(f"{count} pages → {target}")
+    click.echo(f"{count} ページ → {target}")
 
 
 @main.command()
@@ -427,11 +507,13 @@ def calibrate(target: Path, layout: str, config_path: Path | None) -> None:
     from mailmerge.layout.calibration import calibration_page
     from mailmerge.render.pdf import write_pdf
 
-    settings = _settings(config_path)
+    shop = _shop(config_path)
+    settings = shop.settings
+    check_outputs([target], [shop.config_path, *log_files(shop.log_path)])
     page = calibration_page(load_profile(layout)).shifted(settings.offset_x, settings.offset_y)
     write_pdf([page], target, title="hagaki calibration")
-    click.echo(f"calibration card → {target} (offsets x {settings.offset_x:+.1f} mm, "
-               f"y {settings.offset_y:+.1f} mm)")
+    click.echo(f"調整用カード → {target}（ずれ x {settings.offset_x:+.1f} mm、"
+               f"y {settings.offset_y:+.1f} mm）")
 
 
 @main.command()
@@ -445,7 +527,7 @@ def fonts(check_file: Path | None, config_path: Path | None) -> None:
     Example: hagaki fonts --check customers.csv
     """
     from mailmerge.fontcheck import check_fonts
-    settings = _settings(config_path)
+    settings = _shop(config_path, check_file).settings
     if check_file is not None:
         for line in check_fonts(check_file, settings):
             click.echo(line)
@@ -455,44 +537,3 @@ def fonts(check_file: Path | None, config_path: Path | None) -> None:
     click.echo("")
     for entry in FontCatalog(list(settings.font_paths)).list_fonts():
         click.echo(f"{entry.origin:10} {entry.name}  ({entry.path})")
-
-
-def _summarise(report: RunReport, strict: bool, postage_yen: int,
-               exit_on_error: bool = True) -> None:
-    """Tell the user what happened to every row; exit 1 when nothing was written and
-    nothing was due."""
-    for note in report.notes:
-        click.echo(f"note: {note}")
-    if report.written:
-        count = len(report.cards)
-        files = ", ".join(str(path) for path in report.outputs)
-        click.echo(f"printed {count} cards → {files} "
-                   f"(postage {count} × {postage_yen} yen = {count * postage_yen:,} yen)")
-    if report.already_printed:
-        days = sorted({day for _, day in report.already_printed})
-        when = days[0].isoformat() if len(days) == 1 else f"{days[0]} … {days[-1]}"
-        click.echo(f"{len(report.already_printed)} cards already printed on {when} "
-                   f"(logged in {report.log}); --force prints them again")
-    if report.skipped:
-        click.echo(f"skipped {len(report.skipped)} rows with errors:")
-        for problem in report.skipped:
-            where = f"{report.source} row {problem.row}"
-            who = f" ({problem.customer_id})" if problem.customer_id else ""
-            column = f" {problem.column}" if problem.column else ""
-            click.echo(f"  {where}{who}{column}: [{problem.code}] {problem.message}")
-    for problem in report.warnings:
-        click.echo(f"  warning: row {problem.row} {problem.column}: {problem.message}")
-    if report.not_sent:
-        click.echo(f"not sent to {len(report.not_sent)} customers:")
-        for entry in report.not_sent:
-            click.echo(f"  row {entry.customer.row} ({entry.customer.label}): [{entry.code}] "
-                       f"{entry.reason}")
-    if not report.written:
-        if report.already_printed and not (strict and report.skipped):
-            click.echo("nothing new to print")
-            return
-        reason = ("--strict: nothing written because some rows have errors" if strict
-                  and report.skipped else "no card to print")
-        if exit_on_error:
-            raise click.ClickException(reason)
-        click.echo(reason)

@@ -18,6 +18,9 @@ apply, so `hagaki print customers.csv` works on a fresh machine.
 
 from __future__ import annotations
 
+import difflib
+import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +29,7 @@ from mailmerge.errors import ConfigError
 from mailmerge.layout.vertical_text import NUMERAL_STYLES
 from mailmerge.models import Sender
 from mailmerge.selection.plan import Rules
+from mailmerge.selection.seasons import season_overrides
 from mailmerge.selection.segments import SegmentRules
 from mailmerge.sources.headers import FIELDS
 from mailmerge.sources.sales import SALES_ALIASES
@@ -36,6 +40,24 @@ DEFAULT_CHAINS = {
     "name": ("BIZ UD Mincho", "IPAmj Mincho"),
     "message": ("Klee One", "BIZ UD Mincho", "IPAmj Mincho"),
     "heading": ("Kouzan Mouhitsu", "Klee One", "IPAmj Mincho"),
+}
+# Every key hagaki.toml may hold, per table; None: any key (mappings and nested tables).
+KNOWN_KEYS: dict[str, tuple[str, ...] | None] = {
+    "sender": ("name", "postal_code", "address", "address2"),
+    "fonts": (*FONT_ROLES, "paths"),
+    "address": ("numerals", "layout"),
+    "print": ("offset_x", "offset_y", "postage_yen", "post_office"),
+    "columns": None,
+    "rules": ("thanks_days", "birthday_lead_days", "matsunouchi_end_day", "new_days",
+              "active_days", "dormant_days", "cooldown_days"),
+    "templates": ("folder",),
+    "seasons": None,
+}
+# (lowest, highest) of each number; offsets are printer corrections, not layout moves.
+RANGES = {
+    "offset_x": (-20, 20), "offset_y": (-20, 20), "postage_yen": (0, 10_000),
+    "thanks_days": (1, 365), "birthday_lead_days": (0, 60), "new_days": (1, 3650),
+    "active_days": (1, 3650), "dormant_days": (1, 3650), "cooldown_days": (0, 3650),
 }
 
 
@@ -67,8 +89,49 @@ def load_settings(path: Path | None) -> Settings:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        raise ConfigError(f"{path}: TOML として読めません: {exc}") from None
+    _check_keys(data, path.read_text("utf-8"), path)
     return _settings(data, path)
+
+
+def _check_keys(data: dict, text: str, path: Path) -> None:
+    """Unknown tables and keys are errors naming the line and the nearest valid key."""
+    for table, value in data.items():
+        if table not in KNOWN_KEYS:
+            raise ConfigError(_unknown(path, text, table, None, list(KNOWN_KEYS)))
+        allowed = KNOWN_KEYS[table]
+        if allowed is None or not isinstance(value, dict):
+            continue
+        for key in value:
+            if key not in allowed:
+                raise ConfigError(_unknown(path, text, key, table, list(allowed)))
+
+
+def _unknown(path: Path, text: str, key: str, table: str | None, allowed: list[str]) -> str:
+    line = _line_of(text, key, table)
+    where = f"{path}" + (f" {line} 行目" if line else "")
+    name = f"[{table}] {key}" if table else f"[{key}]"
+    near = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+    hint = f"「{near[0]}」の書き間違いではありませんか？" if near else \
+        f"使えるのは {', '.join(allowed)} です"
+    return f"{where}: {name} という設定はありません。{hint}"
+
+
+def _line_of(text: str, key: str, table: str | None) -> int | None:
+    """The line (1-based) where `key` is set inside [table] (or where [key] starts)."""
+    current = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"^\s*\[+\s*([^\]]+?)\s*\]+", line)
+        if header:
+            current = header.group(1).split(".")[0].strip().strip('"')
+            if table is None and current == key:
+                return number
+            continue
+        assignment = re.match(r'^\s*"?([^"=]+?)"?\s*=', line)
+        if table is not None and current == table and assignment and \
+                assignment.group(1).strip() == key:
+            return number
+    return None
 
 
 def _settings(data: dict, path: Path) -> Settings:
@@ -109,12 +172,16 @@ def _settings(data: dict, path: Path) -> Settings:
         offset_x=_number(printing, "offset_x", path),
         offset_y=_number(printing, "offset_y", path),
         columns={str(header): str(target) for header, target in columns.items()},
-        rules=_rules(_table(data, "rules", path), path),
+        rules=_rules(_table(data, "rules", path), path, _seasons(data, path)),
         templates_folder=(Path(_resolve(str(templates["folder"]), path))
                           if "folder" in templates else None),
         postage_yen=int(_number(printing, "postage_yen", path, 85)),
         post_office=_text(printing, "post_office", path),
     )
+
+
+def _seasons(data: dict, path: Path) -> dict:
+    return season_overrides(_table(data, "seasons", path), str(path))
 
 
 def _table(data: dict, name: str, path: Path) -> dict:
@@ -131,19 +198,26 @@ def _text(table: dict, key: str, path: Path) -> str:
     return value.strip()
 
 
-def _number(table: dict, key: str, path: Path, default: float = 0.0) -> float:
+def _number(table: dict, key: str, path: Path, default: float = 0.0,
+            limits: str | None = None) -> float:
+    """A finite number within RANGES[limits or key]; ConfigError naming the key otherwise."""
     value = table.get(key, default)
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        raise ConfigError(f"{path}: {key} must be a number, not {value!r}")
+    if not isinstance(value, int | float) or isinstance(value, bool) \
+            or not math.isfinite(value):
+        raise ConfigError(f"{path}: {key} は数で書いてください（今は {value!r}）")
+    low, high = RANGES.get(limits or key, (-math.inf, math.inf))
+    if not low <= value <= high:
+        raise ConfigError(f"{path}: {key} = {value} は {low}〜{high} の範囲で指定してください")
     return float(value)
 
 
-def _rules(table: dict, path: Path) -> Rules:
+def _rules(table: dict, path: Path, seasons: dict) -> Rules:
     """[rules]: every threshold of the selection rules, each defaulting as in the spec."""
     defaults = Rules()
     cooldowns = dict(defaults.cooldown_days)
     for situation, days in _table(table, "cooldown_days", path).items():
-        cooldowns[situation] = int(_number({situation: days}, situation, path))
+        cooldowns[situation] = int(_number({situation: days}, situation, path,
+                                           limits="cooldown_days"))
     segments = SegmentRules(
         new_days=int(_number(table, "new_days", path, defaults.segments.new_days)),
         active_days=int(_number(table, "active_days", path, defaults.segments.active_days)),
@@ -159,6 +233,7 @@ def _rules(table: dict, path: Path) -> Rules:
         cooldown_days=cooldowns,
         segments=segments,
         matsunouchi_end_day=matsunouchi,
+        seasons=seasons,
     )
 
 

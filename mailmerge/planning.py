@@ -17,6 +17,8 @@ from pathlib import Path
 from mailmerge.config import Settings
 from mailmerge.japanese import pad
 from mailmerge.selection.plan import LABELS, Plan, make_plan
+from mailmerge.sendlog.export import neutralise
+from mailmerge.sendlog.store import SendLog
 from mailmerge.sources.customers import ReadOptions, read_customers
 from mailmerge.sources.sales import read_sales
 from mailmerge.templates.engine import Templates
@@ -31,12 +33,20 @@ class PlanView:
 
 def plan_cards(customers_path: Path, settings: Settings, options: ReadOptions,
                sales_path: Path | None, situation: str | None,
-               on: dt.date | None) -> PlanView:
-    """Read the files and decide every customer's card for the day."""
+               on: dt.date | None, log_path: Path | None = None) -> PlanView:
+    """Read the files and decide every customer's card for the day, with the send log the
+    print run would use (settled the same way), so plan and print never disagree."""
     customers = read_customers(customers_path, options)
     sales = read_sales(sales_path, customers.ids, options).sales if sales_path else None
-    plan = make_plan(customers.customers, sales, on or dt.date.today(), situation,
-                     rules=settings.rules)
+    log = SendLog.existing(log_path) if log_path is not None else None
+    try:
+        if log is not None:
+            log.settle_unfinished()
+        plan = make_plan(customers.customers, sales, on or dt.date.today(), situation,
+                         log, settings.rules)
+    finally:
+        if log is not None:
+            log.close()
     templates = Templates(settings.templates_folder)
     names = [templates.choose(entry.situation, entry.customer.customer_id)
              for entry in plan.cards]
@@ -62,12 +72,11 @@ def format_plan(view: PlanView, output_format: str, settings: Settings) -> str:
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(["customer_id", "row", "card", "situation", "template_or_code",
                          "reason"])
-        for entry, name in zip(plan.cards, view.templates, strict=True):
-            writer.writerow([entry.customer.customer_id, entry.customer.row, "yes",
-                             entry.situation, name, entry.reason])
-        for entry in plan.not_sent:
-            writer.writerow([entry.customer.customer_id, entry.customer.row, "no", "",
-                             entry.code, entry.reason])
+        rows = [[entry.customer.customer_id, entry.customer.row, "yes", entry.situation, name,
+                 entry.reason] for entry, name in zip(plan.cards, view.templates, strict=True)]
+        rows += [[entry.customer.customer_id, entry.customer.row, "no", "", entry.code,
+                  entry.reason] for entry in plan.not_sent]
+        writer.writerows([[neutralise(value) for value in row] for row in rows])
         return stream.getvalue()
     return _text(view, settings.postage_yen)
 

@@ -1,40 +1,49 @@
 """A print run: customer list (and sales) → plan → card pages → PDF file(s) → send log.
 
-In: the customer file, the output path, settings and RunOptions. Out: RunReport saying
-which customers got a card, which rows were skipped (with the problem), who was not sent
-one (with the rule) and which cards the log says were printed already. Every data row ends
-up in exactly one of these lists. The run holds the send log for its whole length, so two
-runs on one log never print the same card; cards are logged as printed only once their PDF
-is complete and in place.
+In: the customer file, the output path (or None: files named for the run), settings and
+RunOptions. Out: RunReport saying which customers got a card, which rows were skipped (with
+the problem) and who was not sent one (with the rule, already printed cards included).
+Every data row ends up in exactly one of these lists.
+
+A run is the unit of truth. It holds the send log for its whole length (a second run waits),
+settles runs an earlier hagaki left unfinished, checks every output before writing anything
+(never an input, never a previous run's file unless --replace), writes all of its files as
+temporaries, records their checksums, and only then renames them into place together and
+logs the cards as printed. A proof (--proof) is planned the same way, stamped 見本 and never
+logged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mailmerge.barcode import encode
+from mailmerge.atomic import StagedFiles
 from mailmerge.config import Settings
 from mailmerge.errors import CardError, ConfigError
-from mailmerge.layout.address_side import AddressFonts, Indicia, address_side
-from mailmerge.layout.impose import impose_a4
 from mailmerge.layout.page import Page
-from mailmerge.layout.profiles import load_profile
-from mailmerge.layout.vertical_text import prepare_address
 from mailmerge.models import Customer, Problem, Sale
+from mailmerge.outputs import (
+    OutputError,
+    check_outputs,
+    check_space,
+    describe_os_error,
+    log_files,
+)
 from mailmerge.render.pdf import PdfBuilder
 from mailmerge.selection.plan import NotSent, PlanEntry, campaign_of, make_plan, sale_key
-from mailmerge.sendlog.store import LoggedCard, SendLog, address_key, file_checksum
+from mailmerge.sendlog.store import LoggedCard, PlannedFile, SendLog, address_key, file_checksum
+from mailmerge.shop import log_beside
 from mailmerge.sources.customers import ReadOptions, read_customers
-from mailmerge.sources.normalise import clean_postal_code
-from mailmerge.sources.postal import places_of
 from mailmerge.sources.sales import read_sales
-from mailmerge.typeface.roles import FontRoles
 
 if TYPE_CHECKING:
+    from mailmerge.cards import CardMaker
     from mailmerge.templates.engine import Message
 
 SIDES = ("address", "message", "both")
@@ -42,10 +51,10 @@ SIDES = ("address", "message", "both")
 # written as numbered files, so memory stays bounded however long the run (and printers
 # spool files of a manageable size).
 MAX_CARDS_PER_FILE = 5000
-INDICIA = {"betsunou": "料金別納", "kounou": "料金後納"}
-INDICIA_MINIMUM = 10  # Japan Post accepts these marks for 10 or more identical items
 SORTS = ("postal", "id", "name")
 DUPLEX = ("interleave", "separate")
+OFFSET_LIMIT_MM = 20.0  # a printer that feeds further off than this needs fixing, not offsets
+BYTES_PER_SIDE = 4096  # a generous estimate of one card side in the PDF, for the space check
 
 
 @dataclass(frozen=True)
@@ -56,25 +65,29 @@ class RunOptions:
     strict: bool = False
     encoding: str | None = None
     sheet: str | None = None
-    side: str = "address"
+    side: str | None = None  # address (the default), message or both
     sales: Path | None = None
     situation: str | None = None
-    date: dt.date | None = None
+    date: dt.date | None = None  # the day written on the cards and judged by the rules
     template: Path | None = None
     horizontal: bool = False
     handwriting: bool = True
     image: Path | None = None
     log: Path | None = None  # the send log (default: hagaki-log.sqlite beside the config)
     force: bool = False  # print again what the log says was printed
-    reprint: tuple[str, ...] = ()  # customer ids whose cards are printed again (jams)
+    reprint: tuple[str, ...] = ()  # card numbers or customer ids whose cards are reprinted
     sort: str = "postal"
     duplex: str = "interleave"
     flip: str = "long"  # the edge a duplex printer turns the sheet on
     batch_size: int | None = None
     barcode: bool = False
     impose: str | None = None  # "a4": four cards per A4 sheet with crop marks
-    keep_messages: bool = False  # keep every card's Message in the report (for --docx)
+    docx: Path | None = None  # also the message sides as a Word file, part of the run
     indicia: str | None = None  # "betsunou" (料金別納) or "kounou" (料金後納), for 10+ cards
+    proof: bool = False  # stamp 見本 on every card and log nothing
+    replace: bool = False  # allow replacing existing files (their cards: no longer in a file)
+    no_sender: bool = False  # allow address sides without a [sender]
+    folder: Path | None = None  # where files named for the run go (default: current folder)
     progress: Callable[[int], None] | None = None  # called with each card done
 
 
@@ -83,36 +96,51 @@ class RunReport:
     source: str
     date: dt.date
     cards: list[PlanEntry] = field(default_factory=list)
-    messages: list[Message] = field(default_factory=list)  # with keep_messages
     skipped: list[Problem] = field(default_factory=list)
     not_sent: list[NotSent] = field(default_factory=list)
-    already_printed: list[tuple[PlanEntry, dt.date]] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     written: bool = False
+    proof: bool = False
+    run_id: int | None = None
     log: Path | None = None
 
     @property
     def printed(self) -> list[Customer]:
         return [entry.customer for entry in self.cards]
 
+    @property
+    def already_printed(self) -> list[NotSent]:
+        return [n for n in self.not_sent if n.code in ("already-sent", "already-thanked")]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One card to print: the plan's entry, and for a reprint the logged card it repeats."""
+
+    entry: PlanEntry
+    card_date: dt.date
+    campaign: str
+    message: Message | None = None  # a reprint's logged words
+    reprint_of: int | None = None
+    sides: str | None = None  # a reprint's logged sides
+
 
 def default_log_path(settings: Settings) -> Path:
     """hagaki-log.sqlite beside hagaki.toml (or in the current folder without one)."""
-    folder = settings.path.parent if settings.path else Path.cwd()
-    return folder / "hagaki-log.sqlite"
+    return log_beside(settings.path)
 
 
-def print_cards(customers_path: Path, output: Path, settings: Settings,
+def print_cards(customers_path: Path, output: Path | None, settings: Settings,
                 options: RunOptions | None = None) -> RunReport:
     """Plan the cards, lay out the chosen sides, write the PDF(s) and log every card."""
     options = options or RunOptions()
-    _check_options(options)
+    check_options(options)
     today = options.date or dt.date.today()
     read_options = ReadOptions(options.encoding, options.sheet, settings.columns)
     customer_list = read_customers(customers_path, read_options)
-    report = RunReport(customer_list.path, today)
+    report = RunReport(customer_list.path, today, proof=options.proof)
     report.skipped.extend(p for p in customer_list.problems if p.severity == "error")
     report.warnings.extend(p for p in customer_list.problems if p.severity == "warning")
     sales: list[Sale] | None = None
@@ -121,129 +149,273 @@ def print_cards(customers_path: Path, output: Path, settings: Settings,
         sales = sales_list.sales
         report.warnings.extend(sales_list.problems)
     report.log = options.log or default_log_path(settings)
-    log = SendLog(report.log)
-    try:
-        with log.exclusive():
-            report.notes += log.settle_pending()
-            plan = make_plan(customer_list.customers, sales, today, options.situation, log,
-                             settings.rules)
+    inputs = [customers_path, options.sales, settings.path, options.template, options.image,
+              *_template_files(settings, options), *log_files(report.log)]
+    with SendLog(report.log) as log:
+        report.notes += log.settle_unfinished()
+        plan = make_plan(customer_list.customers, sales, today, options.situation, log,
+                         settings.rules, force=options.force or bool(options.reprint))
+        report.notes += plan.notes
+        if options.reprint:
+            jobs = _reprints(options.reprint, customer_list.customers, log, report)
+            if options.side is None:
+                logged = {job.sides for job in jobs if job.sides}
+                options = replace(options, side=logged.pop() if len(logged) == 1 else "both")
+        else:
             report.not_sent = plan.not_sent
-            entries = _to_print(plan.cards, options, log, today, report)
-            _print(entries, customer_list.path, output, settings, options, today, sales or [],
-                   log, report)
-    finally:
-        log.close()
+            jobs = [Job(entry, today, campaign_of(entry, today)) for entry in plan.cards]
+        jobs.sort(key=_SORT_KEYS[options.sort])
+        if jobs:
+            _run(jobs, customer_list.path, output, settings, options, sales or [], log,
+                 inputs, report)
     return report
 
 
-def _check_options(options: RunOptions) -> None:
-    for value, allowed, name in ((options.side, SIDES, "--side"), (options.sort, SORTS, "--sort"),
+def check_options(options: RunOptions) -> None:
+    """Refuse option values no run can use, before anything is read or written."""
+    from mailmerge.cards import INDICIA
+
+    for value, allowed, name in ((options.side or "address", SIDES, "--side"),
+                                 (options.sort, SORTS, "--sort"),
                                  (options.duplex, DUPLEX, "--duplex"),
                                  (options.flip, ("long", "short"), "--flip")):
         if value not in allowed:
-            raise ConfigError(f"{name} must be one of {', '.join(allowed)}")
+            raise ConfigError(f"{name} は {', '.join(allowed)} のどれかです")
     if options.indicia not in (None, *INDICIA):
-        raise ConfigError(f"--indicia takes {' or '.join(INDICIA)}")
+        raise ConfigError(f"--indicia は {' か '.join(INDICIA)} です")
     if options.impose not in (None, "a4"):
-        raise ConfigError("--impose takes a4")
+        raise ConfigError("--impose は a4 です")
     if options.batch_size is not None and options.batch_size < 1:
-        raise ConfigError("--batch-size must be at least 1")
+        raise ConfigError("--batch-size は 1 以上です")
+    for name, value in (("--offset-x", options.offset_x), ("--offset-y", options.offset_y)):
+        if value is not None and not (math.isfinite(value) and abs(value) <= OFFSET_LIMIT_MM):
+            raise ConfigError(f"{name} {value} mm: -{OFFSET_LIMIT_MM:g}〜{OFFSET_LIMIT_MM:g} mm "
+                              "の数で指定してください（プリンターのずれの補正です）")
 
 
-def _to_print(entries: list[PlanEntry], options: RunOptions, log: SendLog, today: dt.date,
-              report: RunReport) -> list[PlanEntry]:
-    """The planned cards minus those already printed (unless forced), in stack order."""
-    if options.reprint:
-        wanted = set(options.reprint)
-        unknown = wanted - {entry.customer.customer_id for entry in entries}
-        if unknown:
-            raise ConfigError(f"--reprint: no card planned today for {', '.join(sorted(unknown))}")
-        entries = [entry for entry in entries if entry.customer.customer_id in wanted]
-    elif not options.force:
-        kept = []
-        for entry in entries:
-            printed_on = log.printed_on(entry.customer.customer_id, campaign_of(entry, today))
-            if printed_on is None:
-                kept.append(entry)
-            else:
-                report.already_printed.append((entry, printed_on))
-        entries = kept
-    return sorted(entries, key=_SORT_KEYS[options.sort])
+def _template_files(settings: Settings, options: RunOptions) -> list[Path]:
+    folder = settings.templates_folder
+    files = [p for p in folder.iterdir() if p.is_file()] if folder and folder.is_dir() else []
+    return files + ([options.template] if options.template else [])
+
+
+def _reprints(wanted: tuple[str, ...], customers: list[Customer], log: SendLog,
+              report: RunReport) -> list[Job]:
+    """The logged cards asked for (by card number or customer id), to print exactly again
+    with the customer's current address."""
+    from mailmerge.templates.engine import Message
+
+    by_id = {customer.customer_id: customer for customer in customers}
+    jobs = []
+    for asked in wanted:
+        card = _logged_card(asked, by_id, log)
+        customer = by_id.get(card["customer_id"])
+        if customer is None:
+            raise ConfigError(f"--reprint {asked}: 顧客 {card['customer_id']} は顧客リストに"
+                              "ない（か、エラーのある行）ので印刷できません")
+        message = Message(**json.loads(card["message"])) if card["message"] else None
+        if message is not None:
+            message = Message(**{**asdict(message),
+                                 "paragraphs": tuple(message.paragraphs)})
+        entry = PlanEntry(customer, card["situation"], f"{card['id']} 番の刷り直し")
+        jobs.append(Job(entry, dt.date.fromisoformat(card["card_date"]), card["campaign"],
+                        message, card["id"], card["sides"] or None))
+    report.notes.append(f"刷り直し: {len(jobs)} 枚（記録のはがきと同じ文面・日付）")
+    return jobs
+
+
+def _logged_card(asked: str, customers: dict[str, Customer], log: SendLog):
+    """The card `asked` names: 'card:17' / a card number, or 'customer:C003' / a customer
+    id (their latest sent card)."""
+    kind, _, value = asked.partition(":") if ":" in asked else ("", "", asked)
+    by_card = log.cards(card_ids=[int(value)]) if value.isdigit() and kind in (
+        "", "card") and int(value) < 2 ** 63 else []
+    by_customer = [row for row in log.cards(customer_ids=[value])
+                   if row["status"] in ("printed", "mailed", "returned")] if kind in (
+        "", "customer") else []
+    if by_card and by_customer and by_card[0]["customer_id"] != value:
+        raise ConfigError(f"--reprint {asked}: はがき番号 {value} とも顧客ID {value} とも読めます。"
+                          f"card:{value} か customer:{value} と書いてください")
+    if by_card:
+        return by_card[0]
+    if by_customer:
+        return by_customer[-1]
+    if value in customers:
+        raise ConfigError(f"--reprint {asked}: 顧客 {value} に印刷済みのはがきはありません")
+    raise ConfigError(f"--reprint {asked}: そのはがき番号・顧客IDは送付記録にありません"
+                      "（hagaki log list で番号を確かめてください）")
 
 
 _SORT_KEYS = {
-    "postal": lambda e: (e.customer.postal_code, e.customer.customer_id),
-    "id": lambda e: (e.customer.customer_id,),
-    "name": lambda e: (e.customer.kana or e.customer.family_name + e.customer.given_name,
-                       e.customer.customer_id),
+    "postal": lambda job: (job.entry.customer.postal_code, job.entry.customer.customer_id),
+    "id": lambda job: (job.entry.customer.customer_id,),
+    "name": lambda job: (job.entry.customer.kana or job.entry.customer.family_name
+                         + job.entry.customer.given_name, job.entry.customer.customer_id),
 }
 
 
-def _print(entries: list[PlanEntry], source: str, output: Path, settings: Settings,
-           options: RunOptions, today: dt.date, sales: list[Sale], log: SendLog,
-           report: RunReport) -> None:
+def _run(jobs: list[Job], source: str, output: Path | None, settings: Settings,
+         options: RunOptions, sales: list[Sale], log: SendLog, inputs: list[Path | None],
+         report: RunReport) -> None:
+    """Lay out every card, stage the files, then log and put them in place together."""
+    from mailmerge.cards import CardMaker
+
+    maker = CardMaker(settings, options, sales)
+    maker.check_count(len(jobs))
+    files = _RunFiles(output, options, log, len(jobs), maker.sides_per_card)
+    check_outputs(files.all_paths(), inputs, replace=options.replace)
+    check_space(files.folder, len(jobs) * maker.sides_per_card * BYTES_PER_SIDE)
+    staged = StagedFiles()
+    try:
+        batches = _draw(jobs, maker, files, options, staged, report)
+        if options.strict and report.skipped:
+            staged.discard()
+            return
+        if batches and options.docx is not None:
+            from mailmerge.render.docx import docx_bytes
+
+            with staged.write(options.docx) as stream:
+                stream.write(docx_bytes([m for b in batches for _, m, _ in b.cards if m]))
+        if batches:
+            _put_in_place(batches, files, options, log, staged, report)
+    except OSError as error:
+        staged.discard()
+        raise OutputError(describe_os_error(error, error.filename or files.folder)) from None
+    except BaseException:
+        staged.discard()
+        raise
+
+
+def _draw(jobs: list[Job], maker: CardMaker, files: _RunFiles, options: RunOptions,
+          staged: StagedFiles, report: RunReport) -> list[_Batch]:
     """Lay out card by card and draw each card at once (pages never pile up in memory);
-    every `batch_size` cards (at most MAX_CARDS_PER_FILE) become their own file(s), logged
-    once they are in place.
-    With --strict, nothing is saved until every card is known to be fine."""
-    if options.indicia and len(entries) < INDICIA_MINIMUM:
-        raise ConfigError(f"{INDICIA[options.indicia]} needs at least {INDICIA_MINIMUM} cards "
-                          f"posted together; this run has {len(entries)}: use stamps instead")
-    maker = _CardMaker(settings, options, today, sales)
-    size = options.batch_size or MAX_CARDS_PER_FILE
-    numbered = len(entries) > size
+    every batch is written to its staged temporary file(s) as soon as it is full."""
+    size = files.batch_size
     batches: list[_Batch] = []
-    for entry in entries:
+    for job in jobs:
         try:
-            pages, message = maker.pages(entry)
+            pages, message = maker.pages(job)
         except CardError as error:
-            customer = entry.customer
+            customer = job.entry.customer
             report.skipped.append(Problem(customer.row, customer.customer_id, error.field or "",
                                           error.code, "error", str(error)))
         else:
             if not batches or batches[-1].count == size:
-                if batches and not options.strict:
-                    batches[-1].finish(log, report)
-                number = len(batches) + 1
-                batches.append(_Batch(_numbered(output, number) if numbered else output,
-                                      source, options, maker, today))
-            batches[-1].add(entry, pages, message)
+                if batches:
+                    batches[-1].write(staged)
+                batches.append(_Batch(len(batches) + 1, files, options, maker))
+            batches[-1].add(job, pages, message)
         if options.progress is not None:
             options.progress(1)
+    if batches:
+        batches[-1].write(staged)
     report.skipped.sort(key=lambda p: p.row)
-    if options.strict and report.skipped:
-        return
+    return batches
+
+
+def _put_in_place(batches: list[_Batch], files: _RunFiles, options: RunOptions,
+                  log: SendLog, staged: StagedFiles, report: RunReport) -> None:
+    """Log the run as pending with every file's checksum, rename the files into place,
+    then log the cards as printed (a proof logs nothing)."""
+    written = [(b.number, role, path) for b in batches for role, path in b.paths]
+    if options.docx is not None:
+        written.append((0, "docx", options.docx))
+    if not options.proof:
+        for _, _, path in written:
+            if log.file_owner(path) is not None:
+                log.mark_replaced(path)
+        log.backup()
+        planned = [PlannedFile(number, role, path) for number, role, path in written]
+        cards = [card for batch in batches for card in batch.logged_cards()]
+        run_id, file_ids = log.begin_run("reprint" if options.reprint else "print", planned,
+                                         cards)
+        report.run_id = run_id
+        try:
+            for number, role, path in written:
+                temporary = staged.temporary(path)
+                log.record_file(file_ids[(number, role)], file_checksum(temporary),
+                                _pages_of(batches, number, role))
+        except BaseException:
+            log.abandon_run(run_id)
+            raise
+    staged.commit()
+    if not options.proof:
+        log.finish_run(report.run_id)
+    report.outputs += [path for _, _, path in written]
+    report.cards += [job.entry for batch in batches for job, _, _ in batch.cards]
+    report.written = True
+
+
+def _pages_of(batches: list[_Batch], number: int, role: str) -> int | None:
     for batch in batches:
-        if not batch.finished:
-            batch.finish(log, report)
-    report.written = bool(batches)
+        if batch.number == number:
+            return batch.page_counts.get(role)
+    return None
+
+
+class _RunFiles:
+    """The names of a run's files: given with --out, or named for the run in its folder
+    (cards-2026-12-01-run0018.pdf; proof-… for a proof); numbered per batch
+    (…-001.pdf), split per side with --duplex separate (…-address.pdf, …-message.pdf)."""
+
+    def __init__(self, output: Path | None, options: RunOptions, log: SendLog, count: int,
+                 sides: int) -> None:
+        if output is None:
+            folder = options.folder or Path.cwd()
+            day = dt.date.today().isoformat()
+            output = folder / (_free_proof_name(folder, day) if options.proof else
+                               f"cards-{day}-run{log.next_run_id():04d}.pdf")
+        self.target = output
+        self.folder = output.parent
+        self.batch_size = min(options.batch_size or MAX_CARDS_PER_FILE, MAX_CARDS_PER_FILE)
+        self.batches = max(1, math.ceil(count / self.batch_size))
+        self.separate = options.duplex == "separate" and sides == 2
+
+    def roles(self) -> tuple[str, ...]:
+        return ("address", "message") if self.separate else ("cards",)
+
+    def path(self, batch: int, role: str) -> Path:
+        stem = self.target.stem + (f"-{batch:03d}" if self.batches > 1 else "")
+        if role != "cards":
+            stem += f"-{role}"
+        return self.target.with_name(stem + self.target.suffix)
+
+    def all_paths(self) -> list[Path]:
+        return [self.path(batch, role) for batch in range(1, self.batches + 1)
+                for role in self.roles()]
+
+
+def _free_proof_name(folder: Path, day: str) -> str:
+    number = 1
+    while (folder / f"proof-{day}-{number}.pdf").exists():
+        number += 1
+    return f"proof-{day}-{number}.pdf"
 
 
 class _Batch:
     """The file(s) of one batch, drawn card by card: one file (interleaved sides, or one
     side) or, with --duplex separate, an address file and a message file in the same order."""
 
-    def __init__(self, target: Path, source: str, options: RunOptions, maker: _CardMaker,
-                 today: dt.date) -> None:
-        self.target = target
+    def __init__(self, number: int, files: _RunFiles, options: RunOptions,
+                 maker: CardMaker) -> None:
+        self.number = number
         self.options = options
         self.maker = maker
-        self.today = today
-        self.title = f"hagaki: {Path(source).name}"
-        self.separate = options.duplex == "separate" and options.side == "both"
-        flip = options.flip == "short" and options.side == "both" and not self.separate
-        self.builders = [PdfBuilder(self.title, rotate_even_pages=flip)]
-        if self.separate:
-            self.builders.append(PdfBuilder(self.title))
-        self.cards: list[tuple[PlanEntry, Message | None, int]] = []
+        self.paths = [(role, files.path(number, role)) for role in files.roles()]
+        self.separate = files.separate
+        both = maker.sides_per_card == 2
+        flip = options.flip == "short" and both and not self.separate
+        self.builders = [PdfBuilder(f"hagaki: {files.target.stem}", rotate_even_pages=flip)
+                         for _ in self.paths]
+        self.cards: list[tuple[Job, Message | None, int]] = []
         self.waiting: list[Page] = []  # pages waiting for a full A4 sheet (--impose a4)
-        self.finished = False
+        self.page_counts: dict[str, int] = {}
 
     @property
     def count(self) -> int:
         return len(self.cards)
 
-    def add(self, entry: PlanEntry, pages: list[Page], message: Message | None) -> None:
+    def add(self, job: Job, pages: list[Page], message: Message | None) -> None:
         first_page = self.builders[-1].pages + 1
         if self.options.impose == "a4":
             first_page = (len(self.cards) // 4) * (2 if len(pages) > 1 else 1) + 1
@@ -256,144 +428,34 @@ class _Batch:
         else:
             for page in pages:
                 self.builders[0].add(page)
-        self.cards.append((entry, message, first_page))
+        self.cards.append((job, message, first_page))
 
     def _flush_sheet(self) -> None:
-        duplex = self.options.side == "both" and not self.separate
+        from mailmerge.layout.impose import impose_a4
+
+        duplex = self.maker.sides_per_card == 2 and not self.separate
         for sheet in impose_a4(self.waiting, duplex):
             self.builders[0].add(sheet)
         self.waiting = []
 
-    def finish(self, log: SendLog, report: RunReport) -> None:
-        """Save the file(s) and log the cards: pending, checksum, then printed."""
+    def write(self, staged: StagedFiles) -> None:
+        """Write the batch's file(s) as staged temporaries; drop the drawn pages."""
         if self.waiting:
             self._flush_sheet()
-        if self.separate:
-            files = [self.target.with_name(f"{self.target.stem}-{side}{self.target.suffix}")
-                     for side in ("address", "message")]
-        else:
-            files = [self.target]
-        final = files[-1]
-        today = self.today
-        cards = [LoggedCard(entry.customer.customer_id, entry.situation,
-                            campaign_of(entry, today), self.maker.template_name(entry), today,
-                            page, address_key(entry.customer),
-                            tuple(sale_key(s) for s in entry.sales))
-                 for entry, _, page in self.cards]
-        run_id = log.begin_run(final, cards)
-        try:
-            for builder, path in zip(self.builders[:-1], files[:-1], strict=True):
-                builder.save(path)
-            self.builders[-1].save(final, before_replace=lambda temp: log.record_checksum(
-                run_id, file_checksum(temp)))
-        except BaseException:
-            log.finish_run(run_id, printed=False)
-            raise
-        log.finish_run(run_id, printed=True)
-        self.finished = True
+        for builder, (role, path) in zip(self.builders, self.paths, strict=True):
+            with staged.write(path) as stream:
+                self.page_counts[role] = builder.write(stream)
         self.builders = []
-        report.outputs += files
-        for entry, message, _ in self.cards:
-            report.cards.append(entry)
-            if message is not None and self.options.keep_messages:
-                report.messages.append(message)
 
-
-def _numbered(output: Path, number: int) -> Path:
-    """cards.pdf → cards-001.pdf: batch files sort in printing order."""
-    return output.with_name(f"{output.stem}-{number:03d}{output.suffix}")
-
-
-class _CardMaker:
-    """Lays out the pages of one card (address side, message side or both)."""
-
-    def __init__(self, settings: Settings, options: RunOptions, today: dt.date,
-                 sales: list[Sale]) -> None:
-        self.settings = settings
-        self.options = options
-        self.today = today
-        roles = FontRoles(settings)
-        self.address_fonts = AddressFonts(roles.chain("address"), roles.chain("name"))
-        self.profile = load_profile(options.layout or settings.layout)
-        self.sales_by_customer: dict[str, list[Sale]] = {}
-        for sale in sales:
-            self.sales_by_customer.setdefault(sale.customer_id, []).append(sale)
-        self.with_address = options.side in ("address", "both")
-        self.with_message = options.side in ("message", "both")
-        if self.with_address:
-            _check_sender(settings, self.address_fonts)
-        if self.with_message:
-            # Templates and the message side load Jinja2 and BudouX: only when needed.
-            from mailmerge.layout.message_side import (
-                MessageFonts,
-                MessageOptions,
-                load_message_layout,
-                message_side,
-            )
-            from mailmerge.templates.context import card_variables
-            from mailmerge.templates.engine import Templates
-
-            self.templates = Templates(settings.templates_folder, options.template)
-            self.message_fonts = MessageFonts(roles.chain("message"), roles.chain("heading"))
-            self.message_layout = load_message_layout()
-            self.message_options = MessageOptions(options.horizontal, options.handwriting,
-                                                  options.image)
-            self.card_variables = card_variables
-            self.message_side = message_side
-        self.indicia = None
-        if options.indicia:
-            if not settings.post_office:
-                raise ConfigError(f"--indicia needs the post office's name: set [print] "
-                                  f"post_office in {settings.path or 'hagaki.toml'}")
-            self.indicia = Indicia(INDICIA[options.indicia], settings.post_office)
-        dx = settings.offset_x if options.offset_x is None else options.offset_x
-        dy = settings.offset_y if options.offset_y is None else options.offset_y
-        self.offset = (dx, dy)
-
-    def template_name(self, entry: PlanEntry) -> str:
-        """The template that writes (or would write) this card's message."""
-        if not self.with_message:
-            return ""
-        return self.templates.choose(entry.situation, entry.customer.customer_id)
-
-    def pages(self, entry: PlanEntry) -> tuple[list[Page], Message | None]:
-        customer = entry.customer
-        pages = []
-        message = None
-        if self.with_address:
-            bars = _barcode_bars(customer) if self.options.barcode else None
-            page = address_side(customer, self.settings.sender, self.profile,
-                                self.address_fonts, self.settings.numerals, bars, self.indicia)
-            pages.append(page.shifted(*self.offset))
-        if self.with_message:
-            name = self.template_name(entry)
-            variables = self.card_variables(entry, self.settings.sender, self.today,
-                                            self.sales_by_customer.get(customer.customer_id, []))
-            message = self.templates.render(name, variables)
-            pages.append(self.message_side(message, customer.customer_id, self.message_fonts,
-                                           self.message_layout, self.message_options))
-        return pages, message
-
-
-def _barcode_bars(customer: Customer) -> str:
-    """The customer barcode's bars for this address (the town name from Japan Post's data)."""
-    places = places_of(customer.postal_code)
-    town = places[0].town if places else ""
-    _, bars = encode(customer.postal_code, customer.address1 + customer.address2, town)
-    return bars
-
-
-def _check_sender(settings: Settings, fonts: AddressFonts) -> None:
-    """A wrong [sender] would spoil every card: refuse it once, up front."""
-    sender = settings.sender
-    where = settings.path or "hagaki.toml"
-    if sender.postal_code and len(clean_postal_code(sender.postal_code)) != 7:
-        raise ConfigError(f"{where}: [sender] postal_code {sender.postal_code!r} is not 7 digits")
-    texts = [("name", sender.name, fonts.name)]
-    texts += [(key, prepare_address(value, settings.numerals), fonts.address)
-              for key, value in (("address", sender.address), ("address2", sender.address2))]
-    for key, text, chain in texts:
-        missing = chain.missing(text)
-        if missing:
-            codes = ", ".join(f"{m} (U+{ord(m[0]):04X})" for m in missing)
-            raise ConfigError(f"{where}: [sender] {key}: no configured font can draw {codes}")
+    def logged_cards(self) -> list[LoggedCard]:
+        cards = []
+        for job, message, page in self.cards:
+            entry = job.entry
+            words = json.dumps(asdict(message), ensure_ascii=False) if message else None
+            cards.append(LoggedCard(
+                entry.customer.customer_id, entry.situation, job.campaign,
+                message.template if message else self.maker.template_name(entry),
+                job.card_date, page, address_key(entry.customer),
+                () if job.reprint_of else tuple(sale_key(s) for s in entry.sales),
+                self.number, self.maker.sides, words, job.reprint_of))
+        return cards

@@ -34,6 +34,7 @@ class GlyphRun(NamedTuple):
     tracking: float = 0.0
     tilt_deg: float = 0.0
     variation: tuple[tuple[float, float, float, float], ...] | None = None
+    color: tuple[float, float, float] | None = None  # None: black
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ mm), vertical writing (tbRl), one card per page: heading, paragraphs, closing, d
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -21,11 +23,22 @@ from mailmerge.templates.engine import Message
 
 FONT = "Klee One"
 HEADING_FONT = "衡山毛筆フォント"
+FIXED_TIME = dt.datetime(2000, 1, 1)
 
 
 def write_docx(messages: list[Message], target: Path) -> None:
-    """Write one page per message into `target`."""
+    """Write one page per message into `target` (atomically)."""
+    with atomic_write(target) as stream:
+        stream.write(docx_bytes(messages))
+
+
+def docx_bytes(messages: list[Message]) -> bytes:
+    """The Word file of the messages, one page each; the same messages give the same bytes
+    (fixed document dates and zip times)."""
     document = Document()
+    properties = document.core_properties
+    properties.created = properties.modified = FIXED_TIME
+    properties.last_modified_by, properties.revision = "hagaki", 1
     section = document.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE
     section.page_width, section.page_height = Mm(100), Mm(148)
@@ -50,8 +63,19 @@ def write_docx(messages: list[Message], target: Path) -> None:
             document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
     buffer = io.BytesIO()
     document.save(buffer)
-    with atomic_write(target) as stream:
-        stream.write(buffer.getvalue())
+    return _fixed_zip_times(buffer.getvalue())
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The same zip with every member dated FIXED_TIME, in the same order."""
+    result = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(result, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, FIXED_TIME.timetuple()[:6])
+            member.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(member, source.read(info))
+    return result.getvalue()
 
 
 def _paragraph(document, text: str, font: str, size: int,

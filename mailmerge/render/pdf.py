@@ -10,6 +10,7 @@ import functools
 import math
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from mailmerge.atomic import atomic_write
 from mailmerge.layout.page import Box, GlyphRun, Page
@@ -84,6 +85,13 @@ class PdfBuilder:
     def save(self, target: Path, before_replace: Callable[[Path], None] | None = None) -> int:
         """Write the file (atomically; `before_replace` sees the finished temporary file just
         before it takes the target's place); return the number of pages."""
+        with atomic_write(target, before_replace) as stream:
+            self.write(stream)
+        return self.pages
+
+    def write(self, stream: BinaryIO) -> int:
+        """Embed the font subsets and images and write the whole file to `stream`; return
+        the number of pages."""
         pdf = self._pdf
         fonts = " ".join(f"/{name} {number} 0 R"
                          for name, number in self._fonts.write_to(pdf).items())
@@ -94,8 +102,7 @@ class PdfBuilder:
         root = pdf.add(f"<< /Type /Catalog /Pages {self._page_tree} 0 R >>")
         info = pdf.add(f"<< /Title {text_string(self._title)} /Creator (hagaki) "
                        "/Producer (hagaki) >>")
-        with atomic_write(target, before_replace) as stream:
-            pdf.write(stream, root, info)
+        pdf.write(stream, root, info)
         return self.pages
 
 
@@ -197,12 +204,17 @@ def _text_ops(code: list[str], run: GlyphRun, fonts: FontSet, page_height_mm: fl
     name = font.vertical_name if vertical else font.horizontal_name
     x = run.x_mm * PT_PER_MM
     y = (page_height_mm - run.y_mm) * PT_PER_MM
+    if run.color is not None:
+        code.append(f"{_colour(run.color)} rg")
     if run.variation is not None:
-        return _varied_ops(code, run, font, name, x, y, current)
-    selected = (name, run.size_pt)
-    if selected != current:
-        code.append(f"/{name} {pdf_number(run.size_pt)} Tf")
-    code.append(_placed_run(run, font, x, y))
+        selected = _varied_ops(code, run, font, name, x, y, current)
+    else:
+        selected = (name, run.size_pt)
+        if selected != current:
+            code.append(f"/{name} {pdf_number(run.size_pt)} Tf")
+        code.append(_placed_run(run, font, x, y))
+    if run.color is not None:
+        code.append("0 g")
     return selected
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from mailmerge.errors import HagakiError
-from mailmerge.models import Customer, Sale
+from mailmerge.models import CardRef, Customer, Sale
 from mailmerge.selection.exclusions import exclusion_of
 from mailmerge.selection.seasons import Override, posting_window, season_plan, season_year
 from mailmerge.selection.segments import SegmentRules, segment_of
@@ -35,26 +35,32 @@ SEASONAL_SEGMENTS = {
 
 
 class History(Protocol):
-    """What was sent before (the send log): for cooldowns and 'already thanked'."""
+    """What was sent before (the send log): for cooldowns, 'already thanked' and 'already
+    printed'; each answer names the card, so reasons can say which one."""
 
-    def last_card(self, customer_id: str, situation: str) -> dt.date | None: ...
+    def last_card(self, customer_id: str, situation: str) -> CardRef | None: ...
 
-    def thanked_sales(self, customer_id: str) -> set[str]: ...
+    def sent_in_campaign(self, customer_id: str, campaign: str) -> CardRef | None: ...
 
-    def returned(self, customer: Customer) -> bool: ...
+    def thanked_sales(self, customer_id: str) -> dict[str, CardRef]: ...
+
+    def returned(self, customer: Customer) -> CardRef | None: ...
 
 
 class NoHistory:
     """No send log: nothing sent before."""
 
-    def last_card(self, customer_id: str, situation: str) -> dt.date | None:
+    def last_card(self, customer_id: str, situation: str) -> CardRef | None:
         return None
 
-    def thanked_sales(self, customer_id: str) -> set[str]:
-        return set()
+    def sent_in_campaign(self, customer_id: str, campaign: str) -> CardRef | None:
+        return None
 
-    def returned(self, customer: Customer) -> bool:
-        return False
+    def thanked_sales(self, customer_id: str) -> dict[str, CardRef]:
+        return {}
+
+    def returned(self, customer: Customer) -> CardRef | None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -116,7 +122,7 @@ def campaign_of(entry: PlanEntry, on: dt.date) -> str:
 
 def make_plan(customers: Iterable[Customer], sales: list[Sale] | None, on: dt.date,
               situation: str | None, history: History | None = None,
-              rules: Rules | None = None) -> Plan:
+              rules: Rules | None = None, force: bool = False) -> Plan:
     """Decide every customer's card for the day `on`."""
     history = history or NoHistory()
     rules = rules or Rules()
@@ -138,6 +144,8 @@ def make_plan(customers: Iterable[Customer], sales: list[Sale] | None, on: dt.da
     for customer in customers:
         decision = _decide(customer, by_customer.get(customer.customer_id, []),
                            sales is not None, on, situation, history, rules)
+        if isinstance(decision, PlanEntry) and not force:
+            decision = _unless_printed(decision, on, history)
         (plan.cards if isinstance(decision, PlanEntry) else plan.not_sent).append(decision)
     return plan
 
@@ -147,9 +155,11 @@ def _decide(customer: Customer, sales: list[Sale], have_sales: bool, on: dt.date
     exclusion = exclusion_of(customer)
     if exclusion is not None:
         return NotSent(customer, exclusion.code, exclusion.reason)
-    if history.returned(customer):
+    returned = history.returned(customer)
+    if returned is not None:
         return NotSent(customer, "returned",
-                       "a card came back 宛所不明 (address unknown): correct the address first")
+                       f"{returned.card_date} のはがき（{returned.card_id} 番）が宛所不明で"
+                       "戻りました: 住所を直してから送ります")
     if situation is None:
         return PlanEntry(customer, "greeting", "a card for every mailable customer")
     segment = _segment(customer, sales, on, rules) if have_sales else None
@@ -157,7 +167,7 @@ def _decide(customer: Customer, sales: list[Sale], have_sales: bool, on: dt.date
         return _auto(customer, sales, segment, on, history, rules)
     if situation == "thanks":
         return _thanks(customer, sales, on, history, rules) or NotSent(
-            customer, "no-recent-sale", f"no sale in the last {rules.thanks_days} days to thank")
+            customer, "no-recent-sale", f"直近 {rules.thanks_days} 日にお礼状を送る売上がありません")
     if situation in SEASONAL:
         return _seasonal(customer, segment, situation, on, rules)
     if situation == "birthday":
@@ -179,7 +189,7 @@ def _segment(customer: Customer, sales: list[Sale], on: dt.date, rules: Rules) -
 def _auto(customer: Customer, sales: list[Sale], segment: str | None, on: dt.date,
           history: History, rules: Rules) -> PlanEntry | NotSent:
     thanks = _thanks(customer, sales, on, history, rules)
-    if thanks is not None:
+    if isinstance(thanks, PlanEntry):
         return thanks
     if segment == "dormant":
         return _with_cooldown(customer, "dormant", f"dormant: {_since_last(sales, on)}", on,
@@ -189,12 +199,15 @@ def _auto(customer: Customer, sales: list[Sale], segment: str | None, on: dt.dat
                               history, rules)
     if segment == "no_purchase":
         return NotSent(customer, "no-purchase", "no purchase on record: nothing due")
+    if thanks is not None:
+        return thanks  # already thanked: say so rather than "not due"
     return NotSent(customer, "not-due", f"{segment}: {_since_last(sales, on)}; no card due today")
 
 
 def _thanks(customer: Customer, sales: list[Sale], on: dt.date, history: History,
-            rules: Rules) -> PlanEntry | None:
-    """One thank-you card for every recent sale not yet thanked (one card per customer)."""
+            rules: Rules) -> PlanEntry | NotSent | None:
+    """One thank-you card for every recent sale not yet thanked (one card per customer);
+    NotSent when every recent sale has been thanked; None without a recent sale."""
     since = on - dt.timedelta(days=rules.thanks_days)
     recent = [s for s in sales if s.date >= since]
     if not recent:  # (most customers: no need to ask the send log)
@@ -203,7 +216,9 @@ def _thanks(customer: Customer, sales: list[Sale], on: dt.date, history: History
     due = tuple(sorted((s for s in recent if sale_key(s) not in thanked),
                        key=lambda s: (s.date, s.row)))
     if not due:
-        return None
+        card = max((thanked[sale_key(s)] for s in recent), key=lambda c: c.card_id)
+        return NotSent(customer, "already-thanked",
+                       f"{card.card_date} にお礼状を印刷済み（{card.card_id} 番）")
     days = ", ".join(sorted({s.date.isoformat() for s in due}))
     return PlanEntry(customer, "thanks", f"sale on {days} not yet thanked", due)
 
@@ -252,10 +267,22 @@ def _with_cooldown(customer: Customer, situation: str, reason: str, on: dt.date,
                    history: History, rules: Rules) -> PlanEntry | NotSent:
     last = history.last_card(customer.customer_id, situation)
     cooldown = rules.cooldown_days.get(situation, 0)
-    if last is not None and (on - last).days < cooldown:
-        return NotSent(customer, "cooldown", f"a {LABELS[situation]} card went out on {last}; "
-                       f"the next one after {last + dt.timedelta(days=cooldown)}")
+    if last is not None and (on - last.card_date).days < cooldown:
+        until = last.card_date + dt.timedelta(days=cooldown)
+        return NotSent(customer, "cooldown", f"{LABELS[situation]}を {last.card_date} に送りました"
+                       f"（{last.card_id} 番）: 次は {until} 以降")
     return PlanEntry(customer, situation, reason)
+
+
+def _unless_printed(entry: PlanEntry, on: dt.date, history: History) -> PlanEntry | NotSent:
+    """A card of a campaign the customer already got is not printed again (--force or
+    --reprint does that)."""
+    sent = history.sent_in_campaign(entry.customer.customer_id, campaign_of(entry, on))
+    if sent is None:
+        return entry
+    return NotSent(entry.customer, "already-sent",
+                   f"{LABELS.get(entry.situation, entry.situation)}は {sent.card_date} に"
+                   f"印刷済み（{sent.card_id} 番）")
 
 
 def _since_last(sales: list[Sale], on: dt.date) -> str:

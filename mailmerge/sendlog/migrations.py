@@ -1,13 +1,21 @@
 """The send log's schema, as numbered migrations applied in order (PRAGMA user_version).
 
-Add a migration by appending to MIGRATIONS; never edit one that has shipped.
+Add a migration by appending to MIGRATIONS; never edit one that has shipped. A migration is
+SQL, or a Python step taking the connection (for values SQL cannot compute).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
-MIGRATIONS: tuple[str, ...] = (
+from mailmerge.sendlog.checks import refresh_checks
+
+TABLES = ("runs", "run_files", "cards", "thanked_sales")
+
+Migration = str | Callable[[sqlite3.Connection], None]
+
+MIGRATIONS: tuple[Migration, ...] = (
     # 1: runs (one output file each) and the cards in them
     """
     CREATE TABLE runs (
@@ -38,6 +46,35 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX thanked_by_card ON thanked_sales(card_id);
     """,
+    # 2: a run is one print with several files (batches, two sides, Word), each with its
+    # checksum; cards keep their words (for exact reprints), the batch whose files hold
+    # them, what they reprint, and a check value that finds a damaged row.
+    """
+    ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'print';
+    ALTER TABLE runs ADD COLUMN finished_at TEXT;
+    CREATE TABLE run_files (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        batch INTEGER NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('cards', 'address', 'message', 'docx')),
+        path TEXT NOT NULL,
+        checksum TEXT,
+        pages INTEGER,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'in_place', 'replaced'))
+    );
+    CREATE INDEX files_by_run ON run_files(run_id);
+    CREATE INDEX files_by_path ON run_files(path);
+    INSERT INTO run_files (run_id, batch, role, path, checksum, state)
+        SELECT id, 1, 'cards', output_file, checksum,
+               CASE status WHEN 'printed' THEN 'in_place' ELSE 'pending' END FROM runs;
+    ALTER TABLE cards ADD COLUMN batch INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE cards ADD COLUMN sides TEXT NOT NULL DEFAULT '';
+    ALTER TABLE cards ADD COLUMN message TEXT;
+    ALTER TABLE cards ADD COLUMN reprint_of INTEGER REFERENCES cards(id);
+    ALTER TABLE cards ADD COLUMN row_check TEXT;
+    ALTER TABLE thanked_sales ADD COLUMN row_check TEXT;
+    """,
+    refresh_checks,
 )
 
 
@@ -48,6 +85,22 @@ def migrate(connection: sqlite3.Connection) -> int:
         raise sqlite3.DatabaseError(
             f"the send log is from a newer hagaki (schema {version}); upgrade hagaki")
     for number in range(version, len(MIGRATIONS)):
-        connection.executescript("BEGIN;" + MIGRATIONS[number]
-                                 + f"PRAGMA user_version = {number + 1};COMMIT;")
+        step = MIGRATIONS[number]
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            if isinstance(step, str):
+                for statement in _statements(step):
+                    connection.execute(statement)
+            else:
+                step(connection)
+            connection.execute(f"PRAGMA user_version = {number + 1}")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
     return len(MIGRATIONS)
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a migration script (none of ours has a ';' inside a literal)."""
+    return [part.strip() for part in script.split(";") if part.strip()]

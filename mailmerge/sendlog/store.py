@@ -1,33 +1,47 @@
-"""The send log store: SQLite in WAL mode, one writer at a time, every change a transaction.
+"""The send log store: SQLite in WAL mode, one process at a time, every change a transaction.
 
-In: the log's path. Out: SendLog, which records runs and their cards, answers the selection
-rules' questions (last card of a kind, sales already thanked, addresses that came back) and
-changes a card's status (mailed, returned, cancelled).
+In: the log's path. Out: SendLog, which records runs (their files and cards), answers the
+selection rules' questions (the last card of a kind, sales already thanked, addresses that
+came back) and changes a card's status (mailed, returned, cancelled).
 
-A run is logged in three steps so that a run killed at any moment never leaves a card
-logged as printed that was not: (1) the run and its cards as 'pending', (2) the PDF's
-checksum once the file is complete on disk (before it is renamed into place), (3) 'printed'
-once it is in place. A pending run found later is settled by looking at the file.
+A run is logged so that a run killed at any moment never leaves a card logged as printed
+that is not in its file: (1) the run, its planned files and its cards as 'pending';
+(2) each file's checksum once it is complete on disk as a temporary file; (3) after every
+file has been renamed into place, 'printed'. A run found unfinished later is settled file by
+file: cards whose files are in place with the logged checksum are printed, the others are
+taken out of the log (so they are due again) and their temporary files removed.
+
+Opening checks the log (SQLite's quick_check, the schema, every row's check value) and
+refuses a damaged one, naming the last good backup; print runs keep one backup each.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import fcntl
 import hashlib
+import os
 import sqlite3
-from collections.abc import Iterator
+import stat
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from mailmerge.errors import HagakiError
-from mailmerge.models import Customer
-from mailmerge.sendlog.migrations import migrate
+from mailmerge.models import CardRef, Customer
+from mailmerge.sendlog import backups
+from mailmerge.sendlog.checks import damaged_rows, refresh_checks, register
+from mailmerge.sendlog.migrations import MIGRATIONS, TABLES, migrate
 
 SENT = ("printed", "mailed", "returned")
 # The statuses a card may move to, and from which.
 MOVES = {"mailed": ("printed",), "returned": ("printed", "mailed"), "cancelled": ("printed",)}
+LOCK_WAIT_SECONDS = float(os.environ.get("HAGAKI_LOCK_WAIT", "600"))
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class LogError(HagakiError):
+    """The send log cannot be used: damaged, busy, or not a log at all."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +54,17 @@ class LoggedCard:
     page: int
     address_key: str
     sale_keys: tuple[str, ...] = ()
+    batch: int = 1
+    sides: str = ""  # address, message or both
+    message: str | None = None  # the card's words as JSON, for exact reprints
+    reprint_of: int | None = None
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    batch: int
+    role: str  # cards (one file, both sides or one), address, message, docx
+    path: Path
 
 
 def address_key(customer: Customer) -> str:
@@ -57,135 +82,216 @@ def file_checksum(path: Path) -> str:
 
 
 class SendLog:
-    """One send log file. Use `exclusive()` around a print run."""
+    """One send log file, held by this process (other runs wait) until `close()`."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        _check_log_path(path)
+        self._lock = _acquire(path)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with self.exclusive():  # creating and migrating the schema: one process at a time
-                self.db = sqlite3.connect(path, timeout=60, isolation_level=None)
-                self.db.row_factory = sqlite3.Row
-                self.db.execute("PRAGMA journal_mode=WAL")
-                self.db.execute("PRAGMA foreign_keys=ON")
-                self.db.execute("PRAGMA synchronous=FULL")
-                migrate(self.db)
-        except sqlite3.DatabaseError as exc:
-            raise HagakiError(f"{path}: not a usable send log ({exc})") from None
+            self.db = _connect(path)
+        except BaseException:
+            os.close(self._lock)
+            raise
+
+    @classmethod
+    def existing(cls, path: Path) -> SendLog | None:
+        """The log at `path`, or None when there is none yet (nothing was printed)."""
+        if not path.exists():
+            return None
+        return cls(path)
 
     def close(self) -> None:
+        """Close the database first, then let go of the lock (in that order: closing the
+        lock's descriptor first would drop SQLite's own locks on the file)."""
         self.db.close()
+        os.close(self._lock)
 
-    @contextlib.contextmanager
-    def exclusive(self) -> Iterator[None]:
-        """Hold the log for one run: a second run waits until this one has finished."""
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        with lock_path.open("a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+    def __enter__(self) -> SendLog:
+        return self
 
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def _transaction(self):
+        return _Transaction(self.db)
+
+    def backup(self) -> Path:
+        """Copy the log (a consistent snapshot) among its backups; return the copy's path."""
+        return backups.write_backup(self.db, self.path)
 
     # --- a print run -------------------------------------------------------------------
 
-    def settle_pending(self) -> list[str]:
-        """Decide runs left pending by an interrupted run: printed if their file is there
-        with the logged checksum, failed otherwise. Returns what was decided, for the user."""
+    def settle_unfinished(self) -> list[str]:
+        """Settle runs an interrupted hagaki left pending; return what was decided."""
         notes = []
         for run in self.db.execute("SELECT * FROM runs WHERE status = 'pending'").fetchall():
-            target = Path(run["output_file"])
-            done = (run["checksum"] is not None and target.is_file()
-                    and file_checksum(target) == run["checksum"])
-            status = "printed" if done else "failed"
+            files = self.db.execute("SELECT * FROM run_files WHERE run_id = ?",
+                                    (run["id"],)).fetchall()
+            in_place = {f["id"] for f in files if _file_matches(f)}
             with self._transaction() as db:
-                db.execute("UPDATE runs SET status = ? WHERE id = ?", (status, run["id"]))
-                db.execute("UPDATE cards SET status = ?, updated_at = ? WHERE run_id = ?",
-                           (status, _now(), run["id"]))
-            notes.append(f"an interrupted run ({run['started_at']}, {target.name}) was "
-                         f"{'completed' if done else 'not completed: its cards were not printed'}")
+                for batch in sorted({f["batch"] for f in files}):
+                    card_files = [f for f in files if f["batch"] == batch and f["role"] != "docx"]
+                    complete = all(f["id"] in in_place for f in card_files)
+                    self._settle_batch(db, run["id"], batch, complete)
+                for f in files:
+                    if f["id"] in in_place:
+                        db.execute("UPDATE run_files SET state = 'in_place' WHERE id = ?",
+                                   (f["id"],))
+                    else:
+                        db.execute("DELETE FROM run_files WHERE id = ?", (f["id"],))
+                        backups.remove_temporaries(Path(f["path"]))
+                kept = db.execute("SELECT COUNT(*) FROM cards WHERE run_id = ?",
+                                  (run["id"],)).fetchone()[0]
+                db.execute("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?",
+                           ("printed" if kept else "failed", _now(), run["id"]))
+            notes.append(f"中断された印刷（{run['started_at']}）を確認しました: "
+                         + (f"{kept} 枚はファイルに残っています" if kept else
+                            "ファイルができていないので、その分はこれから印刷されます"))
         return notes
 
-    def begin_run(self, output: Path, cards: list[LoggedCard]) -> int:
-        """Step 1: the run and its cards, pending."""
+    @staticmethod
+    def _settle_batch(db: sqlite3.Connection, run_id: int, batch: int, complete: bool) -> None:
+        if complete:
+            ids = [row[0] for row in db.execute(
+                "SELECT id FROM cards WHERE run_id = ? AND batch = ?", (run_id, batch))]
+            db.execute("UPDATE cards SET status = 'printed', updated_at = ? "
+                       "WHERE run_id = ? AND batch = ?", (_now(), run_id, batch))
+            refresh_checks(db, ids)
+        else:
+            _delete_cards(db, "run_id = ? AND batch = ?", (run_id, batch))
+
+    def next_run_id(self) -> int:
+        """The id the next run will get (stable while this process holds the log)."""
+        return self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM runs").fetchone()[0]
+
+    def begin_run(self, kind: str, files: list[PlannedFile], cards: list[LoggedCard]
+                  ) -> tuple[int, dict[tuple[int, str], int]]:
+        """Step 1: the run, its files and its cards, pending. Returns the run id and each
+        file's id by (batch, role)."""
+        now = _now()
         with self._transaction() as db:
+            first = str(files[0].path.resolve()) if files else ""
             run_id = db.execute(
-                "INSERT INTO runs (started_at, output_file, status) VALUES (?, ?, 'pending')",
-                (_now(), str(output.resolve()))).lastrowid
+                "INSERT INTO runs (started_at, output_file, status, kind) "
+                "VALUES (?, ?, 'pending', ?)", (now, first, kind)).lastrowid
+            file_ids = {}
+            for planned in files:
+                file_ids[(planned.batch, planned.role)] = db.execute(
+                    "INSERT INTO run_files (run_id, batch, role, path, state) "
+                    "VALUES (?, ?, ?, ?, 'pending')",
+                    (run_id, planned.batch, planned.role, str(planned.path.resolve()))
+                ).lastrowid
+            card_ids = []
             for card in cards:
                 card_id = db.execute(
                     "INSERT INTO cards (run_id, customer_id, situation, campaign, template, "
-                    "card_date, page, address_key, status, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
+                    "card_date, page, address_key, status, updated_at, batch, sides, message, "
+                    "reprint_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
                     (run_id, card.customer_id, card.situation, card.campaign, card.template,
-                     card.card_date.isoformat(), card.page, card.address_key, _now())).lastrowid
-                db.executemany("INSERT INTO thanked_sales (card_id, sale_key) VALUES (?, ?)",
-                               [(card_id, key) for key in card.sale_keys])
-        return run_id
+                     card.card_date.isoformat(), card.page, card.address_key, now, card.batch,
+                     card.sides, card.message, card.reprint_of)).lastrowid
+                card_ids.append(card_id)
+                db.executemany(
+                    "INSERT INTO thanked_sales (card_id, sale_key, row_check) "
+                    "VALUES (?, ?, sale_check(?, ?))",
+                    [(card_id, key, card_id, key) for key in card.sale_keys])
+            refresh_checks(db, card_ids)
+        return run_id, file_ids
 
-    def record_checksum(self, run_id: int, checksum: str) -> None:
-        """Step 2: the complete file's checksum, before it is moved into place."""
+    def record_file(self, file_id: int, checksum: str, pages: int | None) -> None:
+        """Step 2: a complete file's checksum, before it is moved into place."""
         with self._transaction() as db:
-            db.execute("UPDATE runs SET checksum = ? WHERE id = ?", (checksum, run_id))
+            db.execute("UPDATE run_files SET checksum = ?, pages = ? WHERE id = ?",
+                       (checksum, pages, file_id))
 
-    def finish_run(self, run_id: int, printed: bool) -> None:
-        """Step 3: printed (the file is in place) or failed (it never got there)."""
-        status = "printed" if printed else "failed"
+    def finish_run(self, run_id: int) -> None:
+        """Step 3: every file is in place; the cards are printed."""
         with self._transaction() as db:
-            db.execute("UPDATE runs SET status = ? WHERE id = ?", (status, run_id))
-            db.execute("UPDATE cards SET status = ?, updated_at = ? WHERE run_id = ?",
-                       (status, _now(), run_id))
+            db.execute("UPDATE run_files SET state = 'in_place' WHERE run_id = ?", (run_id,))
+            db.execute("UPDATE runs SET status = 'printed', finished_at = ? WHERE id = ?",
+                       (_now(), run_id))
+            ids = [row[0] for row in db.execute("SELECT id FROM cards WHERE run_id = ?",
+                                                (run_id,))]
+            db.execute("UPDATE cards SET status = 'printed', updated_at = ? WHERE run_id = ?",
+                       (_now(), run_id))
+            refresh_checks(db, ids)
 
-    def printed_on(self, customer_id: str, campaign: str) -> dt.date | None:
-        """When this customer's card of this campaign was printed, if it was."""
-        return self._last_sent(customer_id, "campaign", campaign)
+    def abandon_run(self, run_id: int) -> None:
+        """A run that failed before its files were in place: as if it never happened
+        (its cards are due again); the run itself stays as 'failed' for the record."""
+        with self._transaction() as db:
+            _delete_cards(db, "run_id = ?", (run_id,))
+            db.execute("DELETE FROM run_files WHERE run_id = ?", (run_id,))
+            db.execute("UPDATE runs SET status = 'failed', finished_at = ? WHERE id = ?",
+                       (_now(), run_id))
+
+    def file_owner(self, path: Path) -> sqlite3.Row | None:
+        """The logged run file at this path still holding cards, if any."""
+        return self.db.execute(
+            "SELECT run_files.*, runs.started_at FROM run_files JOIN runs ON runs.id = run_id "
+            "WHERE path = ? AND state = 'in_place' ORDER BY run_files.id DESC LIMIT 1",
+            (str(path.resolve()),)).fetchone()
+
+    def mark_replaced(self, path: Path) -> int:
+        """The file at `path` is about to be replaced: its cards are no longer in a file."""
+        with self._transaction() as db:
+            return db.execute("UPDATE run_files SET state = 'replaced' WHERE path = ? "
+                              "AND state = 'in_place'", (str(path.resolve()),)).rowcount
+
+    def run_files(self, states: tuple[str, ...] = ("in_place",)) -> list[sqlite3.Row]:
+        marks = ",".join("?" * len(states))
+        return self.db.execute(f"SELECT * FROM run_files WHERE state IN ({marks}) ORDER BY id",
+                               states).fetchall()
 
     # --- what the selection rules ask (the History protocol) -------------------------
 
-    def last_card(self, customer_id: str, situation: str) -> dt.date | None:
-        return self._last_sent(customer_id, "situation", situation)
+    def sent_in_campaign(self, customer_id: str, campaign: str) -> CardRef | None:
+        """The latest sent card of this campaign to this customer, if any."""
+        return self._latest(customer_id, "campaign", campaign)
 
-    def _last_sent(self, customer_id: str, column: str, value: str) -> dt.date | None:
-        """The latest date of a sent card to this customer with `column` (campaign or
-        situation) equal to `value`."""
+    def last_card(self, customer_id: str, situation: str) -> CardRef | None:
+        return self._latest(customer_id, "situation", situation)
+
+    def _latest(self, customer_id: str, column: str, value: str) -> CardRef | None:
         row = self.db.execute(
-            f"SELECT MAX(card_date) FROM cards WHERE customer_id = ? AND {column} = ? "
-            f"AND status IN {SENT}", (customer_id, value)).fetchone()
-        return dt.date.fromisoformat(row[0]) if row[0] else None
+            f"SELECT id, card_date, status FROM cards WHERE customer_id = ? AND {column} = ? "
+            f"AND status IN {SENT} ORDER BY card_date DESC, id DESC LIMIT 1",
+            (customer_id, value)).fetchone()
+        return _ref(row)
 
-    def thanked_sales(self, customer_id: str) -> set[str]:
+    def thanked_sales(self, customer_id: str) -> dict[str, CardRef]:
+        """Each thanked sale's key → the card that thanked it."""
         rows = self.db.execute(
-            f"SELECT sale_key FROM thanked_sales JOIN cards ON cards.id = card_id "
-            f"WHERE customer_id = ? AND status IN {SENT}", (customer_id,)).fetchall()
-        return {row[0] for row in rows}
+            f"SELECT sale_key, cards.id, card_date, status FROM thanked_sales "
+            f"JOIN cards ON cards.id = card_id WHERE customer_id = ? AND status IN {SENT} "
+            f"ORDER BY cards.id", (customer_id,)).fetchall()
+        return {row[0]: CardRef(row[1], dt.date.fromisoformat(row[2]), row[3]) for row in rows}
 
-    def returned(self, customer: Customer) -> bool:
-        """A card to the customer's current address came back (宛所不明)."""
+    def returned(self, customer: Customer) -> CardRef | None:
+        """The card to the customer's current address that came back (宛所不明), if any."""
         row = self.db.execute(
-            "SELECT 1 FROM cards WHERE customer_id = ? AND status = 'returned' "
-            "AND address_key = ? LIMIT 1", (customer.customer_id, address_key(customer))
-        ).fetchone()
-        return row is not None
+            "SELECT id, card_date, status FROM cards WHERE customer_id = ? "
+            "AND status = 'returned' AND address_key = ? ORDER BY id DESC LIMIT 1",
+            (customer.customer_id, address_key(customer))).fetchone()
+        return _ref(row)
 
     # --- hagaki log ... ---------------------------------------------------------------
 
     def cards(self, customer_ids: list[str] | None = None, status: str | None = None,
-              campaign: str | None = None) -> list[sqlite3.Row]:
-        """Logged cards with their run's file and checksum, oldest first."""
-        where, arguments = _conditions(customer_ids=customer_ids, campaign=campaign,
-                                       statuses=[status] if status else None)
-        query = ("SELECT cards.*, runs.output_file, runs.checksum FROM cards "
-                 f"JOIN runs ON runs.id = run_id WHERE {where} ORDER BY cards.id")
+              campaign: str | None = None, card_ids: list[int] | None = None
+              ) -> list[sqlite3.Row]:
+        """Logged cards with their file (the one holding the card's first page) and its
+        checksum, oldest first."""
+        where, arguments = _conditions(card_ids, customer_ids, campaign,
+                                       [status] if status else None)
+        query = (
+            "SELECT cards.*, runs.started_at AS printed_at, runs.kind AS run_kind, "
+            "f.path AS output_file, f.checksum AS checksum, f.state AS file_state "
+            "FROM cards JOIN runs ON runs.id = cards.run_id "
+            "LEFT JOIN run_files f ON f.id = (SELECT id FROM run_files WHERE run_id = "
+            "cards.run_id AND batch = cards.batch AND role != 'docx' ORDER BY id LIMIT 1) "
+            f"WHERE {where} ORDER BY cards.id")
         return self.db.execute(query, arguments).fetchall()
 
     def set_status(self, status: str, card_ids: list[int] | None = None,
@@ -195,11 +301,161 @@ class SendLog:
         if status not in MOVES:
             raise HagakiError(f"unknown status {status!r}")
         if not (card_ids or customer_ids or campaign):
-            raise HagakiError("say which cards: card ids, --customer or --campaign")
+            raise HagakiError("どのはがきか指定してください: 番号、--customer または --campaign")
         where, arguments = _conditions(card_ids, customer_ids, campaign, list(MOVES[status]))
         with self._transaction() as db:
-            return db.execute(f"UPDATE cards SET status = ?, updated_at = ? WHERE {where}",
-                              [status, _now(), *arguments]).rowcount
+            ids = [row[0] for row in db.execute(f"SELECT id FROM cards WHERE {where}",
+                                                arguments)]
+            db.executemany("UPDATE cards SET status = ?, updated_at = ? WHERE id = ?",
+                           [(status, _now(), card_id) for card_id in ids])
+            refresh_checks(db, ids)
+        return len(ids)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any error (a full disk included)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, kind, error, _trace) -> None:
+        if kind is None:
+            try:
+                self.db.execute("COMMIT")
+                return
+            except sqlite3.Error as exc:
+                kind, error = type(exc), exc
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
+        if isinstance(error, sqlite3.Error):
+            raise LogError(f"送付記録に書き込めません（{error}）。ディスクの空きと、"
+                           "フォルダに書き込めるかを確かめてください。記録は変わっていません"
+                           ) from None
+
+
+def _check_log_path(path: Path) -> None:
+    """A log is a regular file (or not there yet) in an existing folder."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if not path.parent.is_dir():
+            raise LogError(f"送付記録のフォルダがありません: {path.parent}") from None
+        return
+    except OSError as exc:
+        raise LogError(f"送付記録を開けません: {path} ({exc.strerror})") from None
+    if not stat.S_ISREG(mode):
+        raise LogError(f"{path} は通常のファイルではありません。送付記録には .sqlite "
+                       "ファイルを指定してください")
+
+
+def _acquire(path: Path) -> int:
+    """Open the log file itself and lock it (no lock file left behind); wait for another
+    hagaki that holds it, up to LOCK_WAIT_SECONDS."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise LogError(f"送付記録を開けません: {path} ({exc.strerror})") from None
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                os.close(fd)
+                raise LogError(f"送付記録 {path} は別の hagaki が使っています"
+                               f"（{LOCK_WAIT_SECONDS:.0f} 秒待ちました）。終わってから"
+                               "もう一度実行してください") from None
+            time.sleep(0.05)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open, check and migrate the log; LogError (naming the last backup) if damaged."""
+    with path.open("rb") as stream:
+        head = stream.read(len(SQLITE_MAGIC))
+    if head and head != SQLITE_MAGIC:
+        _damaged(path, "SQLite のファイルではありません")
+    try:
+        db = sqlite3.connect(path, timeout=60, isolation_level=None)
+    except sqlite3.Error as exc:
+        _damaged(path, str(exc))
+    try:
+        db.row_factory = sqlite3.Row
+        register(db)
+        result = db.execute("PRAGMA quick_check").fetchall()
+        if [tuple(row) for row in result] != [("ok",)]:
+            _damaged(path, "; ".join(str(row[0]) for row in result[:3]))
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise LogError(f"送付記録 {path} は新しい版の hagaki で作られています"
+                           f"（schema {version}）。hagaki を更新してください")
+    except LogError:
+        db.close()
+        raise
+    except sqlite3.Error as exc:
+        db.close()
+        _damaged(path, str(exc))
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA synchronous=FULL")
+        migrate(db)
+        _check_contents(db, path)
+    except LogError:
+        db.close()
+        raise
+    except sqlite3.Error as exc:
+        db.close()
+        raise LogError(f"送付記録 {path} を使えません（{exc}）。フォルダに書き込めるか、"
+                       "ディスクに空きがあるかを確かめてください") from None
+    return db
+
+
+def _check_contents(db: sqlite3.Connection, path: Path) -> None:
+    """Every expected table, every row's check value, every date a date."""
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    missing = [name for name in TABLES if name not in tables]
+    if missing:
+        _damaged(path, f"表がありません: {', '.join(missing)}")
+    damaged = damaged_rows(db)
+    damaged += [f"cards {row[0]}" for row in db.execute(
+        "SELECT id FROM cards WHERE date(card_date) IS NOT card_date")]
+    if damaged:
+        _damaged(path, f"壊れた行: {', '.join(damaged[:5])}"
+                 + (f" ほか {len(damaged) - 5} 行" if len(damaged) > 5 else ""))
+
+
+def _damaged(path: Path, detail: str):
+    latest = backups.latest_backup(path)
+    advice = (f"最後の正常なバックアップ {latest} を {path.name} としてコピーしてから、"
+              "もう一度実行してください" if latest else
+              "バックアップはありません。ファイルを別の名前に移して調べてください")
+    raise LogError(f"送付記録 {path} が壊れています（{detail}）。{advice}")
+
+
+def _file_matches(file_row: sqlite3.Row) -> bool:
+    """Is this run file in place with the logged checksum?"""
+    target = Path(file_row["path"])
+    try:
+        return file_row["checksum"] is not None and file_checksum(target) == file_row["checksum"]
+    except OSError:
+        return False
+
+
+def _delete_cards(db: sqlite3.Connection, where: str, arguments: tuple) -> None:
+    db.execute(f"DELETE FROM thanked_sales WHERE card_id IN (SELECT id FROM cards WHERE {where})",
+               arguments)
+    db.execute(f"DELETE FROM cards WHERE {where}", arguments)
+
+
+def _ref(row) -> CardRef | None:
+    if row is None:
+        return None
+    return CardRef(row[0], dt.date.fromisoformat(row[1]), row[2])
 
 
 def _conditions(card_ids: list[int] | None = None, customer_ids: list[str] | None = None,

@@ -1,0 +1,161 @@
+"""One card's pages: the address side, the message side, or both, for a print run.
+
+In: settings, the run's options and the sales (for the messages). Out: CardMaker, which
+checks the sender once, then lays out each Job's pages (a reprint keeps its logged words and
+date; a proof gets the 見本 stamp).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mailmerge.barcode import encode
+from mailmerge.config import Settings
+from mailmerge.errors import ConfigError
+from mailmerge.layout.address_side import AddressFonts, Indicia, address_side
+from mailmerge.layout.page import Page
+from mailmerge.layout.profiles import load_profile
+from mailmerge.layout.vertical_text import prepare_address
+from mailmerge.models import Customer, Sale
+from mailmerge.selection.plan import PlanEntry
+from mailmerge.sources.normalise import clean_postal_code
+from mailmerge.sources.postal import PostalChecker, places_of
+from mailmerge.typeface.roles import FontRoles
+
+if TYPE_CHECKING:
+    from mailmerge.run import Job, RunOptions
+    from mailmerge.templates.engine import Message
+
+INDICIA = {"betsunou": "料金別納", "kounou": "料金後納"}
+INDICIA_MINIMUM = 10  # Japan Post accepts these marks for 10 or more identical items
+
+
+class CardMaker:
+    """Lays out the pages of one card (address side, message side or both)."""
+
+    def __init__(self, settings: Settings, options: RunOptions, sales: list[Sale]) -> None:
+        self.settings = settings
+        self.options = options
+        self.sides = options.side or "address"
+        roles = FontRoles(settings)
+        self.address_fonts = AddressFonts(roles.chain("address"), roles.chain("name"))
+        self.proof_chain = roles.chain("address") if options.proof else None
+        self.profile = load_profile(options.layout or settings.layout)
+        self.sales_by_customer: dict[str, list[Sale]] = {}
+        for sale in sales:
+            self.sales_by_customer.setdefault(sale.customer_id, []).append(sale)
+        self.with_address = self.sides in ("address", "both")
+        self.with_message = self.sides in ("message", "both")
+        if self.with_address:
+            check_sender(settings, self.address_fonts, options.no_sender)
+        if self.with_message:
+            self._set_up_messages(roles)
+        self.indicia = None
+        if options.indicia:
+            if not settings.post_office:
+                raise ConfigError(f"--indicia には差出郵便局の名前が要ります: "
+                                  f"{settings.path or 'hagaki.toml'} の [print] post_office")
+            self.indicia = Indicia(INDICIA[options.indicia], settings.post_office)
+        dx = settings.offset_x if options.offset_x is None else options.offset_x
+        dy = settings.offset_y if options.offset_y is None else options.offset_y
+        self.offset = (dx, dy)
+
+    def _set_up_messages(self, roles: FontRoles) -> None:
+        # Templates and the message side load Jinja2 and BudouX: only when needed.
+        from mailmerge.layout.message_side import (
+            MessageFonts,
+            MessageOptions,
+            load_message_layout,
+            message_side,
+        )
+        from mailmerge.templates.context import card_variables
+        from mailmerge.templates.engine import Templates
+
+        options = self.options
+        self.templates = Templates(self.settings.templates_folder, options.template)
+        self.message_fonts = MessageFonts(roles.chain("message"), roles.chain("heading"))
+        self.message_layout = load_message_layout()
+        self.message_options = MessageOptions(options.horizontal, options.handwriting,
+                                              options.image)
+        self.card_variables = card_variables
+        self.message_side = message_side
+
+    @property
+    def sides_per_card(self) -> int:
+        return 2 if self.sides == "both" else 1
+
+    def check_count(self, count: int) -> None:
+        """料金別納/後納 marks need INDICIA_MINIMUM cards posted together."""
+        if self.options.indicia and count < INDICIA_MINIMUM:
+            raise ConfigError(f"{INDICIA[self.options.indicia]}は {INDICIA_MINIMUM} 通以上を"
+                              f"まとめて出すときに使えます。今回は {count} 通なので切手を貼ってください")
+
+    def template_name(self, entry: PlanEntry) -> str:
+        """The template that writes (or would write) this card's message."""
+        if not self.with_message:
+            return ""
+        return self.templates.choose(entry.situation, entry.customer.customer_id)
+
+    def pages(self, job: Job) -> tuple[list[Page], Message | None]:
+        customer = job.entry.customer
+        pages = []
+        message = None
+        if self.with_address:
+            bars = _barcode_bars(customer) if self.options.barcode else None
+            page = address_side(customer, self.settings.sender, self.profile,
+                                self.address_fonts, self.settings.numerals, bars, self.indicia)
+            pages.append(page.shifted(*self.offset))
+        if self.with_message:
+            message = job.message or self._render(job)
+            pages.append(self.message_side(message, customer.customer_id, self.message_fonts,
+                                           self.message_layout, self.message_options))
+        if self.proof_chain is not None:
+            from mailmerge.layout.proof import with_proof_mark
+
+            pages = [with_proof_mark(page, self.proof_chain) for page in pages]
+        return pages, message
+
+    def _render(self, job: Job) -> Message:
+        entry = job.entry
+        variables = self.card_variables(
+            entry, self.settings.sender, job.card_date,
+            self.sales_by_customer.get(entry.customer.customer_id, []))
+        return self.templates.render(self.template_name(entry), variables)
+
+
+def _barcode_bars(customer: Customer) -> str:
+    """The customer barcode's bars for this address (the town name from Japan Post's data)."""
+    places = places_of(customer.postal_code)
+    town = places[0].town if places else ""
+    _, bars = encode(customer.postal_code, customer.address1 + customer.address2, town)
+    return bars
+
+
+def check_sender(settings: Settings, fonts: AddressFonts | None, allow_none: bool) -> None:
+    """A wrong or missing [sender] would spoil every card: refuse it once, up front. The
+    sender's postal code and address are checked like a customer's."""
+    sender = settings.sender
+    where = settings.path or "hagaki.toml"
+    if sender.is_empty:
+        if allow_none:
+            return
+        raise ConfigError(f"差出人（[sender]）が設定されていません（{where}）。hagaki init で"
+                          "設定を作るか、差出人なしで刷るなら --no-sender を付けてください")
+    code = clean_postal_code(sender.postal_code)
+    if sender.postal_code:
+        as_customer = Customer(0, "sender", postal_code=code, address1=sender.address)
+        if not (len(code) == 7 and code.isdigit()):
+            raise ConfigError(f"{where}: [sender] postal_code {sender.postal_code!r} は"
+                              "7桁の郵便番号ではありません")
+        for problem in PostalChecker().check(as_customer, "[sender] postal_code"):
+            raise ConfigError(f"{where}: [sender] の郵便番号と住所: {problem.message}")
+    if fonts is None:
+        return
+    texts = [("name", sender.name, fonts.name)]
+    texts += [(key, prepare_address(value, settings.numerals), fonts.address)
+              for key, value in (("address", sender.address), ("address2", sender.address2))]
+    for key, text, chain in texts:
+        missing = chain.missing(text)
+        if missing:
+            codes = ", ".join(f"{m} (U+{ord(m[0]):04X})" for m in missing)
+            raise ConfigError(f"{where}: [sender] {key}: どのフォントにもない文字です: {codes}")

@@ -1,0 +1,58 @@
+"""`hagaki init`: a shop folder with a commented hagaki.toml, the sender checked first.
+
+In: the folder and the shop's name, postal code and address. Out: the new hagaki.toml's
+path; ConfigError if one is already there or the sender's postal code and address disagree.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mailmerge.atomic import atomic_write
+from mailmerge.cards import check_sender
+from mailmerge.config import Settings
+from mailmerge.errors import ConfigError
+from mailmerge.models import Sender
+from mailmerge.shop import CONFIG_NAME
+
+TEMPLATE = """\
+# hagaki の設定（このファイルがあるフォルダが店のフォルダです。送付記録もここに置かれます）
+
+[sender]              # 差出人: はがきの左下に印刷されます
+name = {name}
+postal_code = {postal_code}
+address = {address}
+address2 = {address2}
+
+[address]
+numerals = "kanji"    # 番地の数字: kanji (二四), kanji_ten (二十四), arabic (24)
+layout = "official"   # official（通常はがき）, nenga（年賀はがき）, plain（白紙）
+
+[print]
+offset_x = 0.0        # プリンターのずれ補正 (mm、右が +)。hagaki calibrate で測ります
+offset_y = 0.0        # (mm、下が +)
+postage_yen = 85      # はがき 1 枚の郵便料金
+
+[rules]
+thanks_days = 14      # 売上から何日以内ならお礼状を送るか
+"""
+
+
+def write_shop_config(folder: Path, name: str, postal_code: str, address: str,
+                      address2: str = "") -> Path:
+    """Write FOLDER/hagaki.toml (never over an existing one); return its path."""
+    target = folder / CONFIG_NAME
+    if target.exists():
+        raise ConfigError(f"{target} は既にあります。書き換えるときはファイルを直接編集してください")
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"{folder} はフォルダではありません")
+    sender = Sender(name.strip(), postal_code.strip(), address.strip(), address2.strip())
+    check_sender(Settings(path=target, sender=sender), None, allow_none=False)
+    folder.mkdir(parents=True, exist_ok=True)
+    text = TEMPLATE.format(**{key: json.dumps(value, ensure_ascii=False) for key, value in (
+        ("name", sender.name), ("postal_code", sender.postal_code),
+        ("address", sender.address), ("address2", sender.address2))})
+    with atomic_write(target) as stream:
+        stream.write(text.encode("utf-8"))
+    return target

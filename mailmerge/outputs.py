@@ -1,0 +1,82 @@
+"""Checking where a command will write, before it writes anything.
+
+In: the output paths of one command, the files it reads, and whether existing files may be
+replaced. Out: nothing, or OutputError naming the path and what to do: an output is never
+an input (customer list, sales, settings, template, image, the send log), never the same
+file twice, never a folder; its folder exists and can be written; the disk has room.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from mailmerge.errors import HagakiError
+
+SPARE_BYTES = 8 * 1024 * 1024  # left free on the disk beyond what a run needs
+
+
+class OutputError(HagakiError):
+    """An output path that must not or cannot be written."""
+
+
+def log_files(log_path: Path) -> list[Path]:
+    """The send log and the files SQLite keeps beside it."""
+    return [log_path, *(log_path.with_name(log_path.name + end) for end in ("-wal", "-shm"))]
+
+
+def check_outputs(outputs: Iterable[Path], inputs: Iterable[Path | None],
+                  replace: bool = True) -> None:
+    """Refuse outputs that are inputs, repeated, folders, in missing or read-only folders,
+    or (unless `replace`) already there."""
+    protected = {_key(path): path for path in inputs if path is not None}
+    seen: dict[str, Path] = {}
+    for output in outputs:
+        key = _key(output)
+        if key in protected:
+            raise OutputError(f"{output} は読み込むファイル（{protected[key]}）です。"
+                              "上書きしないよう、別の出力先を指定してください")
+        if key in seen:
+            raise OutputError(f"{output} に二つの出力を書こうとしています。別の名前にしてください")
+        seen[key] = output
+        if output.is_dir():
+            raise OutputError(f"{output} はフォルダです。ファイル名を指定してください")
+        folder = output.parent
+        if not folder.is_dir():
+            raise OutputError(f"出力先のフォルダがありません: {folder}")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise OutputError(f"出力先のフォルダに書き込めません: {folder}")
+        if output.exists() and not os.access(output, os.W_OK):
+            raise OutputError(f"{output} は書き込み禁止です")
+        if output.exists() and not replace:
+            raise OutputError(f"{output} は既にあります。別の名前にするか、"
+                              "--replace で置き換えてください")
+
+
+def check_space(folder: Path, needed_bytes: int) -> None:
+    """Refuse to start when the disk clearly cannot hold what the run will write."""
+    free = shutil.disk_usage(folder).free
+    if free < needed_bytes + SPARE_BYTES:
+        raise OutputError(f"ディスクの空きが足りません: {folder} に {free // 1024:,} KB、"
+                          f"必要なのは約 {(needed_bytes + SPARE_BYTES) // 1024:,} KB です")
+
+
+def describe_os_error(error: OSError, what: Path | str) -> str:
+    """One line for a failed write: which file, and the likely fix."""
+    if error.errno in (28, 122):  # ENOSPC, EDQUOT
+        return f"ディスクがいっぱいで {what} を書けませんでした。空きを作ってからもう一度実行してください"
+    if error.errno in (13, 30, 1):  # EACCES, EROFS, EPERM
+        return f"{what} に書き込めません（権限がありません）。書き込めるフォルダを指定してください"
+    return f"{what} を書けませんでした（{error.strerror or error}）"
+
+
+def _key(path: Path) -> str:
+    """Paths compared as the file they name: an existing file by its inode (hard links and
+    symlinks included), another by its resolved path."""
+    try:
+        status = path.stat()
+    except OSError:
+        return os.path.normcase(str(path.expanduser().resolve()))
+    return f"inode:{status.st_dev}:{status.st_ino}"

@@ -1,0 +1,73 @@
+"""The shop folder: where hagaki.toml and the send log are, found the same way by every command.
+
+In: what the person passed (--config, --log) and the customer list they named. Out: Shop,
+with the settings, the config file used (or none), the send log's path and the folder where
+a run's files go by default.
+
+Discovery order: --config, else $HAGAKI_CONFIG, else hagaki.toml beside the customer list or
+in a folder above it, else hagaki.toml in the current folder, else the defaults (and the send
+log in the current folder). The send log lives beside the hagaki.toml that was used.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from mailmerge.config import Settings, load_settings
+from mailmerge.errors import ConfigError
+
+CONFIG_NAME = "hagaki.toml"
+LOG_NAME = "hagaki-log.sqlite"
+
+
+@dataclass(frozen=True)
+class Shop:
+    settings: Settings
+    config_path: Path | None
+    log_path: Path
+    folder: Path  # the shop folder: new run files go here unless --out says otherwise
+
+    def describe(self) -> str:
+        """The one line every run prints: which settings and which log it used."""
+        config = str(self.config_path) if self.config_path else "なし（既定の設定）"
+        return f"設定: {config} ／ 送付記録: {self.log_path}"
+
+
+def find_config(explicit: Path | None = None, near: Path | None = None) -> Path | None:
+    """The hagaki.toml to use, in the discovery order; None when there is none."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"設定ファイルがありません: {explicit}")
+        return explicit.resolve()
+    from_environment = os.environ.get("HAGAKI_CONFIG")
+    if from_environment:
+        path = Path(from_environment).expanduser()
+        if not path.is_file():
+            raise ConfigError(f"HAGAKI_CONFIG の設定ファイルがありません: {path}")
+        return path.resolve()
+    if near is not None:
+        start = near.resolve().parent
+        for folder in (start, *start.parents):
+            candidate = folder / CONFIG_NAME
+            if candidate.is_file():
+                return candidate
+    candidate = Path.cwd() / CONFIG_NAME
+    return candidate.resolve() if candidate.is_file() else None
+
+
+def log_beside(config_path: Path | None) -> Path:
+    """The send log of a shop: beside its hagaki.toml (or in the current folder)."""
+    folder = config_path.parent if config_path is not None else Path.cwd()
+    return folder / LOG_NAME
+
+
+def open_shop(config: Path | None = None, near: Path | None = None,
+              log: Path | None = None) -> Shop:
+    """Find and read the shop's settings; say where its log is."""
+    config_path = find_config(config, near)
+    settings = load_settings(config_path)
+    log_path = log.expanduser().absolute() if log is not None else log_beside(config_path)
+    folder = config_path.parent if config_path is not None else Path.cwd()
+    return Shop(settings, config_path, log_path, folder)
