@@ -9,7 +9,7 @@ from pdfread import glyphs
 from pypdf import PdfReader
 
 from mailmerge.config import Settings
-from mailmerge.errors import CardError, ConfigError, TooLongError
+from mailmerge.errors import ConfigError, TooLongError
 from mailmerge.layout.linebreak import HANGING, NO_END, NO_START, break_paragraph
 from mailmerge.layout.message_side import (
     MessageFonts,
@@ -154,9 +154,9 @@ def test_an_image_that_changes_is_measured_again(tmp_path, fonts):
 
 
 @pytest.mark.parametrize(("name", "content", "error", "text"), [
-    ("gone.png", None, ConfigError, "image not found"),
-    ("notes.png", b"not an image", ConfigError, "not a readable image"),
-    ("anim.gif", "GIF", CardError, "only PNG and JPEG images can be placed"),
+    ("gone.png", None, ConfigError, "見つかりません"),
+    ("notes.png", b"not an image", ConfigError, "画像として読めません"),
+    ("anim.gif", "GIF", ConfigError, "GIF 形式の画像は使えません"),
 ])
 def test_an_unusable_image_is_refused_with_its_path(tmp_path, fonts, name, content, error,
                                                      text):

@@ -19,14 +19,13 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
-
-from mailmerge.errors import CardError, ConfigError, TooLongError
+from mailmerge.errors import ConfigError, TooLongError
 from mailmerge.layout.columns import measure_column, place_column
 from mailmerge.layout.linebreak import break_paragraph
 from mailmerge.layout.page import GlyphRun, Page, Picture
 from mailmerge.layout.vertical_text import to_fullwidth
 from mailmerge.package_files import package_file
+from mailmerge.sources.images import check_image
 from mailmerge.templates.engine import Message
 from mailmerge.typeface.chain import FontChain, graphemes
 from mailmerge.typeface.shaping import shape
@@ -72,6 +71,12 @@ class MessageOptions:
     horizontal: bool = False
     handwriting: bool = True  # small per-character variation
     image: Path | None = None
+
+    def __post_init__(self) -> None:
+        """The image is checked here, once per run: a bad --image stops the run before any
+        card is laid out, written or logged."""
+        if self.image is not None:
+            _image_size(self.image)
 
 
 def load_message_layout(path: Path | None = None) -> MessageLayout:
@@ -318,25 +323,22 @@ def _handwritten(run: GlyphRun, rng: random.Random, layout: MessageLayout) -> Gl
 
 def _picture(path: Path, layout: MessageLayout) -> Picture:
     """The image scaled to fit its box at the top left, keeping its proportions."""
-    try:
-        modified = path.stat().st_mtime_ns
-    except FileNotFoundError:
-        raise ConfigError(f"image not found: {path}") from None
-    width_px, height_px = _image_size(path, modified)
+    width_px, height_px = _image_size(path)
     scale = min(layout.image_max_width / width_px, layout.image_max_height / height_px)
     return Picture(str(path), layout.left, layout.top, width_px * scale, height_px * scale)
 
 
-@functools.lru_cache(maxsize=8)
-def _image_size(path: Path, modified_ns: int) -> tuple[int, int]:
-    """Pixel size of a PNG or JPEG. (Cached: every card of a run places the same image;
-    `modified_ns` makes a changed file be read again.)"""
+def _image_size(path: Path) -> tuple[int, int]:
+    """Pixel size of a placeable PNG or JPEG, or an ImageInputError naming the file."""
     try:
-        with Image.open(path) as image:
-            if image.format not in ("PNG", "JPEG"):
-                raise CardError("image", f"{path}: only PNG and JPEG images can be placed")
-            return image.size
-    except FileNotFoundError:
-        raise ConfigError(f"image not found: {path}") from None
-    except (UnidentifiedImageError, OSError) as exc:
-        raise ConfigError(f"{path}: not a readable image ({exc})") from None
+        modified = path.stat().st_mtime_ns
+    except OSError:
+        modified = 0  # check_image says what is wrong
+    return _checked_size(path, modified)
+
+
+@functools.lru_cache(maxsize=8)
+def _checked_size(path: Path, modified_ns: int) -> tuple[int, int]:
+    """(Cached: every card of a run places the same image; `modified_ns` makes a changed
+    file be checked again.)"""
+    return check_image(path)

@@ -1,73 +1,179 @@
 """Contact sheets: a PDF's pages side by side in one PNG, to look at before printing.
 
-In: a PDF and a page range ("1-8", "3", "2,5-6"; 1-based). Out: a PNG written atomically.
-Pages are rendered by PDFium (pypdfium2).
+In: a PDF and a page range ("1-8", "3", "2,5-6"; 1-based; by default the first
+DEFAULT_PAGES pages, never more than MAX_PAGES). Out: a PNG written atomically.
+Pages are rendered by PDFium (pypdfium2) one at a time: each is drawn, shrunk into the sheet
+and released before the next, so memory stays bounded whatever the PDF's length. When the
+sheet does not show every page, a line at its top says which pages it shows.
 """
 
 from __future__ import annotations
 
-import io
+import math
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from PIL import Image, ImageDraw
+import pypdfium2.raw as pdfium_c
+from PIL import Image, ImageDraw, ImageFont
 
 from mailmerge.atomic import atomic_write
 from mailmerge.errors import HagakiError
+from mailmerge.package_files import package_file
 
-COLUMNS = 4
+DEFAULT_PAGES = 48  # without --pages: enough to judge a run, small enough to look at
+MAX_PAGES = 200  # with --pages: one sheet is for looking at, not for archiving
+COLUMNS = 4  # at least; long sheets get more, so they stay about as wide as tall
 GAP_PX = 16
+LABEL_PX = 20
+NOTE_PX = 40
 PAGE_WIDTH_PX = 300
+SMALL_PAGE_WIDTH_PX = 180  # for sheets of more than DEFAULT_PAGES pages
+PAGE_HEIGHT_MAX_PX = 600  # a page much taller than a card is shrunk to this
+BACKGROUND = (200, 200, 200)
+NOTE_FONT = ("fonts", "BIZUDMincho-Regular.ttf")
+END_BYTES = 1024  # %PDF- and %%EOF are looked for this near the start and the end
 
 
 def parse_pages(spec: str | None, count: int) -> list[int]:
-    """'1-8' → [0 … 7] (zero-based, within the document); None → every page."""
+    """'1-8' → [0 … 7] (zero-based, within the document); None → the first DEFAULT_PAGES.
+    More than MAX_PAGES pages is a HagakiError."""
     if not spec:
-        return list(range(count))
+        return list(range(min(count, DEFAULT_PAGES)))
     pages: list[int] = []
     for part in spec.split(","):
         first, _, last = part.strip().partition("-")
         try:
             start, end = int(first), int(last or first)
         except ValueError:
-            raise HagakiError(f"--pages {spec!r}: write pages like 1-8 or 2,5-6") from None
+            raise HagakiError(f"--pages {spec!r}: 1-8 や 2,5-6 のように書いてください") from None
         if start < 1 or end < start:
-            raise HagakiError(f"--pages {spec!r}: pages count from 1, low to high")
-        pages += [p - 1 for p in range(start, end + 1) if p <= count]
+            raise HagakiError(f"--pages {spec!r}: ページは 1 から数え、小さい番号を先に書いて"
+                              "ください")
+        pages += range(start - 1, min(end, count))
+        if len(pages) > MAX_PAGES:
+            raise HagakiError(f"--pages {spec!r}: 1 枚のプレビューに並べられるのは {MAX_PAGES} "
+                              f"ページまでです。--pages 1-{MAX_PAGES} のように分けてください")
     if not pages:
-        raise HagakiError(f"--pages {spec!r}: the PDF has only {count} pages")
+        raise HagakiError(f"--pages {spec!r}: この PDF は {count} ページしかありません")
     return pages
 
 
 def contact_sheet(pdf_path: Path, target: Path, pages: str | None = None) -> int:
     """Render the chosen pages into one PNG; return how many pages it shows."""
+    document = _open(pdf_path)
     try:
-        document = pdfium.PdfDocument(str(pdf_path))
-    except (pdfium.PdfiumError, FileNotFoundError, OSError) as exc:
-        raise HagakiError(f"{pdf_path}: not a readable PDF ({exc})") from None
-    try:
-        chosen = parse_pages(pages, len(document))
-        images = []
-        for index in chosen:
-            page = document[index]
-            scale = PAGE_WIDTH_PX / page.get_width()
-            images.append(page.render(scale=scale).to_pil().convert("RGB"))
+        total = len(document)
+        if total == 0:
+            raise HagakiError(f"{pdf_path}: ページが 1 枚もない PDF です")
+        chosen = parse_pages(pages, total)
+        sheet = _draw_sheet(document, pdf_path, chosen, total)
     finally:
         document.close()
-    cell_w = max(image.width for image in images)
-    cell_h = max(image.height for image in images) + 20
-    rows = (len(images) + COLUMNS - 1) // COLUMNS
-    columns = min(COLUMNS, len(images))
-    sheet = Image.new("RGB", (columns * (cell_w + GAP_PX) + GAP_PX,
-                              rows * (cell_h + GAP_PX) + GAP_PX), (200, 200, 200))
-    draw = ImageDraw.Draw(sheet)
-    for position, (index, image) in enumerate(zip(chosen, images, strict=True)):
-        x = GAP_PX + (position % COLUMNS) * (cell_w + GAP_PX)
-        y = GAP_PX + (position // COLUMNS) * (cell_h + GAP_PX)
-        sheet.paste(image, (x, y))
-        draw.text((x, y + image.height + 4), f"page {index + 1}", fill=(0, 0, 0))
-    buffer = io.BytesIO()
-    sheet.save(buffer, format="PNG")
     with atomic_write(target) as stream:
-        stream.write(buffer.getvalue())
-    return len(images)
+        sheet.save(stream, format="PNG")
+    return len(chosen)
+
+
+def _open(pdf_path: Path) -> pdfium.PdfDocument:
+    """The document, or one HagakiError line: missing, not a PDF, cut short, encrypted or
+    damaged."""
+    _check_ends(pdf_path)
+    try:
+        return pdfium.PdfDocument(str(pdf_path))
+    except pdfium.PdfiumError as error:
+        if error.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
+            raise HagakiError(f"{pdf_path}: パスワードで保護された PDF はプレビューできません。"
+                              "保護を外した PDF を指定してください") from None
+        raise HagakiError(f"{pdf_path}: PDF として読めません（PDF でないか、壊れています）"
+                          ) from None
+
+
+def _check_ends(pdf_path: Path) -> None:
+    """A PDF starts with %PDF- and ends with %%EOF: a file cut short is refused here, even
+    when PDFium could patch up what is left."""
+    if not pdf_path.is_file():
+        raise HagakiError(f"{pdf_path}: ファイルが見つかりません")
+    try:
+        with pdf_path.open("rb") as stream:
+            head = stream.read(END_BYTES)
+            stream.seek(max(0, pdf_path.stat().st_size - END_BYTES))
+            tail = stream.read()
+    except OSError as error:
+        raise HagakiError(f"{pdf_path}: 読めません（{error.strerror or error}）") from None
+    if b"%PDF-" not in head:
+        raise HagakiError(f"{pdf_path}: PDF ではありません。hagaki print で作った PDF を"
+                          "指定してください")
+    if b"%%EOF" not in tail:
+        raise HagakiError(f"{pdf_path}: PDF が途中で切れています（最後の %%EOF がありません）。"
+                          "作り直すかコピーし直してください")
+
+
+def _draw_sheet(document: pdfium.PdfDocument, pdf_path: Path, chosen: list[int],
+                total: int) -> Image.Image:
+    """The sheet with every chosen page pasted in, each page released once pasted."""
+    width = PAGE_WIDTH_PX if len(chosen) <= DEFAULT_PAGES else SMALL_PAGE_WIDTH_PX
+    height = PAGE_HEIGHT_MAX_PX * width // PAGE_WIDTH_PX
+    scales = [_scale(document, pdf_path, index, width, height) for index in chosen]
+    cell_w = width + GAP_PX
+    cell_h = max(math.ceil(scale * size[1]) for scale, size in scales) + LABEL_PX + GAP_PX
+    columns = min(len(chosen), max(COLUMNS, round(math.sqrt(len(chosen)))))
+    rows = math.ceil(len(chosen) / columns)
+    top = NOTE_PX if len(chosen) < total else 0
+    sheet = Image.new("RGB", (columns * cell_w + GAP_PX, top + rows * cell_h + GAP_PX),
+                      BACKGROUND)
+    draw = ImageDraw.Draw(sheet)
+    for position, (index, (scale, _)) in enumerate(zip(chosen, scales, strict=True)):
+        x = GAP_PX + (position % columns) * cell_w
+        y = top + GAP_PX + (position // columns) * cell_h
+        thumbnail = _render(document, pdf_path, index, scale)
+        thumbnail.thumbnail((width, cell_h - LABEL_PX - GAP_PX))  # a rotated page still fits
+        sheet.paste(thumbnail, (x, y))
+        draw.text((x, y + thumbnail.height + 4), f"{index + 1}", fill=(0, 0, 0))
+    if top:
+        shown = f"{chosen[0] + 1}〜{chosen[-1] + 1}" if _consecutive(chosen) else "一部の"
+        note = f"全 {total:,} ページのうち {shown} ページ目（{len(chosen)} ページ）。" \
+               "ほかのページは --pages で選べます"
+        font = ImageFont.truetype(str(package_file(*NOTE_FONT)), 18)
+        draw.text((GAP_PX, GAP_PX // 2 + 4), note, fill=(0, 0, 0), font=font)
+    return sheet
+
+
+def _scale(document: pdfium.PdfDocument, pdf_path: Path, index: int, width: int,
+           height: int) -> tuple[float, tuple[float, float]]:
+    """(scale, page size in points) that fits page `index` in width × height pixels; the
+    size is read without loading the page."""
+    try:
+        size = document.get_page_size(index)
+    except pdfium.PdfiumError:
+        raise _damaged(pdf_path, index) from None
+    if size[0] <= 0 or size[1] <= 0:
+        raise _damaged(pdf_path, index)
+    return min(width / size[0], height / size[1]), size
+
+
+def _render(document: pdfium.PdfDocument, pdf_path: Path, index: int,
+            scale: float) -> Image.Image:
+    """One page as an RGB image; PDFium's page and bitmap are closed before returning."""
+    try:
+        page = document[index]
+    except pdfium.PdfiumError:
+        raise _damaged(pdf_path, index) from None
+    try:
+        bitmap = page.render(scale=scale, may_draw_forms=False)
+        try:
+            return bitmap.to_pil().convert("RGB")
+        finally:
+            bitmap.close()
+    except pdfium.PdfiumError:
+        raise _damaged(pdf_path, index) from None
+    finally:
+        page.close()
+
+
+def _consecutive(chosen: list[int]) -> bool:
+    return chosen == list(range(chosen[0], chosen[0] + len(chosen)))
+
+
+def _damaged(pdf_path: Path, index: int) -> HagakiError:
+    return HagakiError(f"{pdf_path}: {index + 1} ページ目が壊れていて描けません。"
+                       "PDF を作り直してください")
