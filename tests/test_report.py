@@ -91,7 +91,7 @@ def report_json(customers, sales, log):
     result = CliRunner().invoke(main, ["report", str(customers), "--sales", str(sales), "--log",
                                        str(log), "--date", DAY, "--format", "json"])
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return json.loads(result.stdout)
 
 
 def test_every_measure_matches_the_hand_computed_figures(files):
@@ -181,7 +181,7 @@ def test_cards_sent_are_printed_mailed_and_returned_ones_only(files):
     assert data["cards"]["by_situation"] == {"thanks": 4}
     result = CliRunner().invoke(main, ["report", str(customers), "--sales", str(sales), "--log",
                                        str(log_path), "--date", DAY])
-    lines = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()
+    lines = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines()
              if line.strip()}
     assert lines["送付枚数"] == ["4", "枚"] and lines["うち投函済み"] == ["3", "枚"]
     assert lines["郵送料"] == ["340", "円"]
