@@ -263,6 +263,7 @@ def _run(jobs: list[Job], source: str, output: Path | None, settings: Settings,
     maker = CardMaker(settings, options, sales)
     maker.check_count(len(jobs))
     files = _RunFiles(output, options, log, len(jobs), maker.sides_per_card)
+    files.title = f"hagaki: {Path(source).name}"
     check_outputs(files.all_paths(), inputs, replace=options.replace)
     check_space(files.folder, len(jobs) * maker.sides_per_card * BYTES_PER_SIDE)
     staged = StagedFiles()
@@ -370,6 +371,7 @@ class _RunFiles:
         self.batch_size = min(options.batch_size or MAX_CARDS_PER_FILE, MAX_CARDS_PER_FILE)
         self.batches = max(1, math.ceil(count / self.batch_size))
         self.separate = options.duplex == "separate" and sides == 2
+        self.title = "hagaki"
 
     def roles(self) -> tuple[str, ...]:
         return ("address", "message") if self.separate else ("cards",)
@@ -405,7 +407,7 @@ class _Batch:
         self.separate = files.separate
         both = maker.sides_per_card == 2
         flip = options.flip == "short" and both and not self.separate
-        self.builders = [PdfBuilder(f"hagaki: {files.target.stem}", rotate_even_pages=flip)
+        self.builders = [PdfBuilder(files.title, rotate_even_pages=flip)
                          for _ in self.paths]
         self.cards: list[tuple[Job, Message | None, int]] = []
         self.waiting: list[Page] = []  # pages waiting for a full A4 sheet (--impose a4)

@@ -15,8 +15,11 @@ DATA = Path(__file__).parent / "data"
 @pytest.fixture(autouse=True)
 def isolated_send_log(monkeypatch, tmp_path):
     """Every test gets its own send log (never one beside tests/data/hagaki.toml)."""
-    monkeypatch.setattr("mailmerge.run.default_log_path",
-                        lambda settings: tmp_path / "hagaki-log.sqlite")
+    def beside(config_path):
+        return tmp_path / "hagaki-log.sqlite"
+
+    monkeypatch.setattr("mailmerge.shop.log_beside", beside)
+    monkeypatch.setattr("mailmerge.run.log_beside", beside)
 
 
 @pytest.fixture(scope="session")

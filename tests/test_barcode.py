@@ -61,7 +61,7 @@ def test_the_printed_bars_decode_back_to_the_address(tmp_path):
     from mailmerge.cli import main
 
     result = CliRunner().invoke(main, ["print", str(customers), "--barcode", "--out", str(out),
-                                       "--log", str(tmp_path / "log.sqlite")])
+                                       "--log", str(tmp_path / "log.sqlite"), "--no-sender"])
     assert result.exit_code == 0, result.output
     profile = load_profile("official")
     mm = 72 / 25.4

@@ -40,7 +40,7 @@ def test_json_output_and_exit_codes(tmp_path, customers_csv):
     result = CliRunner().invoke(main, ["check", str(customers_csv), "--sales", str(sales),
                                        "--format", "json"])
     assert result.exit_code == 1
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert (data["rows"], data["printable"], data["sales_rows"]) == (16, 13, 2)
     assert {"file": "sales", "row": 3, "customer_id": "C404", "column": "顧客ID",
             "code": "unknown-customer", "severity": "error",
@@ -54,7 +54,7 @@ def test_json_output_and_exit_codes(tmp_path, customers_csv):
 
 def test_text_output_groups_by_code_with_what_to_do(customers_csv):
     result = CliRunner().invoke(main, ["check", str(customers_csv)])
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()
     assert lines[0].endswith("customers.csv: 16 rows, 13 printable, 3 errors, 0 warnings")
     assert "postal-format (1 error): write the 7-digit postal code, e.g. 100-0001" in lines
     assert any(line.startswith("  customers.csv row 15 (C014) 郵便番号:") for line in lines)
@@ -65,4 +65,5 @@ def test_not_a_customer_list_is_one_line(tmp_path):
     noise.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
     result = CliRunner().invoke(main, ["check", str(noise)])
     assert result.exit_code == 1
-    assert result.output.count("\n") == 1 and "not a text (CSV) file" in result.output
+    assert result.stderr.count("Error") == 1 and "not a text (CSV) file" in result.stderr
+    assert result.stdout == "" and "Traceback" not in result.output

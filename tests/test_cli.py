@@ -22,12 +22,14 @@ def test_print_writes_the_pdf_and_summarises_every_row(tmp_path):
     out = tmp_path / "cards.pdf"
     result = run("print", str(DATA / "customers.csv"), "--out", str(out),
                  "--config", str(DATA / "hagaki.toml"))
-    assert result.exit_code == 0, result.output
-    assert f"printed 12 cards → {out}" in result.output
-    assert "skipped 3 rows with errors" in result.output
-    assert "row 12 (C011) 名: [glyph-missing]" in result.output and "U+1F600" in result.output
-    assert "row 15 (C014) 郵便番号: [postal-format]" in result.output
-    assert "row 14 (C013 鈴木 次郎): [do-not-mail]" in result.output
+    assert result.exit_code == 1, result.output  # rows had errors; the others are printed
+    assert f"印刷しました: 12 枚 → {out}" in result.output
+    assert "エラーで刷れなかった行: 3 行" in result.output
+    assert "customers.csv 行 12 (C011) 名: [glyph-missing]" in result.output
+    assert "U+1F600" in result.output
+    assert "customers.csv 行 15 (C014) 郵便番号: [postal-format]" in result.output
+    assert "行 14（C013 鈴木 次郎）: [do-not-mail]" in result.output
+    assert f"設定: {DATA / 'hagaki.toml'}" in result.output
     assert page_count(out) == 12
 
 
@@ -36,7 +38,7 @@ def test_strict_refuses_to_write_and_exits_1(tmp_path):
     result = run("print", str(DATA / "customers.csv"), "--out", str(out), "--strict",
                  "--config", str(DATA / "hagaki.toml"))
     assert result.exit_code == 1
-    assert "--strict: nothing written" in result.output
+    assert "--strict: エラーのある行があるので何も書きませんでした" in result.output
     assert not out.exists()
 
 
@@ -44,7 +46,12 @@ def test_layouts_and_offsets_are_options(tmp_path):
     out = tmp_path / "cards.pdf"
     result = run("print", str(DATA / "customers.csv"), "--out", str(out), "--layout", "nenga",
                  "--offset-x", "0.5", "--offset-y", "-0.5")
-    assert result.exit_code == 0, result.output
+    assert "印刷しました: 12 枚" in result.output, result.output
+    for wild in ("nan", "inf", "1000000", "-21"):
+        refused = run("print", str(DATA / "customers.csv"), "--out", str(tmp_path / "x.pdf"),
+                      "--offset-x", wild)
+        assert refused.exit_code == 1 and "--offset-x" in refused.output, refused.output
+        assert not (tmp_path / "x.pdf").exists()
 
 
 def test_bad_input_is_one_clear_line_and_exit_1(tmp_path):
@@ -69,7 +76,7 @@ def test_unknown_layout_and_bad_config_are_errors_not_tracebacks(tmp_path):
     config = tmp_path / "hagaki.toml"
     config.write_text("[sender\nname = 1", encoding="utf-8")
     result = run("print", str(DATA / "customers.csv"), "--config", str(config))
-    assert result.exit_code == 1 and "not valid TOML" in result.output
+    assert result.exit_code == 1 and "TOML として読めません" in result.output
 
 
 def test_wrong_usage_exits_2():

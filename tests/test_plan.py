@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from mailmerge.errors import HagakiError
-from mailmerge.models import Customer, Sale
+from mailmerge.models import CardRef, Customer, Sale
 from mailmerge.selection.plan import Rules, make_plan, sale_key
 from mailmerge.selection.seasons import SeasonWindowError
 
@@ -55,17 +55,27 @@ def test_a_first_purchase_within_90_days_is_new_not_dormant():
 
 
 class History:
-    def __init__(self, last=None, thanked=(), returned=()):
+    """A send log in memory: card 7 thanked C1's sale, card 9 came back from C4."""
+
+    def __init__(self, last=None, thanked=(), returned=(), campaigns=None):
         self.last, self.thanked, self.returned_ids = last or {}, set(thanked), set(returned)
+        self.campaigns = campaigns or {}
 
     def last_card(self, customer_id, situation):
-        return self.last.get((customer_id, situation))
+        day = self.last.get((customer_id, situation))
+        return CardRef(5, day, "printed") if day else None
+
+    def sent_in_campaign(self, customer_id, campaign):
+        day = self.campaigns.get((customer_id, campaign))
+        return CardRef(11, day, "mailed") if day else None
 
     def thanked_sales(self, customer_id):
-        return self.thanked
+        return {key: CardRef(7, DAY - dt.timedelta(days=1), "printed") for key in self.thanked}
 
     def returned(self, customer):
-        return customer.customer_id in self.returned_ids
+        if customer.customer_id in self.returned_ids:
+            return CardRef(9, DAY - dt.timedelta(days=20), "returned")
+        return None
 
 
 def test_history_stops_repeats_cooldowns_and_returned_addresses():
@@ -76,7 +86,24 @@ def test_history_stops_repeats_cooldowns_and_returned_addresses():
                       thanked={sale_key(sales[0])}, returned={"C4"})
     plan = make_plan(customers, sales, DAY, "auto", history)
     assert cards(plan) == {"C3": "winback"}  # 180 days after the last win-back card
-    assert not_sent(plan) == {"C1": "not-due", "C2": "cooldown", "C4": "returned"}
+    reasons = {entry.customer.customer_id: entry.reason for entry in plan.not_sent}
+    assert "にお礼状を印刷済み（7 番）" in reasons["C1"]
+    assert "（9 番）が宛所不明で戻りました" in reasons["C4"]
+    assert f"次は {DAY - dt.timedelta(days=30) + dt.timedelta(days=90)} 以降" in reasons["C2"]
+    assert not_sent(plan) == {"C1": "already-thanked", "C2": "cooldown", "C4": "returned"}
+
+
+def test_a_campaign_already_printed_is_named_with_its_card_unless_forced():
+    customers = [person("C1"), person("C2")]
+    history = History(campaigns={("C1", "greeting-" + DAY.isoformat()): DAY})
+    plan = make_plan(customers, None, DAY, None, history)
+    assert cards(plan) == {"C2": "greeting"}
+    assert not_sent(plan) == {"C1": "already-sent"}
+    assert "印刷済み（11 番）" in plan.not_sent[0].reason
+    forced = make_plan(customers, None, DAY, None, history, force=True)
+    assert cards(forced) == {"C1": "greeting", "C2": "greeting"}
+
+
 
 
 def test_without_sales_or_situation_everyone_mailable_gets_a_card():

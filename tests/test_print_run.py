@@ -49,7 +49,7 @@ def test_offsets_shift_everything_by_millimetres(tmp_path, customers_csv, settin
 def test_strict_writes_nothing_when_a_row_has_an_error(tmp_path, customers_csv, settings):
     target = tmp_path / "cards.pdf"
     target.write_bytes(b"the previous file")
-    report = print_cards(customers_csv, target, settings, RunOptions(strict=True))
+    report = print_cards(customers_csv, target, settings, RunOptions(strict=True, replace=True))
     assert not report.written and report.skipped
     assert target.read_bytes() == b"the previous file"
     assert not [name for name in os.listdir(tmp_path) if name.startswith(".cards")]

@@ -38,16 +38,23 @@ def test_a_repeated_run_prints_nothing_new_and_says_so(tmp_path):
     args = ["print", str(DATA / "customers.csv"), "--log", str(log),
             "--config", str(DATA / "hagaki.toml")]
     first = run(*args, "--out", str(tmp_path / "a.pdf"))
-    assert first.exit_code == 0 and "printed 12 cards" in first.output
-    again = run(*args, "--out", str(tmp_path / "b.pdf"))
-    assert again.exit_code == 0
-    assert "12 cards already printed on" in again.output and "nothing new" in again.output
+    assert "印刷しました: 12 枚" in first.output
+    clean = tmp_path / "clean.csv"  # the rows without errors: a repeat exits 0
+    lines = (DATA / "customers.csv").read_text(encoding="utf-8").splitlines()
+    clean.write_text("\n".join(line for line in lines
+                               if not line.startswith(("C011", "C014", "C015"))) + "\n",
+                     encoding="utf-8")
+    again = run("print", str(clean), "--log", str(log), "--config", str(DATA / "hagaki.toml"),
+                "--out", str(tmp_path / "b.pdf"))
+    assert again.exit_code == 0, again.output
+    assert again.output.count("[already-sent]") == 12
+    assert "新しく印刷するはがきはありません" in again.output
     assert not (tmp_path / "b.pdf").exists()
     forced = run(*args, "--out", str(tmp_path / "c.pdf"), "--force")
-    assert "printed 12 cards" in forced.output
+    assert "印刷しました: 12 枚" in forced.output
     reprint = run(*args, "--out", str(tmp_path / "d.pdf"), "--reprint", "C003",
                   "--reprint", "C008")
-    assert "printed 2 cards" in reprint.output and page_count(tmp_path / "d.pdf") == 2
+    assert "印刷しました: 2 枚" in reprint.output and page_count(tmp_path / "d.pdf") == 2
     assert len(printed_cards(log)) == 12 + 12 + 2
 
 
@@ -57,19 +64,20 @@ def test_the_log_records_file_page_checksum_and_thanked_sales(tmp_path):
     sales.write_text("顧客ID,日付,商品\nC001,2026-11-20,湯呑み\n", encoding="utf-8")
     result = run("print", str(DATA / "customers.csv"), "--sales", str(sales), "--date",
                  "2026-11-23", "--side", "both", "--out", str(out), "--log", str(log))
-    assert result.exit_code == 0, result.output
+    assert "印刷しました: 1 枚" in result.output, result.output
     with sqlite3.connect(log) as db:
         (card,) = db.execute("SELECT customer_id, situation, campaign, template, page, cards.status, "
-                             "output_file, checksum FROM cards JOIN runs ON runs.id = run_id"
-                             ).fetchall()
+                             "path, checksum, pages, sides, message FROM cards JOIN run_files f "
+                             "ON f.run_id = cards.run_id AND f.batch = cards.batch").fetchall()
         keys = db.execute("SELECT sale_key FROM thanked_sales").fetchall()
     assert card[:2] == ("C001", "thanks") and card[2].startswith("thanks-")
     assert card[3].startswith("thanks-") and card[4:6] == (1, "printed")
-    assert card[6] == str(out.resolve()) and card[7] == file_checksum(out)
+    assert card[6] == str(out.resolve()) and card[7] == file_checksum(out) and card[8] == 2
+    assert card[9] == "both" and "湯呑み" in card[10]  # the words, kept for an exact reprint
     assert keys == [("2026-11-20|湯呑み|",)]
     again = run("print", str(DATA / "customers.csv"), "--sales", str(sales), "--date",
                 "2026-11-30", "--out", str(tmp_path / "later.pdf"), "--log", str(log))
-    assert "no card to print" in again.output or "nothing new" in again.output  # thanked once
+    assert "[already-thanked]" in again.output and "新しく印刷する" in again.output
 
 
 def test_returned_cards_stop_mail_until_the_address_changes_and_cancel_frees_a_card(tmp_path):
@@ -77,23 +85,23 @@ def test_returned_cards_stop_mail_until_the_address_changes_and_cancel_frees_a_c
     base = ["print", str(DATA / "customers.csv"), "--log", str(log)]
     run(*base, "--out", str(tmp_path / "a.pdf"))
     marked = run("log", "mark-returned", "--customer", "C001", "--log", str(log))
-    assert "1 cards marked returned" in marked.output
+    assert "1 枚を 宛所不明で返送 にしました" in marked.output
     plan = run("plan", str(DATA / "customers.csv"), "--format", "csv")
     assert plan.exit_code == 0
     retry = run(*base, "--out", str(tmp_path / "b.pdf"), "--force")
-    assert "[returned]" in retry.output and "row 2 (C001" in retry.output
+    assert "[returned]" in retry.output and "行 2（C001" in retry.output
     moved = tmp_path / "moved.csv"
     rows = (DATA / "customers.csv").read_text(encoding="utf-8").replace(
         "東京都新宿区西新宿2-8-1", "東京都新宿区西新宿2-8-2")
     moved.write_text(rows, encoding="utf-8")
-    fixed = run("print", str(moved), "--log", str(log), "--out", str(tmp_path / "c.pdf"),
+    fixed = run("print", str(moved), "--log", str(log), "--out", str(tmp_path / "c.pdf"), "--no-sender",
                 "--reprint", "C001")
-    assert "printed 1 cards" in fixed.output
+    assert "印刷しました: 1 枚" in fixed.output
     cancelled = run("log", "cancel", "--campaign", "greeting-" + time.strftime("%Y-%m-%d"),
                     "--log", str(log))
-    assert "cards marked cancelled" in cancelled.output
+    assert "枚を 取り消し にしました" in cancelled.output
     after = run(*base, "--out", str(tmp_path / "d.pdf"))
-    assert "printed 11 cards" in after.output  # cancelled cards count as not sent
+    assert "印刷しました: 11 枚" in after.output  # cancelled cards count as not sent
 
 
 def test_export_neutralises_formulas_for_excel(tmp_path):
@@ -102,8 +110,8 @@ def test_export_neutralises_formulas_for_excel(tmp_path):
                          "東京都新宿区西新宿2-8-1\n@SUM(A1),佐藤,花子,160-0023,東京都新宿区西新宿2-8-2\n",
                          encoding="utf-8")
     log = tmp_path / "log.sqlite"
-    assert run("print", str(customers), "--log", str(log), "--out",
-               str(tmp_path / "x.pdf")).exit_code == 0
+    assert run("print", str(customers), "--log", str(log), "--out", str(tmp_path / "x.pdf"),
+               "--no-sender").exit_code == 0
     assert run("log", "export", "--log", str(log), "--out", str(tmp_path / "log.csv")
                ).exit_code == 0
     raw = (tmp_path / "log.csv").read_bytes()
@@ -131,7 +139,7 @@ def _big_list(tmp_path: Path, count: int) -> Path:
 def test_a_killed_run_leaves_no_half_pdf_and_no_false_log(tmp_path, delay):
     customers = _big_list(tmp_path, 1500)
     out, log = tmp_path / "cards.pdf", tmp_path / "log.sqlite"
-    command = [sys.executable, "-m", "mailmerge", "print", str(customers), "--out", str(out),
+    command = [sys.executable, "-m", "mailmerge", "print", str(customers), "--no-sender", "--out", str(out),
                "--log", str(log)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(delay)
@@ -153,7 +161,7 @@ def test_a_killed_run_leaves_no_half_pdf_and_no_false_log(tmp_path, delay):
 def test_two_runs_at_once_do_not_print_the_same_card(tmp_path):
     customers = _big_list(tmp_path, 400)
     log = tmp_path / "log.sqlite"
-    commands = [[sys.executable, "-m", "mailmerge", "print", str(customers), "--out",
+    commands = [[sys.executable, "-m", "mailmerge", "print", str(customers), "--no-sender", "--out",
                  str(tmp_path / f"run{i}.pdf"), "--log", str(log)] for i in (1, 2)]
     processes = [subprocess.Popen(c, stdout=subprocess.PIPE, text=True) for c in commands]
     outputs = [p.communicate()[0] for p in processes]
@@ -163,7 +171,7 @@ def test_two_runs_at_once_do_not_print_the_same_card(tmp_path):
     pages = sum(page_count(tmp_path / f"run{i}.pdf") for i in (1, 2)
                 if (tmp_path / f"run{i}.pdf").exists())
     assert pages == 400
-    assert any("400 cards already printed" in o for o in outputs)
+    assert sum(o.count("[already-sent]") for o in outputs) == 400
 
 
 def test_duplex_orders_read_back_from_the_pdf(tmp_path):
@@ -173,14 +181,15 @@ def test_duplex_orders_read_back_from_the_pdf(tmp_path):
     base = ["print", str(DATA / "customers.csv"), "--sales", str(sales), "--date",
             "2026-11-23", "--side", "both", "--config", str(DATA / "hagaki.toml")]
     out = tmp_path / "both.pdf"
-    assert run(*base, "--out", str(out), "--log", str(tmp_path / "1.sqlite")).exit_code == 0
+    assert "印刷しました: 3 枚" in run(*base, "--out", str(out), "--log",
+                                      str(tmp_path / "1.sqlite")).output
     texts = ["".join(g.text for g in glyphs(out, page)) for page in range(6)]
     assert [t[:7] for t in texts[0::2]] == ["1600023", "2310023", "5300001"]  # 区分 order
     assert "髙橋様" in texts[1] and "山﨑様" in texts[3] and "𠮷田様" in texts[5]
     separate = tmp_path / "sep.pdf"
     result = run(*base, "--out", str(separate), "--duplex", "separate",
                  "--log", str(tmp_path / "2.sqlite"), "--batch-size", "2")
-    assert result.exit_code == 0, result.output
+    assert "印刷しました: 3 枚" in result.output, result.output
     names = sorted(p.name for p in tmp_path.glob("sep-*.pdf"))
     assert names == ["sep-001-address.pdf", "sep-001-message.pdf", "sep-002-address.pdf",
                      "sep-002-message.pdf"]
@@ -192,8 +201,8 @@ def test_duplex_orders_read_back_from_the_pdf(tmp_path):
 def test_four_cards_on_an_a4_sheet(tmp_path):
     out = tmp_path / "a4.pdf"
     result = run("print", str(DATA / "customers.csv"), "--impose", "a4", "--out", str(out),
-                 "--sort", "id", "--log", str(tmp_path / "log.sqlite"))
-    assert result.exit_code == 0, result.output
+                 "--sort", "id", "--log", str(tmp_path / "log.sqlite"), "--no-sender")
+    assert "印刷しました: 12 枚" in result.output, result.output
     assert page_count(out) == 3
     assert page_size_mm(out) == pytest.approx((210.0, 297.0), abs=0.01)
     found = glyphs(out, 0)
@@ -207,9 +216,9 @@ def test_four_cards_on_an_a4_sheet(tmp_path):
 def test_preview_and_calibration(tmp_path):
     out = tmp_path / "cards.pdf"
     run("print", str(DATA / "customers.csv"), "--out", str(out), "--log",
-        str(tmp_path / "l.sqlite"))
+        str(tmp_path / "l.sqlite"), "--no-sender")
     result = run("preview", str(out), "--out", str(tmp_path / "sheet.png"), "--pages", "1-6")
-    assert result.exit_code == 0 and "6 pages" in result.output
+    assert result.exit_code == 0 and "6 ページ" in result.output, result.output
     from PIL import Image
 
     with Image.open(tmp_path / "sheet.png") as sheet:
