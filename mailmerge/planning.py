@@ -83,25 +83,27 @@ def format_plan(view: PlanView, output_format: str, settings: Settings) -> str:
 
 def _text(view: PlanView, postage_yen: int) -> str:
     plan = view.plan
-    lines = [f"plan for {plan.date.isoformat()}"
-             + (f" ({plan.situation})" if plan.situation else " (a card for everyone)"), ""]
+    lines = [f"{plan.date.isoformat()} の予定"
+             + (f"（{LABELS.get(plan.situation, plan.situation)}）" if plan.situation not in
+                (None, "auto") else "（全員にはがき）" if plan.situation is None else ""), ""]
+    lines += [f"お知らせ: {note}" for note in plan.notes]
     counts = Counter(entry.situation for entry in plan.cards)
-    lines.append(f"{pad('card', 26)}{'cards':>7}{'postage':>12}")
+    lines.append(f"{pad('はがき', 26)}{'枚数':>6}{'切手代':>10}")
     for situation, count in sorted(counts.items(), key=lambda item: -item[1]):
         label = f"{LABELS.get(situation, situation)} ({situation})"
         lines.append(f"{pad(label, 26)}{count:>7}{count * postage_yen:>10,} 円")
     total = len(plan.cards)
-    lines.append(f"{pad('total', 26)}{total:>7}{total * postage_yen:>10,} 円")
+    lines.append(f"{pad('合計', 26)}{total:>7}{total * postage_yen:>10,} 円")
     if plan.cards:
-        lines += ["", "cards:"]
-        lines += [f"  row {e.customer.row} {e.customer.label}: {LABELS.get(e.situation)} "
+        lines += ["", "送るはがき:"]
+        lines += [f"  行 {e.customer.row} {e.customer.label}: {LABELS.get(e.situation)} "
                   f"[{name}] {e.reason}" for e, name in zip(plan.cards, view.templates,
                                                              strict=True)]
     if plan.not_sent:
-        lines += ["", f"not sent ({len(plan.not_sent)}):"]
-        lines += [f"  row {n.customer.row} {n.customer.label}: [{n.code}] {n.reason}"
+        lines += ["", f"送らない顧客（{len(plan.not_sent)} 人）:"]
+        lines += [f"  行 {n.customer.row} {n.customer.label}: [{n.code}] {n.reason}"
                   for n in plan.not_sent]
     if view.skipped_rows:
-        lines += ["", f"{view.skipped_rows} rows have errors and are left out; "
-                      "run `hagaki check` to see them"]
+        lines += ["", f"エラーのある {view.skipped_rows} 行は除いています"
+                      "（hagaki check で確かめてください）"]
     return "\n".join(lines) + "\n"

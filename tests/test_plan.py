@@ -49,9 +49,9 @@ def test_auto_thanks_recent_sales_once_per_customer_and_follows_up_by_segment():
 
 def test_a_first_purchase_within_90_days_is_new_not_dormant():
     plan = make_plan([person("C1")], [sale("C1", 90)], DAY, "auto")
-    assert "new:" in plan.not_sent[0].reason
+    assert "新規:" in plan.not_sent[0].reason
     plan = make_plan([person("C1")], [sale("C1", 91)], DAY, "auto")
-    assert "active:" in plan.not_sent[0].reason
+    assert "活動中:" in plan.not_sent[0].reason
 
 
 class History:
@@ -125,7 +125,7 @@ def test_nenga_skips_mourning_and_offers_kanchu_with_its_dates():
     mourning = next(n for n in plan.not_sent if n.code == "mourning")
     assert "寒中見舞いを 2027-01-08 … 2027-02-03 に投函してください" in mourning.reason
     kanchu = make_plan([person("C2", mourning=True)], None, dt.date(2027, 1, 10), "kanchu")
-    assert kanchu.cards[0].reason == "寒中見舞い instead of 年賀状 (喪中)"
+    assert kanchu.cards[0].reason == "喪中のため年賀状の代わりに寒中見舞い"
 
 
 @pytest.mark.parametrize(

@@ -82,4 +82,4 @@ def test_plan_as_json_csv_and_text(tmp_path):
                                                                      "csv"]).stdout)))
     assert len(rows) == len(data["cards"]) + len(data["not_sent"])
     text = CliRunner().invoke(main, args).output
-    assert "total" in text and "255 円" in text
+    assert "合計" in text and "255 円" in text

@@ -18,9 +18,9 @@ class Exclusion:
 
 
 RULES: tuple[tuple[Exclusion, Callable[[Customer], bool]], ...] = (
-    (Exclusion("do-not-mail", "送付停止 (do not mail) is set"), lambda c: c.do_not_mail),
-    (Exclusion("deceased", "死亡 (deceased) is set"), lambda c: c.deceased),
-    (Exclusion("moved", "転居 (moved, no new address) is set"), lambda c: c.moved),
+    (Exclusion("do-not-mail", "送付停止の印があります"), lambda c: c.do_not_mail),
+    (Exclusion("deceased", "死亡の印があります"), lambda c: c.deceased),
+    (Exclusion("moved", "転居（新しい住所なし）の印があります"), lambda c: c.moved),
 )
 
 

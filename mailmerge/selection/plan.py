@@ -26,6 +26,8 @@ LABELS = {
     "shochu": "暑中見舞い", "zansho": "残暑見舞い", "birthday": "誕生日", "dormant": "休眠フォロー",
     "winback": "再来店のお願い", "greeting": "ご挨拶",
 }
+SEGMENT_NAMES = {"new": "新規", "active": "活動中", "dormant": "休眠", "lapsed": "離反",
+                 "no_purchase": "購入記録なし"}
 # Who a seasonal card is for when sales say who is who (without sales: everyone).
 SEASONAL_SEGMENTS = {
     "nenga": {"new", "active", "dormant"},
@@ -161,7 +163,7 @@ def _decide(customer: Customer, sales: list[Sale], have_sales: bool, on: dt.date
                        f"{returned.card_date} のはがき（{returned.card_id} 番）が宛所不明で"
                        "戻りました: 住所を直してから送ります")
     if situation is None:
-        return PlanEntry(customer, "greeting", "a card for every mailable customer")
+        return PlanEntry(customer, "greeting", "送れるお客様全員に送るはがき")
     segment = _segment(customer, sales, on, rules) if have_sales else None
     if situation == "auto":
         return _auto(customer, sales, segment, on, history, rules)
@@ -174,9 +176,9 @@ def _decide(customer: Customer, sales: list[Sale], have_sales: bool, on: dt.date
         return _birthday(customer, on, history, rules)
     wanted = {"dormant": "dormant", "winback": "lapsed"}[situation]
     if segment != wanted:
-        return NotSent(customer, "segment", f"the {LABELS[situation]} card is for {wanted} "
-                       f"customers; this one is {segment}")
-    return _with_cooldown(customer, situation, f"{segment}: {_since_last(sales, on)}", on,
+        return NotSent(customer, "segment", f"{LABELS[situation]}は{SEGMENT_NAMES[wanted]}の"
+                       f"お客様に送ります（このお客様は{SEGMENT_NAMES.get(segment, segment)}）")
+    return _with_cooldown(customer, situation, f"{SEGMENT_NAMES.get(segment, segment)}: {_since_last(sales, on)}", on,
                           history, rules)
 
 
@@ -192,16 +194,17 @@ def _auto(customer: Customer, sales: list[Sale], segment: str | None, on: dt.dat
     if isinstance(thanks, PlanEntry):
         return thanks
     if segment == "dormant":
-        return _with_cooldown(customer, "dormant", f"dormant: {_since_last(sales, on)}", on,
+        return _with_cooldown(customer, "dormant", f"休眠: {_since_last(sales, on)}", on,
                               history, rules)
     if segment == "lapsed":
-        return _with_cooldown(customer, "winback", f"lapsed: {_since_last(sales, on)}", on,
+        return _with_cooldown(customer, "winback", f"離反: {_since_last(sales, on)}", on,
                               history, rules)
     if segment == "no_purchase":
-        return NotSent(customer, "no-purchase", "no purchase on record: nothing due")
+        return NotSent(customer, "no-purchase", "購入の記録がないので、送るはがきはありません")
     if thanks is not None:
         return thanks  # already thanked: say so rather than "not due"
-    return NotSent(customer, "not-due", f"{segment}: {_since_last(sales, on)}; no card due today")
+    return NotSent(customer, "not-due", f"{SEGMENT_NAMES.get(segment, segment)}: "
+                   f"{_since_last(sales, on)}。今日送るはがきはありません")
 
 
 def _thanks(customer: Customer, sales: list[Sale], on: dt.date, history: History,
@@ -220,7 +223,7 @@ def _thanks(customer: Customer, sales: list[Sale], on: dt.date, history: History
         return NotSent(customer, "already-thanked",
                        f"{card.card_date} にお礼状を印刷済み（{card.card_id} 番）")
     days = ", ".join(sorted({s.date.isoformat() for s in due}))
-    return PlanEntry(customer, "thanks", f"sale on {days} not yet thanked", due)
+    return PlanEntry(customer, "thanks", f"{days} の購入のお礼がまだです", due)
 
 
 def _seasonal(customer: Customer, segment: str | None, situation: str, on: dt.date,
@@ -231,23 +234,24 @@ def _seasonal(customer: Customer, segment: str | None, situation: str, on: dt.da
                        f"{kanchu.first} … {kanchu.last} に投函してください")
     allowed = SEASONAL_SEGMENTS.get(situation)
     if segment is not None and allowed is not None and segment not in allowed:
-        return NotSent(customer, "segment", f"{LABELS[situation]} goes to active and dormant "
-                       f"customers; this one is {segment}")
-    reason = f"{LABELS[situation]}" + (f" ({segment} customer)" if segment else "")
+        return NotSent(customer, "segment", f"{LABELS[situation]}は活動中・休眠のお客様に送ります"
+                       f"（このお客様は{SEGMENT_NAMES.get(segment, segment)}）")
+    reason = f"{LABELS[situation]}" + (f"（{SEGMENT_NAMES.get(segment, segment)}のお客様）"
+                                       if segment else "")
     if situation == "kanchu" and customer.mourning:
-        reason = "寒中見舞い instead of 年賀状 (喪中)"
+        reason = "喪中のため年賀状の代わりに寒中見舞い"
     return PlanEntry(customer, situation, reason)
 
 
 def _birthday(customer: Customer, on: dt.date, history: History, rules: Rules
               ) -> PlanEntry | NotSent:
     if customer.birthday is None:
-        return NotSent(customer, "no-birthday", "no birthday on record")
+        return NotSent(customer, "no-birthday", "誕生日の記録がありません")
     next_birthday = _next_birthday(customer.birthday, on)
     days = (next_birthday - on).days
     if days > rules.birthday_lead_days:
-        return NotSent(customer, "not-due", f"birthday on {next_birthday} is {days} days away")
-    return _with_cooldown(customer, "birthday", f"birthday on {next_birthday}", on, history,
+        return NotSent(customer, "not-due", f"誕生日 {next_birthday} まであと {days} 日です")
+    return _with_cooldown(customer, "birthday", f"誕生日 {next_birthday}", on, history,
                           rules)
 
 
@@ -287,6 +291,6 @@ def _unless_printed(entry: PlanEntry, on: dt.date, history: History) -> PlanEntr
 
 def _since_last(sales: list[Sale], on: dt.date) -> str:
     if not sales:
-        return "no purchase on record"
+        return "購入の記録なし"
     last = max(sale.date for sale in sales)
-    return f"last purchase {last} ({(on - last).days} days ago)"
+    return f"最後の購入 {last}（{(on - last).days} 日前）"
