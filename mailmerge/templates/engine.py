@@ -7,9 +7,16 @@ templates/builtin as SITUATION-N.j2, and a user's folder or file overrides them.
 a blank line starts a new paragraph (a new column); lines of one paragraph are joined, and a
 paragraph that starts with a full-width space is indented by one character (字下げ).
 
-The environment is Jinja2's immutable sandbox with StrictUndefined: an undefined name, a
-syntax error or an attempt to reach Python internals raises TemplateProblem naming the file,
-the line and what went wrong. Customer data is only ever a value, never template code.
+Templates run in templates.sandbox: Jinja2's immutable sandbox with StrictUndefined, limits
+per card (time, loops, sizes, depth) and only template files to include. Customer data is
+only ever a value, never template code. Two kinds of failure:
+
+- the template itself is wrong (a syntax error, not UTF-8, a missing or non-template include,
+  an unknown variable, a reach for Python internals): TemplateProblem naming the file and
+  the line. The run stops: every card would fail the same way.
+- one card fails (its customer's data does not suit the template, or the template hits a
+  limit with it): CardError, field "template", with a stable code and a message naming the
+  file and line: template-error, template-limit, empty-message or message-too-long.
 """
 
 from __future__ import annotations
@@ -17,19 +24,36 @@ from __future__ import annotations
 import hashlib
 import re
 import traceback
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import meta, nodes
+from jinja2.exceptions import SecurityError, TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2.runtime import Context
 
-from mailmerge.errors import TemplateProblem
+from mailmerge.errors import CardError, TemplateProblem
 from mailmerge.templates import filters
+from mailmerge.templates.sandbox import (
+    LimitExceeded,
+    Limits,
+    SandboxEnvironment,
+    TemplateFiles,
+    card_limits,
+)
 
 BUILTIN = Path(__file__).parent / "builtin"
 BLOCKS = ("heading", "body", "closing", "date", "signature")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# The longest message worth laying out. At the smallest size in layouts/message.toml (8 pt
+# body in a 124 x 84 mm area, columns 1.75 em apart) a card holds 43 characters x 17
+# columns, about 730 full-width characters, or some 1,460 half-width ones. Anything longer
+# can never fit, and laying it out only to refuse it takes seconds (the layout's cost grows
+# with the square of the length). Shorter messages that still do not fit get the layout's
+# own exact too-long.
+MAX_MESSAGE_CHARS = 1_500
+_HINT_DEEP = "（テンプレートやマクロが自分自身を呼び続けていませんか）"
 
 
 @dataclass(frozen=True)
@@ -41,30 +65,38 @@ class Message:
     date_line: str
     signature: str
 
+    def length(self) -> int:
+        """Characters the card says, all parts together."""
+        return sum(map(len, (self.heading, *self.paragraphs, self.closing, self.date_line,
+                             self.signature)))
+
 
 class Templates:
     """The templates of one run: built-in, overridden by a folder or a single file."""
 
-    def __init__(self, folder: Path | None = None, single_file: Path | None = None) -> None:
-        search = [str(folder)] if folder else []
-        search.append(str(BUILTIN))
+    def __init__(self, folder: Path | None = None, single_file: Path | None = None,
+                 limits: Limits | None = None) -> None:
         if single_file is not None and not single_file.is_file():
             raise TemplateProblem(f"template file not found: {single_file}")
         if folder is not None and not folder.is_dir():
             raise TemplateProblem(f"templates folder not found: {folder}")
         self.single_file = single_file
-        self.folders = [Path(p) for p in search]
-        self.environment = ImmutableSandboxedEnvironment(
-            loader=jinja2.FileSystemLoader(search + ([str(single_file.parent)]
-                                                     if single_file else [])),
+        self.folders = [folder] if folder else []
+        self.folders.append(BUILTIN)
+        search = ([single_file.parent] if single_file else []) + self.folders
+        self.loader = TemplateFiles(search, single_file.name if single_file else None)
+        self.limits = limits or Limits()
+        self.environment = SandboxEnvironment(
+            self.loader,
+            filters.FILTERS,
             undefined=jinja2.StrictUndefined,
             autoescape=False,
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
         )
-        self.environment.filters.update(filters.FILTERS)
         self._names: dict[str, list[str]] = {}
+        self._checked: set[str] = set()
 
     def names_for(self, situation: str) -> list[str]:
         """Template file names for a situation: a single file, else the folder's own
@@ -90,52 +122,112 @@ class Templates:
         return names[int.from_bytes(digest[:4], "big") % len(names)]
 
     def render(self, name: str, variables: dict) -> Message:
-        """Render one template with the given variables."""
-        template = self._load(name)
+        """Render one template with the given variables, within the limits of one card."""
+        template = self._load(name, variables)
         context = template.new_context(dict(variables))
-        texts = {}
-        for block in BLOCKS:
-            render_block = template.blocks.get(block)
-            texts[block] = self._run(name, template, lambda f=render_block: "".join(f(context))
-                                     ) if render_block else ""
+        texts = dict.fromkeys(BLOCKS, "")
+        with card_limits(self.limits):
+            for block in BLOCKS:
+                render_block = template.blocks.get(block)
+                if render_block is not None:
+                    texts[block] = self._run(name, render_block, context)
         paragraphs = tuple("".join(line.strip(" \t") for line in part.splitlines())
                            for part in _PARAGRAPH_BREAK.split(texts["body"].strip(" \t\n")))
-        return Message(name, texts["heading"].strip(), tuple(p for p in paragraphs if p),
-                       texts["closing"].strip(), texts["date"].strip(),
-                       texts["signature"].strip())
+        message = Message(name, texts["heading"].strip(), tuple(p for p in paragraphs if p),
+                          texts["closing"].strip(), texts["date"].strip(),
+                          texts["signature"].strip())
+        return _printable(message, name)
 
-    def _load(self, name: str) -> jinja2.Template:
+    def _load(self, name: str, variables: dict) -> jinja2.Template:
+        """The compiled template; its mistakes (and those of what it includes) are
+        TemplateProblems, found before any card is made."""
         try:
-            return self.environment.get_template(name)
+            template = self.environment.get_template(name)
         except TemplateSyntaxError as exc:
-            raise TemplateProblem(f"{exc.filename or name} line {exc.lineno}: {exc.message}"
-                                  ) from None
+            raise _syntax_problem(exc, name) from None
+        except TemplateNotFound as exc:
+            raise TemplateProblem(f"{name}: {exc.message or exc}") from None
         except TemplateError as exc:
             raise TemplateProblem(f"{name}: {exc}") from None
+        except (RecursionError, MemoryError, SyntaxError):
+            raise TemplateProblem(f"{name}: 入れ子が深すぎて読み込めません: {{% if %}} や "
+                                  "{% for %}、括弧の入れ子を減らしてください") from None
+        if name not in self._checked:
+            self._check_names(name, variables)
+            self._checked.add(name)
+        return template
 
-    def _run(self, name: str, template: jinja2.Template, render) -> str:
+    def _check_names(self, name: str, variables: dict) -> None:
+        """A name that is neither a variable nor defined in the template is a typo, the
+        same for every card."""
+        source = self.loader.get_source(self.environment, name)[0]
+        tree = self.environment.parse(source)
+        unknown = (meta.find_undeclared_variables(tree) - set(variables)
+                   - set(self.environment.globals))
+        if unknown:
+            first = min((node for node in tree.find_all(nodes.Name) if node.name in unknown),
+                        key=lambda node: node.lineno)
+            raise TemplateProblem(
+                f"{name} line {first.lineno}: '{first.name}' is undefined: "
+                "その名前の変数はありません。綴りを確かめてください（使える変数は README の "
+                "Messages にあります）")
+
+    def _run(self, name: str, render_block: Callable[[Context], Iterator[str]],
+             context: Context) -> str:
+        """One block's text; a failure becomes a CardError, or a TemplateProblem when the
+        template itself is wrong."""
         try:
             try:
-                return render()
+                return "".join(render_block(context))
             except Exception:
                 self.environment.handle_exception()  # re-raises with template line numbers
-        except UndefinedError as exc:
-            raise TemplateProblem(
-                f"{_where(exc, template, name)}: {exc.message} (check the spelling; the "
-                "variables are listed in the README)") from None
+        except TemplateSyntaxError as exc:  # a template included by a computed name
+            raise _syntax_problem(exc, name) from None
         except SecurityError as exc:
-            raise TemplateProblem(f"{_where(exc, template, name)}: refused by the sandbox: "
-                                  f"{exc}") from None
-        except (TemplateError, ArithmeticError, TypeError, ValueError, LookupError) as exc:
-            raise TemplateProblem(f"{_where(exc, template, name)}: {exc}") from None
+            raise TemplateProblem(f"{self._where(exc, name)}: refused by the sandbox: {exc}"
+                                  "（安全のため使えない操作です。テンプレートから外してください）"
+                                  ) from None
+        except LimitExceeded as exc:
+            raise _card_error("template-limit", f"{self._where(exc, name)}: {exc}。"
+                              "テンプレートを見直してください") from None
+        except (RecursionError, MemoryError) as exc:
+            raise _card_error("template-limit", f"{self._where(exc, name)}: 入れ子が深すぎます"
+                              f"{_HINT_DEEP}") from None
+        except filters.FilterInputError as exc:
+            raise _card_error("template-error", f"{self._where(exc, name)}: {exc}") from None
+        except Exception as exc:
+            raise _card_error("template-error", f"{self._where(exc, name)}: このお客様のデータ"
+                              f"では文面が作れません（{exc}）。テンプレートのこの行を確かめて"
+                              "ください") from None
         return ""
 
+    def _where(self, exc: BaseException, name: str) -> str:
+        """'thanks.j2 line 4': the innermost template line in the traceback."""
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename in self.loader.files:
+                return f"{Path(frame.filename).name} line {frame.lineno}"
+        return name
 
-def _where(exc: BaseException, template: jinja2.Template, name: str) -> str:
-    """'thanks.j2 line 4': the template line where the error happened."""
-    filename = template.filename
-    line = None
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.filename == filename:
-            line = frame.lineno
-    return f"{Path(filename or name).name} line {line}" if line else Path(filename or name).name
+
+def _syntax_problem(exc: TemplateSyntaxError, name: str) -> TemplateProblem:
+    """'mine.j2 line 2: …': a template (or one it includes) that cannot be compiled."""
+    return TemplateProblem(f"{Path(exc.filename or name).name} line {exc.lineno}: "
+                           f"{exc.message}（テンプレートのこの行を直してください）")
+
+
+def _card_error(code: str, message: str) -> CardError:
+    return CardError(code, message, "template")
+
+
+def _printable(message: Message, file_name: str) -> Message:
+    """The message, unless it would print a blank card or could never fit on one."""
+    if not message.paragraphs:
+        raise _card_error("empty-message", f"{file_name}: 本文が空になりました（body ブロックが"
+                          "何も書き出していません）。このお客様にも本文が出るように、"
+                          "テンプレートの条件を見直してください")
+    length = message.length()
+    if length > MAX_MESSAGE_CHARS:
+        raise _card_error("message-too-long", f"{file_name}: 文面が{length:,}字になりました。"
+                          f"はがきに入るのは一番小さな文字でも約{MAX_MESSAGE_CHARS:,}字までです: "
+                          "文面を短くしてください")
+    return message

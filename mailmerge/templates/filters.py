@@ -6,39 +6,113 @@
     {{ birthday|month_day }}  四月一日
     {{ 24|kanji }}            二十四
     {{ items|join_ja }}       湯呑みと急須 / 湯呑み・急須・茶筒
+
+A value of the wrong kind (no birthday, text where a date belongs) raises FilterInputError
+saying which filter, what it got and what to do; the engine turns it into a card error.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
+
+from jinja2 import Undefined
 
 from mailmerge.japanese import kanji_positional
-from mailmerge.selection.wareki import wareki
+from mailmerge.selection.wareki import era_year, wareki
 from mailmerge.templates.phrases import formal_phrase, plain_phrase
 
+KANJI_LIMIT = 9_999  # kanji_positional writes numbers below 一万
+WAREKI_STYLES = ("kanji", "arabic")
 
-def month_day(date: dt.date) -> str:
+
+class FilterInputError(ValueError):
+    """A filter was given a value it cannot use; str() says which and what to do."""
+
+
+def describe(value: Any) -> str:
+    """What a template passed, in words: 空の値, 文字列「x」, 数 3 …"""
+    if value is None or isinstance(value, Undefined):
+        return "空の値"
+    if isinstance(value, str):
+        return f"文字列「{value[:20]}{'…' if len(value) > 20 else ''}」"
+    if isinstance(value, bool):
+        return f"真偽値 {value}"
+    if isinstance(value, int | float):
+        return f"数 {value}"
+    if isinstance(value, list | tuple):
+        return f"{len(value)}個のリスト"
+    return type(value).__name__
+
+
+def _date(value: Any, name: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    raise FilterInputError(
+        f"{name} には日付を渡してください（渡されたのは{describe(value)}）。"
+        "空のお客様がいる値は {% if 値 %}…{% endif %} で囲んでください")
+
+
+def wareki_date(value: Any, style: str = "kanji") -> str:
+    """2026-11-23 → 令和八年十一月二十三日 (style="arabic": 令和8年11月23日)."""
+    day = _date(value, "wareki")
+    if style not in WAREKI_STYLES:
+        raise FilterInputError(f"wareki の書き方は {' か '.join(WAREKI_STYLES)} です"
+                               f"（渡されたのは{describe(style)}）")
+    try:
+        era_year(day)
+    except ValueError:
+        raise FilterInputError(f"{day} は明治より前の日付なので和暦にできません: "
+                               "日付を確かめてください") from None
+    return wareki(day, style)
+
+
+def month_day(value: Any) -> str:
     """2026-04-01 → 四月一日."""
-    return f"{kanji_positional(date.month)}月{kanji_positional(date.day)}日"
+    day = _date(value, "month_day")
+    return f"{kanji_positional(day.month)}月{kanji_positional(day.day)}日"
 
 
-def kanji(number: int) -> str:
-    """24 → 二十四."""
-    return kanji_positional(int(number))
+def jikou(value: Any) -> str:
+    """The formal seasonal phrase of the date's month: 晩秋の候."""
+    return formal_phrase(_date(value, "jikou").month)
 
 
-def join_ja(items: list[str]) -> str:
+def jikou_plain(value: Any) -> str:
+    """The plain-spoken seasonal phrase of the date's month."""
+    return plain_phrase(_date(value, "jikou_plain").month)
+
+
+def kanji(value: Any) -> str:
+    """24 → 二十四 (whole numbers 0 … 9,999, or text of such a number)."""
+    number = value
+    digits = value.strip() if isinstance(value, str) else ""
+    if digits.isascii() and digits.isdigit() and len(digits) <= len(str(KANJI_LIMIT)):
+        number = int(digits)
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    if not isinstance(number, int) or isinstance(number, bool) or not (
+            0 <= number <= KANJI_LIMIT):
+        raise FilterInputError(f"kanji には 0 から {KANJI_LIMIT:,} までの整数を渡してください"
+                               f"（渡されたのは{describe(value)}）")
+    return kanji_positional(number)
+
+
+def join_ja(values: Any) -> str:
     """Two things with と, more with ・."""
-    items = [str(item) for item in items if str(item)]
-    if len(items) == 2:
-        return f"{items[0]}と{items[1]}"
-    return "・".join(items)
+    if not isinstance(values, list | tuple):
+        raise FilterInputError(f"join_ja にはリスト（items など）を渡してください"
+                               f"（渡されたのは{describe(values)}）")
+    texts = [str(item) for item in values if item is not None and str(item)]
+    if len(texts) == 2:
+        return f"{texts[0]}と{texts[1]}"
+    return "・".join(texts)
 
 
 FILTERS = {
-    "wareki": wareki,
-    "jikou": lambda date: formal_phrase(date.month),
-    "jikou_plain": lambda date: plain_phrase(date.month),
+    "wareki": wareki_date,
+    "jikou": jikou,
+    "jikou_plain": jikou_plain,
     "month_day": month_day,
     "kanji": kanji,
     "join_ja": join_ja,
