@@ -66,6 +66,7 @@ class Problem:
     code: str
     severity: str  # "error" (row not printed) or "warning" (printed anyway)
     message: str
+    file: str = ""  # the input file the row is in
 
 
 @dataclass(frozen=True)

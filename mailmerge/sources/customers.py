@@ -2,12 +2,16 @@
 
 In: a path and ReadOptions (forced encoding, sheet, [columns] header mapping). Out: a
 CustomerList: every data row is either a Customer or has an error Problem saying why not
-(row numbers as the user sees them, header row = 1). Names are kept exactly as typed (髙, 﨑,
-𠮷 and variation selectors survive); postal codes, addresses and flags are cleaned.
+(row numbers as the user sees them, header row = 1; every Problem names the file). Names are
+kept exactly as typed (髙, 﨑, 𠮷 and variation selectors survive); ids, postal codes,
+addresses and flags are cleaned. A row without an id gets one made from its name and address
+(a generated-id warning). A line break or control character in a field the card uses, or an
+Excel formula error, refuses the row: it never reaches the card.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,23 +19,32 @@ from pathlib import Path
 from mailmerge.errors import InputError
 from mailmerge.models import Customer, CustomerList, Problem
 from mailmerge.sources.headers import ALIASES, map_headers
+from mailmerge.sources.identity import clean_id, generated_id, is_identifiable, person_key
 from mailmerge.sources.normalise import (
     clean_address,
     clean_name,
     clean_postal_code,
+    lost_leading_zero,
     parse_date,
     parse_flag,
     split_full_name,
     split_joint_names,
 )
 from mailmerge.sources.postal import PostalChecker
-from mailmerge.sources.tables import Table, open_table
+from mailmerge.sources.tables import Table, TableRow, open_table
+from mailmerge.sources.xlsx import Flaw
 
 # The header that messages name for a field when the file's own header is not known.
 FIELD_LABELS = {
     "customer_id": "顧客ID", "family_name": "姓", "given_name": "名", "postal_code": "郵便番号",
     "address1": "住所1", "address2": "住所2", "company": "会社名", "joint_names": "連名",
     "birthday": "誕生日", "registered": "登録日", "honorific": "敬称",
+}
+# Line breaks as str.splitlines sees them: a card field is one line.
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+FLAW_MESSAGES = {
+    "formula-error": "式の結果がエラー（{detail}）です。式を直すか、値を直接入力してください",
+    "formula-not-computed": "式の結果が保存されていません。Excel で開いて保存し直してください",
 }
 
 
@@ -58,10 +71,10 @@ def scan_customers(path: Path, options: ReadOptions | None = None
                    ) -> Iterator[tuple[Customer, list[Problem]]]:
     """Each non-blank data row as a Customer with its problems, one at a time (a file of
     any length is checked in bounded memory). Raises InputError before the first row if the
-    file is not a customer list."""
+    file is not a customer list, and after the last if it holds no customer."""
     options = options or ReadOptions()
     table = open_table(path, options.encoding, options.sheet)
-    columns = map_headers(table.headers, options.columns)
+    columns = map_headers(table.headers, options.columns, str(path))
     _require_headers(table, columns)
     return _scan(table, columns)
 
@@ -69,16 +82,24 @@ def scan_customers(path: Path, options: ReadOptions | None = None
 def _scan(table: Table, columns: dict[str, list[int]]
           ) -> Iterator[tuple[Customer, list[Problem]]]:
     postal = PostalChecker()
+    source = str(table.path)
     postal_column = _label(columns, table.headers, "postal_code")
     seen_ids: dict[str, int] = {}
     seen_people: dict[tuple[str, ...], int] = {}
-    for row, cells in table.rows:
-        if not any(cell.strip() for cell in cells):
+    count = 0
+    for row in table.rows:
+        if not any(cell.strip() for cell in row.cells) and not row.flaws:
             continue
-        customer, problems = customer_from_row(row, cells, columns, table.headers)
-        problems += postal.check(customer, postal_column)
-        problems += _duplicates(customer, seen_ids, seen_people, table.headers, columns)
+        count += 1
+        customer, problems = customer_from_row(row, columns, table.headers, source)
+        problems += [replace(p, file=source) for p in postal.check(customer, postal_column)]
+        typed_id = not any(p.code == "generated-id" for p in problems)
+        problems += _duplicates(customer, typed_id, seen_ids, seen_people, table.headers,
+                                columns, source)
         yield customer, problems
+    if count == 0:
+        raise InputError(f"{source} に顧客が 1 人もいません（見出しの行だけで、データの行が"
+                         "ありません）。見出しの下の行に顧客を入力してください")
 
 
 def _require_headers(table: Table, columns: dict[str, list[int]]) -> None:
@@ -101,9 +122,10 @@ def _label(columns: dict[str, list[int]], headers: list[str], field_name: str) -
     return FIELD_LABELS.get(field_name, field_name)
 
 
-def customer_from_row(row: int, cells: list[str], columns: dict[str, list[int]],
-                      headers: list[str]) -> tuple[Customer, list[Problem]]:
+def customer_from_row(table_row: TableRow, columns: dict[str, list[int]], headers: list[str],
+                      source: str = "") -> tuple[Customer, list[Problem]]:
     """One row → a Customer and the problems found in the row itself."""
+    row, cells = table_row.number, table_row.cells
 
     def value(field_name: str, joiner: str = "") -> str:
         parts = [cells[i].strip() for i in columns.get(field_name, []) if i < len(cells)]
@@ -115,11 +137,13 @@ def customer_from_row(row: int, cells: list[str], columns: dict[str, list[int]],
         whole, typed_family = clean_name(value("name"))
         family, given = split_full_name(whole)
     problems: list[Problem] = []
-    customer_id = value("customer_id")
+    typed_id = clean_id(value("customer_id"))
+    customer_id = typed_id
 
-    def problem(field_name: str, code: str, message: str, severity: str = "error") -> None:
-        problems.append(Problem(row, customer_id, _label(columns, headers, field_name), code,
-                                severity, message))
+    def problem(field_name: str, code: str, message: str, severity: str = "error",
+                column: str | None = None) -> None:
+        problems.append(Problem(row, customer_id, column or _label(columns, headers, field_name),
+                                code, severity, message, source))
 
     dates = {}
     for date_field in ("birthday", "registered"):
@@ -130,7 +154,7 @@ def customer_from_row(row: int, cells: list[str], columns: dict[str, list[int]],
                     f"{text!r} is not a date (write it as 1980-04-01); it is ignored", "warning")
     customer = Customer(
         row=row,
-        customer_id=customer_id,
+        customer_id=typed_id,
         family_name=family,
         given_name=given,
         honorific=value("honorific") or typed_given or typed_family,
@@ -151,11 +175,20 @@ def customer_from_row(row: int, cells: list[str], columns: dict[str, list[int]],
         deceased=parse_flag(value("deceased")),
         moved=parse_flag(value("moved")),
     )
+    if not typed_id:
+        customer_id = generated_id(person_key(customer))
+        customer = replace(customer, customer_id=customer_id)
+        problem("customer_id", "generated-id",
+                f"顧客ID がないため、名前と住所から ID「{customer_id}」を作りました。名前や住所を"
+                "直すと別の人として扱われます（送付の記録が引き継がれません）。顧客ID を入れて"
+                "ください", "warning")
+    for index, code, text in _unusable_cells(table_row, columns):
+        problem("", code, text, column=headers[index] if index < len(headers) else "")
     if not (customer.family_name or customer.given_name or customer.company):
         problem("family_name", "missing-name", "no name and no company: fill in 姓/名 or 会社名")
     if not customer.address1:
         problem("address1", "missing-address", "no address: fill in 住所1")
-    if len(customer.postal_code) == 6 and customer.postal_code.isdigit():
+    if lost_leading_zero(value("postal_code")):
         restored = "0" + customer.postal_code
         problem("postal_code", "postal-format",
                 f"postal code {value('postal_code')!r} has 6 digits; read as "
@@ -169,6 +202,31 @@ def customer_from_row(row: int, cells: list[str], columns: dict[str, list[int]],
         problem("postal_code", "postal-format",
                 f"postal code {value('postal_code')!r} is not 7 digits (write it as 100-0001)")
     return customer, problems
+
+
+def _unusable_cells(table_row: TableRow, columns: dict[str, list[int]]
+                    ) -> Iterator[tuple[int, str, str]]:
+    """(column index, code, message) for each cell the card would use but must not: a line
+    break or control character in it, or an Excel formula error."""
+    used = {i for name, indexes in columns.items() if name != "customer_id" for i in indexes}
+    for flaw in table_row.flaws:
+        if flaw.index in used or flaw.index in columns.get("customer_id", []):
+            yield flaw.index, flaw.code, flaw_message(flaw)
+    for index in sorted(used):
+        text = table_row.cells[index] if index < len(table_row.cells) else ""
+        if any(ch in _LINE_BREAKS for ch in text):
+            yield index, "newline-in-field", (
+                "セルの中に改行があります。はがきの 1 行に収まらないため、この行は印刷しません。"
+                "改行を消してください（建物名は 住所2 の列へ）")
+        elif any(unicodedata.category(ch) == "Cc" and ch != "\t" for ch in text):
+            codes = " ".join(f"U+{ord(ch):04X}" for ch in text if unicodedata.category(ch) == "Cc")
+            yield index, "control-character", (
+                f"セルに目に見えない制御文字（{codes}）があります。その文字を消してください")
+
+
+def flaw_message(flaw: Flaw) -> str:
+    """The Japanese message for a cell whose value Excel could not give."""
+    return FLAW_MESSAGES.get(flaw.code, "{detail}").format(detail=flaw.detail)
 
 
 def _joint_names(cells: list[str], columns: dict[str, list[int]]) -> Iterator[str]:
@@ -187,28 +245,40 @@ def _joint_names(cells: list[str], columns: dict[str, list[int]]) -> Iterator[st
             yield f"{family} {given}".strip() if family else given
 
 
-def _duplicates(customer: Customer, seen_ids: dict[str, int],
+def _duplicates(customer: Customer, typed_id: bool, seen_ids: dict[str, int],
                 seen_people: dict[tuple[str, ...], int], headers: list[str],
-                columns: dict[str, list[int]]) -> list[Problem]:
-    """The same id twice, or the same name at the same address: the later row is refused."""
-    problems = []
-    if customer.customer_id:
+                columns: dict[str, list[int]], source: str) -> list[Problem]:
+    """The same id twice, or the same name at the same address: the later row is refused.
+    A typed id is compared first; a generated one (made from name and address) after the
+    person, so the message names what the user can see."""
+    key = person_key(customer)
+    identifiable = is_identifiable(key)
+
+    def same_id() -> Problem | None:
+        if not (typed_id or identifiable):
+            return None  # ids made from an empty name or address say nothing
         first = seen_ids.setdefault(customer.customer_id, customer.row)
-        if first != customer.row:
-            problems.append(Problem(
-                customer.row, customer.customer_id, _label(columns, headers, "customer_id"),
-                "duplicate", "error",
-                f"customer id {customer.customer_id} is also on row {first}; "
-                "give each customer one row and one id"))
-    person = (customer.family_name, customer.given_name, customer.company,
-              customer.postal_code, "".join(customer.address1.split()),
-              "".join(customer.address2.split()))
-    if any(person[:3]) and customer.address1:
-        first = seen_people.setdefault(person, customer.row)
-        if first != customer.row and not problems:
-            problems.append(Problem(
-                customer.row, customer.customer_id, _label(columns, headers, "family_name"),
-                "duplicate", "error",
-                f"the same name and address as row {first}: one of the two would get two "
-                "cards; delete or merge one"))
-    return problems
+        if first == customer.row:
+            return None
+        return Problem(customer.row, customer.customer_id,
+                       _label(columns, headers, "customer_id"), "duplicate", "error",
+                       f"customer id {customer.customer_id} is also on row {first}; "
+                       "give each customer one row and one id", source)
+
+    def same_person() -> Problem | None:
+        if not identifiable:
+            return None
+        first = seen_people.setdefault(key, customer.row)
+        if first == customer.row:
+            return None
+        return Problem(customer.row, customer.customer_id,
+                       _label(columns, headers, "family_name"), "duplicate", "error",
+                       f"the same name and address as row {first}: one of the two would get "
+                       "two cards; delete or merge one", source)
+
+    checks = (same_id, same_person) if typed_id else (same_person, same_id)
+    for check in checks:
+        found = check()
+        if found is not None:
+            return [found]
+    return []

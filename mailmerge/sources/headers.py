@@ -1,13 +1,19 @@
 """Header names → fields: the Japanese and English headers shops' files use.
 
 In: a header row. Out: for each field, the column(s) that hold it. Matching ignores case,
-spaces and full-width/half-width differences of letters and brackets.
+spaces and full-width/half-width differences of letters and brackets. Only the fields made of
+parts (address, kana, memo, 連名) may come from several columns; the same header twice, or two
+headers for a field that holds one value (id, name, postal code, a date, a flag …), is an
+InputError naming both columns: joining them would print a wrong card.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from mailmerge.errors import InputError
+from mailmerge.sources.identity import clean_id
+from mailmerge.sources.xlsx import column_letter
 
 # field → header names seen in the wild (spec/customers.md). Several columns may feed one
 # field (都道府県 + 市区町村 + 番地 → address1); they are joined in the order listed here.
@@ -38,13 +44,17 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "moved": ("転居", "moved"),
 }
 FIELDS = tuple(ALIASES) + ("joint_family", "joint_given")
+# Fields whose parts are joined: 都道府県 + 市区町村 + 番地, セイ + メイ, 連名1…N.
+MULTI_COLUMN_FIELDS = frozenset({"address1", "address2", "kana", "note", "joint_names",
+                                 "joint_family", "joint_given"})
 # 連名1…連名N, 連名1(姓) / 連名1(名) (はがきデザインキット), joint_name_1 …
 _JOINT_NUMBERED = re.compile(r"^(?:連名|joint_name)_?(\d+)(\(姓\)|\(名\))?$")
 
 
 def header_key(header: str) -> str:
-    """Comparable form of a header: NFKC, case-folded, without spaces."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", header)).casefold()
+    """Comparable form of a header: NFKC, case-folded, without spaces or invisible characters
+    (a BOM or zero-width space typed into a header)."""
+    return re.sub(r"\s+", "", clean_id(header)).casefold()
 
 
 _LOOKUP = {header_key(alias): field for field, aliases in ALIASES.items() for alias in aliases}
@@ -52,12 +62,13 @@ _ORDER = {header_key(alias): index for aliases in ALIASES.values()
           for index, alias in enumerate(aliases)}
 
 
-def map_headers(headers: list[str], custom: dict[str, str] | None = None
+def map_headers(headers: list[str], custom: dict[str, str] | None = None, source: str = ""
                 ) -> dict[str, list[int]]:
     """For each recognised field, the indexes of the columns holding it, in joining order.
 
     `custom` maps a header (as in the file) to a field and wins over the built-in names.
     Numbered joint-name columns go to joint_names, or joint_family/joint_given in pairs.
+    Raises InputError (naming `source`) for a repeated header or an ambiguous field.
     """
     own = {header_key(header): field for header, field in (custom or {}).items()}
     found: dict[str, list[int]] = {}
@@ -70,7 +81,36 @@ def map_headers(headers: list[str], custom: dict[str, str] | None = None
             field = {"(姓)": "joint_family", "(名)": "joint_given"}.get(part, "joint_names")
         if field is not None:
             found.setdefault(field, []).append(index)
+    refuse_ambiguous(source, headers, found, MULTI_COLUMN_FIELDS,
+                     {name: aliases[0] for name, aliases in ALIASES.items()})
     for field, columns in found.items():
         if field not in ("joint_names", "joint_family", "joint_given"):
             columns.sort(key=lambda i: _ORDER.get(header_key(headers[i]), 0))
     return found
+
+
+def refuse_ambiguous(source: str, headers: list[str], found: dict[str, list[int]],
+                     multi: frozenset[str], labels: dict[str, str]) -> None:
+    """InputError if a read header appears twice, or a one-value field has two columns."""
+    first_of: dict[str, int] = {}
+    for columns in found.values():
+        for index in columns:
+            key = header_key(headers[index])
+            if key in first_of:
+                raise InputError(
+                    f"{source}: 見出し「{headers[index]}」が {_where(first_of[key])} と "
+                    f"{_where(index)} の 2 回あります。どちらの値を使うか決められないため、"
+                    "片方の列を消すか見出しを変えてください")
+            first_of[key] = index
+    for field, columns in found.items():
+        if field not in multi and len(columns) > 1:
+            first, second = columns[:2]
+            raise InputError(
+                f"{source}: {_where(first)}「{headers[first]}」と {_where(second)}"
+                f"「{headers[second]}」がどちらも {labels.get(field, field)} の列です。"
+                "どちらの値を使うか決められないため、片方の列を消すか見出しを変えてください")
+
+
+def _where(index: int) -> str:
+    """Column index 2 → '列 C（3 列目）'."""
+    return f"列 {column_letter(index + 1)}（{index + 1} 列目）"

@@ -14,7 +14,8 @@ from mailmerge.japanese import ERAS, widen_halfwidth_kana
 
 FALSE_FLAGS = {"", "0", "false", "no", "n", "いいえ", "無", "なし", "-", "×", "off"}
 NAME_HONORIFICS = ("様方", "先生", "御中", "各位", "様", "殿", "さま")
-_POSTAL_NOISE = re.compile(r"[〒\s\-‐‑–—―−－ー]")
+_POSTAL_NOISE = re.compile(r"[\s\-‐‑–—―−－ー]")
+_POSTAL_MARK = re.compile(r"^\s*〒")
 _SPACES = re.compile(r"[ \u3000\t]+")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
@@ -24,8 +25,16 @@ _JOINT_SEPARATORS = re.compile(r"[、,，・/／]+")
 
 
 def clean_postal_code(text: str) -> str:
-    """'〒１００－０００１' → '1000001' (anything else is left for validation to report)."""
-    return _POSTAL_NOISE.sub("", unicodedata.normalize("NFKC", text))
+    """'〒１００－０００１' → '1000001': a leading 〒, spaces and hyphens go; anything else is
+    left for validation to report."""
+    return _POSTAL_NOISE.sub("", _POSTAL_MARK.sub("", unicodedata.normalize("NFKC", text)))
+
+
+def lost_leading_zero(text: str) -> bool:
+    """True for a bare 6-digit number: what Excel makes of 0600001 in a number cell.
+    '600001' → True; '060-001', '〒600001', '6000010' → False."""
+    bare = unicodedata.normalize("NFKC", text).strip()
+    return len(bare) == 6 and bare.isascii() and bare.isdigit()
 
 
 def clean_address(text: str) -> str:

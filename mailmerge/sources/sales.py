@@ -1,21 +1,27 @@
 """Reading a sales list (CSV, TSV or XLSX): customer id, date, and item, amount, staff.
 
 In: a path, ReadOptions and the ids of the customer list (to catch sales for unknown
-customers). Out: SalesList: usable sales plus problems (sales-file row numbers).
+customers). Out: SalesList: usable sales plus problems (sales-file row numbers, each naming
+the file). Ids are compared cleaned (NFKC, no invisible characters), as in the customer list.
+Amounts: plain numbers, with 円, ¥ and thousands commas allowed. A negative amount is a refund
+(返品) and is kept as it is; an amount that is not a finite number of at most
+MAX_AMOUNT yen in size (nan, inf, 1e400, exponents) is a bad-amount warning and counts as none.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from pathlib import Path
 
 from mailmerge.errors import InputError
 from mailmerge.models import Problem, Sale, SalesList
-from mailmerge.sources.customers import ReadOptions
-from mailmerge.sources.headers import header_key
+from mailmerge.sources.customers import ReadOptions, flaw_message
+from mailmerge.sources.headers import header_key, refuse_ambiguous
+from mailmerge.sources.identity import clean_id
 from mailmerge.sources.normalise import parse_date
-from mailmerge.sources.tables import open_table
+from mailmerge.sources.tables import TableRow, open_table
 
 SALES_ALIASES = {
     "customer_id": ("顧客ID", "顧客番号", "会員番号", "顧客コード", "customer_id", "id"),
@@ -24,64 +30,104 @@ SALES_ALIASES = {
     "amount": ("金額", "売上金額", "合計", "amount", "total"),
     "staff": ("担当", "担当者", "staff"),
 }
+MAX_AMOUNT = 1e12  # yen; anything larger is a typing or export mistake
 _LOOKUP = {header_key(alias): field for field, aliases in SALES_ALIASES.items()
            for alias in aliases}
 _AMOUNT_NOISE = re.compile(r"[,¥￥円\s]")
+_AMOUNT = re.compile(r"^([-−△▲+]?)(\d+(?:\.\d+)?)$")  # △/▲: the accounting minus
+_PRINTED_FIELDS = ("item", "staff")  # text that may reach a card or a report as it is
 
 
 def read_sales(path: Path, known_ids: set[str], options: ReadOptions | None = None
                ) -> SalesList:
-    """Read a sales list; raise InputError when the file is not one."""
+    """Read a sales list; raise InputError when the file is not one, or holds no sale."""
     options = options or ReadOptions()
     table = open_table(path, options.encoding, options.sheet)
-    own = {header_key(h): f for h, f in options.columns.items()}
-    columns: dict[str, int] = {}
-    for index, header in enumerate(table.headers):
-        field = own.get(header_key(header)) or _LOOKUP.get(header_key(header))
-        if field is not None and field not in columns:
-            columns[field] = index
-    if "customer_id" not in columns or "date" not in columns:
-        raise InputError(f"{path}: row 1 has no recognisable sales-list headers; it needs "
-                         "顧客ID and 日付 columns (or customer_id and date)")
+    columns = _map_columns(path, table.headers, options.columns)
     labels = {field: table.headers[index] for field, index in columns.items()}
+    known = {clean_id(customer_id) for customer_id in known_ids}
     result = SalesList(str(path))
-    for row, cells in table.rows:
-        if not any(cell.strip() for cell in cells):
+    for row in table.rows:
+        if not any(cell.strip() for cell in row.cells) and not row.flaws:
             continue
         result.total_rows += 1
-
-        def value(field: str, cells: list[str] = cells) -> str:
-            index = columns.get(field)
-            return cells[index].strip() if index is not None and index < len(cells) else ""
-
-        customer_id = value("customer_id")
-        date = parse_date(value("date"))
-        if date is None:
-            result.problems.append(Problem(row, customer_id, labels["date"], "bad-date",
-                                           "warning", f"{value('date')!r} is not a date; "
-                                           "this sale is ignored (write it as 2026-11-23)"))
-            continue
-        amount_text = value("amount")
-        amount = _amount(amount_text)
-        if customer_id not in known_ids:
-            result.problems.append(Problem(row, customer_id, labels["customer_id"],
-                                           "unknown-customer", "error",
-                                           f"a sale for customer {customer_id or '(blank)'}, "
-                                           "who is not in the customer list"))
-            result.unknown.append(Sale(row, customer_id, date, value("item"), amount,
-                                       value("staff")))
-            continue
-        if amount_text and amount is None:
-            result.problems.append(Problem(row, customer_id, labels["amount"], "bad-amount",
-                                           "warning", f"{amount_text!r} is not an amount; "
-                                           "the sale counts without it"))
-        result.sales.append(Sale(row, customer_id, date, value("item"), amount, value("staff")))
+        _read_row(row, columns, labels, known, result)
+    if result.total_rows == 0:
+        raise InputError(f"{path} に売上が 1 件もありません（見出しの行だけで、データの行が"
+                         "ありません）。見出しの下の行に売上を入力してください")
     return result
 
 
-def _amount(text: str) -> float | None:
+def _map_columns(path: Path, headers: list[str], custom: dict[str, str]) -> dict[str, int]:
+    own = {header_key(h): f for h, f in custom.items()}
+    found: dict[str, list[int]] = {}
+    for index, header in enumerate(headers):
+        field = own.get(header_key(header)) or _LOOKUP.get(header_key(header))
+        if field in SALES_ALIASES:
+            found.setdefault(field, []).append(index)
+    refuse_ambiguous(str(path), headers, found, frozenset(),
+                     {field: aliases[0] for field, aliases in SALES_ALIASES.items()})
+    if "customer_id" not in found or "date" not in found:
+        raise InputError(f"{path}: row 1 has no recognisable sales-list headers; it needs "
+                         "顧客ID and 日付 columns (or customer_id and date)")
+    return {field: indexes[0] for field, indexes in found.items()}
+
+
+def _read_row(table_row: TableRow, columns: dict[str, int], labels: dict[str, str],
+              known: set[str], result: SalesList) -> None:
+    """One sales row → a sale (usable or for an unknown customer) and/or its problems."""
+    row, cells = table_row.number, table_row.cells
+
+    def value(field: str) -> str:
+        index = columns.get(field)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    customer_id = clean_id(value("customer_id"))
+
+    def problem(field: str, code: str, severity: str, message: str) -> None:
+        result.problems.append(Problem(row, customer_id, labels.get(field, field), code,
+                                       severity, message, result.path))
+
+    fields_of = {index: field for field, index in columns.items()}
+    for flaw in table_row.flaws:
+        if flaw.index in fields_of:
+            problem(fields_of[flaw.index], flaw.code, "error",
+                    flaw_message(flaw) + "（この売上は使いません）")
+            return
+    for field in _PRINTED_FIELDS:
+        if any(ch in value(field) for ch in "\r\n\x0b\x0c\x85\u2028\u2029"):
+            problem(field, "newline-in-field", "error", "セルの中に改行があります。この売上は"
+                    "使いません。改行を消してください")
+            return
+    date = parse_date(value("date"))
+    if date is None:
+        problem("date", "bad-date", "warning", f"{value('date')!r} is not a date; "
+                "this sale is ignored (write it as 2026-11-23)")
+        return
+    amount_text = value("amount")
+    amount = parse_amount(amount_text)
+    sale = Sale(row, customer_id, date, value("item"), amount, value("staff"))
+    if customer_id not in known:
+        problem("customer_id", "unknown-customer", "error",
+                f"a sale for customer {customer_id or '(blank)'}, who is not in the customer "
+                "list")
+        result.unknown.append(sale)
+        return
+    if amount_text and amount is None:
+        problem("amount", "bad-amount", "warning",
+                f"金額「{amount_text[:40]}」は金額として読めません（{MAX_AMOUNT:,.0f} 円までの"
+                "数字で書いてください）。この売上は金額なしで数えます")
+    result.sales.append(sale)
+
+
+def parse_amount(text: str) -> float | None:
+    """'¥3,300' → 3300.0, '△500' → -500.0 (a refund); None for anything that is not a
+    plain finite number of at most MAX_AMOUNT in size ('nan', 'inf', '1e400', '1_000')."""
     cleaned = _AMOUNT_NOISE.sub("", unicodedata.normalize("NFKC", text))
-    try:
-        return float(cleaned) if cleaned else None
-    except ValueError:
+    match = _AMOUNT.match(cleaned)
+    if match is None or not match.group(2).isascii():
         return None
+    amount = float(match.group(2))
+    if not math.isfinite(amount) or amount > MAX_AMOUNT:
+        return None
+    return -amount if match.group(1) in ("-", "−", "△", "▲") and amount else amount

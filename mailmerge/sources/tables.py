@@ -1,35 +1,55 @@
 """Opening a spreadsheet-like file: CSV, TSV or XLSX, as a header row and data rows.
 
 In: a path, optionally a forced encoding (CSV/TSV) or a sheet name (XLSX). Out: a Table whose
-rows are (row number as the user sees it, cells as text). Encodings: UTF-8 with or without
-BOM, UTF-16 with BOM (Excel's "Unicode text"), Shift_JIS/CP932 (Excel's CSV in Japan).
-XLSX is read with openpyxl in read-only mode, its XML parsed by defusedxml, and a file whose
-contents would unpack to an absurd size is refused before it is opened.
+rows are TableRows: the row number as the user sees it, the cells as text, and the cells whose
+value cannot be used (an Excel formula error). Encodings: UTF-8 with or without BOM, UTF-16
+with BOM (Excel's "Unicode text"), Shift_JIS/CP932 (Excel's CSV in Japan). XLSX is streamed
+by its real cells (mailmerge.sources.xlsx). Every file is read within the same limits
+(columns, rows, characters in a cell), and a file that breaks one, or that cannot be trusted
+(a quote that never closes swallows every later row), is an InputError naming the file and row.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from mailmerge.errors import InputError
+from mailmerge.sources.xlsx import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_DATA_ROWS,
+    Flaw,
+    column_letter,
+    read_sheet,
+)
 
-MAX_XLSX_UNPACKED = 512 * 1024 * 1024  # bytes; a customer list is far smaller
+MAX_TEXT_BYTES = 128 * 1024 * 1024  # a CSV of 200,000 customers is far smaller
 TEXT_ENCODINGS = ("utf-8", "cp932")
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and every password-protected workbook
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+class TableRow(NamedTuple):
+    """One row: its number as the user sees it, its cells, and the unusable ones."""
+
+    number: int
+    cells: list[str]
+    flaws: tuple[Flaw, ...] = ()  # Flaw.index is the cell's index in `cells`
 
 
 @dataclass
 class Table:
-    """A header row and an iterator over (row number, cells)."""
+    """A header row and an iterator over its data rows."""
 
     path: Path
     headers: list[str]
-    rows: Iterator[tuple[int, list[str]]]
+    rows: Iterator[TableRow]
     encoding: str  # what was read: utf-8, utf-16, cp932 or xlsx
 
 
@@ -44,6 +64,8 @@ def open_table(path: Path, encoding: str | None = None, sheet: str | None = None
             start = stream.read(8)
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    if start.startswith(_OLE2):
+        raise InputError(_old_or_locked_excel(path))
     if start.startswith(b"PK\x03\x04"):
         return _open_xlsx(path, sheet)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -53,37 +75,110 @@ def open_table(path: Path, encoding: str | None = None, sheet: str | None = None
     return _open_text(path, encoding)
 
 
+def _old_or_locked_excel(path: Path) -> str:
+    """The message for an OLE2 file: a password-protected workbook or an old .xls."""
+    with path.open("rb") as stream:
+        head = stream.read(MAX_TEXT_BYTES)
+    if _ENCRYPTED in head:
+        return (f"{path}: パスワード付きの Excel ファイルは読めません。Excel で開いてパスワードを"
+                "外し（ファイル → 情報 → ブックの保護）、.xlsx か CSV（UTF-8）で保存し直して"
+                "ください")
+    return (f"{path}: 古い Excel 形式（.xls）のファイルは読めません。Excel で開き、「名前を付けて"
+            "保存」で Excel ブック（.xlsx）か CSV UTF-8 を選んで保存し直してください")
+
+
 def _open_text(path: Path, forced: str | None) -> Table:
+    size = path.stat().st_size
+    if size > MAX_TEXT_BYTES:
+        raise InputError(f"{path}: ファイルが大きすぎます（{size:,} バイト。上限 "
+                         f"{MAX_TEXT_BYTES:,}）。ファイルを分けてください")
     data = path.read_bytes()
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if b"\x00" in data[:4096] and not utf16 and not forced:
         raise InputError(f"{path}: this is not a text (CSV) file")
     text, encoding = _decode(path, data, forced)
+    del data
     if "\x00" in text:
         raise InputError(f"{path}: this is not a text (CSV) file")
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        headers = next(reader, None)
-    except csv.Error as exc:
-        raise InputError(f"{path}: not a readable CSV file: {exc}") from None
-    if headers is None:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows = _counted(path, _text_rows(path, reader, delimiter))
+    header = next(rows, None)
+    if header is None:
         raise InputError(f"{path}: the file is empty; expected a header row")
-    return Table(path, [h.strip() for h in headers], _text_rows(path, reader), encoding)
+    return Table(path, [h.strip() for h in header.cells], rows, encoding)
 
 
-def _text_rows(path: Path, reader) -> Iterator[tuple[int, list[str]]]:
-    number = 1
+def _text_rows(path: Path, reader, delimiter: str) -> Iterator[TableRow]:
+    """The non-blank records of a CSV, the first being the header, within the limits."""
+    number = 0
+    width = 0
     while True:
         number += 1
+        first_line = reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            raise InputError(f"{path} row {number}: not readable as CSV: {exc}") from None
-        yield number, cells
+            raise InputError(_csv_failure(path, number, first_line, delimiter, exc)) from None
+        while cells and not cells[-1]:
+            cells.pop()
+        if not any(cell.strip() for cell in cells):
+            continue
+        _check_limits(path, number, cells)
+        if width:
+            _check_swallowed_rows(path, number, reader.line_num, cells, delimiter, width)
+        width = width or len(cells)
+        yield TableRow(number, cells)
+
+
+def _csv_failure(path: Path, row: int, line: int, delimiter: str, exc: csv.Error) -> str:
+    reason = str(exc)
+    where = f"{path}: {row} 行目（テキストの {line} 行目）"
+    if "unexpected end of data" in reason:
+        return (f"{where}で始まる引用符（\"）が最後まで閉じていません。このままでは後の行が"
+                "すべて 1 つのセルになるため、読み込みを止めました。引用符を消すか閉じてください")
+    if "expected after" in reason:
+        shown = "タブ" if delimiter == "\t" else "「,」"
+        return (f"{where}: 引用符（\"）で囲んだセルの後に{shown}以外の文字があります。"
+                "引用符の位置を直してください")
+    if "field larger than field limit" in reason:
+        return (f"{where}: セルが長すぎます（{csv.field_size_limit():,} 文字を超えています）。"
+                "閉じていない引用符（\"）がないか確かめてください")
+    return f"{where}を CSV として読めません（{reason}）"
+
+
+def _check_swallowed_rows(path: Path, row: int, last_line: int, cells: list[str],
+                          delimiter: str, width: int) -> None:
+    """A quoted cell holding whole rows (a stray quote closed by another one much later)."""
+    for cell in cells:
+        inner_lines = cell.splitlines()[1:]
+        if any(line.count(delimiter) >= max(1, width - 1) for line in inner_lines):
+            raise InputError(
+                f"{path}: {row} 行目で始まる引用符（\"）がテキストの {last_line} 行目まで閉じて"
+                "おらず、その間の行が 1 つのセルになっています。引用符を直してください")
+
+
+def _check_limits(path: Path, row: int, cells: list[str]) -> None:
+    """At most MAX_COLUMNS columns and MAX_CELL_CHARS characters in a cell."""
+    if len(cells) > MAX_COLUMNS:
+        column = len(cells)
+        raise InputError(
+            f"{path}: {row} 行目の {column_letter(column)} 列（{column} 列目）に値があります。"
+            f"hagaki が読めるのは {MAX_COLUMNS} 列（{column_letter(MAX_COLUMNS)} 列）までです。"
+            "不要な列を消してください")
+    for index, cell in enumerate(cells):
+        if len(cell) > MAX_CELL_CHARS:
+            raise InputError(
+                f"{path}: {row} 行目の {column_letter(index + 1)} 列が長すぎます（{len(cell):,} "
+                f"文字。1 つのセルは {MAX_CELL_CHARS:,} 文字まで）")
+
+
+def _too_many_rows(path: Path, row: int) -> str:
+    return (f"{path}: {row} 行目までに {MAX_DATA_ROWS:,} 行を超えました。hagaki が一度に読める"
+            "のはこの行数までです。ファイルを分けてください")
 
 
 def _decode(path: Path, data: bytes, forced: str | None) -> tuple[str, str]:
@@ -114,58 +209,26 @@ def _decode(path: Path, data: bytes, forced: str | None) -> tuple[str, str]:
 
 
 def _open_xlsx(path: Path, sheet: str | None) -> Table:
-    import zipfile
-
-    import openpyxl  # only XLSX needs these
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(f"{path}: not a valid Excel workbook ({exc})") from None
-    if unpacked > MAX_XLSX_UNPACKED:
-        raise InputError(f"{path}: the workbook would unpack to {unpacked:,} bytes; refused")
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for broken files
-        raise InputError(f"{path}: not a valid Excel workbook ({exc.__class__.__name__})") from None
-    if sheet is not None and sheet not in book.sheetnames:
-        book.close()
-        raise InputError(f"{path}: no sheet named {sheet!r}; sheets: {', '.join(book.sheetnames)}")
-    worksheet = book[sheet] if sheet is not None else book.worksheets[0]
-    rows = worksheet.iter_rows(values_only=True)
-    try:
-        first = next(rows, None)
-    except Exception as exc:
-        book.close()
-        raise InputError(f"{path}: cannot read the sheet ({exc.__class__.__name__})") from None
-    if first is None:
-        book.close()
-        raise InputError(f"{path}: the sheet {worksheet.title!r} is empty")
-    headers = [cell_text(value) for value in first]
-    return Table(path, headers, _xlsx_rows(path, book, rows), "xlsx")
+    title, sheet_rows = read_sheet(path, sheet)
+    rows = _counted(path, (TableRow(row.number, _cells(row.values), row.flaws)
+                           for row in sheet_rows))
+    header = next(rows, None)
+    if header is None:
+        raise InputError(f"{path}: the sheet {title!r} is empty")
+    return Table(path, [h.strip() for h in header.cells], rows, "xlsx")
 
 
-def _xlsx_rows(path: Path, book, rows) -> Iterator[tuple[int, list[str]]]:
-    try:
-        for number, values in enumerate(rows, start=2):
-            yield number, [cell_text(value) for value in values]
-    except Exception as exc:
-        raise InputError(f"{path}: the workbook is damaged ({exc.__class__.__name__})") from None
-    finally:
-        book.close()
+def _counted(path: Path, rows: Iterator[TableRow]) -> Iterator[TableRow]:
+    """The rows, stopping with an InputError past MAX_DATA_ROWS data rows."""
+    for count, row in enumerate(rows):
+        if count > MAX_DATA_ROWS:
+            raise InputError(_too_many_rows(path, row.number))
+        yield row
 
 
-def cell_text(value: object) -> str:
-    """A spreadsheet cell as the text the user sees: 1000001.0 → '1000001', dates ISO."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+def _cells(values: dict[int, str]) -> list[str]:
+    """{0: 'a', 2: 'c'} → ['a', '', 'c']."""
+    cells = [""] * (max(values) + 1 if values else 0)
+    for index, text in values.items():
+        cells[index] = text
+    return cells

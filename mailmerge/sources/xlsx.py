@@ -1,0 +1,409 @@
+"""Streaming one sheet of an .xlsx workbook by its real cells, within fixed limits.
+
+In: the path of a zip workbook and optionally a sheet name. Out: the sheet's title and an
+iterator of (row number, {column number: text}, flaws) for the rows that hold a value, in
+file order. Nothing trusts the sheet's declared dimension: rows and cells are read one at a
+time from the sheet XML (defusedxml) and dropped as soon as they are read, so a 2 KB file that
+claims A1:XFD1048576 costs what its few cells cost. The shared strings are the only part held
+in memory, and their size and count are capped. A value past the column limit, too many rows,
+an over-long cell or a damaged part is an InputError naming the file (and row).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+from defusedxml.ElementTree import fromstring, iterparse
+from openpyxl.styles.numbers import is_date_format
+from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
+
+from mailmerge.errors import InputError
+
+MAX_UNPACKED = 256 * 1024 * 1024  # bytes, all parts together
+MAX_PART = 32 * 1024 * 1024  # bytes: workbook, relationships, styles, shared strings
+MAX_SHARED_STRINGS = 1_000_000
+MAX_COLUMNS = 200  # a value past column GR is refused
+MAX_DATA_ROWS = 200_000  # rows with a value, the header row not counted
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+MAX_CELLS = 8_000_000  # cell elements read, empty ones included
+_MAX_PARTS_IN_CELL = 1_000  # XML elements inside one cell (rich-text runs)
+_EXCEL_LAST_COLUMN = 16_384
+_EXCEL_LAST_ROW = 1_048_576
+# Built-in number formats that show a date: 14–22 everywhere, 27–36 and 50–58 in Japanese
+# (and other East Asian) Excel.
+_BUILTIN_DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
+_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+class Flaw(NamedTuple):
+    """A cell whose value cannot be used: formula-error (#N/A …) or formula-not-computed."""
+
+    index: int  # 0-based column index
+    code: str
+    detail: str
+
+
+class SheetRow(NamedTuple):
+    number: int  # as Excel shows it
+    values: dict[int, str]  # 0-based column index → text, non-empty values only
+    flaws: tuple[Flaw, ...]
+
+
+def column_letter(number: int) -> str:
+    """1 → 'A', 28 → 'AB'."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def read_sheet(path: Path, sheet: str | None) -> tuple[str, Iterator[SheetRow]]:
+    """Open the workbook, find the sheet; the rows come lazily (the zip stays open until the
+    iterator is exhausted or closed)."""
+    try:
+        archive = zipfile.ZipFile(path)
+        infos = {info.filename: info for info in archive.infolist()}
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(f"{path}: not a valid Excel workbook ({exc})") from None
+    try:
+        unpacked = sum(info.file_size for info in infos.values())
+        if unpacked > MAX_UNPACKED:
+            raise InputError(f"{path}: 展開すると {unpacked:,} バイトになるブックです（上限 "
+                             f"{MAX_UNPACKED:,}）。必要な列と行だけを新しいブックに写してください")
+        book = _Book(path, archive, infos)
+        title, sheet_path = book.sheet(sheet)
+        rows = _SheetReader(book, sheet_path).rows()
+    except BaseException:
+        archive.close()
+        raise
+    return title, _closing(archive, rows)
+
+
+def _closing(archive: zipfile.ZipFile, rows: Iterator[SheetRow]) -> Iterator[SheetRow]:
+    try:
+        yield from rows
+    finally:
+        archive.close()
+
+
+def _local(tag: str) -> str:
+    """'{namespace}sheet' → 'sheet' (transitional and strict OOXML alike)."""
+    return tag.rpartition("}")[2]
+
+
+def _attribute(element, name: str) -> str | None:
+    """An attribute by local name, whatever its namespace (r:id in either OOXML flavour)."""
+    for key, value in element.attrib.items():
+        if _local(key) == name:
+            return value
+    return None
+
+
+class _Book:
+    """The workbook's small parts: sheet names and paths, date styles, shared strings."""
+
+    def __init__(self, path: Path, archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo]):
+        self.path = path
+        self.archive = archive
+        self.infos = infos
+        workbook_path = self._main_part()
+        if workbook_path not in infos:
+            raise InputError(f"{path}: not a valid Excel workbook (no workbook part): Excel "
+                             "ブック（.xlsx）ではありません。.ods や Numbers のファイルなら、"
+                             ".xlsx か CSV（UTF-8）で保存し直してください")
+        self.workbook_path = workbook_path
+        workbook = self._xml(workbook_path)
+        self.sheets = [(element.get("name") or "", _attribute(element, "id") or "")
+                       for element in workbook.iter() if _local(element.tag) == "sheet"]
+        self.epoch = WINDOWS_EPOCH
+        for element in workbook.iter():
+            if _local(element.tag) == "workbookPr" and element.get("date1904") in ("1", "true"):
+                self.epoch = MAC_EPOCH
+        self.targets = self._relationships(workbook_path)
+        self.date_styles = self._date_styles()
+        self.shared: list[str] = self._shared_strings()
+
+    def sheet(self, name: str | None) -> tuple[str, str]:
+        """(title, part path) of the named sheet, or of the first one."""
+        if not self.sheets:
+            raise InputError(f"{self.path}: the workbook has no sheets")
+        if name is not None:
+            matches = [entry for entry in self.sheets if entry[0] == name]
+            if not matches:
+                names = ", ".join(title for title, _ in self.sheets)
+                raise InputError(f"{self.path}: no sheet named {name!r}; sheets: {names}")
+            title, relation = matches[0]
+        else:
+            title, relation = self.sheets[0]
+        part = self.targets.get(relation, ("", ""))[0]
+        if part not in self.infos:
+            raise InputError(f"{self.path}: not a valid Excel workbook (sheet {title!r} is "
+                             "missing); Excel で開き、.xlsx として保存し直してください")
+        return title, part
+
+    def damaged(self, where: str) -> InputError:
+        return InputError(f"{self.path}: not a valid Excel workbook ({where} is damaged); "
+                          "Excel で開き、.xlsx として保存し直してください")
+
+    def _main_part(self) -> str:
+        if "_rels/.rels" in self.infos:
+            for relation, kind in self._relationships("").values():
+                if kind.endswith("/officeDocument"):
+                    return relation
+        return "xl/workbook.xml"
+
+    def _xml(self, part: str):
+        if self.infos[part].file_size > MAX_PART:
+            raise InputError(f"{self.path}: the part {part} is too large "
+                             f"({self.infos[part].file_size:,} bytes); refused")
+        try:
+            return fromstring(self.archive.read(part))
+        except Exception:  # defusedxml, expat, zlib and CRC errors alike
+            raise self.damaged(part) from None
+
+    def _relationships(self, source: str) -> dict[str, tuple[str, str]]:
+        """Relationship id → (part path in the zip, relationship type) for a part."""
+        folder, name = posixpath.split(source)
+        rels = posixpath.join(folder, "_rels", name + ".rels")
+        if rels not in self.infos:
+            return {}
+        found = {}
+        for element in self._xml(rels).iter():
+            if _local(element.tag) != "Relationship":
+                continue
+            target = element.get("Target") or ""
+            if target.startswith("/"):
+                part = target.lstrip("/")
+            else:
+                part = posixpath.normpath(posixpath.join(folder, target))
+            found[element.get("Id") or ""] = (part, element.get("Type") or "")
+        return found
+
+    def _part_of_type(self, kind: str) -> str | None:
+        for part, relation_type in self.targets.values():
+            if relation_type.endswith("/" + kind) and part in self.infos:
+                return part
+        return None
+
+    def _date_styles(self) -> frozenset[int]:
+        """Indexes of the cell styles that show a number as a date."""
+        part = self._part_of_type("styles")
+        if part is None:
+            return frozenset()
+        styles = self._xml(part)
+        custom = {}
+        style_formats: list[str] = []
+        for element in styles.iter():
+            tag = _local(element.tag)
+            if tag == "numFmt":
+                custom[element.get("numFmtId") or ""] = element.get("formatCode") or ""
+            elif tag == "cellXfs":
+                style_formats = [xf.get("numFmtId") or "0" for xf in element
+                                 if _local(xf.tag) == "xf"]
+        dates = set()
+        for index, format_id in enumerate(style_formats):
+            if format_id in custom:
+                is_date = is_date_format(custom[format_id])
+            else:
+                is_date = format_id.isdigit() and int(format_id) in _BUILTIN_DATE_FORMATS
+            if is_date:
+                dates.add(index)
+        return frozenset(dates)
+
+    def _shared_strings(self) -> list[str]:
+        """Every shared string (phonetic guides left out), within the limits."""
+        part = self._part_of_type("sharedStrings")
+        if part is None:
+            return []
+        if self.infos[part].file_size > MAX_PART:
+            raise InputError(f"{self.path}: the workbook's text table is too large "
+                             f"({self.infos[part].file_size:,} bytes); refused")
+        strings: list[str] = []
+        root = None
+        try:
+            with self.archive.open(part) as stream:
+                for event, element in iterparse(stream, events=("start", "end")):
+                    if root is None:
+                        root = element
+                    if event != "end" or _local(element.tag) != "si":
+                        continue
+                    text = _text_of(element)
+                    if len(text) > MAX_CELL_CHARS:
+                        raise InputError(f"{self.path}: a text in the workbook has "
+                                         f"{len(text):,} characters (a cell holds at most "
+                                         f"{MAX_CELL_CHARS:,}); the workbook is damaged")
+                    strings.append(text)
+                    if len(strings) > MAX_SHARED_STRINGS:
+                        raise InputError(f"{self.path}: the workbook holds more than "
+                                         f"{MAX_SHARED_STRINGS:,} different texts; refused")
+                    root.remove(element)
+        except InputError:
+            raise
+        except Exception:
+            raise self.damaged(part) from None
+        return strings
+
+
+def _text_of(element) -> str:
+    """The text of a shared or inline string: its <t> and run <t>, not the ruby (<rPh>)."""
+    parts = []
+    for child in element:
+        tag = _local(child.tag)
+        if tag == "t":
+            parts.append(child.text or "")
+        elif tag == "r":
+            parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
+    return "".join(parts)
+
+
+class _SheetReader:
+    """Reads one sheet part element by element, keeping only the current cell in memory."""
+
+    def __init__(self, book: _Book, part: str) -> None:
+        self.book = book
+        self.part = part
+        self.cells_read = 0
+
+    def rows(self) -> Iterator[SheetRow]:
+        stack: list = []
+        row_number = 0
+        column = 0
+        values: dict[int, str] = {}
+        flaws: list[Flaw] = []
+        inside_cell = 0
+        try:
+            with self.book.archive.open(self.part) as stream:
+                for event, element in iterparse(stream, events=("start", "end")):
+                    tag = _local(element.tag)
+                    if event == "start":
+                        stack.append(element)
+                        if tag == "row" and len(stack) == 3:
+                            row_number = self._row_number(element.get("r"), row_number)
+                            column, values, flaws = 0, {}, []
+                        elif len(stack) > 4:
+                            inside_cell += 1
+                            if inside_cell > _MAX_PARTS_IN_CELL:
+                                raise self.book.damaged(f"row {row_number}")
+                        continue
+                    stack.pop()
+                    if len(stack) >= 4:
+                        continue  # the parts of a cell are read with the cell
+                    inside_cell = 0
+                    if tag == "c" and len(stack) == 3:
+                        column = self._cell(element, row_number, column, values, flaws)
+                    elif tag == "row" and len(stack) == 2:
+                        if values or flaws:
+                            yield SheetRow(row_number, values, tuple(flaws))
+                    elif tag == "sheetData":
+                        return
+                    if stack:
+                        stack[-1].remove(element)  # the only child left: O(1)
+        except InputError:
+            raise
+        except Exception:
+            raise self.book.damaged(f"the sheet (row {row_number})") from None
+
+    def _row_number(self, text: str | None, previous: int) -> int:
+        number = int(text) if text is not None else previous + 1
+        if not 1 <= number <= _EXCEL_LAST_ROW:
+            raise self.book.damaged(f"row number {number}")
+        return number
+
+    def _cell(self, element, row: int, previous: int, values: dict[int, str],
+              flaws: list[Flaw]) -> int:
+        """Read one <c>: store its text (or a flaw) and return its column number."""
+        self.cells_read += 1
+        if self.cells_read > MAX_CELLS:
+            raise InputError(f"{self.book.path}: more than {MAX_CELLS:,} cells; refused")
+        column = _column_of(element.get("r"), previous)
+        if column is None or not 1 <= column <= _EXCEL_LAST_COLUMN:
+            raise self.book.damaged(f"row {row}")
+        text, flaw = self._value(element)
+        if not text and flaw is None:
+            return column
+        if column > MAX_COLUMNS:
+            raise InputError(
+                f"{self.book.path}: {row} 行目の {column_letter(column)} 列（{column} 列目）に"
+                f"値があります。hagaki が読めるのは {MAX_COLUMNS} 列"
+                f"（{column_letter(MAX_COLUMNS)} 列）までです。不要な列を消してください")
+        if len(text) > MAX_CELL_CHARS:
+            raise InputError(f"{self.book.path}: {row} 行目の {column_letter(column)} 列が"
+                             f"長すぎます（{len(text):,} 文字。1 つのセルは "
+                             f"{MAX_CELL_CHARS:,} 文字まで）")
+        if flaw is not None:
+            flaws.append(Flaw(column - 1, *flaw))
+        else:
+            values[column - 1] = text
+        return column
+
+    def _value(self, element) -> tuple[str, tuple[str, str] | None]:
+        kind = element.get("t") or "n"
+        raw = None
+        formula = False
+        inline = None
+        for child in element:
+            tag = _local(child.tag)
+            if tag == "v":
+                raw = child.text
+            elif tag == "f":
+                formula = True
+            elif tag == "is":
+                inline = child
+        if kind == "inlineStr":
+            return (_text_of(inline) if inline is not None else ""), None
+        if raw is None:
+            return "", ("formula-not-computed", "") if formula else None
+        if kind == "s":
+            try:
+                return self.book.shared[int(raw)], None
+            except (ValueError, IndexError):
+                raise self.book.damaged("a text reference") from None
+        if kind == "e":
+            return "", ("formula-error", raw)
+        if kind == "b":
+            return ("1" if raw.strip() in ("1", "true") else ""), None
+        if kind in ("str", "d"):
+            return raw, None
+        return self._number(raw, element.get("s")), None
+
+    def _number(self, raw: str, style: str | None) -> str:
+        """A numeric cell as the user sees it: 1000001 stays 1000001, a date cell is ISO."""
+        text = raw.strip()
+        if style is not None and style.isdigit() and int(style) in self.book.date_styles:
+            try:
+                value = from_excel(float(text), self.book.epoch)
+            except (ValueError, OverflowError, TypeError):
+                return text
+            if isinstance(value, dt.datetime):
+                return (value.date().isoformat() if value.time() == dt.time()
+                        else value.isoformat())
+            return value.isoformat() if value is not None else text
+        if re.fullmatch(r"-?\d+", text):
+            return text
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        if number.is_integer() and abs(number) < 1e16:
+            return str(int(number))
+        return str(number)
+
+
+def _column_of(reference: str | None, previous: int) -> int | None:
+    """'AB12' → 28; no reference → the column after the previous one."""
+    if reference is None:
+        return previous + 1
+    match = _CELL_REF.match(reference)
+    if match is None:
+        return None
+    number = 0
+    for letter in match.group(1).upper():
+        number = number * 26 + ord(letter) - 64
+    return number
