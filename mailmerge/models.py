@@ -104,3 +104,12 @@ class SalesList:
     problems: list[Problem] = field(default_factory=list)
     total_rows: int = 0
     unknown: list[Sale] = field(default_factory=list)  # sales for ids not in the customer list
+
+
+@dataclass(frozen=True)
+class CardRef:
+    """A card in the send log, as the rules and their reasons name it."""
+
+    card_id: int
+    card_date: dt.date
+    status: str
