@@ -2,18 +2,35 @@
 
 In: a customer file and the settings. Out: report lines, per font of the address and name
 chains, and a final verdict per chain (a character no font in the chain has stops the card).
+The list is read once, row by row, and each distinct character is checked once against each
+font, so the time is linear in the rows and the memory bounded by the distinct characters
+(for each, the first ROWS_SHOWN rows and a count; at most CHARACTERS_SHOWN listed per font).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mailmerge.config import Settings
 from mailmerge.layout.vertical_text import prepare_address
 from mailmerge.models import Customer
-from mailmerge.sources.customers import read_customers
+from mailmerge.sources.customers import ReadOptions, scan_customers
 from mailmerge.typeface.chain import graphemes
 from mailmerge.typeface.roles import FontRoles
+
+ROWS_SHOWN = 10
+CHARACTERS_SHOWN = 100
+
+
+@dataclass
+class Uses:
+    """Where one character occurs: the first ROWS_SHOWN rows, and how many rows in all."""
+
+    rows: list[int] = field(default_factory=list)
+    count: int = 0
+    last_row: int = 0
 
 
 def address_side_texts(customer: Customer, numerals: str) -> list[tuple[str, str, str]]:
@@ -27,17 +44,31 @@ def address_side_texts(customer: Customer, numerals: str) -> list[tuple[str, str
             ("address", "住所2", prepare_address(customer.address2, numerals))]
 
 
+def collect_uses(customers: Iterable[Customer], numerals: str) -> dict[str, dict[str, Uses]]:
+    """role → character (with its variation selectors) → Uses, in one pass over the rows.
+    (Rows come in order, so comparing with the last row counts each row once.)"""
+    uses: dict[str, dict[str, Uses]] = {"name": {}, "address": {}}
+    for customer in customers:
+        row = customer.row
+        for role, _, text in address_side_texts(customer, numerals):
+            role_uses = uses[role]
+            for grapheme in graphemes(text):
+                found = role_uses.get(grapheme)
+                if found is None:
+                    found = role_uses[grapheme] = Uses()
+                elif found.last_row == row:
+                    continue
+                found.last_row = row
+                found.count += 1
+                if len(found.rows) < ROWS_SHOWN:
+                    found.rows.append(row)
+    return uses
+
+
 def check_fonts(path: Path, settings: Settings) -> list[str]:
     """Report lines: for each font, the characters it lacks and the rows that use them."""
-    customers = read_customers(path).customers
+    uses = collect_uses(_printable(path, settings), settings.numerals)
     roles = FontRoles(settings)
-    uses: dict[str, dict[str, list[int]]] = {"name": {}, "address": {}}  # role → char → rows
-    for customer in customers:
-        for role, _, text in address_side_texts(customer, settings.numerals):
-            for grapheme in graphemes(text):
-                rows = uses[role].setdefault(grapheme, [])
-                if customer.row not in rows:
-                    rows.append(customer.row)
     lines: list[str] = []
     for role in ("name", "address"):
         chain = roles.chain(role)
@@ -48,14 +79,30 @@ def check_fonts(path: Path, settings: Settings) -> list[str]:
                        if not face.has_sequence(g[0], g[1] if len(g) > 1 else None)]
             verdict = "draws every character" if not lacking else f"lacks {len(lacking)}:"
             lines.append(f"  {label}: {verdict}")
-            lines.extend(f"    {_describe(g)}  rows {_rows(role_uses[g])}" for g in lacking)
+            lines.extend(_listed(lacking, role_uses))
         unprintable = [g for g in role_uses if chain.face_for(g) is None]
         if unprintable:
             lines.append(f"  no font in the {role} chain draws {len(unprintable)}; "
                          "these cards will be refused:")
-            lines.extend(f"    {_describe(g)}  rows {_rows(role_uses[g])}" for g in unprintable)
+            lines.extend(_listed(unprintable, role_uses))
         else:
             lines.append(f"  the {role} chain draws everything")
+    return lines
+
+
+def _printable(path: Path, settings: Settings) -> Iterator[Customer]:
+    """The customers `hagaki print` would lay out (rows without errors), one at a time."""
+    for customer, problems in scan_customers(path, ReadOptions(columns=settings.columns)):
+        if not any(problem.severity == "error" for problem in problems):
+            yield customer
+
+
+def _listed(characters: list[str], role_uses: dict[str, Uses]) -> list[str]:
+    lines = [f"    {_describe(g)}  rows {_rows(role_uses[g])}"
+             for g in characters[:CHARACTERS_SHOWN]]
+    if len(characters) > CHARACTERS_SHOWN:
+        lines.append(f"    …ほか {len(characters) - CHARACTERS_SHOWN} 文字（最初の "
+                     f"{CHARACTERS_SHOWN} 文字だけを表示）")
     return lines
 
 
@@ -63,6 +110,6 @@ def _describe(grapheme: str) -> str:
     return f"{grapheme} ({' '.join(f'U+{ord(c):04X}' for c in grapheme)})"
 
 
-def _rows(rows: list[int]) -> str:
-    shown = ", ".join(str(r) for r in rows[:10])
-    return shown + (f" … ({len(rows)} rows)" if len(rows) > 10 else "")
+def _rows(uses: Uses) -> str:
+    shown = ", ".join(str(r) for r in uses.rows)
+    return shown + (f" … ({uses.count} rows)" if uses.count > len(uses.rows) else "")
