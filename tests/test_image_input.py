@@ -134,6 +134,18 @@ def test_cmyk_jpeg_and_sixteen_bit_rgb_png_become_rgb(tmp_path):
     assert pixels.convert("RGB").getpixel((1, 1)) == (255, 128, 0)
 
 
+def test_a_cameras_two_picture_jpeg_is_placed_decoded(tmp_path):
+    path = tmp_path / "camera.jpg"
+    Image.new("RGB", (32, 24), (0, 0, 200)).save(
+        path, format="MPO", save_all=True, append_images=[Image.new("RGB", (32, 24))])
+    with Image.open(path) as opened:
+        assert opened.format == "MPO"
+    assert check_image(path) == (32, 24)
+    stream, _ = embedded(tmp_path, path)
+    assert (stream["/Width"], stream["/ColorSpace"]) == (32, "/DeviceRGB")
+    assert stream.get("/Filter") != "/DCTDecode"  # not the file with both pictures as it is
+
+
 def test_a_palette_png_keeps_its_transparency_as_a_soft_mask(tmp_path):
     path = tmp_path / "palette.png"
     picture = Image.new("P", (10, 10), 1)

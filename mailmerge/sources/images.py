@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 # A whole postcard at 600 dpi is 8.3 million pixels, the 30 mm logo box 0.5 million.
 MAX_PIXELS = 40_000_000
-FORMATS = ("PNG", "JPEG")
+FORMATS = ("PNG", "JPEG", "MPO")  # MPO: a camera's JPEG with a second picture inside
 # What Pillow makes of PNG (1/2/4/8/16-bit grey, palette, RGB, with alpha) and JPEG files.
 MODES = ("1", "L", "LA", "I", "I;16", "I;16B", "P", "PA", "RGB", "RGBA", "CMYK")
 
