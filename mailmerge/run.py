@@ -37,6 +37,7 @@ from mailmerge.outputs import (
 )
 from mailmerge.render.pdf import PdfBuilder
 from mailmerge.selection.plan import NotSent, PlanEntry, campaign_of, make_plan, sale_key
+from mailmerge.sendlog.backups import remove_temporaries
 from mailmerge.sendlog.store import LoggedCard, PlannedFile, SendLog, address_key, file_checksum
 from mailmerge.shop import log_beside
 from mailmerge.sources.customers import ReadOptions, read_customers
@@ -257,34 +258,56 @@ _SORT_KEYS = {
 def _run(jobs: list[Job], source: str, output: Path | None, settings: Settings,
          options: RunOptions, sales: list[Sale], log: SendLog, inputs: list[Path | None],
          report: RunReport) -> None:
-    """Lay out every card, stage the files, then log and put them in place together."""
+    """Check the outputs, reserve the run in the log, lay out every card into staged files,
+    then log the cards and put the files in place together. Any failure before that point
+    removes the staged files and leaves the log as it was."""
     from mailmerge.cards import CardMaker
 
     maker = CardMaker(settings, options, sales)
     maker.check_count(len(jobs))
     files = _RunFiles(output, options, log, len(jobs), maker.sides_per_card)
     files.title = f"hagaki: {Path(source).name}"
-    check_outputs(files.all_paths(), inputs, replace=options.replace)
+    planned = [PlannedFile(batch, role, path) for batch, role, path in files.planned()]
+    check_outputs([file.path for file in planned], inputs, replace=options.replace)
     check_space(files.folder, len(jobs) * maker.sides_per_card * BYTES_PER_SIDE)
+    for file in planned:
+        remove_temporaries(file.path)
+    run = None
+    if not options.proof:
+        log.backup()
+        run = log.begin_run("reprint" if options.reprint else "print", planned)
     staged = StagedFiles()
+    in_place = False
     try:
         batches = _draw(jobs, maker, files, options, staged, report)
-        if options.strict and report.skipped:
-            staged.discard()
-            return
-        if batches and options.docx is not None:
+        if not batches or (options.strict and report.skipped):
+            raise _NothingToWrite
+        if options.docx is not None:
             from mailmerge.render.docx import docx_bytes
 
             with staged.write(options.docx) as stream:
                 stream.write(docx_bytes([m for b in batches for _, m, _ in b.cards if m]))
-        if batches:
-            _put_in_place(batches, files, options, log, staged, report)
+        in_place = _put_in_place(batches, files, options, log, run, staged, report)
+    except _NothingToWrite:
+        _undo(staged, log, run)
     except OSError as error:
-        staged.discard()
+        if not in_place:
+            _undo(staged, log, run)
         raise OutputError(describe_os_error(error, error.filename or files.folder)) from None
     except BaseException:
-        staged.discard()
+        if not in_place:
+            _undo(staged, log, run)
         raise
+
+
+class _NothingToWrite(Exception):
+    """Every card was skipped, or --strict found an error: the run writes nothing."""
+
+
+def _undo(staged: StagedFiles, log: SendLog, run: tuple[int, dict] | None) -> None:
+    staged.discard()
+    if run is not None:
+        log.abandon_run(run[0])
 
 
 def _draw(jobs: list[Job], maker: CardMaker, files: _RunFiles, options: RunOptions,
@@ -315,36 +338,31 @@ def _draw(jobs: list[Job], maker: CardMaker, files: _RunFiles, options: RunOptio
 
 
 def _put_in_place(batches: list[_Batch], files: _RunFiles, options: RunOptions,
-                  log: SendLog, staged: StagedFiles, report: RunReport) -> None:
-    """Log the run as pending with every file's checksum, rename the files into place,
-    then log the cards as printed (a proof logs nothing)."""
+                  log: SendLog, run: tuple[int, dict] | None, staged: StagedFiles,
+                  report: RunReport) -> bool:
+    """Log the cards (pending) with every file's checksum, rename the files into place,
+    then log the cards as printed (a proof logs nothing). True once the files are in place."""
     written = [(b.number, role, path) for b in batches for role, path in b.paths]
     if options.docx is not None:
-        written.append((0, "docx", options.docx))
-    if not options.proof:
+        written.append((files.DOCX_BATCH, "docx", options.docx))
+    if run is not None:
+        run_id, file_ids = run
         for _, _, path in written:
             if log.file_owner(path) is not None:
                 log.mark_replaced(path)
-        log.backup()
-        planned = [PlannedFile(number, role, path) for number, role, path in written]
-        cards = [card for batch in batches for card in batch.logged_cards()]
-        run_id, file_ids = log.begin_run("reprint" if options.reprint else "print", planned,
-                                         cards)
+        checksums = {file_ids[(number, role)]: (file_checksum(staged.temporary(path)),
+                                                _pages_of(batches, number, role))
+                     for number, role, path in written}
+        log.record_run(run_id, [card for batch in batches for card in batch.logged_cards()],
+                       checksums)
         report.run_id = run_id
-        try:
-            for number, role, path in written:
-                temporary = staged.temporary(path)
-                log.record_file(file_ids[(number, role)], file_checksum(temporary),
-                                _pages_of(batches, number, role))
-        except BaseException:
-            log.abandon_run(run_id)
-            raise
     staged.commit()
-    if not options.proof:
-        log.finish_run(report.run_id)
+    if run is not None:
+        log.finish_run(run[0])
     report.outputs += [path for _, _, path in written]
     report.cards += [job.entry for batch in batches for job, _, _ in batch.cards]
     report.written = True
+    return True
 
 
 def _pages_of(batches: list[_Batch], number: int, role: str) -> int | None:
@@ -359,6 +377,8 @@ class _RunFiles:
     (cards-2026-12-01-run0018.pdf; proof-… for a proof); numbered per batch
     (…-001.pdf), split per side with --duplex separate (…-address.pdf, …-message.pdf)."""
 
+    DOCX_BATCH = 0  # the Word file belongs to the whole run
+
     def __init__(self, output: Path | None, options: RunOptions, log: SendLog, count: int,
                  sides: int) -> None:
         if output is None:
@@ -371,6 +391,7 @@ class _RunFiles:
         self.batch_size = min(options.batch_size or MAX_CARDS_PER_FILE, MAX_CARDS_PER_FILE)
         self.batches = max(1, math.ceil(count / self.batch_size))
         self.separate = options.duplex == "separate" and sides == 2
+        self.docx = options.docx
         self.title = "hagaki"
 
     def roles(self) -> tuple[str, ...]:
@@ -382,9 +403,13 @@ class _RunFiles:
             stem += f"-{role}"
         return self.target.with_name(stem + self.target.suffix)
 
-    def all_paths(self) -> list[Path]:
-        return [self.path(batch, role) for batch in range(1, self.batches + 1)
-                for role in self.roles()]
+    def planned(self) -> list[tuple[int, str, Path]]:
+        """(batch, role, path) of every file the run may write, the Word file included."""
+        found = [(batch, role, self.path(batch, role)) for batch in range(1, self.batches + 1)
+                 for role in self.roles()]
+        if self.docx is not None:
+            found.append((self.DOCX_BATCH, "docx", self.docx))
+        return found
 
 
 def _free_proof_name(folder: Path, day: str) -> str:

@@ -11,7 +11,7 @@ file has been renamed into place, 'printed'. A run found unfinished later is set
 file: cards whose files are in place with the logged checksum are printed, the others are
 taken out of the log (so they are due again) and their temporary files removed.
 
-Opening checks the log (SQLite's quick_check, the schema, every row's check value) and
+Opening checks the log (SQLite's integrity_check, indexes included; the schema, every row's check value) and
 refuses a damaged one, naming the last good backup; print runs keep one backup each.
 """
 
@@ -165,16 +165,16 @@ class SendLog:
         """The id the next run will get (stable while this process holds the log)."""
         return self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM runs").fetchone()[0]
 
-    def begin_run(self, kind: str, files: list[PlannedFile], cards: list[LoggedCard]
+    def begin_run(self, kind: str, files: list[PlannedFile]
                   ) -> tuple[int, dict[tuple[int, str], int]]:
-        """Step 1: the run, its files and its cards, pending. Returns the run id and each
-        file's id by (batch, role)."""
-        now = _now()
+        """Step 1: the run and the files it will write, pending (a run killed from here on
+        is settled and its temporary files removed). Returns the run id and each file's id
+        by (batch, role)."""
         with self._transaction() as db:
             first = str(files[0].path.resolve()) if files else ""
             run_id = db.execute(
                 "INSERT INTO runs (started_at, output_file, status, kind) "
-                "VALUES (?, ?, 'pending', ?)", (now, first, kind)).lastrowid
+                "VALUES (?, ?, 'pending', ?)", (_now(), first, kind)).lastrowid
             file_ids = {}
             for planned in files:
                 file_ids[(planned.batch, planned.role)] = db.execute(
@@ -182,6 +182,15 @@ class SendLog:
                     "VALUES (?, ?, ?, ?, 'pending')",
                     (run_id, planned.batch, planned.role, str(planned.path.resolve()))
                 ).lastrowid
+        return run_id, file_ids
+
+    def record_run(self, run_id: int, cards: list[LoggedCard],
+                   files: dict[int, tuple[str, int | None]]) -> None:
+        """Step 2, in one transaction: the cards (pending) and each complete file's checksum
+        and page count, before the files are moved into place; planned files that were not
+        written are dropped."""
+        now = _now()
+        with self._transaction() as db:
             card_ids = []
             for card in cards:
                 card_id = db.execute(
@@ -197,13 +206,11 @@ class SendLog:
                     "VALUES (?, ?, sale_check(?, ?))",
                     [(card_id, key, card_id, key) for key in card.sale_keys])
             refresh_checks(db, card_ids)
-        return run_id, file_ids
-
-    def record_file(self, file_id: int, checksum: str, pages: int | None) -> None:
-        """Step 2: a complete file's checksum, before it is moved into place."""
-        with self._transaction() as db:
-            db.execute("UPDATE run_files SET checksum = ?, pages = ? WHERE id = ?",
-                       (checksum, pages, file_id))
+            for file_id, (checksum, pages) in files.items():
+                db.execute("UPDATE run_files SET checksum = ?, pages = ? WHERE id = ?",
+                           (checksum, pages, file_id))
+            db.execute("DELETE FROM run_files WHERE run_id = ? AND checksum IS NULL",
+                       (run_id,))
 
     def finish_run(self, run_id: int) -> None:
         """Step 3: every file is in place; the cards are printed."""
@@ -386,7 +393,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     try:
         db.row_factory = sqlite3.Row
         register(db)
-        result = db.execute("PRAGMA quick_check").fetchall()
+        result = db.execute("PRAGMA integrity_check").fetchall()
         if [tuple(row) for row in result] != [("ok",)]:
             _damaged(path, "; ".join(str(row[0]) for row in result[:3]))
         version = db.execute("PRAGMA user_version").fetchone()[0]
