@@ -73,6 +73,7 @@ LIMIT_ATTACKS = {
     "doubling-text": "{% set ns = namespace(s='ab') %}{% for i in range(60) %}"
                      "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
     "big-dict": "{{ dict.fromkeys(range(1000), 'x' * 100)|length }}",
+    "big-namespace": "{% set ns = namespace(a='x' * 3000, b='y' * 3000) %}{{ ns }}",
     "big-join": "{{ range(1000)|map('string')|join('x' * 1000) }}",
     "replace-blowup": "{% set s = 'a' * 2000 %}{{ s|replace('a', s) }}",
     "center-filter": "{{ 'x'|center(1000000000) }}",
@@ -167,7 +168,7 @@ PROBLEMS = {
     "include-data-file": ("{% include 'customers.csv' %}", "mine.j2 line 2: customers.csv はテンプレートではありません"),
     "import-data-file": ("{% import 'customers.csv' as c %}", "mine.j2 line 2: customers.csv はテンプレートではありません"),
     "include-missing": ("{% include 'nope.j2' %}", "mine.j2 line 2: テンプレート nope.j2 が見つかりません"),
-    "include-outside": ("{% include '../x.j2' %}", "mine.j2 line 2: "),
+    "include-outside": ("{% include '../mine.j2' %}", "mine.j2 line 2: テンプレート ../mine.j2 が見つかりません"),
     "lipsum": ("{{ lipsum(n=20000) }}", "mine.j2 line 2: 'lipsum' is undefined"),
     "random": ("{{ items|random }}", "mine.j2 line 2: No filter named 'random'"),
     "deep-loops": ("{% for a in [1] %}" * 25 + "x" + "{% endfor %}" * 25, "入れ子が深すぎて"),
@@ -214,6 +215,12 @@ def test_ordinary_templates_still_do_ordinary_things(tmp_path):
             "{% for i in range(3) %}{{ i|kanji }}{% endfor %}{% endblock %}")
     message = render(tmp_path, text)
     assert message.paragraphs == ("髙橋様、0点 120000円 120,000円 1024 a/b   髙橋様!   ---〇一二",)
+
+
+def test_a_range_may_have_a_thousand_numbers_not_more(tmp_path):
+    assert render(tmp_path, body("{{ range(1000)|length }}")).paragraphs == ("1000",)
+    error = card_error(tmp_path, body("{{ range(1001)|length }}"))
+    assert error.code == "template-limit" and "1,000個まで" in str(error)
 
 
 def test_limits_are_per_card(tmp_path):

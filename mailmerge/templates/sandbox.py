@@ -317,14 +317,10 @@ class TemplateFiles(BaseLoader):
         if not (template.endswith(".j2") or template == self.single_name):
             raise TemplateNotFound(template, f"{template} はテンプレートではありません: 読み込める"
                                    "のはテンプレートフォルダの .j2 ファイルだけです")
-        pieces = split_template_path(template)
-        for folder in self.folders:
-            path = folder.joinpath(*pieces)
-            if path.is_file():
-                break
-        else:
+        path = self._find(template)
+        if path is None:
             raise TemplateNotFound(template, f"テンプレート {template} が見つかりません: "
-                                   "ファイル名とフォルダを確かめてください")
+                                   "ファイル名とテンプレートフォルダを確かめてください")
         data = path.read_bytes()
         try:
             text = data.decode("utf-8-sig")
@@ -334,6 +330,15 @@ class TemplateFiles(BaseLoader):
                                       "ください", line, template, str(path)) from None
         self.files.add(str(path))
         return text, str(path), lambda: True  # a run uses one version of each file
+
+    def _find(self, template: str) -> Path | None:
+        """The first folder's file of that name; never a path leaving the folders (../)."""
+        try:
+            pieces = split_template_path(template)
+        except TemplateNotFound:
+            return None
+        return next((folder.joinpath(*pieces) for folder in self.folders
+                     if folder.joinpath(*pieces).is_file()), None)
 
 
 class SandboxEnvironment(ImmutableSandboxedEnvironment):
