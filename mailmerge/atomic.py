@@ -71,6 +71,7 @@ class StagedFiles:
 
     def __init__(self) -> None:
         self.staged: list[tuple[Path, Path]] = []  # (temporary, target)
+        self.committing = False  # from the first rename on, files may be in place
 
     @contextlib.contextmanager
     def write(self, target: Path) -> Iterator[BinaryIO]:
@@ -88,6 +89,7 @@ class StagedFiles:
         return next(temp for temp, final in self.staged if final == target)
 
     def commit(self) -> None:
+        self.committing = True
         for temp, target in self.staged:
             os.replace(temp, target)
         for folder in {target.parent for _, target in self.staged}:

@@ -56,6 +56,8 @@ config_option = click.option(
          "in a folder above it, else in the current folder).")
 log_option = click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
                           help="The send log (default: hagaki-log.sqlite beside hagaki.toml).")
+replace_option = click.option("--replace", is_flag=True,
+                              help="Allow replacing an existing file at --out.")
 
 
 def reading_options(command):
@@ -183,7 +185,7 @@ def _write_preview(pdf: Path, target: Path) -> None:
     from mailmerge.render.preview import contact_sheet
 
     try:
-        check_outputs([target], [pdf])
+        check_outputs([target], [pdf], replace=False)
         contact_sheet(pdf, target)
     except (HagakiError, OSError) as error:
         click.echo(f"注意: 見本画像は作れませんでした（{error}）。印刷と記録はできています")
@@ -329,10 +331,11 @@ def demo(folder: Path) -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @config_option
+@replace_option
 @reading_options
 @user_errors
 def report(customers: Path, sales: Path, log_path: Path | None, on, target: Path | None,
-           output_format: str, config_path: Path | None, encoding: str | None,
+           output_format: str, config_path: Path | None, replace: bool, encoding: str | None,
            sheet: str | None) -> None:
     """The stock-take of your customers: who is active, dormant, lapsed, and what cards bring.
 
@@ -344,7 +347,7 @@ def report(customers: Path, sales: Path, log_path: Path | None, on, target: Path
     settings = shop.settings
     if target is not None:
         check_outputs([target], [customers, sales, shop.config_path,
-                                 *log_files(shop.log_path)])
+                                 *log_files(shop.log_path)], replace)
     measures = build_report(customers, sales, settings,
                             ReadOptions(encoding, sheet, settings.columns), shop.log_path,
                             on.date() if on else dt.date.today())
@@ -419,15 +422,16 @@ def log_verify(log_path, config_path) -> None:
 @config_option
 @click.option("--out", "target", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="A .csv (UTF-8 with BOM, for Excel) or .xlsx file.")
+@replace_option
 @user_errors
-def log_export(log_path, config_path, target: Path) -> None:
+def log_export(log_path, config_path, target: Path, replace: bool) -> None:
     """Export the log for a spreadsheet (formulas neutralised).
 
     Example: hagaki log export --out sent.xlsx
     """
     from mailmerge.sendlog.export import export
     with _open_log(log_path, config_path) as store:
-        check_outputs([target], [*log_files(store.path), _shop_config(config_path)])
+        check_outputs([target], [*log_files(store.path), _shop_config(config_path)], replace)
         count = export(store.cards(), target)
     click.echo(f"{count} 枚を書き出しました → {target}")
 
@@ -478,14 +482,15 @@ _status_command("cancel", "cancelled", """Cancel cards (thrown away, never poste
 @click.option("--out", "target", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("sheet.png"), show_default=True, help="The PNG to write.")
 @click.option("--pages", help="Which pages, e.g. 1-8 or 2,5-6 (default: all).")
+@replace_option
 @user_errors
-def preview(pdf: Path, target: Path, pages: str | None) -> None:
+def preview(pdf: Path, target: Path, pages: str | None, replace: bool) -> None:
     """Render a PDF's pages side by side into one PNG, to look at before printing.
 
     Example: hagaki preview cards.pdf --out sheet.png --pages 1-8
     """
     from mailmerge.render.preview import contact_sheet
-    check_outputs([target], [pdf])
+    check_outputs([target], [pdf], replace)
     count = contact_sheet(pdf, target, pages)
     click.echo(f"{count} ページ → {target}")
 
@@ -495,8 +500,9 @@ def preview(pdf: Path, target: Path, pages: str | None) -> None:
               default=Path("calibrate.pdf"), show_default=True)
 @click.option("--layout", default="official", show_default=True, help="Card profile.")
 @config_option
+@replace_option
 @user_errors
-def calibrate(target: Path, layout: str, config_path: Path | None) -> None:
+def calibrate(target: Path, layout: str, config_path: Path | None, replace: bool) -> None:
     """Print a test card: a millimetre grid and the official boxes, shifted by your offsets.
 
     Measure where the boxes land on a real card and put the difference in hagaki.toml
@@ -509,7 +515,7 @@ def calibrate(target: Path, layout: str, config_path: Path | None) -> None:
 
     shop = _shop(config_path)
     settings = shop.settings
-    check_outputs([target], [shop.config_path, *log_files(shop.log_path)])
+    check_outputs([target], [shop.config_path, *log_files(shop.log_path)], replace)
     page = calibration_page(load_profile(layout)).shifted(settings.offset_x, settings.offset_y)
     write_pdf([page], target, title="hagaki calibration")
     click.echo(f"調整用カード → {target}（ずれ x {settings.offset_x:+.1f} mm、"

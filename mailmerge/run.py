@@ -138,6 +138,10 @@ def print_cards(customers_path: Path, output: Path | None, settings: Settings,
     """Plan the cards, lay out the chosen sides, write the PDF(s) and log every card."""
     options = options or RunOptions()
     check_options(options)
+    log_path = options.log or default_log_path(settings)
+    inputs = [customers_path, options.sales, settings.path, options.template, options.image,
+              *_template_files(settings, options), *log_files(log_path)]
+    check_outputs([path for path in (output, options.docx) if path is not None], inputs)
     today = options.date or dt.date.today()
     read_options = ReadOptions(options.encoding, options.sheet, settings.columns)
     customer_list = read_customers(customers_path, read_options)
@@ -149,10 +153,8 @@ def print_cards(customers_path: Path, output: Path | None, settings: Settings,
         sales_list = read_sales(options.sales, customer_list.ids, read_options)
         sales = sales_list.sales
         report.warnings.extend(sales_list.problems)
-    report.log = options.log or default_log_path(settings)
-    inputs = [customers_path, options.sales, settings.path, options.template, options.image,
-              *_template_files(settings, options), *log_files(report.log)]
-    with SendLog(report.log) as log:
+    report.log = log_path
+    with SendLog(log_path) as log:
         report.notes += log.settle_unfinished()
         plan = make_plan(customer_list.customers, sales, today, options.situation, log,
                          settings.rules, force=options.force or bool(options.reprint))
@@ -277,7 +279,6 @@ def _run(jobs: list[Job], source: str, output: Path | None, settings: Settings,
         log.backup()
         run = log.begin_run("reprint" if options.reprint else "print", planned)
     staged = StagedFiles()
-    in_place = False
     try:
         batches = _draw(jobs, maker, files, options, staged, report)
         if not batches or (options.strict and report.skipped):
@@ -287,16 +288,14 @@ def _run(jobs: list[Job], source: str, output: Path | None, settings: Settings,
 
             with staged.write(options.docx) as stream:
                 stream.write(docx_bytes([m for b in batches for _, m, _ in b.cards if m]))
-        in_place = _put_in_place(batches, files, options, log, run, staged, report)
+        _put_in_place(batches, files, options, log, run, staged, report)
     except _NothingToWrite:
         _undo(staged, log, run)
     except OSError as error:
-        if not in_place:
-            _undo(staged, log, run)
+        _undo(staged, log, run)
         raise OutputError(describe_os_error(error, error.filename or files.folder)) from None
     except BaseException:
-        if not in_place:
-            _undo(staged, log, run)
+        _undo(staged, log, run)
         raise
 
 
@@ -305,6 +304,10 @@ class _NothingToWrite(Exception):
 
 
 def _undo(staged: StagedFiles, log: SendLog, run: tuple[int, dict] | None) -> None:
+    """Remove what a failed run staged and its cards from the log; once renaming began, the
+    run is left pending for the next run to settle file by file."""
+    if staged.committing:
+        return
     staged.discard()
     if run is not None:
         log.abandon_run(run[0])
@@ -339,9 +342,9 @@ def _draw(jobs: list[Job], maker: CardMaker, files: _RunFiles, options: RunOptio
 
 def _put_in_place(batches: list[_Batch], files: _RunFiles, options: RunOptions,
                   log: SendLog, run: tuple[int, dict] | None, staged: StagedFiles,
-                  report: RunReport) -> bool:
+                  report: RunReport) -> None:
     """Log the cards (pending) with every file's checksum, rename the files into place,
-    then log the cards as printed (a proof logs nothing). True once the files are in place."""
+    then log the cards as printed (a proof logs nothing)."""
     written = [(b.number, role, path) for b in batches for role, path in b.paths]
     if options.docx is not None:
         written.append((files.DOCX_BATCH, "docx", options.docx))
@@ -362,7 +365,6 @@ def _put_in_place(batches: list[_Batch], files: _RunFiles, options: RunOptions,
     report.outputs += [path for _, _, path in written]
     report.cards += [job.entry for batch in batches for job, _, _ in batch.cards]
     report.written = True
-    return True
 
 
 def _pages_of(batches: list[_Batch], number: int, role: str) -> int | None:

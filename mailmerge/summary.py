@@ -11,6 +11,10 @@ from pathlib import Path
 
 from mailmerge.run import RunReport
 
+# Rules that leave many customers out on an ordinary day: listed in full by `hagaki plan`.
+ROUTINE = ("already-sent", "already-thanked", "not-due", "no-purchase", "cooldown", "segment")
+SHOWN = 5
+
 
 def summary_lines(report: RunReport, strict: bool, postage_yen: int) -> list[str]:
     """Every row accounted for: printed, skipped with its problem, or not sent with its rule."""
@@ -31,9 +35,7 @@ def summary_lines(report: RunReport, strict: bool, postage_yen: int) -> list[str
         lines.append(f"  注意: {_where(problem, report.source)}: {problem.message}")
     if report.not_sent:
         lines.append(f"送らない顧客: {len(report.not_sent)} 人")
-        for entry in report.not_sent:
-            lines.append(f"  行 {entry.customer.row}（{entry.customer.label}）: "
-                         f"[{entry.code}] {entry.reason}")
+        lines += _not_sent_lines(report)
     if not report.written:
         if strict and report.skipped:
             lines.append("--strict: エラーのある行があるので何も書きませんでした")
@@ -50,3 +52,20 @@ def _where(problem, source: str) -> str:
     who = f" ({problem.customer_id})" if problem.customer_id else ""
     column = f" {problem.column}" if problem.column else ""
     return f"{file_name} 行 {problem.row}{who}{column}"
+
+
+def _not_sent_lines(report: RunReport) -> list[str]:
+    """Each customer left out, by rule; long lists of a routine rule (already printed, not
+    due …) are cut to their first lines and a count, the full list being `hagaki plan`'s."""
+    by_code: dict[str, list] = {}
+    for entry in report.not_sent:
+        by_code.setdefault(entry.code, []).append(entry)
+    lines = []
+    for code, entries in by_code.items():
+        shown = entries if code not in ROUTINE or len(entries) <= SHOWN else entries[:SHOWN]
+        lines += [f"  行 {e.customer.row}（{e.customer.label}）: [{code}] {e.reason}"
+                  for e in shown]
+        if len(shown) < len(entries):
+            lines.append(f"  … ほか {len(entries) - len(shown)} 人が [{code}]"
+                         "（全員は hagaki plan で見られます）")
+    return lines

@@ -403,7 +403,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     except LogError:
         db.close()
         raise
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, ValueError) as exc:  # ValueError: text that is not UTF-8
         db.close()
         _damaged(path, str(exc))
     try:
@@ -415,6 +415,9 @@ def _connect(path: Path) -> sqlite3.Connection:
     except LogError:
         db.close()
         raise
+    except ValueError as exc:
+        db.close()
+        _damaged(path, str(exc))
     except sqlite3.Error as exc:
         db.close()
         raise LogError(f"送付記録 {path} を使えません（{exc}）。フォルダに書き込めるか、"
