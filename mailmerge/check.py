@@ -19,7 +19,8 @@ from mailmerge.layout.address_side import AddressFonts, address_side
 from mailmerge.layout.columns import MIN_CONDENSE
 from mailmerge.layout.profiles import Area, CardProfile, load_profile
 from mailmerge.models import Customer, Problem
-from mailmerge.sources.customers import ReadOptions, scan_customers
+from mailmerge.sendlog.store import SendLog
+from mailmerge.sources.customers import FIELD_LABELS, ReadOptions, scan_customers
 from mailmerge.sources.sales import read_sales
 from mailmerge.typeface.roles import FontRoles
 from mailmerge.units import pt_to_mm
@@ -36,6 +37,7 @@ WHAT_TO_DO = {
     "bad-date": "write dates as 2026-11-23",
     "bad-amount": "write amounts as plain numbers",
     "unknown-customer": "add the customer to the customer list, or correct the id",
+    "returned": "住所を直してください（直した住所には次から送ります）",
 }
 
 
@@ -66,21 +68,30 @@ class CheckReport:
 
 
 def check_files(customers_path: Path, settings: Settings, options: ReadOptions | None = None,
-                sales_path: Path | None = None, layout: str | None = None) -> CheckReport:
-    """Check a customer list (and sales list) completely; nothing is printed."""
+                sales_path: Path | None = None, layout: str | None = None,
+                log_path: Path | None = None) -> CheckReport:
+    """Check a customer list (and sales list) completely; nothing is printed. With the
+    shop's send log, a customer whose card came back (宛所不明) to the address still in the
+    list is a warning: fix the address."""
     options = options or ReadOptions()
     report = CheckReport(str(customers_path))
     card_checker = CardChecker(settings, load_profile(layout or settings.layout))
     ids: set[str] = set()
     problems: list[Problem] = []
-    for customer, row_problems in scan_customers(customers_path, options):
-        report.rows += 1
-        ids.add(customer.customer_id)
-        if not any(p.severity == "error" for p in row_problems):
-            row_problems = row_problems + card_checker.problems(customer)
-        if not any(p.severity == "error" for p in row_problems):
-            report.printable += 1
-        problems.extend(row_problems)
+    log = SendLog.existing(log_path) if log_path is not None else None
+    try:
+        for customer, row_problems in scan_customers(customers_path, options):
+            report.rows += 1
+            ids.add(customer.customer_id)
+            if not any(p.severity == "error" for p in row_problems):
+                row_problems = row_problems + card_checker.problems(customer)
+                row_problems += _returned(customer, log, str(customers_path))
+            if not any(p.severity == "error" for p in row_problems):
+                report.printable += 1
+            problems.extend(row_problems)
+    finally:
+        if log is not None:
+            log.close()
     report.problems = [("customers", p) for p in problems]
     if sales_path is not None:
         sales = read_sales(sales_path, ids, options)
@@ -88,6 +99,15 @@ def check_files(customers_path: Path, settings: Settings, options: ReadOptions |
         report.sales_rows = sales.total_rows
         report.problems += [("sales", p) for p in sales.problems]
     return report
+
+
+def _returned(customer: Customer, log: SendLog | None, file: str) -> list[Problem]:
+    card = log.returned(customer) if log is not None else None
+    if card is None:
+        return []
+    return [Problem(customer.row, customer.customer_id, FIELD_LABELS["address1"], "returned",
+                    "warning", f"{card.card_date} のはがき（{card.card_id} 番）が宛所不明で"
+                    "戻りました。住所を直すまで送りません", file)]
 
 
 class CardChecker:

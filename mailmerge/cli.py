@@ -251,7 +251,7 @@ def check(customers: Path, sales: Path | None, output_format: str, layout: str |
     shop = _shop(config_path, customers)
     settings = shop.settings
     options = ReadOptions(encoding, sheet, settings.columns)
-    report = check_files(customers, settings, options, sales, layout)
+    report = check_files(customers, settings, options, sales, layout, shop.log_path)
     if output_format == "json":
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:

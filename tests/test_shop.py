@@ -243,3 +243,30 @@ def test_a_missing_output_folder_is_one_line_and_no_log_rows(shop, tmp_path):
     assert result.stderr.strip().splitlines()[-1].startswith("Error: 出力先のフォルダがありません")
     assert not logged(shop)
     assert not list(shop.glob("*.lock"))
+
+
+def test_check_names_a_returned_address_from_the_shops_log(shop, tmp_path):
+    print_run(shop, tmp_path)
+    hagaki("log", "mark-returned", "--customer", "C003", cwd=shop)
+    result = hagaki("check", str(shop / "customers.csv"), "--format", "json", cwd=tmp_path)
+    returned = [p for p in json.loads(result.stdout)["problems"] if p["code"] == "returned"]
+    assert [(p["row"], p["customer_id"]) for p in returned] == [(4, "C003")]
+    assert "宛所不明" in returned[0]["message"]
+
+
+def test_word_files_are_byte_identical_and_plan_csv_neutralises_formulas(tmp_path):
+    from mailmerge.render.docx import docx_bytes
+    from mailmerge.templates.engine import Message
+
+    message = Message("thanks-1.j2", "御礼", ("先日はありがとうございました。",), "敬具",
+                      "令和八年十一月", "ささき雑貨店")
+    first = docx_bytes([message])
+    import time
+
+    time.sleep(1.1)
+    assert docx_bytes([message]) == first
+    customers = tmp_path / "c.csv"
+    customers.write_text("顧客ID,姓,名,郵便番号,住所1\n=1+1,山田,太郎,160-0023,"
+                         "東京都新宿区西新宿2-8-1\n", encoding="utf-8")
+    plan = hagaki("plan", str(customers), "--format", "csv", cwd=tmp_path)
+    assert "\n'=1+1,2,yes," in plan.stdout, plan.stdout
