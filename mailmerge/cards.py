@@ -88,7 +88,8 @@ class CardMaker:
         """料金別納/後納 marks need INDICIA_MINIMUM cards posted together."""
         if self.options.indicia and count < INDICIA_MINIMUM:
             raise ConfigError(f"{INDICIA[self.options.indicia]}は {INDICIA_MINIMUM} 通以上を"
-                              f"まとめて出すときに使えます。今回は {count} 通なので切手を貼ってください")
+                              f"まとめて出すときに使えます。今回は {count} 通なので"
+                              "切手を貼ってください")
 
     def template_name(self, entry: PlanEntry) -> str:
         """The template that writes (or would write) this card's message."""

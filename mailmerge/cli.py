@@ -272,7 +272,7 @@ def init(folder: Path, name: str | None, postal_code: str | None, address: str |
          address2: str) -> None:
     """Make a shop folder: a commented hagaki.toml with your shop as the sender.
 
-    Example: hagaki init myshop --name ささき雑貨店 --postal-code 150-0001 --address 東京都渋谷区神宮前1-2-3
+    Example: hagaki init myshop --name 雑貨店 --postal-code 150-0001 --address 東京都渋谷区…
     """
     from mailmerge.init import write_shop_config
 

@@ -44,7 +44,8 @@ def write_shop_config(folder: Path, name: str, postal_code: str, address: str,
     """Write FOLDER/hagaki.toml (never over an existing one); return its path."""
     target = folder / CONFIG_NAME
     if target.exists():
-        raise ConfigError(f"{target} は既にあります。書き換えるときはファイルを直接編集してください")
+        raise ConfigError(f"{target} は既にあります。"
+                          "書き換えるときはファイルを直接編集してください")
     if folder.exists() and not folder.is_dir():
         raise ConfigError(f"{folder} はフォルダではありません")
     sender = Sender(name.strip(), postal_code.strip(), address.strip(), address2.strip())

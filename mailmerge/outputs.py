@@ -66,7 +66,8 @@ def check_space(folder: Path, needed_bytes: int) -> None:
 def describe_os_error(error: OSError, what: Path | str) -> str:
     """One line for a failed write: which file, and the likely fix."""
     if error.errno in (28, 122):  # ENOSPC, EDQUOT
-        return f"ディスクがいっぱいで {what} を書けませんでした。空きを作ってからもう一度実行してください"
+        return (f"ディスクがいっぱいで {what} を書けませんでした。"
+                "空きを作ってからもう一度実行してください")
     if error.errno in (13, 30, 1):  # EACCES, EROFS, EPERM
         return f"{what} に書き込めません（権限がありません）。書き込めるフォルダを指定してください"
     return f"{what} を書けませんでした（{error.strerror or error}）"

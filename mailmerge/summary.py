@@ -42,7 +42,8 @@ def summary_lines(report: RunReport, strict: bool, postage_yen: int) -> list[str
         elif report.skipped and not report.already_printed:
             lines.append("エラーのため印刷できるはがきがありませんでした")
         else:
-            lines.append("新しく印刷するはがきはありません（今日の予定は hagaki plan で見られます）")
+            lines.append("新しく印刷するはがきはありません"
+                         "（今日の予定は hagaki plan で見られます）")
     return lines
 
 

@@ -395,3 +395,28 @@ def test_formulas_in_a_csv_are_text_and_the_row_still_counts(tmp_path):
     text = HEADER + "C1,=HYPERLINK(\"x\"),太郎,160-0023,東京都新宿区西新宿2-8-1,\n"
     result = read_customers(write(tmp_path, "c.csv", text))
     assert [c.family_name for c in result.customers] == ['=HYPERLINK("x")']
+
+
+def test_cells_without_references_take_the_next_column(tmp_path):
+    row = ('<row r="2"><c t="inlineStr"><is><t>C1</t></is></c><c r="B2" t="inlineStr"><is><t>山田'
+           '</t></is></c><c/><c t="inlineStr"><is><t>160-0023</t></is></c><c t="inlineStr"><is>'
+           "<t>東京都新宿区西新宿2-8-1</t></is></c></row>")
+    result = read_customers(write_xlsx(tmp_path / "r.xlsx", inline_row(1, HEADERS) + row))
+    [customer] = result.customers
+    assert (customer.customer_id, customer.family_name, customer.postal_code) == (
+        "C1", "山田", "1600023")
+
+
+def test_rows_cells_and_prologues_past_excels_own_size_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(xlsx, "_CHUNK", 1024)
+    too_many = '<row r="2">' + "<c/>" * 16_385 + "</row>"
+    with pytest.raises(InputError, match="not a valid Excel workbook.*row 2"):
+        read_customers(write_xlsx(tmp_path / "cells.xlsx", inline_row(1, HEADERS) + too_many))
+    runs = '<row r="2"><c r="A2" t="inlineStr"><is>' + "<r><t>x</t></r>" * 1_001 + "</is></c></row>"
+    with pytest.raises(InputError, match="not a valid Excel workbook.*row 2"):
+        read_customers(write_xlsx(tmp_path / "runs.xlsx", inline_row(1, HEADERS) + runs))
+    monkeypatch.setattr(xlsx, "_MAX_BEFORE_DATA", 4096)
+    path = write_xlsx(tmp_path / "prologue.xlsx", inline_row(1, HEADERS),
+                      dimension='A1"/><cols>' + '<col min="1" max="1"/>' * 1000 + '</cols><x y="')
+    with pytest.raises(InputError, match="no data"):
+        read_customers(path)

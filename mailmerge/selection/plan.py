@@ -169,7 +169,8 @@ def _decide(customer: Customer, sales: list[Sale], have_sales: bool, on: dt.date
         return _auto(customer, sales, segment, on, history, rules)
     if situation == "thanks":
         return _thanks(customer, sales, on, history, rules) or NotSent(
-            customer, "no-recent-sale", f"直近 {rules.thanks_days} 日にお礼状を送る売上がありません")
+            customer, "no-recent-sale",
+            f"直近 {rules.thanks_days} 日にお礼状を送る売上がありません")
     if situation in SEASONAL:
         return _seasonal(customer, segment, situation, on, rules)
     if situation == "birthday":
@@ -178,8 +179,8 @@ def _decide(customer: Customer, sales: list[Sale], have_sales: bool, on: dt.date
     if segment != wanted:
         return NotSent(customer, "segment", f"{LABELS[situation]}は{SEGMENT_NAMES[wanted]}の"
                        f"お客様に送ります（このお客様は{SEGMENT_NAMES.get(segment, segment)}）")
-    return _with_cooldown(customer, situation, f"{SEGMENT_NAMES.get(segment, segment)}: {_since_last(sales, on)}", on,
-                          history, rules)
+    reason = f"{SEGMENT_NAMES.get(segment, segment)}: {_since_last(sales, on)}"
+    return _with_cooldown(customer, situation, reason, on, history, rules)
 
 
 def _segment(customer: Customer, sales: list[Sale], on: dt.date, rules: Rules) -> str:

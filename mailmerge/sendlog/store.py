@@ -11,8 +11,9 @@ file has been renamed into place, 'printed'. A run found unfinished later is set
 file: cards whose files are in place with the logged checksum are printed, the others are
 taken out of the log (so they are due again) and their temporary files removed.
 
-Opening checks the log (SQLite's integrity_check, indexes included; the schema, every row's check value) and
-refuses a damaged one, naming the last good backup; print runs keep one backup each.
+Opening checks the log (SQLite's integrity_check, indexes included; the schema; every
+row's check value) and refuses a damaged one, naming the last good backup; print runs keep
+one backup each.
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ class VerifyResult:
 
     def lines(self) -> list[str]:
         if not self.problems:
-            return [f"問題ありません: {self.files} ファイル、{self.cards} 枚のはがきが記録どおりです"]
+            return [f"問題ありません: {self.files} ファイル、{self.cards} 枚のはがきが"
+                    "記録どおりです"]
         return [*self.problems, f"{len(self.problems)} 件の問題があります "
                 f"（{self.files} ファイル、{self.cards} 枚を確かめました）"]
 
@@ -47,7 +48,8 @@ def verify(log: SendLog) -> VerifyResult:
             result.problems.append(f"ファイルがありません: {path}（はがき {numbers}）")
             continue
         if not same:
-            result.problems.append(f"ファイルが記録の後で変わっています: {path}（はがき {numbers}）")
+            result.problems.append(f"ファイルが記録の後で変わっています: {path}"
+                                   f"（はがき {numbers}）")
             continue
         pages = file_row["pages"]
         beyond = [card["id"] for card in cards if pages is not None and card["page"] > pages]

@@ -4,9 +4,11 @@ In: the path of a zip workbook and optionally a sheet name. Out: the sheet's tit
 iterator of (row number, {column number: text}, flaws) for the rows that hold a value, in
 file order. Nothing trusts the sheet's declared dimension: rows and cells are read one at a
 time from the sheet XML (defusedxml) and dropped as soon as they are read, so a 2 KB file that
-claims A1:XFD1048576 costs what its few cells cost. The shared strings are the only part held
-in memory, and their size and count are capped. A value past the column limit, too many rows,
-an over-long cell or a damaged part is an InputError naming the file (and row).
+claims A1:XFD1048576 costs what its few cells cost. The sheet and the shared strings are read
+with lxml's pull parser (entities never expanded, no DTD or network), the small parts with
+defusedxml. The shared strings are the only part held in memory, and their size and count are
+capped; a row holds at most Excel's 16,384 cells. A value past the column limit, too many
+rows, an over-long cell or a damaged part is an InputError naming the file (and row).
 """
 
 from __future__ import annotations
@@ -19,20 +21,26 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from defusedxml.ElementTree import fromstring, iterparse
+from defusedxml.ElementTree import fromstring
+from lxml import etree
 from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
 
 from mailmerge.errors import InputError
 
 MAX_UNPACKED = 256 * 1024 * 1024  # bytes, all parts together
-MAX_PART = 32 * 1024 * 1024  # bytes: workbook, relationships, styles, shared strings
+MAX_PART = 8 * 1024 * 1024  # bytes: workbook, relationships, styles
+MAX_SHARED_PART = 32 * 1024 * 1024  # bytes: the shared strings
 MAX_SHARED_STRINGS = 1_000_000
 MAX_COLUMNS = 200  # a value past column GR is refused
 MAX_DATA_ROWS = 200_000  # rows with a value, the header row not counted
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 MAX_CELLS = 8_000_000  # cell elements read, empty ones included
 _MAX_PARTS_IN_CELL = 1_000  # XML elements inside one cell (rich-text runs)
+_MAX_BEFORE_DATA = 16 * 1024 * 1024  # bytes of sheet XML before <sheetData> (views, columns)
+_CHUNK = 64 * 1024
+# The cells of a row that may hold a value (the others are empty, however many there are).
+_VALUE_CELLS = etree.XPath("*[local-name()='c'][* or @t='inlineStr']")
 _EXCEL_LAST_COLUMN = 16_384
 _EXCEL_LAST_ROW = 1_048_576
 # Built-in number formats that show a date: 14–22 everywhere, 27–36 and 50–58 in Japanese
@@ -222,18 +230,16 @@ class _Book:
         part = self._part_of_type("sharedStrings")
         if part is None:
             return []
-        if self.infos[part].file_size > MAX_PART:
+        if self.infos[part].file_size > MAX_SHARED_PART:
             raise InputError(f"{self.path}: the workbook's text table is too large "
                              f"({self.infos[part].file_size:,} bytes); refused")
         strings: list[str] = []
-        root = None
         try:
-            with self.archive.open(part) as stream:
-                for event, element in iterparse(stream, events=("start", "end")):
-                    if root is None:
-                        root = element
-                    if event != "end" or _local(element.tag) != "si":
-                        continue
+            for element in _pull(self.archive, part, ("end",), None):
+                parent = element.getparent()
+                if parent is None or parent.getparent() is not None:
+                    continue  # only the children of <sst> are read (and then dropped)
+                if _local(element.tag) == "si":
                     text = _text_of(element)
                     if len(text) > MAX_CELL_CHARS:
                         raise InputError(f"{self.path}: a text in the workbook has "
@@ -243,12 +249,37 @@ class _Book:
                     if len(strings) > MAX_SHARED_STRINGS:
                         raise InputError(f"{self.path}: the workbook holds more than "
                                          f"{MAX_SHARED_STRINGS:,} different texts; refused")
-                    root.remove(element)
+                element.clear()
+                _drop_earlier_siblings(element)
         except InputError:
             raise
         except Exception:
             raise self.damaged(part) from None
         return strings
+
+
+def _pull(archive: zipfile.ZipFile, part: str, events: tuple[str, ...],
+          tags: tuple[str, ...] | None, check=None) -> Iterator:
+    """The elements of a part as lxml's pull parser reports them, fed 64 KB at a time; after
+    each chunk `check(bytes read)` may raise to stop a part that grows out of bounds."""
+    parser = etree.XMLPullParser(events=events, tag=tags, resolve_entities=False,
+                                 no_network=True, load_dtd=False, huge_tree=False,
+                                 remove_comments=True, remove_pis=True)
+    fed = 0
+    with archive.open(part) as stream:
+        while True:
+            chunk = stream.read(_CHUNK)
+            if chunk:
+                parser.feed(chunk)
+                fed += len(chunk)
+            else:
+                parser.close()
+            for event, element in parser.read_events():
+                yield (event, element) if len(events) > 1 else element
+            if check is not None:
+                check(fed)
+            if not chunk:
+                return
 
 
 def _text_of(element) -> str:
@@ -264,51 +295,69 @@ def _text_of(element) -> str:
 
 
 class _SheetReader:
-    """Reads one sheet part element by element, keeping only the current cell in memory."""
+    """Reads one sheet part row by row; a row's cells are dropped once the row is read."""
 
     def __init__(self, book: _Book, part: str) -> None:
         self.book = book
         self.part = part
         self.cells_read = 0
+        self.open_row = None
+        self.data_started = False
+        self.row_number = 0
 
     def rows(self) -> Iterator[SheetRow]:
-        stack: list = []
-        row_number = 0
-        column = 0
-        values: dict[int, str] = {}
-        flaws: list[Flaw] = []
-        inside_cell = 0
+        events = _pull(self.book.archive, self.part, ("start", "end"),
+                       ("{*}sheetData", "{*}row"), self._check_growth)
         try:
-            with self.book.archive.open(self.part) as stream:
-                for event, element in iterparse(stream, events=("start", "end")):
-                    tag = _local(element.tag)
-                    if event == "start":
-                        stack.append(element)
-                        if tag == "row" and len(stack) == 3:
-                            row_number = self._row_number(element.get("r"), row_number)
-                            column, values, flaws = 0, {}, []
-                        elif len(stack) > 4:
-                            inside_cell += 1
-                            if inside_cell > _MAX_PARTS_IN_CELL:
-                                raise self.book.damaged(f"row {row_number}")
-                        continue
-                    stack.pop()
-                    if len(stack) >= 4:
-                        continue  # the parts of a cell are read with the cell
-                    inside_cell = 0
-                    if tag == "c" and len(stack) == 3:
-                        column = self._cell(element, row_number, column, values, flaws)
-                    elif tag == "row" and len(stack) == 2:
-                        if values or flaws:
-                            yield SheetRow(row_number, values, tuple(flaws))
-                    elif tag == "sheetData":
+            for event, element in events:
+                if _local(element.tag) == "sheetData":
+                    if event == "end":
                         return
-                    if stack:
-                        stack[-1].remove(element)  # the only child left: O(1)
+                    self.data_started = True
+                    _drop_earlier_siblings(element)
+                elif event == "start":
+                    self.open_row = element
+                    self.row_number = self._row_number(element.get("r"), self.row_number)
+                else:
+                    self.open_row = None
+                    row = self._read_row(element)
+                    element.clear()
+                    _drop_earlier_siblings(element)
+                    if row.values or row.flaws:
+                        yield row
         except InputError:
             raise
         except Exception:
-            raise self.book.damaged(f"the sheet (row {row_number})") from None
+            raise self.book.damaged(f"the sheet (row {self.row_number})") from None
+        finally:
+            events.close()
+
+    def _check_growth(self, fed: int) -> None:
+        """Between chunks: no endless prologue, no row or cell past Excel's own size."""
+        if not self.data_started and fed > _MAX_BEFORE_DATA:
+            raise self.book.damaged("the sheet (no data)")
+        element, limit = self.open_row, _EXCEL_LAST_COLUMN
+        while element is not None and len(element):
+            if len(element) > limit:
+                raise self.book.damaged(f"row {self.row_number}")
+            element, limit = element[-1], _MAX_PARTS_IN_CELL
+
+    def _read_row(self, row) -> SheetRow:
+        values: dict[int, str] = {}
+        flaws: list[Flaw] = []
+        if len(row) > _EXCEL_LAST_COLUMN:
+            raise self.book.damaged(f"row {self.row_number}")
+        self.cells_read += len(row)
+        if self.cells_read > MAX_CELLS:
+            raise InputError(f"{self.book.path}: more than {MAX_CELLS:,} cells; refused")
+        cells = _VALUE_CELLS(row)
+        if any(cell.get("r") is None for cell in cells):
+            columns = _positions(row)
+        else:
+            columns = [_column_of(cell.get("r")) for cell in cells]
+        for cell, column in zip(cells, columns, strict=True):
+            self._cell(cell, column, values, flaws)
+        return SheetRow(self.row_number, values, tuple(flaws))
 
     def _row_number(self, text: str | None, previous: int) -> int:
         number = int(text) if text is not None else previous + 1
@@ -316,18 +365,16 @@ class _SheetReader:
             raise self.book.damaged(f"row number {number}")
         return number
 
-    def _cell(self, element, row: int, previous: int, values: dict[int, str],
-              flaws: list[Flaw]) -> int:
-        """Read one <c>: store its text (or a flaw) and return its column number."""
-        self.cells_read += 1
-        if self.cells_read > MAX_CELLS:
-            raise InputError(f"{self.book.path}: more than {MAX_CELLS:,} cells; refused")
-        column = _column_of(element.get("r"), previous)
-        if column is None or not 1 <= column <= _EXCEL_LAST_COLUMN:
+    def _cell(self, element, column: int | None, values: dict[int, str],
+              flaws: list[Flaw]) -> None:
+        """Read one <c> in column `column`: store its text, or a flaw."""
+        row = self.row_number
+        if (column is None or not 1 <= column <= _EXCEL_LAST_COLUMN
+                or any(len(part) > _MAX_PARTS_IN_CELL for part in element)):
             raise self.book.damaged(f"row {row}")
         text, flaw = self._value(element)
         if not text and flaw is None:
-            return column
+            return
         if column > MAX_COLUMNS:
             raise InputError(
                 f"{self.book.path}: {row} 行目の {column_letter(column)} 列（{column} 列目）に"
@@ -341,7 +388,6 @@ class _SheetReader:
             flaws.append(Flaw(column - 1, *flaw))
         else:
             values[column - 1] = text
-        return column
 
     def _value(self, element) -> tuple[str, tuple[str, str] | None]:
         kind = element.get("t") or "n"
@@ -396,14 +442,38 @@ class _SheetReader:
         return str(number)
 
 
-def _column_of(reference: str | None, previous: int) -> int | None:
-    """'AB12' → 28; no reference → the column after the previous one."""
-    if reference is None:
-        return previous + 1
-    match = _CELL_REF.match(reference)
+def _column_of(reference: str | None) -> int | None:
+    """'AB12' → 28; None for a reference that is not one."""
+    match = _CELL_REF.match(reference or "")
     if match is None:
         return None
     number = 0
     for letter in match.group(1).upper():
         number = number * 26 + ord(letter) - 64
     return number
+
+
+def _positions(row) -> list[int | None]:
+    """The columns of a row's value cells when some cells have no reference: each such cell
+    is in the column after the one before it."""
+    value_cells = set(_VALUE_CELLS(row))
+    columns: list[int | None] = []
+    column: int | None = 0
+    for cell in row:
+        if _local(cell.tag) != "c":
+            continue
+        reference = cell.get("r")
+        if reference is not None:
+            column = _column_of(reference)
+        elif column is not None:
+            column += 1
+        if cell in value_cells:
+            columns.append(column)
+    return columns
+
+
+def _drop_earlier_siblings(element) -> None:
+    """Free what the parser kept before `element` (rows already read, sheet properties)."""
+    parent = element.getparent()
+    while parent is not None and element.getprevious() is not None:
+        del parent[0]
