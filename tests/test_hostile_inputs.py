@@ -420,3 +420,11 @@ def test_rows_cells_and_prologues_past_excels_own_size_are_refused(tmp_path, mon
                       dimension='A1"/><cols>' + '<col min="1" max="1"/>' * 1000 + '</cols><x y="')
     with pytest.raises(InputError, match="no data"):
         read_customers(path)
+
+
+def test_a_line_break_in_a_sold_item_drops_that_sale_with_a_reason(tmp_path):
+    path = write(tmp_path, "s.csv", '顧客ID,日付,商品\nC1,2026-01-01,"湯呑み\n急須"\nC1,2026-01-02,箸\n')
+    sales = read_sales(path, {"C1"})
+    assert [s.item for s in sales.sales] == ["箸"]
+    assert [(p.row, p.column, p.code, p.severity) for p in sales.problems] == [
+        (2, "商品", "newline-in-field", "error")]

@@ -72,6 +72,9 @@ def column_letter(number: int) -> str:
     return letters
 
 
+_COLUMNS = {column_letter(n): n for n in range(1, _EXCEL_LAST_COLUMN + 1)}  # 'AB' → 28
+
+
 def read_sheet(path: Path, sheet: str | None) -> tuple[str, Iterator[SheetRow]]:
     """Open the workbook, find the sheet; the rows come lazily (the zip stays open until the
     iterator is exhausted or closed)."""
@@ -351,10 +354,11 @@ class _SheetReader:
         if self.cells_read > MAX_CELLS:
             raise InputError(f"{self.book.path}: more than {MAX_CELLS:,} cells; refused")
         cells = _VALUE_CELLS(row)
-        if any(cell.get("r") is None for cell in cells):
+        references = [cell.get("r") for cell in cells]
+        if None in references:
             columns = _positions(row)
         else:
-            columns = [_column_of(cell.get("r")) for cell in cells]
+            columns = [_column_of(reference) for reference in references]
         for cell, column in zip(cells, columns, strict=True):
             self._cell(cell, column, values, flaws)
         return SheetRow(self.row_number, values, tuple(flaws))
@@ -369,8 +373,7 @@ class _SheetReader:
               flaws: list[Flaw]) -> None:
         """Read one <c> in column `column`: store its text, or a flaw."""
         row = self.row_number
-        if (column is None or not 1 <= column <= _EXCEL_LAST_COLUMN
-                or any(len(part) > _MAX_PARTS_IN_CELL for part in element)):
+        if column is None or len(element) > _MAX_PARTS_IN_CELL:
             raise self.book.damaged(f"row {row}")
         text, flaw = self._value(element)
         if not text and flaw is None:
@@ -395,14 +398,16 @@ class _SheetReader:
         formula = False
         inline = None
         for child in element:
-            tag = _local(child.tag)
-            if tag == "v":
+            tag = child.tag
+            if tag.endswith("}v"):
                 raw = child.text
-            elif tag == "f":
+            elif tag.endswith("}f"):
                 formula = True
-            elif tag == "is":
+            elif tag.endswith("}is"):
                 inline = child
         if kind == "inlineStr":
+            if inline is not None and len(inline) > _MAX_PARTS_IN_CELL:
+                raise self.book.damaged(f"row {self.row_number}")
             return (_text_of(inline) if inline is not None else ""), None
         if raw is None:
             return "", ("formula-not-computed", "") if formula else None
@@ -443,14 +448,14 @@ class _SheetReader:
 
 
 def _column_of(reference: str | None) -> int | None:
-    """'AB12' → 28; None for a reference that is not one."""
-    match = _CELL_REF.match(reference or "")
-    if match is None:
+    """'AB12' → 28; None for a reference that is not one (or past column XFD)."""
+    if not reference:
         return None
-    number = 0
-    for letter in match.group(1).upper():
-        number = number * 26 + ord(letter) - 64
-    return number
+    letters = reference.rstrip("0123456789")
+    if letters not in _COLUMNS or not reference[len(letters):].isdigit():
+        match = _CELL_REF.match(reference)
+        return _COLUMNS.get(match.group(1).upper()) if match else None
+    return _COLUMNS[letters]
 
 
 def _positions(row) -> list[int | None]:
