@@ -38,6 +38,11 @@ WHAT_TO_DO = {
     "bad-amount": "write amounts as plain numbers",
     "unknown-customer": "add the customer to the customer list, or correct the id",
     "returned": "住所を直してください（直した住所には次から送ります）",
+    "generated-id": "顧客IDの列を作ると、行の順や住所を直しても同じお客様として扱えます",
+    "newline-in-field": "セルの中の改行（Alt+Enter）を消してください",
+    "control-character": "見えない制御文字を消してください（別のソフトから貼り付けた文字など）",
+    "formula-error": "Excel で数式のエラー（#REF! など）を直してから保存してください",
+    "formula-not-computed": "Excel で開いて保存し直すと、数式の結果が保存されます",
 }
 
 

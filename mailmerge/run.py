@@ -41,6 +41,7 @@ from mailmerge.sendlog.backups import remove_temporaries
 from mailmerge.sendlog.store import LoggedCard, PlannedFile, SendLog, address_key, file_checksum
 from mailmerge.shop import log_beside
 from mailmerge.sources.customers import ReadOptions, read_customers
+from mailmerge.sources.identity import clean_id
 from mailmerge.sources.sales import read_sales
 
 if TYPE_CHECKING:
@@ -231,6 +232,7 @@ def _logged_card(asked: str, customers: dict[str, Customer], log: SendLog):
     """The card `asked` names: 'card:17' / a card number, or 'customer:C003' / a customer
     id (their latest sent card)."""
     kind, _, value = asked.partition(":") if ":" in asked else ("", "", asked)
+    value = clean_id(value)  # as the customer list's ids are cleaned (full width, BOM …)
     by_card = log.cards(card_ids=[int(value)]) if value.isdigit() and kind in (
         "", "card") and int(value) < 2 ** 63 else []
     by_customer = [row for row in log.cards(customer_ids=[value])

@@ -169,3 +169,10 @@ def test_auto_needs_sales_and_unknown_situations_are_refused():
             make_plan([person("C1")], None, DAY, situation)
     with pytest.raises(HagakiError, match="unknown situation"):
         make_plan([person("C1")], None, DAY, "christmas")
+
+
+def test_a_refund_is_never_thanked():
+    refund = Sale(row=3, customer_id="C1", date=DAY - dt.timedelta(days=2), item="返品",
+                  amount=-1000)
+    plan = make_plan([person("C1")], [refund], DAY, "thanks")
+    assert not_sent(plan) == {"C1": "no-recent-sale"}

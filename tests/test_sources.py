@@ -177,3 +177,14 @@ def test_dates_western_and_japanese_era(text, day):
     from mailmerge.sources.normalise import parse_date
 
     assert parse_date(text) == day
+
+
+def test_old_and_new_kanji_forms_of_one_person_are_a_duplicate(tmp_path):
+    from mailmerge.sources.customers import read_customers
+
+    path = tmp_path / "c.csv"
+    path.write_text("顧客ID,姓,名,郵便番号,住所1\nC1,髙橋,一郎,125-0062,東京都葛󠄀飾区青戸1-1\n"
+                    "C2,高橋,一郎,125-0062,東京都葛飾区青戸１－１\n", encoding="utf-8")
+    result = read_customers(path)
+    assert [(p.row, p.code) for p in result.problems] == [(3, "duplicate")]
+    assert [c.customer_id for c in result.customers] == ["C1"]

@@ -210,10 +210,11 @@ def _auto(customer: Customer, sales: list[Sale], segment: str | None, on: dt.dat
 
 def _thanks(customer: Customer, sales: list[Sale], on: dt.date, history: History,
             rules: Rules) -> PlanEntry | NotSent | None:
-    """One thank-you card for every recent sale not yet thanked (one card per customer);
-    NotSent when every recent sale has been thanked; None without a recent sale."""
+    """One thank-you card for every recent sale not yet thanked (one card per customer; a
+    refund, a negative amount, is never thanked); NotSent when every recent sale has been
+    thanked; None without a recent sale."""
     since = on - dt.timedelta(days=rules.thanks_days)
-    recent = [s for s in sales if s.date >= since]
+    recent = [s for s in sales if s.date >= since and not (s.amount is not None and s.amount < 0)]
     if not recent:  # (most customers: no need to ask the send log)
         return None
     thanked = history.thanked_sales(customer.customer_id)

@@ -19,7 +19,13 @@ from pathlib import Path
 from mailmerge.errors import InputError
 from mailmerge.models import Customer, CustomerList, Problem
 from mailmerge.sources.headers import ALIASES, map_headers
-from mailmerge.sources.identity import clean_id, generated_id, is_identifiable, person_key
+from mailmerge.sources.identity import (
+    clean_id,
+    duplicate_key,
+    generated_id,
+    is_identifiable,
+    person_key,
+)
 from mailmerge.sources.normalise import (
     clean_address,
     clean_name,
@@ -251,7 +257,7 @@ def _duplicates(customer: Customer, typed_id: bool, seen_ids: dict[str, int],
     """The same id twice, or the same name at the same address: the later row is refused.
     A typed id is compared first; a generated one (made from name and address) after the
     person, so the message names what the user can see."""
-    key = person_key(customer)
+    key = duplicate_key(customer)
     identifiable = is_identifiable(key)
 
     def same_id() -> Problem | None:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from mailmerge.models import Customer
+from mailmerge.textmatch import match_key
 
 GENERATED_PREFIX = "auto-"
 _INVISIBLE_CATEGORIES = ("Cf", "Cc")  # BOM, zero-width, soft hyphen, bidi marks; controls
@@ -32,6 +33,16 @@ def person_key(customer: Customer) -> tuple[str, ...]:
     case-folded and without spaces or invisible characters."""
     return (_fold(customer.family_name), _fold(customer.given_name), _fold(customer.company),
             _fold(customer.postal_code), _fold(customer.address1 + customer.address2))
+
+
+def duplicate_key(customer: Customer) -> tuple[str, ...]:
+    """The person as people write them: also old/new kanji forms (髙/高, 﨑/崎), variation
+    selectors, 〒 and dashes folded (textmatch), so 髙橋 and 高橋 at one address are found as
+    the same person twice. Not used for generated ids: those must not change when the
+    variant table is updated."""
+    return (match_key(customer.family_name), match_key(customer.given_name),
+            match_key(customer.company), match_key(customer.postal_code),
+            match_key(customer.address1 + customer.address2))
 
 
 def is_identifiable(key: tuple[str, ...]) -> bool:
