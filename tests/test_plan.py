@@ -176,3 +176,13 @@ def test_a_refund_is_never_thanked():
                   amount=-1000)
     plan = make_plan([person("C1")], [refund], DAY, "thanks")
     assert not_sent(plan) == {"C1": "no-recent-sale"}
+
+
+def test_force_prints_a_thanked_sale_again_but_never_to_a_returned_address():
+    customers = [person("C1"), person("C4")]
+    sales = [sale("C1", 6), sale("C4", 6)]
+    history = History(thanked={sale_key(sales[0])}, returned={"C4"})
+    assert not_sent(make_plan(customers, sales, DAY, "thanks", history)) == {
+        "C1": "already-thanked", "C4": "returned"}
+    forced = make_plan(customers, sales, DAY, "thanks", history, force=True)
+    assert cards(forced) == {"C1": "thanks"} and not_sent(forced) == {"C4": "returned"}

@@ -65,6 +65,17 @@ class NoHistory:
         return None
 
 
+class Forced(NoHistory):
+    """--force: what was printed before does not hold a card back (already printed, already
+    thanked, cooldowns); an address that came back still does."""
+
+    def __init__(self, history: History) -> None:
+        self.history = history
+
+    def returned(self, customer: Customer) -> CardRef | None:
+        return self.history.returned(customer)
+
+
 @dataclass(frozen=True)
 class Rules:
     """Rule settings ([rules] in hagaki.toml)."""
@@ -127,6 +138,8 @@ def make_plan(customers: Iterable[Customer], sales: list[Sale] | None, on: dt.da
               rules: Rules | None = None, force: bool = False) -> Plan:
     """Decide every customer's card for the day `on`."""
     history = history or NoHistory()
+    if force:
+        history = Forced(history)
     rules = rules or Rules()
     if situation in ("auto", "thanks", "dormant", "winback") and sales is None:
         raise HagakiError(f"--situation {situation} needs a sales list (--sales FILE)")
@@ -146,7 +159,7 @@ def make_plan(customers: Iterable[Customer], sales: list[Sale] | None, on: dt.da
     for customer in customers:
         decision = _decide(customer, by_customer.get(customer.customer_id, []),
                            sales is not None, on, situation, history, rules)
-        if isinstance(decision, PlanEntry) and not force:
+        if isinstance(decision, PlanEntry):
             decision = _unless_printed(decision, on, history)
         (plan.cards if isinstance(decision, PlanEntry) else plan.not_sent).append(decision)
     return plan
