@@ -270,3 +270,19 @@ def test_word_files_are_byte_identical_and_plan_csv_neutralises_formulas(tmp_pat
                          "東京都新宿区西新宿2-8-1\n", encoding="utf-8")
     plan = hagaki("plan", str(customers), "--format", "csv", cwd=tmp_path)
     assert "\n'=1+1,2,yes," in plan.stdout, plan.stdout
+
+
+def test_a_proof_is_stamped_on_every_page_and_counts_nowhere(shop, tmp_path):
+    result = print_run(shop, tmp_path, "--proof")
+    assert "見本を作りました: 8 枚" in result.stdout
+    (proof,) = shop.glob("proof-*.pdf")
+    assert page_count(proof) == 16
+    for page in range(16):
+        stamp = [g for g in glyphs(proof, page) if g.text in "見本" and g.size_mm > 25]
+        assert "".join(g.text for g in stamp) == "見本"
+        middle = (stamp[0].x0 + stamp[-1].x1) / 2
+        assert abs(middle - 50.0) < 1.0  # centred across the 100 mm card
+    assert not logged(shop)
+    report = hagaki("report", str(shop / "customers.csv"), "--sales", str(shop / "sales.csv"),
+                    "--date", SALES_DAY, "--format", "json", cwd=tmp_path)
+    assert json.loads(report.stdout)["cards"]["total"] == 0
