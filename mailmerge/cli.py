@@ -481,7 +481,8 @@ _status_command("cancel", "cancelled", """Cancel cards (thrown away, never poste
 @click.argument("pdf", type=click.Path(path_type=Path))
 @click.option("--out", "target", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("sheet.png"), show_default=True, help="The PNG to write.")
-@click.option("--pages", help="Which pages, e.g. 1-8 or 2,5-6 (default: all).")
+@click.option("--pages", help="Which pages, e.g. 1-8 or 2,5-6 (default: the first 48; at "
+                             "most 200).")
 @replace_option
 @user_errors
 def preview(pdf: Path, target: Path, pages: str | None, replace: bool) -> None:
@@ -492,7 +493,7 @@ def preview(pdf: Path, target: Path, pages: str | None, replace: bool) -> None:
     from mailmerge.render.preview import contact_sheet
     check_outputs([target], [pdf], replace)
     count = contact_sheet(pdf, target, pages)
-    click.echo(f"{count} ページ → {target}")
+    click.echo(f"{count} ページを並べました → {target}")
 
 
 @main.command()

@@ -219,7 +219,7 @@ def test_preview_and_calibration(tmp_path):
     run("print", str(DATA / "customers.csv"), "--out", str(out), "--log",
         str(tmp_path / "l.sqlite"), "--no-sender")
     result = run("preview", str(out), "--out", str(tmp_path / "sheet.png"), "--pages", "1-6")
-    assert result.exit_code == 0 and "6 ページ" in result.output, result.output
+    assert result.exit_code == 0 and "6 ページを並べました" in result.output, result.output
     from PIL import Image
 
     with Image.open(tmp_path / "sheet.png") as sheet:
