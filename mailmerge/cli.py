@@ -347,7 +347,7 @@ def report(customers: Path, sales: Path, log_path: Path | None, on, target: Path
     settings = shop.settings
     if target is not None:
         check_outputs([target], [customers, sales, shop.config_path,
-                                 *log_files(shop.log_path)], replace)
+                                 *log_files(shop.log_path)], replace, (".xlsx",))
     measures = build_report(customers, sales, settings,
                             ReadOptions(encoding, sheet, settings.columns), shop.log_path,
                             on.date() if on else dt.date.today())
@@ -368,11 +368,19 @@ def log() -> None:
 
 
 def _open_log(log_path: Path | None, config_path: Path | None) -> SendLog:
+    """The shop's send log, with any run an interrupted hagaki left settled first."""
     path = _shop(config_path, None, log_path).log_path
     if not path.is_file():
         raise HagakiError(f"送付記録がありません: {path}（まだ何も印刷していないか、"
                           "--log か --config で場所を指定してください）")
-    return SendLog(path)
+    store = SendLog(path)
+    try:
+        for note in store.settle_unfinished():
+            click.echo(f"お知らせ: {note}", err=True)
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
 @log.command("list")
@@ -431,7 +439,8 @@ def log_export(log_path, config_path, target: Path, replace: bool) -> None:
     """
     from mailmerge.sendlog.export import export
     with _open_log(log_path, config_path) as store:
-        check_outputs([target], [*log_files(store.path), _shop_config(config_path)], replace)
+        check_outputs([target], [*log_files(store.path), _shop_config(config_path)], replace,
+                      (".csv", ".xlsx"))
         count = export(store.cards(), target)
     click.echo(f"{count} 枚を書き出しました → {target}")
 
@@ -453,13 +462,21 @@ def _status_command(name: str, status: str, summary: str):
     @user_errors
     def command(card_ids, customers, campaign, log_path, config_path) -> None:
         with _open_log(log_path, config_path) as store:
-            count = store.set_status(status, list(card_ids), list(customers), campaign)
-        click.echo(f"{count} 枚を {STATUS_LABELS[status]} にしました")
+            change = store.set_status(status, list(card_ids), list(customers), campaign)
+        click.echo(f"{change.changed} 枚を {STATUS_LABELS[status]} にしました")
+        if change.unknown:
+            click.echo(f"送付記録にない番号: {', '.join(map(str, change.unknown))}")
+        for card_id, now in change.refused:
+            click.echo(f"{card_id} 番は今「{STATUS_WORDS.get(now, now)}」なので "
+                       f"{STATUS_LABELS[status]} にできません")
+        if change.unknown or change.refused:
+            raise SystemExit(1)
 
     return command
 
 
 STATUS_LABELS = {"mailed": "投函済み", "returned": "宛所不明で返送", "cancelled": "取り消し"}
+STATUS_WORDS = {**STATUS_LABELS, "printed": "印刷済み", "pending": "印刷中"}
 
 _status_command("mark-mailed", "mailed", """Mark cards as posted.
 
@@ -491,7 +508,9 @@ def preview(pdf: Path, target: Path, pages: str | None, replace: bool) -> None:
     Example: hagaki preview cards.pdf --out sheet.png --pages 1-8
     """
     from mailmerge.render.preview import contact_sheet
-    check_outputs([target], [pdf], replace)
+    shop = open_shop(near=pdf)
+    check_outputs([target], [pdf, shop.config_path, *log_files(shop.log_path)], replace,
+                  (".png",))
     count = contact_sheet(pdf, target, pages)
     click.echo(f"{count} ページを並べました → {target}")
 
@@ -516,7 +535,7 @@ def calibrate(target: Path, layout: str, config_path: Path | None, replace: bool
 
     shop = _shop(config_path)
     settings = shop.settings
-    check_outputs([target], [shop.config_path, *log_files(shop.log_path)], replace)
+    check_outputs([target], [shop.config_path, *log_files(shop.log_path)], replace, (".pdf",))
     page = calibration_page(load_profile(layout)).shifted(settings.offset_x, settings.offset_y)
     write_pdf([page], target, title="hagaki calibration")
     click.echo(f"調整用カード → {target}（ずれ x {settings.offset_x:+.1f} mm、"

@@ -28,12 +28,16 @@ def log_files(log_path: Path) -> list[Path]:
 
 
 def check_outputs(outputs: Iterable[Path], inputs: Iterable[Path | None],
-                  replace: bool = True) -> None:
+                  replace: bool = True, suffixes: tuple[str, ...] = ()) -> None:
     """Refuse outputs that are inputs, repeated, folders, in missing or read-only folders,
-    or (unless `replace`) already there."""
+    named with another suffix than `suffixes` (when given), or (unless `replace`) already
+    there."""
     protected = {_key(path): path for path in inputs if path is not None}
     seen: dict[str, Path] = {}
     for output in outputs:
+        if suffixes and output.suffix.lower() not in suffixes:
+            raise OutputError(f"{output}: 書き出すファイルの名前は {' か '.join(suffixes)} で"
+                              "終わるようにしてください")
         key = _key(output)
         if key in protected:
             raise OutputError(f"{output} は読み込むファイル（{protected[key]}）です。"

@@ -142,7 +142,10 @@ def print_cards(customers_path: Path, output: Path | None, settings: Settings,
     log_path = options.log or default_log_path(settings)
     inputs = [customers_path, options.sales, settings.path, options.template, options.image,
               *_template_files(settings, options), *log_files(log_path)]
-    check_outputs([path for path in (output, options.docx) if path is not None], inputs)
+    if output is not None:
+        check_outputs([output], inputs, suffixes=(".pdf",))
+    if options.docx is not None:
+        check_outputs([options.docx], inputs, suffixes=(".docx",))
     today = options.date or dt.date.today()
     read_options = ReadOptions(options.encoding, options.sheet, settings.columns)
     customer_list = read_customers(customers_path, read_options)
@@ -161,7 +164,8 @@ def print_cards(customers_path: Path, output: Path | None, settings: Settings,
                          settings.rules, force=options.force or bool(options.reprint))
         report.notes += plan.notes
         if options.reprint:
-            jobs = _reprints(options.reprint, customer_list.customers, log, report)
+            jobs = _reprints(options.reprint, customer_list.customers, log, report,
+                             options.force)
             if options.side is None:
                 logged = {job.sides for job in jobs if job.sides}
                 options = replace(options, side=logged.pop() if len(logged) == 1 else "both")
@@ -204,9 +208,10 @@ def _template_files(settings: Settings, options: RunOptions) -> list[Path]:
 
 
 def _reprints(wanted: tuple[str, ...], customers: list[Customer], log: SendLog,
-              report: RunReport) -> list[Job]:
+              report: RunReport, force: bool) -> list[Job]:
     """The logged cards asked for (by card number or customer id), to print exactly again
-    with the customer's current address."""
+    with the customer's current address; never to an address a card came back from, and a
+    card already posted only with --force."""
     from mailmerge.templates.engine import Message
 
     by_id = {customer.customer_id: customer for customer in customers}
@@ -217,6 +222,12 @@ def _reprints(wanted: tuple[str, ...], customers: list[Customer], log: SendLog,
         if customer is None:
             raise ConfigError(f"--reprint {asked}: 顧客 {card['customer_id']} は顧客リストに"
                               "ない（か、エラーのある行）ので印刷できません")
+        if log.returned(customer) is not None:
+            raise ConfigError(f"--reprint {asked}: {customer.label} へのはがきが宛所不明で"
+                              "戻っています。住所を直してから刷り直してください")
+        if card["status"] == "mailed" and not force:
+            raise ConfigError(f"--reprint {asked}: はがき {card['id']} 番は投函済みです。"
+                              "もう一度送るなら --force を付けてください")
         message = Message(**json.loads(card["message"])) if card["message"] else None
         if message is not None:
             message = Message(**{**asdict(message),
@@ -278,7 +289,6 @@ def _run(jobs: list[Job], source: str, output: Path | None, settings: Settings,
         remove_temporaries(file.path)
     run = None
     if not options.proof:
-        log.backup()
         run = log.begin_run("reprint" if options.reprint else "print", planned)
     staged = StagedFiles()
     try:
@@ -364,6 +374,7 @@ def _put_in_place(batches: list[_Batch], files: _RunFiles, options: RunOptions,
     staged.commit()
     if run is not None:
         log.finish_run(run[0])
+        log.backup()  # the state with this run in it: restoring it loses nothing printed
     report.outputs += [path for _, _, path in written]
     report.cards += [job.entry for batch in batches for job, _, _ in batch.cards]
     report.written = True

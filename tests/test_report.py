@@ -47,6 +47,9 @@ class FakeLog:
     def __init__(self, path):
         assert path.is_file()
 
+    def settle_unfinished(self) -> list[str]:
+        return []
+
     def cards(self) -> list[dict]:
         return FakeLog.rows
 
@@ -61,7 +64,7 @@ class FakeLog:
 def card(customer_id: str, situation: str, day: str, status: str = "printed",
          key: str = "x") -> dict:
     return {"customer_id": customer_id, "situation": situation, "card_date": day,
-            "status": status, "address_key": key}
+            "status": status, "address_key": key, "reprint_of": None}
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ import os
 import sqlite3
 import stat
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mailmerge.errors import HagakiError
@@ -34,11 +34,15 @@ from mailmerge.sendlog import backups
 from mailmerge.sendlog.checks import damaged_rows, refresh_checks, register
 from mailmerge.sendlog.migrations import MIGRATIONS, TABLES, migrate
 
-SENT = ("printed", "mailed", "returned")
+SENT = ("printed", "mailed", "returned")  # cards that cost postage (the report counts them)
+# Cards the rules count as received: a card that came back was not, so once the address is
+# corrected the customer is due again (until then `returned` holds every card back).
+RECEIVED = ("printed", "mailed")
 # The statuses a card may move to, and from which.
 MOVES = {"mailed": ("printed",), "returned": ("printed", "mailed"), "cancelled": ("printed",)}
 LOCK_WAIT_SECONDS = float(os.environ.get("HAGAKI_LOCK_WAIT", "600"))
 SQLITE_MAGIC = b"SQLite format 3\x00"
+SQLITE_CORRUPT, SQLITE_NOTADB = 11, 26  # SQLite's result codes for a damaged file
 
 
 class LogError(HagakiError):
@@ -117,9 +121,14 @@ class SendLog:
     def _transaction(self):
         return _Transaction(self.db)
 
-    def backup(self) -> Path:
-        """Copy the log (a consistent snapshot) among its backups; return the copy's path."""
-        return backups.write_backup(self.db, self.path)
+    def backup(self) -> Path | None:
+        """Copy the log (a consistent snapshot) among its backups; return the copy's path,
+        or None when it cannot be written (a full disk must not undo what was done: the next
+        backup tries again)."""
+        try:
+            return backups.write_backup(self.db, self.path)
+        except (OSError, sqlite3.Error):
+            return None
 
     # --- a print run -------------------------------------------------------------------
 
@@ -264,7 +273,7 @@ class SendLog:
     def _latest(self, customer_id: str, column: str, value: str) -> CardRef | None:
         row = self.db.execute(
             f"SELECT id, card_date, status FROM cards WHERE customer_id = ? AND {column} = ? "
-            f"AND status IN {SENT} ORDER BY card_date DESC, id DESC LIMIT 1",
+            f"AND status IN {RECEIVED} ORDER BY card_date DESC, id DESC LIMIT 1",
             (customer_id, value)).fetchone()
         return _ref(row)
 
@@ -272,7 +281,7 @@ class SendLog:
         """Each thanked sale's key → the card that thanked it."""
         rows = self.db.execute(
             f"SELECT sale_key, cards.id, card_date, status FROM thanked_sales "
-            f"JOIN cards ON cards.id = card_id WHERE customer_id = ? AND status IN {SENT} "
+            f"JOIN cards ON cards.id = card_id WHERE customer_id = ? AND status IN {RECEIVED} "
             f"ORDER BY cards.id", (customer_id,)).fetchall()
         return {row[0]: CardRef(row[1], dt.date.fromisoformat(row[2]), row[3]) for row in rows}
 
@@ -303,9 +312,10 @@ class SendLog:
         return self.db.execute(query, arguments).fetchall()
 
     def set_status(self, status: str, card_ids: list[int] | None = None,
-                   customer_ids: list[str] | None = None, campaign: str | None = None) -> int:
+                   customer_ids: list[str] | None = None, campaign: str | None = None
+                   ) -> StatusChange:
         """Move the chosen cards to `status` (mailed, returned or cancelled) where that is a
-        move their status allows; returns how many changed."""
+        move their status allows; say which asked-for card numbers were not moved, and why."""
         if status not in MOVES:
             raise HagakiError(f"unknown status {status!r}")
         if not (card_ids or customer_ids or campaign):
@@ -317,7 +327,28 @@ class SendLog:
             db.executemany("UPDATE cards SET status = ?, updated_at = ? WHERE id = ?",
                            [(status, _now(), card_id) for card_id in ids])
             refresh_checks(db, ids)
-        return len(ids)
+        if ids:
+            self.backup()
+        change = StatusChange(len(ids))
+        for card_id in card_ids or []:
+            if card_id in ids:
+                continue
+            row = self.db.execute("SELECT status FROM cards WHERE id = ?", (card_id,)).fetchone()
+            if row is None:
+                change.unknown.append(card_id)
+            else:
+                change.refused.append((card_id, row[0]))
+        return change
+
+
+@dataclass
+class StatusChange:
+    """What `set_status` did: how many cards moved, and the asked-for numbers that did not
+    (unknown, or in a status that cannot move there: a cancelled card cannot be mailed)."""
+
+    changed: int
+    unknown: list[int] = field(default_factory=list)
+    refused: list[tuple[int, str]] = field(default_factory=list)
 
 
 class _Transaction:
@@ -382,16 +413,15 @@ def _acquire(path: Path) -> int:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    """Open, check and migrate the log; LogError (naming the last backup) if damaged."""
+    """Open, check and migrate the log: LogError naming the last backup if it is damaged,
+    or saying what to check when the disk or folder is at fault (never 'damaged' then)."""
     with path.open("rb") as stream:
         head = stream.read(len(SQLITE_MAGIC))
     if head and head != SQLITE_MAGIC:
         _damaged(path, "SQLite のファイルではありません")
+    db = None
     try:
         db = sqlite3.connect(path, timeout=60, isolation_level=None)
-    except sqlite3.Error as exc:
-        _damaged(path, str(exc))
-    try:
         db.row_factory = sqlite3.Row
         register(db)
         result = db.execute("PRAGMA integrity_check").fetchall()
@@ -401,29 +431,31 @@ def _connect(path: Path) -> sqlite3.Connection:
         if version > len(MIGRATIONS):
             raise LogError(f"送付記録 {path} は新しい版の hagaki で作られています"
                            f"（schema {version}）。hagaki を更新してください")
-    except LogError:
-        db.close()
-        raise
-    except (sqlite3.Error, ValueError) as exc:  # ValueError: text that is not UTF-8
-        db.close()
-        _damaged(path, str(exc))
-    try:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA synchronous=FULL")
         migrate(db)
         _check_contents(db, path)
-    except LogError:
-        db.close()
+    except BaseException as error:
+        if db is not None:
+            db.close()
+        if isinstance(error, sqlite3.Error) and not _is_damage(error):
+            raise LogError(f"送付記録 {path} を使えません（{error}）。ディスクに空きがあるか、"
+                           "フォルダに書き込めるかを確かめてください。記録は変わっていません"
+                           ) from None
+        if isinstance(error, sqlite3.Error | ValueError):  # ValueError: text not UTF-8
+            _damaged(path, str(error))
         raise
-    except ValueError as exc:
-        db.close()
-        _damaged(path, str(exc))
-    except sqlite3.Error as exc:
-        db.close()
-        raise LogError(f"送付記録 {path} を使えません（{exc}）。フォルダに書き込めるか、"
-                       "ディスクに空きがあるかを確かめてください") from None
     return db
+
+
+def _is_damage(error: sqlite3.Error) -> bool:
+    """Damage (not a database, a malformed page, a row a check function cannot read), as
+    opposed to a full disk, an I/O error or a folder that cannot be written."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        return True
+    return "user-defined function raised exception" in str(error) or "malformed" in str(error)
 
 
 def _check_contents(db: sqlite3.Connection, path: Path) -> None:
@@ -442,9 +474,12 @@ def _check_contents(db: sqlite3.Connection, path: Path) -> None:
 
 def _damaged(path: Path, detail: str):
     latest = backups.latest_backup(path)
-    advice = (f"最後の正常なバックアップ {latest} を {path.name} としてコピーしてから、"
-              "もう一度実行してください" if latest else
-              "バックアップはありません。ファイルを別の名前に移して調べてください")
+    if latest is not None:
+        taken = dt.datetime.fromtimestamp(latest.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+        advice = (f"最後の正常なバックアップ {latest}（{taken} の状態）を {path.name} として"
+                  "コピーしてから、hagaki log list で最後の印刷が記録にあるか確かめてください")
+    else:
+        advice = "バックアップはありません。ファイルを別の名前に移して調べてください"
     raise LogError(f"送付記録 {path} が壊れています（{detail}）。{advice}")
 
 
