@@ -50,6 +50,9 @@ class CardMaker:
             check_sender(settings, self.address_fonts, options.no_sender)
         if self.with_message:
             self._set_up_messages(roles)
+        elif options.image is not None:
+            raise ConfigError("--image は文面に入れる絵です: --side message か --side both と"
+                              "一緒に使ってください")
         self.indicia = None
         if options.indicia:
             if not settings.post_office:

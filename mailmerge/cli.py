@@ -30,6 +30,7 @@ from mailmerge.summary import summary_lines
 from mailmerge.typeface.catalog import FontCatalog
 
 DEMO_DAY = dt.date(2026, 11, 23)  # the sample sales are dated around this day
+DATE_WARNING_DAYS = 120  # a --date further than this from today is said out loud
 DEMO_SUMMER_DAY = dt.date(2026, 7, 20)
 
 
@@ -162,6 +163,10 @@ def print_command(customers: Path, side: str | None, output: Path | None,
     Example: hagaki print customers.csv --sales sales.csv --side both
     """
     shop = _shop(config_path, customers, log_path)
+    if on is not None and abs((on.date() - dt.date.today()).days) > DATE_WARNING_DAYS:
+        click.echo(f"注意: --date {on.date()} は今日（{dt.date.today()}）から "
+                   f"{abs((on.date() - dt.date.today()).days)} 日離れています。"
+                   "はがきの日付とお礼・休眠の判定はこの日で行います", err=True)
     with _progress() as advance:
         options = RunOptions(
             layout=layout, offset_x=offset_x, offset_y=offset_y, strict=strict,
@@ -399,6 +404,8 @@ def log_list(log_path, config_path, customers, status, campaign) -> None:
         rows = store.cards(list(customers), status, campaign)
     for row in rows:
         file_name = Path(row["output_file"]).name if row["output_file"] else "-"
+        if row["file_state"] == "replaced":
+            file_name += "（置き換え済み: もうこのファイルにはありません）"
         reprint = f" ← {row['reprint_of']} の刷り直し" if row["reprint_of"] else ""
         click.echo(f"{row['id']:>6}  {row['card_date']}  {row['customer_id']:<10} "
                    f"{row['situation']:<9} {row['status']:<9} {row['campaign']}  "

@@ -85,9 +85,10 @@ def load_settings(path: Path | None) -> Settings:
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"config file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+        raise ConfigError(f"設定ファイルがありません: {path}") from None
+    except (OSError, UnicodeDecodeError):
+        raise ConfigError(f"設定ファイル {path} を読めません（UTF-8 で保存してください）"
+                          ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: TOML として読めません: {exc}") from None
     _check_keys(data, path.read_text("utf-8"), path)

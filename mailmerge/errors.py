@@ -38,8 +38,8 @@ class MissingGlyphError(CardError):
         codes = " ".join(f"U+{ord(c):04X}" for c in sequence)
         super().__init__(
             "glyph-missing",
-            f"no configured font can draw {sequence!r} ({codes}); "
-            "add a font that has it to the [fonts] chain in hagaki.toml or change the text",
+            f"{sequence!r}（{codes}）を描けるフォントがありません。"
+            "この文字のあるフォントを hagaki.toml の [fonts] に加えるか、文字を直してください",
             field,
         )
         self.sequence = sequence
@@ -51,8 +51,8 @@ class TooLongError(CardError):
     def __init__(self, what: str, field: str | None = None) -> None:
         super().__init__(
             "too-long",
-            f"{what} is too long to fit on the card even after condensing and shrinking; "
-            "shorten it or split it over two fields",
+            f"{what} は、字を詰めて小さくしてもはがきに収まりません。"
+            "短くするか、二つの欄に分けてください",
             field,
         )
 

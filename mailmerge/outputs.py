@@ -15,7 +15,7 @@ from pathlib import Path
 
 from mailmerge.errors import HagakiError
 
-SPARE_BYTES = 8 * 1024 * 1024  # left free on the disk beyond what a run needs
+SPARE_BYTES = 1024 * 1024  # left free on the disk beyond what a run needs
 
 
 class OutputError(HagakiError):

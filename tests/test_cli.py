@@ -58,7 +58,7 @@ def test_bad_input_is_one_clear_line_and_exit_1(tmp_path):
     noise = tmp_path / "noise.csv"
     noise.write_bytes(bytes(range(256)) * 4)
     for path, message in [
-        (tmp_path / "missing.csv", "file not found"),
+        (tmp_path / "missing.csv", "ファイルがありません"),
         (noise, "not a text (CSV) file"),
     ]:
         result = run("print", str(path), "--out", str(tmp_path / "x.pdf"))
@@ -67,12 +67,12 @@ def test_bad_input_is_one_clear_line_and_exit_1(tmp_path):
     headerless = tmp_path / "headerless.csv"
     headerless.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
     result = run("print", str(headerless), "--out", str(tmp_path / "x.pdf"))
-    assert result.exit_code == 1 and "no recognisable customer-list headers" in result.output
+    assert result.exit_code == 1 and "顧客リストの見出しが見つかりません" in result.output
 
 
 def test_unknown_layout_and_bad_config_are_errors_not_tracebacks(tmp_path):
     result = run("print", str(DATA / "customers.csv"), "--layout", "postcard-xl")
-    assert result.exit_code == 1 and "unknown layout 'postcard-xl'" in result.output
+    assert result.exit_code == 1 and "レイアウト 'postcard-xl' はありません" in result.output
     config = tmp_path / "hagaki.toml"
     config.write_text("[sender\nname = 1", encoding="utf-8")
     result = run("print", str(DATA / "customers.csv"), "--config", str(config))

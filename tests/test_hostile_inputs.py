@@ -69,7 +69,7 @@ def test_blank_ids_in_an_id_column_are_generated_and_the_same_person_twice_is_ca
     result = read_customers(write(tmp_path, "c.csv", text))
     assert codes(result) == [(3, "顧客ID", "generated-id"), (4, "顧客ID", "generated-id"),
                              (4, "姓", "duplicate")]
-    assert "row 3" in result.problems[2].message
+    assert "3 行目" in result.problems[2].message
     assert [c.row for c in result.customers] == [2, 3]
 
 

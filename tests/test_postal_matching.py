@@ -48,7 +48,7 @@ def test_variant_spellings_of_the_right_place_pass(checker, code, address):
 def test_a_wrong_code_is_a_mismatch_suggesting_japan_posts_town(checker, address, suggested):
     [(code, message)] = problems(checker, "5300001", address)
     assert code == "postal-mismatch"
-    assert f"did you mean {suggested}?" in message
+    assert f"。{suggested} ではありませんか？" in message
     assert address in message  # the address is quoted as typed, never folded
 
 
@@ -62,7 +62,7 @@ def test_a_different_kanji_is_still_a_mismatch(checker):
     assert problems(checker, "3700811", "群馬県高崎市相生町1") == []
     [(code, message)] = problems(checker, "3700811", "群馬県高埼市相生町1")  # 埼, not 崎
     assert code == "postal-mismatch"
-    assert "did you mean" not in message
+    assert "ではありませんか" not in message
 
 
 def test_the_address_key_drops_a_postal_code_written_in_front():

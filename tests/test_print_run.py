@@ -56,5 +56,5 @@ def test_strict_writes_nothing_when_a_row_has_an_error(tmp_path, customers_csv, 
 
 
 def test_a_missing_file_is_a_clear_error(tmp_path, settings):
-    with pytest.raises(InputError, match="file not found"):
+    with pytest.raises(InputError, match="ファイルがありません"):
         print_cards(tmp_path / "nope.csv", tmp_path / "x.pdf", settings)

@@ -286,3 +286,78 @@ def test_a_proof_is_stamped_on_every_page_and_counts_nowhere(shop, tmp_path):
     report = hagaki("report", str(shop / "customers.csv"), "--sales", str(shop / "sales.csv"),
                     "--date", SALES_DAY, "--format", "json", cwd=tmp_path)
     assert json.loads(report.stdout)["cards"]["total"] == 0
+
+
+def test_reprints_never_go_to_a_returned_address_or_repost_a_mailed_card(shop, tmp_path):
+    print_run(shop, tmp_path)
+    card_of = {row[1]: row[0] for row in logged(shop)}
+    hagaki("log", "mark-mailed", str(card_of["C001"]), cwd=shop)
+    mailed = hagaki("print", str(shop / "customers.csv"), "--reprint", "C001", cwd=tmp_path)
+    assert mailed.returncode == 1 and "投函済みです" in mailed.stderr
+    forced = hagaki("print", str(shop / "customers.csv"), "--reprint", "C001", "--force",
+                    cwd=tmp_path)
+    assert "印刷しました: 1 枚" in forced.stdout, forced.stderr
+    hagaki("log", "mark-returned", str(card_of["C003"]), cwd=shop)
+    returned = hagaki("print", str(shop / "customers.csv"), "--reprint", "C003", cwd=tmp_path)
+    assert returned.returncode == 1 and "宛所不明で戻っています" in returned.stderr
+
+
+def test_status_changes_name_unknown_and_unmovable_cards(shop, tmp_path):
+    print_run(shop, tmp_path)
+    first = logged(shop)[0][0]
+    assert hagaki("log", "cancel", str(first), cwd=shop).returncode == 0
+    again = hagaki("log", "cancel", str(first), "99999", cwd=shop)
+    assert again.returncode == 1
+    assert "送付記録にない番号: 99999" in again.stdout
+    assert f"{first} 番は今「取り消し」なので 取り消し にできません" in again.stdout
+    huge = hagaki("log", "cancel", "99999999999999999999999", cwd=shop)
+    assert huge.returncode == 2 and "Traceback" not in huge.stderr
+
+
+def test_a_full_disk_when_opening_the_log_is_not_called_damage(shop, monkeypatch):
+    import sqlite3 as sqlite
+
+    from mailmerge.sendlog import store
+
+    print_run(shop, shop)
+
+    def full(connection):
+        raise sqlite.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(store, "migrate", full)
+    with pytest.raises(store.LogError) as refused:
+        store.SendLog(shop / "hagaki-log.sqlite")
+    assert "ディスクに空きがあるか" in str(refused.value)
+    assert "壊れています" not in str(refused.value)
+
+
+def test_question_marks_left_by_a_shift_jis_save_are_caught(tmp_path):
+    customers = tmp_path / "c.csv"
+    customers.write_text("顧客ID,姓,名,郵便番号,住所1\nC1,?田,健太,160-0023,東京都新宿区西新宿2-8-1\n"
+                         "C2,山田,花子,160-0023,東京都新宿区西新宿2-8-2\n", encoding="cp932")
+    result = hagaki("check", str(customers), "--format", "json", cwd=tmp_path)
+    problems = json.loads(result.stdout)["problems"]
+    assert [(p["row"], p["code"], p["severity"]) for p in problems] == [
+        (2, "lost-character", "error")]
+    assert "UTF-8" in problems[0]["message"]
+
+
+def test_outputs_of_every_command_keep_their_kind_and_spare_the_shop(shop, tmp_path):
+    print_run(shop, tmp_path)
+    (pdf,) = shop.glob("cards-*.pdf")
+    for attack, expected in [
+        (("preview", str(pdf), "--out", str(shop / "hagaki-log.sqlite"), "--replace"), ".png"),
+        (("preview", str(pdf), "--out", str(shop / "sheet.png.sqlite"), "--replace"), ".png"),
+        (("log", "export", "--out", str(shop / "hagaki.toml"), "--replace"), ".csv"),
+        (("print", str(shop / "customers.csv"), "--out", str(shop / "sales.csv")), ".pdf"),
+        (("print", str(shop / "customers.csv"), "--image", str(pdf)), "--image"),
+    ]:
+        result = hagaki(*attack, cwd=shop)
+        assert result.returncode == 1 and expected in result.stderr, result.stderr
+    listing = hagaki("print", str(shop / "customers.csv"), "--force", "--out",
+                     str(shop / "x.pdf"), cwd=shop)
+    assert listing.returncode == 1  # C014's row
+    replaced = hagaki("print", str(shop / "customers.csv"), "--force", "--replace", "--out",
+                      str(shop / "x.pdf"), cwd=shop)
+    assert "印刷しました" in replaced.stdout
+    assert "置き換え済み" in hagaki("log", "list", cwd=shop).stdout

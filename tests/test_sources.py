@@ -82,7 +82,7 @@ def test_xlsx_first_sheet_or_named_sheet_with_numeric_cells(tmp_path):
     assert result.customers[0].birthday == dt.date(1975, 3, 9)
     assert codes(result) == [(2, "C001", "郵便番号", "postal-format")]
     assert result.problems[0].severity == "warning"
-    with pytest.raises(InputError, match="no recognisable customer-list headers"):
+    with pytest.raises(InputError, match="顧客リストの見出しが見つかりません"):
         read_customers(path)  # the first sheet is a memo
     with pytest.raises(InputError, match="no sheet named '売上'"):
         read_customers(path, ReadOptions(sheet="売上"))
@@ -99,7 +99,7 @@ def test_broken_workbooks_and_non_lists_are_one_clear_error(tmp_path):
         read_customers(broken)
     with pytest.raises(InputError, match="empty"):
         read_customers(write(tmp_path, "empty.csv", ""))
-    with pytest.raises(InputError, match="file not found"):
+    with pytest.raises(InputError, match="ファイルがありません"):
         read_customers(tmp_path / "nope.csv")
 
 
@@ -145,10 +145,10 @@ def test_every_problem_code_with_its_row(tmp_path):
     ]
     by_code = {p.code: p for p in result.problems}
     assert "160-0023" in by_code["postal-unknown"].message
-    assert "did you mean 160-0023" in by_code["postal-mismatch"].message
+    assert "。160-0023 (東京都新宿区西新宿) ではありませんか？" in by_code["postal-mismatch"].message
     duplicates = [p.message for p in result.problems if p.code == "duplicate"]
-    assert "customer id C001 is also on row 3" in duplicates[0]
-    assert "the same name and address as row 2" in duplicates[1]
+    assert "顧客ID C001 は 3 行目にもあります" in duplicates[0]
+    assert "2 行目と同じ名前・住所です" in duplicates[1]
     assert by_code["bad-date"].severity == "warning"
     assert [c.customer_id for c in result.customers] == ["C000", "C008"]  # bad-date still prints
 

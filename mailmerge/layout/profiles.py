@@ -79,14 +79,14 @@ def load_profile(name_or_path: str = DEFAULT_PROFILE) -> CardProfile:
     path = Path(name_or_path)
     if path.suffix == ".toml":
         if not path.is_file():
-            raise ConfigError(f"layout file not found: {path}")
+            raise ConfigError(f"レイアウトファイルがありません: {path}")
         text = path.read_text("utf-8")
         source = str(path)
     else:
         if name_or_path not in bundled_profiles():
             raise ConfigError(
-                f"unknown layout {name_or_path!r}; use one of: {', '.join(bundled_profiles())} "
-                "or a path to a .toml layout file"
+                f"レイアウト {name_or_path!r} はありません。{', '.join(bundled_profiles())} の"
+                "どれか、または .toml のレイアウトファイルを指定してください"
             )
         text = package_file("layouts", f"{name_or_path}.toml").read_text("utf-8")
         source = f"layout {name_or_path}"

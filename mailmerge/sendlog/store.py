@@ -24,6 +24,7 @@ import hashlib
 import os
 import sqlite3
 import stat
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -399,11 +400,16 @@ def _acquire(path: Path) -> int:
     except OSError as exc:
         raise LogError(f"送付記録を開けません: {path} ({exc.strerror})") from None
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    told = False
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return fd
         except BlockingIOError:
+            if not told:  # the one thing the store says itself: why nothing seems to happen
+                print(f"送付記録 {path.name} を別の hagaki が使っています。終わるまで待ちます…",
+                      file=sys.stderr, flush=True)
+                told = True
             if time.monotonic() > deadline:
                 os.close(fd)
                 raise LogError(f"送付記録 {path} は別の hagaki が使っています"

@@ -41,6 +41,8 @@ from mailmerge.sources.tables import Table, TableRow, open_table
 from mailmerge.sources.xlsx import Flaw
 
 # The header that messages name for a field when the file's own header is not known.
+# Fields where a '?' is almost surely a character a Shift_JIS save could not keep.
+LOST_CHARACTER_FIELDS = ("family_name", "given_name", "address1", "address2", "company")
 FIELD_LABELS = {
     "customer_id": "顧客ID", "family_name": "姓", "given_name": "名", "postal_code": "郵便番号",
     "address1": "住所1", "address2": "住所2", "company": "会社名", "joint_names": "連名",
@@ -111,12 +113,12 @@ def _scan(table: Table, columns: dict[str, list[int]]
 def _require_headers(table: Table, columns: dict[str, list[int]]) -> None:
     named = {"family_name", "given_name", "name", "company"} & columns.keys()
     if not named or "address1" not in columns:
-        found = ", ".join(h for h in table.headers if h)[:200] or "nothing"
+        found = ", ".join(h for h in table.headers if h)[:200] or "なし"
         raise InputError(
-            f"{table.path}: row 1 has no recognisable customer-list headers (found: {found}); "
-            f"it needs a name column ({' / '.join(ALIASES['family_name'][:2])} or 氏名) and an "
-            f"address column ({' / '.join(ALIASES['address1'][:2])}), or a [columns] mapping "
-            "in hagaki.toml"
+            f"{table.path}: 1 行目に顧客リストの見出しが見つかりません（あったのは: {found}）。"
+            f"名前の列（{' / '.join(ALIASES['family_name'][:2])} か 氏名）と住所の列"
+            f"（{' / '.join(ALIASES['address1'][:2])}）が要ります。見出しが違うときは "
+            "hagaki.toml の [columns] で対応を書いてください"
         )
 
 
@@ -191,22 +193,31 @@ def customer_from_row(table_row: TableRow, columns: dict[str, list[int]], header
     for index, code, text in _unusable_cells(table_row, columns):
         problem("", code, text, column=headers[index] if index < len(headers) else "")
     if not (customer.family_name or customer.given_name or customer.company):
-        problem("family_name", "missing-name", "no name and no company: fill in 姓/名 or 会社名")
+        problem("family_name", "missing-name",
+                "名前も会社名もありません: 姓・名か会社名を入れてください")
     if not customer.address1:
-        problem("address1", "missing-address", "no address: fill in 住所1")
+        problem("address1", "missing-address", "住所がありません: 住所1 を入れてください")
+    for field_name in LOST_CHARACTER_FIELDS:
+        text = getattr(customer, field_name)
+        if "?" in text or "？" in text:
+            problem(field_name, "lost-character",
+                    f"「{text}」の ? は、Shift_JIS で保存したときに失われた文字かもしれません"
+                    "（𠮷 や 葛󠄀 など）。元の文字に直すか、ファイルを UTF-8（CSV UTF-8）で"
+                    "保存し直してください")
     if lost_leading_zero(value("postal_code")):
         restored = "0" + customer.postal_code
         problem("postal_code", "postal-format",
-                f"postal code {value('postal_code')!r} has 6 digits; read as "
-                f"{restored[:3]}-{restored[3:]} (Excel drops a leading zero: format the column "
-                "as text)", "warning")
+                f"郵便番号 {value('postal_code')!r} は 6 桁なので {restored[:3]}-{restored[3:]} "
+                "と読みました（Excel は先頭の 0 を消します。列を文字列にしてください）", "warning")
         customer = replace(customer, postal_code=restored)
     if not customer.postal_code:
-        problem("postal_code", "postal-format", "no postal code: fill in the 7-digit 郵便番号")
+        problem("postal_code", "postal-format",
+                "郵便番号がありません: 7 桁の郵便番号を入れてください")
     elif not (customer.postal_code.isascii() and customer.postal_code.isdigit()
               and len(customer.postal_code) == 7):
         problem("postal_code", "postal-format",
-                f"postal code {value('postal_code')!r} is not 7 digits (write it as 100-0001)")
+                f"郵便番号 {value('postal_code')!r} は 7 桁ではありません（100-0001 のように"
+                "書いてください）")
     return customer, problems
 
 
@@ -268,8 +279,8 @@ def _duplicates(customer: Customer, typed_id: bool, seen_ids: dict[str, int],
             return None
         return Problem(customer.row, customer.customer_id,
                        _label(columns, headers, "customer_id"), "duplicate", "error",
-                       f"customer id {customer.customer_id} is also on row {first}; "
-                       "give each customer one row and one id", source)
+                       f"顧客ID {customer.customer_id} は {first} 行目にもあります。"
+                       "お客様ひとりに 1 行・1 つの ID にしてください", source)
 
     def same_person() -> Problem | None:
         if not identifiable:
@@ -279,8 +290,8 @@ def _duplicates(customer: Customer, typed_id: bool, seen_ids: dict[str, int],
             return None
         return Problem(customer.row, customer.customer_id,
                        _label(columns, headers, "family_name"), "duplicate", "error",
-                       f"the same name and address as row {first}: one of the two would get "
-                       "two cards; delete or merge one", source)
+                       f"{first} 行目と同じ名前・住所です。このままでは 2 枚届きます。"
+                       "どちらかを消すか、1 行にまとめてください", source)
 
     checks = (same_id, same_person) if typed_id else (same_person, same_id)
     for check in checks:

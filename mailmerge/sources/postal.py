@@ -72,22 +72,24 @@ class PostalChecker:
         if not places:
             hint = self._suggest(address)
             return [Problem(customer.row, customer.customer_id, column, "postal-unknown", "error",
-                            f"postal code {shown} does not exist"
-                            + (f"; the address suggests {hint}" if hint else "")
-                            + "; check the code against the address")]
+                            f"郵便番号 {shown} はありません"
+                            + (f"。住所からは {hint} です" if hint else "")
+                            + "。住所と郵便番号を確かめてください")]
         if any(_agrees(place, address) for place in places):
             return []
         place = places[0]
         if place.town and address.startswith(_place_keys(place)[2]):
             return [Problem(customer.row, customer.customer_id, column, "postal-mismatch",
-                            "error", f"the address does not name its city: start it with "
-                            f"{place.prefecture}{place.city} (postal code {shown})")]
+                            "error", f"住所に市区町村がありません: "
+                            f"{place.prefecture}{place.city} から書いてください"
+                            f"（郵便番号 {shown}）")]
         hint = self._suggest(address)
         return [Problem(customer.row, customer.customer_id, column, "postal-mismatch", "error",
-                        f"postal code {shown} is for {place.prefecture}{place.city}{place.town}, "
-                        f"but the address is {customer.address1}"
-                        + (f"; did you mean {hint}?" if hint else
-                           "; correct the code or the address"))]
+                        f"郵便番号 {shown} は {place.prefecture}{place.city}{place.town} "
+                        "の番号ですが、"
+                        f"住所は {customer.address1} です"
+                        + (f"。{hint} ではありませんか？" if hint else
+                           "。郵便番号か住所を直してください"))]
 
     def _suggest(self, address: str) -> Place | None:
         """The code whose prefecture, city and longest town the (keyed) address starts with."""

@@ -101,16 +101,16 @@ def _read_row(table_row: TableRow, columns: dict[str, int], labels: dict[str, st
             return
     date = parse_date(value("date"))
     if date is None:
-        problem("date", "bad-date", "warning", f"{value('date')!r} is not a date; "
-                "this sale is ignored (write it as 2026-11-23)")
+        problem("date", "bad-date", "warning", f"{value('date')!r} は日付として読めません。"
+                "この売上は使いません（2026-11-23 のように書いてください）")
         return
     amount_text = value("amount")
     amount = parse_amount(amount_text)
     sale = Sale(row, customer_id, date, value("item"), amount, value("staff"))
     if customer_id not in known:
         problem("customer_id", "unknown-customer", "error",
-                f"a sale for customer {customer_id or '(blank)'}, who is not in the customer "
-                "list")
+                f"顧客 {customer_id or '（空欄）'} の売上ですが、その顧客は顧客リストに"
+                "いません")
         result.unknown.append(sale)
         return
     if amount_text and amount is None:

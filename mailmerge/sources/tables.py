@@ -56,14 +56,14 @@ class Table:
 def open_table(path: Path, encoding: str | None = None, sheet: str | None = None) -> Table:
     """Open a customer or sales file; raise InputError if it is not a readable table."""
     if not path.exists():
-        raise InputError(f"file not found: {path}")
+        raise InputError(f"ファイルがありません: {path}")
     if path.is_dir():
-        raise InputError(f"{path} is a folder, not a file")
+        raise InputError(f"{path} はフォルダです。ファイルを指定してください")
     try:
         with path.open("rb") as stream:
             start = stream.read(8)
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+        raise InputError(f"{path} を読めません（{exc.strerror}）") from None
     if start.startswith(_OLE2):
         raise InputError(_old_or_locked_excel(path))
     if start.startswith(b"PK\x03\x04"):
