@@ -82,7 +82,17 @@ def _shop(config_path: Path | None, near: Path | None = None,
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="hagaki-mailmerge")
 def main() -> None:
-    """hagaki: thank-you, seasonal and win-back postcards for a shop's customers."""
+    """hagaki: thank-you, seasonal and win-back postcards for a shop's customers.
+
+    \b
+    The shop: every command uses --config, else $HAGAKI_CONFIG, else hagaki.toml beside
+    the customer list or in a folder above it, else hagaki.toml in the current folder; the
+    send log hagaki-log.sqlite lives beside that hagaki.toml (--log to choose).
+
+    \b
+    Exit codes: 0 done (nothing new to print included); 1 rows had errors, or something
+    could not be done (one line says what); 2 wrong usage.
+    """
     for stream in (sys.stdout, sys.stderr):  # a console that cannot show 𠮷 gets \U00020bb7
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="backslashreplace")
