@@ -151,25 +151,31 @@ def test_no_command_ever_changes_an_input_file(shop, attack):
     assert sorted(p.name for p in shop.iterdir()) == listing  # nothing new, nothing lost
 
 
-class DiskFull:
-    """Makes the n-th write of a staged file fail as a full disk would."""
+class WriteFault:
+    """Makes the n-th write of a staged file fail as a full disk (or a folder turned
+    read-only) would."""
 
-    def __init__(self, fail_at: int) -> None:
+    def __init__(self, fail_at: int, code: int) -> None:
         self.calls = 0
         self.fail_at = fail_at
+        self.code = code
 
     def __call__(self, original):
         def write(staged, target):
             self.calls += 1
             if self.calls == self.fail_at:
-                raise OSError(errno.ENOSPC, "No space left on device", str(target))
+                raise OSError(self.code, os.strerror(self.code), str(target))
             return original(staged, target)
         return write
 
 
-@pytest.mark.parametrize("fail_at", [1, 2, 3, 4])
-def test_a_full_disk_at_any_file_leaves_no_file_and_no_card_logged(shop, monkeypatch,
-                                                                      fail_at):
+@pytest.mark.parametrize(("fail_at", "code", "said"), [
+    (1, errno.ENOSPC, "ディスクがいっぱい"), (2, errno.ENOSPC, "ディスクがいっぱい"),
+    (3, errno.ENOSPC, "ディスクがいっぱい"), (4, errno.ENOSPC, "ディスクがいっぱい"),
+    (2, errno.EACCES, "書き込めません"), (3, errno.EROFS, "書き込めません"),
+])
+def test_a_failed_write_at_any_file_leaves_no_file_and_no_card_logged(shop, monkeypatch,
+                                                                      fail_at, code, said):
     """--duplex separate with batches: the disk fills at the 1st…4th file; nothing is put
     in place (no new address file beside an old message file) and the log is as it was."""
     from mailmerge import atomic
@@ -181,11 +187,11 @@ def test_a_full_disk_at_any_file_leaves_no_file_and_no_card_logged(shop, monkeyp
         batch_size=300))
     assert first.written
     old_files = {path: digest(path) for path in shop.glob("old-*.pdf")}
-    fault = DiskFull(fail_at)
+    fault = WriteFault(fail_at, code)
     monkeypatch.setattr(atomic.StagedFiles, "write",
                         atomic.contextlib.contextmanager(
                             fault(atomic.StagedFiles.write.__wrapped__)))
-    with pytest.raises(OutputError, match="ディスクがいっぱい"):
+    with pytest.raises(OutputError, match=said):
         print_cards(shop / "customers.csv", shop / "old.pdf", settings, RunOptions(
             log=log, side="both", duplex="separate", batch_size=300, force=True,
             replace=True))
