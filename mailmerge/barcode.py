@@ -1,8 +1,16 @@
 """Japan Post's customer barcode (カスタマバーコード), exactly as the manual describes.
 
-In: a postal code, the address and the town name (from Japan Post's data). Out: the 20
-characters (7 postal digits + 13 address-number characters) plus the check character, and
+In: a postal code and the address after the town name (住所B: see barcode_address). Out: the
+20 characters (7 postal digits + 13 address-number characters) plus the check character, and
 the 67 bars from start to stop. Layout draws the bars as filled rectangles.
+
+The address number follows 郵便番号・バーコードマニュアル, バーコードに必要な文字情報の抜き出し法
+(post.japanpost.jp/zipcode/zipmanual/p19.html): letters upper-cased; & / ・ . removed; digits,
+hyphens and lone letters kept; every other character before a kept one (kanji, kana, kanji
+numerals, blanks, runs of two or more letters) becomes one hyphen; hyphens collapsed, none in
+front. Supplementary rules: kanji numerals are read as digits only in front of 丁目 丁 番地 番
+号 地割 線 の ノ (十一丁目 → 11, 一二〇三号室 → 1203; 千代田タワー stays a name); an F after
+digits is a floor (10F → 10); no hyphen in front of a letter (5-B604 → 5B604).
 """
 
 from __future__ import annotations
@@ -21,12 +29,15 @@ BARS = {
 }
 START, STOP = "FD", "DF"
 VALUES = {**{str(d): d for d in range(10)}, "-": 10, **{f"CC{n}": 10 + n for n in range(1, 9)}}
-_KANJI_NUMBER = re.compile(r"[〇一二三四五六七八九十百千]+")
-_SEPARATORS = re.compile(r"丁目|丁|番地|番|号|地割|線|の|ノ")
+_KANJI_NUMBER = re.compile(r"[〇一二三四五六七八九十百千]+(?=丁目|丁|番地|番|号|地割|線|の|ノ)")
+_REMOVED = str.maketrans(dict.fromkeys("&/・.", None))
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−ー─━", "-"))
+_FLOOR = re.compile(r"(?<=[0-9])F(?![0-9A-Z])")
 
 
 def kanji_to_digits(text: str) -> str:
-    """三十 → 30, 四〇三 → 403, 十二 → 12 (both digit-by-digit and positional kanji)."""
+    """Kanji numerals in front of 丁目 番地 番 号 … as digits: 三十 → 30, 四〇三 → 403,
+    十二 → 12 (digit by digit and positional); other kanji numerals are left alone."""
     def convert(match: re.Match[str]) -> str:
         word = match.group()
         if not any(unit in word for unit in "十百千"):
@@ -37,47 +48,36 @@ def kanji_to_digits(text: str) -> str:
                 total += (current or 1) * {"十": 10, "百": 100, "千": 1000}[char]
                 current = 0
             else:
-                current = KANJI_DIGITS.index(char)
+                current = current * 10 + KANJI_DIGITS.index(char)
         return str(total + current)
 
     return _KANJI_NUMBER.sub(convert, text)
 
 
-def address_number(address: str, town: str = "") -> str:
-    """The address-number part of what follows the town name: digits, hyphens and a single
-    letter of a building or room ('B604'); a floor's F and names of letters are dropped.
+def address_number(after_town: str) -> str:
+    """The address-number data of the address after the town name (住所B).
 
-    ('北六条東4丁目 郵便センター6号館', '北六条東') → '4-6'; ('東3丁目-20-5 郵便・A&bコーポB604号',
-    '東') → '3-20-5B604'.
+    '3丁目30-8 郵便ビル403号' → '3-30-8-403'; '東3丁目-20-5 郵便・A&bコーポB604号' →
+    '3-20-5B604'; '4丁目 郵便センター6号館' → '4-6'.
     """
-    text = unicodedata.normalize("NFKC", address)
-    town = unicodedata.normalize("NFKC", town)
-    if town and town in text:
-        text = text[text.index(town) + len(town):]
-    text = kanji_to_digits(text.upper())
-    text = _SEPARATORS.sub("-", text)
+    text = unicodedata.normalize("NFKC", after_town).upper()
+    text = kanji_to_digits(text.translate(_REMOVED).translate(_DASHES))
+    text = _FLOOR.sub("-", text)
     kept = []
     for index, char in enumerate(text):
-        if char.isdigit() or char == "-":
+        if char.isascii() and (char.isdigit() or char == "-"):
             kept.append(char)
-        elif "A" <= char <= "Z" and _single_letter_of_a_number(text, index):
+        elif "A" <= char <= "Z" and not _next_to_a_letter(text, index):
             kept.append(char)
         else:
             kept.append("-")
     data = re.sub(r"-+", "-", "".join(kept)).strip("-")
-    data = re.sub(r"-(?=[A-Z])|(?<=[A-Z])-", "", data)  # no hyphen beside a letter
-    return data
+    return re.sub(r"-(?=[A-Z])", "", data)
 
 
-def _single_letter_of_a_number(text: str, index: int) -> bool:
-    """A lone letter next to digits is part of the number (B604, 3A), except a floor: 10F."""
-    before = text[index - 1] if index > 0 else ""
-    after = text[index + 1] if index + 1 < len(text) else ""
-    if before.isalpha() and before.isascii() or after.isalpha() and after.isascii():
-        return False  # part of a word (ABC)
-    if text[index] == "F" and before.isdigit() and not after.isdigit():
-        return False  # 10F: a floor
-    return before.isdigit() or after.isdigit()
+def _next_to_a_letter(text: str, index: int) -> bool:
+    """Is the letter at `index` part of a run of two or more letters (ABC, A&B)?"""
+    return any(0 <= i < len(text) and "A" <= text[i] <= "Z" for i in (index - 1, index + 1))
 
 
 def characters(postal_code: str, number: str) -> list[str]:
@@ -119,9 +119,10 @@ def bar_boxes(bars: str, grade_pt: float = 10.0) -> list[tuple[float, float, flo
     return boxes
 
 
-def encode(postal_code: str, address: str, town: str = "") -> tuple[list[str], str]:
-    """(the 21 characters between start and stop, the bar string F/A/D/T of 67 bars)."""
-    data = characters(postal_code, address_number(address, town))
+def encode(postal_code: str, after_town: str) -> tuple[list[str], str]:
+    """(the 21 characters between start and stop, the bar string F/A/D/T of 67 bars), from
+    the postal code and the address after the town name."""
+    data = characters(postal_code, address_number(after_town))
     data.append(check_character(data))
     bars = START + "".join(BARS[c] for c in data) + STOP
     return data, bars

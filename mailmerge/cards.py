@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mailmerge.barcode import encode
+from mailmerge.barcode_address import after_town
 from mailmerge.config import Settings
 from mailmerge.errors import ConfigError
 from mailmerge.layout.address_side import AddressFonts, Indicia, address_side
@@ -19,7 +20,7 @@ from mailmerge.layout.vertical_text import prepare_address
 from mailmerge.models import Customer, Sale
 from mailmerge.selection.plan import PlanEntry
 from mailmerge.sources.normalise import clean_postal_code
-from mailmerge.sources.postal import PostalChecker, places_of
+from mailmerge.sources.postal import PostalChecker
 from mailmerge.typeface.roles import FontRoles
 
 if TYPE_CHECKING:
@@ -128,10 +129,10 @@ class CardMaker:
 
 
 def _barcode_bars(customer: Customer) -> str:
-    """The customer barcode's bars for this address (the town name from Japan Post's data)."""
-    places = places_of(customer.postal_code)
-    town = places[0].town if places else ""
-    _, bars = encode(customer.postal_code, customer.address1 + customer.address2, town)
+    """The customer barcode's bars for this address: the numbers after the town that Japan
+    Post's data gives for the postal code (address2 read as the line after address1)."""
+    address = f"{customer.address1}\u3000{customer.address2}".rstrip("\u3000")
+    _, bars = encode(customer.postal_code, after_town(customer.postal_code, address))
     return bars
 
 

@@ -10,6 +10,7 @@ from mailmerge.layout.address_side import AddressFonts, address_side
 from mailmerge.layout.profiles import load_profile
 from mailmerge.models import Customer, Sender
 from mailmerge.typeface.roles import FontRoles
+from mailmerge.units import pt_to_mm
 
 OFFICIAL = load_profile("official")
 
@@ -64,10 +65,13 @@ def test_a_long_name_is_condensed_before_it_is_shrunk(fonts):
 def test_five_people_still_fit_by_shrinking_the_name_block(fonts):
     page = lay_out(fonts, family_name="渡邉", given_name="美咲", address1="東京都千代田区1-1",
                    joint_names=("健一", "翔太", "さくら", "一郎"))
-    names = [run for run in page.runs if 25 < run.x_mm < 75 and run.mode == "vertical"]
+    names = [run for run in page.runs if 25 < run.x_mm < 84 and run.mode == "vertical"]
     xs = sorted({round(run.x_mm, 3) for run in names})
     assert len(xs) == 5
-    assert xs[-1] - xs[0] <= 36.0
+    em = pt_to_mm(names[0].size_pt)
+    assert min(b - a for a, b in zip(xs, xs[1:], strict=False)) >= 1.5 * em  # 様 様 様 reads down
+    assert xs[0] - em / 2 >= 35.0  # clear of the stamp area
+    assert names[0].size_pt >= 14.0
 
 
 def test_offsets_move_every_item(fonts):

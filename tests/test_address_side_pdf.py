@@ -90,7 +90,7 @@ def test_the_address_is_on_the_right_and_the_sender_smaller_lower_left(printed):
     name_size = max(g.size_mm for g in found)
     sender_start = text.index("1500001") + 7
     sender = found[sender_start:]
-    assert "".join(g.text for g in sender) == "東京都渋谷区神宮前一ー二ー三表参道ハウス二Ｆささき雑貨店"
+    assert "".join(g.text for g in sender) == "東京都渋谷区神宮前一ー二ー三表参道ハウス二階ささき雑貨店"
     for glyph in sender:
         assert glyph.x1 < 35 and glyph.top > 75, glyph
         assert glyph.size_mm < address[0].size_mm < name_size
@@ -102,7 +102,7 @@ def test_the_address_is_on_the_right_and_the_sender_smaller_lower_left(printed):
 def test_text_reads_back_in_reading_order(printed):
     assert text_of(printed, "C001") == (
         "1600023東京都新宿区西新宿二ー八ー一髙橋一郎様"
-        "1500001東京都渋谷区神宮前一ー二ー三表参道ハウス二Ｆささき雑貨店"
+        "1500001東京都渋谷区神宮前一ー二ー三表参道ハウス二階ささき雑貨店"
     )
     _, path, pages = printed
     extracted = PdfReader(path).pages[pages["C002"]].extract_text()
@@ -163,12 +163,16 @@ def test_a_long_address_is_condensed_to_fit_and_nothing_is_dropped(printed):
 
 def test_joint_names_align_given_names_and_each_get_an_honorific(printed):
     path, page = page_of(printed, "C004")
-    found = [g for g in glyphs(path, page) if g.size_mm > 5 and g.vertical]
+    found = [g for g in glyphs(path, page) if g.size_mm > 4.5 and g.vertical and g.x1 < 70]
     firsts = [find(found, c)[0] for c in "美健翔さ"]
+    lasts = [find(found, c)[0] for c in "咲一太ら"]
     assert len({round(g.top, 3) for g in firsts}) == 1
+    assert len({round(g.bottom, 3) for g in lasts}) == 1  # spread to one length (さくら's)
     xs = [g.centre[0] for g in firsts]
     assert xs == sorted(xs, reverse=True)  # first person on the right
     assert sum(xs) / len(xs) == pytest.approx(50.0, abs=0.05)  # the block is centred
+    em = firsts[0].size_mm
+    assert min(a - b for a, b in zip(xs, xs[1:], strict=False)) >= 1.5 * em - 1e-6
     honorifics = find(found, "様")
     assert len(honorifics) == 4
     assert len({round(g.top, 3) for g in honorifics}) == 1
@@ -228,8 +232,8 @@ def test_every_font_is_embedded(printed):
     assert not any("Helvetica" in name for name in base_fonts)
 
 
-def test_the_postmark_area_holds_nothing_but_the_postal_code(printed):
+def test_the_stamp_and_postmark_area_holds_nothing(printed):
     _, path, pages = printed
-    for page in range(len(pages)):
-        for glyph in glyphs(path, page)[7:]:  # the recipient's digits sit in Japan Post's boxes
-            assert not (glyph.x0 < 70 and glyph.top < 35), (page, glyph)
+    for page in range(len(pages)):  # 35 mm wide, 70 mm tall at the top left (manual p13)
+        for text, left, top, _right, _bottom in ink_boxes(path, page):
+            assert not (left < 35 and top < 70), (page, text, left, top)

@@ -37,13 +37,20 @@ NAME_GAP_EM = 1.0  # family / given / honorific are one character apart
 TITLE_RATIO = 0.55  # 役職 is set smaller, above the name
 TITLE_GAP_EM = 0.5
 ORGANISATION_GAP_EM = 0.5  # between a company name and 御中
-NAME_BLOCK_MAX_WIDTH_MM = 36.0  # the name block (連名 included) stays clear of the sender
+MIN_JOINT_PITCH_EM = 1.5  # 連名 columns at least this far apart, so 様 様 様 reads down
+JOINT_MIN_SIZE_PT = 11.0  # five 連名 beside a three-column address may shrink to this
+NAME_CLEARANCE_MM = 2.0  # between the name block and the company or address columns
+SENDER_CLEARANCE_MM = 6.0  # between the recipient's columns and the sender's
+SENDER_MIN_LEFT_MM = 5.0  # the sender moves left to make room, not past this
+STAMP_AREA = (35.0, 70.0)  # 切手・消印: x 0–35, y 0–70 mm (barcode manual p13)
+STAMP_CLEARANCE_MM = 0.5
 HEADER_TRACKING_EM = 0.3
 QUIET_ZONE_MM = 2.0  # around the customer barcode
 INDICIA_LEFT, INDICIA_TOP, INDICIA_SIZE = 6.0, 6.0, 24.0  # a circle where the stamp goes
 _NUMBER_BLOCK = re.compile(r"[0-9０-９]+(?:\s*[-‐‑－−ー―]\s*[0-9０-９]+)*")
 _NOT_BUILDING = re.compile(r"^(?:丁目|番地|番|号|の|[-‐‑－−ー―]|[0-9０-９])")
 _BREAK_AFTER = set("都道府県市区郡町村")
+_DIGIT_PAIR = re.compile(r"(?<![0-9０-９])[0-9０-９]{2}(?![0-9０-９])")
 
 
 @dataclass(frozen=True)
@@ -73,22 +80,29 @@ def address_side(customer: Customer, sender: Sender, profile: CardProfile,
                               (0.0, 0.0, 0.0), 0.35, INDICIA_SIZE / 2))
     if barcode_bars:
         _barcode(page, barcode_bars, profile)
-        name_bottom = min(profile.recipient_name.bottom, profile.barcode_top - QUIET_ZONE_MM)
-        profile = replace(profile, recipient_name=replace(profile.recipient_name,
-                                                          bottom=name_bottom))
+        profile = _clear_of_barcode(profile)
     if profile.draw_boxes:
         _draw_boxes(page, profile)
     if profile.header_text:
         _header(page, profile, fonts.address.primary)
     _postal_digits(page, customer.postal_code, profile.recipient_boxes, fonts.address, "郵便番号")
     recipient = recipient_of(customer)
+    company_pt = _organisation_columns(page, recipient, profile.company, fonts.name)
+    address = profile.address
+    if company_pt is not None and company_pt < address.size_pt:
+        address = replace(address, size_pt=company_pt)  # the company is never the smaller
     lines = [(customer.address1, "住所1"), (customer.address2, "住所2")]
-    _address_columns(page, lines, profile.address, profile.address_indent_em, fonts.address,
+    _address_columns(page, lines, address, profile.address_indent_em, fonts.address,
                      numerals, "the address", top_aligned=True)
-    _organisation_columns(page, recipient, profile.company, fonts.name)
-    _name_block(page, recipient, profile, fonts.name)
+    right_limit = _right_limit(page, profile)
+    sender_right = _sender_right(profile) if not sender.is_empty else 0.0
+    shift = _sender_max_shift(profile) if not sender.is_empty else 0.0
+    left_limit = max(STAMP_AREA[0] + STAMP_CLEARANCE_MM,
+                     sender_right - shift + SENDER_CLEARANCE_MM)
+    name_left = _name_block(page, recipient, profile, fonts.name, left_limit, right_limit)
     if not sender.is_empty:
-        page.runs.extend(_sender_runs(sender, profile, fonts, numerals))
+        move = min(0.0, name_left - SENDER_CLEARANCE_MM - sender_right)
+        page.runs.extend(_sender_runs(sender, _sender_moved(profile, move), fonts, numerals))
     return page
 
 
@@ -131,6 +145,21 @@ def split_for_column(text: str) -> tuple[str, str]:
     return text[:cut], text[cut:]
 
 
+def _measure_address(text: str, chain: FontChain, field: str) -> tuple[Piece, ...]:
+    """An address column's pieces: two digits side by side (縦中横), any other digit
+    full-width and upright, one per character cell, so every digit has the same width."""
+    pieces: list[Piece] = []
+    position = 0
+    for pair in _DIGIT_PAIR.finditer(text):
+        if pair.start() > position:
+            pieces += measure_column(text[position:pair.start()], chain, field, tcy=False)
+        pieces += measure_column(pair.group(), chain, field)
+        position = pair.end()
+    if position < len(text):
+        pieces += measure_column(text[position:], chain, field, tcy=False)
+    return tuple(pieces)
+
+
 def _is_number(char: str) -> bool:
     return char.isdigit() or char in "〇一二三四五六七八九十百千ー"
 
@@ -149,7 +178,7 @@ def _address_columns(page: Page, lines: list[tuple[str, str]], area: Area, inden
     if not columns:
         return
     while True:
-        measured = [measure_column(text, chain, field) for text, field in columns]
+        measured = [_measure_address(text, chain, field) for text, field in columns]
         lengths = [column_length_em(m) + (indent_em if i else 0) for i, m in enumerate(measured)]
         fitting = fit(max(lengths), area.bottom - area.top, area.size_pt, area.min_size_pt)
         if fitting is not None:
@@ -172,12 +201,13 @@ def _address_columns(page: Page, lines: list[tuple[str, str]], area: Area, inden
 
 
 def _organisation_columns(page: Page, recipient: Recipient, area: Area,
-                          chain: FontChain) -> None:
-    """Company and department in their own columns right of the name, one size for both."""
+                          chain: FontChain) -> float | None:
+    """Company and department in their own columns right of the name, one size for both;
+    returns that size (None without a company line)."""
     fields = ("会社名", "部署") if recipient.people else ("会社名",)
     lines = list(zip(recipient.organisation_lines, fields, strict=False))
     if not lines:
-        return
+        return None
     measured = [measure_column(text, chain, field) for text, field in lines]
     longest = max(column_length_em(m) for m in measured)
     fitting = _fit_or_refuse(longest, area, "the company or department name", lines[0][1])
@@ -185,23 +215,29 @@ def _organisation_columns(page: Page, recipient: Recipient, area: Area,
         runs, _ = place_column(pieces, area.columns[index], area.top, fitting.size_pt,
                                fitting.condense)
         page.runs.extend(runs)
+    return fitting.size_pt
 
 
-def _name_block(page: Page, recipient: Recipient, profile: CardProfile,
-                chain: FontChain) -> None:
-    """The centre column(s): title, family, given names (連名 aligned) and one honorific each."""
+def _name_block(page: Page, recipient: Recipient, profile: CardProfile, chain: FontChain,
+                left_limit: float, right_limit: float) -> float:
+    """The centre column(s): title, family, given names (連名 spread to one length) and one
+    honorific each, aligned. The block is centred on the profile's name column when it
+    fits between `left_limit` and `right_limit`, else moved, else made smaller. Returns the
+    block's left edge."""
     area = profile.recipient_name
     honorific = measure_column(recipient.honorific, chain, "敬称", tcy=False)
     if not recipient.people:
         name = measure_column(recipient.organisation_name, chain, "会社名", tcy=False)
         total = column_length_em(name) + ORGANISATION_GAP_EM + column_length_em(honorific)
         fitting = _fit_or_refuse(total, area, "the company name", "会社名")
+        fitting = _narrow_enough(fitting, total, 1, 1.0, area, area.columns[0], left_limit,
+                                 right_limit)
         em = pt_to_mm(fitting.size_pt) * fitting.condense
+        x = _block_centre(area.columns[0], pt_to_mm(fitting.size_pt), left_limit, right_limit)
         top = _name_top(area, total * em)
-        _place(page, name, area.columns[0], top, fitting)
-        _place(page, honorific, area.columns[0], top + (total - column_length_em(honorific)) * em,
-               fitting)
-        return
+        _place(page, name, x, top, fitting)
+        _place(page, honorific, x, top + (total - column_length_em(honorific)) * em, fitting)
+        return x - pt_to_mm(fitting.size_pt) / 2
     people = recipient.people
     fields = ["姓"] + ["連名"] * (len(people) - 1)
     families = [measure_column(p.family, chain, f, tcy=False)
@@ -217,23 +253,115 @@ def _name_block(page: Page, recipient: Recipient, profile: CardProfile,
     total = honorific_at + column_length_em(honorific)
     fitting = _fit_or_refuse(total, area, "the name", "姓")
     count = len(people)
-    widest_pt = mm_to_pt(NAME_BLOCK_MAX_WIDTH_MM) / ((count - 1) * profile.joint_pitch_em + 1)
-    if fitting.size_pt > widest_pt:
-        if widest_pt < area.min_size_pt:
-            raise TooLongError(f"the joint names (連名 of {count} people)", "連名")
-        fitting = _fit_or_refuse(total, area, "the name", "姓", size_pt=widest_pt)
-    em = pt_to_mm(fitting.size_pt) * fitting.condense
-    pitch = profile.joint_pitch_em * pt_to_mm(fitting.size_pt)
-    first_x = area.columns[0] + (count - 1) * pitch / 2
+    pitch_em = max(profile.joint_pitch_em, MIN_JOINT_PITCH_EM)
+    fitting = _narrow_enough(fitting, total, count, pitch_em, area, area.columns[0],
+                             left_limit, right_limit)
+    size_mm = pt_to_mm(fitting.size_pt)
+    em = size_mm * fitting.condense
+    pitch = pitch_em * size_mm
+    width = (count - 1) * pitch + size_mm
+    first_x = _block_centre(area.columns[0], width, left_limit, right_limit) + width / 2 \
+        - size_mm / 2
     top = _name_top(area, total * em)
     if title:
         title_fit = Fit(fitting.size_pt * TITLE_RATIO, fitting.condense)
         _place(page, title, first_x, top, title_fit)
     for index in range(count):
         x = first_x - index * pitch
-        _place(page, families[index], x, top + title_em * em, fitting)
-        _place(page, givens[index], x, top + given_at * em, fitting)
+        _spread(page, families[index], family_em, x, top + title_em * em, fitting)
+        _spread(page, givens[index], given_em, x, top + given_at * em, fitting)
         _place(page, honorific, x, top + honorific_at * em, fitting)
+    return first_x - (count - 1) * pitch - size_mm / 2
+
+
+def _narrow_enough(fitting: Fit, total_em: float, count: int, pitch_em: float, area: Area,
+                   centre: float, left_limit: float, right_limit: float) -> Fit:
+    """The fitting, made smaller if `count` columns `pitch_em` apart do not fit: first
+    centred on `centre` (down to the area's smallest size), else anywhere between the
+    limits (down to JOINT_MIN_SIZE_PT for 連名); TooLongError below that."""
+    ems = (count - 1) * pitch_em + 1
+    centred_pt = mm_to_pt(2 * min(centre - left_limit, right_limit - centre)) / ems
+    if fitting.size_pt <= centred_pt:
+        return fitting
+    if centred_pt >= area.min_size_pt:
+        return _fit_or_refuse(total_em, area, "the name", "姓", size_pt=centred_pt)
+    widest_pt = mm_to_pt(right_limit - left_limit) / ems
+    floor = min(area.min_size_pt, JOINT_MIN_SIZE_PT) if count > 1 else area.min_size_pt
+    if widest_pt < floor:
+        what = f"the joint names (連名 of {count} people)" if count > 1 else "the name"
+        raise TooLongError(what, "連名" if count > 1 else "姓")
+    smaller = replace(area, min_size_pt=floor)
+    return _fit_or_refuse(total_em, smaller, "the name", "姓",
+                          size_pt=min(fitting.size_pt, widest_pt))
+
+
+def _block_centre(centre: float, width: float, left_limit: float, right_limit: float) -> float:
+    """The block's centre: the profile's, moved just enough to stay between the limits."""
+    centre = max(centre, left_limit + width / 2)
+    return min(centre, right_limit - width / 2)
+
+
+def _spread(page: Page, pieces: Sequence[Piece], length_em: float, x: float, y: float,
+            fitting: Fit) -> None:
+    """A name spread over `length_em` (均等割り): first character at the top, last at the
+    bottom, even gaps; a single character sits in the middle of that length."""
+    natural = column_length_em(pieces)
+    glyphs = sum(len(p.shaped.glyphs) if p.kind != "tcy" else 1 for p in pieces)
+    if not pieces or natural >= length_em - 1e-6:
+        _place(page, pieces, x, y, fitting)
+        return
+    em = pt_to_mm(fitting.size_pt) * fitting.condense
+    if glyphs == 1:
+        _place(page, pieces, x, y + (length_em - natural) / 2 * em, fitting)
+        return
+    tracking = (length_em - natural) / (glyphs - 1)
+    runs, _ = place_column(pieces, x, y, fitting.size_pt, fitting.condense, tracking)
+    page.runs.extend(runs)
+
+
+def _right_limit(page: Page, profile: CardProfile) -> float:
+    """Where the name block must end: clear of the company and address columns already set
+    (anything below the recipient's postal-code boxes and right of the name's column)."""
+    below = profile.recipient_boxes.top + profile.recipient_boxes.height
+    centre = profile.recipient_name.columns[0]
+    edges = [run.x_mm - (pt_to_mm(run.size_pt) / 2 if run.mode != "horizontal" else 0.0)
+             for run in page.runs if run.y_mm > below and run.x_mm > centre]
+    return min(edges, default=profile.width - 10.0) - NAME_CLEARANCE_MM
+
+
+def _sender_right(profile: CardProfile) -> float:
+    """The right edge of the sender's columns as the profile places them."""
+    return max(x + pt_to_mm(area.size_pt) / 2
+               for area in (profile.sender_address, profile.sender_name) for x in area.columns)
+
+
+def _sender_max_shift(profile: CardProfile) -> float:
+    """How far left the sender's columns can move before reaching SENDER_MIN_LEFT_MM."""
+    left = min(x - pt_to_mm(area.size_pt) / 2
+               for area in (profile.sender_address, profile.sender_name) for x in area.columns)
+    return max(0.0, left - SENDER_MIN_LEFT_MM)
+
+
+def _sender_moved(profile: CardProfile, dx: float) -> CardProfile:
+    """The profile with the sender's columns moved by dx mm (rounded: laid out once per move)."""
+    dx = round(dx, 2)
+    if not dx:
+        return profile
+    return replace(profile, **{
+        name: replace(area, columns=tuple(x + dx for x in area.columns))
+        for name, area in (("sender_address", profile.sender_address),
+                           ("sender_name", profile.sender_name))})
+
+
+def _clear_of_barcode(profile: CardProfile) -> CardProfile:
+    """The name and the sender stop 2 mm (the quiet zone) above the customer barcode."""
+    limit = profile.barcode_top - QUIET_ZONE_MM
+    return replace(profile, **{
+        name: replace(area, bottom=min(area.bottom, limit))
+        for name, area in (("recipient_name", profile.recipient_name),
+                           ("address", profile.address),
+                           ("sender_address", profile.sender_address),
+                           ("sender_name", profile.sender_name))})
 
 
 def _name_top(area: Area, length_mm: float) -> float:
