@@ -15,7 +15,7 @@ from mailmerge.config import Settings
 from mailmerge.errors import ConfigError
 from mailmerge.layout.address_side import AddressFonts, Indicia, address_side
 from mailmerge.layout.page import Page
-from mailmerge.layout.profiles import load_profile
+from mailmerge.layout.profiles import load_profile, private_card
 from mailmerge.layout.vertical_text import prepare_address
 from mailmerge.models import Customer, Sale
 from mailmerge.selection.plan import PlanEntry
@@ -42,6 +42,8 @@ class CardMaker:
         self.address_fonts = AddressFonts(roles.chain("address"), roles.chain("name"))
         self.proof_chain = roles.chain("address") if options.proof else None
         self.profile = load_profile(options.layout or settings.layout)
+        if options.impose:
+            self.profile = private_card(self.profile)  # cut from plain paper
         self.sales_by_customer: dict[str, list[Sale]] = {}
         for sale in sales:
             self.sales_by_customer.setdefault(sale.customer_id, []).append(sale)

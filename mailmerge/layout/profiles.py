@@ -7,7 +7,7 @@ millimetres from the card's top-left corner (x right, y down), as Japan Post mea
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mailmerge.errors import ConfigError
@@ -135,3 +135,15 @@ def _parse(data: dict, name: str) -> CardProfile:
         barcode_top=float(data["barcode"]["top"]),
         barcode_grade_pt=float(data["barcode"]["grade_pt"]),
     )
+
+
+def private_card(profile: CardProfile) -> CardProfile:
+    """The profile as a privately made card (私製はがき: a card cut from plain paper must
+    carry 郵便はがき, and has no pre-printed boxes): the red boxes drawn, the plain card's
+    header added; everything else stays where the profile puts it."""
+    if profile.draw_boxes and profile.header_text:
+        return profile
+    plain = load_profile("plain")
+    return replace(profile, draw_boxes=True, box_color=plain.box_color, box_line=plain.box_line,
+                   header_text=plain.header_text, header_x=plain.header_x,
+                   header_y=plain.header_y, header_size_pt=plain.header_size_pt)
