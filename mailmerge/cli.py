@@ -156,6 +156,9 @@ def plan_options(command):
 @click.option("--impose", type=click.Choice(["a4"]),
               help="Four cards per A4 sheet with crop marks, to cut yourself.")
 @click.option("--preview", is_flag=True, help="Also write a contact sheet PNG to look at.")
+@click.option("--run-sheet", is_flag=True,
+              help="Also write the run sheet (発送明細, …-sheet.pdf beside the cards): counts, "
+                   "postage, 区分 groups, every card with its file and page.")
 @reading_options
 @user_errors
 def print_command(customers: Path, side: str | None, output: Path | None,
@@ -166,7 +169,7 @@ def print_command(customers: Path, side: str | None, output: Path | None,
                   log_path: Path | None, force: bool, reprint: tuple[str, ...], proof: bool,
                   replace: bool, no_sender: bool, sort: str, duplex: str, flip: str,
                   batch_size: int | None, barcode: bool, indicia: str | None,
-                  impose: str | None, preview: bool,
+                  impose: str | None, preview: bool, run_sheet: bool,
                   encoding: str | None, sheet: str | None) -> None:
     """Print the cards due today: the address side, the message side, or both.
 
@@ -185,10 +188,13 @@ def print_command(customers: Path, side: str | None, output: Path | None,
             handwriting=handwriting, image=image, log=shop.log_path, force=force,
             reprint=reprint, sort=sort, duplex=duplex, flip=flip, batch_size=batch_size,
             barcode=barcode, impose=impose, docx=docx_path, indicia=indicia, proof=proof,
-            replace=replace, no_sender=no_sender, folder=shop.folder, progress=advance)
+            replace=replace, no_sender=no_sender, folder=shop.folder, progress=advance,
+            run_sheet=run_sheet)
         report = print_cards(customers, output, shop.settings, options)
     for line in summary_lines(report, strict, shop.settings.postage_yen):
         click.echo(line)
+    if report.run_sheet is not None:
+        click.echo(f"発送明細 → {report.run_sheet}")
     if preview and report.outputs:
         _write_preview(report.outputs[0], report.outputs[0].with_suffix(".png"))
     if report.skipped:
@@ -342,7 +348,7 @@ def demo(folder: Path) -> None:
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]),
               help="The report's day (default: today).")
 @click.option("--out", "target", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write an Excel workbook (.xlsx) with charts.")
+              help="Also write an Excel workbook (.xlsx) with charts, or an A4 PDF (.pdf).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 @config_option
@@ -354,7 +360,7 @@ def report(customers: Path, sales: Path, log_path: Path | None, on, target: Path
            sheet: str | None) -> None:
     """The stock-take of your customers: who is active, dormant, lapsed, and what cards bring.
 
-    Example: hagaki report customers.csv --sales sales.csv --out report.xlsx
+    Example: hagaki report customers.csv --sales sales.csv --out report.pdf
     """
     from mailmerge.report.build import build_report, text_lines
     from mailmerge.report.workbook import write_workbook
@@ -362,11 +368,15 @@ def report(customers: Path, sales: Path, log_path: Path | None, on, target: Path
     settings = shop.settings
     if target is not None:
         check_outputs([target], [customers, sales, shop.config_path,
-                                 *log_files(shop.log_path)], replace, (".xlsx",))
+                                 *log_files(shop.log_path)], replace, (".xlsx", ".pdf"))
     measures = build_report(customers, sales, settings,
                             ReadOptions(encoding, sheet, settings.columns), shop.log_path,
                             on.date() if on else dt.date.today())
-    if target is not None:
+    if target is not None and target.suffix.lower() == ".pdf":
+        from mailmerge.paperwork.stocktake import write_stocktake
+
+        write_stocktake(measures, settings, target)
+    elif target is not None:
         write_workbook(measures, target)
     if output_format == "json":
         click.echo(json.dumps(measures.as_json(), ensure_ascii=False, indent=2, default=str))
@@ -374,7 +384,7 @@ def report(customers: Path, sales: Path, log_path: Path | None, on, target: Path
         for line in text_lines(measures):
             click.echo(line)
         if target is not None:
-            click.echo(f"\nworkbook → {target}")
+            click.echo(f"\n{'PDF' if target.suffix.lower() == '.pdf' else 'workbook'} → {target}")
 
 
 @main.group()

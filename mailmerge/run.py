@@ -90,6 +90,7 @@ class RunOptions:
     replace: bool = False  # allow replacing existing files (their cards: no longer in a file)
     no_sender: bool = False  # allow address sides without a [sender]
     folder: Path | None = None  # where files named for the run go (default: current folder)
+    run_sheet: bool = False  # also the run's sheet (…-sheet.pdf), written once it is logged
     progress: Callable[[int], None] | None = None  # called with each card done
 
 
@@ -107,6 +108,7 @@ class RunReport:
     proof: bool = False
     run_id: int | None = None
     log: Path | None = None
+    run_sheet: Path | None = None
 
     @property
     def printed(self) -> list[Customer]:
@@ -283,7 +285,10 @@ def _run(jobs: list[Job], source: str, output: Path | None, settings: Settings,
     files = _RunFiles(output, options, log, len(jobs), maker.sides_per_card)
     files.title = f"hagaki: {Path(source).name}"
     planned = [PlannedFile(batch, role, path) for batch, role, path in files.planned()]
-    check_outputs([file.path for file in planned], inputs, replace=options.replace)
+    sheet = (files.target.with_name(f"{files.target.stem}-sheet.pdf")
+             if options.run_sheet and not options.proof else None)
+    check_outputs([file.path for file in planned] + ([sheet] if sheet else []), inputs,
+                  replace=options.replace)
     check_space(files.folder, len(jobs) * maker.sides_per_card * BYTES_PER_SIDE)
     for file in planned:
         remove_temporaries(file.path)
@@ -309,6 +314,10 @@ def _run(jobs: list[Job], source: str, output: Path | None, settings: Settings,
     except BaseException:
         _undo(staged, log, run)
         raise
+    if sheet is not None and report.written:
+        from mailmerge.paperwork.run_sheet import write_run_sheet
+
+        write_run_sheet(sheet, log, report, settings, options)
 
 
 class _NothingToWrite(Exception):

@@ -1,7 +1,8 @@
 """The report's labels and its key figures, shared by the text report and the workbook.
 
-In: Measures. Out: the key figures as (label, value, unit) in the order people read them;
-the Japanese names of segments and card situations.
+In: Measures. Out: the key figures as (label, value, unit) in the order people read them,
+the KPI tree of the printed stock-take (売上 = 客数 × 客単価 × 頻度; 客数 = 期首 + 新規 + 復帰
+− 離反); the Japanese names of segments and card situations.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ SHARE = "%"
 class Figure:
     label: str
     value: float
-    unit: str  # 人, 件, 円, 枚, or % for a share (value 0–1)
+    unit: str  # 人, 件, 円, 枚, 回, or % for a share (value 0–1)
 
 
 def key_figures(measures: Measures) -> list[Figure]:
@@ -54,3 +55,19 @@ def key_figures(measures: Measures) -> list[Figure]:
         Figure("名簿にない顧客の売上件数", measures.unknown_sales_count, "件"),
     ]
     return figures
+
+
+def sales_tree(measures: Measures) -> list[Figure]:
+    """売上 = 客数 × 客単価 × 頻度, each factor read from Measures."""
+    return [Figure("客数 (購入した顧客)", measures.buyer_count, "人"),
+            Figure("客単価 (1件あたり)", measures.average_per_sale, "円"),
+            Figure("購入頻度 (1人あたり件数)", measures.purchase_frequency, "回"),
+            Figure("売上", measures.sales_total, "円")]
+
+
+def base_figures(measures: Measures) -> list[Figure]:
+    """客数の増減 over the last months: start + new + back − lost = end."""
+    flow = measures.base_flow
+    return [Figure(f"{flow.months}か月前の客数", flow.start, "人"),
+            Figure("新規", flow.new, "人"), Figure("復帰", flow.back, "人"),
+            Figure("離反", flow.lost, "人"), Figure("現在の客数", flow.end, "人")]

@@ -78,12 +78,34 @@ def monthly_heads(months: list[str], events: list[tuple[dt.date, str]]) -> list[
     return rows
 
 
+@dataclass(frozen=True)
+class BaseFlow:
+    """The base over the last months: start + new + back − lost = end (客数の増減)."""
+
+    months: int
+    start: int  # in the base at the end of the month before the window
+    new: int
+    back: int
+    lost: int
+    end: int  # in the base at the end of the last month
+
+    def as_json(self) -> dict:
+        return {"months": self.months, "start": self.start, "new": self.new,
+                "back": self.back, "lost": self.lost, "end": self.end}
+
+
+def base_flow(heads: list[Heads], window: int = 12) -> BaseFlow:
+    """Who joined, came back and was lost over the last `window` months of `heads`."""
+    recent = heads[-window:]
+    start = heads[-window - 1].customers if len(heads) > window else 0
+    return BaseFlow(len(recent), start, sum(h.new for h in recent),
+                    sum(h.back for h in recent), sum(h.lost for h in recent),
+                    recent[-1].customers if recent else 0)
+
+
 def loss_rate(heads: list[Heads], window: int = 12) -> float:
     """Customers lost over the last `window` months, over everyone in the base during them
     (those there at the start, plus those who joined or came back)."""
-    recent = heads[-window:]
-    if not recent:
-        return 0.0
-    before = heads[-window - 1].customers if len(heads) > window else 0
-    present = before + sum(h.new + h.back for h in recent)
-    return sum(h.lost for h in recent) / present if present else 0.0
+    flow = base_flow(heads, window)
+    present = flow.start + flow.new + flow.back
+    return flow.lost / present if present else 0.0

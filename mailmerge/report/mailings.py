@@ -1,7 +1,8 @@
 """Cards sent and what they brought back, from the send log's cards.
 
 In: the logged cards (customer, situation, date, status), the day, the postage and each
-customer's purchase dates. Out: CardCounts and the win-back response rate.
+customer's purchase dates (and amounts). Out: CardCounts, the win-back response rate, each
+customer's last card, and what the cards brought by situation (CardResponse).
 
 A card counts as sent when its status is printed, mailed or returned (sendlog.SENT); cancelled,
 failed and pending cards do not. Posted (投函済み) counts mailed and returned cards: a card can
@@ -11,6 +12,7 @@ only come back after it was posted. Cards dated after the report's day are left 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from dataclasses import dataclass
 
@@ -19,6 +21,7 @@ from mailmerge.sendlog.store import SENT
 
 POSTED = ("mailed", "returned")
 RESPONSE_DAYS = 90
+REPEAT_DAYS = 60  # "what the cards brought": a purchase within 60 days after a card
 WINBACK_SITUATIONS = ("winback", "dormant")
 
 
@@ -43,6 +46,27 @@ class CardCounts:
         return {"total": self.sent, "mailed": self.posted, "returned": self.returned,
                 "postage_total": self.postage_total, "by_situation": self.by_situation,
                 "by_month": self.by_month}
+
+
+@dataclass(frozen=True)
+class CardResponse:
+    """Customers sent a card of one situation, and those who bought within REPEAT_DAYS after
+    one of them (with what those purchases came to)."""
+
+    situation: str
+    cards: int
+    customers: int
+    bought_again: int
+    sales: float
+
+    @property
+    def rate(self) -> float:
+        return self.bought_again / self.customers if self.customers else 0.0
+
+    def as_json(self) -> dict:
+        return {"situation": self.situation, "cards": self.cards, "customers": self.customers,
+                "bought_again": self.bought_again, "rate": round(self.rate, 4),
+                "sales": self.sales}
 
 
 def sent_cards(cards: list[SentCard], on: dt.date) -> list[SentCard]:
@@ -79,3 +103,36 @@ def response_rate(sent: list[SentCard], purchases: dict[str, list[dt.date]]) -> 
             for day in days for bought in purchases.get(customer_id, []))
         for customer_id, days in reached.items())
     return responded / len(reached)
+
+
+def last_cards(sent: list[SentCard]) -> dict[str, SentCard]:
+    """Each customer's latest card (the later one in the log on the same day)."""
+    latest: dict[str, SentCard] = {}
+    for card in sent:
+        known = latest.get(card.customer_id)
+        if known is None or card.card_date >= known.card_date:
+            latest[card.customer_id] = card
+    return latest
+
+
+def responses_by_situation(sent: list[SentCard],
+                           purchases: dict[str, list[tuple[dt.date, float]]],
+                           days: int = REPEAT_DAYS) -> list[CardResponse]:
+    """For each situation: cards, customers, customers who bought within `days` after one of
+    their cards of it, and the amount of those purchases (each purchase counted once)."""
+    by_situation: dict[str, dict[str, list[dt.date]]] = {}
+    for card in sent:
+        by_situation.setdefault(card.situation, {}).setdefault(
+            card.customer_id, []).append(card.card_date)
+    responses = []
+    for situation, customers in sorted(by_situation.items()):
+        bought = 0
+        amounts: list[float] = []
+        for customer_id, card_days in customers.items():
+            within = [amount for day, amount in purchases.get(customer_id, [])
+                      if any(0 < (day - sent_on).days <= days for sent_on in card_days)]
+            bought += bool(within)
+            amounts += within
+        responses.append(CardResponse(situation, sum(map(len, customers.values())),
+                                      len(customers), bought, math.fsum(amounts)))
+    return responses

@@ -20,6 +20,11 @@ Definitions (thresholds from [rules]):
 - the monthly base, the loss rate and the lapsed count come from flow.py over the customers
   who are not excluded, so the last month's lapsed count is the lapsed segment's count.
 - win-back response: a customer sent a dormant or win-back card who bought within 90 days.
+- 客数 × 客単価 × 頻度 = 売上: buyers (customers with a purchase) × average per priced sale ×
+  priced sales per buyer; the base flow over the last 12 months: start + new + back − lost.
+- to call (連絡リスト on paper): dormant customers, longest ago first (they lapse next), then
+  lapsed ones, most recent first (the likeliest to come back); each with their last card.
+- what the cards brought: by situation, customers who bought within 60 days after a card.
 """
 
 from __future__ import annotations
@@ -32,7 +37,9 @@ from dataclasses import dataclass, field
 
 from mailmerge.models import Customer, Problem, Sale
 from mailmerge.report.flow import (
+    BaseFlow,
     Heads,
+    base_flow,
     flow_events,
     loss_rate,
     month_of,
@@ -41,9 +48,12 @@ from mailmerge.report.flow import (
 )
 from mailmerge.report.mailings import (
     CardCounts,
+    CardResponse,
     SentCard,
     count_cards,
+    last_cards,
     response_rate,
+    responses_by_situation,
     sent_cards,
 )
 from mailmerge.selection.exclusions import exclusion_of
@@ -134,6 +144,12 @@ class Measures:
     by_age_band: dict[str, dict]
     cards: CardCounts
     winback_response_rate: float
+    buyer_count: int = 0
+    purchase_frequency: float = 0.0  # priced sales per buyer
+    base_flow: BaseFlow = BaseFlow(0, 0, 0, 0, 0, 0)
+    to_call: list[CustomerLine] = field(default_factory=list)  # dormant, then lapsed
+    last_cards: dict[str, SentCard] = field(default_factory=dict)  # by customer id
+    card_responses: list[CardResponse] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
@@ -163,6 +179,10 @@ class Measures:
             "by_age_band": self.by_age_band,
             "cards": self.cards.as_json(),
             "winback_response_rate": round(self.winback_response_rate, 4),
+            "buyer_count": self.buyer_count,
+            "purchase_frequency": round(self.purchase_frequency, 4),
+            "base_flow": self.base_flow.as_json(),
+            "card_responses": [response.as_json() for response in self.card_responses],
             "warnings": self.warnings,
         }
 
@@ -212,6 +232,10 @@ def measure(listed: list[Listed], sales: list[Sale], cards: list[SentCard], on: 
         by_age_band=_breakdown(lines, lambda c: _age_band(c.birthday, on)),
         cards=count_cards(sent, postage_yen),
         winback_response_rate=response_rate(sent, purchases),
+        buyer_count=buyers, purchase_frequency=priced / buyers if buyers else 0.0,
+        base_flow=base_flow([month.heads for month in monthly]), to_call=_to_call(lines),
+        last_cards=last_cards(sent),
+        card_responses=responses_by_situation(sent, _amounts_by_customer(lines, histories)),
     )
     measures.warnings = _warnings(measures, len(positive))
     return measures
@@ -300,6 +324,21 @@ def _to_contact(lines: list[CustomerLine]) -> list[CustomerLine]:
                      key=lambda line: (line.last_purchase, line.customer.row))
     flagged = [line for line in lines if line.flags and line.segment != "dormant"]
     return dormant + flagged
+
+
+def _to_call(lines: list[CustomerLine]) -> list[CustomerLine]:
+    dormant = sorted((line for line in lines if line.segment == "dormant"),
+                     key=lambda line: (line.last_purchase, line.customer.row))
+    lapsed = sorted((line for line in lines if line.segment == "lapsed"),
+                    key=lambda line: (-line.last_purchase.toordinal(), line.customer.row))
+    return dormant + lapsed
+
+
+def _amounts_by_customer(lines: list[CustomerLine], histories: list[list[Sale]]
+                         ) -> dict[str, list[tuple[dt.date, float]]]:
+    """Each listed customer's purchases as (day, amount; 0 when it has none)."""
+    return {line.customer.customer_id: [(s.date, _amount(s) or 0.0) for s in history]
+            for line, history in zip(lines, histories, strict=True) if history}
 
 
 def _unlisted(sales: list[Sale]) -> list[UnlistedSales]:

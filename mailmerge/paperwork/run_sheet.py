@@ -1,0 +1,172 @@
+"""The run sheet (発送明細) of one print run: what the person at the post office counter needs.
+
+In: the send log (the run's cards: the truth of what was printed), the run's report (the
+customers, in print order), the settings (postage) and the run's options (sort, indicia).
+Out: RunSheet (counts by situation, postage, the 区分 groups by the first three postal
+digits when the run is large enough for the 区分郵便物 discount, the 料金別納/後納 count, and
+every card in print order with its file and page, to find a jammed card), and its A4 PDF.
+
+The sheet is written after the run is logged and in place: a sheet that cannot be written is
+said in a note, and never undoes or changes the run.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Spacer
+
+from mailmerge.cards import INDICIA
+from mailmerge.config import Settings
+from mailmerge.errors import HagakiError
+from mailmerge.paperwork.document import (
+    Styles,
+    font_name,
+    paragraph,
+    pdf_bytes,
+    tables,
+    write_pdf,
+)
+from mailmerge.report.figures import SITUATION_LABELS
+from mailmerge.sendlog.store import SendLog
+
+if TYPE_CHECKING:
+    from mailmerge.run import RunOptions, RunReport
+
+SORTED_MINIMUM = 2000  # 区分郵便物: 2,000 or more identical items sorted by postal code
+WITH_ADDRESS = ("address", "both")
+
+
+@dataclass(frozen=True)
+class SheetLine:
+    order: int  # 1, 2, … in print order
+    card_id: int
+    customer_id: str
+    name: str
+    postal_code: str
+    situation: str
+    reprint_of: int | None
+    file: str
+    page: int
+
+
+@dataclass(frozen=True)
+class RunSheet:
+    run_id: int
+    printed_at: str
+    lines: list[SheetLine]
+    postage_yen: int
+    indicia: str | None  # 料金別納 or 料金後納
+    indicia_count: int  # cards with an address side, which carry the mark
+    sorted_by_postal: bool
+
+    @property
+    def by_situation(self) -> dict[str, int]:
+        return dict(sorted(Counter(line.situation for line in self.lines).items()))
+
+    @property
+    def postage_total(self) -> int:
+        return len(self.lines) * self.postage_yen
+
+    @property
+    def sort_groups(self) -> list[tuple[str, int]]:
+        """(first three postal digits, cards) in print order, for a run of 2,000 or more."""
+        if len(self.lines) < SORTED_MINIMUM:
+            return []
+        return list(Counter(line.postal_code[:3] for line in self.lines).items())
+
+
+def run_sheet(log: SendLog, report: RunReport, settings: Settings, options: RunOptions
+              ) -> RunSheet:
+    """The run's sheet from its logged cards, matched in order with the report's customers."""
+    rows = [row for row in log.cards() if row["run_id"] == report.run_id]
+    if len(rows) != len(report.cards):
+        raise HagakiError(f"送付記録の枚数（{len(rows)}）と印刷した枚数（{len(report.cards)}）"
+                          "が合いません")
+    lines = []
+    for order, (row, entry) in enumerate(zip(rows, report.cards, strict=True), start=1):
+        customer = entry.customer
+        if row["customer_id"] != customer.customer_id:
+            raise HagakiError(f"{order} 枚目: 送付記録の顧客 {row['customer_id']} と印刷した顧客 "
+                              f"{customer.customer_id} が違います")
+        lines.append(SheetLine(
+            order, row["id"], customer.customer_id,
+            f"{customer.family_name} {customer.given_name}".strip() or customer.company,
+            customer.postal_code, row["situation"], row["reprint_of"],
+            Path(row["output_file"] or "").name, row["page"]))
+    indicia = INDICIA[options.indicia] if options.indicia else None
+    return RunSheet(report.run_id or 0, rows[0]["printed_at"] if rows else "", lines,
+                    settings.postage_yen, indicia,
+                    sum(row["sides"] in WITH_ADDRESS for row in rows) if indicia else 0,
+                    options.sort == "postal")
+
+
+def write_run_sheet(target: Path, log: SendLog, report: RunReport, settings: Settings,
+                    options: RunOptions) -> None:
+    """Write the sheet beside the run's files; a failure becomes a note on the report (the
+    run stays logged and its files in place)."""
+    try:
+        write_pdf(run_sheet_pdf(run_sheet(log, report, settings, options), settings), target)
+    except (HagakiError, OSError, ValueError) as error:
+        report.notes.append(f"発送明細 {target.name} を書けませんでした（{error}）。印刷と"
+                            "送付記録はそのままです")
+        return
+    report.run_sheet = target
+
+
+def run_sheet_pdf(sheet: RunSheet, settings: Settings) -> bytes:
+    font = font_name(settings)
+    styles = Styles(font)
+    title = f"発送明細　印刷 {sheet.run_id} 番　{sheet.printed_at[:10]}"
+    story: list[Flowable] = [paragraph(title, styles.title)]
+    story += _totals(sheet, styles)
+    story += _groups(sheet, styles)
+    story += _cards(sheet, styles)
+    return pdf_bytes(story, title, font, subject=f"hagaki run {sheet.run_id}")
+
+
+def _totals(sheet: RunSheet, styles: Styles) -> list[Flowable]:
+    count = len(sheet.lines)
+    rows = [["枚数", f"{count:,}枚"],
+            ["郵送料", f"{sheet.postage_total:,}円（{sheet.postage_yen}円 × {count:,}枚）"]]
+    if sheet.indicia:
+        rows.append([f"{sheet.indicia}の表示", f"{sheet.indicia_count:,}枚"])
+    situations = [[SITUATION_LABELS.get(name, name), f"{count:,}"]
+                  for name, count in sheet.by_situation.items()]
+    situations.append(["合計", f"{len(sheet.lines):,}"])
+    return [*tables(styles.font, ["項目", "値"], rows, [40, 80], size=10),
+            Spacer(1, 4 * mm), paragraph("種類別の枚数", styles.heading),
+            *tables(styles.font, ["種類", "枚数"], situations, [40, 25], right=(1,), size=10)]
+
+
+def _groups(sheet: RunSheet, styles: Styles) -> list[Flowable]:
+    groups = sheet.sort_groups
+    if not groups:
+        return []
+    story: list[Flowable] = [paragraph("区分（郵便番号の上3桁ごと、印刷順）", styles.heading)]
+    if not sheet.sorted_by_postal:
+        story.append(paragraph("郵便番号順に印刷されていません。区分郵便物として出すには "
+                               "--sort postal で印刷してください。", styles.note))
+    rows = [[f"{prefix}-", f"{count:,}"] for prefix, count in groups]
+    return story + tables(styles.font, ["郵便番号", "枚数"], rows, [25, 20], right=(1,))
+
+
+def _cards(sheet: RunSheet, styles: Styles) -> list[Flowable]:
+    rows = [[f"{line.order:,}", str(line.card_id), line.customer_id, line.name,
+             _postal(line.postal_code),
+             SITUATION_LABELS.get(line.situation, line.situation)
+             + (f"（{line.reprint_of}番の刷り直し）" if line.reprint_of else ""),
+             line.file, str(line.page)] for line in sheet.lines]
+    return [paragraph("印刷順のはがき", styles.heading),
+            *tables(styles.font, ["順", "番号", "顧客ID", "氏名", "郵便番号", "種類", "ファイル",
+                                  "ページ"], rows, [12, 12, 16, 32, 17, 34, 45, 12],
+                    right=(0, 1, 7))]
+
+
+def _postal(code: str) -> str:
+    return f"{code[:3]}-{code[3:]}" if len(code) == 7 and code.isdigit() else code
+
