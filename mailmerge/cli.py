@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from mailmerge.config import FONT_ROLES, load_settings
+from mailmerge.config import FONT_ROLES, load_settings, printer_offsets
 from mailmerge.errors import HagakiError
 from mailmerge.layout.profiles import load_profile
 from mailmerge.outputs import check_outputs, log_files
@@ -130,6 +130,8 @@ def plan_options(command):
 @click.option("--layout", help="Card profile: official, nenga, plain, or a .toml file.")
 @click.option("--offset-x", type=float, help="Shift everything right by this many mm (±20).")
 @click.option("--offset-y", type=float, help="Shift everything down by this many mm (±20).")
+@click.option("--printer", metavar="NAME",
+              help="Use the offsets hagaki calibrate saved for this printer ([printers.NAME]).")
 @click.option("--strict", is_flag=True, help="Write nothing if any row has an error.")
 @log_option
 @click.option("--force", is_flag=True, help="Print again cards the log says were printed.")
@@ -165,8 +167,9 @@ def print_command(customers: Path, side: str | None, output: Path | None,
                   config_path: Path | None, sales: Path | None, situation: str | None, on,
                   template: Path | None, horizontal: bool, handwriting: bool,
                   image: Path | None, docx_path: Path | None, layout: str | None,
-                  offset_x: float | None, offset_y: float | None, strict: bool,
-                  log_path: Path | None, force: bool, reprint: tuple[str, ...], proof: bool,
+                  offset_x: float | None, offset_y: float | None, printer: str | None,
+                  strict: bool, log_path: Path | None, force: bool, reprint: tuple[str, ...],
+                  proof: bool,
                   replace: bool, no_sender: bool, sort: str, duplex: str, flip: str,
                   batch_size: int | None, barcode: bool, indicia: str | None,
                   impose: str | None, preview: bool, run_sheet: bool,
@@ -180,6 +183,10 @@ def print_command(customers: Path, side: str | None, output: Path | None,
         click.echo(f"注意: --date {on.date()} は今日（{dt.date.today()}）から "
                    f"{abs((on.date() - dt.date.today()).days)} 日離れています。"
                    "はがきの日付とお礼・休眠の判定はこの日で行います", err=True)
+    if printer is not None:
+        printer_x, printer_y = printer_offsets(shop.settings, printer)
+        offset_x = printer_x if offset_x is None else offset_x
+        offset_y = printer_y if offset_y is None else offset_y
     with _progress() as advance:
         options = RunOptions(
             layout=layout, offset_x=offset_x, offset_y=offset_y, strict=strict,
@@ -546,27 +553,57 @@ def preview(pdf: Path, target: Path, pages: str | None, replace: bool) -> None:
 @click.option("--out", "target", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("calibrate.pdf"), show_default=True)
 @click.option("--layout", default="official", show_default=True, help="Card profile.")
+@click.option("--printer", metavar="NAME",
+              help="The printer to measure: its saved offsets are used, and --measured-x/-y "
+                   "are saved for it ([printers.NAME] in hagaki.toml).")
+@click.option("--measured-x", type=click.FloatRange(20, 80),
+              help="Millimetres from the card's left edge to the printed cross's centre.")
+@click.option("--measured-y", type=click.FloatRange(40, 110),
+              help="Millimetres from the card's top edge to the printed cross's centre.")
 @config_option
 @replace_option
 @user_errors
-def calibrate(target: Path, layout: str, config_path: Path | None, replace: bool) -> None:
-    """Print a test card: a millimetre grid and the official boxes, shifted by your offsets.
+def calibrate(target: Path, layout: str, printer: str | None, measured_x: float | None,
+              measured_y: float | None, config_path: Path | None, replace: bool) -> None:
+    """Print a calibration card (scales, a cross, the feed direction, instructions), or save
+    what you measured on it as your printer's offsets.
 
-    Measure where the boxes land on a real card and put the difference in hagaki.toml
-    [print] offset_x / offset_y (mm; right and down are positive).
+    Print the card, measure the cross's centre from the left and the top edge with a ruler,
+    then run the command again with --measured-x and --measured-y: the offsets go into
+    hagaki.toml as [printers.NAME]; print with --printer NAME to use them.
 
-    Example: hagaki calibrate --layout nenga
+    Example: hagaki calibrate --printer PX-049A --measured-x 51.0 --measured-y 73.5
     """
-    from mailmerge.layout.calibration import calibration_page
-    from mailmerge.render.pdf import write_pdf
+    from mailmerge.layout.calibration import REFERENCE, calibration_page, offsets_from
 
     shop = _shop(config_path)
     settings = shop.settings
+    current = settings.printers.get(printer or "", (settings.offset_x, settings.offset_y))
+    if (measured_x is None) != (measured_y is None):
+        raise click.UsageError("--measured-x と --measured-y は両方指定してください")
+    if measured_x is not None and measured_y is not None:
+        from mailmerge.printer_settings import save_printer_offsets
+
+        if printer is None or shop.config_path is None:
+            raise click.UsageError("測った値は hagaki.toml の [printers.名前] に保存します: "
+                                   "--printer 名前 を付け、hagaki init で作った設定の"
+                                   "フォルダで実行してください")
+        offset_x, offset_y = offsets_from(measured_x, measured_y, current)
+        save_printer_offsets(shop.config_path, printer, offset_x, offset_y)
+        click.echo(f"{shop.config_path} の [printers.{printer}] に保存しました: "
+                   f"offset_x {offset_x:+.2f} mm、offset_y {offset_y:+.2f} mm（十字は "
+                   f"{REFERENCE[0]:.1f} / {REFERENCE[1]:.1f} mm の位置です）。"
+                   f"印刷は hagaki print … --printer {printer}")
+        return
+    from mailmerge.render.pdf import write_pdf
+    from mailmerge.typeface.roles import FontRoles
+
     check_outputs([target], [shop.config_path, *log_files(shop.log_path)], replace, (".pdf",))
-    page = calibration_page(load_profile(layout)).shifted(settings.offset_x, settings.offset_y)
+    face = FontRoles(settings).chain("address").primary
+    page = calibration_page(load_profile(layout), face).shifted(*current)
     write_pdf([page], target, title="hagaki calibration")
-    click.echo(f"調整用カード → {target}（ずれ x {settings.offset_x:+.1f} mm、"
-               f"y {settings.offset_y:+.1f} mm）")
+    click.echo(f"調整用カード → {target}（今のずれ補正 x {current[0]:+.2f} mm、"
+               f"y {current[1]:+.2f} mm）")
 
 
 @main.command()

@@ -9,6 +9,8 @@ apply, so `hagaki print customers.csv` works on a fresh machine.
     [address]           numerals = "kanji" | "kanji_ten" | "arabic"; layout = profile name
     [print]             offset_x, offset_y: millimetres to shift everything (printer feed);
                         postage_yen; post_office (for --indicia)
+    [printers.NAME]     offset_x, offset_y of one printer (chosen with --printer NAME;
+                        written by `hagaki calibrate --printer NAME --measured-x … -y …`)
     [columns]           "your header" = "field": map any header to a field (e.g. "お名前" =
                         "name"); fields: customer_id, name, family_name, given_name, …
     [rules]             thanks_days, birthday_lead_days, matsunouchi_end_day (7 or 15),
@@ -52,7 +54,9 @@ KNOWN_KEYS: dict[str, tuple[str, ...] | None] = {
               "active_days", "dormant_days", "cooldown_days"),
     "templates": ("folder",),
     "seasons": None,
+    "printers": None,  # [printers.NAME] tables, each checked by _printers
 }
+PRINTER_KEYS = ("offset_x", "offset_y")
 # (lowest, highest) of each number; offsets are printer corrections, not layout moves.
 RANGES = {
     "offset_x": (-20, 20), "offset_y": (-20, 20), "postage_yen": (0, 10_000),
@@ -76,6 +80,7 @@ class Settings:
     templates_folder: Path | None = None
     postage_yen: int = 85
     post_office: str = ""  # for 料金別納/料金後納 marks
+    printers: dict[str, tuple[float, float]] = field(default_factory=dict)  # name: (x, y) mm
 
 
 def load_settings(path: Path | None) -> Settings:
@@ -178,7 +183,34 @@ def _settings(data: dict, path: Path) -> Settings:
                           if "folder" in templates else None),
         postage_yen=int(_number(printing, "postage_yen", path, 85)),
         post_office=_text(printing, "post_office", path),
+        printers=_printers(_table(data, "printers", path), path),
     )
+
+
+def _printers(table: dict, path: Path) -> dict[str, tuple[float, float]]:
+    """[printers.NAME] tables: each printer's offsets (mm), only offset_x and offset_y."""
+    printers = {}
+    for name, values in table.items():
+        if not isinstance(values, dict):
+            raise ConfigError(f"{path}: [printers] {name} は [printers.{name}] の表で書いて"
+                              "ください（offset_x と offset_y）")
+        for key in values:
+            if key not in PRINTER_KEYS:
+                raise ConfigError(_unknown(path, path.read_text("utf-8"), key,
+                                           "printers", list(PRINTER_KEYS)))
+        printers[str(name)] = (_number(values, "offset_x", path),
+                               _number(values, "offset_y", path))
+    return printers
+
+
+def printer_offsets(settings: Settings, name: str) -> tuple[float, float]:
+    """The offsets of the printer called `name` in hagaki.toml ([printers.NAME])."""
+    if name not in settings.printers:
+        known = "、".join(settings.printers) or "まだありません"
+        raise ConfigError(f"プリンター {name!r} は {settings.path or 'hagaki.toml'} の "
+                          f"[printers] にありません（登録済み: {known}）。hagaki calibrate "
+                          f"--printer {name} --measured-x … --measured-y … で登録してください")
+    return settings.printers[name]
 
 
 def _seasons(data: dict, path: Path) -> dict:

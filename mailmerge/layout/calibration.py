@@ -1,37 +1,108 @@
-"""A calibration card: a millimetre grid and the official boxes, to measure a printer.
+"""A calibration card a person can use alone, to measure how far a printer shifts a card.
 
-In: a card profile. Out: a Page with grid lines every millimetre (darker every 5 and 10) and
-the recipient and sender postal-code boxes, drawn where the profile says they are printed.
+In: a card profile and a font face. Out: a Page with numbered millimetre scales along the
+top and left edges, a reference cross at REFERENCE (mm from the card's top-left corner),
+an arrow showing the feed direction, the profile's postal-code boxes (thin, red, clear of
+every scale) and short instructions in Japanese. The user measures, with a ruler, the cross's
+centre from the card's left and top edges and gives those two numbers to `hagaki calibrate
+--measured-x … --measured-y …`; offsets_from() turns them into printer offsets.
 """
 
 from __future__ import annotations
 
 from mailmerge.layout.address_side import postal_code_boxes
-from mailmerge.layout.page import Line, Page
+from mailmerge.layout.page import GlyphRun, Line, Page
 from mailmerge.layout.profiles import CardProfile
+from mailmerge.typeface.face import FontFace
+from mailmerge.typeface.shaping import shape
 
-GREY = (0.75, 0.75, 0.75)
-DARK = (0.35, 0.35, 0.35)
+REFERENCE = (50.0, 74.0)  # the cross's centre, mm from the card's left and top edges
+CROSS_ARM = 8.0
+SCALE_AT = 2.5  # the scales' base line: this far in from the top and the left edge
+TICKS = {1: 1.0, 5: 1.8, 10: 2.6}  # tick length by step: they end before the sender boxes
+BLACK = (0.0, 0.0, 0.0)
+LABEL_PT = 5.5
+TEXT_PT = 7.5
+INSTRUCTIONS = (
+    "プリンターのずれを測るカード",
+    "1. 矢印の向きにはがきを入れて印刷します。",
+    "2. ものさしで、はがきの左の端から十字の中心",
+    "   まで（横）と、上の端から十字の中心まで",
+    "   （縦）を 0.5 mm まで測ります。",
+    "3. hagaki calibrate --printer 名前",
+    "   --measured-x 横 --measured-y 縦",
+    "ずれがなければ 横 50.0、縦 74.0 です。",
+)
 
 
-def calibration_page(profile: CardProfile) -> Page:
+def calibration_page(profile: CardProfile, face: FontFace) -> Page:
+    """The calibration card for `profile`, drawn with `face`."""
     page = Page(profile.width, profile.height)
-    for x in range(1, int(profile.width)):
-        page.lines.append(_rule(x, True, profile))
-    for y in range(1, int(profile.height)):
-        page.lines.append(_rule(y, False, profile))
+    page.lines += _scale(profile.width, horizontal=True)
+    page.lines += _scale(profile.height, horizontal=False)
+    page.runs += _scale_labels(profile, face)
+    page.lines += _cross()
+    page.lines += _feed_arrow(profile)
+    page.runs.append(_text(face, "給紙方向", profile.width - 27.0, 37.0, TEXT_PT))
     page.boxes.extend(postal_code_boxes(profile))
+    for index, line in enumerate(INSTRUCTIONS):
+        page.runs.append(_text(face, line, 12.0, 89.0 + index * 4.2, TEXT_PT))
     return page
 
 
-def _rule(position: int, vertical: bool, profile: CardProfile) -> Line:
-    """A grid line: hairline each mm, darker each 5 mm, darkest and thicker each 10 mm."""
-    if position % 10 == 0:
-        color, width = DARK, 0.25
-    elif position % 5 == 0:
-        color, width = GREY, 0.2
-    else:
-        color, width = GREY, 0.05
-    if vertical:
-        return Line(position, 0.0, position, profile.height, color, width)
-    return Line(0.0, position, profile.width, position, color, width)
+def offsets_from(measured_x: float, measured_y: float,
+                 current: tuple[float, float]) -> tuple[float, float]:
+    """New printer offsets from where the cross was measured on a card printed with the
+    `current` offsets: the printer moved it by (measured - REFERENCE), so take that off."""
+    return (round(current[0] + REFERENCE[0] - measured_x, 2),
+            round(current[1] + REFERENCE[1] - measured_y, 2))
+
+
+def _scale(length: float, horizontal: bool) -> list[Line]:
+    """A tick every millimetre from the edge, longer every 5 and 10 mm."""
+    lines = []
+    for position in range(1, int(length)):
+        step = 10 if position % 10 == 0 else 5 if position % 5 == 0 else 1
+        tick, width = TICKS[step], 0.25 if step == 10 else 0.12
+        if horizontal:
+            lines.append(Line(position, SCALE_AT, position, SCALE_AT + tick, BLACK, width))
+        else:
+            lines.append(Line(SCALE_AT, position, SCALE_AT + tick, position, BLACK, width))
+    return lines
+
+
+def _scale_labels(profile: CardProfile, face: FontFace) -> list[GlyphRun]:
+    """The number of every 10 mm tick, beside its tick (the distance from that edge)."""
+    runs = []
+    for x in range(10, int(profile.width), 10):
+        runs.append(_text(face, str(x), x + 0.5, SCALE_AT + TICKS[10] + 1.5, LABEL_PT))
+    boxes_top = profile.sender_boxes.top
+    for y in range(10, int(profile.height), 10):
+        if boxes_top - 2.0 < y < boxes_top + profile.sender_boxes.height + 3.0:
+            continue  # the number would sit on the sender boxes
+        runs.append(_text(face, str(y), SCALE_AT + TICKS[10] + 0.5, y + 1.0, LABEL_PT))
+    return runs
+
+
+def _cross() -> list[Line]:
+    x, y = REFERENCE
+    return [Line(x - CROSS_ARM, y, x + CROSS_ARM, y, BLACK, 0.15),
+            Line(x, y - CROSS_ARM, x, y + CROSS_ARM, BLACK, 0.15),
+            Line(x - 1.0, y - 1.0, x + 1.0, y - 1.0, BLACK, 0.1),
+            Line(x - 1.0, y + 1.0, x + 1.0, y + 1.0, BLACK, 0.1),
+            Line(x - 1.0, y - 1.0, x - 1.0, y + 1.0, BLACK, 0.1),
+            Line(x + 1.0, y - 1.0, x + 1.0, y + 1.0, BLACK, 0.1)]
+
+
+def _feed_arrow(profile: CardProfile) -> list[Line]:
+    """An arrow pointing to the top edge: the card goes into the printer top edge first."""
+    x = profile.width - 12.0
+    top, bottom = 26.0, 46.0
+    return [Line(x, top, x, bottom, BLACK, 0.5),
+            Line(x, top, x - 3.0, top + 4.0, BLACK, 0.5),
+            Line(x, top, x + 3.0, top + 4.0, BLACK, 0.5)]
+
+
+def _text(face: FontFace, text: str, x: float, baseline: float, size_pt: float) -> GlyphRun:
+    """One horizontal line of text from its left end (x) on `baseline`."""
+    return GlyphRun(shape(face, text, False), x, baseline, size_pt, "horizontal")
