@@ -14,6 +14,7 @@ from mailmerge.layout.columns import (
     measure_column,
     place_column,
 )
+from mailmerge.typeface.chain import word_runs
 from mailmerge.typeface.roles import FontRoles
 from mailmerge.units import pt_to_mm
 
@@ -66,11 +67,21 @@ def test_the_long_vowel_mark_uses_the_vertical_form(chain):
     assert pieces[0].shaped.glyphs[0] != face.hb_font.get_nominal_glyph(ord("ー"))
 
 
-def test_a_character_missing_from_the_primary_font_falls_back(chain):
-    pieces = measure_column("𠮷田", chain, "姓")
-    assert ["".join(p.shaped.texts) for p in pieces] == ["𠮷", "田"]
-    assert pieces[0].shaped.face.path.name == "ipamjm.ttf"
-    assert pieces[1].shaped.face.path.name == "BIZUDMincho-Regular.ttf"
+def test_a_word_with_a_character_missing_from_the_primary_font_falls_back_whole(chain):
+    pieces = measure_column("𠮷田様の", chain, "姓")
+    assert [("".join(p.shaped.texts), p.shaped.face.path.name) for p in pieces] == [
+        ("𠮷田様", "ipamjm.ttf"), ("の", "BIZUDMincho-Regular.ttf")]
+
+
+def test_a_word_no_single_font_draws_falls_back_per_character():
+    chain = FontRoles(Settings()).chain("message")  # Klee One, BIZ UD Mincho, IPAmj Mincho
+    fonts = [(text, face.path.name) for face, text in chain.split("葛\U000E0100城𠮷")]
+    assert fonts == [("葛\U000E0100", "BIZUDMincho-Regular.ttf"), ("城𠮷", "KleeOne-Regular.ttf")]
+
+
+def test_words_for_font_choice_are_runs_of_one_script():
+    assert word_runs("葛\U000E0100城様には、ABC10%セール") == [
+        "葛\U000E0100城様", "には", "、", "ABC10", "%", "セール"]
 
 
 def test_a_character_no_font_has_is_refused_with_its_code_point(chain):

@@ -24,7 +24,9 @@ from mailmerge.units import pt_to_mm
 PieceKind = Literal["upright", "rotated", "tcy"]
 MIN_CONDENSE = 0.7  # 平体 floor: glyphs keep at least 70% of their height
 TCY_MAX_DIGITS = 2
-_TCY_RUN = re.compile(rf"(?<![0-9０-９])[0-9０-９]{{1,{TCY_MAX_DIGITS}}}(?![0-9０-９])")
+# (never two digits of a longer number written 3,000 or 0120-123, nor digits in a Latin run)
+_TCY_RUN = re.compile(rf"(?<![0-9０-９,.\-A-Za-z ])[0-9０-９]{{1,{TCY_MAX_DIGITS}}}"
+                      rf"(?![0-9０-９,.\-A-Za-z ])")
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,42 @@ def place_column(pieces: Sequence[Piece], x_mm: float, y_mm: float, size_pt: flo
     if runs and tracking:
         y -= tracking * em_mm * condense
     return runs, y
+
+
+def squeeze_pieces(pieces: Sequence[Piece], excess_em: float,
+                   half_width: frozenset[str]) -> tuple[Piece, ...]:
+    """The pieces of a column made `excess_em` shorter (追い込み): first the glyphs whose text
+    is in `half_width` (、。」…, not the column's last) give up to half their em, then the
+    glyphs before the last full one give up an equal share (so the last full glyph still
+    ends where the room does). Advances change, shapes do not; 縦中横 stays as it is."""
+    if excess_em <= 0:
+        return tuple(pieces)
+    texts = [text for p in pieces if p.kind != "tcy" for text in p.shaped.texts]
+    count = len(texts)
+    tail = 2 if count > 1 and texts[-1] in half_width else 1  # a hanging 、。 and its glyph
+    remaining = excess_em
+    cuts = [0.0] * count
+    for index, text in enumerate(texts[:-1]):
+        if text in half_width and remaining > 0:
+            cuts[index] = min(0.5, remaining)
+            remaining -= cuts[index]
+    even = remaining / max(count - tail, 1)
+    for index in range(count - tail):
+        cuts[index] += even
+    squeezed = []
+    index = 0
+    for piece in pieces:
+        if piece.kind == "tcy":
+            squeezed.append(piece)
+            continue
+        upem = piece.shaped.face.units_per_em
+        advances = []
+        for advance in piece.shaped.advances:
+            advances.append(round(advance - cuts[index] * upem))
+            index += 1
+        shaped = piece.shaped._replace(advances=tuple(advances))
+        squeezed.append(Piece(shaped, piece.kind, shaped.length_em()))
+    return tuple(squeezed)
 
 
 def fit(length_em: float, available_mm: float, size_pt: float, min_size_pt: float,

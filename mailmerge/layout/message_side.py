@@ -1,39 +1,50 @@
-"""The message side (通信面): a card's words set by hand-written rules, vertical or horizontal.
+"""The message side (通信面): a card's words composed the way a typesetter sets a card.
 
-In: a Message (heading, paragraphs, closing, date line, signature), a seed (the customer id:
-the same card always comes out the same), the message and heading font chains, the
-MessageLayout (layouts/message.toml) and MessageOptions. Out: a Page.
+In: a Message (heading, paragraphs of lines, closing, date line, signature), a seed (the
+customer id: the same card always comes out the same), the message and heading font chains,
+the MessageLayout (layouts/message.toml) and MessageOptions. Out: a Page.
 
-Vertical (the default): the heading in a brush font in the right-most column, the body in
-columns right to left with kinsoku and phrase-aware breaks, 敬具 at the foot of the last
-column, the date and the shop's name in the lower left. Horizontal: the same top to bottom.
-Text that cannot fit even at the smallest size refuses the card (too-long).
+Vertical (the default), right to left: the heading in a brush font, the body in columns
+(every line of the template starts a column; kinsoku, phrase-aware breaks, 追い込み and
+ぶら下げ, see linebreak), 敬具 at the foot of the last column, the date one column after the
+body and `date_drop_em` characters down, the shop's name at the foot of the next column. The
+body takes the largest size from `max_size_pt` down at which the whole block fits between the
+margins (short greetings come out large), the date and name scale with it, and the block is
+centred on the card both ways. Numbers follow the numeral style and Latin words lie sideways
+(message_text). Horizontal: heading, body, closing, date and name top to bottom, the block
+centred on the card. Text that cannot fit even at the smallest size refuses the card.
 """
 
 from __future__ import annotations
 
 import functools
-import math
 import random
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from mailmerge.errors import ConfigError, TooLongError
-from mailmerge.layout.columns import measure_column, place_column
-from mailmerge.layout.linebreak import break_paragraph
+from mailmerge.layout.columns import (
+    Piece,
+    column_length_em,
+    measure_column,
+    place_column,
+    squeeze_pieces,
+)
+from mailmerge.layout.linebreak import HANGING, SQUEEZABLE, break_paragraph, squeeze_em
+from mailmerge.layout.message_text import prepare_message
 from mailmerge.layout.page import GlyphRun, Page, Picture
-from mailmerge.layout.vertical_text import to_fullwidth
 from mailmerge.package_files import package_file
 from mailmerge.sources.images import check_image
 from mailmerge.templates.engine import Message
-from mailmerge.typeface.chain import FontChain, graphemes
+from mailmerge.typeface.chain import FontChain
 from mailmerge.typeface.shaping import shape
 from mailmerge.units import mm_to_pt, pt_to_mm
 
 SIZE_STEP_PT = 0.5
 MIN_EDGE_MM = 6.0  # nothing closer to the top or bottom edge (hanging 、。 included)
-DATE_START = 0.45  # the date column starts this far down the column height
+PICTURE_GAP_MM = 2.0
+HALF_WIDTH = frozenset(SQUEEZABLE)
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,19 @@ class MessageLayout:
     variation_offset_mm: float
     variation_size: float
     variation_tilt_deg: float
+    max_size_pt: float = 0.0  # the largest body size (short text); 0: body_size_pt
+    date_drop_em: float = 2.0  # the date starts this many body characters down
+
+    @property
+    def largest_pt(self) -> float:
+        return max(self.max_size_pt, self.body_size_pt)
+
+    def date_pt(self, body_pt: float) -> float:
+        """The date's size for a body size (date_size_pt goes with body_size_pt)."""
+        return self.date_size_pt * body_pt / self.body_size_pt
+
+    def name_pt(self, body_pt: float) -> float:
+        return self.name_size_pt * body_pt / self.body_size_pt
 
 
 @dataclass(frozen=True)
@@ -71,6 +95,7 @@ class MessageOptions:
     horizontal: bool = False
     handwriting: bool = True  # small per-character variation
     image: Path | None = None
+    numerals: str = "kanji"  # numbers in vertical text: kanji, kanji_ten or arabic
 
     def __post_init__(self) -> None:
         """The image is checked here, once per run: a bad --image stops the run before any
@@ -98,7 +123,8 @@ def load_message_layout(path: Path | None = None) -> MessageLayout:
             float(signature["name_size_pt"]), float(signature["gap_em"]),
             float(image["max_width"]), float(image["max_height"]),
             float(variation["offset_mm"]), float(variation["size"]),
-            float(variation["tilt_deg"]))
+            float(variation["tilt_deg"]), float(body.get("max_size_pt", 0.0)),
+            float(signature.get("date_drop_em", 2.0)))
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"message layout {path or 'message.toml'}: {exc}") from exc
 
@@ -113,7 +139,7 @@ def message_side(message: Message, seed: str, fonts: MessageFonts, layout: Messa
     if options.horizontal:
         runs = _horizontal(message, fonts, layout, picture)
     else:
-        runs = _vertical(message, fonts, layout, picture)
+        runs = _vertical(message, fonts, layout, picture, options.numerals)
     if options.handwriting:  # the brush heading has a hand of its own
         rng = random.Random(f"{seed}:{message.template}")
         heading_faces = {fonts.heading.primary}
@@ -123,180 +149,265 @@ def message_side(message: Message, seed: str, fonts: MessageFonts, layout: Messa
     return page
 
 
-def _prepare(text: str, horizontal: bool) -> str:
-    """Vertical setting writes ASCII in full-width forms so it stands upright."""
-    return text if horizontal else to_fullwidth(text)
-
-
-def _vertical(message: Message, fonts: MessageFonts, layout: MessageLayout,
-              picture: Picture | None) -> list[GlyphRun]:
-    runs: list[GlyphRun] = []
-    height = layout.height - layout.top - layout.bottom
-    right = layout.width - layout.right
-    left = layout.left
-    heading = _prepare(message.heading, False)
-    if heading:
-        size = _heading_size(heading, fonts.heading, height, layout)
-        em = pt_to_mm(size)
-        runs += _column(heading, fonts.heading, right - em / 2, layout.top, size, "見出し")
-        right -= em + layout.heading_gap_em * pt_to_mm(layout.body_size_pt)
-    date_em = pt_to_mm(layout.date_size_pt)
-    name_em = pt_to_mm(layout.name_size_pt)
-    signature_x = left + name_em / 2
-    date_x = left + name_em + 0.6 * date_em + date_em / 2
-    if message.signature or message.date_line:
-        left = date_x + date_em / 2 + layout.signature_gap_em * pt_to_mm(layout.body_size_pt)
-    if picture is not None:
-        left = max(left, picture.x_mm + picture.width_mm + 2.0)
-    size, columns = _fit_columns(message, fonts.message, right - left, height, layout)
-    em = pt_to_mm(size)
-    pitch = em * layout.pitch_em
-    x = right - em / 2 + pitch
-    for column in columns:
-        if not column.same_column:
-            x -= pitch
-        top = layout.top
-        if column.at_foot:
-            top = layout.top + height - _length_em(column.text, fonts.message) * em
-        runs += _column(column.text, fonts.message, x, top, size, "本文")
-    if message.date_line:
-        date = _prepare(message.date_line, False)
-        length = _length_em(date, fonts.message) * date_em
-        top = min(layout.top + height * DATE_START, layout.top + height - length)
-        runs += _column(date, fonts.message, date_x, max(layout.top, top), layout.date_size_pt,
-                        "日付")
-    if message.signature:
-        name = _prepare(message.signature, False)
-        length = _length_em(name, fonts.message) * name_em
-        if length > height:
-            raise TooLongError("the shop's name on the message side", "[sender] name")
-        runs += _column(name, fonts.message, signature_x, layout.top + height - length,
-                        layout.name_size_pt, "[sender] name")
-    return runs
-
-
-def _fit_columns(message: Message, chain: FontChain, width: float, height: float,
-                 layout: MessageLayout) -> tuple[float, list[_Column]]:
-    """The largest body size at which every column fits between the heading and the date."""
-    size = layout.body_size_pt
-    while size >= layout.min_size_pt - 1e-9:
-        em = pt_to_mm(size)
-        if layout.bottom - em >= MIN_EDGE_MM:  # room for a hanging 、。
-            columns = _columns(message, chain, height / em)
-            count = max(0, math.floor((width - em) / (em * layout.pitch_em)) + 1)
-            if sum(1 for c in columns if not c.same_column) <= count:
-                return size, columns
-        size -= SIZE_STEP_PT
-    raise TooLongError("the message", "template")
-
-
 @dataclass(frozen=True)
 class _Column:
     text: str
     at_foot: bool = False  # set at the bottom of the column (敬具)
     same_column: bool = False  # shares the previous column (a short last line leaves room)
+    squeeze_em: float = 0.0  # how much shorter than its natural length it is set (追い込み)
 
 
-def _columns(message: Message, chain: FontChain, room_em: float) -> list[_Column]:
-    """The body's columns: paragraphs broken by the rules, then the closing (敬具) at the
+@dataclass(frozen=True)
+class _Set:
+    """One column of a vertical block: its centre from the block's right edge (negative),
+    its top from the block's top (None: at the block's foot), its size."""
+
+    text: str
+    chain: FontChain
+    field: str
+    centre: float
+    top: float | None
+    size_pt: float
+    squeeze_em: float = 0.0
+
+    @property
+    def em(self) -> float:
+        return pt_to_mm(self.size_pt)
+
+
+@dataclass(frozen=True)
+class _Block:
+    size_pt: float
+    width: float  # mm, from the heading's right edge to the name's left edge
+    length: float  # mm, the longest column
+    columns: tuple[_Set, ...]
+
+
+def _vertical(message: Message, fonts: MessageFonts, layout: MessageLayout,
+              picture: Picture | None, numerals: str) -> list[GlyphRun]:
+    """The block at the largest size that fits, centred on the card (beside the picture)."""
+    left = layout.left
+    if picture is not None:
+        left = max(left, picture.x_mm + picture.width_mm + PICTURE_GAP_MM)
+    right = layout.width - layout.right
+    size = layout.largest_pt
+    while size >= layout.min_size_pt - 1e-9:
+        em = pt_to_mm(size)
+        margin = max(layout.top, layout.bottom, MIN_EDGE_MM + em)  # room for a hanging 、。
+        block = _vertical_block(message, fonts, layout, size, layout.height - 2 * margin,
+                                numerals)
+        if block is not None and block.width <= right - left + 1e-9:
+            return _placed(block, (left + right + block.width) / 2,
+                           (layout.height - block.length) / 2)
+        size -= SIZE_STEP_PT
+    name = prepare_message(message.signature, numerals)
+    name_mm = _length_em(name, fonts.message) * pt_to_mm(layout.name_pt(layout.min_size_pt))
+    if name_mm > layout.height - 2 * max(layout.top, layout.bottom):
+        raise TooLongError("the shop's name on the message side", "[sender] name")
+    raise TooLongError("the message", "template")
+
+
+def _placed(block: _Block, right: float, top: float) -> list[GlyphRun]:
+    runs: list[GlyphRun] = []
+    for column in block.columns:
+        pieces = _pieces(column.text, column.chain, column.field)
+        if column.squeeze_em:
+            pieces = squeeze_pieces(pieces, column.squeeze_em, HALF_WIDTH)
+        if column.top is None:
+            column_top = top + block.length - column_length_em(pieces) * column.em
+        else:
+            column_top = top + column.top
+        placed, _ = place_column(pieces, right + column.centre, column_top, column.size_pt)
+        runs += placed
+    return runs
+
+
+def _vertical_block(message: Message, fonts: MessageFonts, layout: MessageLayout,
+                    size: float, room: float, numerals: str) -> _Block | None:
+    """Every column of the message at one body size, or None when one is too long."""
+    em = pt_to_mm(size)
+    pitch = em * layout.pitch_em
+    sets: list[_Set] = []
+    edge = 0.0  # the left edge of what is set so far
+    heading = prepare_message(message.heading, numerals)
+    if heading:
+        heading_size = _heading_size(heading, fonts.heading, room, layout)
+        heading_em = pt_to_mm(heading_size)
+        sets.append(_Set(heading, fonts.heading, "見出し", -heading_em / 2, 0.0, heading_size))
+        edge = -heading_em - layout.heading_gap_em * em
+    centre = edge - em / 2 + pitch
+    for column in _columns(message, fonts.message, room / em, numerals):
+        if not column.same_column:
+            centre -= pitch
+        sets.append(_Set(column.text, fonts.message, "本文", centre,
+                         None if column.at_foot else 0.0, size, column.squeeze_em))
+    extents = [_extent(s) for s in sets]
+    if any(length > room + 1e-9 for _, length in extents):
+        return None
+    date = prepare_message(message.date_line, numerals)
+    if date:
+        date_size = layout.date_pt(size)
+        length = _length_em(date, fonts.message) * pt_to_mm(date_size)
+        if length > room + 1e-9:
+            return None
+        centre -= pitch
+        top = max(0.0, min(layout.date_drop_em * em, room - length))
+        sets.append(_Set(date, fonts.message, "日付", centre, top, date_size))
+    name = prepare_message(message.signature, numerals)
+    if name:
+        name_size = layout.name_pt(size)
+        if _length_em(name, fonts.message) * pt_to_mm(name_size) > room + 1e-9:
+            return None
+        centre -= pitch
+        sets.append(_Set(name, fonts.message, "[sender] name", centre, None, name_size))
+    length = max(top + length for top, length in map(_extent, sets))
+    width = -min(s.centre - s.em / 2 for s in sets)
+    return _Block(size, width, length, tuple(sets))
+
+
+def _extent(column: _Set) -> tuple[float, float]:
+    """(top, length) of a column in mm, a hanging 、。 not counted; a column at the foot
+    counts from 0."""
+    length = _length_em(column.text, column.chain) - column.squeeze_em
+    if column.text[-1:] in HANGING:
+        length -= _length_em(column.text[-1], column.chain)
+    return column.top or 0.0, length * column.em
+
+
+def _columns(message: Message, chain: FontChain, room_em: float, numerals: str
+             ) -> list[_Column]:
+    """The body's columns: every line broken by the rules, then the closing (敬具) at the
     foot of the last column when it fits after a space, else at the foot of its own."""
-    columns = [_Column(text) for paragraph in message.paragraphs
-               for text in _broken(_prepare(paragraph, False), room_em, chain)]
-    closing = _prepare(message.closing, False)
+    width = functools.partial(_unit_em, chain)
+    columns = []
+    for paragraph in message.paragraphs:
+        for line in paragraph.split("\n"):
+            for text in _broken(prepare_message(line, numerals), room_em, chain):
+                columns.append(_Column(text, squeeze_em=squeeze_em(text, room_em, width)))
+    closing = prepare_message(message.closing, numerals)
     if closing:
-        fits = bool(columns) and (_length_em(columns[-1].text, chain) + 1
-                                  + _length_em(closing, chain) <= room_em)
+        last = columns[-1] if columns else None
+        fits = last is not None and not last.squeeze_em and (
+            _length_em(last.text, chain) + 1 + _length_em(closing, chain) <= room_em)
         columns.append(_Column(closing, at_foot=True, same_column=fits))
     return columns
 
 
 @functools.lru_cache(maxsize=4096)
-def _broken(paragraph: str, room_em: float, chain: FontChain) -> tuple[str, ...]:
-    """A paragraph's columns (the same paragraph on many cards is broken once)."""
-    return tuple(break_paragraph(paragraph, room_em, functools.partial(_grapheme_em, chain)))
+def _broken(line: str, room_em: float, chain: FontChain) -> tuple[str, ...]:
+    """A line's columns (the same line on many cards is broken once)."""
+    return tuple(break_paragraph(line, room_em, functools.partial(_unit_em, chain)))
+
+
+def _pieces(text: str, chain: FontChain, field: str) -> tuple[Piece, ...]:
+    return measure_column(text, chain, field, tcy=field != "見出し")
+
+
+def _unit_em(chain: FontChain, unit: str) -> float:
+    """Length of one unbreakable unit (a character, a Latin word, a number) in a column."""
+    return _length_em(unit, chain)
+
+
+@functools.lru_cache(maxsize=8192)
+def _length_em(text: str, chain: FontChain) -> float:
+    """Length of text set in a column, in em (a missing glyph raises MissingGlyphError)."""
+    return column_length_em(measure_column(text, chain, None, tcy=True))
+
+
+def _heading_size(heading: str, chain: FontChain, room: float, layout: MessageLayout
+                  ) -> float:
+    length = column_length_em(measure_column(heading, chain, "見出し", tcy=False))
+    largest = layout.heading_max_size_pt if length <= 6 else layout.heading_size_pt
+    return min(largest, mm_to_pt(room / length))
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    chain: FontChain
+    field: str
+    size_pt: float
+    align: str  # "left", "right" or "centre"
+    squeeze_em: float = 0.0
+    indent_em: float = 0.0
 
 
 def _horizontal(message: Message, fonts: MessageFonts, layout: MessageLayout,
                 picture: Picture | None) -> list[GlyphRun]:
-    runs: list[GlyphRun] = []
-    top = layout.top + (picture.height_mm + 2.0 if picture is not None else 0.0)
+    """Lines top to bottom at the largest size that fits, the block centred on the card."""
+    top = layout.top + (picture.height_mm + PICTURE_GAP_MM if picture is not None else 0.0)
+    bottom = layout.height - layout.bottom
     left, right = layout.left, layout.width - layout.right
-    width = right - left
-    if message.heading:
-        heading_em = _length_em(message.heading, fonts.heading, False)
-        size = min(layout.heading_size_pt, mm_to_pt(width / max(heading_em, 1)))
-        em = pt_to_mm(size)
-        line_width = heading_em * em
-        runs += _line(message.heading, fonts.heading, left + (width - line_width) / 2, top, size,
-                      "見出し")
-        top += em * 1.6
-    bottom = layout.height - layout.bottom - pt_to_mm(layout.name_size_pt) * 1.8
-    size = layout.body_size_pt
-    width_fn = functools.partial(_grapheme_em, fonts.message, horizontal=True)
-    while True:
-        em = pt_to_mm(size)
-        lines = [line for paragraph in message.paragraphs
-                 for line in break_paragraph(paragraph, width / em, width_fn)]
-        lines_needed = len(lines) + (1 if message.closing else 0)
-        if top + lines_needed * em * layout.pitch_em <= bottom:
-            break
+    size = layout.largest_pt
+    while size >= layout.min_size_pt - 1e-9:
+        lines = _horizontal_lines(message, fonts, layout, size, right - left)
+        last, last_advance = lines[-1]
+        height = sum(advance for _, advance in lines) - last_advance + pt_to_mm(last.size_pt)
+        if height <= bottom - top + 1e-9:
+            return _placed_lines(lines, left, right, top + (bottom - top - height) / 2)
         size -= SIZE_STEP_PT
-        if size < layout.min_size_pt:
-            raise TooLongError("the message", "template")
-    y = top
-    for line in lines:
-        runs += _line(line, fonts.message, left, y, size, "本文")
-        y += em * layout.pitch_em
+    raise TooLongError("the message", "template")
+
+
+def _horizontal_lines(message: Message, fonts: MessageFonts, layout: MessageLayout,
+                      size: float, width: float) -> list[tuple[_Line, float]]:
+    """The lines at one body size, each with the distance to the next line's top (mm)."""
+    em = pt_to_mm(size)
+    pitch = em * layout.pitch_em
+    lines: list[tuple[_Line, float]] = []
+    if message.heading:
+        heading_em = _line_em(message.heading, fonts.heading)
+        heading_size = min(layout.heading_size_pt, mm_to_pt(width / max(heading_em, 1)))
+        lines.append((_Line(message.heading, fonts.heading, "見出し", heading_size, "centre"),
+                      pt_to_mm(heading_size) + em))
+    measure = functools.partial(_line_em, chain=fonts.message)
+    for paragraph in message.paragraphs:
+        for line in paragraph.split("\n"):
+            for text in break_paragraph(line, width / em, measure):
+                lines.append((_Line(text, fonts.message, "本文", size, "left",
+                                    squeeze_em(text, width / em, measure)), pitch))
     if message.closing:
-        closing_width = _length_em(message.closing, fonts.message, False) * em
-        runs += _line(message.closing, fonts.message, right - closing_width, y, size, "本文")
-    name_em = pt_to_mm(layout.name_size_pt)
-    foot = layout.height - layout.bottom - name_em
+        lines.append((_Line(message.closing, fonts.message, "本文", size, "right"), pitch))
+    if lines:
+        last, _ = lines[-1]
+        lines[-1] = (last, pitch + layout.signature_gap_em * em)
     if message.date_line:
-        runs += _line(message.date_line, fonts.message, left, foot, layout.date_size_pt, "日付")
+        date_size = layout.date_pt(size)
+        lines.append((_Line(message.date_line, fonts.message, "日付", date_size, "left",
+                            indent_em=1.0), pt_to_mm(date_size) * layout.pitch_em))
     if message.signature:
-        name_width = _length_em(message.signature, fonts.message, False) * name_em
-        runs += _line(message.signature, fonts.message, right - name_width, foot,
-                      layout.name_size_pt, "[sender] name")
+        lines.append((_Line(message.signature, fonts.message, "[sender] name",
+                            layout.name_pt(size), "right"), 0.0))
+    return lines
+
+
+def _placed_lines(lines: list[tuple[_Line, float]], left: float, right: float,
+                  top: float) -> list[GlyphRun]:
+    runs: list[GlyphRun] = []
+    y = top
+    for line, advance in lines:
+        em = pt_to_mm(line.size_pt)
+        pieces = tuple(Piece(shaped, "upright", shaped.length_em()) for shaped in
+                       (shape(face, part, False)
+                        for face, part in line.chain.split(line.text, line.field)))
+        if line.squeeze_em:
+            pieces = squeeze_pieces(pieces, line.squeeze_em, HALF_WIDTH)
+        length = sum(piece.length_em for piece in pieces) * em
+        x = {"left": left + line.indent_em * em, "right": right - length,
+             "centre": (left + right - length) / 2}[line.align]
+        for piece in pieces:
+            face = piece.shaped.face
+            baseline = y + face.ascender / face.units_per_em * em
+            runs.append(GlyphRun(piece.shaped, x, baseline, line.size_pt, "horizontal"))
+            x += piece.length_em * em
+        y += advance
     return runs
 
 
-def _column(text: str, chain: FontChain, x: float, top: float, size_pt: float,
-            field: str) -> list[GlyphRun]:
-    runs, _ = place_column(measure_column(text, chain, field, tcy=False), x, top, size_pt)
-    return runs
-
-
-def _line(text: str, chain: FontChain, x: float, top: float, size_pt: float,
-          field: str) -> list[GlyphRun]:
-    """A horizontal line whose em box starts at `top`."""
-    runs = []
-    em = pt_to_mm(size_pt)
-    for face, part in chain.split(text, field):
-        shaped = shape(face, part, False)
-        baseline = top + face.ascender / face.units_per_em * em
-        runs.append(GlyphRun(shaped, x, baseline, size_pt, "horizontal"))
-        x += shaped.length_em() * em
-    return runs
-
-
-def _heading_size(heading: str, chain: FontChain, height: float, layout: MessageLayout
-                  ) -> float:
-    length = _length_em(heading, chain)
-    largest = layout.heading_max_size_pt if length <= 6 else layout.heading_size_pt
-    return min(largest, mm_to_pt(height / length))
-
-
-def _length_em(text: str, chain: FontChain, vertical: bool = True) -> float:
-    return sum(_grapheme_em(chain, g, horizontal=not vertical) for g in graphemes(text))
-
-
-def _grapheme_em(chain: FontChain, grapheme: str, horizontal: bool = False) -> float:
-    """Advance of one character in em, from the font that will draw it."""
-    face = chain.face_for(grapheme)
-    if face is None:
-        return 1.0  # reported as glyph-missing when the column is set
-    return shape(face, grapheme, not horizontal).length_em()
+@functools.lru_cache(maxsize=8192)
+def _line_em(text: str, chain: FontChain) -> float:
+    """Width of text set in a horizontal line, in em."""
+    return sum(shape(face, part, False).length_em() for face, part in chain.split(text))
 
 
 def _handwritten(run: GlyphRun, rng: random.Random, layout: MessageLayout) -> GlyphRun:

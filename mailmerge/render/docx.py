@@ -1,7 +1,12 @@
 """The message sides as an editable Word file (python-docx), for shops that touch up text.
 
-In: the rendered Messages. Out: a .docx written atomically: postcard-sized pages (100 × 148
-mm), vertical writing (tbRl), one card per page: heading, paragraphs, closing, date, name.
+In: the rendered Messages and the message and heading font chains. Out: a .docx written
+atomically: postcard-sized pages (100 × 148 mm), vertical writing (tbRl), one card per page:
+heading, paragraphs (a template's line breaks kept), closing, date, name. Each run names the
+font the PDF uses for it (a word that needs a fallback font is one run in that font), and
+every font used is embedded the way Word embeds fonts (ISO/IEC 29500-1 §17.8.1): a subset
+with only the characters used, obfuscated (docx_fonts) in word/fonts/, named in fontTable.xml
+with w:embedRegular and its key, so Word on a PC without Klee One shows the same letters.
 """
 
 from __future__ import annotations
@@ -19,22 +24,33 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from mailmerge.atomic import atomic_write
+from mailmerge.render.docx_fonts import EmbeddedFonts
 from mailmerge.templates.engine import Message
+from mailmerge.typeface.chain import FontChain
 
-FONT = "Klee One"
-HEADING_FONT = "衡山毛筆フォント"
 FIXED_TIME = dt.datetime(2000, 1, 1)
 
 
-def write_docx(messages: list[Message], target: Path) -> None:
+def write_docx(messages: list[Message], target: Path, message_chain: FontChain | None = None,
+               heading_chain: FontChain | None = None) -> None:
     """Write one page per message into `target` (atomically)."""
     with atomic_write(target) as stream:
-        stream.write(docx_bytes(messages))
+        stream.write(docx_bytes(messages, message_chain, heading_chain))
 
 
-def docx_bytes(messages: list[Message]) -> bytes:
+def docx_bytes(messages: list[Message], message_chain: FontChain | None = None,
+               heading_chain: FontChain | None = None) -> bytes:
     """The Word file of the messages, one page each; the same messages give the same bytes
-    (fixed document dates and zip times)."""
+    (fixed document dates and zip times, fonts subset the same way). Without chains, the
+    default message and heading fonts."""
+    if message_chain is None or heading_chain is None:
+        from mailmerge.config import Settings
+        from mailmerge.typeface.roles import FontRoles
+
+        roles = FontRoles(Settings())
+        message_chain = message_chain or roles.chain("message")
+        heading_chain = heading_chain or roles.chain("heading")
+    fonts = EmbeddedFonts()
     document = Document()
     properties = document.core_properties
     properties.created = properties.modified = FIXED_TIME
@@ -50,20 +66,22 @@ def docx_bytes(messages: list[Message]) -> bytes:
     section._sectPr.append(direction)
     for index, message in enumerate(messages):
         if message.heading:
-            _paragraph(document, message.heading, HEADING_FONT, 20)
+            _paragraph(document, message.heading, heading_chain, fonts, 20)
         for paragraph in message.paragraphs:
-            _paragraph(document, paragraph, FONT, 12)
+            _paragraph(document, paragraph, message_chain, fonts, 12)
         if message.closing:
-            _paragraph(document, message.closing, FONT, 12, WD_ALIGN_PARAGRAPH.RIGHT)
+            _paragraph(document, message.closing, message_chain, fonts, 12,
+                       WD_ALIGN_PARAGRAPH.RIGHT)
         if message.date_line:
-            _paragraph(document, message.date_line, FONT, 10)
+            _paragraph(document, message.date_line, message_chain, fonts, 10)
         if message.signature:
-            _paragraph(document, message.signature, FONT, 13, WD_ALIGN_PARAGRAPH.RIGHT)
+            _paragraph(document, message.signature, message_chain, fonts, 13,
+                       WD_ALIGN_PARAGRAPH.RIGHT)
         if index < len(messages) - 1:
             document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
     buffer = io.BytesIO()
     document.save(buffer)
-    return _fixed_zip_times(buffer.getvalue())
+    return _fixed_zip_times(fonts.embed_into(buffer.getvalue()))
 
 
 def _fixed_zip_times(data: bytes) -> bytes:
@@ -78,12 +96,18 @@ def _fixed_zip_times(data: bytes) -> bytes:
     return result.getvalue()
 
 
-def _paragraph(document, text: str, font: str, size: int,
+def _paragraph(document, text: str, chain: FontChain, fonts: EmbeddedFonts, size: int,
                alignment: WD_ALIGN_PARAGRAPH | None = None) -> None:
+    """A paragraph of runs, one per font (as the PDF chooses them), lines kept."""
     paragraph = document.add_paragraph()
-    run = paragraph.add_run(text)
-    run.font.name = font
-    run.font.size = Pt(size)
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            paragraph.add_run().add_break(WD_BREAK.LINE)
+        for face, part in chain.split(line, "docx"):
+            name = fonts.use(face, part)
+            run = paragraph.add_run(part)
+            run.font.name = name
+            run.font.size = Pt(size)
+            run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
     if alignment is not None:
         paragraph.alignment = alignment

@@ -1,7 +1,10 @@
 """The variables a template sees for one card. All values are plain data (text, dates,
 lists), so a customer's own text can never run as template code.
 
-    dear          山田様 (family name + honorific; a company: 株式会社山田商事 御中)
+    dear          山田様 (family name + honorific); a company (no person named): 皆様.
+                  御中 belongs on the address side only, never in the words of a card.
+    salutation    the opening line: 山田様; a company: 株式会社山田商事　総務課の皆様
+    business      true when the card goes to a company (write 貴社 / 皆様)
     family_name, given_name, honorific, company, department
     shop          name, postal_code (〒150-0001), address, address2
     today         the card's date
@@ -33,6 +36,8 @@ def card_variables(entry: PlanEntry, sender: Sender, today: dt.date,
             items.append(sale.item)
     return {
         "dear": dear(customer),
+        "salutation": salutation(customer),
+        "business": not recipient_of(customer).people,
         "family_name": customer.family_name,
         "given_name": customer.given_name,
         "honorific": recipient_of(customer).honorific,
@@ -55,13 +60,26 @@ def card_variables(entry: PlanEntry, sender: Sender, today: dt.date,
     }
 
 
+COMPANY_READERS = "皆様"
+
+
 def dear(customer: Customer) -> str:
-    """How the letter addresses the customer: 山田様, 田中先生, 株式会社山田商事 御中."""
+    """How the words address the reader: 山田様, 田中先生; a company: 皆様."""
     recipient = recipient_of(customer)
     if recipient.people:
         person = recipient.people[0]
         return f"{person.family or person.given}{recipient.honorific}"
-    return f"{recipient.organisation_name} {recipient.honorific}"
+    return COMPANY_READERS
+
+
+def salutation(customer: Customer) -> str:
+    """The card's opening line: 山田様; a company: 株式会社山田商事　総務課の皆様."""
+    recipient = recipient_of(customer)
+    if recipient.people:
+        return dear(customer)
+    names = [line for line in (*recipient.organisation_lines, recipient.organisation_name)
+             if line]
+    return f"{'　'.join(names)}の{COMPANY_READERS}" if names else COMPANY_READERS
 
 
 def _postal(code: str) -> str:

@@ -4,8 +4,9 @@ In: a situation, a customer id (to choose a variant) and the template variables.
 Message (heading, paragraphs, closing, date line, signature). Templates are files with the
 blocks `heading`, `body`, `closing`, `date` and `signature`; built-in ones live in
 templates/builtin as SITUATION-N.j2, and a user's folder or file overrides them. In `body`,
-a blank line starts a new paragraph (a new column); lines of one paragraph are joined, and a
-paragraph that starts with a full-width space is indented by one character (字下げ).
+a blank line starts a new paragraph and a line break starts a new line (each a new column,
+as written: a paragraph keeps its line breaks as "\n"); a line that starts with a full-width
+space is indented by one character (字下げ).
 
 Templates run in templates.sandbox: Jinja2's immutable sandbox with StrictUndefined, limits
 per card (time, loops, sizes, depth) and only template files to include. Customer data is
@@ -131,7 +132,8 @@ class Templates:
                 render_block = template.blocks.get(block)
                 if render_block is not None:
                     texts[block] = self._run(name, render_block, context)
-        paragraphs = tuple("".join(line.strip(" \t") for line in part.splitlines())
+        paragraphs = tuple("\n".join(kept for line in part.splitlines()
+                                     if (kept := line.strip(" \t")))
                            for part in _PARAGRAPH_BREAK.split(texts["body"].strip(" \t\n")))
         message = Message(name, texts["heading"].strip(), tuple(p for p in paragraphs if p),
                           texts["closing"].strip(), texts["date"].strip(),

@@ -1,8 +1,11 @@
 """Font chains: per role, a list of fonts tried in order for every character.
 
 In: text. Out: the text cut into runs, each with the first font of the chain that can draw all
-of its characters (a base character and its variation selector stay together). A character no
-font in the chain can draw raises MissingGlyphError naming its code points.
+of its characters (a base character and its variation selector stay together). When one
+character of a word needs a fallback font, the whole word (a run of kanji, of kana or of
+Latin letters and digits, see word_runs) is set in the first font that draws all of it, so no
+single character changes style mid-word. A character no font in the chain can draw raises
+MissingGlyphError naming its code points.
 """
 
 from __future__ import annotations
@@ -15,12 +18,27 @@ from mailmerge.typeface.face import FontFace
 
 # Characters that are layout, not ink: a font without them still "has" them.
 INVISIBLE = {"\u200b", "\u200c", "\u200d", "\ufeff"}
-_GRAPHEME = re.compile("(?s).[\ufe00-\ufe0f\U000e0100-\U000e01ef]*")
+_SELECTORS = "\ufe00-\ufe0f\U000e0100-\U000e01ef"
+_GRAPHEME = re.compile(f"(?s).[{_SELECTORS}]*")
+# A word, for choosing its font: kanji (with 々〆ヶ and 様-like suffixes), hiragana, katakana
+# (with ー) or Latin letters and digits, each with their variation selectors.
+_WORD = re.compile(
+    f"(?:[\u3005\u3006\u30f6\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
+    f"[{_SELECTORS}]*)+"
+    f"|(?:[\u3041-\u309f][{_SELECTORS}]*)+"
+    f"|(?:[\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f][{_SELECTORS}]*)+"
+    f"|(?:[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u00c0-\u024f][{_SELECTORS}]*)+"
+    f"|(?s:.)[{_SELECTORS}]*")
 
 
 def graphemes(text: str) -> list[str]:
     """Each character together with the variation selectors that follow it, if any."""
     return _GRAPHEME.findall(text)
+
+
+def word_runs(text: str) -> list[str]:
+    """`text` cut into words for font choice: 葛󠄀城 / 様には → ['葛󠄀城様', 'には']."""
+    return _WORD.findall(text)
 
 
 class FontChain:
@@ -94,18 +112,39 @@ class FontChain:
         return found
 
     def split(self, text: str, field: str | None = None) -> list[tuple[FontFace, str]]:
-        """Cut `text` into (face, run) pieces; raise MissingGlyphError for an undrawable one."""
+        """Cut `text` into (face, run) pieces; raise MissingGlyphError for an undrawable one.
+        A word the first face cannot draw whole goes to the first face that draws all of it
+        (or, when none does, each character to the first face that draws it)."""
         if text and self._in_primary.issuperset(text):
             return [(self._loaded[0], text)]
         runs: list[tuple[FontFace, str]] = []
-        for grapheme in graphemes(text):
-            if grapheme in INVISIBLE:
-                continue
+        for word in word_runs(text):
+            for face, part in self._word_pieces(word, field):
+                if runs and runs[-1][0] is face:
+                    runs[-1] = (face, runs[-1][1] + part)
+                else:
+                    runs.append((face, part))
+        return runs
+
+    def _word_pieces(self, word: str, field: str | None) -> list[tuple[FontFace, str]]:
+        """One word's (face, text) pieces: one piece when a single face draws it all."""
+        units = [g for g in graphemes(word) if g not in INVISIBLE]
+        faces = []
+        for grapheme in units:
             face = self.face_for(grapheme)
             if face is None:
                 raise MissingGlyphError(grapheme, field)
-            if runs and runs[-1][0] is face:
-                runs[-1] = (face, runs[-1][1] + grapheme)
-            else:
-                runs.append((face, grapheme))
-        return runs
+            faces.append(face)
+        if len(set(map(id, faces))) > 1:
+            whole = self.face_for_all(units)
+            if whole is not None:
+                return [(whole, "".join(units))]
+        return [(face, grapheme) for face, grapheme in zip(faces, units, strict=True)]
+
+    def face_for_all(self, units: Sequence[str]) -> FontFace | None:
+        """The first face that draws every one of these characters, or None."""
+        for index in range(len(self._loaders)):
+            face = self._face(index)
+            if all(face.has_sequence(g[0], g[1] if len(g) > 1 else None) for g in units):
+                return face
+        return None
