@@ -21,7 +21,7 @@ from mailmerge.layout.profiles import Area, CardProfile, load_profile
 from mailmerge.models import Customer, Problem
 from mailmerge.sendlog.store import SendLog
 from mailmerge.sources.customers import FIELD_LABELS, ReadOptions, scan_customers
-from mailmerge.sources.sales import read_sales
+from mailmerge.sources.sourceset import sales_for
 from mailmerge.typeface.roles import FontRoles
 from mailmerge.units import pt_to_mm
 
@@ -43,6 +43,9 @@ WHAT_TO_DO = {
     "control-character": "見えない制御文字を消してください（別のソフトから貼り付けた文字など）",
     "formula-error": "Excel で数式のエラー（#REF! など）を直してから保存してください",
     "formula-not-computed": "Excel で開いて保存し直すと、数式の結果が保存されます",
+    "merged": "同じお客様を 1 人にまとめました（違う人なら名前か電話番号を直してください）",
+    "address-conflict": "新しい住所を使います。古い住所が正しければ新しいファイルを直してください",
+    "cancelled-order": "キャンセルされた注文は売上に数えません",
 }
 
 
@@ -54,6 +57,7 @@ class CheckReport:
     problems: list[tuple[str, Problem]] = field(default_factory=list)  # (file, problem)
     sales_file: str | None = None
     sales_rows: int = 0
+    notes: list[str] = field(default_factory=list)  # "orders.csv: BASE の注文データとして…"
 
     @property
     def errors(self) -> int:
@@ -64,6 +68,7 @@ class CheckReport:
             "rows": self.rows,
             "printable": self.printable,
             "sales_rows": self.sales_rows,
+            "notes": self.notes,
             "problems": [
                 {"file": kind, "row": p.row, "customer_id": p.customer_id, "column": p.column,
                  "code": p.code, "severity": p.severity, "message": p.message}
@@ -84,8 +89,9 @@ def check_files(customers_path: Path, settings: Settings, options: ReadOptions |
     ids: set[str] = set()
     problems: list[Problem] = []
     log = SendLog.existing(log_path) if log_path is not None else None
+    sources = scan_customers(customers_path, options)
     try:
-        for customer, row_problems in scan_customers(customers_path, options):
+        for customer, row_problems in sources:
             report.rows += 1
             ids.add(customer.customer_id)
             if not any(p.severity == "error" for p in row_problems):
@@ -98,9 +104,10 @@ def check_files(customers_path: Path, settings: Settings, options: ReadOptions |
         if log is not None:
             log.close()
     report.problems = [("customers", p) for p in problems]
-    if sales_path is not None:
-        sales = read_sales(sales_path, ids, options)
-        report.sales_file = str(sales_path)
+    sales = sales_for(sources, ids, sales_path, options)
+    report.notes = sources.notes
+    if sales is not None:
+        report.sales_file = str(sales_path or sales.path)
         report.sales_rows = sales.total_rows
         report.problems += [("sales", p) for p in sales.problems]
     return report
@@ -168,8 +175,10 @@ class CardChecker:
 
 def format_text(report: CheckReport) -> list[str]:
     """The report for people: counts, then problems grouped by code with what to do."""
-    lines = [f"{report.customers_file}: {report.rows} rows, {report.printable} printable, "
-             f"{report.errors} errors, {len(report.problems) - report.errors} warnings"]
+    warnings = sum(1 for _, p in report.problems if p.severity == "warning")
+    lines = [*report.notes,
+             f"{report.customers_file}: {report.rows} rows, {report.printable} printable, "
+             f"{report.errors} errors, {warnings} warnings"]
     if report.sales_file:
         lines.append(f"{report.sales_file}: {report.sales_rows} sales rows")
     codes: dict[str, list[tuple[str, Problem]]] = {}
@@ -181,7 +190,8 @@ def format_text(report: CheckReport) -> list[str]:
         lines.append(f"{code} ({len(entries)} {severity}{'s' if len(entries) > 1 else ''}): "
                      f"{WHAT_TO_DO.get(code, '')}")
         for kind, problem in entries:
-            where = report.sales_file if kind == "sales" else report.customers_file
+            where = problem.file or (report.sales_file if kind == "sales"
+                                     else report.customers_file)
             who = f" ({problem.customer_id})" if problem.customer_id else ""
             lines.append(f"  {Path(where or '').name} row {problem.row}{who} {problem.column}: "
                          f"{problem.message}")

@@ -62,7 +62,15 @@ replace_option = click.option("--replace", is_flag=True,
 
 
 def reading_options(command):
-    """--encoding and --sheet, shared by the commands that read customer files."""
+    """--encoding, --sheet, --source-format and --ship-to, and further customer files as extra
+    arguments, shared by the commands that read customer files."""
+    command = click.argument("more", nargs=-1, type=click.Path(path_type=Path))(command)
+    command = click.option("--ship-to", is_flag=True,
+                           help="Order exports: send the card to the gift recipient "
+                                "(配送先) instead of the buyer.")(command)
+    command = click.option("--source-format", metavar="NAME",
+                           help="Read the file as this export (see hagaki formats); "
+                                "detected from the header row otherwise.")(command)
     command = click.option("--sheet", help="XLSX: the sheet to read (default: the first).")(
         command)
     return click.option("--encoding",
@@ -173,7 +181,8 @@ def print_command(customers: Path, side: str | None, output: Path | None,
                   replace: bool, no_sender: bool, sort: str, duplex: str, flip: str,
                   batch_size: int | None, barcode: bool, indicia: str | None,
                   impose: str | None, preview: bool, run_sheet: bool,
-                  encoding: str | None, sheet: str | None) -> None:
+                  encoding: str | None, sheet: str | None, source_format: str | None,
+                  ship_to: bool, more: tuple[Path, ...]) -> None:
     """Print the cards due today: the address side, the message side, or both.
 
     Example: hagaki print customers.csv --sales sales.csv --side both
@@ -196,7 +205,8 @@ def print_command(customers: Path, side: str | None, output: Path | None,
             reprint=reprint, sort=sort, duplex=duplex, flip=flip, batch_size=batch_size,
             barcode=barcode, impose=impose, docx=docx_path, indicia=indicia, proof=proof,
             replace=replace, no_sender=no_sender, folder=shop.folder, progress=advance,
-            run_sheet=run_sheet)
+            run_sheet=run_sheet,
+            source_format=source_format, ship_to=ship_to, more_customers=more)
         report = print_cards(customers, output, shop.settings, options)
     for line in summary_lines(report, strict, shop.settings.postage_yen):
         click.echo(line)
@@ -246,7 +256,8 @@ def _progress():
 @user_errors
 def plan(customers: Path, sales: Path | None, situation: str | None, on,
          output_format: str, config_path: Path | None, log_path: Path | None,
-         encoding: str | None, sheet: str | None) -> None:
+         encoding: str | None, sheet: str | None, source_format: str | None, ship_to: bool,
+         more: tuple[Path, ...]) -> None:
     """Show who gets which card (and who does not, and why) without printing: exactly what
     `hagaki print` would do today, read from the same send log.
 
@@ -255,8 +266,9 @@ def plan(customers: Path, sales: Path | None, situation: str | None, on,
     from mailmerge.planning import format_plan, plan_cards
     shop = _shop(config_path, customers, log_path)
     settings = shop.settings
-    the_plan = plan_cards(customers, settings, ReadOptions(encoding, sheet, settings.columns),
-                          sales, situation, on.date() if on else None, shop.log_path)
+    options = ReadOptions(encoding, sheet, settings.columns, source_format, ship_to, more)
+    the_plan = plan_cards(customers, settings, options, sales, situation,
+                          on.date() if on else None, shop.log_path)
     click.echo(format_plan(the_plan, output_format, settings), nl=False)
 
 
@@ -270,7 +282,8 @@ def plan(customers: Path, sales: Path | None, situation: str | None, on,
 @reading_options
 @user_errors
 def check(customers: Path, sales: Path | None, output_format: str, layout: str | None,
-          config_path: Path | None, encoding: str | None, sheet: str | None) -> None:
+          config_path: Path | None, encoding: str | None, sheet: str | None,
+          source_format: str | None, ship_to: bool, more: tuple[Path, ...]) -> None:
     """Find every problem in a customer list before printing; exit 1 if any row has an error.
 
     Example: hagaki check customers.xlsx --sales sales.csv --format json
@@ -278,7 +291,7 @@ def check(customers: Path, sales: Path | None, output_format: str, layout: str |
     from mailmerge.check import check_files, format_text
     shop = _shop(config_path, customers)
     settings = shop.settings
-    options = ReadOptions(encoding, sheet, settings.columns)
+    options = ReadOptions(encoding, sheet, settings.columns, source_format, ship_to, more)
     report = check_files(customers, settings, options, sales, layout, shop.log_path)
     if output_format == "json":
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
@@ -364,7 +377,8 @@ def demo(folder: Path) -> None:
 @user_errors
 def report(customers: Path, sales: Path, log_path: Path | None, on, target: Path | None,
            output_format: str, config_path: Path | None, replace: bool, encoding: str | None,
-           sheet: str | None) -> None:
+           sheet: str | None, source_format: str | None, ship_to: bool,
+           more: tuple[Path, ...]) -> None:
     """The stock-take of your customers: who is active, dormant, lapsed, and what cards bring.
 
     Example: hagaki report customers.csv --sales sales.csv --out report.pdf
@@ -374,10 +388,11 @@ def report(customers: Path, sales: Path, log_path: Path | None, on, target: Path
     shop = _shop(config_path, customers, log_path)
     settings = shop.settings
     if target is not None:
-        check_outputs([target], [customers, sales, shop.config_path,
+        check_outputs([target], [customers, *more, sales, shop.config_path,
                                  *log_files(shop.log_path)], replace, (".xlsx", ".pdf"))
     measures = build_report(customers, sales, settings,
-                            ReadOptions(encoding, sheet, settings.columns), shop.log_path,
+                            ReadOptions(encoding, sheet, settings.columns, source_format,
+                                        ship_to, more), shop.log_path,
                             on.date() if on else dt.date.today())
     if target is not None and target.suffix.lower() == ".pdf":
         from mailmerge.paperwork.stocktake import write_stocktake
@@ -604,6 +619,20 @@ def calibrate(target: Path, layout: str, printer: str | None, measured_x: float 
     write_pdf([page], target, title="hagaki calibration")
     click.echo(f"調整用カード → {target}（今のずれ補正 x {current[0]:+.2f} mm、"
                f"y {current[1]:+.2f} mm）")
+
+
+@main.command()
+def formats() -> None:
+    """List the exports hagaki reads as they are (order exports, registers, address books).
+
+    Example: hagaki formats
+    """
+    from mailmerge.sources.presets import all_presets
+
+    kinds = {"orders": "注文（顧客＋売上）", "customers": "顧客", "sales": "売上（顧客番号で結合）"}
+    for preset in all_presets():
+        detected = "見出しで自動判定" if preset.detect else "--source-format で指定"
+        click.echo(f"{preset.name:22} {preset.label}　{kinds[preset.kind]}、{detected}")
 
 
 @main.command()

@@ -20,7 +20,7 @@ from mailmerge.selection.plan import LABELS, Plan, make_plan
 from mailmerge.sendlog.export import neutralise
 from mailmerge.sendlog.store import SendLog
 from mailmerge.sources.customers import ReadOptions, read_customers
-from mailmerge.sources.sales import read_sales
+from mailmerge.sources.sourceset import sales_for
 from mailmerge.templates.engine import Templates
 
 
@@ -37,13 +37,15 @@ def plan_cards(customers_path: Path, settings: Settings, options: ReadOptions,
     """Read the files and decide every customer's card for the day, with the send log the
     print run would use (settled the same way), so plan and print never disagree."""
     customers = read_customers(customers_path, options)
-    sales = read_sales(sales_path, customers.ids, options).sales if sales_path else None
+    sales_list = sales_for(customers.sources, customers.ids, sales_path, options)
+    sales = sales_list.sales if sales_list is not None else None
     log = SendLog.existing(log_path) if log_path is not None else None
     try:
         if log is not None:
             log.settle_unfinished()
         plan = make_plan(customers.customers, sales, on or dt.date.today(), situation,
                          log, settings.rules)
+        plan.notes[:0] = customers.sources.notes
     finally:
         if log is not None:
             log.close()

@@ -42,7 +42,7 @@ from mailmerge.sendlog.store import LoggedCard, PlannedFile, SendLog, address_ke
 from mailmerge.shop import log_beside
 from mailmerge.sources.customers import ReadOptions, read_customers
 from mailmerge.sources.identity import clean_id
-from mailmerge.sources.sales import read_sales
+from mailmerge.sources.sourceset import sales_for
 
 if TYPE_CHECKING:
     from mailmerge.cards import CardMaker
@@ -89,6 +89,9 @@ class RunOptions:
     proof: bool = False  # stamp 見本 on every card and log nothing
     replace: bool = False  # allow replacing existing files (their cards: no longer in a file)
     no_sender: bool = False  # allow address sides without a [sender]
+    source_format: str | None = None  # a preset's name (--source-format); else detected
+    ship_to: bool = False  # order exports: the card goes to the gift recipient
+    more_customers: tuple[Path, ...] = ()  # further customer files, merged with the first
     folder: Path | None = None  # where files named for the run go (default: current folder)
     run_sheet: bool = False  # also the run's sheet (…-sheet.pdf), written once it is logged
     progress: Callable[[int], None] | None = None  # called with each card done
@@ -142,23 +145,26 @@ def print_cards(customers_path: Path, output: Path | None, settings: Settings,
     options = options or RunOptions()
     check_options(options)
     log_path = options.log or default_log_path(settings)
-    inputs = [customers_path, options.sales, settings.path, options.template, options.image,
+    inputs = [customers_path, *options.more_customers, options.sales, settings.path,
+              options.template, options.image,
               *_template_files(settings, options), *log_files(log_path)]
     if output is not None:
         check_outputs([output], inputs, suffixes=(".pdf",))
     if options.docx is not None:
         check_outputs([options.docx], inputs, suffixes=(".docx",))
     today = options.date or dt.date.today()
-    read_options = ReadOptions(options.encoding, options.sheet, settings.columns)
+    read_options = ReadOptions(options.encoding, options.sheet, settings.columns,
+                               options.source_format, options.ship_to, options.more_customers)
     customer_list = read_customers(customers_path, read_options)
     report = RunReport(customer_list.path, today, proof=options.proof)
     report.skipped.extend(p for p in customer_list.problems if p.severity == "error")
     report.warnings.extend(p for p in customer_list.problems if p.severity == "warning")
     sales: list[Sale] | None = None
-    if options.sales is not None:
-        sales_list = read_sales(options.sales, customer_list.ids, read_options)
+    sales_list = sales_for(customer_list.sources, customer_list.ids, options.sales, read_options)
+    report.notes += customer_list.sources.notes
+    if sales_list is not None:
         sales = sales_list.sales
-        report.warnings.extend(sales_list.problems)
+        report.warnings.extend(p for p in sales_list.problems if p.severity != "info")
     report.log = log_path
     with SendLog(log_path) as log:
         report.notes += log.settle_unfinished()

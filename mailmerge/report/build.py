@@ -17,15 +17,16 @@ from mailmerge.report.mailings import SentCard
 from mailmerge.report.measures import Listed, Measures, measure
 from mailmerge.sendlog.store import SendLog
 from mailmerge.sources.customers import ReadOptions, scan_customers
-from mailmerge.sources.sales import read_sales
+from mailmerge.sources.sourceset import sales_for
 
 
 def build_report(customers_path: Path, sales_path: Path, settings: Settings,
                  options: ReadOptions, log_path: Path | None, on: dt.date) -> Measures:
     """Every row of the customer list (errors included), the sales and the log, measured."""
-    rows = list(scan_customers(customers_path, options))
+    sources = scan_customers(customers_path, options)
+    rows = list(sources)
     known_ids = {customer.customer_id for customer, _ in rows if customer.customer_id}
-    sales = read_sales(sales_path, known_ids, options)
+    sales = sales_for(sources, known_ids, sales_path, options)
     customers = [customer for customer, _ in rows]
     cards, returned = _read_log(log_path, customers)
     listed = [Listed(customer, tuple(problems), index in returned)

@@ -12,7 +12,7 @@ Excel formula error, refuses the row: it never reaches the card.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from mailmerge.sources.normalise import (
     clean_address,
     clean_name,
     clean_postal_code,
+    drop_text_marker,
     lost_leading_zero,
     parse_date,
     parse_flag,
@@ -37,7 +38,7 @@ from mailmerge.sources.normalise import (
     split_joint_names,
 )
 from mailmerge.sources.postal import PostalChecker
-from mailmerge.sources.tables import Table, TableRow, open_table
+from mailmerge.sources.tables import Table, TableRow
 from mailmerge.sources.xlsx import Flaw
 
 # The header that messages name for a field when the file's own header is not known.
@@ -61,12 +62,25 @@ class ReadOptions:
     encoding: str | None = None
     sheet: str | None = None
     columns: dict[str, str] = field(default_factory=dict)  # header → field ([columns])
+    source_format: str | None = None  # a preset's name (--source-format); else detected
+    ship_to: bool = False  # order exports: the card goes to the 配送先 (gift recipient)
+    more: tuple[Path, ...] = ()  # further customer files, merged with the first
 
 
-def read_customers(path: Path, options: ReadOptions | None = None) -> CustomerList:
-    """Read and validate a customer list; raise InputError if it is not one at all."""
-    result = CustomerList(str(path))
-    for customer, problems in scan_customers(path, options):
+@dataclass
+class SourcedCustomers(CustomerList):
+    """A CustomerList read from one or more files, with what the sales need to follow the
+    merged people (`sources`: their aliases, the sales found in order exports, the notes)."""
+
+    sources: Iterable[tuple[Customer, list[Problem]]] = ()
+
+
+def read_customers(path: Path, options: ReadOptions | None = None) -> SourcedCustomers:
+    """Read and validate a customer list (and options.more); raise InputError if a file is
+    not one at all."""
+    sources = scan_customers(path, options)
+    result = SourcedCustomers(str(path), sources=sources)
+    for customer, problems in sources:
         result.total_rows += 1
         result.ids.add(customer.customer_id)
         result.problems.extend(problems)
@@ -76,19 +90,33 @@ def read_customers(path: Path, options: ReadOptions | None = None) -> CustomerLi
 
 
 def scan_customers(path: Path, options: ReadOptions | None = None
-                   ) -> Iterator[tuple[Customer, list[Problem]]]:
-    """Each non-blank data row as a Customer with its problems, one at a time (a file of
-    any length is checked in bounded memory). Raises InputError before the first row if the
-    file is not a customer list, and after the last if it holds no customer."""
-    options = options or ReadOptions()
-    table = open_table(path, options.encoding, options.sheet)
-    columns = map_headers(table.headers, options.columns, str(path))
+                   ) -> Iterable[tuple[Customer, list[Problem]]]:
+    """Each customer with its problems: a plain list one row at a time (a file of any
+    length is checked in bounded memory); exports and several files read whole and merged
+    (mailmerge.sources.sourceset). Raises InputError before the first row if a file is not
+    a customer list, and after the last if it holds no customer."""
+    from mailmerge.sources.sourceset import CustomerSources  # it reads rows with this module
+
+    return CustomerSources(path, options or ReadOptions())
+
+
+def open_plain(table: Table, options: ReadOptions) -> dict[str, list[int]]:
+    """The columns of a plain customer list (headers by name); InputError if it has none."""
+    columns = map_headers(table.headers, options.columns, str(table.path))
     _require_headers(table, columns)
-    return _scan(table, columns)
+    return columns
 
 
-def _scan(table: Table, columns: dict[str, list[int]]
-          ) -> Iterator[tuple[Customer, list[Problem]]]:
+def scan_plain(table: Table, columns: dict[str, list[int]]
+               ) -> Iterator[tuple[Customer, list[Problem]]]:
+    """The rows of a plain customer list, one at a time."""
+    return ((customer, problems) for _row, customer, problems in scan_rows(table, columns))
+
+
+def scan_rows(table: Table, columns: dict[str, list[int]]
+              ) -> Iterator[tuple[TableRow, Customer, list[Problem]]]:
+    """Each data row with the Customer made from it and its problems (postal code checks and
+    duplicates within the file included)."""
     postal = PostalChecker()
     source = str(table.path)
     postal_column = _label(columns, table.headers, "postal_code")
@@ -104,7 +132,7 @@ def _scan(table: Table, columns: dict[str, list[int]]
         typed_id = not any(p.code == "generated-id" for p in problems)
         problems += _duplicates(customer, typed_id, seen_ids, seen_people, table.headers,
                                 columns, source)
-        yield customer, problems
+        yield row, customer, problems
     if count == 0:
         raise InputError(f"{source} に顧客が 1 人もいません（見出しの行だけで、データの行が"
                          "ありません）。見出しの下の行に顧客を入力してください")
@@ -136,7 +164,8 @@ def customer_from_row(table_row: TableRow, columns: dict[str, list[int]], header
     row, cells = table_row.number, table_row.cells
 
     def value(field_name: str, joiner: str = "") -> str:
-        parts = [cells[i].strip() for i in columns.get(field_name, []) if i < len(cells)]
+        parts = [drop_text_marker(cells[i]) for i in columns.get(field_name, [])
+                 if i < len(cells)]
         return joiner.join(p for p in parts if p)
 
     family, typed_family = clean_name(value("family_name"))
@@ -177,7 +206,7 @@ def customer_from_row(table_row: TableRow, columns: dict[str, list[int]], header
         birthday=dates["birthday"],
         gender=value("gender"),
         registered=dates["registered"],
-        note=value("note", " "),
+        note=" ".join(value("note", " ").split()),  # a memo's line breaks folded
         do_not_mail=parse_flag(value("do_not_mail")),
         mourning=parse_flag(value("mourning")),
         deceased=parse_flag(value("deceased")),
@@ -225,7 +254,8 @@ def _unusable_cells(table_row: TableRow, columns: dict[str, list[int]]
                     ) -> Iterator[tuple[int, str, str]]:
     """(column index, code, message) for each cell the card would use but must not: a line
     break or control character in it, or an Excel formula error."""
-    used = {i for name, indexes in columns.items() if name != "customer_id" for i in indexes}
+    used = {i for name, indexes in columns.items() if name not in ("customer_id", "note")
+            for i in indexes}
     for flaw in table_row.flaws:
         if flaw.index in used or flaw.index in columns.get("customer_id", []):
             yield flaw.index, flaw.code, flaw_message(flaw)

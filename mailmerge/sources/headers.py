@@ -23,13 +23,14 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "family_name": ("姓", "氏名(姓)", "last_name", "family_name"),
     "given_name": ("名", "氏名(名)", "first_name", "given_name"),
     "kana": ("フリガナ", "ふりがな", "セイ", "メイ", "氏名(姓)フリガナ", "氏名(名)フリガナ",
-             "kana"),
+             "姓かな", "名かな", "kana"),
     "honorific": ("敬称", "honorific"),
-    "postal_code": ("郵便番号", "〒", "郵便番号(自宅欄)", "自宅郵便番号", "postal_code", "zip",
-                    "postcode"),
+    "postal_code": ("郵便番号", "〒", "郵便番号(自宅欄)", "自宅郵便番号", "自宅〒", "postal_code",
+                    "zip", "postcode"),
     "address1": ("住所1", "住所", "都道府県", "市区町村", "番地", "自宅住所(都道府県)",
                  "自宅住所(市区町村)", "自宅住所(番地等)", "自宅住所1", "address1", "address"),
-    "address2": ("住所2", "建物名", "自宅住所(建物名)", "自宅住所2", "address2", "building"),
+    "address2": ("住所2", "建物名", "自宅住所(建物名)", "自宅住所2", "自宅住所3", "address2",
+                 "building"),
     "company": ("会社名", "会社名(会社欄)", "company"),
     "department": ("部署", "部署名", "部署名(会社欄)", "department"),
     "title": ("役職", "役職(会社欄)", "title", "job_title"),
@@ -37,7 +38,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "birthday": ("誕生日", "生年月日", "birthday"),
     "gender": ("性別", "gender"),
     "registered": ("登録日", "入会日", "registered"),
-    "note": ("備考", "メモ", "note"),
+    "note": ("ひとこと", "備考", "メモ", "note"),
+    "phone": ("電話番号", "電話", "TEL", "自宅電話", "携帯電話", "phone", "tel"),
     "do_not_mail": ("送付停止", "DM不要", "do_not_mail"),
     "mourning": ("喪中", "mourning"),
     "deceased": ("死亡", "deceased"),
@@ -45,7 +47,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 FIELDS = tuple(ALIASES) + ("joint_family", "joint_given")
 # Fields whose parts are joined: 都道府県 + 市区町村 + 番地, セイ + メイ, 連名1…N.
-MULTI_COLUMN_FIELDS = frozenset({"address1", "address2", "kana", "note", "joint_names",
+MULTI_COLUMN_FIELDS = frozenset({"address1", "address2", "kana", "note", "phone", "joint_names",
                                  "joint_family", "joint_given"})
 # 連名1…連名N, 連名1(姓) / 連名1(名) (はがきデザインキット), joint_name_1 …
 _JOINT_NUMBERED = re.compile(r"^(?:連名|joint_name)_?(\d+)(\(姓\)|\(名\))?$")

@@ -7,21 +7,63 @@ reports it with the row and column).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 
 from mailmerge.japanese import ERAS, widen_halfwidth_kana
 
+MAX_AMOUNT = 1e12  # yen; anything larger is a typing or export mistake
+_AMOUNT_NOISE = re.compile(r"[,¥￥円\s]")
+_AMOUNT = re.compile(r"^([-−△▲+]?)(\d+(?:\.\d+)?)$")  # △/▲: the accounting minus
 FALSE_FLAGS = {"", "0", "false", "no", "n", "いいえ", "無", "なし", "-", "×", "off"}
 NAME_HONORIFICS = ("様方", "先生", "御中", "各位", "様", "殿", "さま")
 _POSTAL_NOISE = re.compile(r"[\s\-‐‑–—―−－ー]")
 _POSTAL_MARK = re.compile(r"^\s*〒")
 _SPACES = re.compile(r"[ \u3000\t]+")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:\d{4}(?:\d{2})?)?$")  # 20261123[1530[00]]
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")  # 11/23/2026 (Square, US exports)
 _ERA_DATE = re.compile(r"^(明治|大正|昭和|平成|令和|[MTSHR])\s*(元|\d{1,2})\s*[年./-]\s*(\d{1,2})"
                        r"\s*[月./-]\s*(\d{1,2})\s*日?$", re.IGNORECASE)
 _JOINT_SEPARATORS = re.compile(r"[、,，・/／]+")
+_PHONE_NOISE = re.compile(r"[\s\-‐‑–—―−ー().]")
+PREFECTURES = (
+    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
+    "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県",
+    "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府",
+    "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県",
+    "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県",
+    "鹿児島県", "沖縄県",
+)  # in JIS X 0401 order: index + 1 is the code Shopify writes as JP-13
+
+
+def drop_text_marker(text: str) -> str:
+    """Excel's text marker removed: "'0312345678" → '0312345678' (Shopify writes ids, zips
+    and phones this way so Excel keeps their leading zeros)."""
+    stripped = text.strip()
+    return stripped[1:] if stripped.startswith("'") else stripped
+
+
+def clean_phone(text: str) -> str:
+    """A phone number as digits for comparing: '+81 90-1234-5678' → '09012345678',
+    '＋８１（０）３‐１２３４‐５６７８' → '0312345678'; '' when there are no digits."""
+    value = _PHONE_NOISE.sub("", unicodedata.normalize("NFKC", drop_text_marker(text)))
+    if value.startswith("+81"):
+        value = "0" + value[3:].removeprefix("0")
+    elif value.startswith("81") and len(value) in (11, 12):
+        value = "0" + value[2:]
+    digits = "".join(ch for ch in value if ch.isascii() and ch.isdigit())
+    return digits if len(digits) >= 6 else ""
+
+
+def prefecture_name(text: str) -> str:
+    """A prefecture as a shop's export writes it → its name: 'JP-13' or '13' → '東京都';
+    a name stays as typed."""
+    value = unicodedata.normalize("NFKC", text).strip().upper().removeprefix("JP-")
+    if value.isascii() and value.isdigit() and 1 <= int(value) <= len(PREFECTURES):
+        return PREFECTURES[int(value) - 1]
+    return text.strip()
 
 
 def clean_postal_code(text: str) -> str:
@@ -69,21 +111,34 @@ def parse_flag(text: str) -> bool:
 
 
 def parse_date(text: str) -> dt.date | None:
-    """2026-11-23, 2026/11/23, 2026年11月23日, 20261123, 昭和55年1月2日, S55.1.2, 令和元年5月1日
-    → a date; None if not a date (or not a day of that era)."""
-    value = unicodedata.normalize("NFKC", text).strip()
+    """2026-11-23, 2026/11/23, 2026年11月23日, 20261123, 昭和55年1月2日, S55.1.2, 令和元年5月1日,
+    with or without a time after it (2026-11-23 15:30:00 +0900, 2026-11-23T15:30, 20261123153000),
+    and 11/23/2026 → a date; None if not a date (or not a day of that era)."""
+    value = drop_text_marker(unicodedata.normalize("NFKC", text))
     if "T" in value:
         value = value.split("T", 1)[0]
     elif " " in value and ":" in value:
         value = value.split(" ", 1)[0]
+    found = _calendar_date(value)
+    if found is None and " " in value:  # 2026年11月23日 15時30分, 2026/11/23 3:30 PM
+        found = _calendar_date(value.split(" ", 1)[0])
+    return found
+
+
+def _calendar_date(value: str) -> dt.date | None:
     era = _ERA_DATE.match(value)
     if era:
         return _era_date(*era.groups())
     match = _DATE.match(value) or _COMPACT_DATE.match(value)
-    if not match:
+    parts = match.groups()[:3] if match else None
+    us = None if match else _US_DATE.match(value)
+    if us:
+        month, day, year = us.groups()
+        parts = (year, month, day)
+    if parts is None:
         return None
     try:
-        return dt.date(*(int(part) for part in match.groups()))
+        return dt.date(*(int(part) for part in parts))
     except ValueError:
         return None
 
@@ -102,3 +157,16 @@ def _era_date(era: str, year: str, month: str, day: str) -> dt.date | None:
                 return None
             return date
     return None
+
+
+def parse_amount(text: str) -> float | None:
+    """'¥3,300' → 3300.0, '△500' → -500.0 (a refund); None for anything that is not a
+    plain finite number of at most MAX_AMOUNT in size ('nan', 'inf', '1e400', '1_000')."""
+    cleaned = _AMOUNT_NOISE.sub("", unicodedata.normalize("NFKC", drop_text_marker(text)))
+    match = _AMOUNT.match(cleaned)
+    if match is None or not match.group(2).isascii():
+        return None
+    amount = float(match.group(2))
+    if not math.isfinite(amount) or amount > MAX_AMOUNT:
+        return None
+    return -amount if match.group(1) in ("-", "−", "△", "▲") and amount else amount

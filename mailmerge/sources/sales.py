@@ -10,9 +10,6 @@ MAX_AMOUNT yen in size (nan, inf, 1e400, exponents) is a bad-amount warning and 
 
 from __future__ import annotations
 
-import math
-import re
-import unicodedata
 from pathlib import Path
 
 from mailmerge.errors import InputError
@@ -20,7 +17,7 @@ from mailmerge.models import Problem, Sale, SalesList
 from mailmerge.sources.customers import ReadOptions, flaw_message
 from mailmerge.sources.headers import header_key, refuse_ambiguous
 from mailmerge.sources.identity import clean_id
-from mailmerge.sources.normalise import parse_date
+from mailmerge.sources.normalise import MAX_AMOUNT, parse_amount, parse_date
 from mailmerge.sources.tables import TableRow, open_table
 
 SALES_ALIASES = {
@@ -30,17 +27,15 @@ SALES_ALIASES = {
     "amount": ("金額", "売上金額", "合計", "amount", "total"),
     "staff": ("担当", "担当者", "staff"),
 }
-MAX_AMOUNT = 1e12  # yen; anything larger is a typing or export mistake
 _LOOKUP = {header_key(alias): field for field, aliases in SALES_ALIASES.items()
            for alias in aliases}
-_AMOUNT_NOISE = re.compile(r"[,¥￥円\s]")
-_AMOUNT = re.compile(r"^([-−△▲+]?)(\d+(?:\.\d+)?)$")  # △/▲: the accounting minus
 _PRINTED_FIELDS = ("item", "staff")  # text that may reach a card or a report as it is
 
 
-def read_sales(path: Path, known_ids: set[str], options: ReadOptions | None = None
-               ) -> SalesList:
-    """Read a sales list; raise InputError when the file is not one, or holds no sale."""
+def read_sales(path: Path, known_ids: set[str], options: ReadOptions | None = None,
+               aliases: dict[str, str] | None = None) -> SalesList:
+    """Read a sales list; raise InputError when the file is not one, or holds no sale.
+    `aliases` maps the id of a customer merged into another to that customer's id."""
     options = options or ReadOptions()
     table = open_table(path, options.encoding, options.sheet)
     columns = _map_columns(path, table.headers, options.columns)
@@ -51,7 +46,7 @@ def read_sales(path: Path, known_ids: set[str], options: ReadOptions | None = No
         if not any(cell.strip() for cell in row.cells) and not row.flaws:
             continue
         result.total_rows += 1
-        _read_row(row, columns, labels, known, result)
+        _read_row(row, columns, labels, known, result, aliases or {})
     if result.total_rows == 0:
         raise InputError(f"{path} に売上が 1 件もありません（見出しの行だけで、データの行が"
                          "ありません）。見出しの下の行に売上を入力してください")
@@ -74,7 +69,7 @@ def _map_columns(path: Path, headers: list[str], custom: dict[str, str]) -> dict
 
 
 def _read_row(table_row: TableRow, columns: dict[str, int], labels: dict[str, str],
-              known: set[str], result: SalesList) -> None:
+              known: set[str], result: SalesList, aliases: dict[str, str]) -> None:
     """One sales row → a sale (usable or for an unknown customer) and/or its problems."""
     row, cells = table_row.number, table_row.cells
 
@@ -83,6 +78,7 @@ def _read_row(table_row: TableRow, columns: dict[str, int], labels: dict[str, st
         return cells[index].strip() if index is not None and index < len(cells) else ""
 
     customer_id = clean_id(value("customer_id"))
+    customer_id = aliases.get(customer_id, customer_id)
 
     def problem(field: str, code: str, severity: str, message: str) -> None:
         result.problems.append(Problem(row, customer_id, labels.get(field, field), code,
@@ -118,16 +114,3 @@ def _read_row(table_row: TableRow, columns: dict[str, int], labels: dict[str, st
                 f"金額「{amount_text[:40]}」は金額として読めません（{MAX_AMOUNT:,.0f} 円までの"
                 "数字で書いてください）。この売上は金額なしで数えます")
     result.sales.append(sale)
-
-
-def parse_amount(text: str) -> float | None:
-    """'¥3,300' → 3300.0, '△500' → -500.0 (a refund); None for anything that is not a
-    plain finite number of at most MAX_AMOUNT in size ('nan', 'inf', '1e400', '1_000')."""
-    cleaned = _AMOUNT_NOISE.sub("", unicodedata.normalize("NFKC", text))
-    match = _AMOUNT.match(cleaned)
-    if match is None or not match.group(2).isascii():
-        return None
-    amount = float(match.group(2))
-    if not math.isfinite(amount) or amount > MAX_AMOUNT:
-        return None
-    return -amount if match.group(1) in ("-", "−", "△", "▲") and amount else amount

@@ -1,0 +1,142 @@
+"""One customer, many rows: the people of several files (and an order export's repeat
+orders) merged into one record each.
+
+In: PersonRecords in argument order. Out: (customer, problems) per person, and the id each
+merged record's id now stands for (so their sales follow them). Two records are one person
+when they have the same customer id, or the same name (as textmatch folds it) with the same
+phone number, or with the same postal code and address; never on a name alone. The first
+record with a typed id gives the id and the name; the address is the newest one (the latest
+order day; an undated list counts as older, and among undated files the first one given
+wins), an older different address is a warning. Every merge across files is an info problem
+("orders.csv の 12 行目 = customers.xlsx の C004").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+from mailmerge.models import Customer, Problem
+from mailmerge.sources.exports import PersonRecord
+from mailmerge.textmatch import match_key
+
+_FLAGS = ("do_not_mail", "mourning", "deceased", "moved")  # a flag set anywhere is kept
+_FILLED = ("kana", "honorific", "company", "department", "title", "joint_names", "birthday",
+           "gender", "registered", "note")
+_REASONS = {"id": "顧客IDが同じ", "phone": "名前と電話番号が同じ",
+            "address": "名前と郵便番号・住所が同じ"}
+
+
+def merge_people(records: list[PersonRecord]
+                 ) -> tuple[list[tuple[Customer, list[Problem]]], dict[str, str]]:
+    """The merged people in the order their first record came, and old id → merged id."""
+    groups = _groups(records)
+    merged: list[tuple[Customer, list[Problem]]] = []
+    aliases: dict[str, str] = {}
+    for members in groups:
+        if len(members) == 1:
+            merged.append((members[0].customer, list(members[0].problems)))
+            continue
+        customer, problems = _merge(members)
+        merged.append((customer, problems))
+        for member in members:
+            if member.customer.customer_id != customer.customer_id:
+                aliases[member.customer.customer_id] = customer.customer_id
+    return merged, aliases
+
+
+def person_keys(record: PersonRecord) -> list[tuple[str, ...]]:
+    """The keys by which this record is the same person as another."""
+    customer = record.customer
+    keys = [("id", customer.customer_id)] if customer.customer_id else []
+    name = match_key(customer.family_name + customer.given_name)
+    if not name:
+        return keys
+    if record.phone:
+        keys.append(("phone", name, record.phone))
+    address = match_key(customer.address1 + customer.address2)
+    if customer.postal_code and address:
+        keys.append(("address", name, match_key(customer.postal_code), address))
+    return keys
+
+
+def _groups(records: list[PersonRecord]) -> list[list[PersonRecord]]:
+    """Union of records sharing a key; rows with an error stay alone (they are not printed)."""
+    parent = list(range(len(records)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_with: dict[tuple[str, ...], int] = {}
+    for i, record in enumerate(records):
+        if any(p.severity == "error" for p in record.problems):
+            continue
+        for key in person_keys(record):
+            j = first_with.setdefault(key, i)
+            parent[root(i)] = root(j)
+    groups: dict[int, list[PersonRecord]] = {}  # keyed in the order of each first member
+    for i, record in enumerate(records):
+        groups.setdefault(root(i), []).append(record)
+    return list(groups.values())
+
+
+def _merge(members: list[PersonRecord]) -> tuple[Customer, list[Problem]]:
+    base = next((m for m in members if m.typed_id), members[0])
+    newest = max(members, key=_recency(members))
+    customer = replace(base.customer, postal_code=newest.customer.postal_code,
+                       address1=newest.customer.address1, address2=newest.customer.address2)
+    for name in _FILLED:
+        if not getattr(customer, name):
+            value = next((getattr(m.customer, name) for m in members
+                          if getattr(m.customer, name)), getattr(customer, name))
+            customer = replace(customer, **{name: value})
+    for name in _FLAGS:
+        customer = replace(customer, **{name: any(getattr(m.customer, name) for m in members)})
+    problems = [p for m in members for p in m.problems]
+    for member in members:
+        if member is not base and not (member.file == base.file and member.repeat_orders
+                                       and base.repeat_orders):
+            problems.append(_merged(member, base, customer.customer_id))
+        if member is not newest and _address(member) != _address(newest):
+            problems.append(_conflict(member, newest, customer.customer_id))
+    return customer, problems
+
+
+def _recency(members: list[PersonRecord]):
+    """Sort key: dated records after undated; later days later; among equals the first
+    record given wins."""
+    order = {id(m): i for i, m in enumerate(members)}
+    return lambda m: (m.seen is not None, m.seen or dt.date.min, -order[id(m)])
+
+
+def _address(record: PersonRecord) -> tuple[str, str]:
+    customer = record.customer
+    return match_key(customer.postal_code), match_key(customer.address1 + customer.address2)
+
+
+def _merged(member: PersonRecord, base: PersonRecord, customer_id: str) -> Problem:
+    same = [key for key in person_keys(member) if key in person_keys(base)]
+    reason = _REASONS[same[0][0]] if same else "ほかの行を通して同じ人と分かった"
+    return Problem(member.customer.row, customer_id, "", "merged", "info",
+                   f"{_where(member)} = {Path(base.file).name} の {customer_id}"
+                   f"（{base.customer.row} 行目）: {reason}なので 1 人にまとめました", member.file)
+
+
+def _conflict(older: PersonRecord, newest: PersonRecord, customer_id: str) -> Problem:
+    return Problem(older.customer.row, customer_id, "住所", "address-conflict", "warning",
+                   f"{_where(older)} の住所「{_shown(older.customer)}」は {_where(newest)} の"
+                   f"「{_shown(newest.customer)}」と違います。新しい方を使います", older.file)
+
+
+def _where(record: PersonRecord) -> str:
+    return f"{Path(record.file).name} の {record.customer.row} 行目"
+
+
+def _shown(customer: Customer) -> str:
+    code = customer.postal_code
+    postal = f"〒{code[:3]}-{code[3:]} " if len(code) == 7 else ""
+    return f"{postal}{customer.address1} {customer.address2}".strip()
