@@ -242,3 +242,16 @@ def test_formats_lists_every_preset():
 def run_formats():
     result = CliRunner().invoke(main, ["formats"])
     return result.exit_code, result.output
+
+
+def test_the_personal_line_reaches_templates_as_note():
+    from mailmerge.models import Sender
+    from mailmerge.selection.plan import PlanEntry
+    from mailmerge.templates.context import card_variables
+
+    customers, sales = read("airregi_customers.csv", sales="airregi_kaikei.csv")
+    megumi = by_name(customers)["山口 恵"]
+    entry = PlanEntry(megumi, "thanks", "", sales=tuple(sales.sales))
+    variables = card_variables(entry, Sender(), dt.date(2026, 11, 23), sales.sales)
+    assert variables["note"] == "いつも一筆箋をありがとうございます"
+    assert variables["items"] == ["一筆箋・万年筆インク"]

@@ -11,6 +11,7 @@ lists), so a customer's own text can never run as template code.
     season_date   the date line the season's convention asks for: 令和九年 元旦, 令和八年 盛夏 …
     items         what the thanked sales were for; last_item, last_purchase (the latest sale)
     birthday      the customer's birthday (or none); mourning: 喪中 is set
+    note          the customer's ひとこと / メモ / 備考 column: a personal line for the card
     situation     the situation's Japanese name (お礼状, 年賀状 …)
 """
 
@@ -56,6 +57,7 @@ def card_variables(entry: PlanEntry, sender: Sender, today: dt.date,
         "last_purchase": last.date if last else None,
         "birthday": customer.birthday,
         "mourning": customer.mourning,
+        "note": customer.note,
         "situation": LABELS.get(entry.situation, entry.situation),
     }
 
