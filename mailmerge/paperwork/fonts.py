@@ -73,13 +73,16 @@ class ChainFont:
                     ) -> list[tuple[int, bytes]]:
         """Runs of (face number, two-byte CIDs), as reportlab's text objects show them."""
         fonts = self._in(doc)
-        runs: list[tuple[int, bytearray]] = []
-        for number, glyph, piece, _ in self.glyphs(text):
-            cid = fonts.embedding(number).cid(glyph, piece)
-            if not runs or runs[-1][0] != number:
-                runs.append((number, bytearray()))
-            runs[-1][1].extend(cid.to_bytes(2, "big"))
-        return [(number, bytes(codes)) for number, codes in runs]
+        found = fonts.shown.get(text)
+        if found is None:
+            runs: list[tuple[int, bytearray]] = []
+            for number, glyph, piece, _ in self.glyphs(text):
+                cid = fonts.embedding(number).cid(glyph, piece)
+                if not runs or runs[-1][0] != number:
+                    runs.append((number, bytearray()))
+                runs[-1][1].extend(cid.to_bytes(2, "big"))
+            found = fonts.shown[text] = [(number, bytes(codes)) for number, codes in runs]
+        return found
 
     def getSubsetInternalName(self, subset: int, doc) -> str:  # noqa: N802
         fonts = self._in(doc)
@@ -135,6 +138,7 @@ class _DocumentFonts:
         self.faces = faces
         self.prefix: str | None = None
         self.embeddings: dict[int, _Embedding] = {}
+        self.shown: dict[str, list[tuple[int, bytes]]] = {}  # text → its runs of CIDs
 
     def embedding(self, number: int) -> _Embedding:
         found = self.embeddings.get(number)
