@@ -188,7 +188,7 @@ def _to_call(measures: Measures, styles: Styles) -> list[Flowable]:
                       "（戻りやすい人から）。", styles.body), Spacer(1, 2 * mm),
             *tables(styles.font, ["顧客ID", "氏名", "区分", "最終購入", "経過日数", "購入回数",
                                   "購入合計 (円)", "最後のはがき"], rows,
-                    [16, 34, 26, 19, 15, 15, 21, 34], right=(4, 5, 6))]
+                    [15, 30, 27, 19, 15, 14, 20, 40], right=(4, 5, 6))]
 
 
 def _flagged(measures: Measures, styles: Styles) -> list[Flowable]:
