@@ -82,7 +82,7 @@ class CardMaker:
         self.message_fonts = MessageFonts(roles.chain("message"), roles.chain("heading"))
         self.message_layout = load_message_layout()
         self.message_options = MessageOptions(options.horizontal, options.handwriting,
-                                              options.image)
+                                              options.image, self.settings.numerals)
         self.card_variables = card_variables
         self.message_side = message_side
 

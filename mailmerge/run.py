@@ -310,7 +310,9 @@ def _run(jobs: list[Job], source: str, output: Path | None, settings: Settings,
             from mailmerge.render.docx import docx_bytes
 
             with staged.write(options.docx) as stream:
-                stream.write(docx_bytes([m for b in batches for _, m, _ in b.cards if m]))
+                stream.write(docx_bytes([m for b in batches for _, m, _ in b.cards if m],
+                                        maker.message_fonts.message,
+                                        maker.message_fonts.heading))
         _put_in_place(batches, files, options, log, run, staged, report)
     except _NothingToWrite:
         _undo(staged, log, run)
