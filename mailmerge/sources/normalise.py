@@ -11,7 +11,7 @@ import math
 import re
 import unicodedata
 
-from mailmerge.japanese import ERAS, widen_halfwidth_kana
+from mailmerge.japanese import ERAS, PREFECTURES, widen_halfwidth_kana
 
 MAX_AMOUNT = 1e12  # yen; anything larger is a typing or export mistake
 _AMOUNT_NOISE = re.compile(r"[,¥￥円\s]")
@@ -28,14 +28,6 @@ _ERA_DATE = re.compile(r"^(明治|大正|昭和|平成|令和|[MTSHR])\s*(元|\d
                        r"\s*[月./-]\s*(\d{1,2})\s*日?$", re.IGNORECASE)
 _JOINT_SEPARATORS = re.compile(r"[、,，・/／]+")
 _PHONE_NOISE = re.compile(r"[\s\-‐‑–—―−ー().]")
-PREFECTURES = (
-    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
-    "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県",
-    "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府",
-    "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県",
-    "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県",
-    "鹿児島県", "沖縄県",
-)  # in JIS X 0401 order: index + 1 is the code Shopify writes as JP-13
 
 
 def drop_text_marker(text: str) -> str:
