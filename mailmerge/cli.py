@@ -512,7 +512,11 @@ def _status_command(name: str, status: str, summary: str):
     def command(card_ids, customers, campaign, log_path, config_path) -> None:
         with _open_log(log_path, config_path) as store:
             change = store.set_status(status, list(card_ids), list(customers), campaign)
-        click.echo(f"{change.changed} 枚を {STATUS_LABELS[status]} にしました")
+        if change.changed or not (change.unknown or change.refused):
+            click.echo(f"{change.changed} 枚を {STATUS_LABELS[status]} にしました")
+        if not change.changed and not card_ids:
+            click.echo("指定に合うはがきがありません（hagaki log list で確かめてください）")
+            raise SystemExit(1)
         if change.unknown:
             click.echo(f"送付記録にない番号: {', '.join(map(str, change.unknown))}")
         for card_id, now in change.refused:

@@ -44,7 +44,7 @@ def plan_cards(customers_path: Path, settings: Settings, options: ReadOptions,
         if log is not None:
             log.settle_unfinished()
         plan = make_plan(customers.customers, sales, on or dt.date.today(), situation,
-                         log, settings.rules)
+                         log, settings.rules, to_recipients=options.ship_to)
         plan.notes[:0] = customers.sources.notes
     finally:
         if log is not None:

@@ -169,7 +169,8 @@ def print_cards(customers_path: Path, output: Path | None, settings: Settings,
     with SendLog(log_path) as log:
         report.notes += log.settle_unfinished()
         plan = make_plan(customer_list.customers, sales, today, options.situation, log,
-                         settings.rules, force=options.force or bool(options.reprint))
+                         settings.rules, force=options.force or bool(options.reprint),
+                         to_recipients=options.ship_to)
         report.notes += plan.notes
         if options.reprint:
             jobs = _reprints(options.reprint, customer_list.customers, log, report,
@@ -312,7 +313,7 @@ def _run(jobs: list[Job], source: str, output: Path | None, settings: Settings,
             with staged.write(options.docx) as stream:
                 stream.write(docx_bytes([m for b in batches for _, m, _ in b.cards if m],
                                         maker.message_fonts.message,
-                                        maker.message_fonts.heading))
+                                        maker.message_fonts.heading, settings.numerals))
         _put_in_place(batches, files, options, log, run, staged, report)
     except _NothingToWrite:
         _undo(staged, log, run)

@@ -43,10 +43,19 @@ def kanji_variants() -> dict[str, str]:
     return {variant: form for variant, form, *_code_points in rows}
 
 
+# Name kanji outside JIS X 0208 and CP932, which a Shift_JIS export (楽天, Outlook, old
+# registers) can only write as the everyday kanji they are a form of: 𠮷田 arrives as 吉田.
+# Not variants in the dictionaries above (they are look-alike forms people insist on), so
+# they are listed here; comparing only, the card keeps what was typed.
+SHIFT_JIS_STAND_INS = {"𠮷": "吉", "𡈽": "土", "𣘺": "橋"}
+
+
 @functools.cache
 def _folding_table() -> dict[int, str | None]:
-    """str.translate table: kanji variants, dashes, ヶ/ヵ; selectors and zero-widths dropped."""
+    """str.translate table: kanji variants, Shift_JIS stand-ins, dashes, ヶ/ヵ; selectors and
+    zero-widths dropped."""
     table: dict[int, str | None] = {ord(v): f for v, f in kanji_variants().items()}
+    table.update({ord(v): kanji_variants().get(f, f) for v, f in SHIFT_JIS_STAND_INS.items()})
     table.update({ord(dash): "-" for dash in DASHES})
     table.update({ord("ヶ"): "ケ", ord("ヵ"): "カ"})
     table.update(dict.fromkeys(VARIATION_SELECTORS))

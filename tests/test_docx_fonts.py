@@ -84,3 +84,17 @@ def test_obfuscation_is_the_first_32_bytes_xored_with_the_reversed_key():
     hidden = obfuscate(data, key)
     assert hidden[0] == 0 ^ 0xFF and hidden[15] == 15 ^ 0x00 and hidden[16] == 16 ^ 0xFF
     assert hidden[32:] == data[32:] and obfuscate(hidden, key) == data
+
+
+def test_the_word_file_has_the_words_the_card_prints():
+    import io
+
+    import docx as python_docx
+
+    from mailmerge.render.docx import docx_bytes
+    from mailmerge.templates.engine import Message
+
+    message = Message("x.j2", "", ("贈答用タオル 10%オフ、3,000円",), "", "", "店")
+    document = python_docx.Document(io.BytesIO(docx_bytes([message])))
+    text = "".join(p.text for p in document.paragraphs)
+    assert "十％オフ" in text and "三千円" in text and "10" not in text

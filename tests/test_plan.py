@@ -186,3 +186,14 @@ def test_force_prints_a_thanked_sale_again_but_never_to_a_returned_address():
         "C1": "already-thanked", "C4": "returned"}
     forced = make_plan(customers, sales, DAY, "thanks", history, force=True)
     assert cards(forced) == {"C1": "thanks"} and not_sent(forced) == {"C4": "returned"}
+
+
+def test_a_thank_you_card_covers_a_sale_from_another_file_dated_before_it():
+    customers = [person("C1")]
+    history = History(last={("C1", "thanks"): DAY - dt.timedelta(days=2)})
+    earlier, later = sale("C1", 5, "急須"), sale("C1", 1, "湯呑み")
+    plan = make_plan(customers, [earlier], DAY, "thanks", history)
+    assert not_sent(plan) == {"C1": "already-thanked"}
+    assert "（5 番）" in plan.not_sent[0].reason
+    plan = make_plan(customers, [earlier, later], DAY, "thanks", history)
+    assert [s.item for s in plan.cards[0].sales] == ["湯呑み"]

@@ -255,3 +255,40 @@ def test_the_personal_line_reaches_templates_as_note():
     variables = card_variables(entry, Sender(), dt.date(2026, 11, 23), sales.sales)
     assert variables["note"] == "いつも一筆箋をありがとうございます"
     assert variables["items"] == ["一筆箋・万年筆インク"]
+
+
+def test_cancellations_under_other_status_headers_and_rakutens_order_time(tmp_path):
+    """A cancelled order is no sale whatever the export calls its status column; an empty
+    注文日 falls back to 注文日時 (newer RMS exports)."""
+    base = tmp_path / "base.csv"
+    base.write_text(
+        "注文ID,注文日時,氏(請求先),名(請求先),郵便番号(請求先),都道府県(請求先),住所(請求先),"
+        "商品名,価格,数量,発送状態\n"
+        "A1,2026-11-20 10:00,岡田,理恵,160-0023,東京都,新宿区西新宿2-8-1,小鉢,1000,1,キャンセル済み\n"
+        "A2,2026-11-21 10:00,森,和夫,160-0023,東京都,新宿区西新宿2-8-2,タオル,2000,1,発送済み\n",
+        encoding="utf-8")
+    rakuten = tmp_path / "rakuten.csv"
+    rakuten.write_text(
+        "受注番号,受注ステータス,注文日時,注文日,注文者名字,注文者名前,注文者郵便番号１,"
+        "注文者郵便番号２,注文者住所：都道府県,注文者住所：都市区,注文者住所：町以降,商品名,単価,個数\n"
+        "R1,キャンセル確定,2026-11-20 09:00:00,,小川,哲也,160,0023,東京都,新宿区,西新宿2-8-3,箸,800,1\n"
+        "R2,発送完了,2026-11-21 09:00:00,,中村,恵,160,0023,東京都,新宿区,西新宿2-8-4,椀,900,1\n",
+        encoding="cp932")
+    for path, thanked, cancelled in ((base, "森", "岡田"), (rakuten, "中村", "小川")):
+        customers, sales = read(str(path))
+        dates = {s.customer_id: s.date for s in sales.sales}
+        names = {c.customer_id: c.family_name for c in customers.customers}
+        assert sorted(names[i] for i in dates) == [thanked], path.name
+        assert cancelled not in {names.get(s.customer_id) for s in sales.sales}
+        assert all(day.day == 21 for day in dates.values())
+
+
+def test_gift_recipients_are_never_thanked_for_buying(tmp_path):
+    result = CliRunner().invoke(main, ["plan", str(DATA / "base_orders.csv"), "--ship-to",
+                                       "--date", DAY, "--config", str(CONFIG)])
+    assert result.exit_code == 1 and "お礼状は買った方へのはがき" in result.output
+    seasonal = CliRunner().invoke(main, ["plan", str(DATA / "base_orders.csv"), "--ship-to",
+                                         "--situation", "nenga", "--date", "2026-12-01",
+                                         "--config", str(CONFIG), "--format", "json"])
+    assert seasonal.exit_code == 0, seasonal.output
+    assert json.loads(seasonal.stdout)["cards"]

@@ -98,3 +98,9 @@ def test_the_shipped_table_is_consistent_with_its_code_points():
 def test_folding_twice_changes_nothing():
     for text in ["〒125-0062 東京都葛\U000E0100飾区青戸１ー２", "髙﨑 邉", "ｺｰﾎﾟ ５ｰ３", "ＴＡＫＡ"]:
         assert match_key(match_key(text)) == match_key(text)
+
+
+def test_names_a_shift_jis_export_cannot_hold_match_their_everyday_kanji():
+    assert match_key("𠮷田 茂") == match_key("吉田　茂")
+    assert match_key("𡈽屋") == match_key("土屋")
+    assert match_key("𠮷田") != match_key("古田")

@@ -37,6 +37,9 @@ from mailmerge.sendlog.store import SendLog
 if TYPE_CHECKING:
     from mailmerge.run import RunOptions, RunReport
 
+# The kinds of card in the order a shop thinks of them (as in `hagaki --help`).
+SITUATION_ORDER = ("thanks", "nenga", "kanchu", "yokan", "shochu", "zansho", "birthday",
+                   "dormant", "winback", "greeting")
 SORTED_MINIMUM = 2000  # 区分郵便物: 2,000 or more identical items sorted by postal code
 WITH_ADDRESS = ("address", "both")
 
@@ -66,7 +69,10 @@ class RunSheet:
 
     @property
     def by_situation(self) -> dict[str, int]:
-        return dict(sorted(Counter(line.situation for line in self.lines).items()))
+        counts = Counter(line.situation for line in self.lines)
+        return {situation: counts[situation] for situation in
+                sorted(counts, key=lambda s: SITUATION_ORDER.index(s)
+                       if s in SITUATION_ORDER else len(SITUATION_ORDER))}
 
     @property
     def postage_total(self) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 from docx import Document
@@ -24,6 +25,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from mailmerge.atomic import atomic_write
+from mailmerge.layout.message_text import prepare_message
 from mailmerge.render.docx_fonts import EmbeddedFonts
 from mailmerge.templates.engine import Message
 from mailmerge.typeface.chain import FontChain
@@ -39,10 +41,11 @@ def write_docx(messages: list[Message], target: Path, message_chain: FontChain |
 
 
 def docx_bytes(messages: list[Message], message_chain: FontChain | None = None,
-               heading_chain: FontChain | None = None) -> bytes:
-    """The Word file of the messages, one page each; the same messages give the same bytes
-    (fixed document dates and zip times, fonts subset the same way). Without chains, the
-    default message and heading fonts."""
+               heading_chain: FontChain | None = None, numerals: str = "kanji") -> bytes:
+    """The Word file of the messages, one page each, with the words the cards print
+    (numbers in the shop's numeral style); the same messages give the same bytes (fixed
+    document dates and zip times, fonts subset the same way). Without chains, the default
+    message and heading fonts."""
     if message_chain is None or heading_chain is None:
         from mailmerge.config import Settings
         from mailmerge.typeface.roles import FontRoles
@@ -65,6 +68,7 @@ def docx_bytes(messages: list[Message], message_chain: FontChain | None = None,
     direction.set(qn("w:val"), "tbRl")
     section._sectPr.append(direction)
     for index, message in enumerate(messages):
+        message = _as_printed(message, numerals)
         if message.heading:
             _paragraph(document, message.heading, heading_chain, fonts, 20)
         for paragraph in message.paragraphs:
@@ -82,6 +86,17 @@ def docx_bytes(messages: list[Message], message_chain: FontChain | None = None,
     buffer = io.BytesIO()
     document.save(buffer)
     return _fixed_zip_times(fonts.embed_into(buffer.getvalue()))
+
+
+def _as_printed(message: Message, numerals: str) -> Message:
+    """The message's texts as the card sets them: 3,000円 → 三千円 in the kanji styles."""
+    def printed(text: str) -> str:
+        return "\n".join(prepare_message(line, numerals) for line in text.split("\n"))
+
+    return replace(message, heading=printed(message.heading),
+                   paragraphs=tuple(printed(p) for p in message.paragraphs),
+                   closing=printed(message.closing), date_line=printed(message.date_line),
+                   signature=printed(message.signature))
 
 
 def _fixed_zip_times(data: bytes) -> bytes:

@@ -135,8 +135,10 @@ def campaign_of(entry: PlanEntry, on: dt.date) -> str:
 
 def make_plan(customers: Iterable[Customer], sales: list[Sale] | None, on: dt.date,
               situation: str | None, history: History | None = None,
-              rules: Rules | None = None, force: bool = False) -> Plan:
-    """Decide every customer's card for the day `on`."""
+              rules: Rules | None = None, force: bool = False,
+              to_recipients: bool = False) -> Plan:
+    """Decide every customer's card for the day `on`. `to_recipients` (--ship-to): the
+    customers are gift recipients, who bought nothing, so no thank-you card is made."""
     history = history or NoHistory()
     if force:
         history = Forced(history)
@@ -145,6 +147,10 @@ def make_plan(customers: Iterable[Customer], sales: list[Sale] | None, on: dt.da
         raise HagakiError(f"--situation {situation} needs a sales list (--sales FILE)")
     if situation is None and sales is not None:
         situation = "auto"
+    if to_recipients and situation in ("auto", "thanks"):
+        raise HagakiError("--ship-to では贈り先に送ります。お礼状は買った方へのはがきなので"
+                          "作れません。季節のはがき（--situation kanchu など）と一緒に"
+                          "使ってください")
     notes: list[str] = []
     if situation in SEASONAL:
         notes.append(season_plan(situation, on, rules.matsunouchi_end_day, rules.seasons).note)
@@ -224,17 +230,26 @@ def _auto(customer: Customer, sales: list[Sale], segment: str | None, on: dt.dat
 def _thanks(customer: Customer, sales: list[Sale], on: dt.date, history: History,
             rules: Rules) -> PlanEntry | NotSent | None:
     """One thank-you card for every recent sale not yet thanked (one card per customer; a
-    refund, a negative amount, is never thanked); NotSent when every recent sale has been
+    refund, a negative amount, is never thanked). A sale is thanked by the card that named
+    it, and also by any thank-you card dated on or after it (a sale that reached hagaki
+    later, from another file, is not thanked twice). NotSent when every recent sale has been
     thanked; None without a recent sale."""
     since = on - dt.timedelta(days=rules.thanks_days)
     recent = [s for s in sales if s.date >= since and not (s.amount is not None and s.amount < 0)]
     if not recent:  # (most customers: no need to ask the send log)
         return None
     thanked = history.thanked_sales(customer.customer_id)
-    due = tuple(sorted((s for s in recent if sale_key(s) not in thanked),
+    last = history.last_card(customer.customer_id, "thanks")
+
+    def card_for(sale: Sale) -> CardRef | None:
+        if sale_key(sale) in thanked:
+            return thanked[sale_key(sale)]
+        return last if last is not None and last.card_date >= sale.date else None
+
+    due = tuple(sorted((s for s in recent if card_for(s) is None),
                        key=lambda s: (s.date, s.row)))
     if not due:
-        card = max((thanked[sale_key(s)] for s in recent), key=lambda c: c.card_id)
+        card = max((card_for(s) for s in recent), key=lambda c: c.card_id)
         return NotSent(customer, "already-thanked",
                        f"{card.card_date} にお礼状を印刷済み（{card.card_id} 番）")
     days = ", ".join(sorted({s.date.isoformat() for s in due}))
