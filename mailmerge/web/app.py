@@ -1,0 +1,234 @@
+"""`hagaki serve`'s web app: Starlette routes that read a request, ask the Desk (the library)
+and render a Jinja2 page (autoescaped) in Japanese.
+
+In: the shop folder and the host names the server is bound to. Out: the ASGI app. Every POST
+goes through `checked_form` (CSRF); the Guard middleware refuses foreign Host headers. htmx
+requests (HX-Request) get the page's fragment; other requests the whole page, so every page
+also works without JavaScript.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from mailmerge.errors import HagakiError
+from mailmerge.package_files import package_file
+from mailmerge.report.figures import SEGMENT_LABELS, SHARE, key_figures
+from mailmerge.selection.plan import LABELS
+from mailmerge.summary import summary_lines
+from mailmerge.web import preview
+from mailmerge.web.desk import Desk
+from mailmerge.web.security import CSRF_COOKIE, CSRF_FIELD, Guard, checked_form, new_token
+from mailmerge.web.shopfiles import KINDS, MAX_UPLOAD_BYTES
+
+STATUS_WORDS = {"printed": "印刷済み", "mailed": "投函済み", "returned": "宛所不明で返送",
+                "cancelled": "取り消し", "pending": "印刷中", "failed": "失敗"}
+STATUS_MOVES = {"cancelled": "取り消す", "returned": "返送された"}
+SIDES = {"both": "両面（宛名と文面）", "address": "宛名面だけ", "message": "文面だけ"}
+STATIC = Path(__file__).parent / "static"
+
+templates = Environment(loader=PackageLoader("mailmerge.web", "templates"),
+                        autoescape=select_autoescape(["html", "svg"], default=True))
+templates.globals.update(LABELS=LABELS, STATUS_WORDS=STATUS_WORDS, SEGMENT_LABELS=SEGMENT_LABELS,
+                         SHARE=SHARE, KINDS=KINDS, SIDES=SIDES, STATUS_MOVES=STATUS_MOVES,
+                         CSRF_FIELD=CSRF_FIELD)
+
+
+def create_app(folder: Path, allowed_hosts: set[str]) -> Starlette:
+    """The app for one shop folder, answering only to `allowed_hosts` (host:port)."""
+    routes = [
+        Route("/", home),
+        Route("/plan", plan_page),
+        Route("/preview/{row:int}/{side}.png", card_preview),
+        Route("/print", print_page),
+        Route("/print", print_post, methods=["POST"]),
+        Route("/print/mailed", mark_mailed, methods=["POST"]),
+        Route("/log", log_page),
+        Route("/log/status", log_status, methods=["POST"]),
+        Route("/report", report_page),
+        Route("/upload", upload, methods=["POST"]),
+        Route("/files/{name}", download),
+        Route("/fonts/ui.ttf", ui_font),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    app = Starlette(routes=routes, middleware=[Middleware(Guard, allowed_hosts=allowed_hosts)],
+                    exception_handlers={HTTPException: _http_error})
+    app.state.desk = Desk(folder)
+    app.state.csrf_token = new_token()
+    return app
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def render(request: Request, name: str, http_status: int = 200, **context) -> HTMLResponse:
+    """A page (or, for htmx, the fragment template `_NAME`), with the CSRF cookie set."""
+    token = request.app.state.csrf_token
+    fragment = request.headers.get("hx-request") == "true" and context.pop("fragment", None)
+    template = templates.get_template(fragment or name)
+    html = template.render(request=request, csrf_token=token, folder=request.app.state.desk.folder,
+                           **context)
+    response = HTMLResponse(html, http_status)
+    response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
+    return response
+
+
+async def _http_error(request: Request, error: HTTPException) -> Response:
+    return render(request, "error.html", error.status_code, message=error.detail)
+
+
+async def _ask(function, *args):
+    """Run a library call off the event loop (a print run or the log's lock may take time)."""
+    return await run_in_threadpool(function, *args)
+
+
+async def home(request: Request) -> Response:
+    desk: Desk = request.app.state.desk
+    on = today()
+    context: dict = {"on": on, "seasons": desk.seasons(on), "runs": await _ask(desk.runs),
+                     "returned": await _ask(desk.log_rows, "returned")}
+    try:
+        view = await _ask(desk.plan, on)
+        context.update(view=view, postage=desk.postage(view),
+                       check=await _ask(desk.check))
+    except HagakiError as error:
+        context["error"] = str(error)
+    context["files"] = {"customers": desk.files.customers(), "sales": desk.files.sales()}
+    return render(request, "home.html", **context)
+
+
+async def plan_page(request: Request) -> Response:
+    desk: Desk = request.app.state.desk
+    try:
+        view = await _ask(desk.plan, today())
+    except HagakiError as error:
+        return render(request, "plan.html", error=str(error))
+    return render(request, "plan.html", view=view, templates_used=view.templates)
+
+
+async def card_preview(request: Request) -> Response:
+    desk: Desk = request.app.state.desk
+    side = request.path_params["side"]
+    try:
+        png = await _ask(preview.card_png, desk, today(), request.path_params["row"], side)
+    except HagakiError as error:
+        raise HTTPException(404, str(error)) from None
+    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
+
+
+async def print_page(request: Request) -> Response:
+    desk: Desk = request.app.state.desk
+    try:
+        view = await _ask(desk.plan, today())
+    except HagakiError as error:
+        return render(request, "print.html", error=str(error))
+    return render(request, "print.html", view=view, postage=desk.postage(view))
+
+
+async def print_post(request: Request) -> Response:
+    form = await checked_form(request)
+    desk: Desk = request.app.state.desk
+    proof = form.get("action") != "real"
+    side = str(form.get("side") or "both")
+    if side not in SIDES:
+        raise HTTPException(400, f"面の指定が違います: {side}")
+    context: dict = {"fragment": "_print_result.html", "proof": proof}
+    try:
+        report = await _ask(desk.print_run, today(), side, proof)
+    except HagakiError as error:
+        context["error"] = str(error)
+    else:
+        yen = desk.shop().settings.postage_yen
+        context.update(report=report, lines=summary_lines(report, False, yen),
+                       downloads=[path.name for path in report.outputs])
+    return render(request, "print_result.html", **context)
+
+
+async def mark_mailed(request: Request) -> Response:
+    form = await checked_form(request)
+    desk: Desk = request.app.state.desk
+    run_id = _number(form.get("run_id"))
+    card_ids = await _ask(desk.run_card_ids, run_id)
+    context: dict = {"fragment": "_mailed.html", "run_id": run_id}
+    try:
+        context["change"] = await _ask(desk.set_status, "mailed", card_ids)
+    except HagakiError as error:
+        context["error"] = str(error)
+    return render(request, "mailed.html", **context)
+
+
+async def log_page(request: Request) -> Response:
+    desk: Desk = request.app.state.desk
+    status = request.query_params.get("status") or None
+    if status is not None and status not in STATUS_WORDS:
+        raise HTTPException(400, f"状態の指定が違います: {status}")
+    rows = await _ask(desk.log_rows, status)
+    return render(request, "log.html", rows=rows, status=status, fragment="_log_rows.html")
+
+
+async def log_status(request: Request) -> Response:
+    form = await checked_form(request)
+    desk: Desk = request.app.state.desk
+    status = str(form.get("status"))
+    if status not in STATUS_MOVES:
+        raise HTTPException(400, f"状態の指定が違います: {status}")
+    await _ask(desk.set_status, status, [_number(form.get("card_id"))])
+    return RedirectResponse("/log", status_code=303)
+
+
+async def report_page(request: Request) -> Response:
+    desk: Desk = request.app.state.desk
+    try:
+        measures = await _ask(desk.report, today())
+    except HagakiError as error:
+        return render(request, "report.html", error=str(error))
+    return render(request, "report.html", measures=measures, figures=key_figures(measures))
+
+
+async def upload(request: Request) -> Response:
+    form = await checked_form(request)
+    desk: Desk = request.app.state.desk
+    try:
+        sent = form.get("file")
+        if not isinstance(sent, UploadFile):
+            raise HTTPException(400, "ファイルを選んでください")
+        content = await sent.read(MAX_UPLOAD_BYTES + 1)
+        kind = str(form.get("kind"))
+        stored = await _ask(desk.files.store, kind, sent.filename or "", content)
+    except HagakiError as error:
+        raise HTTPException(400, str(error)) from None
+    finally:
+        await form.close()
+    return render(request, "uploaded.html", kind=kind, stored=stored.name)
+
+
+async def download(request: Request) -> Response:
+    desk: Desk = request.app.state.desk
+    path = desk.files.download(request.path_params["name"])
+    if path is None:
+        raise HTTPException(404, "そのファイルはありません")
+    return FileResponse(path, media_type="application/pdf", filename=path.name)
+
+
+async def ui_font(request: Request) -> Response:
+    return FileResponse(package_file("fonts", "BIZUDMincho-Regular.ttf"), media_type="font/ttf",
+                        headers={"Cache-Control": "max-age=86400"})
+
+
+def _number(value) -> int:
+    if not isinstance(value, str) or not value.isdigit():
+        raise HTTPException(400, "番号が違います")
+    return int(value)

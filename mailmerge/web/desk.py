@@ -1,0 +1,162 @@
+"""The shop as the web pages see it: each page's question handed to the same library call the
+CLI makes (plan_cards, check_files, print_cards, SendLog, build_report, season_plan).
+
+In: the shop folder. Out: the library's own results (PlanView, CheckReport, RunReport, log
+rows, Measures), read fresh on every request so the CLI and the browser never disagree. No
+rule lives here: this module only finds the shop's files and passes them on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from mailmerge.check import CheckReport, check_files
+from mailmerge.config import load_settings
+from mailmerge.errors import HagakiError
+from mailmerge.planning import PlanView, plan_cards
+from mailmerge.report.build import build_report
+from mailmerge.report.measures import Measures
+from mailmerge.run import RunOptions, RunReport, print_cards
+from mailmerge.selection.seasons import LABELS as SEASON_LABELS
+from mailmerge.selection.seasons import SeasonWindowError, season_plan
+from mailmerge.sendlog.store import SendLog, StatusChange
+from mailmerge.shop import CONFIG_NAME, LOG_NAME, Shop, open_shop
+from mailmerge.sources.customers import ReadOptions
+from mailmerge.web.shopfiles import ShopFiles
+
+RECENT_RUNS = 5
+
+
+class NoCustomerList(HagakiError):
+    """The shop folder has no customer list yet."""
+
+
+@dataclass(frozen=True)
+class SeasonLine:
+    label: str
+    open: bool
+    text: str  # the posting note when open, else when the coming window opens
+
+
+@dataclass(frozen=True)
+class RunLine:
+    run_id: int
+    printed_at: str
+    cards: int
+    file_name: str
+    statuses: dict[str, int]
+
+
+class Desk:
+    """One shop folder, opened afresh for every question (settings, files and log)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder.resolve()
+        self.files = ShopFiles(self.folder)
+
+    def shop(self) -> Shop:
+        """The folder's hagaki.toml and log; without a hagaki.toml, the defaults (and the
+        log still in this folder: the folder asked for is the shop)."""
+        config = self.folder / CONFIG_NAME
+        if config.is_file():
+            return open_shop(config)
+        return Shop(load_settings(None), None, self.folder / LOG_NAME, self.folder)
+
+    def customers(self) -> Path:
+        path = self.files.customers()
+        if path is None:
+            raise NoCustomerList("顧客リストがまだありません。下の「ファイルを送る」から "
+                                 "customers.csv（または .xlsx）を入れてください")
+        return path
+
+    def _read_options(self, shop: Shop) -> ReadOptions:
+        return ReadOptions(columns=shop.settings.columns)
+
+    def plan(self, on: dt.date) -> PlanView:
+        shop = self.shop()
+        return plan_cards(self.customers(), shop.settings, self._read_options(shop),
+                          self.files.sales(), None, on, shop.log_path)
+
+    def postage(self, view: PlanView) -> list[tuple[str, int, int]]:
+        """(situation, cards, yen) per kind of card in the plan, most cards first."""
+        yen = self.shop().settings.postage_yen
+        counts = Counter(entry.situation for entry in view.plan.cards)
+        return [(situation, count, count * yen) for situation, count in counts.most_common()]
+
+    def check(self) -> CheckReport:
+        shop = self.shop()
+        return check_files(self.customers(), shop.settings, self._read_options(shop),
+                           self.files.sales(), None, shop.log_path)
+
+    def seasons(self, on: dt.date) -> list[SeasonLine]:
+        rules = self.shop().settings.rules
+        lines = []
+        for situation, label in SEASON_LABELS.items():
+            try:
+                run = season_plan(situation, on, rules.matsunouchi_end_day, rules.seasons)
+            except SeasonWindowError as closed:
+                lines.append(SeasonLine(label, False, str(closed)))
+            else:
+                lines.append(SeasonLine(label, True, run.note))
+        return lines
+
+    def print_run(self, on: dt.date, side: str, proof: bool) -> RunReport:
+        shop = self.shop()
+        options = RunOptions(side=side, sales=self.files.sales(), date=on, log=shop.log_path,
+                             folder=self.folder, proof=proof)
+        return print_cards(self.customers(), None, shop.settings, options)
+
+    def log_rows(self, status: str | None = None) -> list:
+        log_path = self.shop().log_path
+        with _log(log_path) as log:
+            return list(reversed(log.cards(status=status))) if log else []
+
+    def runs(self) -> list[RunLine]:
+        """The last runs, newest first, read from the logged cards."""
+        by_run: dict[int, list] = {}
+        for row in self.log_rows():
+            by_run.setdefault(row["run_id"], []).append(row)
+        lines = []
+        for run_id, rows in sorted(by_run.items(), reverse=True)[:RECENT_RUNS]:
+            first = rows[0]
+            lines.append(RunLine(run_id, first["printed_at"], len(rows),
+                                 Path(first["output_file"]).name if first["output_file"] else "",
+                                 dict(Counter(row["status"] for row in rows))))
+        return lines
+
+    def set_status(self, status: str, card_ids: list[int]) -> StatusChange:
+        with _log(self.shop().log_path) as log:
+            if log is None:
+                raise HagakiError("送付記録がまだありません（まだ何も印刷していません）")
+            return log.set_status(status, card_ids)
+
+    def run_card_ids(self, run_id: int) -> list[int]:
+        return [row["id"] for row in self.log_rows() if row["run_id"] == run_id]
+
+    def report(self, on: dt.date) -> Measures:
+        shop = self.shop()
+        sales = self.files.sales()
+        if sales is None:
+            raise HagakiError("売上リストがまだありません: sales.csv（または .xlsx）を入れると"
+                              "レポートを作れます")
+        return build_report(self.customers(), sales, shop.settings, self._read_options(shop),
+                            shop.log_path, on)
+
+
+class _log:
+    """The shop's send log for one request (with unfinished runs settled), or None."""
+
+    def __init__(self, path: Path) -> None:
+        self.log = SendLog.existing(path)
+
+    def __enter__(self) -> SendLog | None:
+        if self.log is not None:
+            self.log.settle_unfinished()
+        return self.log
+
+    def __exit__(self, *_exc) -> None:
+        if self.log is not None:
+            self.log.close()

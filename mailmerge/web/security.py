@@ -1,0 +1,72 @@
+"""The web app's guards: the Host header, a CSRF token on every POST, and a size limit.
+
+In: the names the server answers to (127.0.0.1:PORT, localhost:PORT) and a per-server secret.
+Out: an ASGI middleware that refuses a foreign Host (400: a DNS-rebinding page cannot reach the
+shop) and a body over the limit (413), and `checked_form`, which every POST handler reads its
+form through: the token must be in the cookie and in the form field or the X-CSRF-Token
+header (htmx sends the header), else 403.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mailmerge.web.shopfiles import MAX_UPLOAD_BYTES
+
+CSRF_COOKIE = "hagaki_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+MAX_BODY_BYTES = MAX_UPLOAD_BYTES + 64 * 1024  # one upload and its form fields
+
+
+def new_token() -> str:
+    """The server's CSRF token: random per server start, derived from a fresh secret."""
+    secret = secrets.token_bytes(32)
+    return hmac.new(secret, b"hagaki csrf", hashlib.sha256).hexdigest()
+
+
+class Guard:
+    """ASGI middleware: refuse a foreign Host header and an oversized body."""
+
+    def __init__(self, app: ASGIApp, allowed_hosts: set[str]) -> None:
+        self.app = app
+        self.allowed_hosts = {host.lower() for host in allowed_hosts}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {key.decode("latin-1"): value.decode("latin-1")
+                   for key, value in scope["headers"]}
+        if headers.get("host", "").lower() not in self.allowed_hosts:
+            response = PlainTextResponse("このアドレスでは開けません（Host が違います）", 400)
+            await response(scope, receive, send)
+            return
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_BODY_BYTES:
+            response = PlainTextResponse("送られたデータが大きすぎます", 413)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+async def checked_form(request: Request) -> FormData:
+    """The POSTed form, once its CSRF token matches the server's (403 otherwise)."""
+    expected: str = request.app.state.csrf_token
+    form = await request.form(max_files=1, max_fields=50)
+    sent = request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD)
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    if not (isinstance(sent, str) and hmac.compare_digest(sent, expected)
+            and hmac.compare_digest(cookie, expected)):
+        await form.close()
+        raise HTTPException(403, "フォームの確認用の値が合いません。ページを開き直してください")
+    return form
+

@@ -1,0 +1,162 @@
+"""`hagaki serve`'s pages and guards, through Starlette's TestClient (no browser)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from PIL import Image
+from starlette.routing import Route
+from starlette.testclient import TestClient
+from web_shop import SCRIPT_NAME, logged_statuses, make_shop
+
+from mailmerge.web.app import create_app
+
+
+@pytest.fixture
+def shop(tmp_path):
+    return make_shop(tmp_path)
+
+
+@pytest.fixture
+def client(shop):
+    with TestClient(create_app(shop, {"testserver"})) as client:
+        yield client
+
+
+def token(client: TestClient) -> str:
+    page = client.get("/print").text
+    return re.search(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)
+
+
+@pytest.mark.parametrize(("url", "heading"), [
+    ("/", "<h1>ホーム</h1>"), ("/plan", "<h1>今日のはがき</h1>"), ("/print", "<h1>印刷</h1>"),
+    ("/log", "<h1>送付履歴</h1>"), ("/report", "<h1>レポート</h1>")])
+def test_every_page_renders_in_japanese(client, url, heading):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert heading in response.text
+    assert '<html lang="ja">' in response.text
+    assert 'class="error"' not in response.text
+
+
+def test_home_counts_todays_cards_with_postage(client):
+    page = client.get("/").text
+    assert re.search(r"<td>お礼状</td><td class=\"num\">2 枚</td><td class=\"num\">170 円</td>",
+                     page)
+
+
+def test_a_foreign_host_is_refused(client):
+    assert client.get("/", headers={"Host": "evil.example:8765"}).status_code == 400
+    assert client.get("/", headers={"Host": "127.0.0.1.evil.example"}).status_code == 400
+
+
+def test_every_post_without_the_token_is_refused(client, shop):
+    posts = [route.path for route in client.app.routes
+             if isinstance(route, Route) and "POST" in (route.methods or ())]
+    assert sorted(posts) == ["/log/status", "/print", "/print/mailed", "/upload"]
+    good = token(client)
+    for path in posts:
+        assert client.post(path, data={"action": "real"}).status_code == 403
+        assert client.post(path, data={"csrf_token": "0" * 64}).status_code == 403
+    client.cookies.clear()  # the right field without the cookie is refused too
+    assert client.post("/print", data={"csrf_token": good, "action": "real"}).status_code == 403
+    assert logged_statuses(shop) == []
+
+
+def test_a_script_like_name_is_shown_as_text(client):
+    for url in ("/plan", "/print"):
+        page = client.get(url).text
+        assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in client.get("/plan").text
+    assert SCRIPT_NAME not in client.get("/plan").text
+
+
+def test_an_upload_cannot_reach_the_settings(client, shop, tmp_path):
+    settings = (shop / "hagaki.toml").read_bytes()
+    response = client.post("/upload", data={"csrf_token": token(client), "kind": "customers"},
+                           files={"file": ("../../hagaki.toml", b"[sender]\nname='x'\n")})
+    assert response.status_code == 400
+    assert (shop / "hagaki.toml").read_bytes() == settings
+    response = client.post("/upload", data={"csrf_token": token(client), "kind": "../hagaki"},
+                           files={"file": ("list.csv", b"a,b\n")})
+    assert response.status_code == 400
+
+
+def test_an_upload_named_with_a_path_is_stored_inside_the_shop(client, shop):
+    content = "顧客ID,姓,名,郵便番号,住所1\nC009,佐藤,一,160-0023,東京都新宿区西新宿2-8-1\n"
+    response = client.post("/upload", data={"csrf_token": token(client), "kind": "customers"},
+                           files={"file": ("../../evil.csv", content.encode())})
+    assert response.status_code == 200
+    assert (shop / "customers.csv").read_text(encoding="utf-8") == content
+    assert not (shop.parent / "evil.csv").exists()
+    assert not (shop.parent.parent / "evil.csv").exists()
+
+
+def test_an_upload_of_the_wrong_type_is_refused(client, shop):
+    response = client.post("/upload", data={"csrf_token": token(client), "kind": "sales"},
+                           files={"file": ("sales.exe", b"MZ")})
+    assert response.status_code == 400
+    assert "CSV・TSV・XLSX" in response.text
+
+
+def test_plan_page_gives_each_card_its_reason_and_each_left_out_customer_its_rule(client):
+    page = client.get("/plan").text
+    assert page.count('class="planned"') == 2
+    assert page.count('loading="lazy"') == 4
+    assert "<code>no-purchase</code>" in page
+
+
+def test_a_cards_preview_is_a_png_of_the_side(client):
+    response = client.get("/preview/2/message.png")
+    assert response.status_code == 200
+    image = Image.open(io.BytesIO(response.content))
+    assert image.size == (426, 630)  # 100 × 148 mm at 1.5 px per point
+    assert client.get("/preview/4/address.png").status_code == 404  # no card for row 4
+
+
+def test_proof_logs_nothing_print_logs_and_mailed_marks_the_run(client, shop):
+    csrf = token(client)
+    proof = client.post("/print", data={"csrf_token": csrf, "action": "proof", "side": "both"})
+    assert proof.status_code == 200
+    assert "見本ができました" in proof.text
+    assert logged_statuses(shop) == []
+    name = re.search(r'href="/files/([^"]+\.pdf)"', proof.text).group(1)
+    assert client.get(f"/files/{name}").content.startswith(b"%PDF-")
+
+    real = client.post("/print", data={"csrf_token": csrf, "action": "real", "side": "both"})
+    assert "印刷しました" in real.text
+    assert logged_statuses(shop) == [("C001", "printed"), ("C002", "printed")]
+    run_id = re.search(r'name="run_id" value="(\d+)"', real.text).group(1)
+
+    mailed = client.post("/print/mailed", data={"csrf_token": csrf, "run_id": run_id},
+                         headers={"HX-Request": "true"})
+    assert "2 枚を投函済みにしました" in mailed.text
+    assert "<html" not in mailed.text  # htmx gets the fragment only
+    assert logged_statuses(shop) == [("C001", "mailed"), ("C002", "mailed")]
+
+
+def test_the_log_page_filters_and_cancels(client, shop):
+    csrf = token(client)
+    client.post("/print", data={"csrf_token": csrf, "action": "real", "side": "address"})
+    assert client.get("/log?status=printed").text.count("<td>C00") == 2
+    assert client.get("/log?status=mailed").text.count("<td>C00") == 0
+    response = client.post("/log/status", data={"csrf_token": csrf, "card_id": "1",
+                                                "status": "cancelled"})
+    assert response.status_code == 200  # after the redirect to /log
+    assert logged_statuses(shop) == [("C001", "cancelled"), ("C002", "printed")]
+    assert client.get("/log?status=bogus").status_code == 400
+
+
+def test_a_download_never_leaves_the_shop_folder(client, shop):
+    assert client.get("/files/..%2Fhagaki.toml").status_code == 404
+    assert client.get("/files/hagaki.toml").status_code == 404
+
+
+def test_the_report_draws_one_bar_per_segment(client):
+    page = client.get("/report").text
+    svg = re.search(r"<svg class=\"chart\".*?</svg>", page, re.S).group(0)
+    labels = re.findall(r'class="label">([^<]+)<', svg)
+    assert len(re.findall(r"<rect ", svg)) == len(labels) >= 3
+    assert "名簿の顧客数" in page
