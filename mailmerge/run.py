@@ -237,10 +237,10 @@ def _reprints(wanted: tuple[str, ...], customers: list[Customer], log: SendLog,
         if card["status"] == "mailed" and not force:
             raise ConfigError(f"--reprint {asked}: はがき {card['id']} 番は投函済みです。"
                               "もう一度送るなら --force を付けてください")
-        message = Message(**json.loads(card["message"])) if card["message"] else None
-        if message is not None:
-            message = Message(**{**asdict(message),
-                                 "paragraphs": tuple(message.paragraphs)})
+        message = None
+        if card["message"]:
+            words = json.loads(card["message"])
+            message = Message(**{**words, "paragraphs": tuple(words["paragraphs"])})
         entry = PlanEntry(customer, card["situation"], f"{card['id']} 番の刷り直し")
         jobs.append(Job(entry, dt.date.fromisoformat(card["card_date"]), card["campaign"],
                         message, card["id"], card["sides"] or None))
@@ -380,14 +380,11 @@ def _put_in_place(batches: list[_Batch], files: _RunFiles, options: RunOptions,
         written.append((files.DOCX_BATCH, "docx", options.docx))
     if run is not None:
         run_id, file_ids = run
-        for _, _, path in written:
-            if log.file_owner(path) is not None:
-                log.mark_replaced(path)
         checksums = {file_ids[(number, role)]: (file_checksum(staged.temporary(path)),
                                                 _pages_of(batches, number, role))
                      for number, role, path in written}
         log.record_run(run_id, [card for batch in batches for card in batch.logged_cards()],
-                       checksums)
+                       checksums, [path for _, _, path in written])
         report.run_id = run_id
     staged.commit()
     if run is not None:

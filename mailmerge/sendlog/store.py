@@ -196,12 +196,16 @@ class SendLog:
         return run_id, file_ids
 
     def record_run(self, run_id: int, cards: list[LoggedCard],
-                   files: dict[int, tuple[str, int | None]]) -> None:
+                   files: dict[int, tuple[str, int | None]], replacing: list[Path]) -> None:
         """Step 2, in one transaction: the cards (pending) and each complete file's checksum
         and page count, before the files are moved into place; planned files that were not
-        written are dropped."""
+        written are dropped; earlier runs' files at the paths in `replacing` no longer hold
+        their cards."""
         now = _now()
         with self._transaction() as db:
+            db.executemany("UPDATE run_files SET state = 'replaced' WHERE path = ? "
+                           "AND state = 'in_place'",
+                           [(str(path.resolve()),) for path in replacing])
             card_ids = []
             for card in cards:
                 card_id = db.execute(
@@ -243,19 +247,6 @@ class SendLog:
             db.execute("DELETE FROM run_files WHERE run_id = ?", (run_id,))
             db.execute("UPDATE runs SET status = 'failed', finished_at = ? WHERE id = ?",
                        (_now(), run_id))
-
-    def file_owner(self, path: Path) -> sqlite3.Row | None:
-        """The logged run file at this path still holding cards, if any."""
-        return self.db.execute(
-            "SELECT run_files.*, runs.started_at FROM run_files JOIN runs ON runs.id = run_id "
-            "WHERE path = ? AND state = 'in_place' ORDER BY run_files.id DESC LIMIT 1",
-            (str(path.resolve()),)).fetchone()
-
-    def mark_replaced(self, path: Path) -> int:
-        """The file at `path` is about to be replaced: its cards are no longer in a file."""
-        with self._transaction() as db:
-            return db.execute("UPDATE run_files SET state = 'replaced' WHERE path = ? "
-                              "AND state = 'in_place'", (str(path.resolve()),)).rowcount
 
     def run_files(self, states: tuple[str, ...] = ("in_place",)) -> list[sqlite3.Row]:
         marks = ",".join("?" * len(states))
