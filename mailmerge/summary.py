@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mailmerge.models import Problem
 from mailmerge.run import RunReport
 
 # Rules that leave many customers out on an ordinary day: listed in full by `hagaki plan`.
@@ -47,9 +48,9 @@ def summary_lines(report: RunReport, strict: bool, postage_yen: int) -> list[str
     return lines
 
 
-def _where(problem, source: str) -> str:
+def _where(problem: Problem, source: str) -> str:
     """'customers.csv 行 5 (C004) 郵便番号' — the file, row, customer and column."""
-    file_name = Path(getattr(problem, "file", "") or source).name
+    file_name = Path(problem.file or source).name
     who = f" ({problem.customer_id})" if problem.customer_id else ""
     column = f" {problem.column}" if problem.column else ""
     return f"{file_name} 行 {problem.row}{who}{column}"
