@@ -23,6 +23,7 @@ from mailmerge.outputs import check_outputs, log_files
 from mailmerge.package_files import package_file
 from mailmerge.run import DUPLEX, SIDES, SORTS, RunOptions, print_cards
 from mailmerge.selection.plan import SITUATIONS
+from mailmerge.sendlog.edits import active_corrections
 from mailmerge.sendlog.store import SendLog
 from mailmerge.shop import Shop, open_shop
 from mailmerge.sources.customers import ReadOptions
@@ -266,7 +267,8 @@ def plan(customers: Path, sales: Path | None, situation: str | None, on,
     from mailmerge.planning import format_plan, plan_cards
     shop = _shop(config_path, customers, log_path)
     settings = shop.settings
-    options = ReadOptions(encoding, sheet, settings.columns, source_format, ship_to, more)
+    options = ReadOptions(encoding, sheet, settings.columns, source_format, ship_to, more,
+                          active_corrections(shop.log_path))
     the_plan = plan_cards(customers, settings, options, sales, situation,
                           on.date() if on else None, shop.log_path)
     click.echo(format_plan(the_plan, output_format, settings), nl=False)
@@ -291,7 +293,8 @@ def check(customers: Path, sales: Path | None, output_format: str, layout: str |
     from mailmerge.check import check_files, format_text
     shop = _shop(config_path, customers)
     settings = shop.settings
-    options = ReadOptions(encoding, sheet, settings.columns, source_format, ship_to, more)
+    options = ReadOptions(encoding, sheet, settings.columns, source_format, ship_to, more,
+                          active_corrections(shop.log_path))
     report = check_files(customers, settings, options, sales, layout, shop.log_path)
     if output_format == "json":
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
@@ -392,7 +395,8 @@ def report(customers: Path, sales: Path, log_path: Path | None, on, target: Path
                                  *log_files(shop.log_path)], replace, (".xlsx", ".pdf"))
     measures = build_report(customers, sales, settings,
                             ReadOptions(encoding, sheet, settings.columns, source_format,
-                                        ship_to, more), shop.log_path,
+                                        ship_to, more, active_corrections(shop.log_path)),
+                            shop.log_path,
                             on.date() if on else dt.date.today())
     if target is not None and target.suffix.lower() == ".pdf":
         from mailmerge.paperwork.stocktake import write_stocktake

@@ -38,6 +38,7 @@ from mailmerge.outputs import (
 from mailmerge.render.pdf import PdfBuilder
 from mailmerge.selection.plan import NotSent, PlanEntry, campaign_of, make_plan, sale_key
 from mailmerge.sendlog.backups import remove_temporaries
+from mailmerge.sendlog.edits import active_corrections
 from mailmerge.sendlog.store import LoggedCard, PlannedFile, SendLog, address_key, file_checksum
 from mailmerge.shop import log_beside
 from mailmerge.sources.customers import ReadOptions, read_customers
@@ -154,7 +155,8 @@ def print_cards(customers_path: Path, output: Path | None, settings: Settings,
         check_outputs([options.docx], inputs, suffixes=(".docx",))
     today = options.date or dt.date.today()
     read_options = ReadOptions(options.encoding, options.sheet, settings.columns,
-                               options.source_format, options.ship_to, options.more_customers)
+                               options.source_format, options.ship_to, options.more_customers,
+                               active_corrections(log_path))
     customer_list = read_customers(customers_path, read_options)
     report = RunReport(customer_list.path, today, proof=options.proof)
     report.skipped.extend(p for p in customer_list.problems if p.severity == "error")

@@ -31,7 +31,8 @@ def token(client: TestClient) -> str:
 
 
 @pytest.mark.parametrize(("url", "heading"), [
-    ("/", "<h1>ホーム</h1>"), ("/plan", "<h1>今日のはがき</h1>"), ("/print", "<h1>印刷</h1>"),
+    ("/", "<h1>ホーム</h1>"), ("/customers", "<h1>顧客リスト</h1>"),
+    ("/plan", "<h1>今日のはがき</h1>"), ("/print", "<h1>印刷</h1>"),
     ("/log", "<h1>送付履歴</h1>"), ("/report", "<h1>レポート</h1>")])
 def test_every_page_renders_in_japanese(client, url, heading):
     response = client.get(url)
@@ -55,7 +56,8 @@ def test_a_foreign_host_is_refused(client):
 def test_every_post_without_the_token_is_refused(client, shop):
     posts = [route.path for route in client.app.routes
              if isinstance(route, Route) and "POST" in (route.methods or ())]
-    assert sorted(posts) == ["/log/status", "/print", "/print/mailed", "/upload"]
+    assert sorted(posts) == ["/customers/correct", "/customers/undo", "/log/status", "/print",
+                             "/print/mailed", "/upload"]
     good = token(client)
     for path in posts:
         assert client.post(path, data={"action": "real"}).status_code == 403

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from mailmerge.sendlog.checks import refresh_checks
 
-TABLES = ("runs", "run_files", "cards", "thanked_sales")
+TABLES = ("runs", "run_files", "cards", "thanked_sales", "corrections")
 
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -75,6 +75,21 @@ MIGRATIONS: tuple[Migration, ...] = (
     ALTER TABLE thanked_sales ADD COLUMN row_check TEXT;
     """,
     refresh_checks,
+    # 3: corrections the shop made in hagaki to its customer list (never to the file),
+    # applied on every read; taken back by setting undone_at. row_check: see sendlog.edits.
+    """
+    CREATE TABLE corrections (
+        id INTEGER PRIMARY KEY,
+        customer_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        old_value TEXT NOT NULL,
+        new_value TEXT NOT NULL,
+        made_at TEXT NOT NULL,
+        undone_at TEXT,
+        row_check TEXT
+    );
+    CREATE INDEX corrections_by_customer ON corrections(customer_id);
+    """,
 )
 
 

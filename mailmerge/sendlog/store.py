@@ -33,6 +33,7 @@ from mailmerge.errors import HagakiError
 from mailmerge.models import CardRef, Customer
 from mailmerge.sendlog import backups
 from mailmerge.sendlog.checks import damaged_rows, refresh_checks, register
+from mailmerge.sendlog.edits import damaged_edit_rows
 from mailmerge.sendlog.migrations import MIGRATIONS, TABLES, migrate
 
 SENT = ("printed", "mailed", "returned")  # cards that cost postage (the report counts them)
@@ -120,6 +121,10 @@ class SendLog:
         self.close()
 
     def _transaction(self):
+        return _Transaction(self.db)
+
+    def transaction(self):
+        """BEGIN IMMEDIATE … COMMIT for the shop's own changes (mailmerge.sendlog.edits)."""
         return _Transaction(self.db)
 
     def backup(self) -> Path | None:
@@ -461,7 +466,7 @@ def _check_contents(db: sqlite3.Connection, path: Path) -> None:
     missing = [name for name in TABLES if name not in tables]
     if missing:
         _damaged(path, f"表がありません: {', '.join(missing)}")
-    damaged = damaged_rows(db)
+    damaged = damaged_rows(db) + damaged_edit_rows(db)
     damaged += [f"cards {row[0]}" for row in db.execute(
         "SELECT id FROM cards WHERE date(card_date) IS NOT card_date")]
     if damaged:

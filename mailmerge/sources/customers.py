@@ -18,6 +18,7 @@ from pathlib import Path
 
 from mailmerge.errors import InputError
 from mailmerge.models import Customer, CustomerList, Problem
+from mailmerge.sources.corrections import Correction
 from mailmerge.sources.headers import ALIASES, map_headers
 from mailmerge.sources.identity import (
     clean_id,
@@ -65,6 +66,7 @@ class ReadOptions:
     source_format: str | None = None  # a preset's name (--source-format); else detected
     ship_to: bool = False  # order exports: the card goes to the 配送先 (gift recipient)
     more: tuple[Path, ...] = ()  # further customer files, merged with the first
+    corrections: tuple[Correction, ...] = ()  # the shop's own fixes, applied as rows are read
 
 
 @dataclass

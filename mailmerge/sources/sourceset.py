@@ -19,6 +19,7 @@ from pathlib import Path
 
 from mailmerge.errors import InputError
 from mailmerge.models import Customer, Problem, Sale, SalesList
+from mailmerge.sources.corrections import apply_corrections
 from mailmerge.sources.customers import ReadOptions, open_plain, scan_plain, scan_rows
 from mailmerge.sources.exports import Export, PersonRecord, read_export
 from mailmerge.sources.identity import clean_id
@@ -56,6 +57,9 @@ class CustomerSources:
                 tables[0], open_plain(tables[0], options))
         else:
             self._rows = iter(self._merged(tables, presets))
+        if options.corrections:
+            self._rows = apply_corrections(self._rows, options.corrections, self.notes,
+                                           str(path))
 
     def __iter__(self) -> Iterator[tuple[Customer, list[Problem]]]:
         return self._rows

@@ -27,6 +27,7 @@ from mailmerge.errors import HagakiError
 from mailmerge.package_files import package_file
 from mailmerge.report.figures import SEGMENT_LABELS, SHARE, key_figures
 from mailmerge.selection.plan import LABELS
+from mailmerge.sources.corrections import shown, suggested_postal_code
 from mailmerge.summary import summary_lines
 from mailmerge.web import preview
 from mailmerge.web.desk import Desk
@@ -43,13 +44,17 @@ templates = Environment(loader=PackageLoader("mailmerge.web", "templates"),
                         autoescape=select_autoescape(["html", "svg"], default=True))
 templates.globals.update(LABELS=LABELS, STATUS_WORDS=STATUS_WORDS, SEGMENT_LABELS=SEGMENT_LABELS,
                          SHARE=SHARE, KINDS=KINDS, SIDES=SIDES, STATUS_MOVES=STATUS_MOVES,
-                         CSRF_FIELD=CSRF_FIELD)
+                         CSRF_FIELD=CSRF_FIELD, suggested_postal_code=suggested_postal_code,
+                         shown=shown)
 
 
 def create_app(folder: Path, allowed_hosts: set[str]) -> Starlette:
     """The app for one shop folder, answering only to `allowed_hosts` (host:port)."""
     routes = [
         Route("/", home),
+        Route("/customers", customers_page),
+        Route("/customers/correct", correct, methods=["POST"]),
+        Route("/customers/undo", undo_correction, methods=["POST"]),
         Route("/plan", plan_page),
         Route("/preview/{row:int}/{side}.png", card_preview),
         Route("/print", print_page),
@@ -108,6 +113,38 @@ async def home(request: Request) -> Response:
         context["error"] = str(error)
     context["files"] = {"customers": desk.files.customers(), "sales": desk.files.sales()}
     return render(request, "home.html", **context)
+
+
+async def customers_page(request: Request) -> Response:
+    desk: Desk = request.app.state.desk
+    context: dict = {"files": {"customers": desk.files.customers(), "sales": desk.files.sales()},
+                     "corrections": await _ask(desk.corrections)}
+    try:
+        context["check"] = await _ask(desk.check)
+    except HagakiError as error:
+        context["error"] = str(error)
+    return render(request, "customers.html", **context)
+
+
+async def correct(request: Request) -> Response:
+    form = await checked_form(request)
+    desk: Desk = request.app.state.desk
+    try:
+        await _ask(desk.correct, str(form.get("customer_id") or ""),
+                   str(form.get("field") or ""), str(form.get("value") or ""))
+    except HagakiError as error:
+        raise HTTPException(400, str(error)) from None
+    return RedirectResponse("/customers#corrections", status_code=303)
+
+
+async def undo_correction(request: Request) -> Response:
+    form = await checked_form(request)
+    desk: Desk = request.app.state.desk
+    try:
+        await _ask(desk.undo_correction, _number(form.get("correction_id")))
+    except HagakiError as error:
+        raise HTTPException(400, str(error)) from None
+    return RedirectResponse("/customers#corrections", status_code=303)
 
 
 async def plan_page(request: Request) -> Response:

@@ -22,9 +22,18 @@ from mailmerge.report.measures import Measures
 from mailmerge.run import RunOptions, RunReport, print_cards
 from mailmerge.selection.seasons import LABELS as SEASON_LABELS
 from mailmerge.selection.seasons import SeasonWindowError, season_plan
+from mailmerge.sendlog.edits import (
+    EditError,
+    StoredCorrection,
+    active_corrections,
+    add_correction,
+    stored_corrections,
+    undo_correction,
+)
 from mailmerge.sendlog.store import SendLog, StatusChange
 from mailmerge.shop import CONFIG_NAME, LOG_NAME, Shop, open_shop
-from mailmerge.sources.customers import ReadOptions
+from mailmerge.sources.corrections import FIELDS
+from mailmerge.sources.customers import ReadOptions, scan_customers
 from mailmerge.web.shopfiles import ShopFiles
 
 RECENT_RUNS = 5
@@ -72,12 +81,14 @@ class Desk:
                                  "customers.csv（または .xlsx）を入れてください")
         return path
 
-    def _read_options(self, shop: Shop) -> ReadOptions:
-        return ReadOptions(columns=shop.settings.columns)
+    def read_options(self, shop: Shop) -> ReadOptions:
+        """How the shop's lists are read: its [columns] and its corrections."""
+        return ReadOptions(columns=shop.settings.columns,
+                           corrections=active_corrections(shop.log_path))
 
     def plan(self, on: dt.date) -> PlanView:
         shop = self.shop()
-        return plan_cards(self.customers(), shop.settings, self._read_options(shop),
+        return plan_cards(self.customers(), shop.settings, self.read_options(shop),
                           self.files.sales(), None, on, shop.log_path)
 
     def postage(self, view: PlanView) -> list[tuple[str, int, int]]:
@@ -88,7 +99,7 @@ class Desk:
 
     def check(self) -> CheckReport:
         shop = self.shop()
-        return check_files(self.customers(), shop.settings, self._read_options(shop),
+        return check_files(self.customers(), shop.settings, self.read_options(shop),
                            self.files.sales(), None, shop.log_path)
 
     def seasons(self, on: dt.date) -> list[SeasonLine]:
@@ -136,13 +147,38 @@ class Desk:
     def run_card_ids(self, run_id: int) -> list[int]:
         return [row["id"] for row in self.log_rows() if row["run_id"] == run_id]
 
+    def corrections(self) -> list[StoredCorrection]:
+        """The shop's corrections still in force, oldest first."""
+        with _log(self.shop().log_path) as log:
+            return stored_corrections(log) if log else []
+
+    def correct(self, customer_id: str, field: str, value: str) -> int:
+        """Store a correction of the customer's field, from the value read today (with the
+        earlier corrections applied) to `value`; return its number."""
+        shop = self.shop()
+        current = next((customer for customer, _ in
+                        scan_customers(self.customers(), self.read_options(shop))
+                        if customer.customer_id == customer_id), None)
+        if current is None:
+            raise EditError(f"顧客ID {customer_id} は顧客リストにいません")
+        if field not in FIELDS:
+            raise EditError(f"直せる項目は {'・'.join(FIELDS.values())} です（{field}）")
+        with SendLog(shop.log_path) as log:
+            return add_correction(log, customer_id, field, getattr(current, field), value)
+
+    def undo_correction(self, correction_id: int) -> None:
+        with _log(self.shop().log_path) as log:
+            if log is None:
+                raise EditError("取り消す修正がありません")
+            undo_correction(log, correction_id)
+
     def report(self, on: dt.date) -> Measures:
         shop = self.shop()
         sales = self.files.sales()
         if sales is None:
             raise HagakiError("売上リストがまだありません: sales.csv（または .xlsx）を入れると"
                               "レポートを作れます")
-        return build_report(self.customers(), sales, shop.settings, self._read_options(shop),
+        return build_report(self.customers(), sales, shop.settings, self.read_options(shop),
                             shop.log_path, on)
 
 

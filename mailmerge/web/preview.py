@@ -17,7 +17,7 @@ from mailmerge.errors import HagakiError
 from mailmerge.render.pdf import PdfBuilder
 from mailmerge.run import Job, RunOptions
 from mailmerge.selection.plan import campaign_of
-from mailmerge.sources.customers import ReadOptions, read_customers
+from mailmerge.sources.customers import read_customers
 from mailmerge.sources.sourceset import sales_for
 from mailmerge.web.desk import Desk
 
@@ -39,7 +39,7 @@ def card_png(desk: Desk, on: dt.date, row: int, side: str) -> bytes:
         raise NoSuchCard(f"{row} 行目のお客様には今日のはがきがありません")
     shop = desk.shop()
     sales_path = desk.files.sales()
-    read_options = ReadOptions(columns=shop.settings.columns)
+    read_options = desk.read_options(shop)
     customers = read_customers(desk.customers(), read_options)
     sales = sales_for(customers.sources, customers.ids, sales_path, read_options)
     maker = CardMaker(shop.settings, RunOptions(side=side, sales=sales_path, date=on),

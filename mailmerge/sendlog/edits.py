@@ -1,0 +1,122 @@
+"""What the shop changed in hagaki itself, kept in the send log: corrections to the customer
+list (applied on every read, by the CLI and the web app alike; undoable).
+
+In: an open SendLog (or the log's path, for reading). Out: the stored rows, and the active
+corrections as mailmerge.sources.corrections.Correction for ReadOptions. Every row carries
+a check value (like cards), so a damaged row is found when the log is opened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mailmerge.errors import HagakiError
+from mailmerge.sources.corrections import FIELDS, Correction, clean_value, shown
+
+if TYPE_CHECKING:
+    from mailmerge.sendlog.store import SendLog
+
+CORRECTION_COLUMNS = ("id", "customer_id", "field", "old_value", "new_value", "made_at",
+                      "undone_at")
+MAX_VALUE_CHARS = 200  # a postal code or an address line; anything longer is a mistake
+
+
+class EditError(HagakiError):
+    """A correction or card edit that cannot be stored as asked."""
+
+
+@dataclass(frozen=True)
+class StoredCorrection:
+    correction: Correction
+    made_at: str
+    undone_at: str | None
+
+    @property
+    def label(self) -> str:
+        """"郵便番号 160-0023 → 530-0001" for the page."""
+        c = self.correction
+        return (f"{FIELDS[c.field]} {shown(c.field, c.old_value) or '（空欄）'} → "
+                f"{shown(c.field, c.new_value)}")
+
+
+def row_check(*values: object) -> str:
+    """The check value of one row's columns (None and '' differ)."""
+    text = "\x1f".join("\x00" if value is None else str(value) for value in values)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def add_correction(log: SendLog, customer_id: str, field: str, old_value: str,
+                   new_value: str) -> int:
+    """Store a correction of one customer's field (old value as read → new value, cleaned);
+    return its number."""
+    if field not in FIELDS:
+        raise EditError(f"直せる項目は {'・'.join(FIELDS.values())} です（{field}）")
+    new_value = clean_value(field, new_value)
+    if field == "postal_code" and not (len(new_value) == 7 and new_value.isascii()
+                                       and new_value.isdigit()):
+        raise EditError(f"郵便番号 {new_value!r} は 7 桁ではありません（530-0001 のように）")
+    if not new_value or len(new_value) > MAX_VALUE_CHARS:
+        raise EditError(f"{FIELDS[field]}を空にはできません（{MAX_VALUE_CHARS} 字まで）")
+    if new_value == old_value:
+        raise EditError(f"{FIELDS[field]}はもう {shown(field, new_value)} です")
+    with log.transaction() as db:
+        row_id = db.execute(
+            "INSERT INTO corrections (customer_id, field, old_value, new_value, made_at) "
+            "VALUES (?, ?, ?, ?, ?)", (customer_id, field, old_value, new_value, _now())
+        ).lastrowid
+        _refresh(db, row_id)
+    return row_id
+
+
+def undo_correction(log: SendLog, correction_id: int) -> None:
+    """Take a correction back: the file's own value is read again from now on."""
+    with log.transaction() as db:
+        changed = db.execute("UPDATE corrections SET undone_at = ? WHERE id = ? "
+                             "AND undone_at IS NULL", (_now(), correction_id)).rowcount
+        if not changed:
+            raise EditError(f"修正 {correction_id} 番はないか、もう取り消してあります")
+        _refresh(db, correction_id)
+
+
+def stored_corrections(log: SendLog, with_undone: bool = False) -> list[StoredCorrection]:
+    """The corrections in the order they were made (taken-back ones only if asked)."""
+    rows = log.db.execute("SELECT * FROM corrections"
+                          + ("" if with_undone else " WHERE undone_at IS NULL")
+                          + " ORDER BY id").fetchall()
+    return [StoredCorrection(Correction(row["id"], row["customer_id"], row["field"],
+                                        row["old_value"], row["new_value"]),
+                             row["made_at"], row["undone_at"]) for row in rows]
+
+
+def active_corrections(log_path: Path | None) -> tuple[Correction, ...]:
+    """The shop's corrections to apply when its customer list is read (none without a log)."""
+    from mailmerge.sendlog.store import SendLog
+
+    log = SendLog.existing(log_path) if log_path is not None else None
+    if log is None:
+        return ()
+    with log:
+        return tuple(stored.correction for stored in stored_corrections(log))
+
+
+def damaged_edit_rows(db: sqlite3.Connection) -> list[str]:
+    """'corrections 3' … for every row whose check value is wrong."""
+    columns = ", ".join(CORRECTION_COLUMNS)
+    return [f"corrections {row[0]}" for row in db.execute(
+        f"SELECT {columns}, row_check FROM corrections")
+        if row_check(*row[:-1]) != row[-1]]
+
+
+def _refresh(db: sqlite3.Connection, row_id: int) -> None:
+    row = db.execute(f"SELECT {', '.join(CORRECTION_COLUMNS)} FROM corrections WHERE id = ?",
+                     (row_id,)).fetchone()
+    db.execute("UPDATE corrections SET row_check = ? WHERE id = ?", (row_check(*row), row_id))
+
+
+def _now() -> str:
+    return dt.datetime.now().isoformat(timespec="seconds")

@@ -1,0 +1,114 @@
+"""Corrections the shop made in hagaki (not in its file), applied as the customer list is read.
+
+In: the rows read from the customer files ((customer, problems) pairs) and the shop's active
+corrections (customer id, field, the value it replaces, the new value; stored in the send
+log by `hagaki serve`). Out: the same rows with each matching field replaced and its postal
+problems checked again, and one note per corrected row ("customers.csv 行 5 の郵便番号を
+530-0001 に直して読みました…"). The files themselves are never written.
+
+A correction applies only while the file still holds the value it replaced: once the file
+itself is fixed (or changed), the correction is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mailmerge.models import Customer, Problem
+from mailmerge.sources.normalise import clean_address, clean_postal_code
+
+if TYPE_CHECKING:
+    from mailmerge.sources.postal import PostalChecker
+
+# The fields a correction may change, with the label messages use for them.
+FIELDS = {"postal_code": "郵便番号", "address1": "住所1", "address2": "住所2"}
+# Problems a changed postal code or address may settle: checked again after the change.
+RECHECKED = ("postal-format", "postal-unknown", "postal-mismatch", "missing-address")
+# The code PostalChecker suggests: "… 530-0001 (大阪府大阪市北区梅田) ではありませんか？"
+_SUGGESTED_CODE = re.compile(r"(\d{3})-(\d{4}) \(")
+
+
+@dataclass(frozen=True)
+class Correction:
+    correction_id: int
+    customer_id: str
+    field: str  # one of FIELDS
+    old_value: str  # the value as read from the file (postal codes: 7 digits)
+    new_value: str
+
+
+def clean_value(field: str, text: str) -> str:
+    """A typed value cleaned the way the customer list's own cells are."""
+    return clean_postal_code(text) if field == "postal_code" else clean_address(text)
+
+
+def shown(field: str, value: str) -> str:
+    """A value as messages show it: postal codes as 530-0001."""
+    if field == "postal_code" and len(value) == 7:
+        return f"{value[:3]}-{value[3:]}"
+    return value
+
+
+def suggested_postal_code(problem: Problem) -> str | None:
+    """The 7-digit code a postal-mismatch or postal-unknown problem suggests, if any."""
+    if problem.code not in ("postal-mismatch", "postal-unknown"):
+        return None
+    found = _SUGGESTED_CODE.search(problem.message)
+    return found.group(1) + found.group(2) if found else None
+
+
+def apply_corrections(rows: Iterable[tuple[Customer, list[Problem]]],
+                      corrections: Iterable[Correction], notes: list[str], source: str
+                      ) -> Iterator[tuple[Customer, list[Problem]]]:
+    """Each row, corrected where a correction matches its customer id and current value;
+    a note for each corrected row is appended to `notes` as the row is read. `source` is
+    the file named when a row's problems do not name theirs."""
+    from mailmerge.sources.postal import PostalChecker  # Japan Post's data: only when needed
+
+    by_customer: dict[str, list[Correction]] = {}
+    for correction in sorted(corrections, key=lambda c: c.correction_id):
+        by_customer.setdefault(correction.customer_id, []).append(correction)
+    checker: PostalChecker | None = None
+    for customer, problems in rows:
+        applied = []
+        for correction in by_customer.get(customer.customer_id, ()):
+            if getattr(customer, correction.field) == correction.old_value:
+                customer = replace(customer, **{correction.field: correction.new_value})
+                applied.append(correction)
+        if applied:
+            checker = checker or PostalChecker()
+            file = next((p.file for p in problems if p.file), source)
+            problems = _checked_again(customer, problems, checker, file)
+            notes.extend(_note(customer, file, correction) for correction in applied)
+        yield customer, problems
+
+
+def _checked_again(customer: Customer, problems: list[Problem], checker: PostalChecker,
+                   source: str) -> list[Problem]:
+    """The row's problems with the postal and address checks made on the corrected values."""
+    settled = [p for p in problems if p.code in RECHECKED]
+    kept = [p for p in problems if p.code not in RECHECKED]
+    column = next((p.column for p in settled if p.code.startswith("postal-")),
+                  FIELDS["postal_code"])
+    if not customer.address1:
+        kept.append(Problem(customer.row, customer.customer_id, FIELDS["address1"],
+                            "missing-address", "error",
+                            "住所がありません: 住所1 を入れてください", source))
+    code = customer.postal_code
+    if not (len(code) == 7 and code.isascii() and code.isdigit()):
+        kept.append(Problem(customer.row, customer.customer_id, column, "postal-format",
+                            "error", f"郵便番号 {code!r} は 7 桁ではありません（直した値です: "
+                            "hagaki serve の顧客リストで直し直してください）", source))
+    kept += [replace(p, file=source) for p in checker.check(customer, column)]
+    return kept
+
+
+def _note(customer: Customer, source: str, correction: Correction) -> str:
+    where = f"{Path(source).name} " if source else ""
+    return (f"{where}行 {customer.row} の{FIELDS[correction.field]}を "
+            f"{shown(correction.field, correction.new_value)} に直して読みました"
+            "（元のファイルはそのままです。修正は hagaki serve の顧客リストで取り消せます）")
