@@ -58,7 +58,7 @@ def write_log(path: Path, customers: int, seed: int = 17) -> int:
         run_id, files = log.begin_run("print", [PlannedFile(1, "cards",
                                                             path.with_name("cards.pdf"))])
         log.record_run(run_id, cards, {file_id: ("0" * 64, len(cards))
-                                       for file_id in files.values()})
+                                       for file_id in files.values()}, [])
         log.finish_run(run_id)
     return len(cards)
 

@@ -11,6 +11,7 @@ Excel formula error, refuses the row: it never reaches the card.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -52,6 +53,8 @@ FIELD_LABELS = {
 }
 # Line breaks as str.splitlines sees them: a card field is one line.
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+# A line break or a control character (Cc) other than a tab: the cells worth a closer look.
+_LINE_OR_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 FLAW_MESSAGES = {
     "formula-error": "式の結果がエラー（{detail}）です。式を直すか、値を直接入力してください",
     "formula-not-computed": "式の結果が保存されていません。Excel で開いて保存し直してください",
@@ -263,6 +266,8 @@ def _unusable_cells(table_row: TableRow, columns: dict[str, list[int]]
             yield flaw.index, flaw.code, flaw_message(flaw)
     for index in sorted(used):
         text = table_row.cells[index] if index < len(table_row.cells) else ""
+        if not _LINE_OR_CONTROL.search(text):
+            continue  # (most cells: nothing to look for)
         if any(ch in _LINE_BREAKS for ch in text):
             yield index, "newline-in-field", (
                 "セルの中に改行があります。はがきの 1 行に収まらないため、この行は印刷しません。"

@@ -23,6 +23,8 @@ _WHITESPACE = re.compile(r"\s+")
 def clean_id(text: str) -> str:
     """An id as it is compared: NFKC, invisible characters removed, outer spaces trimmed.
     '\\ufeffＣ００１ ' → 'C001'."""
+    if text.isascii() and text.isprintable():
+        return text.strip()  # (most ids: nothing to fold)
     normal = unicodedata.normalize("NFKC", text)
     visible = "".join(ch for ch in normal if unicodedata.category(ch) not in _INVISIBLE_CATEGORIES)
     return visible.strip()

@@ -10,6 +10,7 @@ MAX_AMOUNT yen in size (nan, inf, 1e400, exponents) is a bad-amount warning and 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from mailmerge.errors import InputError
@@ -29,6 +30,7 @@ SALES_ALIASES = {
 }
 _LOOKUP = {header_key(alias): field for field, aliases in SALES_ALIASES.items()
            for alias in aliases}
+_LINE_BREAK = re.compile("[\r\n\x0b\x0c\x85\u2028\u2029]")
 _PRINTED_FIELDS = ("item", "staff")  # text that may reach a card or a report as it is
 
 
@@ -91,7 +93,7 @@ def _read_row(table_row: TableRow, columns: dict[str, int], labels: dict[str, st
                     flaw_message(flaw) + "（この売上は使いません）")
             return
     for field in _PRINTED_FIELDS:
-        if any(ch in value(field) for ch in "\r\n\x0b\x0c\x85\u2028\u2029"):
+        if _LINE_BREAK.search(value(field)):
             problem(field, "newline-in-field", "error", "セルの中に改行があります。この売上は"
                     "使いません。改行を消してください")
             return
