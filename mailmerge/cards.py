@@ -21,6 +21,7 @@ from mailmerge.models import Customer, Sale
 from mailmerge.selection.plan import PlanEntry
 from mailmerge.sources.normalise import clean_postal_code
 from mailmerge.sources.postal import PostalChecker
+from mailmerge.templates.card_edit import edited
 from mailmerge.typeface.roles import FontRoles
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ class CardMaker:
         variables = self.card_variables(
             entry, self.settings.sender, job.card_date,
             self.sales_by_customer.get(entry.customer.customer_id, []))
-        return self.templates.render(self.template_name(entry), variables)
+        return edited(self.templates.render(self.template_name(entry), variables), job.edit)
 
 
 def _barcode_bars(customer: Customer) -> str:

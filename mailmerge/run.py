@@ -38,7 +38,7 @@ from mailmerge.outputs import (
 from mailmerge.render.pdf import PdfBuilder
 from mailmerge.selection.plan import NotSent, PlanEntry, campaign_of, make_plan, sale_key
 from mailmerge.sendlog.backups import remove_temporaries
-from mailmerge.sendlog.edits import active_corrections
+from mailmerge.sendlog.edits import active_corrections, card_edits
 from mailmerge.sendlog.store import LoggedCard, PlannedFile, SendLog, address_key, file_checksum
 from mailmerge.shop import log_beside
 from mailmerge.sources.customers import ReadOptions, read_customers
@@ -47,6 +47,7 @@ from mailmerge.sources.sourceset import sales_for
 
 if TYPE_CHECKING:
     from mailmerge.cards import CardMaker
+    from mailmerge.templates.card_edit import CardEdit
     from mailmerge.templates.engine import Message
 
 SIDES = ("address", "message", "both")
@@ -133,6 +134,7 @@ class Job:
     message: Message | None = None  # a reprint's logged words
     reprint_of: int | None = None
     sides: str | None = None  # a reprint's logged sides
+    edit: CardEdit | None = None  # the shop's own words for this card (hagaki serve)
 
 
 def default_log_path(settings: Settings) -> Path:
@@ -182,12 +184,28 @@ def print_cards(customers_path: Path, output: Path | None, settings: Settings,
                 options = replace(options, side=logged.pop() if len(logged) == 1 else "both")
         else:
             report.not_sent = plan.not_sent
-            jobs = [Job(entry, today, campaign_of(entry, today)) for entry in plan.cards]
+            jobs = _with_card_edits([Job(entry, today, campaign_of(entry, today))
+                                     for entry in plan.cards], log, report.not_sent)
         jobs.sort(key=_SORT_KEYS[options.sort])
         if jobs:
             _run(jobs, customer_list.path, output, settings, options, sales or [], log,
                  inputs, report)
     return report
+
+
+def _with_card_edits(jobs: list[Job], log: SendLog, not_sent: list[NotSent]) -> list[Job]:
+    """The jobs with the shop's edits of their words; a card left out of the run goes to
+    `not_sent` instead."""
+    edits = card_edits(log, [(job.entry.customer.customer_id, job.campaign) for job in jobs])
+    kept = []
+    for job in jobs:
+        edit = edits.get((job.entry.customer.customer_id, job.campaign))
+        if edit is not None and edit.left_out:
+            not_sent.append(NotSent(job.entry.customer, "left-out",
+                                    "今回は送らないことにしました（hagaki serve の今日のはがき）"))
+        else:
+            kept.append(replace(job, edit=edit))
+    return kept
 
 
 def check_options(options: RunOptions) -> None:

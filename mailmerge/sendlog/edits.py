@@ -1,9 +1,11 @@
 """What the shop changed in hagaki itself, kept in the send log: corrections to the customer
-list (applied on every read, by the CLI and the web app alike; undoable).
+list (applied on every read, by the CLI and the web app alike; undoable), and card edits
+(one customer's words for one campaign, or leaving them out of its run).
 
-In: an open SendLog (or the log's path, for reading). Out: the stored rows, and the active
-corrections as mailmerge.sources.corrections.Correction for ReadOptions. Every row carries
-a check value (like cards), so a damaged row is found when the log is opened.
+In: an open SendLog (or the log's path, for reading). Out: the stored rows, the active
+corrections as mailmerge.sources.corrections.Correction for ReadOptions, and the card edits
+as mailmerge.templates.card_edit.CardEdit for a print run. Every row carries a check value
+(like cards), so a damaged row is found when the log is opened.
 """
 
 from __future__ import annotations
@@ -17,13 +19,16 @@ from typing import TYPE_CHECKING
 
 from mailmerge.errors import HagakiError
 from mailmerge.sources.corrections import FIELDS, Correction, clean_value, shown
+from mailmerge.templates.card_edit import MAX_LINE_CHARS, CardEdit, clean_text
 
 if TYPE_CHECKING:
     from mailmerge.sendlog.store import SendLog
 
 CORRECTION_COLUMNS = ("id", "customer_id", "field", "old_value", "new_value", "made_at",
                       "undone_at")
+EDIT_COLUMNS = ("customer_id", "campaign", "body", "personal_line", "left_out", "updated_at")
 MAX_VALUE_CHARS = 200  # a postal code or an address line; anything longer is a mistake
+MAX_BODY_CHARS = 1_500  # the most a card can hold (templates.engine.MAX_MESSAGE_CHARS)
 
 
 class EditError(HagakiError):
@@ -104,12 +109,48 @@ def active_corrections(log_path: Path | None) -> tuple[Correction, ...]:
         return tuple(stored.correction for stored in stored_corrections(log))
 
 
+def save_card_edit(log: SendLog, edit: CardEdit) -> CardEdit:
+    """Store the edit of one customer's card in one campaign (replacing an earlier one);
+    an edit that changes nothing and leaves no one out is removed. Returns it as stored."""
+    body = clean_text(edit.body or "") or None
+    line = " ".join(clean_text(edit.personal_line or "").split()) or None
+    if body is not None and len(body) > MAX_BODY_CHARS:
+        raise EditError(f"本文が{len(body):,}字です。はがきに入るのは{MAX_BODY_CHARS:,}字までです")
+    if line is not None and len(line) > MAX_LINE_CHARS:
+        raise EditError(f"一言が{len(line)}字です。{MAX_LINE_CHARS}字までにしてください")
+    stored = CardEdit(edit.customer_id, edit.campaign, body, line, edit.left_out)
+    values = (stored.customer_id, stored.campaign, body, line, int(stored.left_out), _now())
+    with log.transaction() as db:
+        db.execute("DELETE FROM card_edits WHERE customer_id = ? AND campaign = ?",
+                   values[:2])
+        if body or line or stored.left_out:
+            db.execute(f"INSERT INTO card_edits ({', '.join(EDIT_COLUMNS)}, row_check) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?)", (*values, row_check(*values)))
+    return stored
+
+
+def card_edits(log: SendLog, keys: list[tuple[str, str]]) -> dict[tuple[str, str], CardEdit]:
+    """The stored edits of these (customer id, campaign) cards."""
+    found = {}
+    for customer_id, campaign in keys:
+        row = log.db.execute("SELECT * FROM card_edits WHERE customer_id = ? AND campaign = ?",
+                             (customer_id, campaign)).fetchone()
+        if row is not None:
+            found[customer_id, campaign] = CardEdit(customer_id, campaign, row["body"],
+                                                    row["personal_line"], bool(row["left_out"]))
+    return found
+
+
 def damaged_edit_rows(db: sqlite3.Connection) -> list[str]:
-    """'corrections 3' … for every row whose check value is wrong."""
+    """'corrections 3', 'card_edits of C004' … for every row whose check value is wrong."""
     columns = ", ".join(CORRECTION_COLUMNS)
-    return [f"corrections {row[0]}" for row in db.execute(
+    found = [f"corrections {row[0]}" for row in db.execute(
         f"SELECT {columns}, row_check FROM corrections")
         if row_check(*row[:-1]) != row[-1]]
+    found += [f"card_edits of {row[0]}" for row in db.execute(
+        f"SELECT {', '.join(EDIT_COLUMNS)}, row_check FROM card_edits")
+        if row_check(*row[:-1]) != row[-1]]
+    return found
 
 
 def _refresh(db: sqlite3.Connection, row_id: int) -> None:

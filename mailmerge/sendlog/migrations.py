@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from mailmerge.sendlog.checks import refresh_checks
 
-TABLES = ("runs", "run_files", "cards", "thanked_sales", "corrections")
+TABLES = ("runs", "run_files", "cards", "thanked_sales", "corrections", "card_edits")
 
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -89,6 +89,20 @@ MIGRATIONS: tuple[Migration, ...] = (
         row_check TEXT
     );
     CREATE INDEX corrections_by_customer ON corrections(customer_id);
+    """,
+    # 4: one customer's card in one campaign as the shop edited it (its own body, a personal
+    # line) or left out of the run; the printed card's words are logged with the card.
+    """
+    CREATE TABLE card_edits (
+        customer_id TEXT NOT NULL,
+        campaign TEXT NOT NULL,
+        body TEXT,
+        personal_line TEXT,
+        left_out INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL,
+        row_check TEXT,
+        PRIMARY KEY (customer_id, campaign)
+    );
     """,
 )
 

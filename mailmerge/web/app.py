@@ -9,7 +9,9 @@ also works without JavaScript.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -29,6 +31,7 @@ from mailmerge.report.figures import SEGMENT_LABELS, SHARE, key_figures
 from mailmerge.selection.plan import LABELS
 from mailmerge.sources.corrections import shown, suggested_postal_code
 from mailmerge.summary import summary_lines
+from mailmerge.templates.card_edit import MAX_LINE_CHARS, CardEdit
 from mailmerge.web import preview
 from mailmerge.web.desk import Desk
 from mailmerge.web.security import CSRF_COOKIE, CSRF_FIELD, Guard, checked_form, new_token
@@ -37,6 +40,7 @@ from mailmerge.web.shopfiles import KINDS, MAX_UPLOAD_BYTES
 STATUS_WORDS = {"printed": "印刷済み", "mailed": "投函済み", "returned": "宛所不明で返送",
                 "cancelled": "取り消し", "pending": "印刷中", "failed": "失敗"}
 STATUS_MOVES = {"cancelled": "取り消す", "returned": "返送された"}
+CARD_ACTIONS = ("save", "reset", "leave-out", "put-back")
 SIDES = {"both": "両面（宛名と文面）", "address": "宛名面だけ", "message": "文面だけ"}
 STATIC = Path(__file__).parent / "static"
 
@@ -57,6 +61,9 @@ def create_app(folder: Path, allowed_hosts: set[str]) -> Starlette:
         Route("/customers/undo", undo_correction, methods=["POST"]),
         Route("/plan", plan_page),
         Route("/preview/{row:int}/{side}.png", card_preview),
+        Route("/card/{row:int}", card_page),
+        Route("/card/{row:int}/draft", card_draft),
+        Route("/card/{row:int}/edit", card_edit, methods=["POST"]),
         Route("/print", print_page),
         Route("/print", print_post, methods=["POST"]),
         Route("/print/mailed", mark_mailed, methods=["POST"]),
@@ -153,7 +160,55 @@ async def plan_page(request: Request) -> Response:
         view = await _ask(desk.plan, today())
     except HagakiError as error:
         return render(request, "plan.html", error=str(error))
-    return render(request, "plan.html", view=view, templates_used=view.templates)
+    edits = await _ask(desk.plan_edits, view, today())
+    return render(request, "plan.html", view=view, templates_used=view.templates, edits=edits)
+
+
+async def card_page(request: Request) -> Response:
+    desk: Desk = request.app.state.desk
+    try:
+        words = await _ask(preview.card_words, desk, today(), request.path_params["row"])
+    except HagakiError as error:
+        raise HTTPException(404, str(error)) from None
+    return render(request, "card.html", words=words, row=request.path_params["row"],
+                  max_line=MAX_LINE_CHARS)
+
+
+async def card_draft(request: Request) -> Response:
+    """The message side as typed so far (not stored): an <img> for htmx to swap in."""
+    desk: Desk = request.app.state.desk
+    query = request.query_params
+    draft = CardEdit("", "", query.get("body"), query.get("personal_line"))
+    try:
+        png = await _ask(preview.card_png, desk, today(), request.path_params["row"],
+                         "message", draft)
+    except HagakiError as error:
+        return render(request, "_draft.html", error=str(error))
+    return render(request, "_draft.html", png=base64.b64encode(png).decode("ascii"))
+
+
+async def card_edit(request: Request) -> Response:
+    form = await checked_form(request)
+    desk: Desk = request.app.state.desk
+    row = request.path_params["row"]
+    action = str(form.get("action") or "save")
+    if action not in CARD_ACTIONS:
+        raise HTTPException(400, f"操作の指定が違います: {action}")
+    try:
+        words = await _ask(preview.card_words, desk, today(), row)
+        stored = words.edit or CardEdit(words.entry.customer.customer_id, words.campaign)
+        if action == "save":
+            body = str(form.get("body") or "")
+            edit = replace(stored, body=None if body.strip() == words.template_body.strip()
+                           else body, personal_line=str(form.get("personal_line") or ""))
+        elif action == "reset":
+            edit = replace(stored, body=None, personal_line=None)
+        else:
+            edit = replace(stored, left_out=action == "leave-out")
+        await _ask(desk.save_card_edit, edit)
+    except HagakiError as error:
+        raise HTTPException(400, str(error)) from None
+    return RedirectResponse(f"/card/{row}", status_code=303)
 
 
 async def card_preview(request: Request) -> Response:

@@ -20,6 +20,7 @@ from mailmerge.planning import PlanView, plan_cards
 from mailmerge.report.build import build_report
 from mailmerge.report.measures import Measures
 from mailmerge.run import RunOptions, RunReport, print_cards
+from mailmerge.selection.plan import campaign_of
 from mailmerge.selection.seasons import LABELS as SEASON_LABELS
 from mailmerge.selection.seasons import SeasonWindowError, season_plan
 from mailmerge.sendlog.edits import (
@@ -27,6 +28,8 @@ from mailmerge.sendlog.edits import (
     StoredCorrection,
     active_corrections,
     add_correction,
+    card_edits,
+    save_card_edit,
     stored_corrections,
     undo_correction,
 )
@@ -34,6 +37,7 @@ from mailmerge.sendlog.store import SendLog, StatusChange
 from mailmerge.shop import CONFIG_NAME, LOG_NAME, Shop, open_shop
 from mailmerge.sources.corrections import FIELDS
 from mailmerge.sources.customers import ReadOptions, scan_customers
+from mailmerge.templates.card_edit import CardEdit
 from mailmerge.web.shopfiles import ShopFiles
 
 RECENT_RUNS = 5
@@ -171,6 +175,20 @@ class Desk:
             if log is None:
                 raise EditError("取り消す修正がありません")
             undo_correction(log, correction_id)
+
+    def card_edits(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], CardEdit]:
+        """The stored edits of these (customer id, campaign) cards."""
+        with _log(self.shop().log_path) as log:
+            return card_edits(log, keys) if log else {}
+
+    def plan_edits(self, view: PlanView, on: dt.date) -> dict[str, CardEdit]:
+        """The stored edit of each planned card, by customer id."""
+        keys = [(entry.customer.customer_id, campaign_of(entry, on)) for entry in view.plan.cards]
+        return {customer_id: edit for (customer_id, _), edit in self.card_edits(keys).items()}
+
+    def save_card_edit(self, edit: CardEdit) -> CardEdit:
+        with SendLog(self.shop().log_path) as log:
+            return save_card_edit(log, edit)
 
     def report(self, on: dt.date) -> Measures:
         shop = self.shop()

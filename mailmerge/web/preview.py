@@ -1,14 +1,17 @@
-"""One planned card's side as a PNG for the browser, drawn when it is asked for.
+"""One planned card as the browser sees it: a side as a PNG, drawn when it is asked for, and
+the card's words (the template's, and the shop's edit of them).
 
-In: the shop (its files and settings), the day, the card's customer row and a side (address
-or message). Out: PNG bytes, made the way a print run makes the card: the plan's entry, laid
-out by CardMaker, written by PdfBuilder, rendered by PDFium. Nothing is written or logged.
+In: the shop (its files, settings and log), the day, the card's customer row, a side
+(address or message) and, for a draft, the edit being typed. Out: PNG bytes or CardWords,
+made the way a print run makes the card: the plan's entry, its stored edit, laid out by
+CardMaker, written by PdfBuilder, rendered by PDFium. Nothing is written or logged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass, replace
 
 import pypdfium2 as pdfium
 
@@ -16,9 +19,10 @@ from mailmerge.cards import CardMaker
 from mailmerge.errors import HagakiError
 from mailmerge.render.pdf import PdfBuilder
 from mailmerge.run import Job, RunOptions
-from mailmerge.selection.plan import campaign_of
+from mailmerge.selection.plan import PlanEntry, campaign_of
 from mailmerge.sources.customers import read_customers
 from mailmerge.sources.sourceset import sales_for
+from mailmerge.templates.card_edit import CardEdit, body_text
 from mailmerge.web.desk import Desk
 
 SIDES = ("address", "message")
@@ -29,10 +33,45 @@ class NoSuchCard(HagakiError):
     """The row asked for has no card in today's plan."""
 
 
-def card_png(desk: Desk, on: dt.date, row: int, side: str) -> bytes:
-    """The PNG of one side of the card planned for the customer on `row`."""
+@dataclass(frozen=True)
+class CardWords:
+    entry: PlanEntry
+    campaign: str
+    edit: CardEdit | None
+    template_body: str  # the template's own body, paragraphs with a blank line between
+
+    @property
+    def body(self) -> str:
+        """What the edit box starts with: the shop's body, else the template's."""
+        return self.edit.body if self.edit and self.edit.body else self.template_body
+
+
+def card_png(desk: Desk, on: dt.date, row: int, side: str,
+             draft: CardEdit | None = None) -> bytes:
+    """The PNG of one side of the card planned for the customer on `row`, with its stored
+    edit (or the `draft` being typed)."""
     if side not in SIDES:
         raise NoSuchCard(f"面は address か message です: {side}")
+    maker, job = _card(desk, on, row, side)
+    if draft is not None:
+        job = replace(job, edit=replace(draft, customer_id=job.entry.customer.customer_id,
+                                        campaign=job.campaign))
+    pages, _message = maker.pages(job)
+    builder = PdfBuilder("hagaki preview")
+    builder.add(pages[0])
+    pdf = io.BytesIO()
+    builder.write(pdf)
+    return _png(pdf.getvalue())
+
+
+def card_words(desk: Desk, on: dt.date, row: int) -> CardWords:
+    """The card's entry, campaign, stored edit and the template's own words."""
+    maker, job = _card(desk, on, row, "message")
+    _pages, message = maker.pages(replace(job, edit=None))
+    return CardWords(job.entry, job.campaign, job.edit, body_text(message))
+
+
+def _card(desk: Desk, on: dt.date, row: int, side: str) -> tuple[CardMaker, Job]:
     view = desk.plan(on)
     entry = next((e for e in view.plan.cards if e.customer.row == row), None)
     if entry is None:
@@ -44,12 +83,10 @@ def card_png(desk: Desk, on: dt.date, row: int, side: str) -> bytes:
     sales = sales_for(customers.sources, customers.ids, sales_path, read_options)
     maker = CardMaker(shop.settings, RunOptions(side=side, sales=sales_path, date=on),
                       sales.sales if sales is not None else [])
-    pages, _message = maker.pages(Job(entry, on, campaign_of(entry, on)))
-    builder = PdfBuilder("hagaki preview")
-    builder.add(pages[0])
-    pdf = io.BytesIO()
-    builder.write(pdf)
-    return _png(pdf.getvalue())
+    campaign = campaign_of(entry, on)
+    edit = desk.card_edits([(entry.customer.customer_id, campaign)]).get(
+        (entry.customer.customer_id, campaign))
+    return maker, Job(entry, on, campaign, edit=edit)
 
 
 def _png(pdf: bytes) -> bytes:
