@@ -5,8 +5,11 @@ Skipped only where /usr/bin/chromium is missing and we are not in CI (CI=true in
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -21,8 +24,18 @@ IN_CI = os.environ.get("CI") == "true"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
 
+WRONG_CODE_ROW = "C004,佐藤,次郎,様,160-0023,大阪府大阪市北区梅田3-1-1\n"
+
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists() and not IN_CI,
                                 reason="/usr/bin/chromium is not installed (CI installs it)")
+
+
+def logged_message(shop: Path, customer_id: str) -> str:
+    """The words of the customer's logged card, as one string."""
+    with sqlite3.connect(shop / "hagaki-log.sqlite") as db:
+        words = db.execute("SELECT message FROM cards WHERE customer_id = ?",
+                           (customer_id,)).fetchone()[0]
+    return " ".join(json.loads(words)["paragraphs"])
 
 
 def free_port() -> int:
@@ -35,6 +48,10 @@ def free_port() -> int:
 def server(tmp_path):
     """`hagaki serve --no-browser --port FREE` on a fresh shop; stopped after the test."""
     shop = make_shop(tmp_path)
+    with (shop / "customers.csv").open("a", encoding="utf-8") as stream:
+        stream.write(WRONG_CODE_ROW)  # row 5: the code is Shinjuku's, the address Umeda's
+    with (shop / "sales.csv").open("a", encoding="utf-8") as stream:
+        stream.write(f"C004,{dt.date.today() - dt.timedelta(days=3)},花瓶,8800\n")
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "mailmerge", "serve", str(shop), "--no-browser", "--port",
@@ -72,15 +89,32 @@ def test_a_shop_owner_proofs_prints_and_mails_in_the_browser(server, tmp_path):
             assert page.locator("text=お礼状").first.is_visible()
             page.screenshot(path=shots / "home.png")
 
+            page.click("nav >> text=顧客リスト")
+            page.click("text=530-0001 にする")
+            page.wait_for_selector("tr.correction")
+            assert page.locator("tr.problem.error").count() == 0
+            page.screenshot(path=shots / "customers.png")
+
             page.click("nav >> text=今日のはがき")
             assert page.locator("h1").inner_text() == "今日のはがき"
-            assert page.locator("article.planned").count() == 2
+            assert page.locator("article.planned").count() == 3  # C004 corrected
             assert page.locator("h3", has_text=SCRIPT_NAME).count() == 1  # shown as text
             assert page.locator("img[src=x]").count() == 0
             page.wait_for_function("[...document.images].every(i => i.complete"
                                    " && i.naturalWidth > 0)")
             assert page.evaluate("document.images[0].naturalWidth") == 426
             page.screenshot(path=shots / "plan.png")
+
+            page.click("#card-2 >> text=開いて直す")
+            assert page.locator("h1").inner_text().endswith("のはがき")
+            before = page.locator("#draft-image").get_attribute("src")
+            page.fill("input[name=personal_line]", "お茶の時間が楽しみになりますように")
+            page.wait_for_function("document.querySelector('#draft-image')"
+                                   ".src.startsWith('data:image/png')")
+            assert page.locator("#draft-image").get_attribute("src") != before
+            page.screenshot(path=shots / "card.png")
+            page.click("#save")
+            page.wait_for_selector("#edited")
 
             page.click("nav >> text=印刷")
             page.click("#proof")
@@ -90,16 +124,19 @@ def test_a_shop_owner_proofs_prints_and_mails_in_the_browser(server, tmp_path):
 
             page.click("#real")
             page.wait_for_selector("#mark-mailed")
-            assert logged_statuses(shop) == [("C001", "printed"), ("C002", "printed")]
+            assert logged_statuses(shop) == [("C001", "printed"), ("C002", "printed"),
+                                             ("C004", "printed")]
+            assert "お茶の時間が楽しみになりますように" in logged_message(shop, "C001")
             page.click("#mark-mailed")
             page.wait_for_selector("#mailed-done")
-            assert logged_statuses(shop) == [("C001", "mailed"), ("C002", "mailed")]
+            assert logged_statuses(shop) == [("C001", "mailed"), ("C002", "mailed"),
+                                             ("C004", "mailed")]
             page.screenshot(path=shots / "print.png")
 
             page.click("nav >> text=送付履歴")
             assert page.locator("h1").inner_text() == "送付履歴"
             page.select_option("select[name=status]", "mailed")
-            page.wait_for_selector("#log-rows >> text=2 枚")
+            page.wait_for_selector("#log-rows >> text=3 枚")
             page.screenshot(path=shots / "log.png")
 
             page.click("nav >> text=レポート")
@@ -108,4 +145,5 @@ def test_a_shop_owner_proofs_prints_and_mails_in_the_browser(server, tmp_path):
         finally:
             browser.close()
     assert sorted(p.name for p in shots.iterdir()) == [
-        "home.png", "log.png", "plan.png", "print.png", "proof.png", "report.png"]
+        "card.png", "customers.png", "home.png", "log.png", "plan.png", "print.png",
+        "proof.png", "report.png"]

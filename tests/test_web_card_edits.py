@@ -15,6 +15,8 @@ from starlette.testclient import TestClient
 from web_shop import logged_statuses, make_shop
 
 from mailmerge.cli import main
+from mailmerge.templates.card_edit import CardEdit, edited
+from mailmerge.templates.engine import Message
 from mailmerge.web.app import create_app
 
 BODY = "急須を選んでくださった髙橋様へ\n\n特別なお礼の言葉です"
@@ -132,3 +134,10 @@ def test_an_edit_without_the_token_is_refused(client, shop):
     response = client.post("/card/2/edit", data={"action": "save", "body": BODY})
     assert response.status_code == 403
     assert not (shop / "hagaki-log.sqlite").exists()
+
+
+def test_an_edited_body_keeps_its_paragraph_indents():
+    message = Message("thanks.j2", "", ("\u3000元の本文",), "", "", "")
+    body = "\u3000一段落目\n\n\u3000二段落目 "
+    assert edited(message, CardEdit("C1", "x", body, "一言")).paragraphs == (
+        "\u3000一段落目", "\u3000二段落目", "一言")

@@ -44,8 +44,9 @@ def clean_text(text: str) -> str:
 
 
 def paragraphs_of(body: str) -> tuple[str, ...]:
-    """A body's paragraphs (blank lines between them), each line stripped."""
-    parts = ("\n".join(line.strip() for line in part.splitlines() if line.strip())
+    """A body's paragraphs (blank lines between them), each line stripped of spaces and tabs
+    (a leading full-width space, the paragraph's indent, is kept as the templates keep it)."""
+    parts = ("\n".join(kept for line in part.splitlines() if (kept := line.strip(" \t")))
              for part in _PARAGRAPH_BREAK.split(body))
     return tuple(part for part in parts if part)
 
