@@ -555,21 +555,23 @@ _status_command("cancel", "cancelled", """Cancel cards (thrown away, never poste
 @click.argument("pdf", type=click.Path(path_type=Path))
 @click.option("--out", "target", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("sheet.png"), show_default=True, help="The PNG to write.")
-@click.option("--pages", help="Which pages, e.g. 1-8 or 2,5-6 (default: the first 48; at "
-                             "most 200).")
+@click.option("--pages", help="Which pages, e.g. 1-8, 2,5-6 or all (default: the first 48). "
+                             "More than 48 pages are paged into sheet-1.png, sheet-2.png …")
 @replace_option
 @user_errors
 def preview(pdf: Path, target: Path, pages: str | None, replace: bool) -> None:
-    """Render a PDF's pages side by side into one PNG, to look at before printing.
+    """Render a PDF's pages side by side into PNGs of at most 48 pages, to look at before
+    printing.
 
-    Example: hagaki preview cards.pdf --out sheet.png --pages 1-8
+    Example: hagaki preview cards.pdf --out sheet.png --pages all
     """
-    from mailmerge.render.preview import contact_sheet
+    from mailmerge.render.preview import contact_sheets
     shop = open_shop(near=pdf)
-    check_outputs([target], [pdf, shop.config_path, *log_files(shop.log_path)], replace,
-                  (".png",))
-    count = contact_sheet(pdf, target, pages)
-    click.echo(f"{count} ページを並べました → {target}")
+    inputs = [pdf, shop.config_path, *log_files(shop.log_path)]
+    sheets = contact_sheets(pdf, target, pages,
+                            lambda paths: check_outputs(paths, inputs, replace, (".png",)))
+    for path, count in sheets:
+        click.echo(f"{count} ページを並べました → {path}")
 
 
 @main.command()

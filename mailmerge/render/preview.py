@@ -1,7 +1,10 @@
-"""Contact sheets: a PDF's pages side by side in one PNG, to look at before printing.
+"""Contact sheets: a PDF's pages side by side in PNGs, to look at before printing.
 
-In: a PDF and a page range ("1-8", "3", "2,5-6"; 1-based; by default the first
-DEFAULT_PAGES pages, never more than MAX_PAGES). Out: a PNG written atomically.
+In: a PDF and a page range ("1-8", "3", "2,5-6", "all"; 1-based; by default the first
+DEFAULT_PAGES pages). Out: one PNG written atomically (`contact_sheet`, never more than
+MAX_PAGES pages), or several of at most SHEET_PAGES pages each (`contact_sheets`: sheet.png
+when one is enough, else sheet-1.png, sheet-2.png …), so a run of thousands of cards gives
+many small images instead of one huge one.
 Pages are rendered by PDFium (pypdfium2) one at a time: each is drawn, shrunk into the sheet
 and released before the next, so memory stays bounded whatever the PDF's length. When the
 sheet does not show every page, a line at its top says which pages it shows.
@@ -10,6 +13,7 @@ sheet does not show every page, a line at its top says which pages it shows.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -22,6 +26,7 @@ from mailmerge.package_files import package_file
 
 DEFAULT_PAGES = 48  # without --pages: enough to judge a run, small enough to look at
 MAX_PAGES = 200  # with --pages: one sheet is for looking at, not for archiving
+SHEET_PAGES = DEFAULT_PAGES  # pages per image when a range is paged into several images
 COLUMNS = 4  # at least; long sheets get more, so they stay about as wide as tall
 GAP_PX = 16
 LABEL_PX = 20
@@ -34,11 +39,13 @@ NOTE_FONT = ("fonts", "BIZUDMincho-Regular.ttf")
 END_BYTES = 1024  # %PDF- and %%EOF are looked for this near the start and the end
 
 
-def parse_pages(spec: str | None, count: int) -> list[int]:
-    """'1-8' → [0 … 7] (zero-based, within the document); None → the first DEFAULT_PAGES.
-    More than MAX_PAGES pages is a HagakiError."""
+def parse_pages(spec: str | None, count: int, limit: int | None = MAX_PAGES) -> list[int]:
+    """'1-8' → [0 … 7] (zero-based, within the document); None → the first DEFAULT_PAGES;
+    'all' → every page. More than `limit` pages is a HagakiError."""
     if not spec:
         return list(range(min(count, DEFAULT_PAGES)))
+    if spec.strip().lower() == "all":
+        spec = f"1-{count}"
     pages: list[int] = []
     for part in spec.split(","):
         first, _, last = part.strip().partition("-")
@@ -50,7 +57,7 @@ def parse_pages(spec: str | None, count: int) -> list[int]:
             raise HagakiError(f"--pages {spec!r}: ページは 1 から数え、小さい番号を先に書いて"
                               "ください")
         pages += range(start - 1, min(end, count))
-        if len(pages) > MAX_PAGES:
+        if limit is not None and len(pages) > limit:
             raise HagakiError(f"--pages {spec!r}: 1 枚のプレビューに並べられるのは {MAX_PAGES} "
                               f"ページまでです。--pages 1-{MAX_PAGES} のように分けてください")
     if not pages:
@@ -72,6 +79,41 @@ def contact_sheet(pdf_path: Path, target: Path, pages: str | None = None) -> int
     with atomic_write(target) as stream:
         sheet.save(stream, format="PNG")
     return len(chosen)
+
+
+def sheet_paths(target: Path, sheets: int) -> list[Path]:
+    """sheet.png for one sheet; sheet-1.png, sheet-2.png … for several."""
+    if sheets == 1:
+        return [target]
+    return [target.with_name(f"{target.stem}-{number}{target.suffix}")
+            for number in range(1, sheets + 1)]
+
+
+def contact_sheets(pdf_path: Path, target: Path, pages: str | None = None,
+                   check_targets: Callable[[list[Path]], None] | None = None
+                   ) -> list[tuple[Path, int]]:
+    """Render the chosen pages (any number) into sheets of at most SHEET_PAGES pages, each
+    drawn, written and released before the next; `check_targets` sees every path before
+    anything is written. Returns (path, pages shown) per sheet."""
+    document = _open(pdf_path)
+    try:
+        total = len(document)
+        if total == 0:
+            raise HagakiError(f"{pdf_path}: ページが 1 枚もない PDF です")
+        chosen = parse_pages(pages, total, limit=None)
+        groups = [chosen[start:start + SHEET_PAGES]
+                  for start in range(0, len(chosen), SHEET_PAGES)]
+        paths = sheet_paths(target, len(groups))
+        if check_targets is not None:
+            check_targets(paths)
+        for path, group in zip(paths, groups, strict=True):
+            sheet = _draw_sheet(document, pdf_path, group, total)
+            with atomic_write(path) as stream:
+                sheet.save(stream, format="PNG")
+            sheet.close()
+    finally:
+        document.close()
+    return [(path, len(group)) for path, group in zip(paths, groups, strict=True)]
 
 
 def _open(pdf_path: Path) -> pdfium.PdfDocument:
