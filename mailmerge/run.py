@@ -185,7 +185,7 @@ def print_cards(customers_path: Path, output: Path | None, settings: Settings,
         else:
             report.not_sent = plan.not_sent
             jobs = _with_card_edits([Job(entry, today, campaign_of(entry, today))
-                                     for entry in plan.cards], log, report.not_sent)
+                                     for entry in plan.cards], log)
         jobs.sort(key=_SORT_KEYS[options.sort])
         if jobs:
             _run(jobs, customer_list.path, output, settings, options, sales or [], log,
@@ -193,19 +193,11 @@ def print_cards(customers_path: Path, output: Path | None, settings: Settings,
     return report
 
 
-def _with_card_edits(jobs: list[Job], log: SendLog, not_sent: list[NotSent]) -> list[Job]:
-    """The jobs with the shop's edits of their words; a card left out of the run goes to
-    `not_sent` instead."""
+def _with_card_edits(jobs: list[Job], log: SendLog) -> list[Job]:
+    """The jobs with the shop's edits of their words (hagaki serve)."""
     edits = card_edits(log, [(job.entry.customer.customer_id, job.campaign) for job in jobs])
-    kept = []
-    for job in jobs:
-        edit = edits.get((job.entry.customer.customer_id, job.campaign))
-        if edit is not None and edit.left_out:
-            not_sent.append(NotSent(job.entry.customer, "left-out",
-                                    "今回は送らないことにしました（hagaki serve の今日のはがき）"))
-        else:
-            kept.append(replace(job, edit=edit))
-    return kept
+    return [replace(job, edit=edits.get((job.entry.customer.customer_id, job.campaign)))
+            for job in jobs]
 
 
 def check_options(options: RunOptions) -> None:

@@ -60,6 +60,7 @@ class History:
     def __init__(self, last=None, thanked=(), returned=(), campaigns=None):
         self.last, self.thanked, self.returned_ids = last or {}, set(thanked), set(returned)
         self.campaigns = campaigns or {}
+        self.left_out_ids = set()
 
     def last_card(self, customer_id, situation):
         day = self.last.get((customer_id, situation))
@@ -76,6 +77,9 @@ class History:
         if customer.customer_id in self.returned_ids:
             return CardRef(9, DAY - dt.timedelta(days=20), "returned")
         return None
+
+    def left_out(self, customer_id, campaign):
+        return customer_id in self.left_out_ids
 
 
 def test_history_stops_repeats_cooldowns_and_returned_addresses():
@@ -197,3 +201,11 @@ def test_a_thank_you_card_covers_a_sale_from_another_file_dated_before_it():
     assert "（5 番）" in plan.not_sent[0].reason
     plan = make_plan(customers, [earlier, later], DAY, "thanks", history)
     assert [s.item for s in plan.cards[0].sales] == ["湯呑み"]
+
+
+def test_a_card_the_shop_left_out_stays_out_even_when_forced():
+    history = History()
+    history.left_out_ids = {"C1"}
+    for force in (False, True):
+        plan = make_plan([person("C1"), person("C2")], None, DAY, None, history, force=force)
+        assert cards(plan) == {"C2": "greeting"} and not_sent(plan) == {"C1": "left-out"}

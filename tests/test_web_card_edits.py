@@ -107,6 +107,11 @@ def test_edited_words_are_proofed_printed_logged_and_reprinted(client, shop):
 def test_a_customer_left_out_is_not_printed_until_put_back(client, shop):
     save(client, 3, action="leave-out")
     assert "今回は送らない" in client.get("/plan").text
+    plan = CliRunner().invoke(main, ["plan", str(shop / "customers.csv"), "--format", "json",
+                                     "--sales", str(shop / "sales.csv"),
+                                     "--log", str(shop / "hagaki-log.sqlite")])
+    assert {n["customer_id"]: n["code"] for n in json.loads(plan.stdout)["not_sent"]}.get(
+        "C002") == "left-out"  # the CLI's plan says what print will do
     csrf = token(client)
     real = client.post("/print", data={"csrf_token": csrf, "action": "real", "side": "address"})
     assert "印刷しました" in real.text

@@ -48,6 +48,8 @@ class History(Protocol):
 
     def returned(self, customer: Customer) -> CardRef | None: ...
 
+    def left_out(self, customer_id: str, campaign: str) -> bool: ...
+
 
 class NoHistory:
     """No send log: nothing sent before."""
@@ -64,16 +66,23 @@ class NoHistory:
     def returned(self, customer: Customer) -> CardRef | None:
         return None
 
+    def left_out(self, customer_id: str, campaign: str) -> bool:
+        return False
+
 
 class Forced(NoHistory):
     """--force: what was printed before does not hold a card back (already printed, already
-    thanked, cooldowns); an address that came back still does."""
+    thanked, cooldowns); an address that came back, or a card the shop left out, still
+    does."""
 
     def __init__(self, history: History) -> None:
         self.history = history
 
     def returned(self, customer: Customer) -> CardRef | None:
         return self.history.returned(customer)
+
+    def left_out(self, customer_id: str, campaign: str) -> bool:
+        return self.history.left_out(customer_id, campaign)
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,7 @@ class NotSent:
     customer: Customer
     code: str
     reason: str
+    held: PlanEntry | None = None  # left-out: the card the shop set aside (to put back)
 
 
 @dataclass
@@ -167,6 +177,11 @@ def make_plan(customers: Iterable[Customer], sales: list[Sale] | None, on: dt.da
                            sales is not None, on, situation, history, rules)
         if isinstance(decision, PlanEntry):
             decision = _unless_printed(decision, on, history)
+        if isinstance(decision, PlanEntry) and history.left_out(
+                customer.customer_id, campaign_of(decision, on)):
+            decision = NotSent(customer, "left-out",
+                               "今回は送らないことにしました（hagaki serve の今日のはがき）",
+                               held=decision)
         (plan.cards if isinstance(decision, PlanEntry) else plan.not_sent).append(decision)
     return plan
 

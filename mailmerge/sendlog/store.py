@@ -282,6 +282,12 @@ class SendLog:
             f"ORDER BY cards.id", (customer_id,)).fetchall()
         return {row[0]: CardRef(row[1], dt.date.fromisoformat(row[2]), row[3]) for row in rows}
 
+    def left_out(self, customer_id: str, campaign: str) -> bool:
+        """Did the shop leave this card out of its run (hagaki serve, 今日のはがき)?"""
+        row = self.db.execute("SELECT left_out FROM card_edits WHERE customer_id = ? AND "
+                              "campaign = ?", (customer_id, campaign)).fetchone()
+        return bool(row and row[0])
+
     def returned(self, customer: Customer) -> CardRef | None:
         """The card to the customer's current address that came back (宛所不明), if any."""
         row = self.db.execute(

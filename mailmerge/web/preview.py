@@ -73,7 +73,8 @@ def card_words(desk: Desk, on: dt.date, row: int) -> CardWords:
 
 def _card(desk: Desk, on: dt.date, row: int, side: str) -> tuple[CardMaker, Job]:
     view = desk.plan(on)
-    entry = next((e for e in view.plan.cards if e.customer.row == row), None)
+    held = [n.held for n in view.plan.not_sent if n.held is not None]  # left out, for now
+    entry = next((e for e in [*view.plan.cards, *held] if e.customer.row == row), None)
     if entry is None:
         raise NoSuchCard(f"{row} 行目のお客様には今日のはがきがありません")
     shop = desk.shop()
