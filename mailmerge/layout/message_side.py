@@ -20,8 +20,10 @@ from __future__ import annotations
 import functools
 import random
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from mailmerge.errors import ConfigError, TooLongError
 from mailmerge.layout.columns import (
@@ -42,6 +44,7 @@ from mailmerge.typeface.shaping import shape
 from mailmerge.units import mm_to_pt, pt_to_mm
 
 SIZE_STEP_PT = 0.5
+T = TypeVar("T")
 MIN_EDGE_MM = 6.0  # nothing closer to the top or bottom edge (hanging 、。 included)
 PICTURE_GAP_MM = 2.0
 HALF_WIDTH = frozenset(SQUEEZABLE)
@@ -190,16 +193,18 @@ def _vertical(message: Message, fonts: MessageFonts, layout: MessageLayout,
     if picture is not None:
         left = max(left, picture.x_mm + picture.width_mm + PICTURE_GAP_MM)
     right = layout.width - layout.right
-    size = layout.largest_pt
-    while size >= layout.min_size_pt - 1e-9:
+
+    def block_at(size: float) -> _Block | None:
         em = pt_to_mm(size)
         margin = max(layout.top, layout.bottom, MIN_EDGE_MM + em)  # room for a hanging 、。
         block = _vertical_block(message, fonts, layout, size, layout.height - 2 * margin,
                                 numerals)
-        if block is not None and block.width <= right - left + 1e-9:
-            return _placed(block, (left + right + block.width) / 2,
-                           (layout.height - block.length) / 2)
-        size -= SIZE_STEP_PT
+        return block if block is not None and block.width <= right - left + 1e-9 else None
+
+    block = _largest_fitting(layout, block_at)
+    if block is not None:
+        return _placed(block, (left + right + block.width) / 2,
+                       (layout.height - block.length) / 2)
     name = prepare_message(message.signature, numerals)
     name_mm = _length_em(name, fonts.message) * pt_to_mm(layout.name_pt(layout.min_size_pt))
     if name_mm > layout.height - 2 * max(layout.top, layout.bottom):
@@ -338,15 +343,34 @@ def _horizontal(message: Message, fonts: MessageFonts, layout: MessageLayout,
     top = layout.top + (picture.height_mm + PICTURE_GAP_MM if picture is not None else 0.0)
     bottom = layout.height - layout.bottom
     left, right = layout.left, layout.width - layout.right
-    size = layout.largest_pt
-    while size >= layout.min_size_pt - 1e-9:
+
+    def lines_at(size: float) -> tuple[list[tuple[_Line, float]], float] | None:
         lines = _horizontal_lines(message, fonts, layout, size, right - left)
         last, last_advance = lines[-1]
         height = sum(advance for _, advance in lines) - last_advance + pt_to_mm(last.size_pt)
-        if height <= bottom - top + 1e-9:
-            return _placed_lines(lines, left, right, top + (bottom - top - height) / 2)
-        size -= SIZE_STEP_PT
-    raise TooLongError("the message", "template")
+        return (lines, height) if height <= bottom - top + 1e-9 else None
+
+    found = _largest_fitting(layout, lines_at)
+    if found is None:
+        raise TooLongError("the message", "template")
+    lines, height = found
+    return _placed_lines(lines, left, right, top + (bottom - top - height) / 2)
+
+
+def _largest_fitting(layout: MessageLayout, attempt: Callable[[float], T | None]) -> T | None:
+    """The result of `attempt` at the largest size (largest_pt down to min_size_pt, in
+    SIZE_STEP_PT steps) where it fits, or None. A smaller size fits whatever a larger one
+    fits, so the sizes are searched by halving: about 4 layouts per card instead of 9."""
+    steps = round((layout.largest_pt - layout.min_size_pt) / SIZE_STEP_PT)
+    low, high, best = 0, steps, None  # step k is the size largest_pt - k * SIZE_STEP_PT
+    while low <= high:
+        middle = (low + high) // 2
+        result = attempt(layout.largest_pt - middle * SIZE_STEP_PT)
+        if result is not None:
+            best, high = result, middle - 1
+        else:
+            low = middle + 1
+    return best
 
 
 def _horizontal_lines(message: Message, fonts: MessageFonts, layout: MessageLayout,

@@ -11,6 +11,7 @@ as typed, so a word (OFF, Café) is set sideways as a run, never one letter per 
 
 from __future__ import annotations
 
+import functools
 import re
 
 from mailmerge.japanese import KANJI_DIGITS, kanji_positional, widen_halfwidth_kana
@@ -30,8 +31,10 @@ _SIGNS = {code: code + 0xFEE0 for code in range(0x21, 0x7F)
 _UNITS = 10 ** 4
 
 
+@functools.lru_cache(maxsize=8192)
 def prepare_message(text: str, numerals: str = "kanji") -> str:
-    """One line of a message ready for vertical columns."""
+    """One line of a message ready for vertical columns (the same line on many cards, and
+    at each size tried, is prepared once)."""
     text = widen_halfwidth_kana(text).translate(_TO_ASCII_DIGITS).replace("，", ",")
     parts = _LATIN_PHRASE.split(text)  # odd indexes: Latin phrases, kept as typed
     for index in range(0, len(parts), 2):
