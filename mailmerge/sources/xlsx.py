@@ -23,8 +23,6 @@ from typing import NamedTuple
 
 from defusedxml.ElementTree import fromstring
 from lxml import etree
-from openpyxl.styles.numbers import is_date_format
-from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
 
 from mailmerge.errors import InputError
 
@@ -133,6 +131,9 @@ class _Book:
         workbook = self._xml(workbook_path)
         self.sheets = [(element.get("name") or "", _attribute(element, "id") or "")
                        for element in workbook.iter() if _local(element.tag) == "sheet"]
+        # openpyxl's date rules, loaded only when a workbook is read (it is slow to import)
+        from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH
+
         self.epoch = WINDOWS_EPOCH
         for element in workbook.iter():
             if _local(element.tag) == "workbookPr" and element.get("date1904") in ("1", "true"):
@@ -218,6 +219,8 @@ class _Book:
             elif tag == "cellXfs":
                 style_formats = [xf.get("numFmtId") or "0" for xf in element
                                  if _local(xf.tag) == "xf"]
+        from openpyxl.styles.numbers import is_date_format
+
         dates = set()
         for index, format_id in enumerate(style_formats):
             if format_id in custom:
@@ -428,6 +431,8 @@ class _SheetReader:
         """A numeric cell as the user sees it: 1000001 stays 1000001, a date cell is ISO."""
         text = raw.strip()
         if style is not None and style.isdigit() and int(style) in self.book.date_styles:
+            from openpyxl.utils.datetime import from_excel
+
             try:
                 value = from_excel(float(text), self.book.epoch)
             except (ValueError, OverflowError, TypeError):
