@@ -41,3 +41,14 @@ def printed(tmp_path_factory, customers_csv, settings):
                                                                   sort="id"))
     pages = {customer.customer_id: index for index, customer in enumerate(report.printed)}
     return report, out, pages
+
+
+@pytest.fixture
+def client(shop):
+    """`hagaki serve`'s app on the test module's `shop` folder, through Starlette's client."""
+    from starlette.testclient import TestClient
+
+    from mailmerge.web.app import create_app
+
+    with TestClient(create_app(shop, {"testserver"})) as test_client:
+        yield test_client

@@ -8,26 +8,12 @@ import re
 import pytest
 from PIL import Image
 from starlette.routing import Route
-from starlette.testclient import TestClient
-from web_shop import SCRIPT_NAME, logged_statuses, make_shop
-
-from mailmerge.web.app import create_app
+from web_shop import SCRIPT_NAME, csrf_token, logged_statuses, make_shop
 
 
 @pytest.fixture
 def shop(tmp_path):
     return make_shop(tmp_path)
-
-
-@pytest.fixture
-def client(shop):
-    with TestClient(create_app(shop, {"testserver"})) as client:
-        yield client
-
-
-def token(client: TestClient) -> str:
-    page = client.get("/print").text
-    return re.search(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)
 
 
 @pytest.mark.parametrize(("url", "heading"), [
@@ -58,7 +44,7 @@ def test_every_post_without_the_token_is_refused(client, shop):
              if isinstance(route, Route) and "POST" in (route.methods or ())]
     assert sorted(posts) == ["/card/{row:int}/edit", "/customers/correct", "/customers/undo",
                              "/log/status", "/print", "/print/mailed", "/upload"]
-    good = token(client)
+    good = csrf_token(client)
     for path in (path.replace("{row:int}", "2") for path in posts):
         assert client.post(path, data={"action": "real"}).status_code == 403
         assert client.post(path, data={"csrf_token": "0" * 64}).status_code == 403
@@ -77,18 +63,18 @@ def test_a_script_like_name_is_shown_as_text(client):
 
 def test_an_upload_cannot_reach_the_settings(client, shop, tmp_path):
     settings = (shop / "hagaki.toml").read_bytes()
-    response = client.post("/upload", data={"csrf_token": token(client), "kind": "customers"},
+    response = client.post("/upload", data={"csrf_token": csrf_token(client), "kind": "customers"},
                            files={"file": ("../../hagaki.toml", b"[sender]\nname='x'\n")})
     assert response.status_code == 400
     assert (shop / "hagaki.toml").read_bytes() == settings
-    response = client.post("/upload", data={"csrf_token": token(client), "kind": "../hagaki"},
+    response = client.post("/upload", data={"csrf_token": csrf_token(client), "kind": "../hagaki"},
                            files={"file": ("list.csv", b"a,b\n")})
     assert response.status_code == 400
 
 
 def test_an_upload_named_with_a_path_is_stored_inside_the_shop(client, shop):
     content = "顧客ID,姓,名,郵便番号,住所1\nC009,佐藤,一,160-0023,東京都新宿区西新宿2-8-1\n"
-    response = client.post("/upload", data={"csrf_token": token(client), "kind": "customers"},
+    response = client.post("/upload", data={"csrf_token": csrf_token(client), "kind": "customers"},
                            files={"file": ("../../evil.csv", content.encode())})
     assert response.status_code == 200
     assert (shop / "customers.csv").read_text(encoding="utf-8") == content
@@ -97,7 +83,7 @@ def test_an_upload_named_with_a_path_is_stored_inside_the_shop(client, shop):
 
 
 def test_an_upload_of_the_wrong_type_is_refused(client, shop):
-    response = client.post("/upload", data={"csrf_token": token(client), "kind": "sales"},
+    response = client.post("/upload", data={"csrf_token": csrf_token(client), "kind": "sales"},
                            files={"file": ("sales.exe", b"MZ")})
     assert response.status_code == 400
     assert "CSV・TSV・XLSX" in response.text
@@ -119,7 +105,7 @@ def test_a_cards_preview_is_a_png_of_the_side(client):
 
 
 def test_proof_logs_nothing_print_logs_and_mailed_marks_the_run(client, shop):
-    csrf = token(client)
+    csrf = csrf_token(client)
     proof = client.post("/print", data={"csrf_token": csrf, "action": "proof", "side": "both"})
     assert proof.status_code == 200
     assert "見本ができました" in proof.text
@@ -140,7 +126,7 @@ def test_proof_logs_nothing_print_logs_and_mailed_marks_the_run(client, shop):
 
 
 def test_the_log_page_filters_and_cancels(client, shop):
-    csrf = token(client)
+    csrf = csrf_token(client)
     client.post("/print", data={"csrf_token": csrf, "action": "real", "side": "address"})
     assert client.get("/log?status=printed").text.count("<td>C00") == 2
     assert client.get("/log?status=mailed").text.count("<td>C00") == 0

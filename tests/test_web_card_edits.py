@@ -12,12 +12,11 @@ import pytest
 from click.testing import CliRunner
 from pdfread import glyphs
 from starlette.testclient import TestClient
-from web_shop import logged_statuses, make_shop
+from web_shop import csrf_token, logged_statuses, make_shop
 
 from mailmerge.cli import main
 from mailmerge.templates.card_edit import CardEdit, edited
 from mailmerge.templates.engine import Message
-from mailmerge.web.app import create_app
 
 BODY = "急須を選んでくださった髙橋様へ\n\n特別なお礼の言葉です"
 LINE = "お茶の時間が楽しみになりますように"
@@ -26,17 +25,6 @@ LINE = "お茶の時間が楽しみになりますように"
 @pytest.fixture
 def shop(tmp_path):
     return make_shop(tmp_path)
-
-
-@pytest.fixture
-def client(shop):
-    with TestClient(create_app(shop, {"testserver"})) as client:
-        yield client
-
-
-def token(client: TestClient) -> str:
-    page = client.get("/print").text
-    return re.search(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)
 
 
 def printed_text(path) -> str:
@@ -50,7 +38,7 @@ def logged_messages(shop) -> dict[str, dict]:
 
 
 def save(client: TestClient, row: int, **fields) -> None:
-    response = client.post(f"/card/{row}/edit", data={"csrf_token": token(client), **fields})
+    response = client.post(f"/card/{row}/edit", data={"csrf_token": csrf_token(client), **fields})
     assert response.status_code == 200, response.text  # after the redirect to the card
 
 
@@ -83,7 +71,7 @@ def test_edited_words_are_proofed_printed_logged_and_reprinted(client, shop):
     assert 'id="edited"' in page
     assert "文面を直しました" in client.get("/plan").text
 
-    csrf = token(client)
+    csrf = csrf_token(client)
     proof = client.post("/print", data={"csrf_token": csrf, "action": "proof",
                                         "side": "message"})
     name = re.search(r'href="/files/([^"]+\.pdf)"', proof.text).group(1)
@@ -112,7 +100,7 @@ def test_a_customer_left_out_is_not_printed_until_put_back(client, shop):
                                      "--log", str(shop / "hagaki-log.sqlite")])
     assert {n["customer_id"]: n["code"] for n in json.loads(plan.stdout)["not_sent"]}.get(
         "C002") == "left-out"  # the CLI's plan says what print will do
-    csrf = token(client)
+    csrf = csrf_token(client)
     real = client.post("/print", data={"csrf_token": csrf, "action": "real", "side": "address"})
     assert "印刷しました" in real.text
     assert logged_statuses(shop) == [("C001", "printed")]

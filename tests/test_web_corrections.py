@@ -10,14 +10,12 @@ import sqlite3
 
 import pytest
 from click.testing import CliRunner
-from starlette.testclient import TestClient
-from web_shop import make_shop
+from web_shop import csrf_token, make_shop
 
 from mailmerge.cli import main
 from mailmerge.models import Customer, Problem
 from mailmerge.sendlog.store import LogError, SendLog
 from mailmerge.sources.corrections import Correction, apply_corrections, suggested_postal_code
-from mailmerge.web.app import create_app
 
 WRONG_CODE_ROW = "C004,佐藤,次郎,様,160-0023,大阪府大阪市北区梅田3-1-1\n"
 
@@ -31,17 +29,6 @@ def shop(tmp_path):
     with (folder / "sales.csv").open("a", encoding="utf-8") as stream:
         stream.write(f"C004,{day},花瓶,8800\n")
     return folder
-
-
-@pytest.fixture
-def client(shop):
-    with TestClient(create_app(shop, {"testserver"})) as client:
-        yield client
-
-
-def token(client: TestClient) -> str:
-    page = client.get("/customers").text
-    return re.search(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)
 
 
 def digest(path) -> str:
@@ -69,7 +56,7 @@ def test_a_web_correction_is_planned_by_the_cli_and_undone(client, shop):
     assert "C004" not in cli_plan(shop).split("送らない顧客")[0]
 
     response = client.post("/customers/correct", data={
-        "csrf_token": token(client), "customer_id": "C004", "field": "postal_code",
+        "csrf_token": csrf_token(client, "/customers"), "customer_id": "C004", "field": "postal_code",
         "value": "530-0001"})
     assert response.status_code == 200  # after the redirect back to the page
     assert "郵便番号 160-0023 → 530-0001" in response.text
@@ -80,7 +67,7 @@ def test_a_web_correction_is_planned_by_the_cli_and_undone(client, shop):
     assert ("customers.csv 行 5 の郵便番号を 530-0001 に直して読みました" in plan)
 
     correction_id = re.search(r'name="correction_id" value="(\d+)"', response.text).group(1)
-    undone = client.post("/customers/undo", data={"csrf_token": token(client),
+    undone = client.post("/customers/undo", data={"csrf_token": csrf_token(client, "/customers"),
                                                   "correction_id": correction_id})
     assert "修正はありません" in undone.text
     assert 'class="problem error"' in undone.text
@@ -89,7 +76,7 @@ def test_a_web_correction_is_planned_by_the_cli_and_undone(client, shop):
 
 
 def test_a_corrected_list_checks_and_prints_clean(client, shop):
-    client.post("/customers/correct", data={"csrf_token": token(client), "customer_id": "C004",
+    client.post("/customers/correct", data={"csrf_token": csrf_token(client, "/customers"), "customer_id": "C004",
                                             "field": "postal_code", "value": "5300001"})
     check = CliRunner().invoke(main, ["check", str(shop / "customers.csv")])
     assert check.exit_code == 0, check.output
@@ -105,16 +92,16 @@ def test_a_correction_without_the_token_or_for_a_stranger_is_refused(client, sho
     assert client.post("/customers/correct", data={"customer_id": "C004", "field":
                        "postal_code", "value": "530-0001"}).status_code == 403
     refused = client.post("/customers/correct", data={
-        "csrf_token": token(client), "customer_id": "C999", "field": "postal_code",
+        "csrf_token": csrf_token(client, "/customers"), "customer_id": "C999", "field": "postal_code",
         "value": "530-0001"})
     assert refused.status_code == 400
     bad = client.post("/customers/correct", data={
-        "csrf_token": token(client), "customer_id": "C004", "field": "postal_code",
+        "csrf_token": csrf_token(client, "/customers"), "customer_id": "C004", "field": "postal_code",
         "value": "53-1"})
     assert bad.status_code == 400
     assert "7 桁ではありません" in bad.text
     assert client.post("/customers/correct", data={
-        "csrf_token": token(client), "customer_id": "C004", "field": "note",
+        "csrf_token": csrf_token(client, "/customers"), "customer_id": "C004", "field": "note",
         "value": "x"}).status_code == 400
 
 
@@ -149,7 +136,7 @@ def test_the_suggested_code_is_read_from_both_kinds_of_postal_problem():
 
 
 def test_a_damaged_correction_row_is_found_when_the_log_is_opened(client, shop):
-    client.post("/customers/correct", data={"csrf_token": token(client), "customer_id": "C004",
+    client.post("/customers/correct", data={"csrf_token": csrf_token(client, "/customers"), "customer_id": "C004",
                                             "field": "postal_code", "value": "530-0001"})
     log_path = shop / "hagaki-log.sqlite"
     with sqlite3.connect(log_path) as db:

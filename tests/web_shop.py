@@ -5,6 +5,7 @@ whatever day the tests run."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -36,3 +37,9 @@ def logged_statuses(folder: Path) -> list[tuple[str, str]]:
         return []
     with sqlite3.connect(log) as db:
         return db.execute("SELECT customer_id, status FROM cards ORDER BY id").fetchall()
+
+
+def csrf_token(client, page: str = "/print") -> str:
+    """The server's CSRF token, read from a page's form as a browser would."""
+    return re.search(r'name="csrf_token" value="([0-9a-f]+)"',
+                     client.get(page).text).group(1)
