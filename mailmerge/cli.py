@@ -418,9 +418,9 @@ def log() -> None:
     """The send log: what was printed, mailed, returned or cancelled."""
 
 
-def _open_log(log_path: Path | None, config_path: Path | None) -> SendLog:
+def _open_log(shop: Shop) -> SendLog:
     """The shop's send log, with any run an interrupted hagaki left settled first."""
-    path = _shop(config_path, None, log_path).log_path
+    path = shop.log_path
     if not path.is_file():
         raise HagakiError(f"送付記録がありません: {path}（まだ何も印刷していないか、"
                           "--log か --config で場所を指定してください）")
@@ -446,7 +446,7 @@ def log_list(log_path, config_path, customers, status, campaign) -> None:
 
     Example: hagaki log list --campaign nenga-2027
     """
-    with _open_log(log_path, config_path) as store:
+    with _open_log(_shop(config_path, None, log_path)) as store:
         rows = store.cards(list(customers), status, campaign)
     for row in rows:
         file_name = Path(row["output_file"]).name if row["output_file"] else "-"
@@ -470,7 +470,7 @@ def log_verify(log_path, config_path) -> None:
     """
     from mailmerge.sendlog.verify import verify
 
-    with _open_log(log_path, config_path) as store:
+    with _open_log(_shop(config_path, None, log_path)) as store:
         result = verify(store)
     for line in result.lines():
         click.echo(line)
@@ -491,15 +491,12 @@ def log_export(log_path, config_path, target: Path, replace: bool) -> None:
     Example: hagaki log export --out sent.xlsx
     """
     from mailmerge.sendlog.export import export
-    with _open_log(log_path, config_path) as store:
-        check_outputs([target], [*log_files(store.path), _shop_config(config_path)], replace,
-                      (".csv", ".xlsx"))
+    shop = _shop(config_path, None, log_path)
+    check_outputs([target], [*log_files(shop.log_path), shop.config_path], replace,
+                  (".csv", ".xlsx"))
+    with _open_log(shop) as store:
         count = export(store.cards(), target)
     click.echo(f"{count} 枚を書き出しました → {target}")
-
-
-def _shop_config(config_path: Path | None) -> Path | None:
-    return open_shop(config_path).config_path
 
 
 CARD_NUMBER = click.IntRange(min=1, max=2 ** 63 - 1)
@@ -514,7 +511,7 @@ def _status_command(name: str, status: str, summary: str):
     @config_option
     @user_errors
     def command(card_ids, customers, campaign, log_path, config_path) -> None:
-        with _open_log(log_path, config_path) as store:
+        with _open_log(_shop(config_path, None, log_path)) as store:
             change = store.set_status(status, list(card_ids), list(customers), campaign)
         if change.changed or not (change.unknown or change.refused):
             click.echo(f"{change.changed} 枚を {STATUS_LABELS[status]} にしました")
