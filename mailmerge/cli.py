@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from mailmerge.cli_language import LocalisedGroup, lang_option
 from mailmerge.config import FONT_ROLES, load_settings, printer_offsets
 from mailmerge.errors import HagakiError
 from mailmerge.layout.profiles import load_profile
@@ -88,7 +89,8 @@ def _shop(config_path: Path | None, near: Path | None = None,
     return shop
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LocalisedGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@lang_option
 @click.version_option(package_name="hagaki-mailmerge")
 def main() -> None:
     """hagaki: thank-you, seasonal and win-back postcards for a shop's customers.

@@ -13,6 +13,13 @@ DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(autouse=True)
+def japanese(monkeypatch):
+    """Tests read hagaki in Japanese, its users' language, whatever the machine's locale (the
+    English catalogue has its own tests)."""
+    monkeypatch.setenv("HAGAKI_LANG", "ja")
+
+
+@pytest.fixture(autouse=True)
 def isolated_send_log(monkeypatch, tmp_path):
     """Every test gets its own send log (never one beside tests/data/hagaki.toml)."""
     def beside(config_path):

@@ -42,8 +42,8 @@ def test_a_foreign_host_is_refused(client):
 def test_every_post_without_the_token_is_refused(client, shop):
     posts = [route.path for route in client.app.routes
              if isinstance(route, Route) and "POST" in (route.methods or ())]
-    assert sorted(posts) == ["/card/{row:int}/edit", "/customers/correct", "/customers/undo",
-                             "/log/status", "/print", "/print/mailed", "/upload"]
+    assert {"/card/{row:int}/edit", "/customers/correct", "/customers/undo", "/language",
+            "/log/status", "/print", "/print/mailed", "/upload"} <= set(posts)
     good = csrf_token(client)
     for path in (path.replace("{row:int}", "2") for path in posts):
         assert client.post(path, data={"action": "real"}).status_code == 403

@@ -1,6 +1,7 @@
-"""Write docs/cli.md, the command-line reference, from the click commands themselves.
+"""Write the command-line reference from the click commands themselves: docs/cli.md in
+English and docs/cli.ja.md in Japanese.
 
-Usage: python tools/cli_reference.py   (tests/test_cli_reference.py checks it is current)
+Usage: python tools/cli_reference.py   (tests/test_cli_reference.py checks both are current)
 """
 
 from __future__ import annotations
@@ -10,14 +11,20 @@ from pathlib import Path
 import click
 
 from mailmerge.cli import main
+from mailmerge.i18n import speaking
 
-TARGET = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+TARGETS = {"en": DOCS / "cli.md", "ja": DOCS / "cli.ja.md"}
+TITLES = {"en": ("# hagaki command reference",
+                 "Generated from the code by `python tools/cli_reference.py`; do not edit."),
+          "ja": ("# hagaki コマンド一覧",
+                 "`python tools/cli_reference.py` がコードから作ります。手で直さないでください。")}
 
 
-def reference() -> str:
-    """Every command's --help, in order, as Markdown."""
-    parts = ["# hagaki command reference", "",
-             "Generated from the code by `python tools/cli_reference.py`; do not edit.", ""]
+def reference(lang: str) -> str:
+    """Every command's --help in `lang`, in order, as Markdown."""
+    title, note = TITLES[lang]
+    parts = [title, "", note, ""]
 
     def walk(command: click.Command, path: list[str]) -> None:
         context = click.Context(command, info_name=" ".join(path), terminal_width=88,
@@ -27,10 +34,12 @@ def reference() -> str:
             for name in command.list_commands(context):
                 walk(command.get_command(context, name), [*path, name])
 
-    walk(main, ["hagaki"])
+    with speaking(lang):
+        walk(main, ["hagaki"])
     return "\n".join(parts)
 
 
 if __name__ == "__main__":
-    TARGET.write_text(reference(), encoding="utf-8")
-    print(f"wrote {TARGET}")
+    for lang, target in TARGETS.items():
+        target.write_text(reference(lang), encoding="utf-8")
+        print(f"wrote {target}")

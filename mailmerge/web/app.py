@@ -10,46 +10,42 @@ also works without JavaScript.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from mailmerge.errors import HagakiError
+from mailmerge.i18n import LANGUAGES, _
 from mailmerge.package_files import package_file
-from mailmerge.report.figures import SEGMENT_LABELS, SHARE, key_figures
-from mailmerge.selection.plan import LABELS
-from mailmerge.sources.corrections import shown, suggested_postal_code
+from mailmerge.report.figures import key_figures
 from mailmerge.summary import summary_lines
 from mailmerge.templates.card_edit import MAX_LINE_CHARS, CardEdit
 from mailmerge.web import preview
 from mailmerge.web.desk import Desk
-from mailmerge.web.security import CSRF_COOKIE, CSRF_FIELD, Guard, checked_form, new_token
-from mailmerge.web.shopfiles import KINDS, MAX_UPLOAD_BYTES
+from mailmerge.web.rendering import (
+    LANGUAGE_COOKIE,
+    SIDES,
+    STATIC,
+    STATUS_MOVES,
+    STATUS_WORDS,
+    Speaking,
+    ask,
+    number,
+    render,
+    today,
+)
+from mailmerge.web.security import Guard, checked_form, new_token
+from mailmerge.web.shopfiles import MAX_UPLOAD_BYTES
 
-STATUS_WORDS = {"printed": "印刷済み", "mailed": "投函済み", "returned": "宛所不明で返送",
-                "cancelled": "取り消し", "pending": "印刷中", "failed": "失敗"}
-STATUS_MOVES = {"cancelled": "取り消す", "returned": "返送された"}
 CARD_ACTIONS = ("save", "reset", "leave-out", "put-back")
-SIDES = {"both": "両面（宛名と文面）", "address": "宛名面だけ", "message": "文面だけ"}
-STATIC = Path(__file__).parent / "static"
-
-templates = Environment(loader=PackageLoader("mailmerge.web", "templates"),
-                        autoescape=select_autoescape(["html", "svg"], default=True))
-templates.globals.update(LABELS=LABELS, STATUS_WORDS=STATUS_WORDS, SEGMENT_LABELS=SEGMENT_LABELS,
-                         SHARE=SHARE, KINDS=KINDS, SIDES=SIDES, STATUS_MOVES=STATUS_MOVES,
-                         CSRF_FIELD=CSRF_FIELD, suggested_postal_code=suggested_postal_code,
-                         shown=shown)
 
 
 def create_app(folder: Path, allowed_hosts: set[str]) -> Starlette:
@@ -73,49 +69,30 @@ def create_app(folder: Path, allowed_hosts: set[str]) -> Starlette:
         Route("/upload", upload, methods=["POST"]),
         Route("/files/{name}", download),
         Route("/fonts/ui.ttf", ui_font),
+        Route("/language", choose_language, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(Guard, allowed_hosts=allowed_hosts)],
+    app = Starlette(routes=routes, middleware=[Middleware(Guard, allowed_hosts=allowed_hosts),
+                                                Middleware(Speaking)],
                     exception_handlers={HTTPException: _http_error})
     app.state.desk = Desk(folder)
     app.state.csrf_token = new_token()
     return app
 
 
-def today() -> dt.date:
-    return dt.date.today()
-
-
-def render(request: Request, name: str, http_status: int = 200, **context) -> HTMLResponse:
-    """A page (or, for htmx, the fragment template `_NAME`), with the CSRF cookie set."""
-    token = request.app.state.csrf_token
-    fragment = request.headers.get("hx-request") == "true" and context.pop("fragment", None)
-    template = templates.get_template(fragment or name)
-    html = template.render(request=request, csrf_token=token, folder=request.app.state.desk.folder,
-                           **context)
-    response = HTMLResponse(html, http_status)
-    response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
-    return response
-
-
 async def _http_error(request: Request, error: HTTPException) -> Response:
     return render(request, "error.html", error.status_code, message=error.detail)
-
-
-async def _ask(function, *args):
-    """Run a library call off the event loop (a print run or the log's lock may take time)."""
-    return await run_in_threadpool(function, *args)
 
 
 async def home(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     on = today()
-    context: dict = {"on": on, "seasons": desk.seasons(on), "runs": await _ask(desk.runs),
-                     "returned": await _ask(desk.log_rows, "returned")}
+    context: dict = {"on": on, "seasons": desk.seasons(on), "runs": await ask(desk.runs),
+                     "returned": await ask(desk.log_rows, "returned")}
     try:
-        view = await _ask(desk.plan, on)
+        view = await ask(desk.plan, on)
         context.update(view=view, postage=desk.postage(view),
-                       check=await _ask(desk.check))
+                       check=await ask(desk.check))
     except HagakiError as error:
         context["error"] = str(error)
     context["files"] = {"customers": desk.files.customers(), "sales": desk.files.sales()}
@@ -125,9 +102,9 @@ async def home(request: Request) -> Response:
 async def customers_page(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     context: dict = {"files": {"customers": desk.files.customers(), "sales": desk.files.sales()},
-                     "corrections": await _ask(desk.corrections)}
+                     "corrections": await ask(desk.corrections)}
     try:
-        context["check"] = await _ask(desk.check)
+        context["check"] = await ask(desk.check)
     except HagakiError as error:
         context["error"] = str(error)
     return render(request, "customers.html", **context)
@@ -137,7 +114,7 @@ async def correct(request: Request) -> Response:
     form = await checked_form(request)
     desk: Desk = request.app.state.desk
     try:
-        await _ask(desk.correct, str(form.get("customer_id") or ""),
+        await ask(desk.correct, str(form.get("customer_id") or ""),
                    str(form.get("field") or ""), str(form.get("value") or ""))
     except HagakiError as error:
         raise HTTPException(400, str(error)) from None
@@ -148,7 +125,7 @@ async def undo_correction(request: Request) -> Response:
     form = await checked_form(request)
     desk: Desk = request.app.state.desk
     try:
-        await _ask(desk.undo_correction, _number(form.get("correction_id")))
+        await ask(desk.undo_correction, number(form.get("correction_id")))
     except HagakiError as error:
         raise HTTPException(400, str(error)) from None
     return RedirectResponse("/customers#corrections", status_code=303)
@@ -157,17 +134,17 @@ async def undo_correction(request: Request) -> Response:
 async def plan_page(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     try:
-        view = await _ask(desk.plan, today())
+        view = await ask(desk.plan, today())
     except HagakiError as error:
         return render(request, "plan.html", error=str(error))
-    edits = await _ask(desk.plan_edits, view, today())
+    edits = await ask(desk.plan_edits, view, today())
     return render(request, "plan.html", view=view, templates_used=view.templates, edits=edits)
 
 
 async def card_page(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     try:
-        words = await _ask(preview.card_words, desk, today(), request.path_params["row"])
+        words = await ask(preview.card_words, desk, today(), request.path_params["row"])
     except HagakiError as error:
         raise HTTPException(404, str(error)) from None
     return render(request, "card.html", words=words, row=request.path_params["row"],
@@ -180,7 +157,7 @@ async def card_draft(request: Request) -> Response:
     query = request.query_params
     draft = CardEdit("", "", query.get("body"), query.get("personal_line"))
     try:
-        png = await _ask(preview.card_png, desk, today(), request.path_params["row"],
+        png = await ask(preview.card_png, desk, today(), request.path_params["row"],
                          "message", draft)
     except HagakiError as error:
         return render(request, "_draft.html", error=str(error))
@@ -195,7 +172,7 @@ async def card_edit(request: Request) -> Response:
     if action not in CARD_ACTIONS:
         raise HTTPException(400, f"操作の指定が違います: {action}")
     try:
-        words = await _ask(preview.card_words, desk, today(), row)
+        words = await ask(preview.card_words, desk, today(), row)
         stored = words.edit or CardEdit(words.entry.customer.customer_id, words.campaign)
         if action == "save":
             body = str(form.get("body") or "")
@@ -205,7 +182,7 @@ async def card_edit(request: Request) -> Response:
             edit = replace(stored, body=None, personal_line=None)
         else:
             edit = replace(stored, left_out=action == "leave-out")
-        await _ask(desk.save_card_edit, edit)
+        await ask(desk.save_card_edit, edit)
     except HagakiError as error:
         raise HTTPException(400, str(error)) from None
     return RedirectResponse(f"/card/{row}", status_code=303)
@@ -215,7 +192,7 @@ async def card_preview(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     side = request.path_params["side"]
     try:
-        png = await _ask(preview.card_png, desk, today(), request.path_params["row"], side)
+        png = await ask(preview.card_png, desk, today(), request.path_params["row"], side)
     except HagakiError as error:
         raise HTTPException(404, str(error)) from None
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
@@ -224,7 +201,7 @@ async def card_preview(request: Request) -> Response:
 async def print_page(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     try:
-        view = await _ask(desk.plan, today())
+        view = await ask(desk.plan, today())
     except HagakiError as error:
         return render(request, "print.html", error=str(error))
     return render(request, "print.html", view=view, postage=desk.postage(view))
@@ -239,7 +216,7 @@ async def print_post(request: Request) -> Response:
         raise HTTPException(400, f"面の指定が違います: {side}")
     context: dict = {"fragment": "_print_result.html", "proof": proof}
     try:
-        report = await _ask(desk.print_run, today(), side, proof)
+        report = await ask(desk.print_run, today(), side, proof)
     except HagakiError as error:
         context["error"] = str(error)
     else:
@@ -252,11 +229,11 @@ async def print_post(request: Request) -> Response:
 async def mark_mailed(request: Request) -> Response:
     form = await checked_form(request)
     desk: Desk = request.app.state.desk
-    run_id = _number(form.get("run_id"))
-    card_ids = await _ask(desk.run_card_ids, run_id)
+    run_id = number(form.get("run_id"))
+    card_ids = await ask(desk.run_card_ids, run_id)
     context: dict = {"fragment": "_mailed.html", "run_id": run_id}
     try:
-        context["change"] = await _ask(desk.set_status, "mailed", card_ids)
+        context["change"] = await ask(desk.set_status, "mailed", card_ids)
     except HagakiError as error:
         context["error"] = str(error)
     return render(request, "mailed.html", **context)
@@ -267,7 +244,7 @@ async def log_page(request: Request) -> Response:
     status = request.query_params.get("status") or None
     if status is not None and status not in STATUS_WORDS:
         raise HTTPException(400, f"状態の指定が違います: {status}")
-    rows = await _ask(desk.log_rows, status)
+    rows = await ask(desk.log_rows, status)
     return render(request, "log.html", rows=rows, status=status, fragment="_log_rows.html")
 
 
@@ -277,14 +254,14 @@ async def log_status(request: Request) -> Response:
     status = str(form.get("status"))
     if status not in STATUS_MOVES:
         raise HTTPException(400, f"状態の指定が違います: {status}")
-    await _ask(desk.set_status, status, [_number(form.get("card_id"))])
+    await ask(desk.set_status, status, [number(form.get("card_id"))])
     return RedirectResponse("/log", status_code=303)
 
 
 async def report_page(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     try:
-        measures = await _ask(desk.report, today())
+        measures = await ask(desk.report, today())
     except HagakiError as error:
         return render(request, "report.html", error=str(error))
     return render(request, "report.html", measures=measures, figures=key_figures(measures))
@@ -299,7 +276,7 @@ async def upload(request: Request) -> Response:
             raise HTTPException(400, "ファイルを選んでください")
         content = await sent.read(MAX_UPLOAD_BYTES + 1)
         kind = str(form.get("kind"))
-        stored = await _ask(desk.files.store, kind, sent.filename or "", content)
+        stored = await ask(desk.files.store, kind, sent.filename or "", content)
     except HagakiError as error:
         raise HTTPException(400, str(error)) from None
     finally:
@@ -320,7 +297,15 @@ async def ui_font(request: Request) -> Response:
                         headers={"Cache-Control": "max-age=86400"})
 
 
-def _number(value) -> int:
-    if not isinstance(value, str) or not value.isdigit():
-        raise HTTPException(400, "番号が違います")
-    return int(value)
+async def choose_language(request: Request) -> Response:
+    """Switch this browser's pages to the language chosen (a cookie), back to the page it was on."""
+    form = await checked_form(request)
+    chosen = str(form.get("lang"))
+    if chosen not in LANGUAGES:
+        raise HTTPException(400, _("言語の指定が違います"))
+    back = str(form.get("back") or "/")
+    if not back.startswith("/") or back.startswith("//"):
+        back = "/"
+    response = RedirectResponse(back, status_code=303)
+    response.set_cookie(LANGUAGE_COOKIE, chosen, samesite="strict", max_age=365 * 24 * 3600)
+    return response

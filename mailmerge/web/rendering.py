@@ -1,0 +1,91 @@
+"""How the web app's pages are made: the Jinja2 environment (autoescaped, with the message
+catalogue's `_`, `ngettext` and `yen`), `render`, and the page language.
+
+In: a request and a template name with its context. Out: the HTML response, in the language
+the browser chose (the `hagaki_lang` cookie; Japanese by default), with the CSRF cookie set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import HTMLResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mailmerge.i18n import LANGUAGES, N_, _, language, ngettext, pgettext, speaking, yen
+from mailmerge.report.figures import SEGMENT_LABELS, SHARE
+from mailmerge.selection.plan import LABELS
+from mailmerge.sources.corrections import shown, suggested_postal_code
+from mailmerge.web.security import CSRF_COOKIE, CSRF_FIELD
+from mailmerge.web.shopfiles import KINDS
+
+LANGUAGE_COOKIE = "hagaki_lang"
+WEB_LANGUAGE = "ja"  # the web app speaks Japanese unless the user switches
+STATUS_WORDS = {"printed": N_("印刷済み"), "mailed": N_("投函済み"),
+                "returned": N_("宛所不明で返送"), "cancelled": N_("取り消し"),
+                "pending": N_("印刷中"), "failed": N_("失敗")}
+STATUS_MOVES = {"cancelled": N_("取り消す"), "returned": N_("返送された")}
+SIDES = {"both": N_("両面（宛名と文面）"), "address": N_("宛名面だけ"), "message": N_("文面だけ")}
+STATIC = Path(__file__).parent / "static"
+
+templates = Environment(loader=PackageLoader("mailmerge.web", "templates"),
+                        autoescape=select_autoescape(["html", "svg"], default=True))
+templates.globals.update(LABELS=LABELS, STATUS_WORDS=STATUS_WORDS, SEGMENT_LABELS=SEGMENT_LABELS,
+                         SHARE=SHARE, KINDS=KINDS, SIDES=SIDES, STATUS_MOVES=STATUS_MOVES,
+                         CSRF_FIELD=CSRF_FIELD, suggested_postal_code=suggested_postal_code,
+                         shown=shown, _=_, ngettext=ngettext, pgettext=pgettext, yen=yen,
+                         language=language, LANGUAGES=LANGUAGES)
+
+
+def page_language(connection: HTTPConnection) -> str:
+    """The language this browser asked for (its cookie), Japanese by default."""
+    chosen = connection.cookies.get(LANGUAGE_COOKIE, "")
+    return chosen if chosen in LANGUAGES else WEB_LANGUAGE
+
+
+class Speaking:
+    """ASGI middleware: each request is answered in its browser's language."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with speaking(page_language(HTTPConnection(scope))):
+            await self.app(scope, receive, send)
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def render(request: Request, name: str, http_status: int = 200, **context) -> HTMLResponse:
+    """A page (or, for htmx, the fragment template `_NAME`), with the CSRF cookie set."""
+    token = request.app.state.csrf_token
+    fragment = request.headers.get("hx-request") == "true" and context.pop("fragment", None)
+    template = templates.get_template(fragment or name)
+    html = template.render(request=request, csrf_token=token, folder=request.app.state.desk.folder,
+                           **context)
+    response = HTMLResponse(html, http_status)
+    response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
+    return response
+
+
+async def ask(function, *args):
+    """Run a library call off the event loop (a print run or the log's lock may take time);
+    the call speaks the request's language (context variables follow it into the thread)."""
+    return await run_in_threadpool(function, *args)
+
+
+def number(value) -> int:
+    """A whole number from a form or path value (400 otherwise)."""
+    if not isinstance(value, str) or not value.isdigit():
+        raise HTTPException(400, _("番号が違います"))
+    return int(value)

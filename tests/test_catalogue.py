@@ -1,0 +1,99 @@
+"""The one message catalogue: every marked text has English, the compiled .mo is the .po, the
+fields of a text survive translation, and the CLI speaks the language asked for."""
+
+from __future__ import annotations
+
+import io
+import re
+import string
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import update_catalogue  # noqa: E402
+
+from mailmerge.cli import main  # noqa: E402
+from mailmerge.i18n import _, language_from_environment, ngettext, speaking, yen  # noqa: E402
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return update_catalogue.read(update_catalogue.PO)
+
+
+def _strings(message) -> list[str]:
+    return list(message.string) if isinstance(message.string, (list, tuple)) else [message.string]
+
+
+def _ids(message) -> list[str]:
+    return list(message.id) if isinstance(message.id, (list, tuple)) else [message.id]
+
+
+def test_every_marked_text_has_english(catalog):
+    extracted = update_catalogue.extracted()
+    missing = [message.id for message in extracted
+               if message.id and not all(_strings(catalog.get(message.id, message.context)
+                                                  or extracted.get(message.id)))]
+    assert missing == []
+    assert len(extracted) > 10
+
+
+def test_english_has_no_japanese_left(catalog):
+    left = [text for message in catalog if message.id for text in _strings(message)
+            if JAPANESE.search(text.replace("円", "").replace("枚", ""))]
+    assert left == []
+
+
+def test_fields_survive_translation(catalog):
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    broken = [(message.id, text) for message in catalog if message.id
+              for text in _strings(message)
+              if fields(text) - {"n"} != fields(_ids(message)[0]) - {"n"}]
+    assert broken == []
+
+
+def test_compiled_catalogue_is_the_po(catalog):
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    assert compiled.getvalue() == update_catalogue.MO.read_bytes()
+
+
+@pytest.mark.parametrize(("environ", "expected"), [
+    ({"LANG": "ja_JP.UTF-8"}, "ja"), ({"LANG": "C.UTF-8"}, "en"), ({}, "en"),
+    ({"LANGUAGE": "ja:en", "LANG": "C"}, "ja"), ({"LC_ALL": "en_US.UTF-8", "LANG": "ja_JP"}, "en"),
+    ({"HAGAKI_LANG": "en", "LANG": "ja_JP.UTF-8"}, "en"), ({"HAGAKI_LANG": "xx", "LANG": "ja_JP"}, "ja"),
+])
+def test_language_follows_the_locale(environ, expected):
+    assert language_from_environment(environ) == expected
+
+
+def test_counters_and_yen_read_naturally():
+    with speaking("en"):
+        assert ngettext("{n:,}枚", "{n:,}枚", 1) == "1 card"
+        assert ngettext("{n:,}枚", "{n:,}枚", 2000) == "2,000 cards"
+        assert yen(12345) == "¥12,345"
+    with speaking("ja"):
+        assert ngettext("{n:,}枚", "{n:,}枚", 2000) == "2,000枚"
+        assert yen(12345) == "12,345円"
+        assert _("番号が違います") == "番号が違います"
+
+
+@pytest.mark.xfail(strict=True, reason="help texts join the catalogue in this session")
+def test_cli_help_in_each_language():
+    runner = CliRunner()
+    english = runner.invoke(main, ["--lang", "en", "print", "--help"])
+    japanese = runner.invoke(main, ["--lang", "ja", "print", "--help"])
+    assert english.exit_code == japanese.exit_code == 0
+    assert not JAPANESE.search(english.output.replace("配送先", "")), english.output
+    assert "印刷" in japanese.output
+    assert _("番号が違います") == "番号が違います"  # the language was not left behind
