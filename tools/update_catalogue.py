@@ -1,11 +1,12 @@
 """Bring the message catalogue up to date: extract every marked text, keep the translations
 already made, add those of the given .po fragments, and compile the .mo.
 
-    .venv/bin/python tools/update_catalogue.py [FRAGMENT.po ...]
+    .venv/bin/python tools/update_catalogue.py [--dry-run] [FRAGMENT.po ...]
 
 In: mailmerge/**.py and mailmerge/web/templates/*.html (the `_`, `ngettext`, `pgettext`, `N_`
 marks); mailmerge/locale/en/LC_MESSAGES/hagaki.po. Out: that .po rewritten and hagaki.mo
-compiled beside it; the texts still without an English translation are listed (exit 1).
+compiled beside it (not with --dry-run); the texts still without an English translation are
+listed with where they are (exit 1).
 """
 
 from __future__ import annotations
@@ -72,14 +73,17 @@ def _translated(message) -> bool:
 
 
 def main(arguments: list[str]) -> int:
-    catalog = updated([Path(argument) for argument in arguments])
-    with PO.open("wb") as file:
-        write_po(file, catalog, width=100, sort_output=True, omit_header=False)
-    with MO.open("wb") as file:
-        write_mo(file, catalog, use_fuzzy=False)
-    missing = [message.id for message in catalog if message.id and not _translated(message)]
-    for message_id in missing:
-        print("untranslated:", message_id)
+    dry_run = "--dry-run" in arguments
+    catalog = updated([Path(argument) for argument in arguments if argument != "--dry-run"])
+    if not dry_run:
+        with PO.open("wb") as file:
+            write_po(file, catalog, width=100, sort_output=True, omit_header=False)
+        with MO.open("wb") as file:
+            write_mo(file, catalog, use_fuzzy=False)
+    missing = [message for message in catalog if message.id and not _translated(message)]
+    for message in missing:
+        where = " ".join(f"{path}:{line}" for path, line in message.locations)
+        print(f"untranslated: {where} {message.id!r}")
     print(f"{len(catalog)} texts, {len(missing)} without English")
     return 1 if missing else 0
 
