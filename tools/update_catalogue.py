@@ -12,6 +12,7 @@ listed with where they are (exit 1).
 from __future__ import annotations
 
 import datetime
+import os
 import sys
 from pathlib import Path
 
@@ -72,14 +73,19 @@ def _translated(message) -> bool:
     return all(strings)
 
 
+def _write(path: Path, writer) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with temporary.open("wb") as file:
+        writer(file)
+    os.replace(temporary, path)
+
+
 def main(arguments: list[str]) -> int:
     dry_run = "--dry-run" in arguments
     catalog = updated([Path(argument) for argument in arguments if argument != "--dry-run"])
-    if not dry_run:
-        with PO.open("wb") as file:
-            write_po(file, catalog, width=100, sort_output=True, omit_header=False)
-        with MO.open("wb") as file:
-            write_mo(file, catalog, use_fuzzy=False)
+    if not dry_run:  # written whole and renamed: others may run this at the same time
+        _write(PO, lambda file: write_po(file, catalog, width=100, sort_output=True))
+        _write(MO, lambda file: write_mo(file, catalog, use_fuzzy=False))
     missing = [message for message in catalog if message.id and not _translated(message)]
     for message in missing:
         where = " ".join(f"{path}:{line}" for path, line in message.locations)
