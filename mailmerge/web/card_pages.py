@@ -1,0 +1,97 @@
+"""今日のはがき: the plan, each card large, its words edited with a live preview, a customer left
+out of the run or put back."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import replace
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from mailmerge.errors import HagakiError
+from mailmerge.templates.card_edit import MAX_LINE_CHARS, CardEdit
+from mailmerge.web import preview
+from mailmerge.web.desk import Desk
+from mailmerge.web.rendering import ask, render, today
+from mailmerge.web.security import checked_form
+
+CARD_ACTIONS = ("save", "reset", "leave-out", "put-back")
+
+
+async def plan_page(request: Request) -> Response:
+    desk: Desk = request.app.state.desk
+    try:
+        view = await ask(desk.plan, today())
+    except HagakiError as error:
+        return render(request, "plan.html", error=str(error))
+    edits = await ask(desk.plan_edits, view, today())
+    return render(request, "plan.html", view=view, templates_used=view.templates, edits=edits)
+
+
+async def card_page(request: Request) -> Response:
+    desk: Desk = request.app.state.desk
+    try:
+        words = await ask(preview.card_words, desk, today(), request.path_params["row"])
+    except HagakiError as error:
+        raise HTTPException(404, str(error)) from None
+    return render(request, "card.html", words=words, row=request.path_params["row"],
+                  max_line=MAX_LINE_CHARS)
+
+
+async def card_draft(request: Request) -> Response:
+    """The message side as typed so far (not stored): an <img> for htmx to swap in."""
+    desk: Desk = request.app.state.desk
+    query = request.query_params
+    draft = CardEdit("", "", query.get("body"), query.get("personal_line"))
+    try:
+        png = await ask(preview.card_png, desk, today(), request.path_params["row"],
+                         "message", draft)
+    except HagakiError as error:
+        return render(request, "_draft.html", error=str(error))
+    return render(request, "_draft.html", png=base64.b64encode(png).decode("ascii"))
+
+
+async def card_edit(request: Request) -> Response:
+    form = await checked_form(request)
+    desk: Desk = request.app.state.desk
+    row = request.path_params["row"]
+    action = str(form.get("action") or "save")
+    if action not in CARD_ACTIONS:
+        raise HTTPException(400, f"操作の指定が違います: {action}")
+    try:
+        words = await ask(preview.card_words, desk, today(), row)
+        stored = words.edit or CardEdit(words.entry.customer.customer_id, words.campaign)
+        if action == "save":
+            body = str(form.get("body") or "")
+            edit = replace(stored, body=None if body.strip() == words.template_body.strip()
+                           else body, personal_line=str(form.get("personal_line") or ""))
+        elif action == "reset":
+            edit = replace(stored, body=None, personal_line=None)
+        else:
+            edit = replace(stored, left_out=action == "leave-out")
+        await ask(desk.save_card_edit, edit)
+    except HagakiError as error:
+        raise HTTPException(400, str(error)) from None
+    return RedirectResponse(f"/card/{row}", status_code=303)
+
+
+async def card_preview(request: Request) -> Response:
+    desk: Desk = request.app.state.desk
+    side = request.path_params["side"]
+    try:
+        png = await ask(preview.card_png, desk, today(), request.path_params["row"], side)
+    except HagakiError as error:
+        raise HTTPException(404, str(error)) from None
+    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
+
+
+ROUTES = [
+    Route("/plan", plan_page),
+    Route("/preview/{row:int}/{side}.png", card_preview),
+    Route("/card/{row:int}", card_page),
+    Route("/card/{row:int}/draft", card_draft),
+    Route("/card/{row:int}/edit", card_edit, methods=["POST"]),
+]

@@ -1,0 +1,72 @@
+"""顧客リスト: the customer and sales files, their problems and the corrections kept in the log."""
+
+from __future__ import annotations
+
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from mailmerge.errors import HagakiError
+from mailmerge.web.desk import Desk
+from mailmerge.web.rendering import ask, number, render
+from mailmerge.web.security import checked_form
+from mailmerge.web.shopfiles import MAX_UPLOAD_BYTES
+
+
+async def customers_page(request: Request) -> Response:
+    desk: Desk = request.app.state.desk
+    context: dict = {"files": {"customers": desk.files.customers(), "sales": desk.files.sales()},
+                     "corrections": await ask(desk.corrections)}
+    try:
+        context["check"] = await ask(desk.check)
+    except HagakiError as error:
+        context["error"] = str(error)
+    return render(request, "customers.html", **context)
+
+
+async def correct(request: Request) -> Response:
+    form = await checked_form(request)
+    desk: Desk = request.app.state.desk
+    try:
+        await ask(desk.correct, str(form.get("customer_id") or ""),
+                   str(form.get("field") or ""), str(form.get("value") or ""))
+    except HagakiError as error:
+        raise HTTPException(400, str(error)) from None
+    return RedirectResponse("/customers#corrections", status_code=303)
+
+
+async def undo_correction(request: Request) -> Response:
+    form = await checked_form(request)
+    desk: Desk = request.app.state.desk
+    try:
+        await ask(desk.undo_correction, number(form.get("correction_id")))
+    except HagakiError as error:
+        raise HTTPException(400, str(error)) from None
+    return RedirectResponse("/customers#corrections", status_code=303)
+
+
+async def upload(request: Request) -> Response:
+    form = await checked_form(request)
+    desk: Desk = request.app.state.desk
+    try:
+        sent = form.get("file")
+        if not isinstance(sent, UploadFile):
+            raise HTTPException(400, "ファイルを選んでください")
+        content = await sent.read(MAX_UPLOAD_BYTES + 1)
+        kind = str(form.get("kind"))
+        stored = await ask(desk.files.store, kind, sent.filename or "", content)
+    except HagakiError as error:
+        raise HTTPException(400, str(error)) from None
+    finally:
+        await form.close()
+    return render(request, "uploaded.html", kind=kind, stored=stored.name)
+
+
+ROUTES = [
+    Route("/customers", customers_page),
+    Route("/customers/correct", correct, methods=["POST"]),
+    Route("/customers/undo", undo_correction, methods=["POST"]),
+    Route("/upload", upload, methods=["POST"]),
+]
