@@ -169,9 +169,9 @@ def test_birthday_cards_two_weeks_ahead():
 
 def test_auto_needs_sales_and_unknown_situations_are_refused():
     for situation in ("auto", "thanks", "dormant", "winback"):
-        with pytest.raises(HagakiError, match=f"--situation {situation} needs a sales list"):
+        with pytest.raises(HagakiError, match=f"--situation {situation} には売上リストが要ります"):
             make_plan([person("C1")], None, DAY, situation)
-    with pytest.raises(HagakiError, match="unknown situation"):
+    with pytest.raises(HagakiError, match="--situation .* はありません"):
         make_plan([person("C1")], None, DAY, "christmas")
 
 

@@ -8,19 +8,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from mailmerge.i18n import N_
 from mailmerge.models import Customer
 
 
 @dataclass(frozen=True)
 class Exclusion:
     code: str
-    reason: str
+    reason: str  # marked with N_: translate where shown
 
 
 RULES: tuple[tuple[Exclusion, Callable[[Customer], bool]], ...] = (
-    (Exclusion("do-not-mail", "送付停止の印があります"), lambda c: c.do_not_mail),
-    (Exclusion("deceased", "死亡の印があります"), lambda c: c.deceased),
-    (Exclusion("moved", "転居（新しい住所なし）の印があります"), lambda c: c.moved),
+    (Exclusion("do-not-mail", N_("送付停止の印があります")), lambda c: c.do_not_mail),
+    (Exclusion("deceased", N_("死亡の印があります")), lambda c: c.deceased),
+    (Exclusion("moved", N_("転居（新しい住所なし）の印があります")), lambda c: c.moved),
 )
 
 

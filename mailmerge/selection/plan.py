@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from mailmerge.errors import HagakiError
+from mailmerge.i18n import N_, _, ngettext
 from mailmerge.models import CardRef, Customer, Sale
 from mailmerge.selection.exclusions import exclusion_of
 from mailmerge.selection.seasons import Override, posting_window, season_plan, season_year
@@ -22,12 +23,13 @@ from mailmerge.selection.segments import SegmentRules, segment_of
 SEASONAL = ("nenga", "kanchu", "yokan", "shochu", "zansho")
 SITUATIONS = ("thanks", *SEASONAL, "birthday", "dormant", "winback")
 LABELS = {
-    "thanks": "お礼状", "nenga": "年賀状", "kanchu": "寒中見舞い", "yokan": "余寒見舞い",
-    "shochu": "暑中見舞い", "zansho": "残暑見舞い", "birthday": "誕生日", "dormant": "休眠フォロー",
-    "winback": "再来店のお願い", "greeting": "ご挨拶",
+    "thanks": N_("お礼状"), "nenga": N_("年賀状"), "kanchu": N_("寒中見舞い"),
+    "yokan": N_("余寒見舞い"), "shochu": N_("暑中見舞い"), "zansho": N_("残暑見舞い"),
+    "birthday": N_("誕生日"), "dormant": N_("休眠フォロー"), "winback": N_("再来店のお願い"),
+    "greeting": N_("ご挨拶"),
 }
-SEGMENT_NAMES = {"new": "新規", "active": "活動中", "dormant": "休眠", "lapsed": "離反",
-                 "no_purchase": "購入記録なし"}
+SEGMENT_NAMES = {"new": N_("新規"), "active": N_("活動中"), "dormant": N_("休眠"),
+                 "lapsed": N_("離反"), "no_purchase": N_("購入記録なし")}
 # Who a seasonal card is for when sales say who is who (without sales: everyone).
 SEASONAL_SEGMENTS = {
     "nenga": {"new", "active", "dormant"},
@@ -154,19 +156,21 @@ def make_plan(customers: Iterable[Customer], sales: list[Sale] | None, on: dt.da
         history = Forced(history)
     rules = rules or Rules()
     if situation in ("auto", "thanks", "dormant", "winback") and sales is None:
-        raise HagakiError(f"--situation {situation} needs a sales list (--sales FILE)")
+        raise HagakiError(_("--situation {situation} には売上リストが要ります（--sales FILE）",
+                            situation=situation))
     if situation is None and sales is not None:
         situation = "auto"
     if to_recipients and situation in ("auto", "thanks"):
-        raise HagakiError("--ship-to では贈り先に送ります。お礼状は買った方へのはがきなので"
-                          "作れません。季節のはがき（--situation kanchu など）と一緒に"
-                          "使ってください")
+        raise HagakiError(_("--ship-to では贈り先に送ります。お礼状は買った方へのはがきなので"
+                            "作れません。季節のはがき（--situation kanchu など）と一緒に"
+                            "使ってください"))
     notes: list[str] = []
     if situation in SEASONAL:
         notes.append(season_plan(situation, on, rules.matsunouchi_end_day, rules.seasons).note)
     if situation not in (None, "auto", *SITUATIONS):
-        raise HagakiError(f"unknown situation {situation!r}; use auto or one of "
-                          f"{', '.join(SITUATIONS)}")
+        raise HagakiError(_("--situation {situation} はありません。auto か {known} の"
+                            "どれかにしてください", situation=situation,
+                            known=", ".join(SITUATIONS)))
     by_customer: dict[str, list[Sale]] = {}
     for sale in sales or []:
         if sale.date <= on:
@@ -180,7 +184,7 @@ def make_plan(customers: Iterable[Customer], sales: list[Sale] | None, on: dt.da
         if isinstance(decision, PlanEntry) and history.left_out(
                 customer.customer_id, campaign_of(decision, on)):
             decision = NotSent(customer, "left-out",
-                               "今回は送らないことにしました（hagaki serve の今日のはがき）",
+                               _("今回は送らないことにしました（hagaki serve の今日のはがき）"),
                                held=decision)
         (plan.cards if isinstance(decision, PlanEntry) else plan.not_sent).append(decision)
     return plan
@@ -190,30 +194,35 @@ def _decide(customer: Customer, sales: list[Sale], have_sales: bool, on: dt.date
             situation: str | None, history: History, rules: Rules) -> PlanEntry | NotSent:
     exclusion = exclusion_of(customer)
     if exclusion is not None:
-        return NotSent(customer, exclusion.code, exclusion.reason)
+        return NotSent(customer, exclusion.code, _(exclusion.reason))
     returned = history.returned(customer)
     if returned is not None:
         return NotSent(customer, "returned",
-                       f"{returned.card_date} のはがき（{returned.card_id} 番）が宛所不明で"
-                       "戻りました: 住所を直してから送ります")
+                       _("{date} のはがき（{number} 番）が宛所不明で戻りました: "
+                         "住所を直してから送ります", date=returned.card_date,
+                         number=returned.card_id))
     if situation is None:
-        return PlanEntry(customer, "greeting", "送れるお客様全員に送るはがき")
+        return PlanEntry(customer, "greeting", _("送れるお客様全員に送るはがき"))
     segment = _segment(customer, sales, on, rules) if have_sales else None
     if situation == "auto":
         return _auto(customer, sales, segment, on, history, rules)
     if situation == "thanks":
         return _thanks(customer, sales, on, history, rules) or NotSent(
             customer, "no-recent-sale",
-            f"直近 {rules.thanks_days} 日にお礼状を送る売上がありません")
+            ngettext("直近 {n} 日にお礼状を送る売上がありません",
+                     "直近 {n} 日にお礼状を送る売上がありません", rules.thanks_days))
     if situation in SEASONAL:
         return _seasonal(customer, segment, situation, on, rules)
     if situation == "birthday":
         return _birthday(customer, on, history, rules)
     wanted = {"dormant": "dormant", "winback": "lapsed"}[situation]
     if segment != wanted:
-        return NotSent(customer, "segment", f"{LABELS[situation]}は{SEGMENT_NAMES[wanted]}の"
-                       f"お客様に送ります（このお客様は{SEGMENT_NAMES.get(segment, segment)}）")
-    reason = f"{SEGMENT_NAMES.get(segment, segment)}: {_since_last(sales, on)}"
+        return NotSent(customer, "segment", _(
+            "{card}は{wanted}のお客様に送ります（このお客様は{segment}）",
+            card=_(LABELS[situation]), wanted=_(SEGMENT_NAMES[wanted]),
+            segment=_segment_name(segment)))
+    reason = _("{segment}: {since}", segment=_segment_name(segment),
+               since=_since_last(sales, on))
     return _with_cooldown(customer, situation, reason, on, history, rules)
 
 
@@ -229,17 +238,21 @@ def _auto(customer: Customer, sales: list[Sale], segment: str | None, on: dt.dat
     if isinstance(thanks, PlanEntry):
         return thanks
     if segment == "dormant":
-        return _with_cooldown(customer, "dormant", f"休眠: {_since_last(sales, on)}", on,
-                              history, rules)
+        return _with_cooldown(customer, "dormant", _(
+            "{segment}: {since}", segment=_segment_name(segment), since=_since_last(sales, on)),
+            on, history, rules)
     if segment == "lapsed":
-        return _with_cooldown(customer, "winback", f"離反: {_since_last(sales, on)}", on,
-                              history, rules)
+        return _with_cooldown(customer, "winback", _(
+            "{segment}: {since}", segment=_segment_name(segment), since=_since_last(sales, on)),
+            on, history, rules)
     if segment == "no_purchase":
-        return NotSent(customer, "no-purchase", "購入の記録がないので、送るはがきはありません")
+        return NotSent(customer, "no-purchase",
+                       _("購入の記録がないので、送るはがきはありません"))
     if thanks is not None:
         return thanks  # already thanked: say so rather than "not due"
-    return NotSent(customer, "not-due", f"{SEGMENT_NAMES.get(segment, segment)}: "
-                   f"{_since_last(sales, on)}。今日送るはがきはありません")
+    return NotSent(customer, "not-due", _("{segment}: {since}。今日送るはがきはありません",
+                                          segment=_segment_name(segment),
+                                          since=_since_last(sales, on)))
 
 
 def _thanks(customer: Customer, sales: list[Sale], on: dt.date, history: History,
@@ -266,38 +279,44 @@ def _thanks(customer: Customer, sales: list[Sale], on: dt.date, history: History
     if not due:
         card = max((card_for(s) for s in recent), key=lambda c: c.card_id)
         return NotSent(customer, "already-thanked",
-                       f"{card.card_date} にお礼状を印刷済み（{card.card_id} 番）")
+                       _("{date} に{card}を印刷済み（{number} 番）", date=card.card_date,
+                         card=_(LABELS["thanks"]), number=card.card_id))
     days = ", ".join(sorted({s.date.isoformat() for s in due}))
-    return PlanEntry(customer, "thanks", f"{days} の購入のお礼がまだです", due)
+    return PlanEntry(customer, "thanks", _("{days} の購入のお礼がまだです", days=days), due)
 
 
 def _seasonal(customer: Customer, segment: str | None, situation: str, on: dt.date,
               rules: Rules) -> PlanEntry | NotSent:
     if situation == "nenga" and customer.mourning:
         kanchu = posting_window("kanchu", season_year("nenga", on), rules.matsunouchi_end_day)
-        return NotSent(customer, "mourning", f"喪中のため年賀状は送りません。代わりに寒中見舞いを "
-                       f"{kanchu.first} … {kanchu.last} に投函してください")
+        return NotSent(customer, "mourning", _(
+            "喪中のため年賀状は送りません。代わりに寒中見舞いを {first} … {last} に"
+            "投函してください", first=kanchu.first, last=kanchu.last))
     allowed = SEASONAL_SEGMENTS.get(situation)
     if segment is not None and allowed is not None and segment not in allowed:
-        return NotSent(customer, "segment", f"{LABELS[situation]}は活動中・休眠のお客様に送ります"
-                       f"（このお客様は{SEGMENT_NAMES.get(segment, segment)}）")
-    reason = f"{LABELS[situation]}" + (f"（{SEGMENT_NAMES.get(segment, segment)}のお客様）"
-                                       if segment else "")
+        return NotSent(customer, "segment", _(
+            "{card}は活動中・休眠のお客様に送ります（このお客様は{segment}）",
+            card=_(LABELS[situation]), segment=_segment_name(segment)))
+    reason = _(LABELS[situation])
+    if segment:
+        reason = _("{card}（{segment}のお客様）", card=reason, segment=_segment_name(segment))
     if situation == "kanchu" and customer.mourning:
-        reason = "喪中のため年賀状の代わりに寒中見舞い"
+        reason = _("喪中のため年賀状の代わりに寒中見舞い")
     return PlanEntry(customer, situation, reason)
 
 
 def _birthday(customer: Customer, on: dt.date, history: History, rules: Rules
               ) -> PlanEntry | NotSent:
     if customer.birthday is None:
-        return NotSent(customer, "no-birthday", "誕生日の記録がありません")
+        return NotSent(customer, "no-birthday", _("誕生日の記録がありません"))
     next_birthday = _next_birthday(customer.birthday, on)
     days = (next_birthday - on).days
     if days > rules.birthday_lead_days:
-        return NotSent(customer, "not-due", f"誕生日 {next_birthday} まであと {days} 日です")
-    return _with_cooldown(customer, "birthday", f"誕生日 {next_birthday}", on, history,
-                          rules)
+        return NotSent(customer, "not-due", ngettext(
+            "誕生日 {birthday} まであと {n} 日です", "誕生日 {birthday} まであと {n} 日です",
+            days, birthday=next_birthday))
+    return _with_cooldown(customer, "birthday", _("誕生日 {birthday}", birthday=next_birthday),
+                          on, history, rules)
 
 
 def _next_birthday(birthday: dt.date, on: dt.date) -> dt.date:
@@ -318,8 +337,9 @@ def _with_cooldown(customer: Customer, situation: str, reason: str, on: dt.date,
     cooldown = rules.cooldown_days.get(situation, 0)
     if last is not None and (on - last.card_date).days < cooldown:
         until = last.card_date + dt.timedelta(days=cooldown)
-        return NotSent(customer, "cooldown", f"{LABELS[situation]}を {last.card_date} に送りました"
-                       f"（{last.card_id} 番）: 次は {until} 以降")
+        return NotSent(customer, "cooldown", _(
+            "{card}を {date} に送りました（{number} 番）: 次は {until} 以降",
+            card=_(LABELS[situation]), date=last.card_date, number=last.card_id, until=until))
     return PlanEntry(customer, situation, reason)
 
 
@@ -329,13 +349,22 @@ def _unless_printed(entry: PlanEntry, on: dt.date, history: History) -> PlanEntr
     sent = history.sent_in_campaign(entry.customer.customer_id, campaign_of(entry, on))
     if sent is None:
         return entry
+    card = LABELS.get(entry.situation)
     return NotSent(entry.customer, "already-sent",
-                   f"{LABELS.get(entry.situation, entry.situation)}は {sent.card_date} に"
-                   f"印刷済み（{sent.card_id} 番）")
+                   _("{card}は {date} に印刷済み（{number} 番）",
+                     card=_(card) if card else entry.situation, date=sent.card_date,
+                     number=sent.card_id))
+
+
+def _segment_name(segment: str | None) -> str:
+    """The segment as the reader's language names it (an unknown code as it is)."""
+    name = SEGMENT_NAMES.get(segment or "")
+    return _(name) if name else str(segment)
 
 
 def _since_last(sales: list[Sale], on: dt.date) -> str:
     if not sales:
-        return "購入の記録なし"
+        return _("購入の記録なし")
     last = max(sale.date for sale in sales)
-    return f"最後の購入 {last}（{(on - last).days} 日前）"
+    return ngettext("最後の購入 {last}（{n} 日前）", "最後の購入 {last}（{n} 日前）",
+                    (on - last).days, last=last)

@@ -36,13 +36,16 @@ from dataclasses import dataclass
 import ephem
 
 from mailmerge.errors import ConfigError, HagakiError
+from mailmerge.i18n import N_, _
 
 JST = dt.timedelta(hours=9)
 ONE_DAY = dt.timedelta(days=1)
 RISSHUN, SHOSHO, RISSHU = 315.0, 105.0, 135.0  # 立春, 小暑, 立秋
 TROPICAL_YEAR = 365.2422
-LABELS = {"nenga": "年賀状", "kanchu": "寒中見舞い", "yokan": "余寒見舞い",
-          "shochu": "暑中見舞い", "zansho": "残暑見舞い"}
+LABELS = {"nenga": N_("年賀状"), "kanchu": N_("寒中見舞い"), "yokan": N_("余寒見舞い"),
+          "shochu": N_("暑中見舞い"), "zansho": N_("残暑見舞い")}
+MONTH_NAMES = (N_("1月"), N_("2月"), N_("3月"), N_("4月"), N_("5月"), N_("6月"), N_("7月"),
+               N_("8月"), N_("9月"), N_("10月"), N_("11月"), N_("12月"))
 WINTER = ("nenga", "kanchu", "yokan")
 NENGA_POST_FIRST, NENGA_POST_LAST, NENGA_ACCEPTED_UNTIL = (12, 15), (12, 25), (12, 28)
 PRINT_FROM = {"nenga": (11, 1), "kanchu": (12, 1), "yokan": (1, 15), "shochu": (6, 15),
@@ -105,7 +108,7 @@ def solar_term_date(year: int, longitude_deg: float) -> dt.date:
     # Longitudes from 285° (about Jan 5) on fall early in the year, before the equinox.
     offset = (longitude - (360 if longitude >= 285 else 0)) / 360 * TROPICAL_YEAR
     moment = ephem.Date(dt.datetime(year, 3, 20, 12)) + offset
-    for _ in range(50):
+    for _step in range(50):
         error = (longitude_deg - _sun_longitude(ephem.Date(moment)) + 180) % 360 - 180
         moment += error / 360 * TROPICAL_YEAR
         if abs(error) < 1e-7:
@@ -131,21 +134,22 @@ def posting_window(situation: str, year: int, matsunouchi_end_day: int = 7) -> W
     if situation == "nenga":
         return Window(situation, _place(situation, year, NENGA_POST_FIRST),
                       _place(situation, year, NENGA_POST_LAST),
-                      f"元日に届くのは{_md(NENGA_POST_LAST)}までの投函、"
-                      f"年賀郵便の受付は{_md(NENGA_ACCEPTED_UNTIL)}まで")
+                      _("元日に届くのは{last}までの投函、年賀郵便の受付は{accepted}まで",
+                        last=_md(NENGA_POST_LAST), accepted=_md(NENGA_ACCEPTED_UNTIL)))
     if situation == "kanchu":
         return Window(situation, dt.date(year, 1, matsunouchi_end_day + 1),
                       solar_term_date(year, RISSHUN) - ONE_DAY,
-                      f"松の内（1月{matsunouchi_end_day}日まで）が明けてから立春の前日まで")
+                      _("松の内（{end}まで）が明けてから立春の前日まで",
+                        end=_md((1, matsunouchi_end_day))))
     if situation == "yokan":
         return Window(situation, solar_term_date(year, RISSHUN),
-                      dt.date(year, 3, 1) - ONE_DAY, "立春から2月末まで")
+                      dt.date(year, 3, 1) - ONE_DAY, _("立春から2月末まで"))
     if situation == "shochu":
         return Window(situation, solar_term_date(year, SHOSHO),
-                      solar_term_date(year, RISSHU) - ONE_DAY, "小暑から立秋の前日まで")
+                      solar_term_date(year, RISSHU) - ONE_DAY, _("小暑から立秋の前日まで"))
     if situation == "zansho":
         return Window(situation, solar_term_date(year, RISSHU), dt.date(year, 8, 31),
-                      "立秋から8月末まで")
+                      _("立秋から8月末まで"))
     raise ValueError(f"{situation!r} is not a seasonal card")
 
 
@@ -164,7 +168,7 @@ def printing_window(situation: str, year: int, matsunouchi_end_day: int = 7,
         first = min(first, _place(situation, year, override.print_from))
     if override is not None and override.print_until is not None:
         last = max(last, _place(situation, year, override.print_until))
-    return Window(situation, first, last, "印刷できる期間")
+    return Window(situation, first, last, _("印刷できる期間"))
 
 
 def season_plan(situation: str, on: dt.date, matsunouchi_end_day: int = 7,
@@ -174,25 +178,30 @@ def season_plan(situation: str, on: dt.date, matsunouchi_end_day: int = 7,
     override = (overrides or {}).get(situation)
     printing = printing_window(situation, year, matsunouchi_end_day, override)
     posting = posting_window(situation, year, matsunouchi_end_day)
-    label = LABELS[situation]
+    label = _(LABELS[situation])
     if on < printing.first:
-        raise SeasonWindowError(
-            f"{label}はまだ印刷できません（{on}）。{printing.first} から印刷でき、投函は "
-            f"{posting.first} … {posting.last} です（{posting.rule}）")
+        raise SeasonWindowError(_(
+            "{card}はまだ印刷できません（{on}）。{print_first} から印刷でき、投函は "
+            "{post_first} … {post_last} です（{rule}）", card=label, on=on,
+            print_first=printing.first, post_first=posting.first, post_last=posting.last,
+            rule=posting.rule))
     if on > printing.last:
         coming = printing_window(situation, year + 1, matsunouchi_end_day, override)
         coming_posting = posting_window(situation, year + 1, matsunouchi_end_day)
-        raise SeasonWindowError(
-            f"{label}の時期（印刷 {printing.first} … {printing.last}、投函 {posting.first} … "
-            f"{posting.last}）は終わりました（{on}）。"
-            f"次は {coming.first} から印刷でき、投函は {coming_posting.first} … "
-            f"{coming_posting.last} です（{coming_posting.rule}）")
+        raise SeasonWindowError(_(
+            "{card}の時期（印刷 {print_first} … {print_last}、投函 {post_first} … "
+            "{post_last}）は終わりました（{on}）。次は {next_print} から印刷でき、投函は "
+            "{next_first} … {next_last} です（{rule}）", card=label, on=on,
+            print_first=printing.first, print_last=printing.last, post_first=posting.first,
+            post_last=posting.last, next_print=coming.first, next_first=coming_posting.first,
+            next_last=coming_posting.last, rule=coming_posting.rule))
     return SeasonRun(situation, year, printing, posting, _posting_note(posting, on))
 
 
 def _md(month_day: MonthDay | dt.date) -> str:
+    """12月25日 / 25 Dec."""
     month, day = (month_day.month, month_day.day) if isinstance(month_day, dt.date) else month_day
-    return f"{month}月{day}日"
+    return _("{month}月{day}日", month=month, day=day, month_name=_(MONTH_NAMES[month - 1]))
 
 
 def _posting_note(posting: Window, on: dt.date) -> str:
@@ -200,19 +209,25 @@ def _posting_note(posting: Window, on: dt.date) -> str:
     first, last = _md(posting.first), _md(posting.last)
     if posting.situation == "nenga":
         accepted = _md(NENGA_ACCEPTED_UNTIL)
-        handling = f"（{accepted}までは年賀郵便として受け付けられます）"
         if on < posting.first:
-            return f"{first}〜{last}に投函すると1月1日に届きます{handling}"
+            return _("{first}〜{last}に投函すると1月1日に届きます"
+                     "（{accepted}までは年賀郵便として受け付けられます）",
+                     first=first, last=last, accepted=accepted)
         if on <= posting.last:
-            return f"{last}までに投函すると1月1日に届きます{handling}"
+            return _("{last}までに投函すると1月1日に届きます"
+                     "（{accepted}までは年賀郵便として受け付けられます）",
+                     last=last, accepted=accepted)
         if on <= dt.date(posting.last.year, *NENGA_ACCEPTED_UNTIL):
-            return f"今から投函すると元日には届きません（{accepted}までは年賀郵便の扱い）"
-        return "元日以降の配達になります"
+            return _("今から投函すると元日には届きません（{accepted}までは年賀郵便の扱い）",
+                     accepted=accepted)
+        return _("元日以降の配達になります")
     if on < posting.first:
-        return f"{first}〜{last}に投函してください（{posting.rule}）"
+        return _("{first}〜{last}に投函してください（{rule}）", first=first, last=last,
+                 rule=posting.rule)
     if on <= posting.last:
-        return f"{last}までに投函してください（{posting.rule}）"
-    return f"{LABELS[posting.situation]}の投函期間（{first}〜{last}）は過ぎています"
+        return _("{last}までに投函してください（{rule}）", last=last, rule=posting.rule)
+    return _("{card}の投函期間（{first}〜{last}）は過ぎています",
+             card=_(LABELS[posting.situation]), first=first, last=last)
 
 
 def card_day(situation: str, on: dt.date) -> dt.date:
@@ -228,15 +243,17 @@ def season_overrides(table: dict, where: str) -> dict[str, Override]:
     overrides = {}
     for situation, settings in table.items():
         if situation not in LABELS:
-            raise ConfigError(f"{where}: [seasons.{situation}] は季節の便ではありません。"
-                              f"{', '.join(LABELS)} のどれかにしてください")
+            raise ConfigError(_("{where}: [seasons.{situation}] は季節の便ではありません。"
+                                "{known} のどれかにしてください", where=where,
+                                situation=situation, known=", ".join(LABELS)))
         if not isinstance(settings, dict):
-            raise ConfigError(f"{where}: [seasons.{situation}] は print_from = \"10-15\" の"
-                              "ような表にしてください")
+            raise ConfigError(_("{where}: [seasons.{situation}] は print_from = \"10-15\" の"
+                                "ような表にしてください", where=where, situation=situation))
         unknown = sorted(set(settings) - set(OVERRIDE_KEYS))
         if unknown:
-            raise ConfigError(f"{where}: [seasons.{situation}] {unknown[0]} は使えません。"
-                              "print_from か print_until にしてください")
+            raise ConfigError(_("{where}: [seasons.{situation}] {key} は使えません。"
+                                "print_from か print_until にしてください", where=where,
+                                situation=situation, key=unknown[0]))
         values = {key: _month_day(settings[key], f"{where}: [seasons.{situation}] {key}")
                   for key in OVERRIDE_KEYS if key in settings}
         _refuse_narrowing(situation, values, where)
@@ -247,16 +264,17 @@ def season_overrides(table: dict, where: str) -> dict[str, Override]:
 def _month_day(value: object, key: str) -> MonthDay:
     match = re.fullmatch(r"(\d{2})-(\d{2})", value) if isinstance(value, str) else None
     if match is None:
-        raise ConfigError(f"{key} は \"10-15\" のように月-日で書いてください"
-                          f"（{value!r} は読めません）")
+        raise ConfigError(_("{key} は \"10-15\" のように月-日で書いてください"
+                            "（{value} は読めません）", key=key, value=repr(value)))
     month, day = int(match[1]), int(match[2])
     if (month, day) == (2, 29):
-        raise ConfigError(f"{key}: 02-29 はうるう年にしかありません。"
-                          "02-28 か 03-01 にしてください")
+        raise ConfigError(_("{key}: 02-29 はうるう年にしかありません。"
+                            "02-28 か 03-01 にしてください", key=key))
     try:
         dt.date(2001, month, day)
     except ValueError:
-        raise ConfigError(f"{key}: {value} という日付はありません") from None
+        raise ConfigError(_("{key}: {value} という日付はありません", key=key,
+                            value=value)) from None
     return month, day
 
 
@@ -265,12 +283,14 @@ def _refuse_narrowing(situation: str, values: dict[str, MonthDay], where: str) -
     default_from, earliest_until = PRINT_FROM[situation], _earliest_print_until(situation)
     if "print_from" in values and _order(situation, values["print_from"]) > _order(
             situation, default_from):
-        raise ConfigError(f"{key} print_from は既定の印刷開始 {_mmdd(default_from)} より後で、"
-                          "期間を狭めます。それ以前の日にしてください")
+        raise ConfigError(_("{key} print_from は既定の印刷開始 {default} より後で、"
+                            "期間を狭めます。それ以前の日にしてください", key=key,
+                            default=_mmdd(default_from)))
     if "print_until" in values and _order(situation, values["print_until"]) < _order(
             situation, earliest_until):
-        raise ConfigError(f"{key} print_until は既定の印刷終了 {_mmdd(earliest_until)} より前で、"
-                          "期間を狭めます。それ以後の日にしてください")
+        raise ConfigError(_("{key} print_until は既定の印刷終了 {default} より前で、"
+                            "期間を狭めます。それ以後の日にしてください", key=key,
+                            default=_mmdd(earliest_until)))
 
 
 @functools.cache
