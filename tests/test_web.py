@@ -30,7 +30,7 @@ def test_every_page_renders_in_japanese(client, url, heading):
 
 def test_home_counts_todays_cards_with_postage(client):
     page = client.get("/").text
-    assert re.search(r"<td>お礼状</td><td class=\"num\">2 枚</td><td class=\"num\">170 円</td>",
+    assert re.search(r"<td>お礼状</td><td class=\"num\">2枚</td><td class=\"num\">170円</td>",
                      page)
 
 

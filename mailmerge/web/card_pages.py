@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from mailmerge.errors import HagakiError
+from mailmerge.i18n import _
 from mailmerge.templates.card_edit import MAX_LINE_CHARS, CardEdit
 from mailmerge.web import preview
 from mailmerge.web.desk import Desk
@@ -60,7 +61,7 @@ async def card_edit(request: Request) -> Response:
     row = request.path_params["row"]
     action = str(form.get("action") or "save")
     if action not in CARD_ACTIONS:
-        raise HTTPException(400, f"操作の指定が違います: {action}")
+        raise HTTPException(400, _("操作の指定が違います: {action}", action=action))
     try:
         words = await ask(preview.card_words, desk, today(), row)
         stored = words.edit or CardEdit(words.entry.customer.customer_id, words.campaign)

@@ -9,6 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from mailmerge.errors import HagakiError
+from mailmerge.i18n import _
 from mailmerge.web.desk import Desk
 from mailmerge.web.rendering import ask, number, render
 from mailmerge.web.security import checked_form
@@ -53,7 +54,7 @@ async def upload(request: Request) -> Response:
     try:
         sent = form.get("file")
         if not isinstance(sent, UploadFile):
-            raise HTTPException(400, "ファイルを選んでください")
+            raise HTTPException(400, _("ファイルを選んでください"))
         content = await sent.read(MAX_UPLOAD_BYTES + 1)
         kind = str(form.get("kind"))
         stored = await ask(desk.files.store, kind, sent.filename or "", content)

@@ -17,7 +17,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mailmerge.i18n import LANGUAGES, N_, _, language, ngettext, pgettext, speaking, yen
+from mailmerge.i18n import LANGUAGES, N_, _, cards, language, ngettext, pgettext, speaking, yen
 from mailmerge.report.figures import SEGMENT_LABELS, SHARE
 from mailmerge.selection.plan import LABELS
 from mailmerge.sources.corrections import shown, suggested_postal_code
@@ -38,8 +38,8 @@ templates = Environment(loader=PackageLoader("mailmerge.web", "templates"),
 templates.globals.update(LABELS=LABELS, STATUS_WORDS=STATUS_WORDS, SEGMENT_LABELS=SEGMENT_LABELS,
                          SHARE=SHARE, KINDS=KINDS, SIDES=SIDES, STATUS_MOVES=STATUS_MOVES,
                          CSRF_FIELD=CSRF_FIELD, suggested_postal_code=suggested_postal_code,
-                         shown=shown, _=_, ngettext=ngettext, pgettext=pgettext, yen=yen,
-                         language=language, LANGUAGES=LANGUAGES)
+                         shown=shown, _=_, cards=cards, ngettext=ngettext, pgettext=pgettext,
+                         yen=yen, language=language, LANGUAGES=LANGUAGES)
 
 
 def page_language(connection: HTTPConnection) -> str:

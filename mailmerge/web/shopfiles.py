@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mailmerge.errors import HagakiError
+from mailmerge.i18n import N_, _
 
-KINDS = {"customers": "顧客リスト", "sales": "売上リスト"}
+KINDS = {"customers": N_("顧客リスト"), "sales": N_("売上リスト")}
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a shop's list is far smaller; a larger body is refused
 
@@ -48,15 +49,18 @@ class ShopFiles:
         """Write an uploaded list as KIND.SUFFIX in the shop folder (atomically); the name
         sent by the browser gives only the suffix."""
         if kind not in KINDS:
-            raise UploadError(f"アップロードの種類が違います: {kind}（顧客リストか売上リスト）")
+            raise UploadError(_("アップロードの種類が違います: {kind}（顧客リストか売上リスト）",
+                                kind=kind))
         suffix = Path(file_name.replace("\\", "/")).suffix.lower()
         if suffix not in SUFFIXES:
-            raise UploadError(f"{KINDS[kind]}は CSV・TSV・XLSX のファイルにしてください"
-                              f"（送られたファイル: {Path(file_name).name or '名前なし'}）")
+            raise UploadError(_("{kind}は CSV・TSV・XLSX のファイルにしてください"
+                                "（送られたファイル: {name}）", kind=_(KINDS[kind]),
+                                name=Path(file_name).name or _("名前なし")))
         if not content:
-            raise UploadError(f"{KINDS[kind]}のファイルが空です")
+            raise UploadError(_("{kind}のファイルが空です", kind=_(KINDS[kind])))
         if len(content) > MAX_UPLOAD_BYTES:
-            raise UploadError(f"{KINDS[kind]}が大きすぎます（{MAX_UPLOAD_BYTES // 2**20} MB まで）")
+            raise UploadError(_("{kind}が大きすぎます（{limit} MB まで）", kind=_(KINDS[kind]),
+                                limit=MAX_UPLOAD_BYTES // 2**20))
         target = self.folder / f"{kind}{suffix}"
         handle, temporary = tempfile.mkstemp(prefix=f".{kind}-", suffix=".part", dir=self.folder)
         try:
