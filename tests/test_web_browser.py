@@ -46,12 +46,18 @@ def free_port() -> int:
 
 @pytest.fixture
 def server(tmp_path):
-    """`hagaki serve --no-browser --port FREE` on a fresh shop; stopped after the test."""
-    shop = make_shop(tmp_path)
-    with (shop / "customers.csv").open("a", encoding="utf-8") as stream:
+    """A shop made with `hagaki init`, served by `hagaki serve --no-browser --port FREE`; its
+    lists wait in another folder for the browser to send them. Stopped after the test."""
+    (tmp_path / "lists").mkdir()
+    lists = make_shop(tmp_path / "lists")
+    with (lists / "customers.csv").open("a", encoding="utf-8") as stream:
         stream.write(WRONG_CODE_ROW)  # row 5: the code is Shinjuku's, the address Umeda's
-    with (shop / "sales.csv").open("a", encoding="utf-8") as stream:
+    with (lists / "sales.csv").open("a", encoding="utf-8") as stream:
         stream.write(f"C004,{dt.date.today() - dt.timedelta(days=3)},花瓶,8800\n")
+    shop = tmp_path / "shop"
+    subprocess.run([sys.executable, "-m", "mailmerge", "init", str(shop), "--name", "ささき雑貨店",
+                    "--postal-code", "150-0001", "--address", "東京都渋谷区神宮前1-2-3"],
+                   check=True, capture_output=True)
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "mailmerge", "serve", str(shop), "--no-browser", "--port",
@@ -67,7 +73,7 @@ def server(tmp_path):
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise AssertionError(process.stderr.read().decode()) from None
                 time.sleep(0.1)
-        yield url, shop
+        yield url, shop, lists
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -77,7 +83,7 @@ def server(tmp_path):
 def test_a_shop_owner_proofs_prints_and_mails_in_the_browser(server, tmp_path):
     from playwright.sync_api import sync_playwright
 
-    url, shop = server
+    url, shop, lists = server
     shots = tmp_path / "screenshots"
     shots.mkdir()
     with sync_playwright() as playwright:
@@ -86,6 +92,13 @@ def test_a_shop_owner_proofs_prints_and_mails_in_the_browser(server, tmp_path):
         try:
             page.goto(url + "/")
             assert page.locator("h1").inner_text() == "ホーム"
+            for kind in ("customers", "sales"):  # drop the lists, as the owner would
+                page.set_input_files(f"form:has(input[value={kind}]) input[type=file]",
+                                     lists / f"{kind}.csv")
+                page.click(f"form:has(input[value={kind}]) button[type=submit]")
+                page.wait_for_selector("h1:has-text('ファイルを送りました')")
+                page.click("nav >> text=ホーム")
+            assert (shop / "customers.csv").read_bytes() == (lists / "customers.csv").read_bytes()
             assert page.locator("text=お礼状").first.is_visible()
             page.screenshot(path=shots / "home.png")
 
@@ -136,7 +149,7 @@ def test_a_shop_owner_proofs_prints_and_mails_in_the_browser(server, tmp_path):
             page.click("nav >> text=送付履歴")
             assert page.locator("h1").inner_text() == "送付履歴"
             page.select_option("select[name=status]", "mailed")
-            page.wait_for_selector("#log-rows >> text=3 枚")
+            page.wait_for_selector("#log-rows >> text=/3\\s*枚/")
             page.screenshot(path=shots / "log.png")
 
             page.click("nav >> text=レポート")
