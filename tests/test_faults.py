@@ -90,7 +90,7 @@ def test_kills_at_random_moments_never_lose_a_card(shop):
     ids = printed_ids(shop / "hagaki-log.sqlite")
     assert len(ids) == len(set(ids)) == 600  # every card printed, none twice
     verify = hagaki("log", "verify", cwd=shop)
-    assert verify.returncode == 0 and "600 枚" in verify.stdout, verify.stdout
+    assert verify.returncode == 0 and "600枚" in verify.stdout, verify.stdout
     pages = sum(page_count(pdf) for pdf in shop.glob("cards-*.pdf"))
     assert pages == 600  # and every printed card is in exactly one file
     assert not list(shop.glob(".*.tmp")) and not list(shop.glob("*.lock"))

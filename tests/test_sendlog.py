@@ -118,7 +118,7 @@ def test_export_neutralises_formulas_for_excel(tmp_path):
     raw = (tmp_path / "log.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
-    assert sorted(r["customer_id"] for r in rows) == ["'=HYPERLINK(\"x\")", "'@SUM(A1)"]
+    assert sorted(r["顧客ID"] for r in rows) == ["'=HYPERLINK(\"x\")", "'@SUM(A1)"]
     assert run("log", "export", "--log", str(log), "--out", str(tmp_path / "log.xlsx")
                ).exit_code == 0
     sheet = openpyxl.load_workbook(tmp_path / "log.xlsx").active

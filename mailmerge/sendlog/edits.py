@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mailmerge.errors import HagakiError
+from mailmerge.i18n import _
 from mailmerge.sources.corrections import FIELDS, Correction, clean_value, shown
 from mailmerge.templates.card_edit import MAX_LINE_CHARS, CardEdit, clean_text
 
@@ -45,8 +46,9 @@ class StoredCorrection:
     def label(self) -> str:
         """"郵便番号 160-0023 → 530-0001" for the page."""
         c = self.correction
-        return (f"{FIELDS[c.field]} {shown(c.field, c.old_value) or '（空欄）'} → "
-                f"{shown(c.field, c.new_value)}")
+        return _("{field} {old} → {new}", field=_(FIELDS[c.field]),
+                 old=shown(c.field, c.old_value) or _("（空欄）"),
+                 new=shown(c.field, c.new_value))
 
 
 def row_check(*values: object) -> str:
@@ -60,15 +62,19 @@ def add_correction(log: SendLog, customer_id: str, field: str, old_value: str,
     """Store a correction of one customer's field (old value as read → new value, cleaned);
     return its number."""
     if field not in FIELDS:
-        raise EditError(f"直せる項目は {'・'.join(FIELDS.values())} です（{field}）")
+        raise EditError(_("直せる項目は {fields} です（{field}）",
+                          fields="・".join(_(name) for name in FIELDS.values()), field=field))
     new_value = clean_value(field, new_value)
     if field == "postal_code" and not (len(new_value) == 7 and new_value.isascii()
                                        and new_value.isdigit()):
-        raise EditError(f"郵便番号 {new_value!r} は 7 桁ではありません（530-0001 のように）")
+        raise EditError(_("郵便番号 {value} は 7 桁ではありません（530-0001 のように）",
+                          value=repr(new_value)))
     if not new_value or len(new_value) > MAX_VALUE_CHARS:
-        raise EditError(f"{FIELDS[field]}を空にはできません（{MAX_VALUE_CHARS} 字まで）")
+        raise EditError(_("{field}を空にはできません（{most} 字まで）", field=_(FIELDS[field]),
+                          most=MAX_VALUE_CHARS))
     if new_value == old_value:
-        raise EditError(f"{FIELDS[field]}はもう {shown(field, new_value)} です")
+        raise EditError(_("{field}はもう {value} です", field=_(FIELDS[field]),
+                          value=shown(field, new_value)))
     with log.transaction() as db:
         row_id = db.execute(
             "INSERT INTO corrections (customer_id, field, old_value, new_value, made_at) "
@@ -84,7 +90,8 @@ def undo_correction(log: SendLog, correction_id: int) -> None:
         changed = db.execute("UPDATE corrections SET undone_at = ? WHERE id = ? "
                              "AND undone_at IS NULL", (_now(), correction_id)).rowcount
         if not changed:
-            raise EditError(f"修正 {correction_id} 番はないか、もう取り消してあります")
+            raise EditError(_("修正 {number} 番はないか、もう取り消してあります",
+                              number=correction_id))
         _refresh(db, correction_id)
 
 
@@ -115,9 +122,11 @@ def save_card_edit(log: SendLog, edit: CardEdit) -> CardEdit:
     body = clean_text(edit.body or "") or None
     line = " ".join(clean_text(edit.personal_line or "").split()) or None
     if body is not None and len(body) > MAX_BODY_CHARS:
-        raise EditError(f"本文が{len(body):,}字です。はがきに入るのは{MAX_BODY_CHARS:,}字までです")
+        raise EditError(_("本文が{length:,}字です。はがきに入るのは{most:,}字までです",
+                          length=len(body), most=MAX_BODY_CHARS))
     if line is not None and len(line) > MAX_LINE_CHARS:
-        raise EditError(f"一言が{len(line)}字です。{MAX_LINE_CHARS}字までにしてください")
+        raise EditError(_("一言が{length}字です。{most}字までにしてください", length=len(line),
+                          most=MAX_LINE_CHARS))
     stored = CardEdit(edit.customer_id, edit.campaign, body, line, edit.left_out)
     values = (stored.customer_id, stored.campaign, body, line, int(stored.left_out), _now())
     with log.transaction() as db:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mailmerge.errors import HagakiError
+from mailmerge.i18n import _, cards, ngettext
 from mailmerge.models import CardRef, Customer
 from mailmerge.sendlog import backups
 from mailmerge.sendlog.checks import damaged_rows, refresh_checks, register
@@ -161,9 +162,11 @@ class SendLog:
                                   (run["id"],)).fetchone()[0]
                 db.execute("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?",
                            ("printed" if kept else "failed", _now(), run["id"]))
-            notes.append(f"中断された印刷（{run['started_at']}）を確認しました: "
-                         + (f"{kept} 枚はファイルに残っています" if kept else
-                            "ファイルができていないので、その分はこれから印刷されます"))
+            started = run["started_at"]
+            notes.append(_("中断された印刷（{started}）を確認しました: {cards}はファイルに"
+                           "残っています", started=started, cards=cards(kept)) if kept else
+                         _("中断された印刷（{started}）を確認しました: ファイルができていない"
+                           "ので、その分はこれから印刷されます", started=started))
         return notes
 
     @staticmethod
@@ -320,9 +323,10 @@ class SendLog:
         """Move the chosen cards to `status` (mailed, returned or cancelled) where that is a
         move their status allows; say which asked-for card numbers were not moved, and why."""
         if status not in MOVES:
-            raise HagakiError(f"unknown status {status!r}")
+            raise HagakiError(_("そのような状態はありません: {status}", status=repr(status)))
         if not (card_ids or customer_ids or campaign):
-            raise HagakiError("どのはがきか指定してください: 番号、--customer または --campaign")
+            raise HagakiError(_("どのはがきか指定してください: 番号、--customer または "
+                                "--campaign"))
         where, arguments = _conditions(card_ids, customer_ids, campaign, list(MOVES[status]))
         with self._transaction() as db:
             ids = [row[0] for row in db.execute(f"SELECT id FROM cards WHERE {where}",
@@ -374,9 +378,9 @@ class _Transaction:
         if self.db.in_transaction:
             self.db.execute("ROLLBACK")
         if isinstance(error, sqlite3.Error):
-            raise LogError(f"送付記録に書き込めません（{error}）。ディスクの空きと、"
-                           "フォルダに書き込めるかを確かめてください。記録は変わっていません"
-                           ) from None
+            raise LogError(_("送付記録に書き込めません（{error}）。ディスクの空きと、"
+                             "フォルダに書き込めるかを確かめてください。記録は変わっていません",
+                             error=error)) from None
 
 
 def _check_log_path(path: Path) -> None:
@@ -385,13 +389,15 @@ def _check_log_path(path: Path) -> None:
         mode = path.stat().st_mode
     except FileNotFoundError:
         if not path.parent.is_dir():
-            raise LogError(f"送付記録のフォルダがありません: {path.parent}") from None
+            raise LogError(_("送付記録のフォルダがありません: {folder}",
+                             folder=path.parent)) from None
         return
     except OSError as exc:
-        raise LogError(f"送付記録を開けません: {path} ({exc.strerror})") from None
+        raise LogError(_("送付記録を開けません: {path} ({reason})", path=path,
+                         reason=exc.strerror)) from None
     if not stat.S_ISREG(mode):
-        raise LogError(f"{path} は通常のファイルではありません。送付記録には .sqlite "
-                       "ファイルを指定してください")
+        raise LogError(_("{path} は通常のファイルではありません。送付記録には .sqlite "
+                         "ファイルを指定してください", path=path))
 
 
 def _acquire(path: Path) -> int:
@@ -400,7 +406,8 @@ def _acquire(path: Path) -> int:
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as exc:
-        raise LogError(f"送付記録を開けません: {path} ({exc.strerror})") from None
+        raise LogError(_("送付記録を開けません: {path} ({reason})", path=path,
+                         reason=exc.strerror)) from None
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
     told = False
     while True:
@@ -409,14 +416,17 @@ def _acquire(path: Path) -> int:
             return fd
         except BlockingIOError:
             if not told:  # the one thing the store says itself: why nothing seems to happen
-                print(f"送付記録 {path.name} を別の hagaki が使っています。終わるまで待ちます…",
-                      file=sys.stderr, flush=True)
+                print(_("送付記録 {name} を別の hagaki が使っています。終わるまで待ちます…",
+                        name=path.name), file=sys.stderr, flush=True)
                 told = True
             if time.monotonic() > deadline:
                 os.close(fd)
-                raise LogError(f"送付記録 {path} は別の hagaki が使っています"
-                               f"（{LOCK_WAIT_SECONDS:.0f} 秒待ちました）。終わってから"
-                               "もう一度実行してください") from None
+                raise LogError(ngettext(
+                    "送付記録 {path} は別の hagaki が使っています（{n} 秒待ちました）。"
+                    "終わってからもう一度実行してください",
+                    "送付記録 {path} は別の hagaki が使っています（{n} 秒待ちました）。"
+                    "終わってからもう一度実行してください",
+                    round(LOCK_WAIT_SECONDS), path=path)) from None
             time.sleep(0.05)
 
 
@@ -426,7 +436,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     with path.open("rb") as stream:
         head = stream.read(len(SQLITE_MAGIC))
     if head and head != SQLITE_MAGIC:
-        _damaged(path, "SQLite のファイルではありません")
+        _damaged(path, _("SQLite のファイルではありません"))
     db = None
     try:
         db = sqlite3.connect(path, timeout=60, isolation_level=None)
@@ -437,8 +447,9 @@ def _connect(path: Path) -> sqlite3.Connection:
             _damaged(path, "; ".join(str(row[0]) for row in result[:3]))
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
-            raise LogError(f"送付記録 {path} は新しい版の hagaki で作られています"
-                           f"（schema {version}）。hagaki を更新してください")
+            raise LogError(_("送付記録 {path} は新しい版の hagaki で作られています"
+                             "（schema {version}）。hagaki を更新してください", path=path,
+                             version=version))
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA synchronous=FULL")
@@ -448,9 +459,9 @@ def _connect(path: Path) -> sqlite3.Connection:
         if db is not None:
             db.close()
         if isinstance(error, sqlite3.Error) and not _is_damage(error):
-            raise LogError(f"送付記録 {path} を使えません（{error}）。ディスクに空きがあるか、"
-                           "フォルダに書き込めるかを確かめてください。記録は変わっていません"
-                           ) from None
+            raise LogError(_("送付記録 {path} を使えません（{error}）。ディスクに空きがあるか、"
+                             "フォルダに書き込めるかを確かめてください。記録は変わっていません",
+                             path=path, error=error)) from None
         if isinstance(error, sqlite3.Error | ValueError):  # ValueError: text not UTF-8
             _damaged(path, str(error))
         raise
@@ -471,24 +482,28 @@ def _check_contents(db: sqlite3.Connection, path: Path) -> None:
     tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     missing = [name for name in TABLES if name not in tables]
     if missing:
-        _damaged(path, f"表がありません: {', '.join(missing)}")
+        _damaged(path, _("表がありません: {tables}", tables=", ".join(missing)))
     damaged = damaged_rows(db) + damaged_edit_rows(db)
     damaged += [f"cards {row[0]}" for row in db.execute(
         "SELECT id FROM cards WHERE date(card_date) IS NOT card_date")]
     if damaged:
-        _damaged(path, f"壊れた行: {', '.join(damaged[:5])}"
-                 + (f" ほか {len(damaged) - 5} 行" if len(damaged) > 5 else ""))
+        shown = ", ".join(damaged[:5])
+        _damaged(path, _("壊れた行: {rows}", rows=shown) if len(damaged) <= 5 else ngettext(
+            "壊れた行: {rows} ほか {n} 行", "壊れた行: {rows} ほか {n} 行", len(damaged) - 5,
+            rows=shown))
 
 
 def _damaged(path: Path, detail: str):
     latest = backups.latest_backup(path)
     if latest is not None:
         taken = dt.datetime.fromtimestamp(latest.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
-        advice = (f"最後の正常なバックアップ {latest}（{taken} の状態）を {path.name} として"
-                  "コピーしてから、hagaki log list で最後の印刷が記録にあるか確かめてください")
+        advice = _("最後の正常なバックアップ {backup}（{taken} の状態）を {name} として"
+                   "コピーしてから、hagaki log list で最後の印刷が記録にあるか確かめてください",
+                   backup=latest, taken=taken, name=path.name)
     else:
-        advice = "バックアップはありません。ファイルを別の名前に移して調べてください"
-    raise LogError(f"送付記録 {path} が壊れています（{detail}）。{advice}")
+        advice = _("バックアップはありません。ファイルを別の名前に移して調べてください")
+    raise LogError(_("送付記録 {path} が壊れています（{detail}）。{advice}", path=path,
+                     detail=detail, advice=advice))
 
 
 def _file_matches(file_row: sqlite3.Row) -> bool:

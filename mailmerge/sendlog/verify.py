@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mailmerge.i18n import _, cards, ngettext
 from mailmerge.sendlog.store import SendLog, file_checksum
 
 
@@ -20,10 +21,16 @@ class VerifyResult:
 
     def lines(self) -> list[str]:
         if not self.problems:
-            return [f"問題ありません: {self.files} ファイル、{self.cards} 枚のはがきが"
-                    "記録どおりです"]
-        return [*self.problems, f"{len(self.problems)} 件の問題があります "
-                f"（{self.files} ファイル、{self.cards} 枚を確かめました）"]
+            return [_("問題ありません: {files}、{cards}のはがきが記録どおりです",
+                      files=_files(self.files), cards=cards(self.cards))]
+        return [*self.problems, ngettext("{n} 件の問題があります（{files}、{cards}を確かめました）",
+                                         "{n} 件の問題があります（{files}、{cards}を確かめました）",
+                                         len(self.problems), files=_files(self.files),
+                                         cards=cards(self.cards))]
+
+
+def _files(count: int) -> str:
+    return ngettext("{n} ファイル", "{n} ファイル", count)
 
 
 def verify(log: SendLog) -> VerifyResult:
@@ -45,20 +52,25 @@ def verify(log: SendLog) -> VerifyResult:
         try:
             same = file_checksum(path) == file_row["checksum"]
         except OSError:
-            result.problems.append(f"ファイルがありません: {path}（はがき {numbers}）")
+            result.problems.append(_("ファイルがありません: {path}（はがき {numbers}）",
+                                     path=path, numbers=numbers))
             continue
         if not same:
-            result.problems.append(f"ファイルが記録の後で変わっています: {path}"
-                                   f"（はがき {numbers}）")
+            result.problems.append(_("ファイルが記録の後で変わっています: {path}"
+                                     "（はがき {numbers}）", path=path, numbers=numbers))
             continue
         pages = file_row["pages"]
         beyond = [card["id"] for card in cards if pages is not None and card["page"] > pages]
         if beyond:
-            result.problems.append(f"{path} は {pages} ページしかありません（はがき "
-                                   f"{_numbers(beyond)} のページがありません）")
+            result.problems.append(ngettext(
+                "{path} は {n} ページしかありません（はがき {numbers} のページがありません）",
+                "{path} は {n} ページしかありません（はがき {numbers} のページがありません）",
+                pages, path=path, numbers=_numbers(beyond)))
     return result
 
 
 def _numbers(ids: list[int]) -> str:
     shown = ", ".join(str(i) for i in ids[:5])
-    return shown + (f" ほか {len(ids) - 5} 枚" if len(ids) > 5 else "")
+    if len(ids) <= 5:
+        return shown
+    return ngettext("{numbers} ほか {n:,}枚", "{numbers} ほか {n:,}枚", len(ids) - 5, numbers=shown)

@@ -1,0 +1,32 @@
+"""The words a person reads for the send log's codes: card statuses and the card columns
+(headers of `hagaki log list` and `hagaki log export`).
+
+In: nothing. Out: STATUS_WORDS and COLUMN_TITLES, Japanese texts marked with N_ (translate
+them with `_` where they are shown), and `column_titles` for a row of headers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from mailmerge.i18n import N_, _
+
+STATUS_WORDS = {"printed": N_("印刷済み"), "mailed": N_("投函済み"),
+                "returned": N_("宛所不明で返送"), "cancelled": N_("取り消し"),
+                "pending": N_("印刷中"), "failed": N_("失敗")}
+COLUMN_TITLES = {"id": N_("番号"), "customer_id": N_("顧客ID"), "situation": N_("種類"),
+                 "campaign": N_("キャンペーン"), "template": N_("テンプレート"),
+                 "card_date": N_("はがきの日付"), "status": N_("状態"),
+                 "output_file": N_("ファイル"), "page": N_("ページ"),
+                 "checksum": N_("チェックサム"), "updated_at": N_("更新日時")}
+
+
+def status_word(status: str) -> str:
+    """A card status in the reader's language ('printed' → 印刷済み); an unknown code as it is."""
+    word = STATUS_WORDS.get(status)
+    return _(word) if word else status
+
+
+def column_titles(columns: Iterable[str]) -> list[str]:
+    """The headers for these card columns in the reader's language."""
+    return [_(COLUMN_TITLES[column]) for column in columns]
