@@ -148,3 +148,18 @@ def test_the_report_draws_one_bar_per_segment(client):
     labels = re.findall(r'class="label">([^<]+)<', svg)
     assert len(re.findall(r"<rect ", svg)) == len(labels) >= 3
     assert "名簿の顧客数" in page
+
+
+def test_the_pages_fonts_draw_every_name_as_typed(client):
+    """BIZ UD Mincho for the page, IPAmj Mincho (which has 𠮷) for the rare characters."""
+    from fontTools.ttLib import TTFont
+
+    css = client.get("/static/style.css").text
+    assert 'unicode-range: U+20000-3134F' in css
+    for name, has_yoshi in (("ui.ttf", False), ("ui-rare.ttf", True)):
+        response = client.get(f"/fonts/{name}")
+        assert response.status_code == 200
+        font = TTFont(io.BytesIO(response.content), lazy=True)
+        assert (0x20BB7 in font.getBestCmap()) is has_yoshi
+    assert client.get("/fonts/..%2Fhagaki.toml").status_code == 404
+    assert client.get("/fonts/hagaki.toml").status_code == 404

@@ -23,8 +23,16 @@ from starlette.staticfiles import StaticFiles
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import LANGUAGES, _
 from mailmerge.package_files import package_file
-from mailmerge.web import card_pages, customer_pages, log_pages, print_pages, report_pages
+from mailmerge.web import (
+    card_pages,
+    customer_pages,
+    log_pages,
+    print_pages,
+    report_pages,
+    settings_pages,
+)
 from mailmerge.web.desk import Desk
+from mailmerge.web.login import RequireLogin
 from mailmerge.web.rendering import (
     LANGUAGE_COOKIE,
     STATIC,
@@ -35,9 +43,12 @@ from mailmerge.web.rendering import (
 )
 from mailmerge.web.security import Guard, checked_form, new_token
 
+UI_FONTS = {"ui.ttf": "BIZUDMincho-Regular.ttf", "ui-rare.ttf": "ipamjm.ttf"}
 
-def create_app(folder: Path, allowed_hosts: set[str]) -> Starlette:
-    """The app for one shop folder, answering only to `allowed_hosts` (host:port)."""
+
+def create_app(folder: Path, allowed_hosts: set[str], password: str | None = None) -> Starlette:
+    """The app for one shop folder, answering only to `allowed_hosts` (host:port), and with a
+    `password` only to a browser logged in with it (login.py)."""
     routes = [
         Route("/", home),
         *customer_pages.ROUTES,
@@ -45,12 +56,14 @@ def create_app(folder: Path, allowed_hosts: set[str]) -> Starlette:
         *print_pages.ROUTES,
         *log_pages.ROUTES,
         *report_pages.ROUTES,
-        Route("/fonts/ui.ttf", ui_font),
+        *settings_pages.ROUTES,
+        Route("/fonts/{name}", ui_font),
         Route("/language", choose_language, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, middleware=[Middleware(Guard, allowed_hosts=allowed_hosts),
-                                                Middleware(Speaking)],
+                                                Middleware(Speaking),
+                                                Middleware(RequireLogin, password=password)],
                     exception_handlers={HTTPException: _http_error})
     app.state.desk = Desk(folder)
     app.state.csrf_token = new_token()
@@ -77,7 +90,11 @@ async def home(request: Request) -> Response:
 
 
 async def ui_font(request: Request) -> Response:
-    return FileResponse(package_file("fonts", "BIZUDMincho-Regular.ttf"), media_type="font/ttf",
+    """The pages' fonts: BIZ UD Mincho, and IPAmj Mincho for the rare characters of names."""
+    file_name = UI_FONTS.get(request.path_params["name"])
+    if file_name is None:
+        raise HTTPException(404, _("そのファイルはありません"))
+    return FileResponse(package_file("fonts", file_name), media_type="font/ttf",
                         headers={"Cache-Control": "max-age=86400"})
 
 
