@@ -18,6 +18,7 @@ import string
 import uharfbuzz as hb
 
 from mailmerge.errors import FontError
+from mailmerge.i18n import _
 from mailmerge.render.pdf_file import PdfFile
 from mailmerge.render.syntax import pdf_number
 from mailmerge.typeface.face import FontFace
@@ -34,10 +35,9 @@ class EmbeddedFont:
 
     def __init__(self, face: FontFace, number: int) -> None:
         if not face.truetype_outlines:
-            raise FontError(
-                f"font {face.path.name} has PostScript (CFF) outlines; hagaki embeds TrueType "
-                "outline fonts only: choose a .ttf font"
-            )
+            raise FontError(_("フォント {name} は PostScript (CFF) のアウトラインです。hagaki が"
+                              "埋め込めるのは TrueType のアウトラインのフォントだけです。"
+                              ".ttf のフォントを選んでください", name=face.path.name))
         self.face = face
         self.vertical_name = f"FV{number}"
         self.horizontal_name = f"FH{number}"
@@ -130,7 +130,7 @@ class EmbeddedFont:
         digest.update(repr(self._glyph_of_cid).encode())
         value = int.from_bytes(digest.digest()[:8], "big")
         letters = []
-        for _ in range(6):
+        for _letter in range(6):
             value, rest = divmod(value, 26)
             letters.append(string.ascii_uppercase[rest])
         return "".join(letters)

@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from mailmerge.atomic import atomic_write
 from mailmerge.errors import HagakiError
+from mailmerge.i18n import _, ngettext
 from mailmerge.package_files import package_file
 
 DEFAULT_PAGES = 48  # without --pages: enough to judge a run, small enough to look at
@@ -48,20 +49,24 @@ def parse_pages(spec: str | None, count: int, limit: int | None = MAX_PAGES) -> 
         spec = f"1-{count}"
     pages: list[int] = []
     for part in spec.split(","):
-        first, _, last = part.strip().partition("-")
+        first, _dash, last = part.strip().partition("-")
         try:
             start, end = int(first), int(last or first)
         except ValueError:
-            raise HagakiError(f"--pages {spec!r}: 1-8 や 2,5-6 のように書いてください") from None
+            raise HagakiError(_("--pages {spec}: 1-8 や 2,5-6 のように書いてください",
+                                spec=repr(spec))) from None
         if start < 1 or end < start:
-            raise HagakiError(f"--pages {spec!r}: ページは 1 から数え、小さい番号を先に書いて"
-                              "ください")
+            raise HagakiError(_("--pages {spec}: ページは 1 から数え、小さい番号を先に書いて"
+                                "ください", spec=repr(spec)))
         pages += range(start - 1, min(end, count))
         if limit is not None and len(pages) > limit:
-            raise HagakiError(f"--pages {spec!r}: 1 枚のプレビューに並べられるのは {MAX_PAGES} "
-                              f"ページまでです。--pages 1-{MAX_PAGES} のように分けてください")
+            raise HagakiError(_("--pages {spec}: 1 枚のプレビューに並べられるのは {most} "
+                                "ページまでです。--pages 1-{most} のように分けてください",
+                                spec=repr(spec), most=MAX_PAGES))
     if not pages:
-        raise HagakiError(f"--pages {spec!r}: この PDF は {count} ページしかありません")
+        raise HagakiError(ngettext("--pages {spec}: この PDF は {n} ページしかありません",
+                                   "--pages {spec}: この PDF は {n} ページしかありません",
+                                   count, spec=repr(spec)))
     return pages
 
 
@@ -124,30 +129,31 @@ def _open(pdf_path: Path) -> pdfium.PdfDocument:
         return pdfium.PdfDocument(str(pdf_path))
     except pdfium.PdfiumError as error:
         if error.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
-            raise HagakiError(f"{pdf_path}: パスワードで保護された PDF はプレビューできません。"
-                              "保護を外した PDF を指定してください") from None
-        raise HagakiError(f"{pdf_path}: PDF として読めません（PDF でないか、壊れています）"
-                          ) from None
+            raise HagakiError(_("{path}: パスワードで保護された PDF はプレビューできません。"
+                                "保護を外した PDF を指定してください", path=pdf_path)) from None
+        raise HagakiError(_("{path}: PDF として読めません（PDF でないか、壊れています）",
+                            path=pdf_path)) from None
 
 
 def _check_ends(pdf_path: Path) -> None:
     """A PDF starts with %PDF- and ends with %%EOF: a file cut short is refused here, even
     when PDFium could patch up what is left."""
     if not pdf_path.is_file():
-        raise HagakiError(f"{pdf_path}: ファイルが見つかりません")
+        raise HagakiError(_("{path}: ファイルが見つかりません", path=pdf_path))
     try:
         with pdf_path.open("rb") as stream:
             head = stream.read(END_BYTES)
             stream.seek(max(0, pdf_path.stat().st_size - END_BYTES))
             tail = stream.read()
     except OSError as error:
-        raise HagakiError(f"{pdf_path}: 読めません（{error.strerror or error}）") from None
+        raise HagakiError(_("{path}: 読めません（{reason}）", path=pdf_path,
+                            reason=error.strerror or error)) from None
     if b"%PDF-" not in head:
-        raise HagakiError(f"{pdf_path}: PDF ではありません。hagaki print で作った PDF を"
-                          "指定してください")
+        raise HagakiError(_("{path}: PDF ではありません。hagaki print で作った PDF を"
+                            "指定してください", path=pdf_path))
     if b"%%EOF" not in tail:
-        raise HagakiError(f"{pdf_path}: PDF が途中で切れています（最後の %%EOF がありません）。"
-                          "作り直すかコピーし直してください")
+        raise HagakiError(_("{path}: PDF が途中で切れています（最後の %%EOF がありません）。"
+                            "作り直すかコピーし直してください", path=pdf_path))
 
 
 def _draw_sheet(document: pdfium.PdfDocument, pdf_path: Path, chosen: list[int],
@@ -164,7 +170,7 @@ def _draw_sheet(document: pdfium.PdfDocument, pdf_path: Path, chosen: list[int],
     sheet = Image.new("RGB", (columns * cell_w + GAP_PX, top + rows * cell_h + GAP_PX),
                       BACKGROUND)
     draw = ImageDraw.Draw(sheet)
-    for position, (index, (scale, _)) in enumerate(zip(chosen, scales, strict=True)):
+    for position, (index, (scale, _size)) in enumerate(zip(chosen, scales, strict=True)):
         x = GAP_PX + (position % columns) * cell_w
         y = top + GAP_PX + (position // columns) * cell_h
         thumbnail = _render(document, pdf_path, index, scale)
@@ -172,9 +178,13 @@ def _draw_sheet(document: pdfium.PdfDocument, pdf_path: Path, chosen: list[int],
         sheet.paste(thumbnail, (x, y))
         draw.text((x, y + thumbnail.height + 4), f"{index + 1}", fill=(0, 0, 0))
     if top:
-        shown = f"{chosen[0] + 1}〜{chosen[-1] + 1}" if _consecutive(chosen) else "一部の"
-        note = f"全 {total:,} ページのうち {shown} ページ目（{len(chosen)} ページ）。" \
-               "ほかのページは --pages で選べます"
+        if _consecutive(chosen):
+            note = _("全 {total:,} ページのうち {first}〜{last} ページ目（{shown} ページ）。"
+                     "ほかのページは --pages で選べます", total=total, first=chosen[0] + 1,
+                     last=chosen[-1] + 1, shown=len(chosen))
+        else:
+            note = _("全 {total:,} ページのうち 一部の ページ目（{shown} ページ）。"
+                     "ほかのページは --pages で選べます", total=total, shown=len(chosen))
         font = ImageFont.truetype(str(package_file(*NOTE_FONT)), 18)
         draw.text((GAP_PX, GAP_PX // 2 + 4), note, fill=(0, 0, 0), font=font)
     return sheet
@@ -217,5 +227,5 @@ def _consecutive(chosen: list[int]) -> bool:
 
 
 def _damaged(pdf_path: Path, index: int) -> HagakiError:
-    return HagakiError(f"{pdf_path}: {index + 1} ページ目が壊れていて描けません。"
-                       "PDF を作り直してください")
+    return HagakiError(_("{path}: {page} ページ目が壊れていて描けません。"
+                         "PDF を作り直してください", path=pdf_path, page=index + 1))
