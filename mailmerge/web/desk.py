@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mailmerge.check import CheckReport, check_files
-from mailmerge.config import load_settings
+from mailmerge.config import load_settings, printer_offsets
 from mailmerge.errors import HagakiError
 from mailmerge.planning import PlanView, plan_cards
 from mailmerge.report.build import build_report
@@ -33,6 +33,8 @@ from mailmerge.sendlog.edits import (
     stored_corrections,
     undo_correction,
 )
+from mailmerge.sendlog.export import export_bytes
+from mailmerge.sendlog.filters import LogFilter, matching
 from mailmerge.sendlog.store import SendLog, StatusChange
 from mailmerge.shop import CONFIG_NAME, LOG_NAME, Shop, open_shop
 from mailmerge.sources.corrections import FIELDS
@@ -198,6 +200,63 @@ class Desk:
                               "レポートを作れます")
         return build_report(self.customers(), sales, shop.settings, self.read_options(shop),
                             shop.log_path, on)
+
+    def customer_names(self) -> dict[str, str]:
+        """Each listed customer's name by id (empty when the list cannot be read: the log is
+        still shown, by id)."""
+        shop = self.shop()
+        try:
+            return {customer.customer_id: customer.label.removeprefix(customer.customer_id).strip()
+                    for customer, _ in scan_customers(self.customers(), self.read_options(shop))}
+        except HagakiError:
+            return {}
+
+    def log_view(self, wanted: LogFilter, names: dict[str, str]) -> list:
+        """The logged cards `wanted` asks for, newest first (`names`: customer_names())."""
+        with _log(self.shop().log_path) as log:
+            rows = log.cards() if log else []
+        return list(reversed(matching(rows, wanted, names)))
+
+    def log_card(self, card_id: int):
+        """One logged card's row, or None."""
+        with _log(self.shop().log_path) as log:
+            rows = log.cards(card_ids=[card_id]) if log else []
+        return rows[0] if rows else None
+
+    def log_export(self, wanted: LogFilter, suffix: str) -> bytes:
+        """The chosen logged cards (oldest first) as a .csv or .xlsx file, as `hagaki log
+        export` writes it."""
+        names = self.customer_names() if wanted.search else {}
+        return export_bytes(list(reversed(self.log_view(wanted, names))), suffix)
+
+    def reprint(self, card_id: int, force: bool) -> RunReport:
+        """`hagaki print --reprint card:N` (with --force for a card already posted)."""
+        shop = self.shop()
+        options = RunOptions(reprint=(f"card:{card_id}",), force=force, sales=self.files.sales(),
+                             log=shop.log_path, folder=self.folder)
+        return print_cards(self.customers(), None, shop.settings, options)
+
+    def printers(self) -> list[str]:
+        """The printer profiles of hagaki.toml ([printers.NAME])."""
+        return sorted(self.shop().settings.printers)
+
+    def print_chosen(self, on: dt.date, side: str, proof: bool, sort: str, duplex: str,
+                     printer: str | None) -> RunReport:
+        """A print run with the CLI's choices: --side, --sort, --duplex and --printer."""
+        shop = self.shop()
+        offset_x, offset_y = (printer_offsets(shop.settings, printer) if printer
+                              else (None, None))
+        options = RunOptions(side=side, sales=self.files.sales(), date=on, log=shop.log_path,
+                             folder=self.folder, proof=proof, sort=sort, duplex=duplex,
+                             offset_x=offset_x, offset_y=offset_y)
+        return print_cards(self.customers(), None, shop.settings, options)
+
+    def report_workbook(self, on: dt.date) -> bytes:
+        """The report as `hagaki report --out report.xlsx` writes it."""
+        from mailmerge.report.workbook import workbook_bytes
+
+        return workbook_bytes(self.report(on))
+
 
 
 class _log:

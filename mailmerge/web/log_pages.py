@@ -1,24 +1,71 @@
-"""送付履歴: the send log, filtered, and a card marked returned or cancelled."""
+"""送付履歴: the send log, filtered (status, kind of card, card dates, a customer search); a card
+marked returned or cancelled; a card reprinted exactly (`hagaki print --reprint`); the shown
+rows exported as CSV or XLSX (`hagaki log export`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from urllib.parse import urlencode
+
+from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from mailmerge.errors import HagakiError
+from mailmerge.i18n import _
+from mailmerge.selection.plan import LABELS
+from mailmerge.sendlog.filters import LogFilter
+from mailmerge.sendlog.store import MOVES
+from mailmerge.summary import summary_lines
 from mailmerge.web.desk import Desk
-from mailmerge.web.rendering import STATUS_MOVES, STATUS_WORDS, ask, number, render
+from mailmerge.web.rendering import STATUS_MOVES, ask, number, render, today
 from mailmerge.web.security import checked_form
+
+LOGGED_STATUSES = ("printed", "mailed", "returned", "cancelled")
+EXPORTS = {"csv": "text/csv; charset=utf-8",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def log_filter(query: QueryParams) -> LogFilter:
+    """The filter the page's GET form asks for (400 for a value the form cannot send)."""
+    status = query.get("status") or None
+    if status is not None and status not in LOGGED_STATUSES:
+        raise HTTPException(400, _("状態の指定が違います: {status}", status=status))
+    situation = query.get("situation") or None
+    if situation is not None and situation not in LABELS:
+        raise HTTPException(400, _("はがきの種類の指定が違います: {situation}",
+                                   situation=situation))
+    return LogFilter(status, situation, _day(query.get("since")), _day(query.get("until")),
+                     (query.get("q") or "").strip())
+
+
+def _day(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(400, _("日付は 2026-12-01 の形で指定してください: {value}",
+                                   value=value)) from None
+
+
+def _filter_query(wanted: LogFilter) -> str:
+    """The filter as a query string, for the export links."""
+    fields = {"status": wanted.status, "situation": wanted.situation, "since": wanted.since,
+              "until": wanted.until, "q": wanted.search}
+    return urlencode({key: str(value) for key, value in fields.items() if value})
 
 
 async def log_page(request: Request) -> Response:
     desk: Desk = request.app.state.desk
-    status = request.query_params.get("status") or None
-    if status is not None and status not in STATUS_WORDS:
-        raise HTTPException(400, f"状態の指定が違います: {status}")
-    rows = await ask(desk.log_rows, status)
-    return render(request, "log.html", rows=rows, status=status, fragment="_log_rows.html")
+    wanted = log_filter(request.query_params)
+    names = await ask(desk.customer_names)
+    rows = await ask(desk.log_view, wanted, names)
+    return render(request, "log.html", rows=rows, names=names, wanted=wanted,
+                  statuses=LOGGED_STATUSES, moves=MOVES, query=_filter_query(wanted),
+                  fragment="_log_rows.html")
 
 
 async def log_status(request: Request) -> Response:
@@ -26,12 +73,49 @@ async def log_status(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     status = str(form.get("status"))
     if status not in STATUS_MOVES:
-        raise HTTPException(400, f"状態の指定が違います: {status}")
+        raise HTTPException(400, _("状態の指定が違います: {status}", status=status))
     await ask(desk.set_status, status, [number(form.get("card_id"))])
     return RedirectResponse("/log", status_code=303)
+
+
+async def log_reprint(request: Request) -> Response:
+    """Reprint one logged card; a card already posted only once the user confirms (--force)."""
+    form = await checked_form(request)
+    desk: Desk = request.app.state.desk
+    card_id = number(form.get("card_id"))
+    confirmed = form.get("confirm") == "yes"
+    card = await ask(desk.log_card, card_id)
+    if card is None:
+        raise HTTPException(404, _("はがき {card_id} 番は送付記録にありません", card_id=card_id))
+    context: dict = {"fragment": "_reprint.html", "card": card}
+    if card["status"] == "mailed" and not confirmed:
+        return render(request, "reprint.html", ask_first=True, **context)
+    try:
+        report = await ask(desk.reprint, card_id, confirmed)
+    except HagakiError as error:
+        context["error"] = str(error)
+    else:
+        yen = desk.shop().settings.postage_yen
+        context.update(report=report, lines=summary_lines(report, False, yen),
+                       downloads=[path.name for path in report.outputs])
+    return render(request, "reprint.html", **context)
+
+
+async def log_export(request: Request) -> Response:
+    """The shown rows (the page's filter) as hagaki-log-DATE.csv or .xlsx."""
+    desk: Desk = request.app.state.desk
+    kind = request.path_params["kind"]
+    if kind not in EXPORTS:
+        raise HTTPException(404, _("そのファイルはありません"))
+    data = await ask(desk.log_export, log_filter(request.query_params), f".{kind}")
+    name = f"hagaki-log-{today().isoformat()}.{kind}"
+    return Response(data, media_type=EXPORTS[kind],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 ROUTES = [
     Route("/log", log_page),
     Route("/log/status", log_status, methods=["POST"]),
+    Route("/log/reprint", log_reprint, methods=["POST"]),
+    Route("/log/export.{kind}", log_export),
 ]

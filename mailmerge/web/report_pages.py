@@ -1,4 +1,6 @@
-"""レポート: the stock-take's key figures and charts in the page."""
+"""レポート: the stock-take's key figures, the segment chart, the monthly trend (sales and
+customers per month, inline SVG), the warnings, and the workbook `hagaki report --out x.xlsx`
+writes, to download."""
 
 from __future__ import annotations
 
@@ -10,6 +12,9 @@ from mailmerge.errors import HagakiError
 from mailmerge.report.figures import key_figures
 from mailmerge.web.desk import Desk
 from mailmerge.web.rendering import ask, render, today
+from mailmerge.web.trend_chart import SERIES, trend_chart
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def report_page(request: Request) -> Response:
@@ -18,9 +23,25 @@ async def report_page(request: Request) -> Response:
         measures = await ask(desk.report, today())
     except HagakiError as error:
         return render(request, "report.html", error=str(error))
-    return render(request, "report.html", measures=measures, figures=key_figures(measures))
+    return render(request, "report.html", measures=measures, figures=key_figures(measures),
+                  trend=trend_chart(measures.monthly),
+                  SERIES=SERIES)
+
+
+async def report_workbook(request: Request) -> Response:
+    """The report as an Excel workbook (the same file `hagaki report --out` writes)."""
+    desk: Desk = request.app.state.desk
+    on = today()
+    try:
+        data = await ask(desk.report_workbook, on)
+    except HagakiError as error:
+        return render(request, "report.html", 400, error=str(error))
+    name = f"hagaki-report-{on.isoformat()}.xlsx"
+    return Response(data, media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 ROUTES = [
     Route("/report", report_page),
+    Route("/report/report.xlsx", report_workbook),
 ]
