@@ -98,7 +98,10 @@ async def log_reprint(request: Request) -> Response:
         yen = desk.shop().settings.postage_yen
         context.update(report=report, lines=summary_lines(report, False, yen),
                        downloads=[path.name for path in report.outputs])
-    return render(request, "reprint.html", **context)
+    response = render(request, "reprint.html", **context)
+    if "report" in context:
+        response.headers["HX-Trigger"] = "log-changed"  # the page's rows show the reprint
+    return response
 
 
 async def log_export(request: Request) -> Response:
