@@ -19,6 +19,7 @@ import click
 from mailmerge.cli_language import LocalisedGroup, lang_option
 from mailmerge.config import FONT_ROLES, load_settings, printer_offsets
 from mailmerge.errors import HagakiError
+from mailmerge.i18n import N_, _
 from mailmerge.layout.profiles import load_profile
 from mailmerge.outputs import check_outputs, log_files
 from mailmerge.package_files import package_file
@@ -667,20 +668,41 @@ def fonts(check_file: Path | None, config_path: Path | None) -> None:
         click.echo(f"{entry.origin:10} {entry.name}  ({entry.path})")
 
 
-@main.command()
+@main.command(help=N_(
+    "店をブラウザで開きます: 今日のはがき、印刷、送付記録、棚卸し。\n\n"
+    "このパソコンからだけ開けます（127.0.0.1）。--host を付けると、お店のほかのパソコンからも"
+    "パスワードを入れて開けます。\n\n"
+    "例: hagaki serve myshop"))
 @click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path),
                 default=".")
 @click.option("--port", type=click.IntRange(0, 65535), default=0,
-              help="The port on 127.0.0.1 (default: a free one).")
-@click.option("--no-browser", is_flag=True, help="Do not open the browser.")
+              help=N_("127.0.0.1 のポート（既定: 空いているポート）。"))
+@click.option("--no-browser", is_flag=True, help=N_("ブラウザを開きません。"))
+@click.option("--host", help=N_("ほかのパソコンからも開けるように、この名前か IP アドレスで"
+                                "待ち受けます（すべてのアドレスなら 0.0.0.0）。"
+                                "パスワードが要ります。"))
+@click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path),
+              help=N_("--host のパスワードを 1 行目に書いたファイル。なければ環境変数 "
+                      "HAGAKI_PASSWORD、それもなければ画面で（見えないように）たずねます。"))
 @user_errors
-def serve(folder: Path, port: int, no_browser: bool) -> None:
-    """Open the shop in your browser: today's cards, printing, the send log and the report.
+def serve(folder: Path, port: int, no_browser: bool, host: str | None,
+          password_file: Path | None) -> None:
+    """Open the shop in the browser (127.0.0.1 only, unless --host with a password)."""
+    import os
 
-    Only this computer can reach it (127.0.0.1).
-
-    Example: hagaki serve myshop
-    """
+    from mailmerge.web.login import PasswordError, password_for_host
     from mailmerge.web.server import serve as run_server
 
-    run_server(folder, port, not no_browser, lambda line: click.echo(line, err=True))
+    if password_file is not None and host is None:
+        raise click.UsageError(_("--password-file は --host と一緒に使います"))
+    password = None
+    if host is not None:
+        ask = functools.partial(click.prompt, _("パスワード"), hide_input=True,
+                                confirmation_prompt=_("もう一度パスワード"))
+        try:
+            password = password_for_host(password_file, os.environ,
+                                         ask if sys.stdin.isatty() else None)
+        except PasswordError as error:
+            raise click.UsageError(str(error)) from None
+    run_server(folder, port, not no_browser, lambda line: click.echo(line, err=True),
+               host, password)

@@ -2,20 +2,28 @@
 CLI makes (plan_cards, check_files, print_cards, SendLog, build_report, season_plan).
 
 In: the shop folder. Out: the library's own results (PlanView, CheckReport, RunReport, log
-rows, Measures), read fresh on every request so the CLI and the browser never disagree. No
-rule lives here: this module only finds the shop's files and passes them on.
+rows, Measures), read fresh on every request so the CLI and the browser never disagree. The
+day's plan (and the sales its cards quote) is the one thing kept between requests, for as long
+as what it was made from is unchanged: the lists, hagaki.toml, the templates folder, the send
+log and the changes made through this Desk (see `state`). No rule lives here: this module only
+finds the shop's files and passes them on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
+import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from mailmerge.check import CheckReport, check_files
 from mailmerge.config import load_settings, printer_offsets
 from mailmerge.errors import HagakiError
+from mailmerge.models import Sale
 from mailmerge.planning import PlanView, plan_cards
 from mailmerge.report.build import build_report
 from mailmerge.report.measures import Measures
@@ -38,7 +46,8 @@ from mailmerge.sendlog.filters import LogFilter, matching
 from mailmerge.sendlog.store import SendLog, StatusChange
 from mailmerge.shop import CONFIG_NAME, LOG_NAME, Shop, open_shop
 from mailmerge.sources.corrections import FIELDS
-from mailmerge.sources.customers import ReadOptions, scan_customers
+from mailmerge.sources.customers import ReadOptions, read_customers, scan_customers
+from mailmerge.sources.sourceset import sales_for
 from mailmerge.templates.card_edit import CardEdit
 from mailmerge.web.shopfiles import ShopFiles
 
@@ -65,12 +74,31 @@ class RunLine:
     statuses: dict[str, int]
 
 
+def _changes_shop(method):
+    """Mark a Desk method that changes the shop: the kept plan is made again after it."""
+
+    @functools.wraps(method)
+    def changing(self: Desk, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            with self._lock:
+                self._changes += 1
+
+    return changing
+
+
 class Desk:
-    """One shop folder, opened afresh for every question (settings, files and log)."""
+    """One shop folder, opened afresh for every question (settings, files and log), except the
+    day's plan, kept while the shop's `state` is unchanged."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder.resolve()
         self.files = ShopFiles(self.folder)
+        self._lock = threading.Lock()  # one plan made at a time; the others wait and share it
+        self._changes = 0  # changes made through this Desk (a second's writes may share a mtime)
+        self._kept_state: tuple | None = None
+        self._kept: dict[tuple, object] = {}
 
     def shop(self) -> Shop:
         """The folder's hagaki.toml and log; without a hagaki.toml, the defaults (and the
@@ -93,9 +121,45 @@ class Desk:
                            corrections=active_corrections(shop.log_path))
 
     def plan(self, on: dt.date) -> PlanView:
+        """The day's plan, made once for each state of the shop (treat it as read-only)."""
+        def make() -> PlanView:
+            shop = self.shop()
+            return plan_cards(self.customers(), shop.settings, self.read_options(shop),
+                              self.files.sales(), None, on, shop.log_path)
+
+        return self._keep(("plan", on), make)
+
+    def card_sales(self) -> list[Sale]:
+        """The sales the cards' words may quote, read with the customer list as a print run
+        reads them (kept like the plan)."""
+        def make() -> list[Sale]:
+            options = self.read_options(self.shop())
+            customers = read_customers(self.customers(), options)
+            sales = sales_for(customers.sources, customers.ids, self.files.sales(), options)
+            return sales.sales if sales is not None else []
+
+        return self._keep(("sales",), make)
+
+    def state(self) -> tuple:
+        """What the kept plan depends on, read cheaply: the changes made through this Desk and
+        the identity (inode, size, mtime) of the customer and sales lists, hagaki.toml, the
+        templates folder, the send log and its write-ahead file. The day is part of the key."""
         shop = self.shop()
-        return plan_cards(self.customers(), shop.settings, self.read_options(shop),
-                          self.files.sales(), None, on, shop.log_path)
+        paths = (self.files.customers(), self.files.sales(), shop.config_path,
+                 shop.settings.templates_folder, shop.log_path,
+                 shop.log_path.with_name(shop.log_path.name + "-wal"))
+        return (self._changes, *((str(path), _identity(path)) for path in paths))
+
+    def _keep(self, key: tuple, make: Callable[[], object]):
+        """The value kept under `key` for the shop's current state, made by `make` when the
+        state changed since (a failure is not kept)."""
+        with self._lock:
+            state = self.state()
+            if state != self._kept_state:
+                self._kept_state, self._kept = state, {}
+            if key not in self._kept:
+                self._kept[key] = make()
+            return self._kept[key]
 
     def postage(self, view: PlanView) -> list[tuple[str, int, int]]:
         """(situation, cards, yen) per kind of card in the plan, most cards first."""
@@ -120,6 +184,7 @@ class Desk:
                 lines.append(SeasonLine(label, True, run.note))
         return lines
 
+    @_changes_shop
     def print_run(self, on: dt.date, side: str, proof: bool) -> RunReport:
         shop = self.shop()
         options = RunOptions(side=side, sales=self.files.sales(), date=on, log=shop.log_path,
@@ -144,6 +209,7 @@ class Desk:
                                  dict(Counter(row["status"] for row in rows))))
         return lines
 
+    @_changes_shop
     def set_status(self, status: str, card_ids: list[int]) -> StatusChange:
         with _log(self.shop().log_path) as log:
             if log is None:
@@ -158,6 +224,7 @@ class Desk:
         with _log(self.shop().log_path) as log:
             return stored_corrections(log) if log else []
 
+    @_changes_shop
     def correct(self, customer_id: str, field: str, value: str) -> int:
         """Store a correction of the customer's field, from the value read today (with the
         earlier corrections applied) to `value`; return its number."""
@@ -172,6 +239,7 @@ class Desk:
         with SendLog(shop.log_path) as log:
             return add_correction(log, customer_id, field, getattr(current, field), value)
 
+    @_changes_shop
     def undo_correction(self, correction_id: int) -> None:
         with _log(self.shop().log_path) as log:
             if log is None:
@@ -188,6 +256,7 @@ class Desk:
         keys = [(entry.customer.customer_id, campaign_of(entry, on)) for entry in view.plan.cards]
         return {customer_id: edit for (customer_id, _), edit in self.card_edits(keys).items()}
 
+    @_changes_shop
     def save_card_edit(self, edit: CardEdit) -> CardEdit:
         with SendLog(self.shop().log_path) as log:
             return save_card_edit(log, edit)
@@ -229,6 +298,7 @@ class Desk:
         names = self.customer_names() if wanted.search else {}
         return export_bytes(list(reversed(self.log_view(wanted, names))), suffix)
 
+    @_changes_shop
     def reprint(self, card_id: int, force: bool) -> RunReport:
         """`hagaki print --reprint card:N` (with --force for a card already posted)."""
         shop = self.shop()
@@ -240,6 +310,7 @@ class Desk:
         """The printer profiles of hagaki.toml ([printers.NAME])."""
         return sorted(self.shop().settings.printers)
 
+    @_changes_shop
     def print_chosen(self, on: dt.date, side: str, proof: bool, sort: str, duplex: str,
                      printer: str | None) -> RunReport:
         """A print run with the CLI's choices: --side, --sort, --duplex and --printer."""
@@ -257,6 +328,16 @@ class Desk:
 
         return workbook_bytes(self.report(on))
 
+
+def _identity(path: Path | None) -> tuple[int, int, int] | None:
+    """(inode, size, mtime in ns) of a file or folder, None when there is none."""
+    if path is None:
+        return None
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_ino, found.st_size, found.st_mtime_ns
 
 
 class _log:

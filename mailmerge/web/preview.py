@@ -4,7 +4,8 @@ the card's words (the template's, and the shop's edit of them).
 In: the shop (its files, settings and log), the day, the card's customer row, a side
 (address or message) and, for a draft, the edit being typed. Out: PNG bytes or CardWords,
 made the way a print run makes the card: the plan's entry, its stored edit, laid out by
-CardMaker, written by PdfBuilder, rendered by PDFium. Nothing is written or logged.
+CardMaker, written by PdfBuilder, rendered by PDFium. The plan and the sales are the Desk's kept
+ones, so a thumbnail costs only its own card. Nothing is written or logged.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from mailmerge.errors import HagakiError
 from mailmerge.render.pdf import PdfBuilder
 from mailmerge.run import Job, RunOptions
 from mailmerge.selection.plan import PlanEntry, campaign_of
-from mailmerge.sources.customers import read_customers
-from mailmerge.sources.sourceset import sales_for
 from mailmerge.templates.card_edit import CardEdit, body_text
 from mailmerge.web.desk import Desk
 
@@ -77,13 +76,8 @@ def _card(desk: Desk, on: dt.date, row: int, side: str) -> tuple[CardMaker, Job]
     entry = next((e for e in [*view.plan.cards, *held] if e.customer.row == row), None)
     if entry is None:
         raise NoSuchCard(f"{row} 行目のお客様には今日のはがきがありません")
-    shop = desk.shop()
-    sales_path = desk.files.sales()
-    read_options = desk.read_options(shop)
-    customers = read_customers(desk.customers(), read_options)
-    sales = sales_for(customers.sources, customers.ids, sales_path, read_options)
-    maker = CardMaker(shop.settings, RunOptions(side=side, sales=sales_path, date=on),
-                      sales.sales if sales is not None else [])
+    maker = CardMaker(desk.shop().settings,
+                      RunOptions(side=side, sales=desk.files.sales(), date=on), desk.card_sales())
     campaign = campaign_of(entry, on)
     edit = desk.card_edits([(entry.customer.customer_id, campaign)]).get(
         (entry.customer.customer_id, campaign))

@@ -1,6 +1,7 @@
 """The web app's guards: the Host header, a CSRF token on every POST, and a size limit.
 
-In: the names the server answers to (127.0.0.1:PORT, localhost:PORT) and a per-server secret.
+In: the names the server answers to (127.0.0.1:PORT, localhost:PORT, and with --host the names
+of server.host_names) and a per-server secret.
 Out: an ASGI middleware that refuses a foreign Host (400: a DNS-rebinding page cannot reach the
 shop) and a body over the limit (413), and `checked_form`, which every POST handler reads its
 form through: the token must be in the cookie and in the form field or the X-CSRF-Token
@@ -19,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mailmerge.i18n import _
 from mailmerge.web.shopfiles import MAX_UPLOAD_BYTES
 
 CSRF_COOKIE = "hagaki_csrf"
@@ -47,12 +49,12 @@ class Guard:
         headers = {key.decode("latin-1"): value.decode("latin-1")
                    for key, value in scope["headers"]}
         if headers.get("host", "").lower() not in self.allowed_hosts:
-            response = PlainTextResponse("このアドレスでは開けません（Host が違います）", 400)
+            response = PlainTextResponse(_("このアドレスでは開けません（Host が違います）"), 400)
             await response(scope, receive, send)
             return
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > MAX_BODY_BYTES:
-            response = PlainTextResponse("送られたデータが大きすぎます", 413)
+            response = PlainTextResponse(_("送られたデータが大きすぎます"), 413)
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
@@ -67,6 +69,6 @@ async def checked_form(request: Request) -> FormData:
     if not (isinstance(sent, str) and hmac.compare_digest(sent, expected)
             and hmac.compare_digest(cookie, expected)):
         await form.close()
-        raise HTTPException(403, "フォームの確認用の値が合いません。ページを開き直してください")
+        raise HTTPException(403, _("フォームの確認用の値が合いません。ページを開き直してください"))
     return form
 
