@@ -186,8 +186,8 @@ def test_cards_sent_are_printed_mailed_and_returned_ones_only(files):
                                        str(log_path), "--date", DAY])
     lines = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines()
              if line.strip()}
-    assert lines["送付枚数"] == ["4", "枚"] and lines["うち投函済み"] == ["3", "枚"]
-    assert lines["郵送料"] == ["340", "円"]
+    assert lines["送付枚数"] == ["4枚"] and lines["うち投函済み"] == ["3枚"]
+    assert lines["郵送料"] == ["340円"]
 
 
 def test_no_mailed_line_when_no_card_was_marked_mailed(files):

@@ -76,7 +76,14 @@ def write_crafted(folder: Path, sales_text: str = CRAFTED_SALES) -> tuple[Path, 
 
 
 def run_report(customers: Path, sales: Path, log: Path, folder: Path):
-    """The text output, the parsed JSON and the workbook of one report."""
+    """The text output, the parsed JSON and the workbook of one report (in Japanese: the
+    module's fixtures run before the per-test `japanese` fixture sets the language)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HAGAKI_LANG", "ja")
+        return _run_report(customers, sales, log, folder)
+
+
+def _run_report(customers: Path, sales: Path, log: Path, folder: Path):
     common = ["report", str(customers), "--sales", str(sales), "--date", DAY, "--log", str(log)]
     target = folder / "report.xlsx"
     text = CliRunner().invoke(main, common + ["--out", str(target)])
@@ -183,7 +190,7 @@ def test_new_and_existing_sales_add_up_to_the_total_every_month(report):
     assert sum(row[7] for row in monthly_sheet) == pytest.approx(total, abs=1e-6)
     assert sum(row[8] + row[9] for row in monthly_sheet) == pytest.approx(total, abs=1e-6)
     assert summary_figures(book)["売上合計"] == pytest.approx(total)
-    assert text_figure(text, "売上合計") == f"{total:,.0f}"
+    assert text_figure(text, "売上合計") == f"{total:,.0f}円"
 
 
 def test_the_lapsed_count_is_the_same_everywhere(report):

@@ -79,6 +79,7 @@ def stocktake(tmp_path_factory):
     target = folder / "report.pdf"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("mailmerge.report.build.SendLog", FakeLog)
+        patch.setenv("HAGAKI_LANG", "ja")  # module fixtures run before the `japanese` one
         result = CliRunner().invoke(main, [
             "report", str(customers), "--sales", str(sales), "--log", str(log), "--date", DAY,
             "--format", "json", "--out", str(target)])

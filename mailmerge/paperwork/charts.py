@@ -16,6 +16,9 @@ from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from mailmerge.i18n import _
 
 BLUE = colors.HexColor("#4472C4")
 ORANGE = colors.HexColor("#ED7D31")
@@ -83,16 +86,18 @@ def sales_bars(months: Sequence[str], new: Sequence[float], existing: Sequence[f
     _month_axis(chart, months, font)
     _value_axis(chart, font)
     drawing.add(chart)
-    drawing.add(_legend(["新規客の売上", "既存客の売上"], (ORANGE, BLUE), font, drawing.height))
+    drawing.add(_legend([_("新規客の売上"), _("既存客の売上")], (ORANGE, BLUE), font,
+                        drawing.height))
     return drawing
 
 
 def share_against_line(label: str, share: float, line: float, font: str, width: float
                        ) -> Drawing:
     """A bar for the share (0–1) on a 0–100 % scale, with the warning line marked."""
-    bar_width = width - 70 * mm
+    left = max(45 * mm, stringWidth(label, font, LABEL_SIZE + 1) + 3 * mm)  # a long label
+    bar_width = width - left - 25 * mm
     drawing = _drawing(width, 12 * mm, font)
-    left, bottom, height = 45 * mm, 4 * mm, 5 * mm
+    bottom, height = 4 * mm, 5 * mm
     drawing.add(String(0, bottom + 1.2 * mm, label, fontName=font, fontSize=LABEL_SIZE + 1))
     drawing.add(Rect(left, bottom, bar_width, height, fillColor=colors.HexColor("#EEEEEE"),
                      strokeColor=None))

@@ -20,6 +20,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, Ta
 
 from mailmerge.atomic import atomic_write
 from mailmerge.config import Settings
+from mailmerge.i18n import _
 from mailmerge.paperwork.fonts import ChainFont
 from mailmerge.typeface.roles import FontRoles
 
@@ -98,7 +99,8 @@ def pdf_bytes(flowables: list[Flowable], title: str, font: str, subject: str = "
         canvas.setFont(font, 8)
         canvas.setFillColor(colors.HexColor("#555555"))
         canvas.drawString(MARGIN, MARGIN / 2, title)
-        canvas.drawRightString(PAGE_WIDTH - MARGIN, MARGIN / 2, f"{document.page} ページ")
+        canvas.drawRightString(PAGE_WIDTH - MARGIN, MARGIN / 2,
+                               _("{page} ページ", page=document.page))
         canvas.restoreState()
 
     document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,

@@ -23,6 +23,7 @@ from reportlab.platypus import Flowable, Spacer
 from mailmerge.cards import INDICIA
 from mailmerge.config import Settings
 from mailmerge.errors import HagakiError
+from mailmerge.i18n import _, cards, yen
 from mailmerge.paperwork.document import (
     Styles,
     font_name,
@@ -91,14 +92,15 @@ def run_sheet(log: SendLog, report: RunReport, settings: Settings, options: RunO
     """The run's sheet from its logged cards, matched in order with the report's customers."""
     rows = [row for row in log.cards() if row["run_id"] == report.run_id]
     if len(rows) != len(report.cards):
-        raise HagakiError(f"送付記録の枚数（{len(rows)}）と印刷した枚数（{len(report.cards)}）"
-                          "が合いません")
+        raise HagakiError(_("送付記録の枚数（{logged}）と印刷した枚数（{printed}）が合いません",
+                            logged=len(rows), printed=len(report.cards)))
     lines = []
     for order, (row, entry) in enumerate(zip(rows, report.cards, strict=True), start=1):
         customer = entry.customer
         if row["customer_id"] != customer.customer_id:
-            raise HagakiError(f"{order} 枚目: 送付記録の顧客 {row['customer_id']} と印刷した顧客 "
-                              f"{customer.customer_id} が違います")
+            raise HagakiError(_("{order} 枚目: 送付記録の顧客 {logged} と印刷した顧客 {printed} "
+                                "が違います", order=order, logged=row["customer_id"],
+                                printed=customer.customer_id))
         lines.append(SheetLine(
             order, row["id"], customer.customer_id,
             f"{customer.family_name} {customer.given_name}".strip() or customer.company,
@@ -118,8 +120,8 @@ def write_run_sheet(target: Path, log: SendLog, report: RunReport, settings: Set
     try:
         write_pdf(run_sheet_pdf(run_sheet(log, report, settings, options), settings), target)
     except (HagakiError, OSError, ValueError) as error:
-        report.notes.append(f"発送明細 {target.name} を書けませんでした（{error}）。印刷と"
-                            "送付記録はそのままです")
+        report.notes.append(_("発送明細 {name} を書けませんでした（{error}）。印刷と"
+                              "送付記録はそのままです", name=target.name, error=error))
         return
     report.run_sheet = target
 
@@ -127,7 +129,7 @@ def write_run_sheet(target: Path, log: SendLog, report: RunReport, settings: Set
 def run_sheet_pdf(sheet: RunSheet, settings: Settings) -> bytes:
     font = font_name(settings)
     styles = Styles(font)
-    title = f"発送明細　印刷 {sheet.run_id} 番　{sheet.printed_at[:10]}"
+    title = _("発送明細　印刷 {run} 番　{day}", run=sheet.run_id, day=sheet.printed_at[:10])
     story: list[Flowable] = [paragraph(title, styles.title)]
     story += _totals(sheet, styles)
     story += _groups(sheet, styles)
@@ -137,39 +139,46 @@ def run_sheet_pdf(sheet: RunSheet, settings: Settings) -> bytes:
 
 def _totals(sheet: RunSheet, styles: Styles) -> list[Flowable]:
     count = len(sheet.lines)
-    rows = [["枚数", f"{count:,}枚"],
-            ["郵送料", f"{sheet.postage_total:,}円（{sheet.postage_yen}円 × {count:,}枚）"]]
+    rows = [[_("枚数"), cards(count)],
+            [_("郵送料"), _("{total}（{each} × {cards}）", total=yen(sheet.postage_total),
+                            each=yen(sheet.postage_yen), cards=cards(count))]]
     if sheet.indicia:
-        rows.append([f"{sheet.indicia}の表示", f"{sheet.indicia_count:,}枚"])
-    situations = [[SITUATION_LABELS.get(name, name), f"{count:,}"]
-                  for name, count in sheet.by_situation.items()]
-    situations.append(["合計", f"{len(sheet.lines):,}"])
-    return [*tables(styles.font, ["項目", "値"], rows, [40, 80], size=10),
-            Spacer(1, 4 * mm), paragraph("種類別の枚数", styles.heading),
-            *tables(styles.font, ["種類", "枚数"], situations, [40, 25], right=(1,), size=10)]
+        rows.append([_("{indicia}の表示", indicia=sheet.indicia), cards(sheet.indicia_count)])
+    situations = [[_situation(name), f"{count:,}"] for name, count in sheet.by_situation.items()]
+    situations.append([_("合計"), f"{len(sheet.lines):,}"])
+    return [*tables(styles.font, [_("項目"), _("値")], rows, [40, 80], size=10),
+            Spacer(1, 4 * mm), paragraph(_("種類別の枚数"), styles.heading),
+            *tables(styles.font, [_("種類"), _("枚数")], situations, [40, 25], right=(1,),
+                    size=10)]
+
+
+def _situation(code: str) -> str:
+    label = SITUATION_LABELS.get(code)
+    return _(label) if label else code
 
 
 def _groups(sheet: RunSheet, styles: Styles) -> list[Flowable]:
     groups = sheet.sort_groups
     if not groups:
         return []
-    story: list[Flowable] = [paragraph("区分（郵便番号の上3桁ごと、印刷順）", styles.heading)]
+    story: list[Flowable] = [paragraph(_("区分（郵便番号の上3桁ごと、印刷順）"), styles.heading)]
     if not sheet.sorted_by_postal:
-        story.append(paragraph("郵便番号順に印刷されていません。区分郵便物として出すには "
-                               "--sort postal で印刷してください。", styles.note))
+        story.append(paragraph(_("郵便番号順に印刷されていません。区分郵便物として出すには "
+                                 "--sort postal で印刷してください。"), styles.note))
     rows = [[f"{prefix}-", f"{count:,}"] for prefix, count in groups]
-    return story + tables(styles.font, ["郵便番号", "枚数"], rows, [25, 20], right=(1,))
+    return story + tables(styles.font, [_("郵便番号"), _("枚数")], rows, [25, 20], right=(1,))
 
 
 def _cards(sheet: RunSheet, styles: Styles) -> list[Flowable]:
     rows = [[f"{line.order:,}", str(line.card_id), line.customer_id, line.name,
              _postal(line.postal_code),
-             SITUATION_LABELS.get(line.situation, line.situation)
-             + (f"（{line.reprint_of}番の刷り直し）" if line.reprint_of else ""),
+             _situation(line.situation)
+             + (_("（{card}番の刷り直し）", card=line.reprint_of) if line.reprint_of else ""),
              line.file, str(line.page)] for line in sheet.lines]
-    return [paragraph("印刷順のはがき", styles.heading),
-            *tables(styles.font, ["順", "番号", "顧客ID", "氏名", "郵便番号", "種類", "ファイル",
-                                  "ページ"], rows, [12, 12, 16, 32, 17, 34, 45, 12],
+    return [paragraph(_("印刷順のはがき"), styles.heading),
+            *tables(styles.font, [_("順"), _("番号"), _("顧客ID"), _("氏名"), _("郵便番号"),
+                                  _("種類"), _("ファイル"), _("ページ")], rows,
+                    [12, 12, 16, 32, 17, 34, 45, 12],
                     right=(0, 1, 7))]
 
 

@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from mailmerge.config import Settings
+from mailmerge.i18n import _, ngettext, pgettext
 from mailmerge.paperwork import charts
 from mailmerge.paperwork.document import (
     TEXT_WIDTH,
@@ -29,7 +30,6 @@ from mailmerge.paperwork.document import (
 )
 from mailmerge.report.figures import (
     SEGMENT_LABELS,
-    SHARE,
     SITUATION_LABELS,
     Figure,
     base_figures,
@@ -52,7 +52,7 @@ def stocktake_pdf(measures: Measures, settings: Settings) -> bytes:
     font = font_name(settings)
     styles = Styles(font)
     shop = settings.sender.name
-    title = f"顧客の棚卸し　{measures.date.isoformat()}" + (f"　{shop}" if shop else "")
+    title = _("顧客の棚卸し　{day}", day=measures.date.isoformat()) + (f"　{shop}" if shop else "")
     story: list[Flowable] = [paragraph(title, styles.title)]
     story += _kpis(measures, styles)
     story += _key_figures(measures, styles)
@@ -65,31 +65,28 @@ def stocktake_pdf(measures: Measures, settings: Settings) -> bytes:
     return pdf_bytes(story, title, font, subject="hagaki report")
 
 
-def value_text(figure: Figure) -> str:
-    """A figure as the page shows it: 12.3%, 1,234円, 2.50回, 1,234人."""
-    if figure.unit == SHARE:
-        return f"{figure.value:.1%}"
-    if figure.unit == "回":
-        return f"{figure.value:,.2f}回"
-    return f"{figure.value:,.0f}{figure.unit}"
-
-
 def _day(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
 
 
+def _situation(code: str) -> str:
+    label = SITUATION_LABELS.get(code)
+    return _(label) if label else code
+
+
 def _kpis(measures: Measures, styles: Styles) -> list[Flowable]:
     return [
-        paragraph("要点", styles.heading),
+        paragraph(_("要点"), styles.heading),
         *_equation(sales_tree(measures), "××=", styles.font),
         Spacer(1, 3 * mm),
         *_equation(base_figures(measures), "++−=", styles.font),
         Spacer(1, 3 * mm),
-        charts.share_against_line("最大顧客の売上比率", measures.top_customer_share,
+        charts.share_against_line(_("最大顧客の売上比率"), measures.top_customer_share,
                                   CONCENTRATION_WARNING, styles.font, TEXT_WIDTH),
-        charts.share_against_line("上位10%の売上比率", measures.top10_share,
+        charts.share_against_line(_("上位10%の売上比率"), measures.top10_share,
                                   CONCENTRATION_WARNING, styles.font, TEXT_WIDTH),
-        *[paragraph(f"注意: {warning}", styles.note) for warning in measures.warnings],
+        *[paragraph(_("注意: {warning}", warning=warning), styles.note)
+          for warning in measures.warnings],
     ]
 
 
@@ -98,8 +95,8 @@ def _equation(figures: list[Figure], operators: str, font: str) -> list[Flowable
     headers: list[str] = []
     row: list[str] = []
     for index, figure in enumerate(figures):
-        headers.append(figure.label)
-        row.append(value_text(figure))
+        headers.append(_(figure.label))
+        row.append(figure.text())
         if index < len(operators):
             headers.append("")
             row.append(operators[index])
@@ -109,36 +106,39 @@ def _equation(figures: list[Figure], operators: str, font: str) -> list[Flowable
 
 
 def _key_figures(measures: Measures, styles: Styles) -> list[Flowable]:
-    rows = [[f.label, value_text(f)] for f in key_figures(measures)]
-    return [paragraph("主な数字", styles.heading),
-            *tables(styles.font, ["指標", "値"], rows, [70, 40], right=(1,))]
+    rows = [[_(f.label), f.text()] for f in key_figures(measures)]
+    return [paragraph(_("主な数字"), styles.heading),
+            *tables(styles.font, [_("指標"), _("値")], rows, [70, 40], right=(1,))]
 
 
 def _segments(measures: Measures, styles: Styles) -> list[Flowable]:
-    labels = [SEGMENT_LABELS[name] for name in measures.segments]
-    rows = [[SEGMENT_LABELS[name], f"{count:,}", f"{measures.segment_shares[name]:.1%}"]
+    labels = [_(SEGMENT_LABELS[name]) for name in measures.segments]
+    rows = [[_(SEGMENT_LABELS[name]), f"{count:,}", f"{measures.segment_shares[name]:.1%}"]
             for name, count in measures.segments.items()]
-    rows.append(["合計", f"{measures.customer_count:,}", ""])
-    return [KeepTogether([paragraph("顧客の区分", styles.heading),
+    rows.append([_("合計"), f"{measures.customer_count:,}", ""])
+    return [KeepTogether([paragraph(_("顧客の区分"), styles.heading),
                           charts.segment_bars(labels, list(measures.segments.values()),
                                               styles.font, TEXT_WIDTH)]),
-            *tables(styles.font, ["区分", "人数", "比率"], rows, [50, 25, 20], right=(1, 2))]
+            *tables(styles.font, [_("区分"), _("人数"), _("比率")], rows, [50, 25, 20],
+                    right=(1, 2))]
 
 
 def _trend(measures: Measures, styles: Styles) -> list[Flowable]:
     months = measures.monthly
-    story: list[Flowable] = [PageBreak(), paragraph("月次の推移", styles.heading)]
+    story: list[Flowable] = [PageBreak(), paragraph(_("月次の推移"), styles.heading)]
     if not months:
-        return story + [paragraph("まだ売上がありません。", styles.body)]
+        return story + [paragraph(_("まだ売上がありません。"), styles.body)]
     recent = months[-TREND_MONTHS:]
     names = [m.month for m in recent]
     story += [
-        paragraph(f"顧客数・新規・離反（直近{len(recent)}か月）", styles.body),
-        charts.base_lines(names, {"顧客数": [m.heads.customers for m in recent],
-                                  "新規": [m.heads.new for m in recent],
-                                  "離反": [m.heads.lost for m in recent]},
+        paragraph(ngettext("顧客数・新規・離反（直近{n}か月）", "顧客数・新規・離反（直近{n}か月）",
+                           len(recent)), styles.body),
+        charts.base_lines(names, {_("顧客数"): [m.heads.customers for m in recent],
+                                  _("新規"): [m.heads.new for m in recent],
+                                  _("離反"): [m.heads.lost for m in recent]},
                           styles.font, TEXT_WIDTH),
-        paragraph(f"売上（直近{len(recent)}か月、円）", styles.body),
+        paragraph(ngettext("売上（直近{n}か月、円）", "売上（直近{n}か月、円）", len(recent)),
+                  styles.body),
         charts.sales_bars(names, [m.new_customer_sales for m in recent],
                           [m.existing_customer_sales for m in recent], styles.font, TEXT_WIDTH),
     ]
@@ -146,31 +146,35 @@ def _trend(measures: Measures, styles: Styles) -> list[Flowable]:
              f"{m.heads.customers:,}", f"{m.heads.lapsed:,}", f"{m.heads.loss_rate:.1%}",
              f"{m.sales:,.0f}", f"{m.new_customer_sales:,.0f}",
              f"{m.existing_customer_sales:,.0f}"] for m in months]
-    return story + tables(styles.font, ["月", "新規", "復帰", "離反", "顧客数", "離反中",
-                                        "離反率", "売上 (円)", "新規客 (円)", "既存客 (円)"],
-                          rows, [16, 12, 12, 12, 15, 15, 15, 24, 23, 23],
+    return story + tables(styles.font, [_("月"), _("新規"), pgettext("column", "復帰"),
+                                        _("離反"), _("顧客数"),
+                                        _("離反中"), _("離反率"), _("売上 (円)"),
+                                        _("新規客 (円)"), _("既存客 (円)")],
+                          rows, [16, 10, 11, 12, 17, 18, 17, 22, 22, 22],
                           right=range(1, 10))
 
 
 def _cards(measures: Measures, styles: Styles) -> list[Flowable]:
-    responses = [[SITUATION_LABELS.get(r.situation, r.situation), f"{r.cards:,}",
+    responses = [[_situation(r.situation), f"{r.cards:,}",
                   f"{r.customers:,}", f"{r.bought_again:,}", f"{r.rate:.1%}",
                   f"{r.sales:,.0f}"] for r in measures.card_responses]
-    sent = [[SITUATION_LABELS.get(r["situation"], r["situation"]), r["month"],
+    sent = [[_situation(r["situation"]), r["month"],
              f"{r['cards']:,}", f"{r['postage']:,}"] for r in measures.cards.by_month]
-    story: list[Flowable] = [paragraph("はがきの成果", styles.heading)]
+    story: list[Flowable] = [paragraph(_("はがきの成果"), styles.heading)]
     if not responses:
-        return story + [paragraph("送付記録にはがきがありません。", styles.body)]
+        return story + [paragraph(_("送付記録にはがきがありません。"), styles.body)]
     return story + [
-        paragraph(f"はがきを送った顧客のうち、{REPEAT_DAYS}日以内にまた買った人（種類別）",
-                  styles.body),
-        *tables(styles.font, ["種類", "枚数", "顧客", f"{REPEAT_DAYS}日以内に購入", "比率",
-                              "その売上 (円)"], responses, [35, 20, 20, 32, 20, 32],
-                right=range(1, 6)),
+        paragraph(ngettext("はがきを送った顧客のうち、{n}日以内にまた買った人（種類別）",
+                           "はがきを送った顧客のうち、{n}日以内にまた買った人（種類別）",
+                           REPEAT_DAYS), styles.body),
+        *tables(styles.font, [_("種類"), _("枚数"), _("顧客"),
+                              ngettext("{n}日以内に購入", "{n}日以内に購入", REPEAT_DAYS),
+                              _("比率"), _("その売上 (円)")], responses,
+                [35, 20, 20, 32, 20, 32], right=range(1, 6)),
         Spacer(1, 3 * mm),
-        paragraph("送付実績（種類・月別）", styles.body),
-        *tables(styles.font, ["種類", "月", "枚数", "郵送料 (円)"], sent, [35, 20, 20, 25],
-                right=(2, 3)),
+        paragraph(_("送付実績（種類・月別）"), styles.body),
+        *tables(styles.font, [_("種類"), _("月"), _("枚数"), _("郵送料 (円)")], sent,
+                [35, 20, 20, 25], right=(2, 3)),
     ]
 
 
@@ -178,33 +182,35 @@ def _to_call(measures: Measures, styles: Styles) -> list[Flowable]:
     rows = []
     for line in measures.to_call:
         card = measures.last_cards.get(line.customer.customer_id)
-        last_card = (f"{card.card_date.isoformat()} "
-                     f"{SITUATION_LABELS.get(card.situation, card.situation)}" if card else "")
-        rows.append([line.customer.customer_id, line.name, SEGMENT_LABELS[line.segment],
+        last_card = f"{card.card_date.isoformat()} {_situation(card.situation)}" if card else ""
+        rows.append([line.customer.customer_id, line.name, _(SEGMENT_LABELS[line.segment]),
                      _day(line.last_purchase), f"{line.days_since_last:,}",
                      f"{line.purchases:,}", f"{line.total:,.0f}", last_card])
-    return [PageBreak(), paragraph("連絡リスト（休眠・離反の顧客）", styles.heading),
-            paragraph("休眠は最終購入の古い順（次に離反する人から）、離反は最終購入の新しい順"
-                      "（戻りやすい人から）。", styles.body), Spacer(1, 2 * mm),
-            *tables(styles.font, ["顧客ID", "氏名", "区分", "最終購入", "経過日数", "購入回数",
-                                  "購入合計 (円)", "最後のはがき"], rows,
+    return [PageBreak(), paragraph(_("連絡リスト（休眠・離反の顧客）"), styles.heading),
+            paragraph(_("休眠は最終購入の古い順（次に離反する人から）、離反は最終購入の新しい順"
+                        "（戻りやすい人から）。"), styles.body), Spacer(1, 2 * mm),
+            *tables(styles.font, [_("顧客ID"), _("氏名"), _("区分"), _("最終購入"), _("経過日数"),
+                                  _("購入回数"), _("購入合計 (円)"), _("最後のはがき")], rows,
                     [15, 30, 27, 19, 15, 14, 20, 40], right=(4, 5, 6))]
 
 
 def _flagged(measures: Measures, styles: Styles) -> list[Flowable]:
-    rows = [[line.customer.customer_id, line.name, SEGMENT_LABELS[line.segment],
-             "、".join(line.flags)] for line in measures.customers if line.flags]
+    rows = [[line.customer.customer_id, line.name, _(SEGMENT_LABELS[line.segment]),
+             _("、").join(line.flags)] for line in measures.customers if line.flags]
     if not rows:
         return []
-    return [paragraph("名簿の誤り（hagaki check で直す箇所を確認してください）", styles.heading),
-            *tables(styles.font, ["顧客ID", "氏名", "区分", "誤り"], rows, [17, 34, 26, 103])]
+    return [paragraph(_("名簿の誤り（hagaki check で直す箇所を確認してください）"),
+                      styles.heading),
+            *tables(styles.font, [_("顧客ID"), _("氏名"), _("区分"), _("誤り")], rows,
+                    [17, 34, 26, 103])]
 
 
 def _unlisted(measures: Measures, styles: Styles) -> list[Flowable]:
-    rows = [[u.customer_id or "(空欄)", f"{u.count:,}", f"{u.total:,.0f}"]
+    rows = [[u.customer_id or _("(空欄)"), f"{u.count:,}", f"{u.total:,.0f}"]
             for u in measures.unlisted]
     if not rows:
         return []
-    return [paragraph("名簿にない顧客の売上", styles.heading),
-            *tables(styles.font, ["売上の顧客ID", "件数", "金額 (円)"], rows, [30, 15, 25],
+    return [paragraph(_("名簿にない顧客の売上"), styles.heading),
+            *tables(styles.font, [_("売上の顧客ID"), _("件数"), _("金額 (円)")], rows,
+                    [30, 15, 25],
                     right=(1, 2))]

@@ -10,9 +10,10 @@ import datetime as dt
 from pathlib import Path
 
 from mailmerge.config import Settings
+from mailmerge.i18n import _
 from mailmerge.japanese import pad
 from mailmerge.models import Customer
-from mailmerge.report.figures import SEGMENT_LABELS, SHARE, key_figures
+from mailmerge.report.figures import SEGMENT_LABELS, key_figures
 from mailmerge.report.mailings import SentCard
 from mailmerge.report.measures import Listed, Measures, measure
 from mailmerge.sendlog.store import SendLog
@@ -56,18 +57,20 @@ def _read_log(log_path: Path | None, customers: list[Customer]
 
 def text_lines(measures: Measures) -> list[str]:
     """The segments, the key figures and the warnings, for people."""
-    lines = [f"顧客の棚卸し　{measures.date.isoformat()}", "",
-             f"  {pad('区分', 22)} {'人数':>5}  {'比率':>4}"]
+    lines = [_("顧客の棚卸し　{day}", day=measures.date.isoformat()), "",
+             f"  {pad(_('区分'), 22)} {_right(_('人数'), 7)}  "
+             f"{_right(_('比率'), 6)}"]
     for name, count in measures.segments.items():
-        lines.append(f"  {pad(SEGMENT_LABELS[name], 22)} {count:>7}  "
+        lines.append(f"  {pad(_(SEGMENT_LABELS[name]), 22)} {count:>7}  "
                      f"{measures.segment_shares[name]:>6.0%}")
-    lines += [f"  {pad('合計', 22)} {measures.customer_count:>7}", ""]
+    lines += [f"  {pad(_('合計'), 22)} {measures.customer_count:>7}", ""]
     for figure in key_figures(measures):
-        if figure.unit == SHARE:
-            value = f"{figure.value:>14.1%}"
-        else:
-            value = f"{figure.value:>14,.0f} {figure.unit}"
-        lines.append(f"  {pad(figure.label, 26)}{value}")
+        lines.append(f"  {pad(_(figure.label), 26)}{_right(figure.text(), 18)}")
     if measures.warnings:
-        lines += ["", "注意:"] + [f"  ! {warning}" for warning in measures.warnings]
+        lines += ["", _("注意:")] + [f"  ! {warning}" for warning in measures.warnings]
     return lines
+
+
+def _right(text: str, width: int) -> str:
+    """`text` right-aligned in `width` terminal columns (full-width characters take two)."""
+    return " " * (len(pad(text, width)) - len(text)) + text

@@ -2,72 +2,105 @@
 
 In: Measures. Out: the key figures as (label, value, unit) in the order people read them,
 the KPI tree of the printed stock-take (売上 = 客数 × 客単価 × 頻度; 客数 = 期首 + 新規 + 復帰
-− 離反); the Japanese names of segments and card situations.
+− 離反); the names of segments and card situations (Japanese, marked with N_: translate them
+with `_` where they are shown; Figure.text writes a value in the reader's language).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mailmerge.i18n import N_, _, ngettext, pgettext, yen
 from mailmerge.report.measures import Measures
 
-SEGMENT_LABELS = {"excluded": "送付対象外", "new": "新規", "active": "活動中 (生きた客)",
-                  "dormant": "休眠 (眠った客)", "lapsed": "離反 (死んだ客)",
-                  "no_purchase": "購入記録なし"}
-SITUATION_LABELS = {"thanks": "お礼状", "nenga": "年賀状", "kanchu": "寒中見舞い",
-                    "yokan": "余寒見舞い", "shochu": "暑中見舞い", "zansho": "残暑見舞い",
-                    "birthday": "誕生日", "dormant": "休眠フォロー", "winback": "再来店のお願い",
-                    "greeting": "ご挨拶"}
+SEGMENT_LABELS = {"excluded": N_("送付対象外"), "new": N_("新規"),
+                  "active": N_("活動中 (生きた客)"), "dormant": N_("休眠 (眠った客)"),
+                  "lapsed": N_("離反 (死んだ客)"), "no_purchase": N_("購入記録なし")}
+SITUATION_LABELS = {"thanks": N_("お礼状"), "nenga": N_("年賀状"), "kanchu": N_("寒中見舞い"),
+                    "yokan": N_("余寒見舞い"), "shochu": N_("暑中見舞い"),
+                    "zansho": N_("残暑見舞い"), "birthday": N_("誕生日"),
+                    "dormant": N_("休眠フォロー"), "winback": N_("再来店のお願い"),
+                    "greeting": N_("ご挨拶")}
 SHARE = "%"
 
 
 @dataclass(frozen=True)
 class Figure:
-    label: str
+    label: str  # marked with N_: translate where shown
     value: float
     unit: str  # 人, 件, 円, 枚, 回, or % for a share (value 0–1)
+
+    def text(self) -> str:
+        """The value with its unit in the reader's language: 12.3%, 1,234円 / ¥1,234,
+        3人 / 3 customers, 2.50回 / 2.50 times."""
+        if self.unit == SHARE:
+            return f"{self.value:.1%}"
+        if self.unit == "円":
+            return yen(self.value)
+        if self.unit == "枚":
+            return ngettext("{n:,}枚", "{n:,}枚", round(self.value))
+        if self.unit == "人":
+            return ngettext("{n:,}人", "{n:,}人", round(self.value))
+        if self.unit == "件":
+            return ngettext("{n:,}件", "{n:,}件", round(self.value))
+        return _("{value:,.2f}回", value=self.value)
+
+
+def unit_word(unit: str) -> str:
+    """The unit of a figure as a column of a table shows it (none for a share)."""
+    if unit == "円":
+        return pgettext("unit", "円")
+    if unit == "人":
+        return pgettext("unit", "人")
+    if unit == "件":
+        return pgettext("unit", "件")
+    if unit == "枚":
+        return pgettext("unit", "枚")
+    if unit == "回":
+        return pgettext("unit", "回")
+    return ""
 
 
 def key_figures(measures: Measures) -> list[Figure]:
     """The summary's figures, each read from Measures as it is."""
     cards = measures.cards
     figures = [
-        Figure("名簿の顧客数", measures.customer_count, "人"),
-        Figure("うち名簿に誤りのある顧客", measures.flagged_count, "人"),
-        Figure("売上合計", measures.sales_total, "円"),
-        Figure("購入件数", measures.sales_count, "件"),
-        Figure("平均購入額 (1件あたり)", measures.average_per_sale, "円"),
-        Figure("平均購入額 (1人あたり)", measures.average_per_customer, "円"),
-        Figure("新規客の売上", measures.new_customer_sales, "円"),
-        Figure("既存客の売上", measures.existing_customer_sales, "円"),
-        Figure("新規客の売上比率", measures.new_sales_share, SHARE),
-        Figure("最大顧客の売上比率", measures.top_customer_share, SHARE),
-        Figure("上位10%の売上比率", measures.top10_share, SHARE),
-        Figure("離反率 (12か月)", measures.loss_rate, SHARE),
-        Figure("送付枚数", cards.sent, "枚"),
+        Figure(N_("名簿の顧客数"), measures.customer_count, "人"),
+        Figure(N_("うち名簿に誤りのある顧客"), measures.flagged_count, "人"),
+        Figure(N_("売上合計"), measures.sales_total, "円"),
+        Figure(N_("購入件数"), measures.sales_count, "件"),
+        Figure(N_("平均購入額 (1件あたり)"), measures.average_per_sale, "円"),
+        Figure(N_("平均購入額 (1人あたり)"), measures.average_per_customer, "円"),
+        Figure(N_("新規客の売上"), measures.new_customer_sales, "円"),
+        Figure(N_("既存客の売上"), measures.existing_customer_sales, "円"),
+        Figure(N_("新規客の売上比率"), measures.new_sales_share, SHARE),
+        Figure(N_("最大顧客の売上比率"), measures.top_customer_share, SHARE),
+        Figure(N_("上位10%の売上比率"), measures.top10_share, SHARE),
+        Figure(N_("離反率 (12か月)"), measures.loss_rate, SHARE),
+        Figure(N_("送付枚数"), cards.sent, "枚"),
     ]
     if cards.posted:
-        figures.append(Figure("うち投函済み", cards.posted, "枚"))
+        figures.append(Figure(N_("うち投函済み"), cards.posted, "枚"))
     figures += [
-        Figure("郵送料", cards.postage_total, "円"),
-        Figure("再来店率 (90日以内)", measures.winback_response_rate, SHARE),
-        Figure("名簿にない顧客の売上", measures.unknown_sales_total, "円"),
-        Figure("名簿にない顧客の売上件数", measures.unknown_sales_count, "件"),
+        Figure(N_("郵送料"), cards.postage_total, "円"),
+        Figure(N_("再来店率 (90日以内)"), measures.winback_response_rate, SHARE),
+        Figure(N_("名簿にない顧客の売上"), measures.unknown_sales_total, "円"),
+        Figure(N_("名簿にない顧客の売上件数"), measures.unknown_sales_count, "件"),
     ]
     return figures
 
 
 def sales_tree(measures: Measures) -> list[Figure]:
     """売上 = 客数 × 客単価 × 頻度, each factor read from Measures."""
-    return [Figure("客数 (購入した顧客)", measures.buyer_count, "人"),
-            Figure("客単価 (1件あたり)", measures.average_per_sale, "円"),
-            Figure("購入頻度 (1人あたり件数)", measures.purchase_frequency, "回"),
-            Figure("売上", measures.sales_total, "円")]
+    return [Figure(N_("客数 (購入した顧客)"), measures.buyer_count, "人"),
+            Figure(N_("客単価 (1件あたり)"), measures.average_per_sale, "円"),
+            Figure(N_("購入頻度 (1人あたり件数)"), measures.purchase_frequency, "回"),
+            Figure(N_("売上"), measures.sales_total, "円")]
 
 
 def base_figures(measures: Measures) -> list[Figure]:
     """客数の増減 over the last months: start + new + back − lost = end."""
     flow = measures.base_flow
-    return [Figure(f"{flow.months}か月前の客数", flow.start, "人"),
-            Figure("新規", flow.new, "人"), Figure("復帰", flow.back, "人"),
-            Figure("離反", flow.lost, "人"), Figure("現在の客数", flow.end, "人")]
+    return [Figure(ngettext("{n}か月前の客数", "{n}か月前の客数", flow.months), flow.start, "人"),
+            Figure(N_("新規"), flow.new, "人"), Figure(N_("復帰"), flow.back, "人"),
+            Figure(N_("離反"), flow.lost, "人"), Figure(N_("現在の客数"), flow.end, "人")]

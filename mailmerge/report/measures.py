@@ -35,6 +35,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from mailmerge.i18n import N_, _, ngettext, yen
 from mailmerge.models import Customer, Problem, Sale
 from mailmerge.report.flow import (
     BaseFlow,
@@ -62,9 +63,9 @@ from mailmerge.selection.segments import SegmentRules, segment_of
 SEGMENTS = ("excluded", "new", "active", "dormant", "lapsed", "no_purchase")
 CONCENTRATION_WARNING = 0.10
 UNLISTED_IDS_NAMED = 5
-PROBLEM_KINDS = {"missing-address": "住所エラー", "postal-format": "住所エラー",
-                 "postal-unknown": "住所エラー", "postal-mismatch": "住所エラー",
-                 "missing-name": "氏名エラー", "duplicate": "重複エラー"}
+PROBLEM_KINDS = {"missing-address": N_("住所エラー"), "postal-format": N_("住所エラー"),
+                 "postal-unknown": N_("住所エラー"), "postal-mismatch": N_("住所エラー"),
+                 "missing-name": N_("氏名エラー"), "duplicate": N_("重複エラー")}
 
 
 @dataclass(frozen=True)
@@ -272,8 +273,8 @@ def _line(entry: Listed, sales: list[Sale], on: dt.date, rules: SegmentRules) ->
         segment = "excluded"
     else:
         segment = segment_of(first, last, on, rules)
-    flags = dict.fromkeys(f"{PROBLEM_KINDS.get(p.code, '入力エラー')}: {p.code}"
-                          for p in entry.problems if p.severity == "error")
+    flags = dict.fromkeys(_("{kind}: {code}", kind=_(PROBLEM_KINDS.get(p.code, N_("入力エラー"))),
+                            code=p.code) for p in entry.problems if p.severity == "error")
     return CustomerLine(
         customer=customer,
         name=f"{customer.family_name} {customer.given_name}".strip() or customer.company,
@@ -370,25 +371,31 @@ def _age_band(birthday: dt.date | None, on: dt.date) -> str:
 
 
 def _warnings(measures: Measures, positive_buyers: int) -> list[str]:
-    """What the shop owner should look at, in Japanese."""
+    """What the shop owner should look at, in the reader's language."""
     warnings = []
     if measures.top_customer_share > CONCENTRATION_WARNING:
         top = max(measures.customers, key=lambda line: line.total)
-        warnings.append(f"1人の顧客 ({top.customer.label}) が売上の"
-                        f"{measures.top_customer_share:.1%}を占めています "
-                        f"({CONCENTRATION_WARNING:.0%}超)。")
+        warnings.append(_("1人の顧客 ({customer}) が売上の{share:.1%}を占めています "
+                          "({limit:.0%}超)。", customer=top.customer.label,
+                          share=measures.top_customer_share, limit=CONCENTRATION_WARNING))
     if measures.top10_share > CONCENTRATION_WARNING and positive_buyers >= 10:
-        warnings.append(f"上位10%の顧客が売上の{measures.top10_share:.1%}を占めています。")
+        warnings.append(_("上位10%の顧客が売上の{share:.1%}を占めています。",
+                          share=measures.top10_share))
     if measures.unlisted:
-        named = "、".join(u.customer_id or "(空欄)"
+        named = "、".join(u.customer_id or _("(空欄)")
                          for u in measures.unlisted[:UNLISTED_IDS_NAMED])
-        more = " ほか" if len(measures.unlisted) > UNLISTED_IDS_NAMED else ""
-        warnings.append(f"名簿にない顧客の売上が{measures.unknown_sales_count}件 "
-                        f"({measures.unknown_sales_total:,.0f}円) あります (顧客ID: "
-                        f"{named}{more})。集計とは別にしています。名簿に追加するか、"
-                        "売上の顧客IDを直してください。")
+        more = _(" ほか") if len(measures.unlisted) > UNLISTED_IDS_NAMED else ""
+        warnings.append(ngettext(
+            "名簿にない顧客の売上が{n}件 ({total}) あります (顧客ID: {named}{more})。"
+            "集計とは別にしています。名簿に追加するか、売上の顧客IDを直してください。",
+            "名簿にない顧客の売上が{n}件 ({total}) あります (顧客ID: {named}{more})。"
+            "集計とは別にしています。名簿に追加するか、売上の顧客IDを直してください。",
+            measures.unknown_sales_count, total=yen(measures.unknown_sales_total),
+            named=named, more=more))
     if measures.flagged_count:
-        warnings.append(f"名簿の{measures.flagged_count}人に住所などの誤りがあります。集計には"
-                        "含め、連絡リストに印を付けました。hagaki check で直す箇所を確認して"
-                        "ください。")
+        warnings.append(ngettext(
+            "名簿の{n}人に住所などの誤りがあります。集計には含め、連絡リストに印を付けました。"
+            "hagaki check で直す箇所を確認してください。",
+            "名簿の{n}人に住所などの誤りがあります。集計には含め、連絡リストに印を付けました。"
+            "hagaki check で直す箇所を確認してください。", measures.flagged_count))
     return warnings

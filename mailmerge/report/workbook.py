@@ -18,7 +18,14 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from mailmerge.atomic import atomic_write
-from mailmerge.report.figures import SEGMENT_LABELS, SHARE, SITUATION_LABELS, key_figures
+from mailmerge.i18n import _
+from mailmerge.report.figures import (
+    SEGMENT_LABELS,
+    SHARE,
+    SITUATION_LABELS,
+    key_figures,
+    unit_word,
+)
 from mailmerge.report.measures import CustomerLine, Measures
 from mailmerge.sendlog.export import neutralise
 
@@ -28,18 +35,23 @@ PERCENT = "0.0%"
 
 
 def write_workbook(measures: Measures, target: Path) -> None:
+    with atomic_write(target) as stream:
+        stream.write(workbook_bytes(measures))
+
+
+def workbook_bytes(measures: Measures) -> bytes:
+    """The report's workbook as the bytes of an .xlsx file."""
     book = Workbook()
     _summary(book.active, measures)
-    _customers(book.create_sheet("顧客一覧"), measures)
-    _to_contact(book.create_sheet("連絡リスト"), measures)
-    _monthly(book.create_sheet("月次"), measures)
-    _cards(book.create_sheet("送付実績"), measures)
+    _customers(book.create_sheet(_("顧客一覧")), measures)
+    _to_contact(book.create_sheet(_("連絡リスト")), measures)
+    _monthly(book.create_sheet(_("月次")), measures)
+    _cards(book.create_sheet(_("送付実績")), measures)
     if measures.unlisted:
-        _unlisted(book.create_sheet("名簿外の売上"), measures)
+        _unlisted(book.create_sheet(_("名簿外の売上")), measures)
     buffer = io.BytesIO()
     book.save(buffer)
-    with atomic_write(target) as stream:
-        stream.write(buffer.getvalue())
+    return buffer.getvalue()
 
 
 def _table(sheet, headers: list[str], rows: list[list], widths: list[int]) -> None:
@@ -61,58 +73,60 @@ def _formats(sheet, first_row: int, formats: dict[int, str]) -> None:
 
 
 def _summary(sheet, measures: Measures) -> None:
-    sheet.title = "概要"
-    sheet["A1"] = f"顧客の棚卸し　{measures.date.isoformat()}"
+    sheet.title = _("概要")
+    sheet["A1"] = _("顧客の棚卸し　{day}", day=measures.date.isoformat())
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([])
     figures = key_figures(measures)
-    _table(sheet, ["指標", "値", "単位"],
-           [[f.label, f.value, "" if f.unit == SHARE else f.unit] for f in figures], [28, 16, 6])
+    _table(sheet, [_("指標"), _("値"), _("単位")],
+           [[_(f.label), f.value, unit_word(f.unit)] for f in figures], [28, 16, 8])
     for row, figure in zip(sheet.iter_rows(min_row=4), figures, strict=False):
         row[1].number_format = PERCENT if figure.unit == SHARE else YEN
     start = sheet.max_row + 2
-    for column, title in enumerate(("区分", "人数", "比率"), start=1):
+    for column, title in enumerate((_("区分"), _("人数"), _("比率")), start=1):
         sheet.cell(row=start, column=column, value=title).font = Font(bold=True)
     for offset, (name, count) in enumerate(measures.segments.items(), start=1):
-        sheet.cell(row=start + offset, column=1, value=SEGMENT_LABELS[name])
+        sheet.cell(row=start + offset, column=1, value=_(SEGMENT_LABELS[name]))
         sheet.cell(row=start + offset, column=2, value=count)
         share = sheet.cell(row=start + offset, column=3, value=measures.segment_shares[name])
         share.number_format = PERCENT
     end = start + len(measures.segments)
-    sheet.cell(row=end + 1, column=1, value="合計").font = Font(bold=True)
+    sheet.cell(row=end + 1, column=1, value=_("合計")).font = Font(bold=True)
     sheet.cell(row=end + 1, column=2, value=measures.customer_count).font = Font(bold=True)
     chart = PieChart()
-    chart.title = "顧客の区分"
+    chart.title = _("顧客の区分")
     chart.add_data(Reference(sheet, min_col=2, min_row=start, max_row=end), titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=1, min_row=start + 1, max_row=end))
     sheet.add_chart(chart, "E3")
     if measures.warnings:
         row = end + 3
-        sheet.cell(row=row, column=1, value="注意").font = Font(bold=True, color="C00000")
+        sheet.cell(row=row, column=1, value=_("注意")).font = Font(bold=True, color="C00000")
         for offset, warning in enumerate(measures.warnings, start=1):
             sheet.cell(row=row + offset, column=1, value=neutralise(warning))
 
 
 def _flags(line: CustomerLine) -> str:
-    return "、".join(line.flags)
+    return _("、").join(line.flags)
 
 
 def _customers(sheet, measures: Measures) -> None:
-    rows = [[line.customer.customer_id, line.name, SEGMENT_LABELS[line.segment],
+    rows = [[line.customer.customer_id, line.name, _(SEGMENT_LABELS[line.segment]),
              line.first_purchase, line.last_purchase, line.purchases, line.total, _flags(line)]
             for line in measures.customers]
-    _table(sheet, ["顧客ID", "氏名", "区分", "初回購入", "最終購入", "購入回数",
-                   "購入合計 (円)", "名簿の誤り"], rows, [12, 20, 18, 12, 12, 10, 14, 30])
+    _table(sheet, [_("顧客ID"), _("氏名"), _("区分"), _("初回購入"), _("最終購入"),
+                   _("購入回数"), _("購入合計 (円)"), _("名簿の誤り")], rows,
+           [12, 20, 18, 12, 12, 10, 14, 30])
     _formats(sheet, 2, {7: YEN})
     sheet.freeze_panes = "A2"
 
 
 def _to_contact(sheet, measures: Measures) -> None:
-    rows = [[line.customer.customer_id, line.name, SEGMENT_LABELS[line.segment],
+    rows = [[line.customer.customer_id, line.name, _(SEGMENT_LABELS[line.segment]),
              line.customer.postal_code, line.address, line.last_purchase,
              line.days_since_last, line.total, _flags(line)] for line in measures.to_contact]
-    _table(sheet, ["顧客ID", "氏名", "区分", "郵便番号", "住所", "最終購入", "経過日数",
-                   "購入合計 (円)", "名簿の誤り"], rows, [12, 20, 18, 10, 40, 12, 10, 14, 30])
+    _table(sheet, [_("顧客ID"), _("氏名"), _("区分"), _("郵便番号"), _("住所"), _("最終購入"),
+                   _("経過日数"), _("購入合計 (円)"), _("名簿の誤り")], rows,
+           [12, 20, 18, 10, 40, 12, 10, 14, 30])
     _formats(sheet, 2, {8: YEN})
     sheet.freeze_panes = "A2"
 
@@ -121,8 +135,9 @@ def _monthly(sheet, measures: Measures) -> None:
     rows = [[m.month, m.heads.new, m.heads.back, m.heads.lost, m.heads.customers,
              m.heads.lapsed, m.heads.loss_rate, m.sales, m.new_customer_sales,
              m.existing_customer_sales] for m in measures.monthly]
-    _table(sheet, ["月", "新規", "復帰", "離反", "顧客数", "離反中", "離反率", "売上 (円)",
-                   "新規客の売上 (円)", "既存客の売上 (円)"], rows,
+    _table(sheet, [_("月"), _("新規"), _("復帰"), _("離反"), _("顧客数"), _("離反中"),
+                   _("離反率"), _("売上 (円)"), _("新規客の売上 (円)"), _("既存客の売上 (円)")],
+           rows,
            [10, 8, 8, 8, 10, 10, 10, 14, 16, 16])
     _formats(sheet, 2, {7: PERCENT, 8: YEN, 9: YEN, 10: YEN})
     sheet.freeze_panes = "A2"
@@ -130,7 +145,7 @@ def _monthly(sheet, measures: Measures) -> None:
     if last < 2:
         return
     trend = LineChart()
-    trend.title = "顧客数の推移"
+    trend.title = _("顧客数の推移")
     trend.add_data(Reference(sheet, min_col=2, max_col=6, min_row=1, max_row=last),
                    titles_from_data=True)
     trend.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=last))
@@ -139,7 +154,7 @@ def _monthly(sheet, measures: Measures) -> None:
     sales.type = "col"
     sales.grouping = "stacked"
     sales.overlap = 100
-    sales.title = "月別売上 (新規客・既存客)"
+    sales.title = _("月別売上 (新規客・既存客)")
     sales.add_data(Reference(sheet, min_col=9, max_col=10, min_row=1, max_row=last),
                    titles_from_data=True)
     sales.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=last))
@@ -147,15 +162,20 @@ def _monthly(sheet, measures: Measures) -> None:
 
 
 def _cards(sheet, measures: Measures) -> None:
-    rows = [[SITUATION_LABELS.get(r["situation"], r["situation"]), r["month"], r["cards"],
+    rows = [[_situation(r["situation"]), r["month"], r["cards"],
              r["postage"]] for r in measures.cards.by_month]
-    _table(sheet, ["種類", "月", "枚数", "郵送料 (円)"], rows, [16, 10, 8, 12])
+    _table(sheet, [_("種類"), _("月"), _("枚数"), _("郵送料 (円)")], rows, [16, 10, 8, 12])
     _formats(sheet, 2, {4: YEN})
     sheet.freeze_panes = "A2"
 
 
+def _situation(code: str) -> str:
+    label = SITUATION_LABELS.get(code)
+    return _(label) if label else code
+
+
 def _unlisted(sheet, measures: Measures) -> None:
-    rows = [[u.customer_id or "(空欄)", u.count, u.total] for u in measures.unlisted]
-    _table(sheet, ["売上の顧客ID", "件数", "金額 (円)"], rows, [16, 8, 14])
+    rows = [[u.customer_id or _("(空欄)"), u.count, u.total] for u in measures.unlisted]
+    _table(sheet, [_("売上の顧客ID"), _("件数"), _("金額 (円)")], rows, [16, 8, 14])
     _formats(sheet, 2, {3: YEN})
     sheet.freeze_panes = "A2"
