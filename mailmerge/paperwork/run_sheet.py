@@ -146,7 +146,7 @@ def _totals(sheet: RunSheet, styles: Styles) -> list[Flowable]:
         rows.append([_("{indicia}の表示", indicia=sheet.indicia), cards(sheet.indicia_count)])
     situations = [[_situation(name), f"{count:,}"] for name, count in sheet.by_situation.items()]
     situations.append([_("合計"), f"{len(sheet.lines):,}"])
-    return [*tables(styles.font, [_("項目"), _("値")], rows, [40, 80], size=10),
+    return [*tables(styles.font, [_("項目"), _("値")], rows, [55, 80], size=10),
             Spacer(1, 4 * mm), paragraph(_("種類別の枚数"), styles.heading),
             *tables(styles.font, [_("種類"), _("枚数")], situations, [40, 25], right=(1,),
                     size=10)]
@@ -178,7 +178,7 @@ def _cards(sheet: RunSheet, styles: Styles) -> list[Flowable]:
     return [paragraph(_("印刷順のはがき"), styles.heading),
             *tables(styles.font, [_("順"), _("番号"), _("顧客ID"), _("氏名"), _("郵便番号"),
                                   _("種類"), _("ファイル"), _("ページ")], rows,
-                    [12, 12, 16, 32, 17, 34, 45, 12],
+                    [12, 10, 20, 30, 17, 42, 37, 12],
                     right=(0, 1, 7))]
 
 
