@@ -76,7 +76,7 @@ def contact_sheet(pdf_path: Path, target: Path, pages: str | None = None) -> int
     try:
         total = len(document)
         if total == 0:
-            raise HagakiError(f"{pdf_path}: ページが 1 枚もない PDF です")
+            raise HagakiError(_("{path}: ページが 1 枚もない PDF です", path=pdf_path))
         chosen = parse_pages(pages, total)
         sheet = _draw_sheet(document, pdf_path, chosen, total)
     finally:
@@ -104,7 +104,7 @@ def contact_sheets(pdf_path: Path, target: Path, pages: str | None = None,
     try:
         total = len(document)
         if total == 0:
-            raise HagakiError(f"{pdf_path}: ページが 1 枚もない PDF です")
+            raise HagakiError(_("{path}: ページが 1 枚もない PDF です", path=pdf_path))
         chosen = parse_pages(pages, total, limit=None)
         groups = [chosen[start:start + SHEET_PAGES]
                   for start in range(0, len(chosen), SHEET_PAGES)]
