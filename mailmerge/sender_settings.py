@@ -1,0 +1,88 @@
+"""The shop's [sender] changed from outside the file (the web app's 設定 page).
+
+In: the shop's hagaki.toml path and a Sender. Out: the file with its [sender] set (every other
+line kept; a new hagaki.toml made as `hagaki init` makes it when the shop has none yet), or
+SenderRefused naming each field that is wrong, with nothing written. The sender is checked
+by cards.check_sender, the check every print run makes (its postal code against its address
+like a customer's, each text against the shop's fonts), then the new file by load_settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+from pathlib import Path
+
+from mailmerge.cards import check_sender
+from mailmerge.config import Settings, load_settings
+from mailmerge.errors import ConfigError
+from mailmerge.i18n import _
+from mailmerge.init import write_shop_config
+from mailmerge.layout.address_side import AddressFonts
+from mailmerge.models import Sender
+from mailmerge.settings_file import set_values
+from mailmerge.typeface.roles import FontRoles
+
+SENDER_FIELDS = ("name", "postal_code", "address", "address2")
+
+
+class SenderRefused(ConfigError):
+    """The sender was not saved: `mistakes` holds a message for each field that is wrong."""
+
+    def __init__(self, mistakes: dict[str, str]) -> None:
+        super().__init__(" ／ ".join(mistakes.values()))
+        self.mistakes = mistakes
+
+
+def cleaned(sender: Sender) -> Sender:
+    """The sender as it is saved: each text without surrounding spaces."""
+    return Sender(**{name: value.strip() for name, value in asdict(sender).items()})
+
+
+def sender_mistakes(settings: Settings, sender: Sender) -> dict[str, str]:
+    """Field → message for what check_sender refuses in `sender` (with the shop's fonts);
+    empty when the sender is fine. A refusal is put on the first field whose value makes the
+    check refuse (the postal code with its address first, then name, address, address2)."""
+    roles = FontRoles(settings)
+    fonts = AddressFonts(roles.chain("address"), roles.chain("name"))
+    try:
+        check_sender(replace(settings, sender=sender), fonts, allow_none=False)
+    except ConfigError as refused:
+        return {_field_refused(settings, sender, fonts): str(refused)}
+    return {}
+
+
+def _field_refused(settings: Settings, sender: Sender, fonts: AddressFonts) -> str:
+    steps = [("postal_code", Sender(postal_code=sender.postal_code, address=sender.address),
+              None),
+             ("name", Sender(name=sender.name), fonts),
+             ("address", Sender(name=sender.name, address=sender.address), fonts),
+             ("address2", Sender(name=sender.name, address=sender.address,
+                                 address2=sender.address2), fonts)]
+    for field, part, part_fonts in steps:
+        try:
+            check_sender(replace(settings, sender=part), part_fonts, allow_none=True)
+        except ConfigError:
+            return field
+    return "name"  # nothing alone is refused: the sender is empty
+
+
+def save_sender(config_path: Path, sender: Sender) -> None:
+    """Set [sender] of `config_path` to `sender` (SenderRefused, nothing written, when it is
+    wrong); a missing hagaki.toml is made the way `hagaki init` makes it."""
+    sender = cleaned(sender)
+    exists = config_path.is_file()
+    settings = load_settings(config_path) if exists else Settings(path=config_path)
+    mistakes = sender_mistakes(settings, sender)
+    if mistakes:
+        raise SenderRefused(mistakes)
+    if not exists:
+        write_shop_config(config_path.parent, sender.name, sender.postal_code, sender.address,
+                          sender.address2)
+        return
+
+    def check(temporary: Path) -> None:
+        if load_settings(temporary).sender != sender:
+            raise ConfigError(_("{path} の [sender] を書き込めませんでした。ファイルの書き方を"
+                                "確かめてください", path=config_path))
+
+    set_values(config_path, "sender", asdict(sender), check)
