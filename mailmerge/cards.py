@@ -13,6 +13,7 @@ from mailmerge.barcode import encode
 from mailmerge.barcode_address import after_town
 from mailmerge.config import Settings
 from mailmerge.errors import ConfigError
+from mailmerge.i18n import _
 from mailmerge.layout.address_side import AddressFonts, Indicia, address_side
 from mailmerge.layout.page import Page
 from mailmerge.layout.profiles import load_profile, private_card
@@ -55,13 +56,14 @@ class CardMaker:
         if self.with_message:
             self._set_up_messages(roles)
         elif options.image is not None:
-            raise ConfigError("--image は文面に入れる絵です: --side message か --side both と"
-                              "一緒に使ってください")
+            raise ConfigError(_("--image は文面に入れる絵です: --side message か --side both と"
+                                "一緒に使ってください"))
         self.indicia = None
         if options.indicia:
             if not settings.post_office:
-                raise ConfigError(f"--indicia には差出郵便局の名前が要ります: "
-                                  f"{settings.path or 'hagaki.toml'} の [print] post_office")
+                raise ConfigError(_("--indicia には差出郵便局の名前が要ります: "
+                                    "{file} の [print] post_office",
+                                    file=settings.path or "hagaki.toml"))
             self.indicia = Indicia(INDICIA[options.indicia], settings.post_office)
         dx = settings.offset_x if options.offset_x is None else options.offset_x
         dy = settings.offset_y if options.offset_y is None else options.offset_y
@@ -94,9 +96,10 @@ class CardMaker:
     def check_count(self, count: int) -> None:
         """料金別納/後納 marks need INDICIA_MINIMUM cards posted together."""
         if self.options.indicia and count < INDICIA_MINIMUM:
-            raise ConfigError(f"{INDICIA[self.options.indicia]}は {INDICIA_MINIMUM} 通以上を"
-                              f"まとめて出すときに使えます。今回は {count} 通なので"
-                              "切手を貼ってください")
+            raise ConfigError(_("{mark}は {minimum} 通以上をまとめて出すときに使えます。"
+                                "今回は {count} 通なので切手を貼ってください",
+                                mark=INDICIA[self.options.indicia], minimum=INDICIA_MINIMUM,
+                                count=count))
 
     def template_name(self, entry: PlanEntry) -> str:
         """The template that writes (or would write) this card's message."""
@@ -135,7 +138,7 @@ def _barcode_bars(customer: Customer) -> str:
     """The customer barcode's bars for this address: the numbers after the town that Japan
     Post's data gives for the postal code (address2 read as the line after address1)."""
     address = f"{customer.address1}\u3000{customer.address2}".rstrip("\u3000")
-    _, bars = encode(customer.postal_code, after_town(customer.postal_code, address))
+    _digits, bars = encode(customer.postal_code, after_town(customer.postal_code, address))
     return bars
 
 
@@ -147,16 +150,18 @@ def check_sender(settings: Settings, fonts: AddressFonts | None, allow_none: boo
     if sender.is_empty:
         if allow_none:
             return
-        raise ConfigError(f"差出人（[sender]）が設定されていません（{where}）。hagaki init で"
-                          "設定を作るか、差出人なしで刷るなら --no-sender を付けてください")
+        raise ConfigError(_("差出人（[sender]）が設定されていません（{file}）。hagaki init で"
+                            "設定を作るか、差出人なしで刷るなら --no-sender を付けてください",
+                            file=where))
     code = clean_postal_code(sender.postal_code)
     if sender.postal_code:
         as_customer = Customer(0, "sender", postal_code=code, address1=sender.address)
         if not (len(code) == 7 and code.isdigit()):
-            raise ConfigError(f"{where}: [sender] postal_code {sender.postal_code!r} は"
-                              "7桁の郵便番号ではありません")
+            raise ConfigError(_("{file}: [sender] postal_code {code!r} は7桁の郵便番号では"
+                                "ありません", file=where, code=sender.postal_code))
         for problem in PostalChecker().check(as_customer, "[sender] postal_code"):
-            raise ConfigError(f"{where}: [sender] の郵便番号と住所: {problem.message}")
+            raise ConfigError(_("{file}: [sender] の郵便番号と住所: {problem}", file=where,
+                                problem=problem.message))
     if fonts is None:
         return
     texts = [("name", sender.name, fonts.name)]
@@ -166,4 +171,5 @@ def check_sender(settings: Settings, fonts: AddressFonts | None, allow_none: boo
         missing = chain.missing(text)
         if missing:
             codes = ", ".join(f"{m} (U+{ord(m[0]):04X})" for m in missing)
-            raise ConfigError(f"{where}: [sender] {key}: どのフォントにもない文字です: {codes}")
+            raise ConfigError(_("{file}: [sender] {key}: どのフォントにもない文字です: {codes}",
+                                file=where, key=key, codes=codes))

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mailmerge.errors import ConfigError
+from mailmerge.i18n import _
 from mailmerge.layout.vertical_text import NUMERAL_STYLES
 from mailmerge.models import Sender
 from mailmerge.selection.plan import Rules
@@ -90,12 +91,13 @@ def load_settings(path: Path | None) -> Settings:
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"設定ファイルがありません: {path}") from None
+        raise ConfigError(_("設定ファイルがありません: {file}", file=path)) from None
     except (OSError, UnicodeDecodeError):
-        raise ConfigError(f"設定ファイル {path} を読めません（UTF-8 で保存してください）"
-                          ) from None
+        raise ConfigError(_("設定ファイル {file} を読めません（UTF-8 で保存してください）",
+                            file=path)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: TOML として読めません: {exc}") from None
+        raise ConfigError(_("{file}: TOML として読めません: {reason}", file=path,
+                            reason=exc)) from None
     _check_keys(data, path.read_text("utf-8"), path)
     return _settings(data, path)
 
@@ -115,12 +117,14 @@ def _check_keys(data: dict, text: str, path: Path) -> None:
 
 def _unknown(path: Path, text: str, key: str, table: str | None, allowed: list[str]) -> str:
     line = _line_of(text, key, table)
-    where = f"{path}" + (f" {line} 行目" if line else "")
+    where = _("{file} {line} 行目", file=path, line=line) if line else str(path)
     name = f"[{table}] {key}" if table else f"[{key}]"
     near = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
-    hint = f"「{near[0]}」の書き間違いではありませんか？" if near else \
-        f"使えるのは {', '.join(allowed)} です"
-    return f"{where}: {name} という設定はありません。{hint}"
+    if near:
+        return _("{where}: {name} という設定はありません。「{near}」の書き間違いではありませんか？",
+                 where=where, name=name, near=near[0])
+    return _("{where}: {name} という設定はありません。使えるのは {allowed} です",
+             where=where, name=name, allowed=", ".join(allowed))
 
 
 def _line_of(text: str, key: str, table: str | None) -> int | None:
@@ -149,20 +153,24 @@ def _settings(data: dict, path: Path) -> Settings:
     templates = _table(data, "templates", path)
     for header, target in columns.items():
         if target not in FIELDS and target not in SALES_ALIASES:
-            raise ConfigError(f"{path}: [columns] {header!r} = {target!r}: unknown field; use one "
-                              f"of {', '.join(FIELDS)} (or for sales: {', '.join(SALES_ALIASES)})")
+            raise ConfigError(_("{file}: [columns] {header!r} = {target!r}: その項目は"
+                                "ありません。使えるのは {fields}（売上は {sales_fields}）です",
+                                file=path, header=header, target=target,
+                                fields=", ".join(FIELDS), sales_fields=", ".join(SALES_ALIASES)))
     chains = dict(DEFAULT_CHAINS)
     for role in FONT_ROLES:
         if role in fonts:
             value = fonts[role]
             names = (value,) if isinstance(value, str) else value
             if not names or not all(isinstance(n, str) for n in names):
-                raise ConfigError(f"{path}: [fonts] {role} must be a font name or a list of them")
+                raise ConfigError(_("{file}: [fonts] {role} はフォントの名前か、名前のリストで"
+                                    "書いてください", file=path, role=role))
             chains[role] = tuple(_resolve(n, path) for n in names)
     numerals = address.get("numerals", "kanji")
     if numerals not in NUMERAL_STYLES:
-        raise ConfigError(
-            f"{path}: [address] numerals = {numerals!r}; use one of {', '.join(NUMERAL_STYLES)}")
+        raise ConfigError(_("{file}: [address] numerals = {value!r} は使えません。使えるのは "
+                            "{allowed} です", file=path, value=numerals,
+                            allowed=", ".join(NUMERAL_STYLES)))
     return Settings(
         path=path,
         sender=Sender(
@@ -192,8 +200,8 @@ def _printers(table: dict, path: Path) -> dict[str, tuple[float, float]]:
     printers = {}
     for name, values in table.items():
         if not isinstance(values, dict):
-            raise ConfigError(f"{path}: [printers] {name} は [printers.{name}] の表で書いて"
-                              "ください（offset_x と offset_y）")
+            raise ConfigError(_("{file}: [printers] {name} は [printers.{name}] の表で書いて"
+                                "ください（offset_x と offset_y）", file=path, name=name))
         for key in values:
             if key not in PRINTER_KEYS:
                 raise ConfigError(_unknown(path, path.read_text("utf-8"), key,
@@ -206,10 +214,11 @@ def _printers(table: dict, path: Path) -> dict[str, tuple[float, float]]:
 def printer_offsets(settings: Settings, name: str) -> tuple[float, float]:
     """The offsets of the printer called `name` in hagaki.toml ([printers.NAME])."""
     if name not in settings.printers:
-        known = "、".join(settings.printers) or "まだありません"
-        raise ConfigError(f"プリンター {name!r} は {settings.path or 'hagaki.toml'} の "
-                          f"[printers] にありません（登録済み: {known}）。hagaki calibrate "
-                          f"--printer {name} --measured-x … --measured-y … で登録してください")
+        known = _("、").join(settings.printers) or _("まだありません")
+        raise ConfigError(_("プリンター {name!r} は {file} の [printers] にありません"
+                            "（登録済み: {known}）。hagaki calibrate --printer {name} "
+                            "--measured-x … --measured-y … で登録してください", name=name,
+                            file=settings.path or "hagaki.toml", known=known))
     return settings.printers[name]
 
 
@@ -220,14 +229,16 @@ def _seasons(data: dict, path: Path) -> dict:
 def _table(data: dict, name: str, path: Path) -> dict:
     value = data.get(name, {})
     if not isinstance(value, dict):
-        raise ConfigError(f"{path}: [{name}] must be a table")
+        raise ConfigError(_("{file}: [{name}] は表（[{name}] の見出しの下のキーと値）で"
+                            "書いてください", file=path, name=name))
     return value
 
 
 def _text(table: dict, key: str, path: Path) -> str:
     value = table.get(key, "")
     if not isinstance(value, str):
-        raise ConfigError(f"{path}: {key} must be text in quotes")
+        raise ConfigError(_("{file}: {key} は引用符（\"）で囲んだ文字で書いてください",
+                            file=path, key=key))
     return value.strip()
 
 
@@ -237,10 +248,12 @@ def _number(table: dict, key: str, path: Path, default: float = 0.0,
     value = table.get(key, default)
     if not isinstance(value, int | float) or isinstance(value, bool) \
             or not math.isfinite(value):
-        raise ConfigError(f"{path}: {key} は数で書いてください（今は {value!r}）")
+        raise ConfigError(_("{file}: {key} は数で書いてください（今は {value!r}）", file=path,
+                            key=key, value=value))
     low, high = RANGES.get(limits or key, (-math.inf, math.inf))
     if not low <= value <= high:
-        raise ConfigError(f"{path}: {key} = {value} は {low}〜{high} の範囲で指定してください")
+        raise ConfigError(_("{file}: {key} = {value} は {low}〜{high} の範囲で指定してください",
+                            file=path, key=key, value=value, low=low, high=high))
     return float(value)
 
 
@@ -258,7 +271,8 @@ def _rules(table: dict, path: Path, seasons: dict) -> Rules:
     )
     matsunouchi = int(_number(table, "matsunouchi_end_day", path, defaults.matsunouchi_end_day))
     if matsunouchi not in (7, 15):
-        raise ConfigError(f"{path}: [rules] matsunouchi_end_day must be 7 or 15")
+        raise ConfigError(_("{file}: [rules] matsunouchi_end_day は 7 か 15 にしてください",
+                            file=path))
     return Rules(
         thanks_days=int(_number(table, "thanks_days", path, defaults.thanks_days)),
         birthday_lead_days=int(_number(table, "birthday_lead_days", path,

@@ -34,13 +34,13 @@ def test_the_values_agree_with_fonttools():
 def test_a_file_that_is_not_a_font_is_refused(tmp_path):
     fake = tmp_path / "fake.ttf"
     fake.write_text("not a font", encoding="utf-8")
-    with pytest.raises(FontError, match="fake.ttf: not a TrueType/OpenType font"):
+    with pytest.raises(FontError, match="fake.ttf を開けません: TrueType/OpenType のフォントではありません"):
         open_face(fake)
     assert scan_entries([tmp_path], "configured") == []
 
 
 def test_a_missing_file_is_refused(tmp_path):
-    with pytest.raises(FontError, match="cannot open font"):
+    with pytest.raises(FontError, match="フォント .*gone.ttf を開けません"):
         open_face(tmp_path / "gone.ttf")
 
 
@@ -49,7 +49,7 @@ def test_a_font_that_forbids_embedding_is_refused(tmp_path):
     with TTFont(KLEE) as font:
         font["OS/2"].fsType = 0x0002
         font.save(restricted)
-    with pytest.raises(FontError, match=r"forbids embedding \(OS/2 fsType 0x0002\)"):
+    with pytest.raises(FontError, match=r"埋め込みが許されていません（OS/2 fsType 0x0002）"):
         open_face(restricted)
 
 

@@ -48,7 +48,7 @@ def noise(size: int = 200) -> Image.Image:
 
 
 @pytest.mark.parametrize(("make", "code", "words"), [
-    (lambda p: png_header_only(p / "bomb.png", 50_000, 50_000), "image-too-large", "4,000 万画素"),
+    (lambda p: png_header_only(p / "bomb.png", 50_000, 50_000), "image-too-large", "40,000,000 画素"),
     (lambda p: png_header_only(p / "warn.png", 10_000, 10_000), "image-too-large", "画素数"),
     (lambda p: png_header_only(p / "big.png", 8_000, 6_000), "image-too-large", "8000×6000"),
     (lambda p: cut_in_half(p / "cut.png", noise(), "PNG"), "image-damaged", "途中で切れて"),

@@ -41,7 +41,7 @@ def test_shift_jis_is_detected_and_rare_kanji_survive(tmp_path):
     assert [(c.family_name, c.address2) for c in result.customers] == [
         ("髙橋", ""), ("山﨑", "ベイサイド305")]
     assert read_customers(path, ReadOptions(encoding="cp932")).customers[1].family_name == "山﨑"
-    with pytest.raises(InputError, match="not utf-8 text"):
+    with pytest.raises(InputError, match="utf-8 のテキストとして読めません"):
         read_customers(path, ReadOptions(encoding="utf-8"))
 
 
@@ -84,18 +84,18 @@ def test_xlsx_first_sheet_or_named_sheet_with_numeric_cells(tmp_path):
     assert result.problems[0].severity == "warning"
     with pytest.raises(InputError, match="顧客リストの見出しが見つかりません"):
         read_customers(path)  # the first sheet is a memo
-    with pytest.raises(InputError, match="no sheet named '売上'"):
+    with pytest.raises(InputError, match="シート '売上' はありません"):
         read_customers(path, ReadOptions(sheet="売上"))
 
 
 def test_broken_workbooks_and_non_lists_are_one_clear_error(tmp_path):
     fake = write(tmp_path, "fake.xlsx", "顧客ID,姓\n")
-    with pytest.raises(InputError, match="not a valid Excel workbook"):
+    with pytest.raises(InputError, match="Excel のブックとして読めません"):
         read_customers(fake)
     broken = tmp_path / "broken.xlsx"
     with zipfile.ZipFile(broken, "w") as archive:
         archive.writestr("xl/workbook.xml", "<not xml")
-    with pytest.raises(InputError, match="not a valid Excel workbook"):
+    with pytest.raises(InputError, match="Excel のブックとして読めません"):
         read_customers(broken)
     with pytest.raises(InputError, match="empty"):
         read_customers(write(tmp_path, "empty.csv", ""))

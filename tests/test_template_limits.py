@@ -93,7 +93,7 @@ LIMIT_ATTACKS = {
 def test_a_template_past_a_limit_skips_the_card(tmp_path, code):
     error = card_error(tmp_path, body(code))
     assert error.code == "template-limit"
-    assert str(error).startswith("mine.j2 line 2: ")
+    assert str(error).startswith("mine.j2 2 行目: ")
     assert "テンプレートを見直してください" in str(error)
 
 
@@ -134,7 +134,7 @@ DATA_ERRORS = {
 def test_a_value_the_template_cannot_use_skips_the_card(tmp_path, code, message):
     error = card_error(tmp_path, body(code))
     assert error.code == "template-error"
-    assert str(error).startswith("mine.j2 line 2: ")
+    assert str(error).startswith("mine.j2 2 行目: ")
     assert message in str(error)
 
 
@@ -146,7 +146,7 @@ def test_the_same_template_prints_for_a_customer_with_a_birthday(tmp_path):
 def test_the_error_names_the_line_inside_an_included_template(tmp_path):
     (tmp_path / "part.j2").write_text("いつも\n{{ birthday|month_day }}\n", encoding="utf-8")
     error = card_error(tmp_path, body("{% include 'part.j2' %}"))
-    assert error.code == "template-error" and str(error).startswith("part.j2 line 2: ")
+    assert error.code == "template-error" and str(error).startswith("part.j2 2 行目: ")
 
 
 def test_an_empty_message_is_a_card_error(tmp_path):
@@ -165,24 +165,24 @@ def test_a_message_longer_than_any_card_holds_is_refused(tmp_path):
 
 
 PROBLEMS = {
-    "include-data-file": ("{% include 'customers.csv' %}", "mine.j2 line 2: customers.csv はテンプレートではありません"),
-    "import-data-file": ("{% import 'customers.csv' as c %}", "mine.j2 line 2: customers.csv はテンプレートではありません"),
-    "include-missing": ("{% include 'nope.j2' %}", "mine.j2 line 2: テンプレート nope.j2 が見つかりません"),
-    "include-outside": ("{% include '../mine.j2' %}", "mine.j2 line 2: テンプレート ../mine.j2 が見つかりません"),
-    "lipsum": ("{{ lipsum(n=20000) }}", "mine.j2 line 2: 'lipsum' is undefined"),
-    "random": ("{{ items|random }}", "mine.j2 line 2: No filter named 'random'"),
+    "include-data-file": ("{% include 'customers.csv' %}", "mine.j2 2 行目: customers.csv はテンプレートではありません"),
+    "import-data-file": ("{% import 'customers.csv' as c %}", "mine.j2 2 行目: customers.csv はテンプレートではありません"),
+    "include-missing": ("{% include 'nope.j2' %}", "mine.j2 2 行目: テンプレート nope.j2 が見つかりません"),
+    "include-outside": ("{% include '../mine.j2' %}", "mine.j2 2 行目: テンプレート ../mine.j2 が見つかりません"),
+    "lipsum": ("{{ lipsum(n=20000) }}", "mine.j2 2 行目: 変数 'lipsum' はありません"),
+    "random": ("{{ items|random }}", "mine.j2 2 行目: No filter named 'random'"),
     "deep-loops": ("{% for a in [1] %}" * 25 + "x" + "{% endfor %}" * 25, "入れ子が深すぎて"),
     "deep-parentheses": ("{{ " + "(" * 300 + "1" + ")" * 300 + " }}", "入れ子が深すぎて"),
     "deeper-parentheses": ("{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}", "入れ子が深すぎて"),
-    "class-of-text": ("{{ ''.__class__.__mro__ }}", "refused by the sandbox"),
-    "format-internals": ("{{ '{0.__class__}'.format(dear) }}", "refused by the sandbox"),
-    "format-map-internals": ("{{ '{x.__class__}'.format_map({'x': dear}) }}", "refused by the sandbox"),
-    "global-internals": ("{{ cycler.__init__.__globals__ }}", "refused by the sandbox"),
-    "namespace-internals": ("{{ namespace.__init__.__globals__ }}", "refused by the sandbox"),
-    "attr-filter": ("{{ dear|attr('__class__') }}", "refused by the sandbox"),
-    "text-encode": ("{{ dear.encode('utf-8') }}", "refused by the sandbox"),
-    "text-translate": ("{{ dear.translate({39640: 'x' * 1000}) }}", "refused by the sandbox"),
-    "mutate-list": ("{{ items.append('x') }}", "refused by the sandbox"),
+    "class-of-text": ("{{ ''.__class__.__mro__ }}", "サンドボックスが止めました"),
+    "format-internals": ("{{ '{0.__class__}'.format(dear) }}", "サンドボックスが止めました"),
+    "format-map-internals": ("{{ '{x.__class__}'.format_map({'x': dear}) }}", "サンドボックスが止めました"),
+    "global-internals": ("{{ cycler.__init__.__globals__ }}", "サンドボックスが止めました"),
+    "namespace-internals": ("{{ namespace.__init__.__globals__ }}", "サンドボックスが止めました"),
+    "attr-filter": ("{{ dear|attr('__class__') }}", "サンドボックスが止めました"),
+    "text-encode": ("{{ dear.encode('utf-8') }}", "サンドボックスが止めました"),
+    "text-translate": ("{{ dear.translate({39640: 'x' * 1000}) }}", "サンドボックスが止めました"),
+    "mutate-list": ("{{ items.append('x') }}", "サンドボックスが止めました"),
 }
 
 
@@ -196,14 +196,14 @@ def test_a_template_wrong_for_every_card_stops_the_run(tmp_path, code, message):
 def test_a_template_that_is_not_utf8_stops_the_run_naming_the_line(tmp_path):
     path = tmp_path / "mine.j2"
     path.write_bytes("{% block body %}\nこんにちは\n{% endblock %}".encode("cp932"))
-    with pytest.raises(TemplateProblem, match=r"^mine\.j2 line 2: UTF-8 ではありません"):
+    with pytest.raises(TemplateProblem, match=r"^mine\.j2 2 行目: UTF-8 ではありません"):
         Templates(single_file=path).render(path.name, variables())
 
 
 def test_an_included_template_with_a_mistake_stops_the_run_naming_its_line(tmp_path):
     (tmp_path / "part.j2").write_text("いつも\n{% if %}\n", encoding="utf-8")
     problem = render(tmp_path, body("{% include 'part.j2' %}"))
-    assert isinstance(problem, TemplateProblem) and str(problem).startswith("part.j2 line 2: ")
+    assert isinstance(problem, TemplateProblem) and str(problem).startswith("part.j2 2 行目: ")
 
 
 def test_ordinary_templates_still_do_ordinary_things(tmp_path):

@@ -74,13 +74,13 @@ def test_customer_data_is_never_template_code():
 
 def test_an_undefined_name_names_the_file_the_line_and_the_name(tmp_path):
     path = write(tmp_path, "{% block body %}\nこんにちは\n{{ nickname }}さん\n{% endblock %}\n")
-    with pytest.raises(TemplateProblem, match=r"mine\.j2 line 3: 'nickname' is undefined"):
+    with pytest.raises(TemplateProblem, match=r"mine\.j2 3 行目: 変数 'nickname' はありません"):
         Templates(single_file=path).render(path.name, variables())
 
 
 def test_a_syntax_error_names_the_line(tmp_path):
     path = write(tmp_path, "{% block body %}\n{% if %}\n{% endblock %}\n")
-    with pytest.raises(TemplateProblem, match=r"mine\.j2 line 2"):
+    with pytest.raises(TemplateProblem, match=r"mine\.j2 2 行目"):
         Templates(single_file=path).render(path.name, variables())
 
 

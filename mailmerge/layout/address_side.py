@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from mailmerge.barcode import bar_boxes
 from mailmerge.errors import CardError, TooLongError
+from mailmerge.i18n import N_, _, ngettext
 from mailmerge.layout.columns import (
     Fit,
     Piece,
@@ -93,7 +94,7 @@ def address_side(customer: Customer, sender: Sender, profile: CardProfile,
         address = replace(address, size_pt=company_pt)  # the company is never the smaller
     lines = [(customer.address1, "住所1"), (customer.address2, "住所2")]
     _address_columns(page, lines, address, profile.address_indent_em, fonts.address,
-                     numerals, "the address", top_aligned=True)
+                     numerals, N_("住所"), top_aligned=True)
     right_limit = _right_limit(page, profile)
     sender_right = _sender_right(profile) if not sender.is_empty else 0.0
     shift = _sender_max_shift(profile) if not sender.is_empty else 0.0
@@ -166,10 +167,11 @@ def _is_number(char: str) -> bool:
 
 def _address_columns(page: Page, lines: list[tuple[str, str]], area: Area, indent_em: float,
                      chain: FontChain, numerals: str, what: str, top_aligned: bool) -> None:
-    """Set address lines in the area's columns, right to left, one size for all."""
+    """Set address lines in the area's columns, right to left, one size for all; `what`
+    (marked with N_) names them when they cannot fit."""
     parts: list[tuple[str, str]] = []
     for index, (text, field) in enumerate(lines):
-        if index == 0 and not any(t.strip() for t, _ in lines[1:]):
+        if index == 0 and not any(t.strip() for t, _field in lines[1:]):
             head, building = split_building(text)
             parts += [(head, field), (building, field)]
         else:
@@ -187,7 +189,7 @@ def _address_columns(page: Page, lines: list[tuple[str, str]], area: Area, inden
         text, field = columns[longest]
         head, tail = split_for_column(text)
         if len(columns) >= len(area.columns) or not head or not tail:
-            raise TooLongError(what, field)
+            raise TooLongError(_(what), field)
         columns[longest : longest + 1] = [(head, field), (tail, field)]
     em_mm = pt_to_mm(fitting.size_pt) * fitting.condense
     for index, pieces in enumerate(measured):
@@ -195,7 +197,7 @@ def _address_columns(page: Page, lines: list[tuple[str, str]], area: Area, inden
             top = area.top + (indent_em * em_mm if index else 0.0)
         else:
             top = area.bottom - column_length_em(pieces) * em_mm
-        runs, _ = place_column(pieces, area.columns[index], top, fitting.size_pt,
+        runs, _bottom = place_column(pieces, area.columns[index], top, fitting.size_pt,
                                fitting.condense)
         page.runs.extend(runs)
 
@@ -210,9 +212,9 @@ def _organisation_columns(page: Page, recipient: Recipient, area: Area,
         return None
     measured = [measure_column(text, chain, field) for text, field in lines]
     longest = max(column_length_em(m) for m in measured)
-    fitting = _fit_or_refuse(longest, area, "the company or department name", lines[0][1])
+    fitting = _fit_or_refuse(longest, area, N_("会社名か部署名"), lines[0][1])
     for index, pieces in enumerate(measured):
-        runs, _ = place_column(pieces, area.columns[index], area.top, fitting.size_pt,
+        runs, _bottom = place_column(pieces, area.columns[index], area.top, fitting.size_pt,
                                fitting.condense)
         page.runs.extend(runs)
     return fitting.size_pt
@@ -229,7 +231,7 @@ def _name_block(page: Page, recipient: Recipient, profile: CardProfile, chain: F
     if not recipient.people:
         name = measure_column(recipient.organisation_name, chain, "会社名", tcy=False)
         total = column_length_em(name) + ORGANISATION_GAP_EM + column_length_em(honorific)
-        fitting = _fit_or_refuse(total, area, "the company name", "会社名")
+        fitting = _fit_or_refuse(total, area, N_("会社名"), "会社名")
         fitting = _narrow_enough(fitting, total, 1, 1.0, area, area.columns[0], left_limit,
                                  right_limit)
         em = pt_to_mm(fitting.size_pt) * fitting.condense
@@ -251,7 +253,7 @@ def _name_block(page: Page, recipient: Recipient, profile: CardProfile, chain: F
     given_at = title_em + family_em + NAME_GAP_EM
     honorific_at = given_at + given_em + NAME_GAP_EM if given_em else given_at
     total = honorific_at + column_length_em(honorific)
-    fitting = _fit_or_refuse(total, area, "the name", "姓")
+    fitting = _fit_or_refuse(total, area, N_("名前"), "姓")
     count = len(people)
     pitch_em = max(profile.joint_pitch_em, MIN_JOINT_PITCH_EM)
     fitting = _narrow_enough(fitting, total, count, pitch_em, area, area.columns[0],
@@ -284,14 +286,15 @@ def _narrow_enough(fitting: Fit, total_em: float, count: int, pitch_em: float, a
     if fitting.size_pt <= centred_pt:
         return fitting
     if centred_pt >= area.min_size_pt:
-        return _fit_or_refuse(total_em, area, "the name", "姓", size_pt=centred_pt)
+        return _fit_or_refuse(total_em, area, N_("名前"), "姓", size_pt=centred_pt)
     widest_pt = mm_to_pt(right_limit - left_limit) / ems
     floor = min(area.min_size_pt, JOINT_MIN_SIZE_PT) if count > 1 else area.min_size_pt
     if widest_pt < floor:
-        what = f"the joint names (連名 of {count} people)" if count > 1 else "the name"
-        raise TooLongError(what, "連名" if count > 1 else "姓")
+        if count > 1:
+            raise TooLongError(ngettext("{n} 人の連名", "{n} 人の連名", count), "連名")
+        raise TooLongError(_("名前"), "姓")
     smaller = replace(area, min_size_pt=floor)
-    return _fit_or_refuse(total_em, smaller, "the name", "姓",
+    return _fit_or_refuse(total_em, smaller, N_("名前"), "姓",
                           size_pt=min(fitting.size_pt, widest_pt))
 
 
@@ -315,7 +318,7 @@ def _spread(page: Page, pieces: Sequence[Piece], length_em: float, x: float, y: 
         _place(page, pieces, x, y + (length_em - natural) / 2 * em, fitting)
         return
     tracking = (length_em - natural) / (glyphs - 1)
-    runs, _ = place_column(pieces, x, y, fitting.size_pt, fitting.condense, tracking)
+    runs, _bottom = place_column(pieces, x, y, fitting.size_pt, fitting.condense, tracking)
     page.runs.extend(runs)
 
 
@@ -379,23 +382,24 @@ def _sender_runs(sender: Sender, profile: CardProfile, fonts: AddressFonts,
                    "[sender] postal_code")
     lines = [(sender.address, "[sender] address"), (sender.address2, "[sender] address2")]
     _address_columns(page, lines, profile.sender_address, profile.address_indent_em,
-                     fonts.address, numerals, "the sender's address", top_aligned=True)
+                     fonts.address, numerals, N_("差出人の住所"), top_aligned=True)
     if sender.name:
         _address_columns(page, [(sender.name, "[sender] name")], profile.sender_name, 0.0,
-                         fonts.name, numerals, "the sender's name", top_aligned=False)
+                         fonts.name, numerals, N_("差出人の名前"), top_aligned=False)
     return tuple(page.runs)
 
 
 def _place(page: Page, pieces: Sequence[Piece], x: float, y: float, fitting: Fit) -> None:
-    runs, _ = place_column(pieces, x, y, fitting.size_pt, fitting.condense)
+    runs, _bottom = place_column(pieces, x, y, fitting.size_pt, fitting.condense)
     page.runs.extend(runs)
 
 
 def _fit_or_refuse(length_em: float, area: Area, what: str, field: str,
                    size_pt: float | None = None) -> Fit:
+    """The fitting of `length_em` in the area, or TooLongError naming `what` (marked with N_)."""
     fitting = fit(length_em, area.bottom - area.top, size_pt or area.size_pt, area.min_size_pt)
     if fitting is None:
-        raise TooLongError(what, field)
+        raise TooLongError(_(what), field)
     return fitting
 
 
@@ -406,7 +410,8 @@ def _postal_digits(page: Page, postal_code: str, boxes: DigitBoxes, chain: FontC
     if not digits:
         return
     if len(digits) != len(boxes.lefts):
-        raise CardError("postal-format", f"postal code {postal_code!r} is not 7 digits", field)
+        raise CardError("postal-format", _("郵便番号 {code!r} は 7 桁ではありません",
+                                           code=postal_code), field)
     page.runs.extend(_digit_run(chain.primary, boxes, index, digit)
                      for index, digit in enumerate(digits))
 
@@ -471,7 +476,7 @@ def _indicia_runs(indicia: Indicia, chain: FontChain) -> tuple[GlyphRun, ...]:
     em = pt_to_mm(column_pt)
     top = INDICIA_TOP + 7.0
     for x, text in ((centre + em * 0.7, indicia.label), (centre - em * 0.7, "郵便")):
-        column, _ = place_column(measure_column(text, chain, "indicia"), x, top, column_pt)
+        column, _bottom = place_column(measure_column(text, chain, "indicia"), x, top, column_pt)
         runs.extend(column)
     return tuple(runs)
 

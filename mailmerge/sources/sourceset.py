@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from mailmerge.errors import InputError
+from mailmerge.i18n import _
 from mailmerge.models import Customer, Problem, Sale, SalesList
 from mailmerge.sources.corrections import apply_corrections
 from mailmerge.sources.customers import ReadOptions, open_plain, scan_plain, scan_rows
@@ -48,10 +49,11 @@ class CustomerSources:
                    for i, t in enumerate(tables)]
         for table, preset in zip(tables, presets, strict=True):
             if preset is not None and preset.kind == "sales":
-                raise InputError(f"{table.path} は{preset.label}です（住所がありません）。顧客"
-                                 f"リストと一緒に --sales {table.path.name} で渡してください")
+                raise InputError(_("{file} は{label}です（住所がありません）。顧客リストと一緒に "
+                                   "--sales {name} で渡してください", file=table.path,
+                                   label=preset.label, name=table.path.name))
             if preset is not None:
-                self.notes.append(f"{table.path.name}: {preset.label}として読みました")
+                self.notes.append(_read_as(table.path.name, preset.label))
         if len(tables) == 1 and presets[0] is None:
             self._rows: Iterator[tuple[Customer, list[Problem]]] = scan_plain(
                 tables[0], open_plain(tables[0], options))
@@ -74,15 +76,15 @@ class CustomerSources:
                 continue
             export = read_export(table, preset, self.options.ship_to, self.options.columns)
             if not export.people:
-                raise InputError(f"{table.path} に顧客が 1 人もいません（見出しの行だけで、"
-                                 "データの行がありません）")
+                raise InputError(_("{file} に顧客が 1 人もいません（見出しの行だけで、"
+                                   "データの行がありません）", file=table.path))
             if not preset.has_ids:
-                self.notes.append(f"{table.path.name}: 顧客IDがないため、名前と住所から ID を"
-                                  "作りました")
+                self.notes.append(_("{name}: 顧客IDがないため、名前と住所から ID を作りました",
+                                    name=table.path.name))
             records += export.people
             exports.append(export)
         merged, self.aliases = merge_people(records)
-        known = {customer.customer_id for customer, _ in merged}
+        known = {customer.customer_id for customer, _problems in merged}
         for export, table in zip(exports, [t for t, p in zip(tables, presets, strict=True)
                                            if p is not None], strict=True):
             if export.preset.kind == "orders":
@@ -106,7 +108,7 @@ def sales_for(sources: CustomerSources, known_ids: set[str], sales_path: Path | 
         if preset is None:
             lists.append(read_sales(sales_path, known_ids, options, sources.aliases))
         else:
-            sources.notes.append(f"{sales_path.name}: {preset.label}として読みました")
+            sources.notes.append(_read_as(sales_path.name, preset.label))
             export = read_export(table, preset, options.ship_to)
             lists.append(_sales_list(str(sales_path), export.sales, export.problems,
                                      export.rows, sources.aliases, known_ids))
@@ -135,8 +137,8 @@ def _plain_records(table: Table, options: ReadOptions) -> list[PersonRecord]:
         records.append(PersonRecord(customer, problems, str(table.path), phone,
                                     customer.registered, typed))
     if not records:
-        raise InputError(f"{table.path} に顧客が 1 人もいません（見出しの行だけで、データの行が"
-                         "ありません）。見出しの下の行に顧客を入力してください")
+        raise InputError(_("{file} に顧客が 1 人もいません（見出しの行だけで、データの行が"
+                           "ありません）。見出しの下の行に顧客を入力してください", file=table.path))
     return records
 
 
@@ -153,6 +155,12 @@ def _sales_list(path: str, sales: list[Sale], problems: list[Problem], rows: int
             continue
         result.unknown.append(sale)
         result.problems.append(Problem(sale.row, customer_id, "", "unknown-customer", "error",
-                                       f"顧客 {customer_id or '（空欄）'} の売上ですが、その顧客は"
-                                       "顧客リストにいません", path))
+                                       _("顧客 {customer_id} の売上ですが、その顧客は"
+                                         "顧客リストにいません",
+                                         customer_id=customer_id or _("（空欄）")), path))
     return result
+
+
+def _read_as(name: str, label: str) -> str:
+    """The note for a file read by a preset: 'orders.csv: BASE の注文データとして読みました'."""
+    return _("{name}: {label}として読みました", name=name, label=label)

@@ -20,13 +20,15 @@ from pathlib import Path
 from typing import NamedTuple
 
 from mailmerge.errors import InputError
+from mailmerge.i18n import _
 from mailmerge.sources.xlsx import (
     MAX_CELL_CHARS,
     MAX_COLUMNS,
     MAX_DATA_ROWS,
     Flaw,
-    column_letter,
+    cell_too_long,
     read_sheet,
+    too_many_columns,
 )
 
 MAX_TEXT_BYTES = 128 * 1024 * 1024  # a CSV of 200,000 customers is far smaller
@@ -56,22 +58,26 @@ class Table:
 def open_table(path: Path, encoding: str | None = None, sheet: str | None = None) -> Table:
     """Open a customer or sales file; raise InputError if it is not a readable table."""
     if not path.exists():
-        raise InputError(f"ファイルがありません: {path}")
+        raise InputError(_("ファイルがありません: {file}", file=path))
     if path.is_dir():
-        raise InputError(f"{path} はフォルダです。ファイルを指定してください")
+        raise InputError(_("{file} はフォルダです。ファイルを指定してください", file=path))
     try:
         with path.open("rb") as stream:
             start = stream.read(8)
     except OSError as exc:
-        raise InputError(f"{path} を読めません（{exc.strerror}）") from None
+        raise InputError(_("{file} を読めません（{reason}）", file=path,
+                           reason=exc.strerror)) from None
     if start.startswith(_OLE2):
         raise InputError(_old_or_locked_excel(path))
     if start.startswith(b"PK\x03\x04"):
         return _open_xlsx(path, sheet)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        raise InputError(f"{path}: not a valid Excel workbook (it is not a .xlsx zip file)")
+        raise InputError(_("{file}: Excel のブックとして読めません（.xlsx の zip ファイルでは"
+                           "ありません）。Excel で開き、.xlsx として保存し直してください",
+                           file=path))
     if sheet is not None:
-        raise InputError(f"--sheet only applies to .xlsx files, not {path.name}")
+        raise InputError(_("--sheet は .xlsx のファイルにだけ使えます（{name} には使えません）",
+                           name=path.name))
     return _open_text(path, encoding)
 
 
@@ -80,34 +86,41 @@ def _old_or_locked_excel(path: Path) -> str:
     with path.open("rb") as stream:
         head = stream.read(MAX_TEXT_BYTES)
     if _ENCRYPTED in head:
-        return (f"{path}: パスワード付きの Excel ファイルは読めません。Excel で開いてパスワードを"
-                "外し（ファイル → 情報 → ブックの保護）、.xlsx か CSV（UTF-8）で保存し直して"
-                "ください")
-    return (f"{path}: 古い Excel 形式（.xls）のファイルは読めません。Excel で開き、「名前を付けて"
-            "保存」で Excel ブック（.xlsx）か CSV UTF-8 を選んで保存し直してください")
+        return _("{file}: パスワード付きの Excel ファイルは読めません。Excel で開いてパスワードを"
+                 "外し（ファイル → 情報 → ブックの保護）、.xlsx か CSV（UTF-8）で保存し直して"
+                 "ください", file=path)
+    return _("{file}: 古い Excel 形式（.xls）のファイルは読めません。Excel で開き、「名前を付けて"
+             "保存」で Excel ブック（.xlsx）か CSV UTF-8 を選んで保存し直してください", file=path)
 
 
 def _open_text(path: Path, forced: str | None) -> Table:
     size = path.stat().st_size
     if size > MAX_TEXT_BYTES:
-        raise InputError(f"{path}: ファイルが大きすぎます（{size:,} バイト。上限 "
-                         f"{MAX_TEXT_BYTES:,}）。ファイルを分けてください")
+        raise InputError(_("{file}: ファイルが大きすぎます（{size:,} バイト。上限 "
+                           "{limit:,}）。ファイルを分けてください", file=path, size=size,
+                           limit=MAX_TEXT_BYTES))
     data = path.read_bytes()
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if b"\x00" in data[:4096] and not utf16 and not forced:
-        raise InputError(f"{path}: this is not a text (CSV) file")
+        raise InputError(_not_text(path))
     text, encoding = _decode(path, data, forced)
     del data
     if "\x00" in text:
-        raise InputError(f"{path}: this is not a text (CSV) file")
+        raise InputError(_not_text(path))
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows = _counted(path, _text_rows(path, reader, delimiter))
     header = next(rows, None)
     if header is None:
-        raise InputError(f"{path}: the file is empty; expected a header row")
+        raise InputError(_("{file}: ファイルが空です。1 行目に見出しの行を入れてください",
+                           file=path))
     return Table(path, [h.strip() for h in header.cells], rows, encoding)
+
+
+def _not_text(path: Path) -> str:
+    return _("{file}: テキスト（CSV）のファイルではありません。CSV か .xlsx を指定してください",
+             file=path)
 
 
 def _text_rows(path: Path, reader, delimiter: str) -> Iterator[TableRow]:
@@ -136,18 +149,22 @@ def _text_rows(path: Path, reader, delimiter: str) -> Iterator[TableRow]:
 
 def _csv_failure(path: Path, row: int, line: int, delimiter: str, exc: csv.Error) -> str:
     reason = str(exc)
-    where = f"{path}: {row} 行目（テキストの {line} 行目）"
+    where = {"file": path, "row": row, "line": line}
     if "unexpected end of data" in reason:
-        return (f"{where}で始まる引用符（\"）が最後まで閉じていません。このままでは後の行が"
-                "すべて 1 つのセルになるため、読み込みを止めました。引用符を消すか閉じてください")
+        return _("{file}: {row} 行目（テキストの {line} 行目）で始まる引用符（\"）が最後まで"
+                 "閉じていません。このままでは後の行がすべて 1 つのセルになるため、読み込みを"
+                 "止めました。引用符を消すか閉じてください", **where)
     if "expected after" in reason:
-        shown = "タブ" if delimiter == "\t" else "「,」"
-        return (f"{where}: 引用符（\"）で囲んだセルの後に{shown}以外の文字があります。"
-                "引用符の位置を直してください")
+        shown = _("タブ") if delimiter == "\t" else _("「,」")
+        return _("{file}: {row} 行目（テキストの {line} 行目）: 引用符（\"）で囲んだセルの後に"
+                 "{separator}以外の文字があります。引用符の位置を直してください",
+                 separator=shown, **where)
     if "field larger than field limit" in reason:
-        return (f"{where}: セルが長すぎます（{csv.field_size_limit():,} 文字を超えています）。"
-                "閉じていない引用符（\"）がないか確かめてください")
-    return f"{where}を CSV として読めません（{reason}）"
+        return _("{file}: {row} 行目（テキストの {line} 行目）: セルが長すぎます（{limit:,} 文字を"
+                 "超えています）。閉じていない引用符（\"）がないか確かめてください",
+                 limit=csv.field_size_limit(), **where)
+    return _("{file}: {row} 行目（テキストの {line} 行目）を CSV として読めません（{reason}）",
+             reason=reason, **where)
 
 
 def _check_swallowed_rows(path: Path, row: int, last_line: int, cells: list[str],
@@ -156,29 +173,25 @@ def _check_swallowed_rows(path: Path, row: int, last_line: int, cells: list[str]
     for cell in cells:
         inner_lines = cell.splitlines()[1:]
         if any(line.count(delimiter) >= max(1, width - 1) for line in inner_lines):
-            raise InputError(
-                f"{path}: {row} 行目で始まる引用符（\"）がテキストの {last_line} 行目まで閉じて"
-                "おらず、その間の行が 1 つのセルになっています。引用符を直してください")
+            raise InputError(_(
+                "{file}: {row} 行目で始まる引用符（\"）がテキストの {line} 行目まで閉じて"
+                "おらず、その間の行が 1 つのセルになっています。引用符を直してください",
+                file=path, row=row, line=last_line))
 
 
 def _check_limits(path: Path, row: int, cells: list[str]) -> None:
     """At most MAX_COLUMNS columns and MAX_CELL_CHARS characters in a cell."""
     if len(cells) > MAX_COLUMNS:
         column = len(cells)
-        raise InputError(
-            f"{path}: {row} 行目の {column_letter(column)} 列（{column} 列目）に値があります。"
-            f"hagaki が読めるのは {MAX_COLUMNS} 列（{column_letter(MAX_COLUMNS)} 列）までです。"
-            "不要な列を消してください")
+        raise InputError(too_many_columns(path, row, column))
     for index, cell in enumerate(cells):
         if len(cell) > MAX_CELL_CHARS:
-            raise InputError(
-                f"{path}: {row} 行目の {column_letter(index + 1)} 列が長すぎます（{len(cell):,} "
-                f"文字。1 つのセルは {MAX_CELL_CHARS:,} 文字まで）")
+            raise InputError(cell_too_long(path, row, index + 1, len(cell)))
 
 
 def _too_many_rows(path: Path, row: int) -> str:
-    return (f"{path}: {row} 行目までに {MAX_DATA_ROWS:,} 行を超えました。hagaki が一度に読める"
-            "のはこの行数までです。ファイルを分けてください")
+    return _("{file}: {row} 行目までに {limit:,} 行を超えました。hagaki が一度に読めるのは"
+             "この行数までです。ファイルを分けてください", file=path, row=row, limit=MAX_DATA_ROWS)
 
 
 def _decode(path: Path, data: bytes, forced: str | None) -> tuple[str, str]:
@@ -186,11 +199,13 @@ def _decode(path: Path, data: bytes, forced: str | None) -> tuple[str, str]:
         try:
             codecs.lookup(forced)
         except LookupError:
-            raise InputError(f"unknown encoding {forced!r} (try utf-8 or cp932)") from None
+            raise InputError(_("文字コード {encoding!r} はありません（utf-8 か cp932 を"
+                               "指定してください）", encoding=forced)) from None
         try:
             return data.decode(forced), forced
         except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: not {forced} text (byte {exc.start})") from None
+            raise InputError(_("{file}: {encoding} のテキストとして読めません（{byte} バイト目）",
+                               file=path, encoding=forced, byte=exc.start)) from None
     if data.startswith(codecs.BOM_UTF8):
         candidates: tuple[str, ...] = ("utf-8-sig",)
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -202,10 +217,8 @@ def _decode(path: Path, data: bytes, forced: str | None) -> tuple[str, str]:
             return data.decode(candidate), candidate.removesuffix("-sig")
         except UnicodeDecodeError:
             continue
-    raise InputError(
-        f"{path}: neither UTF-8 nor Shift_JIS text; save it from Excel as 'CSV UTF-8' "
-        "or pass --encoding"
-    )
+    raise InputError(_("{file}: UTF-8 でも Shift_JIS でも読めません。Excel で「CSV UTF-8」として"
+                       "保存し直すか、--encoding で文字コードを指定してください", file=path))
 
 
 def _open_xlsx(path: Path, sheet: str | None) -> Table:
@@ -214,7 +227,7 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
                            for row in sheet_rows))
     header = next(rows, None)
     if header is None:
-        raise InputError(f"{path}: the sheet {title!r} is empty")
+        raise InputError(_("{file}: シート {title!r} が空です", file=path, title=title))
     return Table(path, [h.strip() for h in header.cells], rows, "xlsx")
 
 

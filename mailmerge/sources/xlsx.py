@@ -25,6 +25,7 @@ from defusedxml.ElementTree import fromstring
 from lxml import etree
 
 from mailmerge.errors import InputError
+from mailmerge.i18n import _
 
 MAX_UNPACKED = 256 * 1024 * 1024  # bytes, all parts together
 MAX_PART = 8 * 1024 * 1024  # bytes: workbook, relationships, styles
@@ -70,6 +71,21 @@ def column_letter(number: int) -> str:
     return letters
 
 
+def too_many_columns(path: Path, row: int, column: int) -> str:
+    """The message for a value past MAX_COLUMNS (column 1-based)."""
+    return _("{file}: {row} 行目の {letter} 列（{column} 列目）に値があります。hagaki が読めるのは "
+             "{limit} 列（{last} 列）までです。不要な列を消してください", file=path, row=row,
+             letter=column_letter(column), column=column, limit=MAX_COLUMNS,
+             last=column_letter(MAX_COLUMNS))
+
+
+def cell_too_long(path: Path, row: int, column: int, length: int) -> str:
+    """The message for a cell of more than MAX_CELL_CHARS characters (column 1-based)."""
+    return _("{file}: {row} 行目の {letter} 列が長すぎます（{length:,} 文字。1 つのセルは "
+             "{limit:,} 文字まで）", file=path, row=row, letter=column_letter(column),
+             length=length, limit=MAX_CELL_CHARS)
+
+
 _COLUMNS = {column_letter(n): n for n in range(1, _EXCEL_LAST_COLUMN + 1)}  # 'AB' → 28
 
 
@@ -80,12 +96,14 @@ def read_sheet(path: Path, sheet: str | None) -> tuple[str, Iterator[SheetRow]]:
         archive = zipfile.ZipFile(path)
         infos = {info.filename: info for info in archive.infolist()}
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InputError(f"{path}: not a valid Excel workbook ({exc})") from None
+        raise InputError(_("{file}: Excel のブックとして読めません（{reason}）。Excel で開き、"
+                           ".xlsx として保存し直してください", file=path, reason=exc)) from None
     try:
         unpacked = sum(info.file_size for info in infos.values())
         if unpacked > MAX_UNPACKED:
-            raise InputError(f"{path}: 展開すると {unpacked:,} バイトになるブックです（上限 "
-                             f"{MAX_UNPACKED:,}）。必要な列と行だけを新しいブックに写してください")
+            raise InputError(_("{file}: 展開すると {unpacked:,} バイトになるブックです（上限 "
+                               "{limit:,}）。必要な列と行だけを新しいブックに写してください",
+                               file=path, unpacked=unpacked, limit=MAX_UNPACKED))
         book = _Book(path, archive, infos)
         title, sheet_path = book.sheet(sheet)
         rows = _SheetReader(book, sheet_path).rows()
@@ -124,9 +142,9 @@ class _Book:
         self.infos = infos
         workbook_path = self._main_part()
         if workbook_path not in infos:
-            raise InputError(f"{path}: not a valid Excel workbook (no workbook part): Excel "
-                             "ブック（.xlsx）ではありません。.ods や Numbers のファイルなら、"
-                             ".xlsx か CSV（UTF-8）で保存し直してください")
+            raise InputError(_("{file}: Excel ブック（.xlsx）ではありません（ブックの部分が"
+                               "ありません）。.ods や Numbers のファイルなら、.xlsx か "
+                               "CSV（UTF-8）で保存し直してください", file=path))
         self.workbook_path = workbook_path
         workbook = self._xml(workbook_path)
         self.sheets = [(element.get("name") or "", _attribute(element, "id") or "")
@@ -145,24 +163,28 @@ class _Book:
     def sheet(self, name: str | None) -> tuple[str, str]:
         """(title, part path) of the named sheet, or of the first one."""
         if not self.sheets:
-            raise InputError(f"{self.path}: the workbook has no sheets")
+            raise InputError(_("{file}: ブックにシートがありません", file=self.path))
         if name is not None:
             matches = [entry for entry in self.sheets if entry[0] == name]
             if not matches:
                 names = ", ".join(title for title, _ in self.sheets)
-                raise InputError(f"{self.path}: no sheet named {name!r}; sheets: {names}")
+                raise InputError(_("{file}: シート {name!r} はありません（あるシート: {names}）",
+                                   file=self.path, name=name, names=names))
             title, relation = matches[0]
         else:
             title, relation = self.sheets[0]
         part = self.targets.get(relation, ("", ""))[0]
         if part not in self.infos:
-            raise InputError(f"{self.path}: not a valid Excel workbook (sheet {title!r} is "
-                             "missing); Excel で開き、.xlsx として保存し直してください")
+            raise InputError(_("{file}: Excel のブックとして読めません（シート {title!r} が"
+                               "ありません）。Excel で開き、.xlsx として保存し直してください",
+                               file=self.path, title=title))
         return title, part
 
     def damaged(self, where: str) -> InputError:
-        return InputError(f"{self.path}: not a valid Excel workbook ({where} is damaged); "
-                          "Excel で開き、.xlsx として保存し直してください")
+        """The error for a damaged workbook; `where`: the part or row, as shown to the user."""
+        return InputError(_("{file}: Excel のブックとして読めません（{where}が壊れています）。"
+                            "Excel で開き、.xlsx として保存し直してください",
+                            file=self.path, where=where))
 
     def _main_part(self) -> str:
         if "_rels/.rels" in self.infos:
@@ -173,8 +195,9 @@ class _Book:
 
     def _xml(self, part: str):
         if self.infos[part].file_size > MAX_PART:
-            raise InputError(f"{self.path}: the part {part} is too large "
-                             f"({self.infos[part].file_size:,} bytes); refused")
+            raise InputError(_("{file}: ブックの部分 {part} が大きすぎるため読みません"
+                               "（{size:,} バイト）", file=self.path, part=part,
+                               size=self.infos[part].file_size))
         try:
             return fromstring(self.archive.read(part))
         except Exception:  # defusedxml, expat, zlib and CRC errors alike
@@ -237,8 +260,9 @@ class _Book:
         if part is None:
             return []
         if self.infos[part].file_size > MAX_SHARED_PART:
-            raise InputError(f"{self.path}: the workbook's text table is too large "
-                             f"({self.infos[part].file_size:,} bytes); refused")
+            raise InputError(_("{file}: ブックの文字列の表が大きすぎるため読みません"
+                               "（{size:,} バイト）", file=self.path,
+                               size=self.infos[part].file_size))
         strings: list[str] = []
         try:
             for element in _pull(self.archive, part, ("end",), None):
@@ -248,13 +272,15 @@ class _Book:
                 if _local(element.tag) == "si":
                     text = _text_of(element)
                     if len(text) > MAX_CELL_CHARS:
-                        raise InputError(f"{self.path}: a text in the workbook has "
-                                         f"{len(text):,} characters (a cell holds at most "
-                                         f"{MAX_CELL_CHARS:,}); the workbook is damaged")
+                        raise InputError(_("{file}: ブックの中に {length:,} 文字の文字列が"
+                                           "あります（1 つのセルは {limit:,} 文字まで）。"
+                                           "ブックが壊れています", file=self.path,
+                                           length=len(text), limit=MAX_CELL_CHARS))
                     strings.append(text)
                     if len(strings) > MAX_SHARED_STRINGS:
-                        raise InputError(f"{self.path}: the workbook holds more than "
-                                         f"{MAX_SHARED_STRINGS:,} different texts; refused")
+                        raise InputError(_("{file}: ブックに {limit:,} 種類を超える文字列が"
+                                           "あるため読みません", file=self.path,
+                                           limit=MAX_SHARED_STRINGS))
                 element.clear()
                 _drop_earlier_siblings(element)
         except InputError:
@@ -334,28 +360,29 @@ class _SheetReader:
         except InputError:
             raise
         except Exception:
-            raise self.book.damaged(f"the sheet (row {self.row_number})") from None
+            raise self.book.damaged(_("シート（{row} 行目）", row=self.row_number)) from None
         finally:
             events.close()
 
     def _check_growth(self, fed: int) -> None:
         """Between chunks: no endless prologue, no row or cell past Excel's own size."""
         if not self.data_started and fed > _MAX_BEFORE_DATA:
-            raise self.book.damaged("the sheet (no data)")
+            raise self.book.damaged(_("シート（データがありません）"))
         element, limit = self.open_row, _EXCEL_LAST_COLUMN
         while element is not None and len(element):
             if len(element) > limit:
-                raise self.book.damaged(f"row {self.row_number}")
+                raise self.book.damaged(_("{row} 行目", row=self.row_number))
             element, limit = element[-1], _MAX_PARTS_IN_CELL
 
     def _read_row(self, row) -> SheetRow:
         values: dict[int, str] = {}
         flaws: list[Flaw] = []
         if len(row) > _EXCEL_LAST_COLUMN:
-            raise self.book.damaged(f"row {self.row_number}")
+            raise self.book.damaged(_("{row} 行目", row=self.row_number))
         self.cells_read += len(row)
         if self.cells_read > MAX_CELLS:
-            raise InputError(f"{self.book.path}: more than {MAX_CELLS:,} cells; refused")
+            raise InputError(_("{file}: セルが {limit:,} 個を超えるため読みません",
+                               file=self.book.path, limit=MAX_CELLS))
         cells = _VALUE_CELLS(row)
         references = [cell.get("r") for cell in cells]
         if None in references:
@@ -369,7 +396,7 @@ class _SheetReader:
     def _row_number(self, text: str | None, previous: int) -> int:
         number = int(text) if text is not None else previous + 1
         if not 1 <= number <= _EXCEL_LAST_ROW:
-            raise self.book.damaged(f"row number {number}")
+            raise self.book.damaged(_("行番号 {number}", number=number))
         return number
 
     def _cell(self, element, column: int | None, values: dict[int, str],
@@ -377,19 +404,14 @@ class _SheetReader:
         """Read one <c> in column `column`: store its text, or a flaw."""
         row = self.row_number
         if column is None or len(element) > _MAX_PARTS_IN_CELL:
-            raise self.book.damaged(f"row {row}")
+            raise self.book.damaged(_("{row} 行目", row=row))
         text, flaw = self._value(element)
         if not text and flaw is None:
             return
         if column > MAX_COLUMNS:
-            raise InputError(
-                f"{self.book.path}: {row} 行目の {column_letter(column)} 列（{column} 列目）に"
-                f"値があります。hagaki が読めるのは {MAX_COLUMNS} 列"
-                f"（{column_letter(MAX_COLUMNS)} 列）までです。不要な列を消してください")
+            raise InputError(too_many_columns(self.book.path, row, column))
         if len(text) > MAX_CELL_CHARS:
-            raise InputError(f"{self.book.path}: {row} 行目の {column_letter(column)} 列が"
-                             f"長すぎます（{len(text):,} 文字。1 つのセルは "
-                             f"{MAX_CELL_CHARS:,} 文字まで）")
+            raise InputError(cell_too_long(self.book.path, row, column, len(text)))
         if flaw is not None:
             flaws.append(Flaw(column - 1, *flaw))
         else:
@@ -410,7 +432,7 @@ class _SheetReader:
                 inline = child
         if kind == "inlineStr":
             if inline is not None and len(inline) > _MAX_PARTS_IN_CELL:
-                raise self.book.damaged(f"row {self.row_number}")
+                raise self.book.damaged(_("{row} 行目", row=self.row_number))
             return (_text_of(inline) if inline is not None else ""), None
         if raw is None:
             return "", ("formula-not-computed", "") if formula else None
@@ -418,7 +440,7 @@ class _SheetReader:
             try:
                 return self.book.shared[int(raw)], None
             except (ValueError, IndexError):
-                raise self.book.damaged("a text reference") from None
+                raise self.book.damaged(_("文字列の参照")) from None
         if kind == "e":
             return "", ("formula-error", raw)
         if kind == "b":

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from mailmerge.errors import CardError
+from mailmerge.i18n import _
 
 if TYPE_CHECKING:
     from mailmerge.templates.engine import Message
@@ -68,9 +69,12 @@ def edited(message: Message, edit: CardEdit | None) -> Message:
         paragraphs += (" ".join(edit.personal_line.split()),)
     result = replace(message, paragraphs=paragraphs)
     if not result.paragraphs:
-        raise CardError("empty-message", f"{edit.customer_id}: 直した本文が空です", "body")
+        raise CardError("empty-message", _("{customer_id}: 直した本文が空です",
+                                           customer_id=edit.customer_id), "body")
     if result.length() > MAX_MESSAGE_CHARS:
-        raise CardError("message-too-long", f"{edit.customer_id}: 直した文面が"
-                        f"{result.length():,}字です。{MAX_MESSAGE_CHARS:,}字までにしてください",
+        raise CardError("message-too-long", _("{customer_id}: 直した文面が{length:,}字です。"
+                                              "{limit:,}字までにしてください",
+                                              customer_id=edit.customer_id,
+                                              length=result.length(), limit=MAX_MESSAGE_CHARS),
                         "body")
     return result

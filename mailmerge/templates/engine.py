@@ -35,6 +35,7 @@ from jinja2.exceptions import SecurityError, TemplateError, TemplateNotFound, Te
 from jinja2.runtime import Context
 
 from mailmerge.errors import CardError, TemplateProblem
+from mailmerge.i18n import _
 from mailmerge.templates import filters
 from mailmerge.templates.sandbox import (
     LimitExceeded,
@@ -78,9 +79,11 @@ class Templates:
     def __init__(self, folder: Path | None = None, single_file: Path | None = None,
                  limits: Limits | None = None) -> None:
         if single_file is not None and not single_file.is_file():
-            raise TemplateProblem(f"template file not found: {single_file}")
+            raise TemplateProblem(_("テンプレートのファイルがありません: {file}",
+                                    file=single_file))
         if folder is not None and not folder.is_dir():
-            raise TemplateProblem(f"templates folder not found: {folder}")
+            raise TemplateProblem(_("テンプレートのフォルダがありません: {folder}",
+                                    folder=folder))
         self.single_file = single_file
         self.folders = [folder] if folder else []
         self.folders.append(BUILTIN)
@@ -114,7 +117,8 @@ class Templates:
                            if re.fullmatch(rf"{re.escape(situation)}(-\d+)?\.j2", p.name))
             if names:
                 return names
-        raise TemplateProblem(f"no template for the situation {situation!r}")
+        raise TemplateProblem(_("場面 {situation!r} のテンプレートがありません",
+                                situation=situation))
 
     def choose(self, situation: str, customer_id: str) -> str:
         """The variant for this customer: always the same one for the same customer."""
@@ -152,8 +156,9 @@ class Templates:
         except TemplateError as exc:
             raise TemplateProblem(f"{name}: {exc}") from None
         except (RecursionError, MemoryError, SyntaxError):
-            raise TemplateProblem(f"{name}: 入れ子が深すぎて読み込めません: {{% if %}} や "
-                                  "{% for %}、括弧の入れ子を減らしてください") from None
+            raise TemplateProblem(_("{file}: 入れ子が深すぎて読み込めません: {{% if %}} や "
+                                    "{{% for %}}、括弧の入れ子を減らしてください",
+                                    file=name)) from None
         if name not in self._checked:
             self._check_names(name, variables)
             self._checked.add(name)
@@ -169,10 +174,10 @@ class Templates:
         if unknown:
             first = min((node for node in tree.find_all(nodes.Name) if node.name in unknown),
                         key=lambda node: node.lineno)
-            raise TemplateProblem(
-                f"{name} line {first.lineno}: '{first.name}' is undefined: "
-                "その名前の変数はありません。綴りを確かめてください（使える変数は README の "
-                "Messages にあります）")
+            raise TemplateProblem(_(
+                "{where}: 変数 '{name}' はありません。綴りを確かめてください（使える変数は "
+                "README の Messages にあります）",
+                where=_file_line(name, first.lineno), name=first.name))
 
     def _run(self, name: str, render_block: Callable[[Context], Iterator[str]],
              context: Context) -> str:
@@ -186,35 +191,45 @@ class Templates:
         except TemplateSyntaxError as exc:  # a template included by a computed name
             raise _syntax_problem(exc, name) from None
         except SecurityError as exc:
-            raise TemplateProblem(f"{self._where(exc, name)}: refused by the sandbox: {exc}"
-                                  "（安全のため使えない操作です。テンプレートから外してください）"
-                                  ) from None
+            raise TemplateProblem(_("{where}: サンドボックスが止めました: {reason}（安全のため"
+                                    "使えない操作です。テンプレートから外してください）",
+                                    where=self._where(exc, name), reason=exc)) from None
         except LimitExceeded as exc:
-            raise _card_error("template-limit", f"{self._where(exc, name)}: {exc}。"
-                              "テンプレートを見直してください") from None
+            raise _card_error("template-limit", _("{where}: {reason}。テンプレートを見直して"
+                                                  "ください", where=self._where(exc, name),
+                                                  reason=exc)) from None
         except (RecursionError, MemoryError) as exc:
-            raise _card_error("template-limit", f"{self._where(exc, name)}: 入れ子が深すぎます"
-                              "（テンプレートやマクロが自分自身を呼び続けていませんか）") from None
+            raise _card_error("template-limit", _("{where}: 入れ子が深すぎます（テンプレートや"
+                                                  "マクロが自分自身を呼び続けていませんか）",
+                                                  where=self._where(exc, name))) from None
         except filters.FilterInputError as exc:
             raise _card_error("template-error", f"{self._where(exc, name)}: {exc}") from None
         except Exception as exc:
-            raise _card_error("template-error", f"{self._where(exc, name)}: このお客様のデータ"
-                              f"では文面が作れません（{exc}）。テンプレートのこの行を確かめて"
-                              "ください") from None
+            raise _card_error("template-error", _("{where}: このお客様のデータでは文面が"
+                                                  "作れません（{reason}）。テンプレートのこの行を"
+                                                  "確かめてください",
+                                                  where=self._where(exc, name),
+                                                  reason=exc)) from None
         return ""
 
     def _where(self, exc: BaseException, name: str) -> str:
-        """'thanks.j2 line 4': the innermost template line in the traceback."""
+        """'thanks.j2 4 行目': the innermost template line in the traceback."""
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
             if frame.filename in self.loader.files:
-                return f"{Path(frame.filename).name} line {frame.lineno}"
+                return _file_line(Path(frame.filename).name, frame.lineno)
         return name
 
 
+def _file_line(file_name: str, line: int | None) -> str:
+    """Where in a template: 'thanks.j2 4 行目' ('thanks.j2 line 4')."""
+    return _("{file} {line} 行目", file=file_name, line=line)
+
+
 def _syntax_problem(exc: TemplateSyntaxError, name: str) -> TemplateProblem:
-    """'mine.j2 line 2: …': a template (or one it includes) that cannot be compiled."""
-    return TemplateProblem(f"{Path(exc.filename or name).name} line {exc.lineno}: "
-                           f"{exc.message}（テンプレートのこの行を直してください）")
+    """'mine.j2 2 行目: …': a template (or one it includes) that cannot be compiled."""
+    return TemplateProblem(_("{where}: {reason}（テンプレートのこの行を直してください）",
+                             where=_file_line(Path(exc.filename or name).name, exc.lineno),
+                             reason=exc.message))
 
 
 def _card_error(code: str, message: str) -> CardError:
@@ -224,12 +239,15 @@ def _card_error(code: str, message: str) -> CardError:
 def _printable(message: Message, file_name: str) -> Message:
     """The message, unless it would print a blank card or could never fit on one."""
     if not message.paragraphs:
-        raise _card_error("empty-message", f"{file_name}: 本文が空になりました（body ブロックが"
-                          "何も書き出していません）。このお客様にも本文が出るように、"
-                          "テンプレートの条件を見直してください")
+        raise _card_error("empty-message", _("{file}: 本文が空になりました（body ブロックが"
+                                             "何も書き出していません）。このお客様にも本文が"
+                                             "出るように、テンプレートの条件を見直してください",
+                                             file=file_name))
     length = message.length()
     if length > MAX_MESSAGE_CHARS:
-        raise _card_error("message-too-long", f"{file_name}: 文面が{length:,}字になりました。"
-                          f"はがきに入るのは一番小さな文字でも約{MAX_MESSAGE_CHARS:,}字までです: "
-                          "文面を短くしてください")
+        raise _card_error("message-too-long", _("{file}: 文面が{length:,}字になりました。"
+                                                "はがきに入るのは一番小さな文字でも約{limit:,}字"
+                                                "までです: 文面を短くしてください",
+                                                file=file_name, length=length,
+                                                limit=MAX_MESSAGE_CHARS))
     return message

@@ -18,6 +18,7 @@ from typing import Any
 
 from jinja2 import Undefined
 
+from mailmerge.i18n import _, ngettext
 from mailmerge.japanese import kanji_positional
 from mailmerge.selection.wareki import era_year, wareki
 from mailmerge.templates.phrases import formal_phrase, plain_phrase
@@ -31,39 +32,40 @@ class FilterInputError(ValueError):
 
 
 def describe(value: Any) -> str:
-    """What a template passed, in words: 空の値, 文字列「x」, 数 3 …"""
+    """What a template passed, in words (for error messages): 空の値, 文字列「x」, 数 3 …"""
     if value is None or isinstance(value, Undefined):
-        return "空の値"
+        return _("空の値")
     if isinstance(value, str):
-        return f"文字列「{value[:20]}{'…' if len(value) > 20 else ''}」"
+        return _("文字列「{text}」", text=value[:20] + ("…" if len(value) > 20 else ""))
     if isinstance(value, bool):
-        return f"真偽値 {value}"
+        return _("真偽値 {value}", value=value)
     if isinstance(value, int | float):
-        return f"数 {value}"
+        return _("数 {value}", value=value)
     if isinstance(value, list | tuple):
-        return f"{len(value)}個のリスト"
+        return ngettext("{n}個のリスト", "{n}個のリスト", len(value))
     return type(value).__name__
 
 
 def _date(value: Any, name: str) -> dt.date:
     if isinstance(value, dt.date):
         return value
-    raise FilterInputError(
-        f"{name} には日付を渡してください（渡されたのは{describe(value)}）。"
-        "空のお客様がいる値は {% if 値 %}…{% endif %} で囲んでください")
+    raise FilterInputError(_(
+        "{name} には日付を渡してください（渡されたのは{given}）。"
+        "空のお客様がいる値は {{% if 値 %}}…{{% endif %}} で囲んでください",
+        name=name, given=describe(value)))
 
 
 def wareki_date(value: Any, style: str = "kanji") -> str:
     """2026-11-23 → 令和八年十一月二十三日 (style="arabic": 令和8年11月23日)."""
     day = _date(value, "wareki")
     if style not in WAREKI_STYLES:
-        raise FilterInputError(f"wareki の書き方は {' か '.join(WAREKI_STYLES)} です"
-                               f"（渡されたのは{describe(style)}）")
+        raise FilterInputError(_("wareki の書き方は {styles} です（渡されたのは{given}）",
+                                 styles=_(" か ").join(WAREKI_STYLES), given=describe(style)))
     try:
         era_year(day)
     except ValueError:
-        raise FilterInputError(f"{day} は明治より前の日付なので和暦にできません: "
-                               "日付を確かめてください") from None
+        raise FilterInputError(_("{day} は明治より前の日付なので和暦にできません: "
+                                 "日付を確かめてください", day=day)) from None
     return wareki(day, style)
 
 
@@ -93,16 +95,17 @@ def kanji(value: Any) -> str:
         number = int(value)
     if not isinstance(number, int) or isinstance(number, bool) or not (
             0 <= number <= KANJI_LIMIT):
-        raise FilterInputError(f"kanji には 0 から {KANJI_LIMIT:,} までの整数を渡してください"
-                               f"（渡されたのは{describe(value)}）")
+        raise FilterInputError(_("kanji には 0 から {limit:,} までの整数を渡してください"
+                                 "（渡されたのは{given}）", limit=KANJI_LIMIT,
+                                 given=describe(value)))
     return kanji_positional(number)
 
 
 def join_ja(values: Any) -> str:
     """Two things with と, more with ・."""
     if not isinstance(values, list | tuple):
-        raise FilterInputError(f"join_ja にはリスト（items など）を渡してください"
-                               f"（渡されたのは{describe(values)}）")
+        raise FilterInputError(_("join_ja にはリスト（items など）を渡してください"
+                                 "（渡されたのは{given}）", given=describe(values)))
     texts = [str(item) for item in values if item is not None and str(item)]
     if len(texts) == 2:
         return f"{texts[0]}と{texts[1]}"

@@ -36,6 +36,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace
 from jinja2.visitor import NodeTransformer
 
+from mailmerge.i18n import _
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -73,15 +75,17 @@ class _Budget:
 
     def tick(self) -> None:
         if time.monotonic() > self.deadline:
-            raise LimitExceeded(f"1枚の文面づくりに{self.limits.seconds:g}秒を超えました")
+            raise LimitExceeded(_("1枚の文面づくりに{seconds:g}秒を超えました",
+                                  seconds=self.limits.seconds))
 
     def checked(self, value: Any) -> Any:
         """`value`, once it is known to be small enough to keep."""
         if isinstance(value, int) and not isinstance(value, bool):
             if value.bit_length() > self.limits.number_bits:
-                raise LimitExceeded(f"数が大きすぎます（{self.limits.number_bits}ビットまで）")
+                raise LimitExceeded(_number_too_large(self.limits))
         elif size_of(value, self.limits.text) > self.limits.text:
-            raise LimitExceeded(f"作った文字列やリストが大きすぎます（{self.limits.text:,}字まで）")
+            raise LimitExceeded(_("作った文字列やリストが大きすぎます（{limit:,}字まで）",
+                                  limit=self.limits.text))
         return value
 
 
@@ -157,8 +161,9 @@ def _check_widths(limits: Limits, name: str, arguments: Iterable[Any]) -> None:
     if name in WIDTH_TAKERS:
         for argument in arguments:
             if isinstance(argument, int) and abs(argument) > limits.width:
-                raise LimitExceeded(f"{name} の幅や数 {argument:,} が大きすぎます"
-                                    f"（{limits.width:,}まで）")
+                raise LimitExceeded(_("{name} の幅や数 {argument:,} が大きすぎます"
+                                      "（{limit:,}まで）", name=name, argument=argument,
+                                      limit=limits.width))
 
 
 def _check_percent_format(limits: Limits, text: str) -> None:
@@ -166,19 +171,20 @@ def _check_percent_format(limits: Limits, text: str) -> None:
     for match in _PERCENT_SPEC.finditer(text):
         for width in match.groups():
             if width == "*" or (width and int(width) > limits.width):
-                raise LimitExceeded(f"書式 {match.group(0)!r} の幅が大きすぎます"
-                                    f"（{limits.width:,}まで、* は使えません）")
+                raise LimitExceeded(_("書式 {spec!r} の幅が大きすぎます（{limit:,}まで、* は"
+                                      "使えません）", spec=match.group(0), limit=limits.width))
 
 
 def _check_brace_format(limits: Limits, text: str) -> None:
     """'{:>100000000}'.format(1) and widths taken from arguments ('{:{}}') are refused."""
-    for _, field, spec, _ in string.Formatter().parse(text):
+    for _literal, field, spec, _conversion in string.Formatter().parse(text):
         if field is None or not spec:
             continue
         numbers = [int(n) for n in re.findall(r"\d+", spec)]
         if "{" in spec or any(n > limits.width for n in numbers):
-            raise LimitExceeded(f"書式 {{:{spec}}} の幅が大きすぎます"
-                                f"（{limits.width:,}まで、幅を引数から取る書き方は使えません）")
+            raise LimitExceeded(_("書式 {{:{spec}}} の幅が大きすぎます（{limit:,}まで、幅を"
+                                  "引数から取る書き方は使えません）", spec=spec,
+                                  limit=limits.width))
 
 
 def _check_replace(limits: Limits, text: Any, old: Any, new: Any) -> None:
@@ -186,13 +192,15 @@ def _check_replace(limits: Limits, text: Any, old: Any, new: Any) -> None:
     if isinstance(text, str) and isinstance(old, str) and isinstance(new, str):
         count = text.count(old) if old else len(text) + 1
         if len(text) + count * len(new) > limits.text:
-            raise LimitExceeded(f"replace の結果が長すぎます（{limits.text:,}字まで）")
+            raise LimitExceeded(_("replace の結果が長すぎます（{limit:,}字まで）",
+                                  limit=limits.text))
 
 
 def _check_call(limits: Limits, name: str, subject: Any, arguments: list[Any]) -> None:
     """Checks before a filter or a text method runs: sizes, widths, replace."""
     if size_of([subject, arguments], limits.text) > limits.text:
-        raise LimitExceeded(f"{name} に渡した値が大きすぎます（{limits.text:,}字まで）")
+        raise LimitExceeded(_("{name} に渡した値が大きすぎます（{limit:,}字まで）", name=name,
+                              limit=limits.text))
     _check_widths(limits, name, arguments)
     if name == "replace" and len(arguments) >= 2:
         _check_replace(limits, subject, arguments[0], arguments[1])
@@ -227,7 +235,8 @@ def _counted(iterable: Any, budget: _Budget) -> Iterator[Any]:
     for item in iterable:
         budget.iterations += 1
         if budget.iterations > budget.limits.iterations:
-            raise LimitExceeded(f"繰り返しが1枚で{budget.limits.iterations:,}回を超えました")
+            raise LimitExceeded(_("繰り返しが1枚で{limit:,}回を超えました",
+                                  limit=budget.limits.iterations))
         budget.tick()
         yield item
 
@@ -238,7 +247,8 @@ def _output(value: Any) -> str:
     text = str(budget.checked(value))
     budget.output += len(text)
     if budget.output > budget.limits.output:
-        raise LimitExceeded(f"書き出した文字が1枚で{budget.limits.output:,}字を超えました")
+        raise LimitExceeded(_("書き出した文字が1枚で{limit:,}字を超えました",
+                              limit=budget.limits.output))
     return text
 
 
@@ -262,7 +272,8 @@ def _range(*args: int) -> range:
     except OverflowError:
         small = False
     if not small:
-        raise LimitExceeded(f"range の数が多すぎます（{budget.limits.range_size:,}個まで）")
+        raise LimitExceeded(_("range の数が多すぎます（{limit:,}個まで）",
+                              limit=budget.limits.range_size))
     return numbers
 
 
@@ -315,19 +326,21 @@ class TemplateFiles(BaseLoader):
 
     def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
         if not (template.endswith(".j2") or template == self.single_name):
-            raise TemplateNotFound(template, f"{template} はテンプレートではありません: 読み込める"
-                                   "のはテンプレートフォルダの .j2 ファイルだけです")
+            raise TemplateNotFound(template, _("{name} はテンプレートではありません: 読み込める"
+                                               "のはテンプレートフォルダの .j2 ファイルだけです",
+                                               name=template))
         path = self._find(template)
         if path is None:
-            raise TemplateNotFound(template, f"テンプレート {template} が見つかりません: "
-                                   "ファイル名とテンプレートフォルダを確かめてください")
+            raise TemplateNotFound(template, _("テンプレート {name} が見つかりません: "
+                                               "ファイル名とテンプレートフォルダを確かめて"
+                                               "ください", name=template))
         data = path.read_bytes()
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = data[:exc.start].count(b"\n") + 1
-            raise TemplateSyntaxError("UTF-8 ではありません: テンプレートを UTF-8 で保存し直して"
-                                      "ください", line, template, str(path)) from None
+            raise TemplateSyntaxError(_("UTF-8 ではありません: テンプレートを UTF-8 で保存し直して"
+                                        "ください"), line, template, str(path)) from None
         self.files.add(str(path))
         return text, str(path), lambda: True  # a run uses one version of each file
 
@@ -405,8 +418,9 @@ class SandboxEnvironment(ImmutableSandboxedEnvironment):
             budget.tick()
             budget.loads += 1
             if budget.loads > budget.limits.loads:
-                raise LimitExceeded(f"読み込んだテンプレートが1枚で{budget.limits.loads}個を"
-                                    "超えました（テンプレートが自分自身を読み込んでいませんか）")
+                raise LimitExceeded(_("読み込んだテンプレートが1枚で{limit}個を超えました"
+                                      "（テンプレートが自分自身を読み込んでいませんか）",
+                                      limit=budget.limits.loads))
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if isinstance(obj, str) and attr not in TEXT_METHODS:
@@ -419,13 +433,14 @@ class SandboxEnvironment(ImmutableSandboxedEnvironment):
         limits = budget.limits
         if operator == "**" and _is_int(left) and _is_int(right) and abs(left) > 1:
             if right > 0 and (abs(left).bit_length() - 1) * right > limits.number_bits:
-                raise LimitExceeded(f"数が大きすぎます（{limits.number_bits}ビットまで）")
+                raise LimitExceeded(_number_too_large(limits))
         elif operator == "*":
             _check_product(limits, left, right)
         elif operator == "%" and isinstance(left, str):
             _check_percent_format(limits, left)
             if size_of(right, limits.text) > limits.text:
-                raise LimitExceeded(f"書式に渡した値が大きすぎます（{limits.text:,}字まで）")
+                raise LimitExceeded(_("書式に渡した値が大きすぎます（{limit:,}字まで）",
+                                      limit=limits.text))
         return budget.checked(super().call_binop(context, operator, left, right))
 
     def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
@@ -440,12 +455,14 @@ class SandboxEnvironment(ImmutableSandboxedEnvironment):
             if method.__name__ in ("format", "format_map"):
                 _check_brace_format(limits, subject)
         elif size_of([args, kwargs], limits.text) > limits.text:
-            raise LimitExceeded(f"渡した値が大きすぎます（{limits.text:,}字まで）")
+            raise LimitExceeded(_("渡した値が大きすぎます（{limit:,}字まで）",
+                                  limit=limits.text))
         budget.depth += 1
         try:
             if budget.depth > limits.depth:
-                raise LimitExceeded(f"呼び出しの入れ子が{limits.depth}段を超えました"
-                                    "（マクロが自分自身を呼び続けていませんか）")
+                raise LimitExceeded(_("呼び出しの入れ子が{limit}段を超えました"
+                                      "（マクロが自分自身を呼び続けていませんか）",
+                                      limit=limits.depth))
             return budget.checked(super().call(context, obj, *args, **kwargs))
         finally:
             budget.depth -= 1
@@ -459,10 +476,14 @@ def _check_product(limits: Limits, left: Any, right: Any) -> None:
     """'あ' * 10**8, [x] * 10**6 and 2**200 * 2**200 are refused before they are made."""
     if _is_int(left) and _is_int(right):
         if left.bit_length() + right.bit_length() > limits.number_bits + 1:
-            raise LimitExceeded(f"数が大きすぎます（{limits.number_bits}ビットまで）")
+            raise LimitExceeded(_number_too_large(limits))
         return
     count, sequence = (left, right) if _is_int(left) else (right, left)
     if _is_int(count) and isinstance(sequence, str | list | tuple):
         if count > 0 and size_of(sequence, limits.text) * count > limits.text:
-            raise LimitExceeded(f"繰り返して作る文字列やリストが大きすぎます"
-                                f"（{limits.text:,}字まで）")
+            raise LimitExceeded(_("繰り返して作る文字列やリストが大きすぎます"
+                                  "（{limit:,}字まで）", limit=limits.text))
+
+
+def _number_too_large(limits: Limits) -> str:
+    return _("数が大きすぎます（{limit}ビットまで）", limit=limits.number_bits)

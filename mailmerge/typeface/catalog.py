@@ -13,6 +13,7 @@ from pathlib import Path
 import uharfbuzz as hb
 
 from mailmerge.errors import FontError
+from mailmerge.i18n import _
 from mailmerge.package_files import package_file
 from mailmerge.typeface.face import FontFace, family_name, open_face
 
@@ -114,7 +115,7 @@ class FontCatalog:
         as_path = Path(name_or_path).expanduser()
         if as_path.suffix.lower() in FONT_SUFFIXES:
             if not as_path.is_file():
-                raise FontError(f"font file not found: {as_path}")
+                raise FontError(_("フォントのファイルがありません: {file}", file=as_path))
             return FontEntry(as_path.stem, as_path, "configured")
         wanted = name_or_path.casefold()
         for entry in bundled_entries() + self._configured():
@@ -123,10 +124,9 @@ class FontCatalog:
         for entry in self._system_entries():
             if entry.name.casefold() == wanted:
                 return entry
-        raise FontError(
-            f"font {name_or_path!r} not found (bundled, configured paths or system fonts); "
-            "run `hagaki fonts` to see the fonts you can use"
-        )
+        raise FontError(_("フォント {name!r} が見つかりません（同梱、[fonts] paths、システムの"
+                          "フォントを探しました）。使えるフォントは hagaki fonts で表示します",
+                          name=name_or_path))
 
     def _configured(self) -> list[FontEntry]:
         return scan_entries(self.configured_paths, "configured")

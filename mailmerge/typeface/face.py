@@ -15,6 +15,7 @@ from pathlib import Path
 import uharfbuzz as hb
 
 from mailmerge.errors import FontError
+from mailmerge.i18n import _
 
 FSTYPE_RESTRICTED = 0x0002  # OS/2 fsType bit 1: no embedding allowed
 # Byte offsets of the fields read from the font's tables (OpenType specification).
@@ -85,23 +86,31 @@ def open_face(path: Path, index: int = 0) -> FontFace:
     try:
         blob = hb.Blob.from_file_path(str(path))
     except hb.HarfBuzzError as exc:
-        raise FontError(f"cannot open font {path}: {exc}") from exc
+        raise FontError(_("フォント {file} を開けません: {reason}", file=path, reason=exc)) from exc
     face = hb.Face(blob, index)
     tags = set(face.table_tags)
     if not {"head", "hhea", "cmap"} <= tags:
-        raise FontError(f"cannot open font {path}: not a TrueType/OpenType font"
-                        + (f" (no face number {index})" if index else ""))
+        if index:
+            raise FontError(_("フォント {file} を開けません: TrueType/OpenType のフォントでは"
+                              "ありません（{index} 番のフォントがありません）", file=path,
+                              index=index))
+        raise FontError(_("フォント {file} を開けません: TrueType/OpenType のフォントでは"
+                          "ありません", file=path))
     try:
         os2 = face.reference_table("OS/2").data if "OS/2" in tags else b""
         fs_type = struct.unpack_from(">H", os2, OS2_FS_TYPE)[0] if len(os2) >= 10 else 0
         bounding_box = struct.unpack_from(">4h", face.reference_table("head").data, HEAD_BBOX)
         ascender, descender = _em_box(face, os2)
     except struct.error:
-        raise FontError(f"cannot open font {path}: its head or hhea table is cut short") from None
+        raise FontError(_("フォント {file} を開けません: head か hhea の表が途中で切れています",
+                          file=path)) from None
     if fs_type & 0x000F == FSTYPE_RESTRICTED:
-        raise FontError(f"font {path} forbids embedding (OS/2 fsType {fs_type:#06x})")
+        raise FontError(_("フォント {file} は PDF への埋め込みが許されていません"
+                          "（OS/2 fsType {fs_type:#06x}）。別のフォントを使ってください",
+                          file=path, fs_type=fs_type))
     if not face.unicodes:
-        raise FontError(f"font {path} has no Unicode character map")
+        raise FontError(_("フォント {file} には Unicode の文字の表（cmap）がありません",
+                          file=path))
     return FontFace(
         path=path,
         index=index,
