@@ -59,7 +59,7 @@ def test_bad_input_is_one_clear_line_and_exit_1(tmp_path):
     noise.write_bytes(bytes(range(256)) * 4)
     for path, message in [
         (tmp_path / "missing.csv", "ファイルがありません"),
-        (noise, "not a text (CSV) file"),
+        (noise, "テキスト（CSV）のファイルではありません"),
     ]:
         result = run("print", str(path), "--out", str(tmp_path / "x.pdf"))
         assert result.exit_code == 1

@@ -56,7 +56,7 @@ def test_a_template_mistake_prints_nothing(tmp_path):
     result = CliRunner().invoke(main, ["print", str(DATA / "customers.csv"), "--side", "message",
                                        "--template", str(template), "--out", str(out)])
     assert result.exit_code == 1
-    assert "bad.j2 line 2: 'nickname' is undefined" in result.output
+    assert "bad.j2 2 行目: 変数 'nickname' はありません" in result.output
     assert not out.exists()
 
 
