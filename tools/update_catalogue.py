@@ -53,7 +53,8 @@ def read(path: Path) -> Catalog:
 
 
 def updated(fragments: list[Path]) -> Catalog:
-    """The English catalogue with every extracted text, translated where anyone has."""
+    """The English catalogue with every extracted text, translated where anyone has (a
+    fragment's translation replaces the catalogue's)."""
     catalog = read(PO) if PO.exists() else _new_catalog()
     catalog.update(extracted(), no_fuzzy_matching=True)
     catalog.obsolete.clear()
@@ -63,7 +64,7 @@ def updated(fragments: list[Path]) -> Catalog:
             if not message.id or not message.string:
                 continue
             mine = catalog.get(message.id, message.context)
-            if mine is not None and not _translated(mine):
+            if mine is not None:  # a fragment is newer than the catalogue: its words win
                 mine.string = message.string
     return catalog
 
