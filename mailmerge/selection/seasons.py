@@ -201,7 +201,7 @@ def season_plan(situation: str, on: dt.date, matsunouchi_end_day: int = 7,
 def _md(month_day: MonthDay | dt.date) -> str:
     """12月25日 / 25 Dec."""
     month, day = (month_day.month, month_day.day) if isinstance(month_day, dt.date) else month_day
-    return _("{month}月{day}日", month=month, day=day, month_name=_(MONTH_NAMES[month - 1]))
+    return _("{month_name}{day}日", month_name=_(MONTH_NAMES[month - 1]), day=day)
 
 
 def _posting_note(posting: Window, on: dt.date) -> str:
