@@ -23,6 +23,7 @@ from pathlib import Path
 from mailmerge.check import CheckReport, check_files
 from mailmerge.config import load_settings, printer_offsets
 from mailmerge.errors import HagakiError
+from mailmerge.i18n import _, language
 from mailmerge.models import Sale
 from mailmerge.planning import PlanView, plan_cards
 from mailmerge.report.build import build_report
@@ -111,8 +112,8 @@ class Desk:
     def customers(self) -> Path:
         path = self.files.customers()
         if path is None:
-            raise NoCustomerList("顧客リストがまだありません。下の「ファイルを送る」から "
-                                 "customers.csv（または .xlsx）を入れてください")
+            raise NoCustomerList(_("顧客リストがまだありません。下の「ファイルを送る」から "
+                                   "customers.csv（または .xlsx）を入れてください"))
         return path
 
     def read_options(self, shop: Shop) -> ReadOptions:
@@ -127,7 +128,7 @@ class Desk:
             return plan_cards(self.customers(), shop.settings, self.read_options(shop),
                               self.files.sales(), None, on, shop.log_path)
 
-        return self._keep(("plan", on), make)
+        return self._keep(("plan", on, language()), make)  # its reasons are in words
 
     def card_sales(self) -> list[Sale]:
         """The sales the cards' words may quote, read with the customer list as a print run
@@ -179,9 +180,9 @@ class Desk:
             try:
                 run = season_plan(situation, on, rules.matsunouchi_end_day, rules.seasons)
             except SeasonWindowError as closed:
-                lines.append(SeasonLine(label, False, str(closed)))
+                lines.append(SeasonLine(_(label), False, str(closed)))
             else:
-                lines.append(SeasonLine(label, True, run.note))
+                lines.append(SeasonLine(_(label), True, run.note))
         return lines
 
     @_changes_shop
@@ -213,7 +214,7 @@ class Desk:
     def set_status(self, status: str, card_ids: list[int]) -> StatusChange:
         with _log(self.shop().log_path) as log:
             if log is None:
-                raise HagakiError("送付記録がまだありません（まだ何も印刷していません）")
+                raise HagakiError(_("送付記録がまだありません（まだ何も印刷していません）"))
             return log.set_status(status, card_ids)
 
     def run_card_ids(self, run_id: int) -> list[int]:
@@ -229,13 +230,15 @@ class Desk:
         """Store a correction of the customer's field, from the value read today (with the
         earlier corrections applied) to `value`; return its number."""
         shop = self.shop()
-        current = next((customer for customer, _ in
+        current = next((customer for customer, _problems in
                         scan_customers(self.customers(), self.read_options(shop))
                         if customer.customer_id == customer_id), None)
         if current is None:
-            raise EditError(f"顧客ID {customer_id} は顧客リストにいません")
+            raise EditError(_("顧客ID {customer_id} は顧客リストにいません",
+                              customer_id=customer_id))
         if field not in FIELDS:
-            raise EditError(f"直せる項目は {'・'.join(FIELDS.values())} です（{field}）")
+            raise EditError(_("直せる項目は {fields} です（{field}）", field=field,
+                              fields="・".join(_(name) for name in FIELDS.values())))
         with SendLog(shop.log_path) as log:
             return add_correction(log, customer_id, field, getattr(current, field), value)
 
@@ -243,7 +246,7 @@ class Desk:
     def undo_correction(self, correction_id: int) -> None:
         with _log(self.shop().log_path) as log:
             if log is None:
-                raise EditError("取り消す修正がありません")
+                raise EditError(_("取り消す修正がありません"))
             undo_correction(log, correction_id)
 
     def card_edits(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], CardEdit]:
@@ -254,7 +257,8 @@ class Desk:
     def plan_edits(self, view: PlanView, on: dt.date) -> dict[str, CardEdit]:
         """The stored edit of each planned card, by customer id."""
         keys = [(entry.customer.customer_id, campaign_of(entry, on)) for entry in view.plan.cards]
-        return {customer_id: edit for (customer_id, _), edit in self.card_edits(keys).items()}
+        edits = self.card_edits(keys).items()
+        return {customer_id: edit for (customer_id, _campaign), edit in edits}
 
     @_changes_shop
     def save_card_edit(self, edit: CardEdit) -> CardEdit:
@@ -265,8 +269,8 @@ class Desk:
         shop = self.shop()
         sales = self.files.sales()
         if sales is None:
-            raise HagakiError("売上リストがまだありません: sales.csv（または .xlsx）を入れると"
-                              "レポートを作れます")
+            raise HagakiError(_("売上リストがまだありません: sales.csv（または .xlsx）を入れると"
+                                "レポートを作れます"))
         return build_report(self.customers(), sales, shop.settings, self.read_options(shop),
                             shop.log_path, on)
 
@@ -275,8 +279,9 @@ class Desk:
         still shown, by id)."""
         shop = self.shop()
         try:
+            rows = scan_customers(self.customers(), self.read_options(shop))
             return {customer.customer_id: customer.label.removeprefix(customer.customer_id).strip()
-                    for customer, _ in scan_customers(self.customers(), self.read_options(shop))}
+                    for customer, _problems in rows}
         except HagakiError:
             return {}
 

@@ -4,28 +4,25 @@ the card's words (the template's, and the shop's edit of them).
 In: the shop (its files, settings and log), the day, the card's customer row, a side
 (address or message) and, for a draft, the edit being typed. Out: PNG bytes or CardWords,
 made the way a print run makes the card: the plan's entry, its stored edit, laid out by
-CardMaker, written by PdfBuilder, rendered by PDFium. The plan and the sales are the Desk's kept
+CardMaker, drawn by render.page_png. The plan and the sales are the Desk's kept
 ones, so a thumbnail costs only its own card. Nothing is written or logged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, replace
-
-import pypdfium2 as pdfium
 
 from mailmerge.cards import CardMaker
 from mailmerge.errors import HagakiError
-from mailmerge.render.pdf import PdfBuilder
+from mailmerge.i18n import _
+from mailmerge.render.page_png import page_png
 from mailmerge.run import Job, RunOptions
 from mailmerge.selection.plan import PlanEntry, campaign_of
 from mailmerge.templates.card_edit import CardEdit, body_text
 from mailmerge.web.desk import Desk
 
 SIDES = ("address", "message")
-SCALE = 1.5  # PDF points to pixels: a 100 × 148 mm card is 425 × 630 px
 
 
 class NoSuchCard(HagakiError):
@@ -50,17 +47,13 @@ def card_png(desk: Desk, on: dt.date, row: int, side: str,
     """The PNG of one side of the card planned for the customer on `row`, with its stored
     edit (or the `draft` being typed)."""
     if side not in SIDES:
-        raise NoSuchCard(f"面は address か message です: {side}")
+        raise NoSuchCard(_("面は address か message です: {side}", side=side))
     maker, job = _card(desk, on, row, side)
     if draft is not None:
         job = replace(job, edit=replace(draft, customer_id=job.entry.customer.customer_id,
                                         campaign=job.campaign))
     pages, _message = maker.pages(job)
-    builder = PdfBuilder("hagaki preview")
-    builder.add(pages[0])
-    pdf = io.BytesIO()
-    builder.write(pdf)
-    return _png(pdf.getvalue())
+    return page_png(pages[0])
 
 
 def card_words(desk: Desk, on: dt.date, row: int) -> CardWords:
@@ -75,7 +68,7 @@ def _card(desk: Desk, on: dt.date, row: int, side: str) -> tuple[CardMaker, Job]
     held = [n.held for n in view.plan.not_sent if n.held is not None]  # left out, for now
     entry = next((e for e in [*view.plan.cards, *held] if e.customer.row == row), None)
     if entry is None:
-        raise NoSuchCard(f"{row} 行目のお客様には今日のはがきがありません")
+        raise NoSuchCard(_("{row} 行目のお客様には今日のはがきがありません", row=row))
     maker = CardMaker(desk.shop().settings,
                       RunOptions(side=side, sales=desk.files.sales(), date=on), desk.card_sales())
     campaign = campaign_of(entry, on)
@@ -83,19 +76,3 @@ def _card(desk: Desk, on: dt.date, row: int, side: str) -> tuple[CardMaker, Job]
         (entry.customer.customer_id, campaign))
     return maker, Job(entry, on, campaign, edit=edit)
 
-
-def _png(pdf: bytes) -> bytes:
-    document = pdfium.PdfDocument(pdf)
-    try:
-        page = document[0]
-        try:
-            bitmap = page.render(scale=SCALE, may_draw_forms=False)
-            image = bitmap.to_pil().convert("RGB")
-            bitmap.close()
-        finally:
-            page.close()
-    finally:
-        document.close()
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=False)
-    return out.getvalue()
