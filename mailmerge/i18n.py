@@ -77,19 +77,19 @@ def translations(lang: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang])
 
 
-def _(message: str, **fields) -> str:
+def _(message: str, /, **fields) -> str:
     """`message` in the current language, its {fields} filled in."""
     text = translations(language()).gettext(message)
     return text.format(**fields) if fields else text
 
 
-def ngettext(singular: str, plural: str, n: int, **fields) -> str:
+def ngettext(singular: str, plural: str, n: int, /, **fields) -> str:
     """The singular or plural form for `n`, with {n} and the other fields filled in."""
     text = translations(language()).ngettext(singular, plural, n)
     return text.format(n=n, **fields)
 
 
-def pgettext(context: str, message: str, **fields) -> str:
+def pgettext(context: str, message: str, /, **fields) -> str:
     """`message` translated in a context, for short words meaning different things in English."""
     text = translations(language()).pgettext(context, message)
     return text.format(**fields) if fields else text

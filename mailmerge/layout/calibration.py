@@ -10,6 +10,7 @@ centre from the card's left and top edges and gives those two numbers to `hagaki
 
 from __future__ import annotations
 
+from mailmerge.i18n import N_, _
 from mailmerge.layout.address_side import postal_code_boxes
 from mailmerge.layout.page import GlyphRun, Line, Page
 from mailmerge.layout.profiles import CardProfile
@@ -23,16 +24,15 @@ TICKS = {1: 1.0, 5: 1.8, 10: 2.6}  # tick length by step: they end before the se
 BLACK = (0.0, 0.0, 0.0)
 LABEL_PT = 5.5
 TEXT_PT = 7.5
-INSTRUCTIONS = (
-    "プリンターのずれを測るカード",
-    "1. 矢印の向きにはがきを入れて印刷します。",
-    "2. ものさしで、はがきの左の端から十字の中心",
-    "   まで（横）と、上の端から十字の中心まで",
-    "   （縦）を 0.5 mm まで測ります。",
-    "3. hagaki calibrate --printer 名前",
-    "   --measured-x 横 --measured-y 縦",
-    "ずれがなければ 横 50.0、縦 74.0 です。",
-)
+INSTRUCTIONS = N_(  # one text, one printed line per line (English lines ≤ 45 characters)
+    "プリンターのずれを測るカード\n"
+    "1. 矢印の向きにはがきを入れて印刷します。\n"
+    "2. ものさしで、はがきの左の端から十字の中心\n"
+    "   まで（横）と、上の端から十字の中心まで\n"
+    "   （縦）を 0.5 mm まで測ります。\n"
+    "3. hagaki calibrate --printer 名前\n"
+    "   --measured-x 横 --measured-y 縦\n"
+    "ずれがなければ 横 50.0、縦 74.0 です。")
 
 
 def calibration_page(profile: CardProfile, face: FontFace) -> Page:
@@ -43,9 +43,9 @@ def calibration_page(profile: CardProfile, face: FontFace) -> Page:
     page.runs += _scale_labels(profile, face)
     page.lines += _cross()
     page.lines += _feed_arrow(profile)
-    page.runs.append(_text(face, "給紙方向", profile.width - 27.0, 37.0, TEXT_PT))
+    page.runs.append(_text(face, _("給紙方向"), profile.width - 27.0, 37.0, TEXT_PT))
     page.boxes.extend(postal_code_boxes(profile))
-    for index, line in enumerate(INSTRUCTIONS):
+    for index, line in enumerate(_(INSTRUCTIONS).split("\n")):
         page.runs.append(_text(face, line, 12.0, 89.0 + index * 4.2, TEXT_PT))
     return page
 
