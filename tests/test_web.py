@@ -163,3 +163,14 @@ def test_the_pages_fonts_draw_every_name_as_typed(client):
         assert (0x20BB7 in font.getBestCmap()) is has_yoshi
     assert client.get("/fonts/..%2Fhagaki.toml").status_code == 404
     assert client.get("/fonts/hagaki.toml").status_code == 404
+
+
+def test_home_names_the_households_in_mourning(client, shop):
+    customers = shop / "customers.csv"
+    lines = customers.read_text(encoding="utf-8").splitlines()
+    lines[0] += ",喪中"
+    lines[3] += ",1"  # C003 山田 太郎
+    customers.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    page = client.get("/").text
+    assert re.search(r'<p id="mourning">喪中のお客様: 1 人', page)
+    assert "<li>C003 山田 太郎</li>" in page

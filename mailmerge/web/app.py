@@ -82,7 +82,7 @@ async def home(request: Request) -> Response:
     try:
         view = await ask(desk.plan, on)
         context.update(view=view, postage=desk.postage(view),
-                       check=await ask(desk.check))
+                       check=await ask(desk.check), mourning=await ask(desk.in_mourning))
     except HagakiError as error:
         context["error"] = str(error)
     context["files"] = {"customers": desk.files.customers(), "sales": desk.files.sales()}

@@ -285,6 +285,11 @@ class Desk:
         except HagakiError:
             return {}
 
+    def in_mourning(self) -> list[str]:
+        """The listed customers marked 喪中 (no 年賀状 for them), as "ID name" labels."""
+        rows = scan_customers(self.customers(), self.read_options(self.shop()))
+        return [customer.label for customer, _problems in rows if customer.mourning]
+
     def log_view(self, wanted: LogFilter, names: dict[str, str]) -> list:
         """The logged cards `wanted` asks for, newest first (`names`: customer_names())."""
         with _log(self.shop().log_path) as log:
