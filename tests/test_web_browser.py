@@ -81,6 +81,9 @@ def server(tmp_path):
 
 
 def test_a_shop_owner_proofs_prints_and_mails_in_the_browser(server, tmp_path):
+    """Create a shop, drop the lists, fix a postal code, edit a thanks card and watch the
+    preview change, proof (log unchanged), print (the edit logged), mark mailed, see the
+    report's charts, the settings, and switch the language."""
     from playwright.sync_api import sync_playwright
 
     url, shop, lists = server
@@ -154,9 +157,23 @@ def test_a_shop_owner_proofs_prints_and_mails_in_the_browser(server, tmp_path):
 
             page.click("nav >> text=レポート")
             assert page.locator("svg.chart rect").count() >= 3
+            assert page.locator("svg.trend-sales").count() == 1  # the monthly trend
             page.screenshot(path=shots / "report.png")
+
+            page.click("nav >> text=設定")
+            assert page.locator("h1").inner_text() == "設定"
+            page.screenshot(path=shots / "settings.png")
+
+            page.click("header >> text=English")  # the language switch, back to this page
+            assert page.locator("h1").inner_text() == "Settings"
+            page.click("nav >> text=Report")
+            assert page.locator("h1").inner_text() == "Report"
+            assert page.locator("svg.trend-sales").count() == 1
+            page.screenshot(path=shots / "report-en.png")
+            page.click("header >> text=日本語")
+            assert page.locator("h1").inner_text() == "レポート"
         finally:
             browser.close()
     assert sorted(p.name for p in shots.iterdir()) == [
         "card.png", "customers.png", "home.png", "log.png", "plan.png", "print.png",
-        "proof.png", "report.png"]
+        "proof.png", "report-en.png", "report.png", "settings.png"]
