@@ -15,6 +15,7 @@ from pathlib import Path
 from mailmerge.config import Settings
 from mailmerge.errors import CardError
 from mailmerge.fontcheck import address_side_texts
+from mailmerge.i18n import N_, _, ngettext
 from mailmerge.layout.address_side import AddressFonts, address_side
 from mailmerge.layout.columns import MIN_CONDENSE
 from mailmerge.layout.profiles import Area, CardProfile, load_profile
@@ -26,26 +27,27 @@ from mailmerge.typeface.roles import FontRoles
 from mailmerge.units import pt_to_mm
 
 WHAT_TO_DO = {
-    "missing-name": "fill in 姓/名, or 会社名 for a company",
-    "missing-address": "fill in the address (住所1)",
-    "postal-format": "write the 7-digit postal code, e.g. 100-0001",
-    "postal-unknown": "look the code up for the address (Japan Post's 郵便番号検索)",
-    "postal-mismatch": "correct the postal code or the address so they agree",
-    "duplicate": "keep one row per customer",
-    "glyph-missing": "add a font that has the character to [fonts], or change the text",
-    "too-long": "shorten the text or split it over two fields",
-    "bad-date": "write dates as 2026-11-23",
-    "bad-amount": "write amounts as plain numbers",
-    "unknown-customer": "add the customer to the customer list, or correct the id",
-    "returned": "住所を直してください（直した住所には次から送ります）",
-    "generated-id": "顧客IDの列を作ると、行の順や住所を直しても同じお客様として扱えます",
-    "newline-in-field": "セルの中の改行（Alt+Enter）を消してください",
-    "control-character": "見えない制御文字を消してください（別のソフトから貼り付けた文字など）",
-    "formula-error": "Excel で数式のエラー（#REF! など）を直してから保存してください",
-    "formula-not-computed": "Excel で開いて保存し直すと、数式の結果が保存されます",
-    "merged": "同じお客様を 1 人にまとめました（違う人なら名前か電話番号を直してください）",
-    "address-conflict": "新しい住所を使います。古い住所が正しければ新しいファイルを直してください",
-    "cancelled-order": "キャンセルされた注文は売上に数えません",
+    "missing-name": N_("姓・名を、会社なら会社名を入れてください"),
+    "missing-address": N_("住所（住所1）を入れてください"),
+    "postal-format": N_("郵便番号を 7 けたで書いてください（例: 100-0001）"),
+    "postal-unknown": N_("住所から郵便番号を調べてください（日本郵便の郵便番号検索）"),
+    "postal-mismatch": N_("郵便番号か住所を直して、合うようにしてください"),
+    "duplicate": N_("お客様 1 人につき 1 行にしてください"),
+    "glyph-missing": N_("その文字のあるフォントを [fonts] に加えるか、文字を直してください"),
+    "too-long": N_("短くするか、二つの欄に分けてください"),
+    "bad-date": N_("日付は 2026-11-23 のように書いてください"),
+    "bad-amount": N_("金額は数字だけで書いてください"),
+    "unknown-customer": N_("顧客リストにお客様を加えるか、顧客IDを直してください"),
+    "returned": N_("住所を直してください（直した住所には次から送ります）"),
+    "generated-id": N_("顧客IDの列を作ると、行の順や住所を直しても同じお客様として扱えます"),
+    "newline-in-field": N_("セルの中の改行（Alt+Enter）を消してください"),
+    "control-character": N_("見えない制御文字を消してください（別のソフトから貼り付けた文字など）"),
+    "formula-error": N_("Excel で数式のエラー（#REF! など）を直してから保存してください"),
+    "formula-not-computed": N_("Excel で開いて保存し直すと、数式の結果が保存されます"),
+    "merged": N_("同じお客様を 1 人にまとめました（違う人なら名前か電話番号を直してください）"),
+    "address-conflict": N_("新しい住所を使います。"
+                           "古い住所が正しければ新しいファイルを直してください"),
+    "cancelled-order": N_("キャンセルされた注文は売上に数えません"),
 }
 
 
@@ -118,8 +120,9 @@ def _returned(customer: Customer, log: SendLog | None, file: str) -> list[Proble
     if card is None:
         return []
     return [Problem(customer.row, customer.customer_id, FIELD_LABELS["address1"], "returned",
-                    "warning", f"{card.card_date} のはがき（{card.card_id} 番）が宛所不明で"
-                    "戻りました。住所を直すまで送りません", file)]
+                    "warning", _("{date} のはがき（{card} 番）が宛所不明で"
+                                 "戻りました。住所を直すまで送りません",
+                                 date=card.card_date, card=card.card_id), file)]
 
 
 class CardChecker:
@@ -175,26 +178,42 @@ class CardChecker:
 
 def format_text(report: CheckReport) -> list[str]:
     """The report for people: counts, then problems grouped by code with what to do."""
-    warnings = sum(1 for _, p in report.problems if p.severity == "warning")
+    warnings = sum(1 for _kind, p in report.problems if p.severity == "warning")
     lines = [*report.notes,
-             f"{report.customers_file}: {report.rows} rows, {report.printable} printable, "
-             f"{report.errors} errors, {warnings} warnings"]
+             _("{file}: {rows}、{printable}、{errors}、{warnings}", file=report.customers_file,
+               rows=ngettext("{n:,}行", "{n:,}行", report.rows),
+               printable=ngettext("印刷できるのは {n:,}行", "印刷できるのは {n:,}行",
+                                  report.printable),
+               errors=_counted("error", report.errors),
+               warnings=_counted("warning", warnings))]
     if report.sales_file:
-        lines.append(f"{report.sales_file}: {report.sales_rows} sales rows")
+        lines.append(ngettext("{file}: 売上 {n:,}行", "{file}: 売上 {n:,}行", report.sales_rows,
+                              file=report.sales_file))
     codes: dict[str, list[tuple[str, Problem]]] = {}
     for kind, problem in report.problems:
         codes.setdefault(problem.code, []).append((kind, problem))
     for code, entries in codes.items():
         severity = entries[0][1].severity
         lines.append("")
-        lines.append(f"{code} ({len(entries)} {severity}{'s' if len(entries) > 1 else ''}): "
-                     f"{WHAT_TO_DO.get(code, '')}")
+        what_to_do = _(WHAT_TO_DO[code]) if code in WHAT_TO_DO else ""
+        lines.append(_("{code}（{count}）: {what_to_do}", code=code,
+                       count=_counted(severity, len(entries)), what_to_do=what_to_do))
         for kind, problem in entries:
             where = problem.file or (report.sales_file if kind == "sales"
                                      else report.customers_file)
             who = f" ({problem.customer_id})" if problem.customer_id else ""
-            lines.append(f"  {Path(where or '').name} row {problem.row}{who} {problem.column}: "
-                         f"{problem.message}")
+            lines.append(_("  {file} 行 {row}{who} {column}: {problem}",
+                           file=Path(where or "").name, row=problem.row, who=who,
+                           column=problem.column, problem=problem.message))
     if not report.problems:
-        lines.append("no problems found")
+        lines.append(_("問題はありません"))
     return lines
+
+
+def _counted(severity: str, count: int) -> str:
+    """'エラー 2件' / '2 errors', by the problems' severity."""
+    if severity == "warning":
+        return ngettext("注意 {n:,}件", "注意 {n:,}件", count)
+    if severity == "info":
+        return ngettext("お知らせ {n:,}件", "お知らせ {n:,}件", count)
+    return ngettext("エラー {n:,}件", "エラー {n:,}件", count)

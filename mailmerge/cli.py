@@ -3,6 +3,8 @@
 Exit codes: 0 the command did what was asked (nothing new to print included); 1 rows had
 errors, or something could not be done (one line saying what, no traceback); 2 wrong usage.
 Every command finds the shop (hagaki.toml and the send log) through mailmerge.shop.
+Help texts are Japanese msgids marked with N_ (translated when shown, cli_language.py);
+every message goes through the catalogue (mailmerge.i18n).
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from pathlib import Path
 
 import click
 
-from mailmerge.cli_language import LocalisedGroup, lang_option
+from mailmerge.cli_language import VERSION_OPTION_HELP, LocalisedGroup, lang_option
 from mailmerge.config import FONT_ROLES, load_settings, printer_offsets
 from mailmerge.errors import HagakiError
-from mailmerge.i18n import N_, _
+from mailmerge.i18n import N_, _, cards, ngettext
 from mailmerge.layout.profiles import load_profile
 from mailmerge.outputs import check_outputs, log_files
 from mailmerge.package_files import package_file
@@ -56,12 +58,12 @@ def user_errors(command):
 
 config_option = click.option(
     "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-    help="hagaki.toml (default: $HAGAKI_CONFIG, else hagaki.toml beside the customer list or "
-         "in a folder above it, else in the current folder).")
+    help=N_("設定ファイル hagaki.toml（既定: $HAGAKI_CONFIG、なければ顧客リストと同じフォルダか"
+            "その上のフォルダ、なければ今のフォルダの hagaki.toml）。"))
 log_option = click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path),
-                          help="The send log (default: hagaki-log.sqlite beside hagaki.toml).")
+                          help=N_("送付記録（既定: hagaki.toml の隣の hagaki-log.sqlite）。"))
 replace_option = click.option("--replace", is_flag=True,
-                              help="Allow replacing an existing file at --out.")
+                              help=N_("--out のファイルが既にあれば置き換えます。"))
 
 
 def reading_options(command):
@@ -69,16 +71,16 @@ def reading_options(command):
     arguments, shared by the commands that read customer files."""
     command = click.argument("more", nargs=-1, type=click.Path(path_type=Path))(command)
     command = click.option("--ship-to", is_flag=True,
-                           help="Order exports: send the card to the gift recipient "
-                                "(配送先) instead of the buyer.")(command)
+                           help=N_("注文データ: 購入者ではなく、贈り物の配送先にはがきを"
+                                   "送ります。"))(command)
     command = click.option("--source-format", metavar="NAME",
-                           help="Read the file as this export (see hagaki formats); "
-                                "detected from the header row otherwise.")(command)
-    command = click.option("--sheet", help="XLSX: the sheet to read (default: the first).")(
+                           help=N_("この書き出し形式として読みます（hagaki formats で一覧）。"
+                                   "指定がなければ見出しの行から判定します。"))(command)
+    command = click.option("--sheet", help=N_("XLSX: 読むシート（既定: 最初のシート）。"))(
         command)
     return click.option("--encoding",
-                        help="CSV/TSV: force the encoding (utf-8, cp932); detected otherwise."
-                        )(command)
+                        help=N_("CSV/TSV: 文字コードを指定します（utf-8、cp932）。"
+                                "指定がなければ判定します。"))(command)
 
 
 def _shop(config_path: Path | None, near: Path | None = None,
@@ -90,21 +92,23 @@ def _shop(config_path: Path | None, near: Path | None = None,
     return shop
 
 
-@click.group(cls=LocalisedGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LocalisedGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             help=N_("hagaki: お客様へのお礼状、季節のはがき、再来店のお願いを印刷します。\n"
+                     "\n"
+                     "\b\n"
+                     "店の設定: --config、なければ $HAGAKI_CONFIG、なければ顧客リストと\n"
+                     "同じフォルダかその上のフォルダの hagaki.toml、なければ今のフォルダの\n"
+                     "hagaki.toml を使います。送付記録 hagaki-log.sqlite はその hagaki.toml\n"
+                     "の隣に置きます（--log で変えられます）。\n"
+                     "\n"
+                     "\b\n"
+                     "終了コード: 0 できた（新しく印刷するはがきがない場合も）、\n"
+                     "1 エラーのある行があった、またはできなかった（理由を 1 行で表示）、\n"
+                     "2 使い方の誤り。"))
 @lang_option
-@click.version_option(package_name="hagaki-mailmerge")
+@click.version_option(package_name="hagaki-mailmerge", help=VERSION_OPTION_HELP)
 def main() -> None:
-    """hagaki: thank-you, seasonal and win-back postcards for a shop's customers.
-
-    \b
-    The shop: every command uses --config, else $HAGAKI_CONFIG, else hagaki.toml beside
-    the customer list or in a folder above it, else hagaki.toml in the current folder; the
-    send log hagaki-log.sqlite lives beside that hagaki.toml (--log to choose).
-
-    \b
-    Exit codes: 0 done (nothing new to print included); 1 rows had errors, or something
-    could not be done (one line says what); 2 wrong usage.
-    """
+    """hagaki: thank-you, seasonal and win-back postcards for a shop's customers."""
     for stream in (sys.stdout, sys.stderr):  # a console that cannot show 𠮷 gets \U00020bb7
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="backslashreplace")
@@ -113,66 +117,77 @@ def main() -> None:
 def plan_options(command):
     """--sales, --situation and --date, shared by print and plan."""
     command = click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]),
-                           help="Plan as of this day (default: today).")(command)
+                           help=N_("この日の予定にします（既定: 今日）。"))(command)
     command = click.option("--situation",
                            type=click.Choice(["auto", *SITUATIONS]),
-                           help="The kind of card; auto (the default with --sales) picks "
-                                "thanks, dormant or winback per customer.")(command)
+                           help=N_("はがきの種類。auto（--sales があるときの既定）はお客様"
+                                   "ごとに thanks、dormant、winback から選びます。"))(command)
     return click.option("--sales", type=click.Path(path_type=Path),
-                        help="A sales list (顧客ID, 日付, 商品, 金額).")(command)
+                        help=N_("売上リスト（顧客ID、日付、商品、金額）。"))(command)
 
 
-@main.command("print")
+@main.command("print", help=N_(
+    "今日送るはがきを印刷します: 宛名面、文面、または両面。\n\n"
+    "例: hagaki print customers.csv --sales sales.csv --side both"))
 @click.argument("customers", type=click.Path(path_type=Path))
 @click.option("--side", type=click.Choice(list(SIDES)),
-              help="Which side of the card: address (the default), message, or both.")
+              help=N_("印刷する面: address（宛名面、既定）、message（文面）、both（両面）。"))
 @click.option("--out", "output", type=click.Path(dir_okay=False, path_type=Path),
-              help="The PDF to write (default: cards-DATE-runNNNN.pdf in the shop folder).")
+              help=N_("書き出す PDF（既定: 店のフォルダの cards-日付-runNNNN.pdf）。"))
 @config_option
 @plan_options
 @click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
-              help="A Jinja2 template file for every message (instead of the built-ins).")
-@click.option("--horizontal", is_flag=True, help="Set the message side horizontally.")
+              help=N_("すべての文面に使う Jinja2 のテンプレートファイル（組み込みの代わり）。"))
+@click.option("--horizontal", is_flag=True, help=N_("文面を横書きにします。"))
 @click.option("--handwriting/--no-handwriting", default=True, show_default=True,
-              help="Small per-character variation on the message side.")
+              help=N_("文面の字を一字ずつ少し揺らして、手書きらしくします。"))
 @click.option("--image", type=click.Path(dir_okay=False, path_type=Path),
-              help="A PNG/JPEG (logo, illustration) for the message side.")
+              help=N_("文面に入れる PNG/JPEG の画像（ロゴ、イラスト）。"))
 @click.option("--docx", "docx_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the message sides as an editable Word file.")
-@click.option("--layout", help="Card profile: official, nenga, plain, or a .toml file.")
-@click.option("--offset-x", type=float, help="Shift everything right by this many mm (±20).")
-@click.option("--offset-y", type=float, help="Shift everything down by this many mm (±20).")
+              help=N_("文面を編集できる Word ファイルにも書き出します。"))
+@click.option("--layout", help=N_("はがきの型: official、nenga、plain、または .toml ファイル。"))
+@click.option("--offset-x", type=float,
+              help=N_("全体を右へずらす量（mm、±20 まで）。"))
+@click.option("--offset-y", type=float,
+              help=N_("全体を下へずらす量（mm、±20 まで）。"))
 @click.option("--printer", metavar="NAME",
-              help="Use the offsets hagaki calibrate saved for this printer ([printers.NAME]).")
-@click.option("--strict", is_flag=True, help="Write nothing if any row has an error.")
+              help=N_("hagaki calibrate でこのプリンターに保存したずれ補正を使います"
+                      "（[printers.NAME]）。"))
+@click.option("--strict", is_flag=True,
+              help=N_("エラーのある行が一つでもあれば何も書きません。"))
 @log_option
-@click.option("--force", is_flag=True, help="Print again cards the log says were printed.")
+@click.option("--force", is_flag=True,
+              help=N_("送付記録で印刷済みのはがきも、もう一度印刷します。"))
 @click.option("--reprint", multiple=True, metavar="CARD|CUSTOMER",
-              help="Print a logged card exactly again (a jammed sheet): its card number, or a "
-                   "customer id for their latest card; repeatable.")
+              help=N_("記録したはがきをそのまま刷り直します（紙詰まりのとき）: はがき番号、"
+                      "または顧客ID（その人の最新のはがき）。何度でも指定できます。"))
 @click.option("--proof", is_flag=True,
-              help="A proof: every card stamped 見本, nothing logged, nothing counted.")
+              help=N_("見本: どのはがきにも「見本」と入れ、記録も数えもしません。"))
 @click.option("--replace", is_flag=True,
-              help="Allow replacing existing files (a replaced run's cards are marked as no "
-                   "longer in a file).")
-@click.option("--no-sender", is_flag=True, help="Allow address sides without a [sender].")
+              help=N_("既にあるファイルを置き換えます（置き換えた回のはがきは、"
+                      "もうファイルにないと記録します）。"))
+@click.option("--no-sender", is_flag=True,
+              help=N_("[sender]（差出人）がなくても宛名面を印刷します。"))
 @click.option("--sort", type=click.Choice(list(SORTS)), default="postal", show_default=True,
-              help="Stack order: postal code (区分 order), customer id or name.")
+              help=N_("重ねる順: postal（郵便番号、区分の順）、id（顧客ID）、name（名前）。"))
 @click.option("--duplex", type=click.Choice(list(DUPLEX)), default="interleave",
-              show_default=True, help="--side both: one file (address, message, …) or two.")
+              show_default=True,
+              help=N_("--side both のとき: interleave は 1 ファイル（宛名、文面、…）、"
+                      "separate は 2 ファイル。"))
 @click.option("--flip", type=click.Choice(["long", "short"]), default="long",
-              show_default=True, help="The edge your duplex printer turns the card on.")
+              show_default=True, help=N_("両面印刷でプリンターがはがきを返す辺（長辺・短辺）。"))
 @click.option("--batch-size", type=click.IntRange(min=1, max=5000),
-              help="Split into files of this many cards (what the tray takes).")
-@click.option("--barcode", is_flag=True, help="Print Japan Post's customer barcode.")
+              help=N_("この枚数ごとにファイルを分けます（トレイに入る枚数）。"))
+@click.option("--barcode", is_flag=True, help=N_("郵便局のカスタマバーコードを印刷します。"))
 @click.option("--indicia", type=click.Choice(["betsunou", "kounou"]),
-              help="料金別納 or 料金後納 mark instead of stamps (10 cards or more).")
+              help=N_("切手の代わりに料金別納（betsunou）か料金後納（kounou）の表示"
+                      "（10 通以上）。"))
 @click.option("--impose", type=click.Choice(["a4"]),
-              help="Four cards per A4 sheet with crop marks, to cut yourself.")
-@click.option("--preview", is_flag=True, help="Also write a contact sheet PNG to look at.")
+              help=N_("A4 1 枚にはがき 4 枚を、トンボ付きで並べます（自分で切ります）。"))
+@click.option("--preview", is_flag=True, help=N_("確かめ用の見本画像（PNG）も書き出します。"))
 @click.option("--run-sheet", is_flag=True,
-              help="Also write the run sheet (発送明細, …-sheet.pdf beside the cards): counts, "
-                   "postage, 区分 groups, every card with its file and page.")
+              help=N_("発送明細（はがきの隣の …-sheet.pdf）も書き出します: 枚数、切手代、"
+                      "区分ごとの数、はがきごとのファイルとページ。"))
 @reading_options
 @user_errors
 def print_command(customers: Path, side: str | None, output: Path | None,
@@ -187,15 +202,15 @@ def print_command(customers: Path, side: str | None, output: Path | None,
                   impose: str | None, preview: bool, run_sheet: bool,
                   encoding: str | None, sheet: str | None, source_format: str | None,
                   ship_to: bool, more: tuple[Path, ...]) -> None:
-    """Print the cards due today: the address side, the message side, or both.
-
-    Example: hagaki print customers.csv --sales sales.csv --side both
-    """
+    """Print the cards due today: the address side, the message side, or both."""
     shop = _shop(config_path, customers, log_path)
     if on is not None and abs((on.date() - dt.date.today()).days) > DATE_WARNING_DAYS:
-        click.echo(f"注意: --date {on.date()} は今日（{dt.date.today()}）から "
-                   f"{abs((on.date() - dt.date.today()).days)} 日離れています。"
-                   "はがきの日付とお礼・休眠の判定はこの日で行います", err=True)
+        days = abs((on.date() - dt.date.today()).days)
+        click.echo(ngettext("注意: --date {day} は今日（{today}）から {n:,} 日離れています。"
+                            "はがきの日付とお礼・休眠の判定はこの日で行います",
+                            "注意: --date {day} は今日（{today}）から {n:,} 日離れています。"
+                            "はがきの日付とお礼・休眠の判定はこの日で行います",
+                            days, day=on.date(), today=dt.date.today()), err=True)
     if printer is not None:
         printer_x, printer_y = printer_offsets(shop.settings, printer)
         offset_x = printer_x if offset_x is None else offset_x
@@ -215,7 +230,7 @@ def print_command(customers: Path, side: str | None, output: Path | None,
     for line in summary_lines(report, strict, shop.settings.postage_yen):
         click.echo(line)
     if report.run_sheet is not None:
-        click.echo(f"発送明細 → {report.run_sheet}")
+        click.echo(_("発送明細 → {path}", path=report.run_sheet))
     if preview and report.outputs:
         _write_preview(report.outputs[0], report.outputs[0].with_suffix(".png"))
     if report.skipped:
@@ -230,9 +245,10 @@ def _write_preview(pdf: Path, target: Path) -> None:
         check_outputs([target], [pdf], replace=False)
         contact_sheet(pdf, target)
     except (HagakiError, OSError) as error:
-        click.echo(f"注意: 見本画像は作れませんでした（{error}）。印刷と記録はできています")
+        click.echo(_("注意: 見本画像は作れませんでした（{error}）。印刷と記録はできています",
+                     error=error))
         return
-    click.echo(f"見本画像 → {target}")
+    click.echo(_("見本画像 → {path}", path=target))
 
 
 @contextlib.contextmanager
@@ -241,7 +257,7 @@ def _progress():
     if not sys.stderr.isatty():
         yield None
         return
-    with click.progressbar(length=0, label="cards", file=sys.stderr,
+    with click.progressbar(length=0, label=_("はがき"), file=sys.stderr,
                            show_pos=True) as bar:
         def advance(count: int) -> None:
             bar.length = max(bar.length or 0, bar.pos + count)
@@ -249,11 +265,15 @@ def _progress():
         yield advance
 
 
-@main.command()
+@main.command(help=N_(
+    "だれにどのはがきを送るかを表示します（印刷はしません）。送らないお客様とその理由も"
+    "表示します。今日 hagaki print がすることと同じで、同じ送付記録を読みます。\n\n"
+    "例: hagaki plan customers.csv --sales sales.csv --date 2026-12-01"))
 @click.argument("customers", type=click.Path(path_type=Path))
 @plan_options
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "csv"]),
-              default="text", show_default=True, help="text for people, json/csv for programs.")
+              default="text", show_default=True,
+              help=N_("text は人が読むため、json と csv はプログラム用。"))
 @config_option
 @log_option
 @reading_options
@@ -262,11 +282,7 @@ def plan(customers: Path, sales: Path | None, situation: str | None, on,
          output_format: str, config_path: Path | None, log_path: Path | None,
          encoding: str | None, sheet: str | None, source_format: str | None, ship_to: bool,
          more: tuple[Path, ...]) -> None:
-    """Show who gets which card (and who does not, and why) without printing: exactly what
-    `hagaki print` would do today, read from the same send log.
-
-    Example: hagaki plan customers.csv --sales sales.csv --date 2026-12-01
-    """
+    """Show who gets which card today, and who does not and why, without printing."""
     from mailmerge.planning import format_plan, plan_cards
     shop = _shop(config_path, customers, log_path)
     settings = shop.settings
@@ -277,22 +293,22 @@ def plan(customers: Path, sales: Path | None, situation: str | None, on,
     click.echo(format_plan(the_plan, output_format, settings), nl=False)
 
 
-@main.command()
+@main.command(help=N_(
+    "印刷の前に、顧客リストの問題をすべて探します。エラーのある行があれば終了コードは 1 です。\n\n"
+    "例: hagaki check customers.xlsx --sales sales.csv --format json"))
 @click.argument("customers", type=click.Path(path_type=Path))
-@click.option("--sales", type=click.Path(path_type=Path), help="A sales list to check too.")
+@click.option("--sales", type=click.Path(path_type=Path),
+              help=N_("売上リストも確かめます。"))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="text for people, json for programs.")
-@click.option("--layout", help="Card profile to check the fit against.")
+              show_default=True, help=N_("text は人が読むため、json はプログラム用。"))
+@click.option("--layout", help=N_("収まるかを確かめるはがきの型。"))
 @config_option
 @reading_options
 @user_errors
 def check(customers: Path, sales: Path | None, output_format: str, layout: str | None,
           config_path: Path | None, encoding: str | None, sheet: str | None,
           source_format: str | None, ship_to: bool, more: tuple[Path, ...]) -> None:
-    """Find every problem in a customer list before printing; exit 1 if any row has an error.
-
-    Example: hagaki check customers.xlsx --sales sales.csv --format json
-    """
+    """Find every problem in a customer list before printing; exit 1 on an error."""
     from mailmerge.check import check_files, format_text
     shop = _shop(config_path, customers)
     settings = shop.settings
@@ -308,43 +324,42 @@ def check(customers: Path, sales: Path | None, output_format: str, layout: str |
         raise SystemExit(1)
 
 
-@main.command()
+@main.command(help=N_(
+    "店のフォルダを作ります: 店を差出人にした、説明付きの hagaki.toml。\n\n"
+    "例: hagaki init myshop --name ささき雑貨店 --postal-code 150-0001 "
+    "--address 東京都渋谷区神宮前1-2-3"))
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
-@click.option("--name", help="The shop's name as printed (差出人).")
-@click.option("--postal-code", help="The shop's postal code, e.g. 150-0001.")
-@click.option("--address", help="The shop's address (都道府県から).")
-@click.option("--address2", default="", help="Building and floor, if any.")
+@click.option("--name", help=N_("はがきに印刷する店名（差出人）。"))
+@click.option("--postal-code", help=N_("店の郵便番号（例: 150-0001）。"))
+@click.option("--address", help=N_("店の住所（都道府県から）。"))
+@click.option("--address2", default="", help=N_("建物名と階（あれば）。"))
 @user_errors
 def init(folder: Path, name: str | None, postal_code: str | None, address: str | None,
          address2: str) -> None:
-    """Make a shop folder: a commented hagaki.toml with your shop as the sender.
-
-    Example: hagaki init myshop --name 雑貨店 --postal-code 150-0001 --address 東京都渋谷区…
-    """
+    """Make a shop folder with a commented hagaki.toml, the shop as the sender."""
     from mailmerge.init import write_shop_config
 
     ask = sys.stdin.isatty()
-    name = name or (click.prompt("店名（差出人）") if ask else None)
-    postal_code = postal_code or (click.prompt("郵便番号") if ask else None)
-    address = address or (click.prompt("住所") if ask else None)
+    name = name or (click.prompt(_("店名（差出人）")) if ask else None)
+    postal_code = postal_code or (click.prompt(_("郵便番号")) if ask else None)
+    address = address or (click.prompt(_("住所")) if ask else None)
     if not (name and postal_code and address):
-        raise click.UsageError("--name, --postal-code と --address を指定してください")
+        raise click.UsageError(_("--name、--postal-code と --address を指定してください"))
     path = write_shop_config(folder, name, postal_code, address, address2)
-    click.echo(f"設定を作りました → {path}")
-    click.echo(f"次に: 顧客リストを {folder} に置いて、"
-               f"hagaki check {folder / 'customers.csv'} で確かめ、"
-               f"hagaki print {folder / 'customers.csv'} --proof で見本を刷ってください")
+    click.echo(_("設定を作りました → {path}", path=path))
+    customer_list = folder / "customers.csv"
+    click.echo(_("次に: 顧客リストを {folder} に置いて、hagaki check {customers} で確かめ、"
+                 "hagaki print {customers} --proof で見本を刷ってください",
+                 folder=folder, customers=customer_list))
 
 
-@main.command()
+@main.command(help=N_("同梱の見本の顧客を ./hagaki-demo/ に印刷します。\n\n例: hagaki demo"))
 @click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("hagaki-demo"), show_default=True, help="Folder for the demo PDFs.")
+              default=Path("hagaki-demo"), show_default=True,
+              help=N_("見本の PDF を書き出すフォルダ。"))
 @user_errors
 def demo(folder: Path) -> None:
-    """Print the bundled sample customers into ./hagaki-demo/.
-
-    Example: hagaki demo
-    """
+    """Print the bundled sample customers into ./hagaki-demo/."""
     customers = package_file("data", "sample_customers.csv")
     settings = load_settings(package_file("data", "sample_hagaki.toml"))
     sales = package_file("data", "sample_sales.csv")
@@ -366,17 +381,19 @@ def demo(folder: Path) -> None:
             click.echo(line)
 
 
-@main.command()
+@main.command(help=N_(
+    "お客様の棚卸し: 来店中、休眠、離脱のお客様と、はがきの効果。\n\n"
+    "例: hagaki report customers.csv --sales sales.csv --out report.pdf"))
 @click.argument("customers", type=click.Path(path_type=Path))
 @click.option("--sales", required=True, type=click.Path(path_type=Path),
-              help="The sales list (顧客ID, 日付, 金額 …).")
+              help=N_("売上リスト（顧客ID、日付、金額 …）。"))
 @log_option
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]),
-              help="The report's day (default: today).")
+              help=N_("棚卸しの日（既定: 今日）。"))
 @click.option("--out", "target", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write an Excel workbook (.xlsx) with charts, or an A4 PDF (.pdf).")
+              help=N_("グラフ付きの Excel ブック（.xlsx）か A4 の PDF（.pdf）にも書き出します。"))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+              show_default=True, help=N_("text は人が読むため、json はプログラム用。"))
 @config_option
 @replace_option
 @reading_options
@@ -385,10 +402,7 @@ def report(customers: Path, sales: Path, log_path: Path | None, on, target: Path
            output_format: str, config_path: Path | None, replace: bool, encoding: str | None,
            sheet: str | None, source_format: str | None, ship_to: bool,
            more: tuple[Path, ...]) -> None:
-    """The stock-take of your customers: who is active, dormant, lapsed, and what cards bring.
-
-    Example: hagaki report customers.csv --sales sales.csv --out report.pdf
-    """
+    """The stock-take of the customers: active, dormant, lapsed, and what cards bring."""
     from mailmerge.report.build import build_report, text_lines
     from mailmerge.report.workbook import write_workbook
     shop = _shop(config_path, customers, log_path)
@@ -413,10 +427,11 @@ def report(customers: Path, sales: Path, log_path: Path | None, on, target: Path
         for line in text_lines(measures):
             click.echo(line)
         if target is not None:
-            click.echo(f"\n{'PDF' if target.suffix.lower() == '.pdf' else 'workbook'} → {target}")
+            kind = "PDF" if target.suffix.lower() == ".pdf" else _("Excel ブック")
+            click.echo(f"\n{kind} → {target}")
 
 
-@main.group()
+@main.group(help=N_("送付記録: 印刷、投函、返送、取り消ししたはがき。"))
 def log() -> None:
     """The send log: what was printed, mailed, returned or cancelled."""
 
@@ -425,52 +440,53 @@ def _open_log(shop: Shop) -> SendLog:
     """The shop's send log, with any run an interrupted hagaki left settled first."""
     path = shop.log_path
     if not path.is_file():
-        raise HagakiError(f"送付記録がありません: {path}（まだ何も印刷していないか、"
-                          "--log か --config で場所を指定してください）")
+        raise HagakiError(_("送付記録がありません: {path}（まだ何も印刷していないか、"
+                            "--log か --config で場所を指定してください）", path=path))
     store = SendLog(path)
     try:
         for note in store.settle_unfinished():
-            click.echo(f"お知らせ: {note}", err=True)
+            click.echo(_("お知らせ: {note}", note=note), err=True)
     except BaseException:
         store.close()
         raise
     return store
 
 
-@log.command("list")
+@log.command("list", help=N_(
+    "記録したはがきの一覧: 番号、はがきの日付、顧客、種類、状態、キャンペーン、"
+    "ファイルとページ。\n\n"
+    "例: hagaki log list --campaign nenga-2027"))
 @log_option
 @config_option
-@click.option("--customer", "customers", multiple=True, help="Only these customer ids.")
-@click.option("--status", type=click.Choice(["printed", "mailed", "returned", "cancelled"]))
-@click.option("--campaign", help="Only this campaign, e.g. nenga-2027.")
+@click.option("--customer", "customers", multiple=True, help=N_("この顧客IDのはがきだけ。"))
+@click.option("--status", type=click.Choice(["printed", "mailed", "returned", "cancelled"]),
+              help=N_("この状態のはがきだけ。"))
+@click.option("--campaign", help=N_("このキャンペーンのはがきだけ（例: nenga-2027）。"))
 @user_errors
 def log_list(log_path, config_path, customers, status, campaign) -> None:
-    """List logged cards: number, card date, customer, kind, status, campaign, file and page.
-
-    Example: hagaki log list --campaign nenga-2027
-    """
+    """List logged cards: number, date, customer, kind, status, campaign, file and page."""
     with _open_log(_shop(config_path, None, log_path)) as store:
         rows = store.cards(list(customers), status, campaign)
     for row in rows:
         file_name = Path(row["output_file"]).name if row["output_file"] else "-"
         if row["file_state"] == "replaced":
-            file_name += "（置き換え済み: もうこのファイルにはありません）"
-        reprint = f" ← {row['reprint_of']} の刷り直し" if row["reprint_of"] else ""
+            file_name += _("（置き換え済み: もうこのファイルにはありません）")
+        reprint = (_(" ← {card} 番の刷り直し", card=row["reprint_of"]) if row["reprint_of"]
+                   else "")
         click.echo(f"{row['id']:>6}  {row['card_date']}  {row['customer_id']:<10} "
                    f"{row['situation']:<9} {row['status']:<9} {row['campaign']}  "
                    f"{file_name} p.{row['page']}{reprint}")
-    click.echo(f"{len(rows)} 枚")
+    click.echo(cards(len(rows)))
 
 
-@log.command("verify")
+@log.command("verify", help=N_(
+    "記録したはがきをファイルと照らし合わせます: ファイルがあるか、変わっていないか、"
+    "そのページにあるか。\n\n例: hagaki log verify"))
 @log_option
 @config_option
 @user_errors
 def log_verify(log_path, config_path) -> None:
-    """Check every logged card against its file: there, unchanged, with the card's page.
-
-    Example: hagaki log verify
-    """
+    """Check every logged card against its file: there, unchanged, with the card's page."""
     from mailmerge.sendlog.verify import verify
 
     with _open_log(_shop(config_path, None, log_path)) as store:
@@ -481,25 +497,24 @@ def log_verify(log_path, config_path) -> None:
         raise SystemExit(1)
 
 
-@log.command("export")
+@log.command("export", help=N_(
+    "送付記録を表計算ソフト用に書き出します（数式は無効にします）。\n\n"
+    "例: hagaki log export --out sent.xlsx"))
 @log_option
 @config_option
 @click.option("--out", "target", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="A .csv (UTF-8 with BOM, for Excel) or .xlsx file.")
+              help=N_(".csv（Excel 用の BOM 付き UTF-8）か .xlsx のファイル。"))
 @replace_option
 @user_errors
 def log_export(log_path, config_path, target: Path, replace: bool) -> None:
-    """Export the log for a spreadsheet (formulas neutralised).
-
-    Example: hagaki log export --out sent.xlsx
-    """
+    """Export the log for a spreadsheet (formulas neutralised)."""
     from mailmerge.sendlog.export import export
     shop = _shop(config_path, None, log_path)
     check_outputs([target], [*log_files(shop.log_path), shop.config_path], replace,
                   (".csv", ".xlsx"))
     with _open_log(shop) as store:
         count = export(store.cards(), target)
-    click.echo(f"{count} 枚を書き出しました → {target}")
+    click.echo(_("{cards}を書き出しました → {target}", cards=cards(count), target=target))
 
 
 CARD_NUMBER = click.IntRange(min=1, max=2 ** 63 - 1)
@@ -508,117 +523,117 @@ CARD_NUMBER = click.IntRange(min=1, max=2 ** 63 - 1)
 def _status_command(name: str, status: str, summary: str):
     @log.command(name, help=summary)
     @click.argument("card_ids", nargs=-1, type=CARD_NUMBER)
-    @click.option("--customer", "customers", multiple=True, help="Cards of these customers.")
-    @click.option("--campaign", help="Every card of this campaign.")
+    @click.option("--customer", "customers", multiple=True,
+                  help=N_("この顧客IDのお客様のはがき。"))
+    @click.option("--campaign", help=N_("このキャンペーンのすべてのはがき。"))
     @log_option
     @config_option
     @user_errors
     def command(card_ids, customers, campaign, log_path, config_path) -> None:
         with _open_log(_shop(config_path, None, log_path)) as store:
             change = store.set_status(status, list(card_ids), list(customers), campaign)
+        label = _(STATUS_LABELS[status])
         if change.changed or not (change.unknown or change.refused):
-            click.echo(f"{change.changed} 枚を {STATUS_LABELS[status]} にしました")
+            click.echo(_("{cards}を「{status}」にしました", cards=cards(change.changed),
+                         status=label))
         if not change.changed and not card_ids:
-            click.echo("指定に合うはがきがありません（hagaki log list で確かめてください）")
+            click.echo(_("指定に合うはがきがありません（hagaki log list で確かめてください）"))
             raise SystemExit(1)
         if change.unknown:
-            click.echo(f"送付記録にない番号: {', '.join(map(str, change.unknown))}")
+            click.echo(_("送付記録にない番号: {numbers}",
+                         numbers=", ".join(map(str, change.unknown))))
         for card_id, now in change.refused:
-            click.echo(f"{card_id} 番は今「{STATUS_WORDS.get(now, now)}」なので "
-                       f"{STATUS_LABELS[status]} にできません")
+            click.echo(_("{card} 番は今「{now}」なので「{status}」にできません", card=card_id,
+                         now=_(STATUS_WORDS[now]) if now in STATUS_WORDS else now,
+                         status=label))
         if change.unknown or change.refused:
             raise SystemExit(1)
 
     return command
 
 
-STATUS_LABELS = {"mailed": "投函済み", "returned": "宛所不明で返送", "cancelled": "取り消し"}
-STATUS_WORDS = {**STATUS_LABELS, "printed": "印刷済み", "pending": "印刷中"}
+STATUS_LABELS = {"mailed": N_("投函済み"), "returned": N_("宛所不明で返送"),
+                 "cancelled": N_("取り消し")}
+STATUS_WORDS = {**STATUS_LABELS, "printed": N_("印刷済み"), "pending": N_("印刷中")}
 
-_status_command("mark-mailed", "mailed", """Mark cards as posted.
-
-    Example: hagaki log mark-mailed --campaign nenga-2027
-    """)
-_status_command("mark-returned", "returned", """Mark cards that came back (宛所不明); the
-    customer gets no card until their address is corrected.
-
-    Example: hagaki log mark-returned --customer C004
-    """)
-_status_command("cancel", "cancelled", """Cancel cards (thrown away, never posted); the rules
-    treat them as not sent.
-
-    Example: hagaki log cancel 17 18
-    """)
+_status_command("mark-mailed", "mailed", N_(
+    "はがきを投函済みにします。\n\n例: hagaki log mark-mailed --campaign nenga-2027"))
+_status_command("mark-returned", "returned", N_(
+    "戻ってきた（宛所不明の）はがきを記録します。住所を直すまで、そのお客様には送りません。\n\n"
+    "例: hagaki log mark-returned --customer C004"))
+_status_command("cancel", "cancelled", N_(
+    "はがきを取り消します（捨てた、投函しなかった）。送っていないものとして扱います。\n\n"
+    "例: hagaki log cancel 17 18"))
 
 
-@main.command()
+@main.command(help=N_(
+    "PDF のページを並べた PNG を作ります（1 枚に 48 ページまで）。印刷の前に見るためです。\n\n"
+    "例: hagaki preview cards.pdf --out sheet.png --pages all"))
 @click.argument("pdf", type=click.Path(path_type=Path))
 @click.option("--out", "target", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("sheet.png"), show_default=True, help="The PNG to write.")
-@click.option("--pages", help="Which pages, e.g. 1-8, 2,5-6 or all (default: the first 48). "
-                             "More than 48 pages are paged into sheet-1.png, sheet-2.png …")
+              default=Path("sheet.png"), show_default=True, help=N_("書き出す PNG。"))
+@click.option("--pages", help=N_("並べるページ（例: 1-8、2,5-6、all。既定: 最初の 48 ページ）。"
+                                 "48 ページを超えると sheet-1.png、sheet-2.png … に分けます。"))
 @replace_option
 @user_errors
 def preview(pdf: Path, target: Path, pages: str | None, replace: bool) -> None:
-    """Render a PDF's pages side by side into PNGs of at most 48 pages, to look at before
-    printing.
-
-    Example: hagaki preview cards.pdf --out sheet.png --pages all
-    """
+    """Render a PDF's pages side by side into PNGs of at most 48 pages."""
     from mailmerge.render.preview import contact_sheets
     shop = open_shop(near=pdf)
     inputs = [pdf, shop.config_path, *log_files(shop.log_path)]
     sheets = contact_sheets(pdf, target, pages,
                             lambda paths: check_outputs(paths, inputs, replace, (".png",)))
     for path, count in sheets:
-        click.echo(f"{count} ページを並べました → {path}")
+        click.echo(ngettext("{n:,} ページを並べました → {path}",
+                            "{n:,} ページを並べました → {path}", count, path=path))
 
 
-@main.command()
+@main.command(help=N_(
+    "調整用カード（目盛り、十字、紙の送り方向、説明）を印刷します。カードで測った値を、"
+    "プリンターのずれ補正として保存することもできます。\n\n"
+    "カードを印刷し、十字の中心を左の端と上の端から定規で測って、--measured-x と "
+    "--measured-y を付けてもう一度実行します。ずれ補正は hagaki.toml の [printers.NAME] "
+    "に入ります。印刷では --printer NAME で使います。\n\n"
+    "例: hagaki calibrate --printer PX-049A --measured-x 51.0 --measured-y 73.5"))
 @click.option("--out", "target", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("calibrate.pdf"), show_default=True)
-@click.option("--layout", default="official", show_default=True, help="Card profile.")
+              default=Path("calibrate.pdf"), show_default=True,
+              help=N_("書き出す調整用カードの PDF。"))
+@click.option("--layout", default="official", show_default=True, help=N_("はがきの型。"))
 @click.option("--printer", metavar="NAME",
-              help="The printer to measure: its saved offsets are used, and --measured-x/-y "
-                   "are saved for it ([printers.NAME] in hagaki.toml).")
+              help=N_("測るプリンター: 保存したずれ補正を使い、--measured-x/-y をこの"
+                      "プリンターの値として保存します（hagaki.toml の [printers.NAME]）。"))
 @click.option("--measured-x", type=click.FloatRange(20, 80),
-              help="Millimetres from the card's left edge to the printed cross's centre.")
+              help=N_("はがきの左の端から、印刷された十字の中心までの mm。"))
 @click.option("--measured-y", type=click.FloatRange(40, 110),
-              help="Millimetres from the card's top edge to the printed cross's centre.")
+              help=N_("はがきの上の端から、印刷された十字の中心までの mm。"))
 @config_option
 @replace_option
 @user_errors
 def calibrate(target: Path, layout: str, printer: str | None, measured_x: float | None,
               measured_y: float | None, config_path: Path | None, replace: bool) -> None:
-    """Print a calibration card (scales, a cross, the feed direction, instructions), or save
-    what you measured on it as your printer's offsets.
-
-    Print the card, measure the cross's centre from the left and the top edge with a ruler,
-    then run the command again with --measured-x and --measured-y: the offsets go into
-    hagaki.toml as [printers.NAME]; print with --printer NAME to use them.
-
-    Example: hagaki calibrate --printer PX-049A --measured-x 51.0 --measured-y 73.5
-    """
+    """Print a calibration card, or save what was measured on it as a printer's offsets."""
     from mailmerge.layout.calibration import REFERENCE, calibration_page, offsets_from
 
     shop = _shop(config_path)
     settings = shop.settings
     current = settings.printers.get(printer or "", (settings.offset_x, settings.offset_y))
     if (measured_x is None) != (measured_y is None):
-        raise click.UsageError("--measured-x と --measured-y は両方指定してください")
+        raise click.UsageError(_("--measured-x と --measured-y は両方指定してください"))
     if measured_x is not None and measured_y is not None:
         from mailmerge.printer_settings import save_printer_offsets
 
         if printer is None or shop.config_path is None:
-            raise click.UsageError("測った値は hagaki.toml の [printers.名前] に保存します: "
-                                   "--printer 名前 を付け、hagaki init で作った設定の"
-                                   "フォルダで実行してください")
+            raise click.UsageError(_("測った値は hagaki.toml の [printers.NAME] に保存します: "
+                                     "--printer NAME を付け、hagaki init で作った店の"
+                                     "フォルダで実行してください"))
         offset_x, offset_y = offsets_from(measured_x, measured_y, current)
         save_printer_offsets(shop.config_path, printer, offset_x, offset_y)
-        click.echo(f"{shop.config_path} の [printers.{printer}] に保存しました: "
-                   f"offset_x {offset_x:+.2f} mm、offset_y {offset_y:+.2f} mm（十字は "
-                   f"{REFERENCE[0]:.1f} / {REFERENCE[1]:.1f} mm の位置です）。"
-                   f"印刷は hagaki print … --printer {printer}")
+        click.echo(_("{config} の [printers.{printer}] に保存しました: "
+                     "offset_x {offset_x:+.2f} mm、offset_y {offset_y:+.2f} mm（十字は "
+                     "{cross_x:.1f} / {cross_y:.1f} mm の位置です）。"
+                     "印刷は hagaki print … --printer {printer}",
+                     config=shop.config_path, printer=printer, offset_x=offset_x,
+                     offset_y=offset_y, cross_x=REFERENCE[0], cross_y=REFERENCE[1]))
         return
     from mailmerge.render.pdf import write_pdf
     from mailmerge.typeface.roles import FontRoles
@@ -627,34 +642,36 @@ def calibrate(target: Path, layout: str, printer: str | None, measured_x: float 
     face = FontRoles(settings).chain("address").primary
     page = calibration_page(load_profile(layout), face).shifted(*current)
     write_pdf([page], target, title="hagaki calibration")
-    click.echo(f"調整用カード → {target}（今のずれ補正 x {current[0]:+.2f} mm、"
-               f"y {current[1]:+.2f} mm）")
+    click.echo(_("調整用カード → {path}（今のずれ補正 x {offset_x:+.2f} mm、"
+                 "y {offset_y:+.2f} mm）", path=target, offset_x=current[0],
+                 offset_y=current[1]))
 
 
-@main.command()
+FORMAT_KINDS = {"orders": N_("注文（顧客＋売上）"), "customers": N_("顧客"),
+                "sales": N_("売上（顧客番号で結合）")}
+
+
+@main.command(help=N_(
+    "そのまま読める書き出し形式（注文データ、レジ、住所録）の一覧です。\n\n例: hagaki formats"))
 def formats() -> None:
-    """List the exports hagaki reads as they are (order exports, registers, address books).
-
-    Example: hagaki formats
-    """
+    """List the exports hagaki reads as they are (order exports, registers, address books)."""
     from mailmerge.sources.presets import all_presets
 
-    kinds = {"orders": "注文（顧客＋売上）", "customers": "顧客", "sales": "売上（顧客番号で結合）"}
     for preset in all_presets():
-        detected = "見出しで自動判定" if preset.detect else "--source-format で指定"
-        click.echo(f"{preset.name:22} {preset.label}　{kinds[preset.kind]}、{detected}")
+        detected = _("見出しで自動判定") if preset.detect else _("--source-format で指定")
+        click.echo(f"{preset.name:22} {_(preset.label)}　{_(FORMAT_KINDS[preset.kind])}、"
+                   f"{detected}")
 
 
-@main.command()
+@main.command(help=N_(
+    "使えるフォントの一覧を表示します。顧客リストをフォントで確かめることもできます。\n\n"
+    "例: hagaki fonts --check customers.csv"))
 @click.option("--check", "check_file", type=click.Path(path_type=Path),
-              help="A customer list: report the characters each font cannot draw.")
+              help=N_("顧客リスト: それぞれのフォントで描けない文字を表示します。"))
 @config_option
 @user_errors
 def fonts(check_file: Path | None, config_path: Path | None) -> None:
-    """List the fonts hagaki can use, or check a customer list against them.
-
-    Example: hagaki fonts --check customers.csv
-    """
+    """List the fonts hagaki can use, or check a customer list against them."""
     from mailmerge.fontcheck import check_fonts
     settings = _shop(config_path, check_file).settings
     if check_file is not None:

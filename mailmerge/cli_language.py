@@ -14,36 +14,52 @@ import click
 
 from mailmerge.i18n import LANGUAGES, N_, _, speaking
 
+HELP_OPTION_HELP = N_("この説明を表示して終わります。")
+VERSION_OPTION_HELP = N_("版（バージョン）を表示して終わります。")
+
 
 @contextmanager
-def _translated_help(command: click.Command) -> Iterator[None]:
-    """Within the block the command's and its options' help texts are in the current language."""
-    saved = [(command, command.help, command.short_help)]
-    saved += [(param, getattr(param, "help", None), None) for param in command.params]
+def _translated_help(command: click.Command, ctx: click.Context | None) -> Iterator[None]:
+    """Within the block the command's and its options' help texts are in the current language
+    (its help text, short help, epilog, and every option's help, --help's included)."""
+    params = list(command.params)
+    if ctx is not None and (help_option := command.get_help_option(ctx)) is not None:
+        params.append(help_option)
+    saved = [(param, "help", param.help) for param in params
+             if isinstance(param, click.Option) and param.help]
+    saved += [(command, name, getattr(command, name))
+              for name in ("help", "short_help", "epilog") if getattr(command, name)]
     try:
-        for thing, text, short in saved:
-            if text:
-                thing.help = _(text)
-            if short:
-                thing.short_help = _(short)
+        for thing, name, text in saved:
+            setattr(thing, name, _(text))
         yield
     finally:
-        for thing, text, short in saved:
-            thing.help = text
-            if isinstance(thing, click.Command):
-                thing.short_help = short
+        for thing, name, text in saved:
+            setattr(thing, name, text)
 
 
 class LocalisedCommand(click.Command):
     """A command whose help page is shown in the current language."""
 
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        created = self._help_option is None
+        option = super().get_help_option(ctx)
+        if option is not None and created:  # later calls keep the help being shown
+            option.help = HELP_OPTION_HELP
+        return option
+
     def get_help(self, ctx: click.Context) -> str:
-        with _translated_help(self):
+        with _translated_help(self, ctx):
             return super().get_help(ctx)
 
     def get_short_help_str(self, limit: int = 45) -> str:
-        with _translated_help(self):
-            return super().get_short_help_str(limit)
+        """The help's first sentence; a Japanese one ends at 「。」 (click looks for ". ")."""
+        with _translated_help(self, None):
+            text = self.help or ""
+            if self.short_help or "。" not in text.split("\n\n")[0]:
+                return super().get_short_help_str(limit)
+        sentence = text.split("\n\n")[0].split("。")[0].replace("\n", "")
+        return sentence if len(sentence) <= limit else sentence[:limit - 1] + "…"
 
 
 class LocalisedGroup(LocalisedCommand, click.Group):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from mailmerge.i18n import _
+
 
 class HagakiError(Exception):
     """Base of every user-facing failure; str(error) is the message shown to the user."""
@@ -38,8 +40,9 @@ class MissingGlyphError(CardError):
         codes = " ".join(f"U+{ord(c):04X}" for c in sequence)
         super().__init__(
             "glyph-missing",
-            f"{sequence!r}（{codes}）を描けるフォントがありません。"
-            "この文字のあるフォントを hagaki.toml の [fonts] に加えるか、文字を直してください",
+            _("{character}（{codes}）を描けるフォントがありません。"
+              "この文字のあるフォントを hagaki.toml の [fonts] に加えるか、文字を直してください",
+              character=repr(sequence), codes=codes),
             field,
         )
         self.sequence = sequence
@@ -51,8 +54,8 @@ class TooLongError(CardError):
     def __init__(self, what: str, field: str | None = None) -> None:
         super().__init__(
             "too-long",
-            f"{what} は、字を詰めて小さくしてもはがきに収まりません。"
-            "短くするか、二つの欄に分けてください",
+            _("{what} は、字を詰めて小さくしてもはがきに収まりません。"
+              "短くするか、二つの欄に分けてください", what=what),
             field,
         )
 

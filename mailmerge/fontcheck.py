@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mailmerge.config import Settings
+from mailmerge.i18n import _, ngettext
 from mailmerge.layout.vertical_text import prepare_address
 from mailmerge.models import Customer
 from mailmerge.sources.customers import ReadOptions, scan_customers
@@ -50,7 +51,7 @@ def collect_uses(customers: Iterable[Customer], numerals: str) -> dict[str, dict
     uses: dict[str, dict[str, Uses]] = {"name": {}, "address": {}}
     for customer in customers:
         row = customer.row
-        for role, _, text in address_side_texts(customer, numerals):
+        for role, _column, text in address_side_texts(customer, numerals):
             role_uses = uses[role]
             for grapheme in graphemes(text):
                 found = role_uses.get(grapheme)
@@ -73,20 +74,25 @@ def check_fonts(path: Path, settings: Settings) -> list[str]:
     for role in ("name", "address"):
         chain = roles.chain(role)
         role_uses = uses[role]
-        lines.append(f"[{role}] {len(role_uses)} distinct characters in {path}")
+        lines.append(ngettext("[{role}] {path} の文字: {n:,}種類",
+                              "[{role}] {path} の文字: {n:,}種類", len(role_uses),
+                              role=role, path=path))
         for label, face in zip(chain.labels, chain.faces, strict=True):
             lacking = [g for g in role_uses
                        if not face.has_sequence(g[0], g[1] if len(g) > 1 else None)]
-            verdict = "draws every character" if not lacking else f"lacks {len(lacking)}:"
+            verdict = (_("すべての文字を描けます") if not lacking else
+                       ngettext("{n:,}文字がありません:", "{n:,}文字がありません:", len(lacking)))
             lines.append(f"  {label}: {verdict}")
             lines.extend(_listed(lacking, role_uses))
         unprintable = [g for g in role_uses if chain.face_for(g) is None]
         if unprintable:
-            lines.append(f"  no font in the {role} chain draws {len(unprintable)}; "
-                         "these cards will be refused:")
+            lines.append(ngettext("  {role} のどのフォントにもない文字が {n:,}個あります。"
+                                  "次のはがきは刷れません:",
+                                  "  {role} のどのフォントにもない文字が {n:,}個あります。"
+                                  "次のはがきは刷れません:", len(unprintable), role=role))
             lines.extend(_listed(unprintable, role_uses))
         else:
-            lines.append(f"  the {role} chain draws everything")
+            lines.append(_("  {role} のフォントですべての文字を描けます", role=role))
     return lines
 
 
@@ -98,11 +104,12 @@ def _printable(path: Path, settings: Settings) -> Iterator[Customer]:
 
 
 def _listed(characters: list[str], role_uses: dict[str, Uses]) -> list[str]:
-    lines = [f"    {_describe(g)}  rows {_rows(role_uses[g])}"
+    lines = [_("    {character}  行 {rows}", character=_describe(g), rows=_rows(role_uses[g]))
              for g in characters[:CHARACTERS_SHOWN]]
     if len(characters) > CHARACTERS_SHOWN:
-        lines.append(f"    …ほか {len(characters) - CHARACTERS_SHOWN} 文字（最初の "
-                     f"{CHARACTERS_SHOWN} 文字だけを表示）")
+        lines.append(ngettext("    …ほか {n:,}文字（最初の {shown}文字だけを表示）",
+                              "    …ほか {n:,}文字（最初の {shown}文字だけを表示）",
+                              len(characters) - CHARACTERS_SHOWN, shown=CHARACTERS_SHOWN))
     return lines
 
 
@@ -112,4 +119,5 @@ def _describe(grapheme: str) -> str:
 
 def _rows(uses: Uses) -> str:
     shown = ", ".join(str(r) for r in uses.rows)
-    return shown + (f" … ({uses.count} rows)" if uses.count > len(uses.rows) else "")
+    more = ngettext(" …（全 {n:,}行）", " …（全 {n:,}行）", uses.count)
+    return shown + (more if uses.count > len(uses.rows) else "")

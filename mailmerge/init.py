@@ -13,6 +13,7 @@ from mailmerge.atomic import atomic_write
 from mailmerge.cards import check_sender
 from mailmerge.config import Settings
 from mailmerge.errors import ConfigError
+from mailmerge.i18n import _
 from mailmerge.models import Sender
 from mailmerge.shop import CONFIG_NAME
 
@@ -44,10 +45,10 @@ def write_shop_config(folder: Path, name: str, postal_code: str, address: str,
     """Write FOLDER/hagaki.toml (never over an existing one); return its path."""
     target = folder / CONFIG_NAME
     if target.exists():
-        raise ConfigError(f"{target} は既にあります。"
-                          "書き換えるときはファイルを直接編集してください")
+        raise ConfigError(_("{path} は既にあります。"
+                            "書き換えるときはファイルを直接編集してください", path=target))
     if folder.exists() and not folder.is_dir():
-        raise ConfigError(f"{folder} はフォルダではありません")
+        raise ConfigError(_("{folder} はフォルダではありません", folder=folder))
     sender = Sender(name.strip(), postal_code.strip(), address.strip(), address2.strip())
     check_sender(Settings(path=target, sender=sender), None, allow_none=False)
     folder.mkdir(parents=True, exist_ok=True)

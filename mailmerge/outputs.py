@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from mailmerge.errors import HagakiError
+from mailmerge.i18n import _
 
 SPARE_BYTES = 1024 * 1024  # left free on the disk beyond what a run needs
 
@@ -36,45 +37,52 @@ def check_outputs(outputs: Iterable[Path], inputs: Iterable[Path | None],
     seen: dict[str, Path] = {}
     for output in outputs:
         if suffixes and output.suffix.lower() not in suffixes:
-            raise OutputError(f"{output}: 書き出すファイルの名前は {' か '.join(suffixes)} で"
-                              "終わるようにしてください")
+            raise OutputError(_("{output}: 書き出すファイルの名前は {suffixes} のどれかで"
+                                "終わるようにしてください", output=output,
+                                suffixes=", ".join(suffixes)))
         key = _key(output)
         if key in protected:
-            raise OutputError(f"{output} は読み込むファイル（{protected[key]}）です。"
-                              "上書きしないよう、別の出力先を指定してください")
+            raise OutputError(_("{output} は読み込むファイル（{input}）です。"
+                                "上書きしないよう、別の出力先を指定してください",
+                                output=output, input=protected[key]))
         if key in seen:
-            raise OutputError(f"{output} に二つの出力を書こうとしています。別の名前にしてください")
+            raise OutputError(_("{output} に二つの出力を書こうとしています。"
+                                "別の名前にしてください", output=output))
         seen[key] = output
         if output.is_dir():
-            raise OutputError(f"{output} はフォルダです。ファイル名を指定してください")
+            raise OutputError(_("{output} はフォルダです。ファイル名を指定してください",
+                                output=output))
         folder = output.parent
         if not folder.is_dir():
-            raise OutputError(f"出力先のフォルダがありません: {folder}")
+            raise OutputError(_("出力先のフォルダがありません: {folder}", folder=folder))
         if not os.access(folder, os.W_OK | os.X_OK):
-            raise OutputError(f"出力先のフォルダに書き込めません: {folder}")
+            raise OutputError(_("出力先のフォルダに書き込めません: {folder}", folder=folder))
         if output.exists() and not os.access(output, os.W_OK):
-            raise OutputError(f"{output} は書き込み禁止です")
+            raise OutputError(_("{output} は書き込み禁止です", output=output))
         if output.exists() and not replace:
-            raise OutputError(f"{output} は既にあります。別の名前にするか、"
-                              "--replace で置き換えてください")
+            raise OutputError(_("{output} は既にあります。別の名前にするか、"
+                                "--replace で置き換えてください", output=output))
 
 
 def check_space(folder: Path, needed_bytes: int) -> None:
     """Refuse to start when the disk clearly cannot hold what the run will write."""
     free = shutil.disk_usage(folder).free
     if free < needed_bytes + SPARE_BYTES:
-        raise OutputError(f"ディスクの空きが足りません: {folder} に {free // 1024:,} KB、"
-                          f"必要なのは約 {(needed_bytes + SPARE_BYTES) // 1024:,} KB です")
+        raise OutputError(_("ディスクの空きが足りません: {folder} に {free:,} KB、"
+                            "必要なのは約 {needed:,} KB です", folder=folder,
+                            free=free // 1024, needed=(needed_bytes + SPARE_BYTES) // 1024))
 
 
 def describe_os_error(error: OSError, what: Path | str) -> str:
     """One line for a failed write: which file, and the likely fix."""
     if error.errno in (28, 122):  # ENOSPC, EDQUOT
-        return (f"ディスクがいっぱいで {what} を書けませんでした。"
-                "空きを作ってからもう一度実行してください")
+        return _("ディスクがいっぱいで {what} を書けませんでした。"
+                 "空きを作ってからもう一度実行してください", what=what)
     if error.errno in (13, 30, 1):  # EACCES, EROFS, EPERM
-        return f"{what} に書き込めません（権限がありません）。書き込めるフォルダを指定してください"
-    return f"{what} を書けませんでした（{error.strerror or error}）"
+        return _("{what} に書き込めません（権限がありません）。"
+                 "書き込めるフォルダを指定してください", what=what)
+    return _("{what} を書けませんでした（{reason}）", what=what,
+             reason=error.strerror or error)
 
 
 def _key(path: Path) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mailmerge.config import Settings
+from mailmerge.i18n import _, ngettext, pgettext, yen
 from mailmerge.japanese import pad
 from mailmerge.selection.plan import LABELS, Plan, make_plan
 from mailmerge.sendlog.export import neutralise
@@ -83,29 +84,47 @@ def format_plan(view: PlanView, output_format: str, settings: Settings) -> str:
     return _text(view, settings.postage_yen)
 
 
+def _label(situation: str | None) -> str:
+    """The kind of card in the current language (its code when it has no label)."""
+    return _(LABELS[situation]) if situation in LABELS else str(situation)
+
+
 def _text(view: PlanView, postage_yen: int) -> str:
     plan = view.plan
-    lines = [f"{plan.date.isoformat()} の予定"
-             + (f"（{LABELS.get(plan.situation, plan.situation)}）" if plan.situation not in
-                (None, "auto") else "（全員にはがき）" if plan.situation is None else ""), ""]
-    lines += [f"お知らせ: {note}" for note in plan.notes]
+    day = plan.date.isoformat()
+    if plan.situation is None:
+        title = _("{date} の予定（全員にはがき）", date=day)
+    elif plan.situation == "auto":
+        title = _("{date} の予定", date=day)
+    else:
+        title = _("{date} の予定（{card}）", date=day, card=_label(plan.situation))
+    lines = [title, ""]
+    lines += [_("お知らせ: {note}", note=note) for note in plan.notes]
     counts = Counter(entry.situation for entry in plan.cards)
-    lines.append(f"{pad('はがき', 26)}{'枚数':>6}{'切手代':>10}")
+    heading = (pgettext("plan table", "はがき"), pgettext("plan table", "枚数"),
+               pgettext("plan table", "切手代"))
+    lines.append(f"{pad(heading[0], 26)}{heading[1]:>6}{heading[2]:>12}")
     for situation, count in sorted(counts.items(), key=lambda item: -item[1]):
-        label = f"{LABELS.get(situation, situation)} ({situation})"
-        lines.append(f"{pad(label, 26)}{count:>7}{count * postage_yen:>10,} 円")
+        label = f"{_label(situation)} ({situation})"
+        lines.append(f"{pad(label, 26)}{count:>7}{yen(count * postage_yen):>12}")
     total = len(plan.cards)
-    lines.append(f"{pad('合計', 26)}{total:>7}{total * postage_yen:>10,} 円")
+    total_label = pgettext("plan table", "合計")
+    lines.append(f"{pad(total_label, 26)}{total:>7}{yen(total * postage_yen):>12}")
     if plan.cards:
-        lines += ["", "送るはがき:"]
-        lines += [f"  行 {e.customer.row} {e.customer.label}: {LABELS.get(e.situation)} "
-                  f"[{name}] {e.reason}" for e, name in zip(plan.cards, view.templates,
-                                                             strict=True)]
+        lines += ["", _("送るはがき:")]
+        lines += [_("  行 {row} {customer}: {card} [{template}] {reason}", row=e.customer.row,
+                    customer=e.customer.label, card=_label(e.situation), template=name,
+                    reason=e.reason)
+                  for e, name in zip(plan.cards, view.templates, strict=True)]
     if plan.not_sent:
-        lines += ["", f"送らない顧客（{len(plan.not_sent)} 人）:"]
-        lines += [f"  行 {n.customer.row} {n.customer.label}: [{n.code}] {n.reason}"
+        lines += ["", ngettext("送らない顧客（{n:,}人）:", "送らない顧客（{n:,}人）:",
+                               len(plan.not_sent))]
+        lines += [_("  行 {row} {customer}: [{code}] {reason}", row=n.customer.row,
+                    customer=n.customer.label, code=n.code, reason=n.reason)
                   for n in plan.not_sent]
     if view.skipped_rows:
-        lines += ["", f"エラーのある {view.skipped_rows} 行は除いています"
-                      "（hagaki check で確かめてください）"]
+        lines += ["", ngettext("エラーのある {n:,}行は除いています"
+                               "（hagaki check で確かめてください）",
+                               "エラーのある {n:,}行は除いています"
+                               "（hagaki check で確かめてください）", view.skipped_rows)]
     return "\n".join(lines) + "\n"

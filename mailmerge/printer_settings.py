@@ -14,6 +14,7 @@ from pathlib import Path
 from mailmerge.atomic import atomic_write
 from mailmerge.config import load_settings
 from mailmerge.errors import ConfigError
+from mailmerge.i18n import _
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 _HEADER = re.compile(r"^\s*\[")
@@ -23,7 +24,8 @@ def save_printer_offsets(config_path: Path, name: str, offset_x: float,
                          offset_y: float) -> None:
     """Set [printers.NAME] offset_x / offset_y in `config_path`, keeping every other line."""
     if not _NAME.match(name):
-        raise ConfigError(f"プリンター名 {name!r} は英数字と - _ で付けてください（例: PX-049A）")
+        raise ConfigError(_("プリンター名 {name} は英数字と - _ で付けてください（例: PX-049A）",
+                            name=repr(name)))
     text = config_path.read_text("utf-8")
     lines = text.splitlines()
     values = {"offset_x": offset_x, "offset_y": offset_y}
@@ -51,8 +53,9 @@ def save_printer_offsets(config_path: Path, name: str, offset_x: float,
     def check(temporary: Path) -> None:
         settings = load_settings(temporary)
         if settings.printers.get(name) != (round(offset_x, 2), round(offset_y, 2)):
-            raise ConfigError(f"{config_path}: [printers.{name}] を書き込めませんでした。"
-                              "ファイルの書き方を確かめてください")
+            raise ConfigError(_("{path}: [printers.{name}] を書き込めませんでした。"
+                                "ファイルの書き方を確かめてください", path=config_path,
+                                name=name))
 
     with atomic_write(config_path, before_replace=check) as stream:
         stream.write(new_text.encode("utf-8"))

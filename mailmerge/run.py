@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from mailmerge.atomic import StagedFiles
 from mailmerge.config import Settings
 from mailmerge.errors import CardError, ConfigError
+from mailmerge.i18n import _, cards
 from mailmerge.layout.page import Page
 from mailmerge.models import Customer, Problem, Sale
 from mailmerge.outputs import (
@@ -209,17 +210,21 @@ def check_options(options: RunOptions) -> None:
                                  (options.duplex, DUPLEX, "--duplex"),
                                  (options.flip, ("long", "short"), "--flip")):
         if value not in allowed:
-            raise ConfigError(f"{name} は {', '.join(allowed)} のどれかです")
+            raise ConfigError(_("{option} は {choices} のどれかです", option=name,
+                                choices=", ".join(allowed)))
     if options.indicia not in (None, *INDICIA):
-        raise ConfigError(f"--indicia は {' か '.join(INDICIA)} です")
+        raise ConfigError(_("{option} は {choices} のどれかです", option="--indicia",
+                            choices=", ".join(INDICIA)))
     if options.impose not in (None, "a4"):
-        raise ConfigError("--impose は a4 です")
+        raise ConfigError(_("{option} は {choices} のどれかです", option="--impose",
+                            choices="a4"))
     if options.batch_size is not None and options.batch_size < 1:
-        raise ConfigError("--batch-size は 1 以上です")
+        raise ConfigError(_("--batch-size は 1 以上です"))
     for name, value in (("--offset-x", options.offset_x), ("--offset-y", options.offset_y)):
         if value is not None and not (math.isfinite(value) and abs(value) <= OFFSET_LIMIT_MM):
-            raise ConfigError(f"{name} {value} mm: -{OFFSET_LIMIT_MM:g}〜{OFFSET_LIMIT_MM:g} mm "
-                              "の数で指定してください（プリンターのずれの補正です）")
+            raise ConfigError(_("{option} {value} mm: -{limit:g}〜{limit:g} mm "
+                                "の数で指定してください（プリンターのずれの補正です）",
+                                option=name, value=value, limit=OFFSET_LIMIT_MM))
 
 
 def _template_files(settings: Settings, options: RunOptions) -> list[Path]:
@@ -241,22 +246,26 @@ def _reprints(wanted: tuple[str, ...], customers: list[Customer], log: SendLog,
         card = _logged_card(asked, by_id, log)
         customer = by_id.get(card["customer_id"])
         if customer is None:
-            raise ConfigError(f"--reprint {asked}: 顧客 {card['customer_id']} は顧客リストに"
-                              "ない（か、エラーのある行）ので印刷できません")
+            raise ConfigError(_("--reprint {asked}: 顧客 {customer} は顧客リストに"
+                                "ない（か、エラーのある行）ので印刷できません",
+                                asked=asked, customer=card["customer_id"]))
         if log.returned(customer) is not None:
-            raise ConfigError(f"--reprint {asked}: {customer.label} へのはがきが宛所不明で"
-                              "戻っています。住所を直してから刷り直してください")
+            raise ConfigError(_("--reprint {asked}: {customer} へのはがきが宛所不明で"
+                                "戻っています。住所を直してから刷り直してください",
+                                asked=asked, customer=customer.label))
         if card["status"] == "mailed" and not force:
-            raise ConfigError(f"--reprint {asked}: はがき {card['id']} 番は投函済みです。"
-                              "もう一度送るなら --force を付けてください")
+            raise ConfigError(_("--reprint {asked}: はがき {card} 番は投函済みです。"
+                                "もう一度送るなら --force を付けてください",
+                                asked=asked, card=card["id"]))
         message = None
         if card["message"]:
             words = json.loads(card["message"])
             message = Message(**{**words, "paragraphs": tuple(words["paragraphs"])})
-        entry = PlanEntry(customer, card["situation"], f"{card['id']} 番の刷り直し")
+        entry = PlanEntry(customer, card["situation"], _("{card} 番の刷り直し", card=card["id"]))
         jobs.append(Job(entry, dt.date.fromisoformat(card["card_date"]), card["campaign"],
                         message, card["id"], card["sides"] or None))
-    report.notes.append(f"刷り直し: {len(jobs)} 枚（記録のはがきと同じ文面・日付）")
+    report.notes.append(_("刷り直し: {cards}（記録のはがきと同じ文面・日付）",
+                          cards=cards(len(jobs))))
     return jobs
 
 
@@ -271,16 +280,18 @@ def _logged_card(asked: str, customers: dict[str, Customer], log: SendLog):
                    if row["status"] in ("printed", "mailed", "returned")] if kind in (
         "", "customer") else []
     if by_card and by_customer and by_card[0]["customer_id"] != value:
-        raise ConfigError(f"--reprint {asked}: はがき番号 {value} とも顧客ID {value} とも読めます。"
-                          f"card:{value} か customer:{value} と書いてください")
+        raise ConfigError(_("--reprint {asked}: はがき番号 {value} とも顧客ID {value} とも"
+                            "読めます。card:{value} か customer:{value} と書いてください",
+                            asked=asked, value=value))
     if by_card:
         return by_card[0]
     if by_customer:
         return by_customer[-1]
     if value in customers:
-        raise ConfigError(f"--reprint {asked}: 顧客 {value} に印刷済みのはがきはありません")
-    raise ConfigError(f"--reprint {asked}: そのはがき番号・顧客IDは送付記録にありません"
-                      "（hagaki log list で番号を確かめてください）")
+        raise ConfigError(_("--reprint {asked}: 顧客 {customer} に印刷済みのはがきはありません",
+                            asked=asked, customer=value))
+    raise ConfigError(_("--reprint {asked}: そのはがき番号・顧客IDは送付記録にありません"
+                        "（hagaki log list で番号を確かめてください）", asked=asked))
 
 
 _SORT_KEYS = {

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from mailmerge.config import Settings, load_settings
 from mailmerge.errors import ConfigError
+from mailmerge.i18n import _
 
 CONFIG_NAME = "hagaki.toml"
 LOG_NAME = "hagaki-log.sqlite"
@@ -31,21 +32,21 @@ class Shop:
 
     def describe(self) -> str:
         """The one line every run prints: which settings and which log it used."""
-        config = str(self.config_path) if self.config_path else "なし（既定の設定）"
-        return f"設定: {config} ／ 送付記録: {self.log_path}"
+        config = str(self.config_path) if self.config_path else _("なし（既定の設定）")
+        return _("設定: {config} ／ 送付記録: {log}", config=config, log=self.log_path)
 
 
 def find_config(explicit: Path | None = None, near: Path | None = None) -> Path | None:
     """The hagaki.toml to use, in the discovery order; None when there is none."""
     if explicit is not None:
         if not explicit.is_file():
-            raise ConfigError(f"設定ファイルがありません: {explicit}")
+            raise ConfigError(_("設定ファイルがありません: {path}", path=explicit))
         return explicit.resolve()
     from_environment = os.environ.get("HAGAKI_CONFIG")
     if from_environment:
         path = Path(from_environment).expanduser()
         if not path.is_file():
-            raise ConfigError(f"HAGAKI_CONFIG の設定ファイルがありません: {path}")
+            raise ConfigError(_("HAGAKI_CONFIG の設定ファイルがありません: {path}", path=path))
         return path.resolve()
     if near is not None:
         start = near.resolve().parent

@@ -2,13 +2,14 @@
 column, code), customers not sent a card (with the rule and, where it applies, the card),
 and what to do next.
 
-In: a RunReport. Out: lines of text (Japanese).
+In: a RunReport. Out: lines of text in the current language (mailmerge.i18n).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from mailmerge.i18n import _, cards, ngettext, yen
 from mailmerge.models import Problem
 from mailmerge.run import RunReport
 
@@ -19,32 +20,38 @@ SHOWN = 5
 
 def summary_lines(report: RunReport, strict: bool, postage_yen: int) -> list[str]:
     """Every row accounted for: printed, skipped with its problem, or not sent with its rule."""
-    lines = [f"お知らせ: {note}" for note in report.notes]
+    lines = [_("お知らせ: {note}", note=note) for note in report.notes]
     count = len(report.cards)
     files = ", ".join(str(path) for path in report.outputs)
     if report.written and report.proof:
-        lines.append(f"見本を作りました: {count} 枚 → {files}（記録には残りません。"
-                     "確かめたら --proof を外して印刷してください）")
+        lines.append(_("見本を作りました: {cards} → {files}（記録には残りません。"
+                       "確かめたら --proof を外して印刷してください）",
+                       cards=cards(count), files=files))
     elif report.written:
-        lines.append(f"印刷しました: {count} 枚 → {files}（印刷番号 {report.run_id}、"
-                     f"切手代 {count} × {postage_yen} 円 = {count * postage_yen:,} 円）")
+        lines.append(_("印刷しました: {cards} → {files}（印刷番号 {run}、"
+                       "切手代 {count:,} × {postage} = {total}）",
+                       cards=cards(count), files=files, run=report.run_id, count=count,
+                       postage=yen(postage_yen), total=yen(count * postage_yen)))
     if report.skipped:
-        lines.append(f"エラーで刷れなかった行: {len(report.skipped)} 行")
+        lines.append(ngettext("エラーで刷れなかった行: {n:,}行", "エラーで刷れなかった行: {n:,}行",
+                              len(report.skipped)))
         for problem in report.skipped:
             lines.append(f"  {_where(problem, report.source)}: [{problem.code}] {problem.message}")
     for problem in report.warnings:
-        lines.append(f"  注意: {_where(problem, report.source)}: {problem.message}")
+        lines.append(_("  注意: {where}: {problem}", where=_where(problem, report.source),
+                       problem=problem.message))
     if report.not_sent:
-        lines.append(f"送らない顧客: {len(report.not_sent)} 人")
+        lines.append(ngettext("送らない顧客: {n:,}人", "送らない顧客: {n:,}人",
+                              len(report.not_sent)))
         lines += _not_sent_lines(report)
     if not report.written:
         if strict and report.skipped:
-            lines.append("--strict: エラーのある行があるので何も書きませんでした")
+            lines.append(_("--strict: エラーのある行があるので何も書きませんでした"))
         elif report.skipped and not report.already_printed:
-            lines.append("エラーのため印刷できるはがきがありませんでした")
+            lines.append(_("エラーのため印刷できるはがきがありませんでした"))
         else:
-            lines.append("新しく印刷するはがきはありません"
-                         "（今日の予定は hagaki plan で見られます）")
+            lines.append(_("新しく印刷するはがきはありません"
+                           "（今日の予定は hagaki plan で見られます）"))
     return lines
 
 
@@ -53,7 +60,8 @@ def _where(problem: Problem, source: str) -> str:
     file_name = Path(problem.file or source).name
     who = f" ({problem.customer_id})" if problem.customer_id else ""
     column = f" {problem.column}" if problem.column else ""
-    return f"{file_name} 行 {problem.row}{who}{column}"
+    return _("{file} 行 {row}{who}{column}", file=file_name, row=problem.row, who=who,
+             column=column)
 
 
 def _not_sent_lines(report: RunReport) -> list[str]:
@@ -65,9 +73,10 @@ def _not_sent_lines(report: RunReport) -> list[str]:
     lines = []
     for code, entries in by_code.items():
         shown = entries if code not in ROUTINE or len(entries) <= SHOWN else entries[:SHOWN]
-        lines += [f"  行 {e.customer.row}（{e.customer.label}）: [{code}] {e.reason}"
-                  for e in shown]
+        lines += [_("  行 {row}（{customer}）: [{code}] {reason}", row=e.customer.row,
+                    customer=e.customer.label, code=code, reason=e.reason) for e in shown]
         if len(shown) < len(entries):
-            lines.append(f"  … ほか {len(entries) - len(shown)} 人が [{code}]"
-                         "（全員は hagaki plan で見られます）")
+            lines.append(ngettext("  … ほか {n:,}人が [{code}]（全員は hagaki plan で見られます）",
+                                  "  … ほか {n:,}人が [{code}]（全員は hagaki plan で見られます）",
+                                  len(entries) - len(shown), code=code))
     return lines

@@ -49,15 +49,15 @@ def test_json_output_and_exit_codes(tmp_path, customers_csv):
     clean.write_text("顧客ID,姓,名,郵便番号,住所1\nC1,山田,太郎,160-0023,東京都新宿区西新宿2-8-1\n",
                      encoding="utf-8")
     ok = CliRunner().invoke(main, ["check", str(clean)])
-    assert ok.exit_code == 0 and "no problems found" in ok.output
+    assert ok.exit_code == 0 and "問題はありません" in ok.output
 
 
 def test_text_output_groups_by_code_with_what_to_do(customers_csv):
     result = CliRunner().invoke(main, ["check", str(customers_csv)])
     lines = result.stdout.splitlines()
-    assert lines[0].endswith("customers.csv: 16 rows, 13 printable, 3 errors, 0 warnings")
-    assert "postal-format (1 error): write the 7-digit postal code, e.g. 100-0001" in lines
-    assert any(line.startswith("  customers.csv row 15 (C014) 郵便番号:") for line in lines)
+    assert lines[0].endswith("customers.csv: 16行、印刷できるのは 13行、エラー 3件、注意 0件")
+    assert "postal-format（エラー 1件）: 郵便番号を 7 けたで書いてください（例: 100-0001）" in lines
+    assert any(line.startswith("  customers.csv 行 15 (C014) 郵便番号:") for line in lines)
 
 
 def test_not_a_customer_list_is_one_line(tmp_path):

@@ -23,8 +23,8 @@ def test_print_writes_the_pdf_and_summarises_every_row(tmp_path):
     result = run("print", str(DATA / "customers.csv"), "--out", str(out),
                  "--config", str(DATA / "hagaki.toml"))
     assert result.exit_code == 1, result.output  # rows had errors; the others are printed
-    assert f"印刷しました: 12 枚 → {out}" in result.output
-    assert "エラーで刷れなかった行: 3 行" in result.output
+    assert f"印刷しました: 12枚 → {out}" in result.output
+    assert "エラーで刷れなかった行: 3行" in result.output
     assert "customers.csv 行 12 (C011) 名: [glyph-missing]" in result.output
     assert "U+1F600" in result.output
     assert "customers.csv 行 15 (C014) 郵便番号: [postal-format]" in result.output
@@ -46,7 +46,7 @@ def test_layouts_and_offsets_are_options(tmp_path):
     out = tmp_path / "cards.pdf"
     result = run("print", str(DATA / "customers.csv"), "--out", str(out), "--layout", "nenga",
                  "--offset-x", "0.5", "--offset-y", "-0.5")
-    assert "印刷しました: 12 枚" in result.output, result.output
+    assert "印刷しました: 12枚" in result.output, result.output
     for wild in ("nan", "inf", "1000000", "-21"):
         refused = run("print", str(DATA / "customers.csv"), "--out", str(tmp_path / "x.pdf"),
                       "--offset-x", wild)
@@ -91,10 +91,10 @@ def test_fonts_lists_the_bundled_fonts_and_checks_a_list():
     check = run("fonts", "--check", str(DATA / "customers.csv"))
     assert check.exit_code == 0, check.output
     lines = check.output.splitlines()
-    assert "  BIZ UD Mincho: lacks 2:" in lines
-    assert any(line.startswith("    𠮷 (U+20BB7)  rows 3") for line in lines)
-    assert any(line.startswith("    😀 (U+1F600)  rows 12") for line in lines)
-    assert "  no font in the name chain draws 1; these cards will be refused:" in lines
+    assert "  BIZ UD Mincho: 2文字がありません:" in lines
+    assert any(line.startswith("    𠮷 (U+20BB7)  行 3") for line in lines)
+    assert any(line.startswith("    😀 (U+1F600)  行 12") for line in lines)
+    assert "  name のどのフォントにもない文字が 1個あります。次のはがきは刷れません:" in lines
 
 
 def test_python_dash_m_runs_the_same_command():

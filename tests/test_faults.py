@@ -108,7 +108,7 @@ def test_a_rerun_never_overwrites_the_files_of_an_earlier_run(shop):
     assert digest(shop / "cards.pdf") == before
     replaced = hagaki("print", shop / "more.csv", "--out", shop / "cards.pdf", "--replace",
                       cwd=shop)
-    assert "印刷しました: 1 枚" in replaced.stdout, replaced.stderr
+    assert "印刷しました: 1枚" in replaced.stdout, replaced.stderr
     verify = hagaki("log", "verify", cwd=shop)
     assert verify.returncode == 0, verify.stdout  # the replaced file's cards are not claimed
     with sqlite3.connect(shop / "hagaki-log.sqlite") as db:
@@ -295,7 +295,7 @@ def test_a_console_that_cannot_show_a_name_never_fails_the_run(tmp_path):
                                 **os.environ, "PYTHONIOENCODING": "cp932"}, check=False)
     out = result.stdout.decode("cp932")
     assert result.returncode == 1 and b"Traceback" not in result.stderr
-    assert "印刷しました: 1 枚" in out and "\\U0001f600" in out
+    assert "印刷しました: 1枚" in out and "\\U0001f600" in out
     (pdf,) = tmp_path.glob("cards-*.pdf")
     assert page_count(pdf) == 1
 

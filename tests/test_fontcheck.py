@@ -54,10 +54,10 @@ def test_the_report_lists_at_most_100_characters_per_font(tmp_path):
                       rows)
     lines = check_fonts(path, Settings())
     assert CHARACTERS_SHOWN == 100
-    assert "  BIZ UD Mincho: lacks 150:" in lines
-    assert "  no font in the name chain draws 150; these cards will be refused:" in lines
-    assert lines.count("    …ほか 50 文字（最初の 100 文字だけを表示）") == 3  # 2 fonts, the chain
-    assert "    😀 (U+1F600)  rows 2" in lines
+    assert "  BIZ UD Mincho: 150文字がありません:" in lines
+    assert "  name のどのフォントにもない文字が 150個あります。次のはがきは刷れません:" in lines
+    assert lines.count("    …ほか 50文字（最初の 100文字だけを表示）") == 3  # 2 fonts, the chain
+    assert "    😀 (U+1F600)  行 2" in lines
     assert len(lines) < 3 * 101 + 10
 
 
@@ -67,7 +67,7 @@ def test_rows_are_shown_up_to_ten_with_the_total(tmp_path):
     path = write_list(tmp_path / "customers.csv", ["顧客ID", "姓", "名", "郵便番号", "住所1"],
                       rows)
     lines = check_fonts(path, Settings())
-    assert "    𠮷 (U+20BB7)  rows 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 … (25 rows)" in lines
+    assert "    𠮷 (U+20BB7)  行 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 …（全 25行）" in lines
 
 
 def test_the_shops_own_headers_are_understood(tmp_path):
@@ -76,4 +76,4 @@ def test_the_shops_own_headers_are_understood(tmp_path):
     settings = dataclasses.replace(Settings(), columns={
         "番号": "customer_id", "お名前": "name", "〒": "postal_code", "ご住所": "address1"})
     lines = check_fonts(path, settings)
-    assert "    😀 (U+1F600)  rows 2" in lines
+    assert "    😀 (U+1F600)  行 2" in lines

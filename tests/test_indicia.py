@@ -20,7 +20,7 @@ def test_the_mark_sits_in_the_stamp_corner_with_the_office(tmp_path):
     out = tmp_path / "cards.pdf"
     result = CliRunner().invoke(main, ["print", str(DATA / "customers.csv"), "--indicia",
                                        "kounou", "--config", str(config), "--out", str(out)])
-    assert "印刷しました: 12 枚" in result.output, result.output
+    assert "印刷しました: 12枚" in result.output, result.output
     found = glyphs(out, 0)
     text = "".join(g.text for g in found)
     assert "渋谷局料金後納郵便" in text

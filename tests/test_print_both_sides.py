@@ -33,7 +33,7 @@ def test_both_sides_interleave_address_then_message_per_card(tmp_path):
         "--date", "2026-11-23", "--side", "both", "--out", str(out), "--docx", str(word),
         "--config", str(DATA / "hagaki.toml")])
     assert result.exit_code == 1, result.output  # two rows of the list have errors
-    assert "印刷しました: 3 枚" in result.output and "255 円" in result.output
+    assert "印刷しました: 3枚" in result.output and "255円" in result.output
     assert page_count(out) == 6
     first_address = "".join(g.text for g in glyphs(out, 0))
     first_message = "".join(g.text for g in glyphs(out, 1))
@@ -82,4 +82,4 @@ def test_plan_as_json_csv_and_text(tmp_path):
                                                                      "csv"]).stdout)))
     assert len(rows) == len(data["cards"]) + len(data["not_sent"])
     text = CliRunner().invoke(main, args).output
-    assert "合計" in text and "255 円" in text
+    assert "合計" in text and "255円" in text

@@ -38,7 +38,7 @@ def test_a_repeated_run_prints_nothing_new_and_says_so(tmp_path):
     args = ["print", str(DATA / "customers.csv"), "--log", str(log),
             "--config", str(DATA / "hagaki.toml")]
     first = run(*args, "--out", str(tmp_path / "a.pdf"))
-    assert "印刷しました: 12 枚" in first.output
+    assert "印刷しました: 12枚" in first.output
     clean = tmp_path / "clean.csv"  # the rows without errors: a repeat exits 0
     lines = (DATA / "customers.csv").read_text(encoding="utf-8").splitlines()
     clean.write_text("\n".join(line for line in lines
@@ -48,14 +48,14 @@ def test_a_repeated_run_prints_nothing_new_and_says_so(tmp_path):
                 "--out", str(tmp_path / "b.pdf"))
     assert again.exit_code == 0, again.output
     assert again.output.count("[already-sent]") == 6  # five named, then "ほか 7 人"
-    assert "… ほか 7 人が [already-sent]（全員は hagaki plan で見られます）" in again.output
+    assert "… ほか 7人が [already-sent]（全員は hagaki plan で見られます）" in again.output
     assert "新しく印刷するはがきはありません" in again.output
     assert not (tmp_path / "b.pdf").exists()
     forced = run(*args, "--out", str(tmp_path / "c.pdf"), "--force")
-    assert "印刷しました: 12 枚" in forced.output
+    assert "印刷しました: 12枚" in forced.output
     reprint = run(*args, "--out", str(tmp_path / "d.pdf"), "--reprint", "C003",
                   "--reprint", "C008")
-    assert "印刷しました: 2 枚" in reprint.output and page_count(tmp_path / "d.pdf") == 2
+    assert "印刷しました: 2枚" in reprint.output and page_count(tmp_path / "d.pdf") == 2
     assert len(printed_cards(log)) == 12 + 12 + 2
 
 
@@ -65,7 +65,7 @@ def test_the_log_records_file_page_checksum_and_thanked_sales(tmp_path):
     sales.write_text("顧客ID,日付,商品\nC001,2026-11-20,湯呑み\n", encoding="utf-8")
     result = run("print", str(DATA / "customers.csv"), "--sales", str(sales), "--date",
                  "2026-11-23", "--side", "both", "--out", str(out), "--log", str(log))
-    assert "印刷しました: 1 枚" in result.output, result.output
+    assert "印刷しました: 1枚" in result.output, result.output
     with sqlite3.connect(log) as db:
         (card,) = db.execute("SELECT customer_id, situation, campaign, template, page, cards.status, "
                              "path, checksum, pages, sides, message FROM cards JOIN run_files f "
@@ -86,7 +86,7 @@ def test_returned_cards_stop_mail_until_the_address_changes_and_cancel_frees_a_c
     base = ["print", str(DATA / "customers.csv"), "--log", str(log)]
     run(*base, "--out", str(tmp_path / "a.pdf"))
     marked = run("log", "mark-returned", "--customer", "C001", "--log", str(log))
-    assert "1 枚を 宛所不明で返送 にしました" in marked.output
+    assert "1枚を「宛所不明で返送」にしました" in marked.output
     plan = run("plan", str(DATA / "customers.csv"), "--format", "csv")
     assert plan.exit_code == 0
     retry = run(*base, "--out", str(tmp_path / "b.pdf"), "--force")
@@ -97,12 +97,12 @@ def test_returned_cards_stop_mail_until_the_address_changes_and_cancel_frees_a_c
     moved.write_text(rows, encoding="utf-8")
     fixed = run("print", str(moved), "--log", str(log), "--out", str(tmp_path / "c.pdf"), "--no-sender",
                 "--reprint", "C001")
-    assert "印刷しました: 1 枚" in fixed.output
+    assert "印刷しました: 1枚" in fixed.output
     cancelled = run("log", "cancel", "--campaign", "greeting-" + time.strftime("%Y-%m-%d"),
                     "--log", str(log))
-    assert "枚を 取り消し にしました" in cancelled.output
+    assert "枚を「取り消し」にしました" in cancelled.output
     after = run(*base, "--out", str(tmp_path / "d.pdf"))
-    assert "印刷しました: 11 枚" in after.output  # cancelled cards count as not sent
+    assert "印刷しました: 11枚" in after.output  # cancelled cards count as not sent
 
 
 def test_export_neutralises_formulas_for_excel(tmp_path):
@@ -172,7 +172,7 @@ def test_two_runs_at_once_do_not_print_the_same_card(tmp_path):
     pages = sum(page_count(tmp_path / f"run{i}.pdf") for i in (1, 2)
                 if (tmp_path / f"run{i}.pdf").exists())
     assert pages == 400
-    assert any("ほか 395 人が [already-sent]" in o for o in outputs)
+    assert any("ほか 395人が [already-sent]" in o for o in outputs)
 
 
 def test_duplex_orders_read_back_from_the_pdf(tmp_path):
@@ -182,7 +182,7 @@ def test_duplex_orders_read_back_from_the_pdf(tmp_path):
     base = ["print", str(DATA / "customers.csv"), "--sales", str(sales), "--date",
             "2026-11-23", "--side", "both", "--config", str(DATA / "hagaki.toml")]
     out = tmp_path / "both.pdf"
-    assert "印刷しました: 3 枚" in run(*base, "--out", str(out), "--log",
+    assert "印刷しました: 3枚" in run(*base, "--out", str(out), "--log",
                                       str(tmp_path / "1.sqlite")).output
     texts = ["".join(g.text for g in glyphs(out, page)) for page in range(6)]
     assert [t[:7] for t in texts[0::2]] == ["1600023", "2310023", "5300001"]  # 区分 order
@@ -190,7 +190,7 @@ def test_duplex_orders_read_back_from_the_pdf(tmp_path):
     separate = tmp_path / "sep.pdf"
     result = run(*base, "--out", str(separate), "--duplex", "separate",
                  "--log", str(tmp_path / "2.sqlite"), "--batch-size", "2")
-    assert "印刷しました: 3 枚" in result.output, result.output
+    assert "印刷しました: 3枚" in result.output, result.output
     names = sorted(p.name for p in tmp_path.glob("sep-*.pdf"))
     assert names == ["sep-001-address.pdf", "sep-001-message.pdf", "sep-002-address.pdf",
                      "sep-002-message.pdf"]
@@ -203,7 +203,7 @@ def test_four_cards_on_an_a4_sheet(tmp_path):
     out = tmp_path / "a4.pdf"
     result = run("print", str(DATA / "customers.csv"), "--impose", "a4", "--out", str(out),
                  "--sort", "id", "--log", str(tmp_path / "log.sqlite"), "--no-sender")
-    assert "印刷しました: 12 枚" in result.output, result.output
+    assert "印刷しました: 12枚" in result.output, result.output
     assert page_count(out) == 3
     assert page_size_mm(out) == pytest.approx((210.0, 297.0), abs=0.01)
     found = glyphs(out, 0)

@@ -68,7 +68,7 @@ def test_a_run_from_another_folder_uses_the_lists_settings_and_log(shop, tmp_pat
     result = print_run(shop, elsewhere)
     assert f"設定: {shop / 'hagaki.toml'} ／ 送付記録: {shop / 'hagaki-log.sqlite'}" in \
         result.stderr
-    assert "印刷しました: 8 枚" in result.stdout, result.stdout + result.stderr
+    assert "印刷しました: 8枚" in result.stdout, result.stdout + result.stderr
     assert not list(elsewhere.iterdir())  # nothing written where the command was typed
     (pdf,) = shop.glob("cards-*-run0001.pdf")
     address = "".join(g.text for g in glyphs(pdf, 0))
@@ -99,7 +99,7 @@ def test_plan_and_print_agree_before_and_after_a_run_a_cancel_a_return_and_a_rep
         assert len(logged(shop)) == before  # a proof never touches the log
         planned = {card["customer_id"] for card in plan["cards"]}
         if planned:
-            assert f"見本を作りました: {len(planned)} 枚" in proof.stdout, proof.stdout
+            assert f"見本を作りました: {len(planned)}枚" in proof.stdout, proof.stdout
         else:
             assert "新しく印刷するはがきはありません" in proof.stdout
         return plan
@@ -116,16 +116,16 @@ def test_plan_and_print_agree_before_and_after_a_run_a_cancel_a_return_and_a_rep
     assert f"お礼状を印刷済み（{card_of['C001']} 番）" in reasons["C001"]
     assert f"（{card_of['C002']} 番）: 次は 2027-02-21 以降" in reasons["C002"]
     cancelled = hagaki("log", "cancel", str(card_of["C002"]), cwd=shop)
-    assert "1 枚を 取り消し にしました" in cancelled.stdout
+    assert "1枚を「取り消し」にしました" in cancelled.stdout
     assert [c["customer_id"] for c in agree()["cards"]] == ["C002"]
     returned = hagaki("log", "mark-returned", "--customer", "C003", cwd=shop)
-    assert "1 枚" in returned.stdout
+    assert "1枚" in returned.stdout
     plan = agree()
     reason = {n["customer_id"]: n["reason"] for n in plan["not_sent"]}["C003"]
     assert f"（{card_of['C003']} 番）が宛所不明で戻りました" in reason
     reprint = hagaki("print", str(shop / "customers.csv"), "--reprint",
                      str(card_of["C001"]), cwd=elsewhere)
-    assert "印刷しました: 1 枚" in reprint.stdout, reprint.stdout + reprint.stderr
+    assert "印刷しました: 1枚" in reprint.stdout, reprint.stdout + reprint.stderr
     agree()
 
 
@@ -150,7 +150,7 @@ def test_a_reprint_of_a_jammed_thanks_card_reproduces_its_words_and_date(shop, t
                     if "髙橋" in "".join(g.text for g in glyphs(first, page)))
     later = hagaki("print", str(shop / "customers.csv"), "--sales", str(shop / "sales.csv"),
                    "--reprint", str(card[0]), "--date", "2027-03-01", cwd=tmp_path)
-    assert "印刷しました: 1 枚" in later.stdout, later.stdout + later.stderr
+    assert "印刷しました: 1枚" in later.stdout, later.stdout + later.stderr
     (second,) = shop.glob("cards-*-run0002.pdf")
     assert page_count(second) == 2  # the logged card had both sides
     assert "".join(g.text for g in glyphs(second, 1)) == original
@@ -158,7 +158,7 @@ def test_a_reprint_of_a_jammed_thanks_card_reproduces_its_words_and_date(shop, t
     assert rows[-1][1:] == ("C001", "thanks", "printed", card[0])
     again = hagaki("print", str(shop / "customers.csv"), "--reprint", "customer:C001",
                    cwd=tmp_path)
-    assert "印刷しました: 1 枚" in again.stdout
+    assert "印刷しました: 1枚" in again.stdout
     unknown = hagaki("print", str(shop / "customers.csv"), "--reprint", "99999", cwd=tmp_path)
     assert unknown.returncode == 1 and "送付記録にありません" in unknown.stderr
 
@@ -189,7 +189,7 @@ def test_a_shop_without_a_sender_is_refused_unless_asked(tmp_path):
     assert refused.returncode == 1 and "--no-sender" in refused.stderr
     assert not list(tmp_path.glob("*.pdf"))
     allowed = hagaki("print", str(customers), "--no-sender", "--proof", cwd=tmp_path)
-    assert "見本を作りました: 11 枚" in allowed.stdout, allowed.stderr
+    assert "見本を作りました: 11枚" in allowed.stdout, allowed.stderr
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -274,7 +274,7 @@ def test_word_files_are_byte_identical_and_plan_csv_neutralises_formulas(tmp_pat
 
 def test_a_proof_is_stamped_on_every_page_and_counts_nowhere(shop, tmp_path):
     result = print_run(shop, tmp_path, "--proof")
-    assert "見本を作りました: 8 枚" in result.stdout
+    assert "見本を作りました: 8枚" in result.stdout
     (proof,) = shop.glob("proof-*.pdf")
     assert page_count(proof) == 16
     for page in range(16):
@@ -296,7 +296,7 @@ def test_reprints_never_go_to_a_returned_address_or_repost_a_mailed_card(shop, t
     assert mailed.returncode == 1 and "投函済みです" in mailed.stderr
     forced = hagaki("print", str(shop / "customers.csv"), "--reprint", "C001", "--force",
                     cwd=tmp_path)
-    assert "印刷しました: 1 枚" in forced.stdout, forced.stderr
+    assert "印刷しました: 1枚" in forced.stdout, forced.stderr
     hagaki("log", "mark-returned", str(card_of["C003"]), cwd=shop)
     returned = hagaki("print", str(shop / "customers.csv"), "--reprint", "C003", cwd=tmp_path)
     assert returned.returncode == 1 and "宛所不明で戻っています" in returned.stderr
@@ -309,7 +309,7 @@ def test_status_changes_name_unknown_and_unmovable_cards(shop, tmp_path):
     again = hagaki("log", "cancel", str(first), "99999", cwd=shop)
     assert again.returncode == 1
     assert "送付記録にない番号: 99999" in again.stdout
-    assert f"{first} 番は今「取り消し」なので 取り消し にできません" in again.stdout
+    assert f"{first} 番は今「取り消し」なので「取り消し」にできません" in again.stdout
     huge = hagaki("log", "cancel", "99999999999999999999999", cwd=shop)
     assert huge.returncode == 2 and "Traceback" not in huge.stderr
 

@@ -229,7 +229,7 @@ def test_check_says_the_format_and_finds_no_errors():
     code, out = run("check", str(DATA / "rakuten_orders.csv"))
     assert code == 0
     assert "rakuten_orders.csv: 楽天 RMS の受注データとして読みました" in out
-    assert "0 errors" in out
+    assert "エラー 0件" in out
 
 
 def test_formats_lists_every_preset():

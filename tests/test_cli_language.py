@@ -1,0 +1,81 @@
+"""The CLI speaks English with --lang en or a non-Japanese locale, Japanese with a Japanese
+locale: summaries with natural counters, errors, help."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from mailmerge.cli import main
+
+DATA = Path(__file__).parent / "data"
+
+
+def english(*args: str):
+    return CliRunner().invoke(main, ["--lang", "en", *args])
+
+
+def test_print_summary_in_english_with_plural_counters(tmp_path):
+    out = tmp_path / "cards.pdf"
+    result = english("print", str(DATA / "customers.csv"), "--out", str(out),
+                     "--config", str(DATA / "hagaki.toml"))
+    assert result.exit_code == 1, result.output
+    assert f"Printed: 12 cards → {out} (run 1, postage 12 × ¥85 = ¥1,020)" in result.output
+    assert "Rows not printed because of errors: 3 rows" in result.output
+    assert "customers.csv row 15 (C014) " in result.output
+    assert "Not sent: 1 customer\n" in result.output
+    assert "Settings: " in result.output
+
+
+def test_one_card_and_nothing_new_in_english(tmp_path):
+    customers = tmp_path / "one.csv"
+    customers.write_text("顧客ID,姓,名,郵便番号,住所1\nA1,山田,太郎,160-0023,東京都新宿区西新宿2-8-1\n",
+                         encoding="utf-8")
+    first = english("print", str(customers), "--out", str(tmp_path / "a.pdf"), "--no-sender")
+    assert first.exit_code == 0, first.output
+    assert "Printed: 1 card → " in first.output
+    again = english("print", str(customers), "--out", str(tmp_path / "b.pdf"), "--no-sender")
+    assert "Nothing new to print (hagaki plan shows today's plan)" in again.output
+    assert "Not sent: 1 customer" in again.output
+
+
+def test_plan_in_english():
+    result = english("plan", str(DATA / "customers.csv"), "--config", str(DATA / "hagaki.toml"),
+                     "--date", "2026-12-01")
+    assert result.exit_code == 0, result.output
+    assert "Plan for 2026-12-01 (a card for everyone)" in result.output
+    assert "Greeting (greeting)            13      ¥1,105" in result.output
+    assert "Total                          13      ¥1,105" in result.output
+    assert "2 rows with errors left out (see hagaki check)" in result.output
+
+
+def test_a_missing_file_is_one_line_in_each_language(tmp_path):
+    missing = str(tmp_path / "gone.toml")
+    en = english("plan", str(DATA / "customers.csv"), "--config", missing)
+    ja = CliRunner().invoke(main, ["--lang", "ja", "plan", str(DATA / "customers.csv"),
+                                   "--config", missing])
+    assert en.exit_code == ja.exit_code == 1
+    assert f"Error: Settings file not found: {missing}" in en.output
+    assert f"Error: 設定ファイルがありません: {missing}" in ja.output
+
+
+def _hagaki(lang: str, *args: str) -> subprocess.CompletedProcess:
+    environ = {key: value for key, value in os.environ.items()
+               if key not in ("HAGAKI_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+    environ["LANG"] = lang
+    return subprocess.run([sys.executable, "-m", "mailmerge", *args], capture_output=True,
+                          text=True, encoding="utf-8", env=environ, check=False)
+
+
+def test_the_locale_chooses_the_language():
+    customers = str(DATA / "customers.csv")
+    japanese = _hagaki("ja_JP.UTF-8", "check", customers, "--config", str(DATA / "hagaki.toml"))
+    english_run = _hagaki("C.UTF-8", "check", customers, "--config", str(DATA / "hagaki.toml"))
+    assert japanese.returncode == english_run.returncode == 1
+    assert "customers.csv: 16行、印刷できるのは 13行、エラー 3件、注意 0件" in japanese.stdout
+    assert "customers.csv: 16 rows, 13 printable, 3 errors, 0 warnings" in english_run.stdout
+    assert "設定: " in japanese.stderr and "Settings: " in english_run.stderr
