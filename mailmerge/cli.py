@@ -26,8 +26,9 @@ from mailmerge.layout.profiles import load_profile
 from mailmerge.outputs import check_outputs, log_files
 from mailmerge.package_files import package_file
 from mailmerge.run import DUPLEX, SIDES, SORTS, RunOptions, print_cards
-from mailmerge.selection.plan import SITUATIONS
+from mailmerge.selection.plan import LABELS, SITUATIONS
 from mailmerge.sendlog.edits import active_corrections
+from mailmerge.sendlog.labels import column_titles, status_word
 from mailmerge.sendlog.store import SendLog
 from mailmerge.shop import Shop, open_shop
 from mailmerge.sources.customers import ReadOptions
@@ -238,17 +239,19 @@ def print_command(customers: Path, side: str | None, output: Path | None,
 
 
 def _write_preview(pdf: Path, target: Path) -> None:
-    """The contact sheet after a run: a failure here is a warning, the cards stay printed."""
-    from mailmerge.render.preview import contact_sheet
+    """The run's contact sheets (every page, at most 48 a sheet) after a run: a failure here
+    is a warning, the cards stay printed."""
+    from mailmerge.render.preview import contact_sheets
 
     try:
-        check_outputs([target], [pdf], replace=False)
-        contact_sheet(pdf, target)
+        sheets = contact_sheets(pdf, target, "all",
+                                lambda paths: check_outputs(paths, [pdf], replace=False))
     except (HagakiError, OSError) as error:
         click.echo(_("注意: 見本画像は作れませんでした（{error}）。印刷と記録はできています",
                      error=error))
         return
-    click.echo(_("見本画像 → {path}", path=target))
+    click.echo(ngettext("見本画像 → {path}", "見本画像 {n:,} 枚 → {path} …", len(sheets),
+                        path=sheets[0][0]))
 
 
 @contextlib.contextmanager
@@ -452,6 +455,10 @@ def _open_log(shop: Shop) -> SendLog:
     return store
 
 
+LOG_LIST_COLUMNS = ("id", "card_date", "customer_id", "situation", "status", "campaign",
+                    "output_file", "page")
+
+
 @log.command("list", help=N_(
     "記録したはがきの一覧: 番号、はがきの日付、顧客、種類、状態、キャンペーン、"
     "ファイルとページ。\n\n"
@@ -467,15 +474,18 @@ def log_list(log_path, config_path, customers, status, campaign) -> None:
     """List logged cards: number, date, customer, kind, status, campaign, file and page."""
     with _open_log(_shop(config_path, None, log_path)) as store:
         rows = store.cards(list(customers), status, campaign)
+    if rows:
+        click.echo("\t".join(column_titles(LOG_LIST_COLUMNS)))
     for row in rows:
         file_name = Path(row["output_file"]).name if row["output_file"] else "-"
         if row["file_state"] == "replaced":
             file_name += _("（置き換え済み: もうこのファイルにはありません）")
         reprint = (_(" ← {card} 番の刷り直し", card=row["reprint_of"]) if row["reprint_of"]
                    else "")
-        click.echo(f"{row['id']:>6}  {row['card_date']}  {row['customer_id']:<10} "
-                   f"{row['situation']:<9} {row['status']:<9} {row['campaign']}  "
-                   f"{file_name} p.{row['page']}{reprint}")
+        situation = _(LABELS[row["situation"]]) if row["situation"] in LABELS else row["situation"]
+        click.echo("\t".join([str(row["id"]), row["card_date"], row["customer_id"], situation,
+                              status_word(row["status"]), row["campaign"], file_name,
+                              str(row["page"])]) + reprint)
     click.echo(cards(len(rows)))
 
 
@@ -532,7 +542,7 @@ def _status_command(name: str, status: str, summary: str):
     def command(card_ids, customers, campaign, log_path, config_path) -> None:
         with _open_log(_shop(config_path, None, log_path)) as store:
             change = store.set_status(status, list(card_ids), list(customers), campaign)
-        label = _(STATUS_LABELS[status])
+        label = status_word(status)
         if change.changed or not (change.unknown or change.refused):
             click.echo(_("{cards}を「{status}」にしました", cards=cards(change.changed),
                          status=label))
@@ -544,17 +554,13 @@ def _status_command(name: str, status: str, summary: str):
                          numbers=", ".join(map(str, change.unknown))))
         for card_id, now in change.refused:
             click.echo(_("{card} 番は今「{now}」なので「{status}」にできません", card=card_id,
-                         now=_(STATUS_WORDS[now]) if now in STATUS_WORDS else now,
+                         now=status_word(now),
                          status=label))
         if change.unknown or change.refused:
             raise SystemExit(1)
 
     return command
 
-
-STATUS_LABELS = {"mailed": N_("投函済み"), "returned": N_("宛所不明で返送"),
-                 "cancelled": N_("取り消し")}
-STATUS_WORDS = {**STATUS_LABELS, "printed": N_("印刷済み"), "pending": N_("印刷中")}
 
 _status_command("mark-mailed", "mailed", N_(
     "はがきを投函済みにします。\n\n例: hagaki log mark-mailed --campaign nenga-2027"))

@@ -79,3 +79,21 @@ def test_the_locale_chooses_the_language():
     assert "customers.csv: 16行、印刷できるのは 13行、エラー 3件、注意 0件" in japanese.stdout
     assert "customers.csv: 16 rows, 13 printable, 3 errors, 0 warnings" in english_run.stdout
     assert "設定: " in japanese.stderr and "Settings: " in english_run.stderr
+
+
+def test_log_list_has_headers_and_words_in_each_language(tmp_path):
+    customers = tmp_path / "one.csv"
+    customers.write_text("顧客ID,姓,名,郵便番号,住所1\nA1,山田,太郎,160-0023,東京都新宿区西新宿2-8-1\n",
+                         encoding="utf-8")
+    log = tmp_path / "log.sqlite"
+    printed = english("print", str(customers), "--out", str(tmp_path / "a.pdf"), "--no-sender",
+                      "--log", str(log))
+    assert printed.exit_code == 0, printed.output
+    listed = {lang: CliRunner().invoke(main, ["--lang", lang, "log", "list", "--log", str(log)])
+              for lang in ("ja", "en")}
+    ja_lines = [line for line in listed["ja"].output.splitlines() if "\t" in line]
+    en_lines = [line for line in listed["en"].output.splitlines() if "\t" in line]
+    assert ja_lines[0].split("\t")[:5] == ["番号", "はがきの日付", "顧客ID", "種類", "状態"]
+    assert ja_lines[1].split("\t")[2:5] == ["A1", "ご挨拶", "印刷済み"]
+    assert en_lines[0].split("\t")[4] == "Status" and en_lines[1].split("\t")[4] == "printed"
+    assert listed["en"].output.rstrip().endswith("1 card")

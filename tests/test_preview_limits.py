@@ -1,5 +1,5 @@
-"""Contact sheets of long PDFs: bounded memory, capped page counts with a clear message, and
-one clear error line for a file that is not a usable PDF."""
+"""Contact sheets of long PDFs: bounded memory, sheets of at most 48 pages, and one clear
+error line for a file that is not a usable PDF."""
 
 from __future__ import annotations
 
@@ -15,14 +15,9 @@ from pypdf import PdfWriter
 from mailmerge.errors import HagakiError
 from mailmerge.layout.page import Box, Page
 from mailmerge.render.pdf import write_pdf
-from mailmerge.render.preview import (
-    DEFAULT_PAGES,
-    MAX_PAGES,
-    contact_sheet,
-    parse_pages,
-)
+from mailmerge.render.preview import DEFAULT_PAGES, contact_sheets, parse_pages
 
-MEMORY_BOUND_MB = 200  # measured: about 100 MB for a 200-page sheet
+MEMORY_BOUND_MB = 200  # measured: about 100 MB for 400 pages in 9 sheets
 
 
 def cards_pdf(path: Path, count: int) -> Path:
@@ -47,24 +42,25 @@ def test_a_long_pdf_is_previewed_in_bounded_memory(long_pdf, tmp_path):
     pytest process too)."""
     script = textwrap.dedent(f"""
         from pathlib import Path
-        from mailmerge.render.preview import contact_sheet
-        first = contact_sheet(Path({str(long_pdf)!r}), Path({str(tmp_path / 'a.png')!r}))
-        most = contact_sheet(Path({str(long_pdf)!r}), Path({str(tmp_path / 'b.png')!r}),
-                             "1-200")
+        from mailmerge.render.preview import contact_sheets
+        first = contact_sheets(Path({str(long_pdf)!r}), Path({str(tmp_path / 'a.png')!r}))
+        every = contact_sheets(Path({str(long_pdf)!r}), Path({str(tmp_path / 'b.png')!r}),
+                               "all")
         peak_kb = next(int(line.split()[1]) for line in open("/proc/self/status")
                        if line.startswith("VmHWM:"))
-        print(first, most, peak_kb // 1024)
+        print(len(first), first[0][1], len(every), sum(n for _, n in every), peak_kb // 1024)
     """)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             check=True)
-    first, most, peak_mb = map(int, result.stdout.split())
-    assert (first, most) == (DEFAULT_PAGES, MAX_PAGES) == (48, 200)
+    sheets, shown, every_sheets, every_shown, peak_mb = map(int, result.stdout.split())
+    assert (sheets, shown) == (1, DEFAULT_PAGES) == (1, 48)
+    assert (every_sheets, every_shown) == (9, 400)  # 8 × 48 + 16
     assert peak_mb < MEMORY_BOUND_MB
 
 
 def test_without_pages_the_sheet_shows_the_first_48_and_says_so(long_pdf, tmp_path):
     target = tmp_path / "sheet.png"
-    assert contact_sheet(long_pdf, target) == 48
+    assert contact_sheets(long_pdf, target) == [(target, 48)]
     with Image.open(target) as sheet:
         # 7 columns × 7 rows of 300 × 444 px pages, 20 px labels, 16 px gaps, a 40 px note
         assert sheet.size == (7 * 316 + 16, 40 + 7 * 480 + 16)
@@ -75,17 +71,9 @@ def test_without_pages_the_sheet_shows_the_first_48_and_says_so(long_pdf, tmp_pa
 def test_a_short_pdf_is_shown_whole_without_a_note(tmp_path):
     pdf = cards_pdf(tmp_path / "six.pdf", 6)
     target = tmp_path / "sheet.png"
-    assert contact_sheet(pdf, target) == 6
+    assert contact_sheets(pdf, target) == [(target, 6)]
     with Image.open(target) as sheet:
         assert sheet.size == (4 * 316 + 16, 2 * 480 + 16)
-
-
-def test_more_than_200_pages_is_refused_with_what_to_do(long_pdf, tmp_path):
-    target = tmp_path / "sheet.png"
-    with pytest.raises(HagakiError, match="200 ページまで") as raised:
-        contact_sheet(long_pdf, target, "1-150,200-260")
-    assert "--pages 1-200" in str(raised.value)
-    assert not target.exists()
 
 
 @pytest.mark.parametrize(("spec", "count", "pages"), [
@@ -102,11 +90,11 @@ def test_page_ranges(spec, count, pages):
 
 @pytest.mark.parametrize(("spec", "words"), [
     ("a-b", "1-8 や 2,5-6"), ("0-3", "1 から数え"), ("5-3", "小さい番号を先に"),
-    ("11-12", "10 ページしかありません"), ("1-201", "200 ページまで"),
+    ("11-12", "10 ページしかありません"),
 ])
 def test_wrong_page_ranges(spec, words):
     with pytest.raises(HagakiError, match=words):
-        parse_pages(spec, 10 if spec != "1-201" else 1000)
+        parse_pages(spec, 10)
 
 
 def encrypted(path: Path, source: Path) -> Path:
@@ -152,6 +140,29 @@ def test_a_pdf_that_cannot_be_previewed_is_one_clear_line(tmp_path, make, words)
     bad = make(tmp_path, pdf)
     target = tmp_path / "sheet.png"
     with pytest.raises(HagakiError, match=words) as raised:
-        contact_sheet(bad, target)
+        contact_sheets(bad, target)
     assert str(raised.value).startswith(f"{bad}: ") and "\n" not in str(raised.value)
     assert not target.exists()
+
+
+def test_print_preview_shows_every_page_of_the_run_in_sheets_of_48(tmp_path):
+    """`print --preview` of 30 two-sided cards (60 pages): two PNGs named after the run's PDF,
+    48 pages and 12, each a bounded image."""
+    from click.testing import CliRunner
+
+    from mailmerge.cli import main
+
+    rows = "".join(f"K{number:03d},山田,太郎{number},160-0023,東京都新宿区西新宿2-8-{number}\n"
+                   for number in range(1, 31))
+    customers = tmp_path / "customers.csv"
+    customers.write_text("顧客ID,姓,名,郵便番号,住所1\n" + rows, encoding="utf-8")
+    out = tmp_path / "cards.pdf"
+    result = CliRunner().invoke(main, ["print", str(customers), "--side", "both", "--no-sender",
+                                       "--out", str(out), "--preview"])
+    assert result.exit_code == 0, result.output
+    sheets = sorted(tmp_path.glob("cards-*.png"))
+    assert [path.name for path in sheets] == ["cards-1.png", "cards-2.png"]
+    assert "見本画像 2 枚 → " in result.output
+    with Image.open(sheets[0]) as first, Image.open(sheets[1]) as second:
+        assert first.size[0] * first.size[1] < 10_000_000
+        assert second.size[1] < first.size[1]  # 12 pages: fewer rows

@@ -1,10 +1,9 @@
 """Contact sheets: a PDF's pages side by side in PNGs, to look at before printing.
 
 In: a PDF and a page range ("1-8", "3", "2,5-6", "all"; 1-based; by default the first
-DEFAULT_PAGES pages). Out: one PNG written atomically (`contact_sheet`, never more than
-MAX_PAGES pages), or several of at most SHEET_PAGES pages each (`contact_sheets`: sheet.png
-when one is enough, else sheet-1.png, sheet-2.png …), so a run of thousands of cards gives
-many small images instead of one huge one.
+DEFAULT_PAGES pages). Out: PNGs of at most SHEET_PAGES pages each, written atomically
+(`contact_sheets`: sheet.png when one is enough, else sheet-1.png, sheet-2.png …), so a run of
+thousands of cards gives many small images instead of one huge one.
 Pages are rendered by PDFium (pypdfium2) one at a time: each is drawn, shrunk into the sheet
 and released before the next, so memory stays bounded whatever the PDF's length. When the
 sheet does not show every page, a line at its top says which pages it shows.
@@ -26,7 +25,6 @@ from mailmerge.i18n import _, ngettext
 from mailmerge.package_files import package_file
 
 DEFAULT_PAGES = 48  # without --pages: enough to judge a run, small enough to look at
-MAX_PAGES = 200  # with --pages: one sheet is for looking at, not for archiving
 SHEET_PAGES = DEFAULT_PAGES  # pages per image when a range is paged into several images
 COLUMNS = 4  # at least; long sheets get more, so they stay about as wide as tall
 GAP_PX = 16
@@ -40,9 +38,9 @@ NOTE_FONT = ("fonts", "BIZUDMincho-Regular.ttf")
 END_BYTES = 1024  # %PDF- and %%EOF are looked for this near the start and the end
 
 
-def parse_pages(spec: str | None, count: int, limit: int | None = MAX_PAGES) -> list[int]:
+def parse_pages(spec: str | None, count: int) -> list[int]:
     """'1-8' → [0 … 7] (zero-based, within the document); None → the first DEFAULT_PAGES;
-    'all' → every page. More than `limit` pages is a HagakiError."""
+    'all' → every page."""
     if not spec:
         return list(range(min(count, DEFAULT_PAGES)))
     if spec.strip().lower() == "all":
@@ -59,31 +57,11 @@ def parse_pages(spec: str | None, count: int, limit: int | None = MAX_PAGES) -> 
             raise HagakiError(_("--pages {spec}: ページは 1 から数え、小さい番号を先に書いて"
                                 "ください", spec=repr(spec)))
         pages += range(start - 1, min(end, count))
-        if limit is not None and len(pages) > limit:
-            raise HagakiError(_("--pages {spec}: 1 枚のプレビューに並べられるのは {most} "
-                                "ページまでです。--pages 1-{most} のように分けてください",
-                                spec=repr(spec), most=MAX_PAGES))
     if not pages:
         raise HagakiError(ngettext("--pages {spec}: この PDF は {n} ページしかありません",
                                    "--pages {spec}: この PDF は {n} ページしかありません",
                                    count, spec=repr(spec)))
     return pages
-
-
-def contact_sheet(pdf_path: Path, target: Path, pages: str | None = None) -> int:
-    """Render the chosen pages into one PNG; return how many pages it shows."""
-    document = _open(pdf_path)
-    try:
-        total = len(document)
-        if total == 0:
-            raise HagakiError(_("{path}: ページが 1 枚もない PDF です", path=pdf_path))
-        chosen = parse_pages(pages, total)
-        sheet = _draw_sheet(document, pdf_path, chosen, total)
-    finally:
-        document.close()
-    with atomic_write(target) as stream:
-        sheet.save(stream, format="PNG")
-    return len(chosen)
 
 
 def sheet_paths(target: Path, sheets: int) -> list[Path]:
@@ -105,7 +83,7 @@ def contact_sheets(pdf_path: Path, target: Path, pages: str | None = None,
         total = len(document)
         if total == 0:
             raise HagakiError(_("{path}: ページが 1 枚もない PDF です", path=pdf_path))
-        chosen = parse_pages(pages, total, limit=None)
+        chosen = parse_pages(pages, total)
         groups = [chosen[start:start + SHEET_PAGES]
                   for start in range(0, len(chosen), SHEET_PAGES)]
         paths = sheet_paths(target, len(groups))

@@ -20,15 +20,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mailmerge.i18n import LANGUAGES, N_, _, cards, language, ngettext, pgettext, speaking, yen
 from mailmerge.report.figures import SEGMENT_LABELS, SHARE
 from mailmerge.selection.plan import LABELS
+from mailmerge.sendlog.labels import STATUS_WORDS
 from mailmerge.sources.corrections import shown, suggested_postal_code
 from mailmerge.web.security import CSRF_COOKIE, CSRF_FIELD
 from mailmerge.web.shopfiles import KINDS
 
 LANGUAGE_COOKIE = "hagaki_lang"
 WEB_LANGUAGE = "ja"  # the web app speaks Japanese unless the user switches
-STATUS_WORDS = {"printed": N_("印刷済み"), "mailed": N_("投函済み"),
-                "returned": N_("宛所不明で返送"), "cancelled": N_("取り消し"),
-                "pending": N_("印刷中"), "failed": N_("失敗")}
 STATUS_MOVES = {"cancelled": N_("取り消す"), "returned": N_("返送された")}
 SIDES = {"both": N_("両面（宛名と文面）"), "address": N_("宛名面だけ"), "message": N_("文面だけ")}
 STATIC = Path(__file__).parent / "static"
