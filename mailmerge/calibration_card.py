@@ -31,10 +31,12 @@ def current_offsets(settings: Settings, printer: str | None) -> tuple[float, flo
     return settings.printers.get(printer or "", (settings.offset_x, settings.offset_y))
 
 
-def calibration_pdf(settings: Settings, printer: str | None = None) -> bytes:
-    """The calibration card of the shop's card layout, moved by the current offsets."""
+def calibration_pdf(settings: Settings, printer: str | None = None,
+                    layout: str | None = None) -> bytes:
+    """The calibration card of `layout` (default: the shop's card layout), moved by the
+    current offsets."""
     face = FontRoles(settings).chain("address").primary
-    page = calibration_page(load_profile(settings.layout), face)
+    page = calibration_page(load_profile(layout or settings.layout), face)
     builder = PdfBuilder("hagaki calibration")
     builder.add(page.shifted(*current_offsets(settings, printer)))
     pdf = io.BytesIO()

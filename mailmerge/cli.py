@@ -18,11 +18,12 @@ from pathlib import Path
 
 import click
 
+from mailmerge.atomic import atomic_write
+from mailmerge.calibration_card import MEASURED_X, MEASURED_Y
 from mailmerge.cli_language import VERSION_OPTION_HELP, LocalisedGroup, lang_option
 from mailmerge.config import FONT_ROLES, load_settings, printer_offsets
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import N_, _, cards, ngettext
-from mailmerge.layout.profiles import load_profile
 from mailmerge.outputs import check_outputs, log_files
 from mailmerge.package_files import package_file
 from mailmerge.run import DUPLEX, SIDES, SORTS, RunOptions, print_cards
@@ -608,9 +609,9 @@ def preview(pdf: Path, target: Path, pages: str | None, replace: bool) -> None:
 @click.option("--printer", metavar="NAME",
               help=N_("測るプリンター: 保存したずれ補正を使い、--measured-x/-y をこの"
                       "プリンターの値として保存します（hagaki.toml の [printers.NAME]）。"))
-@click.option("--measured-x", type=click.FloatRange(20, 80),
+@click.option("--measured-x", type=click.FloatRange(*MEASURED_X),
               help=N_("はがきの左の端から、印刷された十字の中心までの mm。"))
-@click.option("--measured-y", type=click.FloatRange(40, 110),
+@click.option("--measured-y", type=click.FloatRange(*MEASURED_Y),
               help=N_("はがきの上の端から、印刷された十字の中心までの mm。"))
 @config_option
 @replace_option
@@ -618,22 +619,18 @@ def preview(pdf: Path, target: Path, pages: str | None, replace: bool) -> None:
 def calibrate(target: Path, layout: str, printer: str | None, measured_x: float | None,
               measured_y: float | None, config_path: Path | None, replace: bool) -> None:
     """Print a calibration card, or save what was measured on it as a printer's offsets."""
-    from mailmerge.layout.calibration import REFERENCE, calibration_page, offsets_from
+    from mailmerge.calibration_card import calibration_pdf, current_offsets, save_measured
+    from mailmerge.layout.calibration import REFERENCE
 
     shop = _shop(config_path)
-    settings = shop.settings
-    current = settings.printers.get(printer or "", (settings.offset_x, settings.offset_y))
     if (measured_x is None) != (measured_y is None):
         raise click.UsageError(_("--measured-x と --measured-y は両方指定してください"))
     if measured_x is not None and measured_y is not None:
-        from mailmerge.printer_settings import save_printer_offsets
-
         if printer is None or shop.config_path is None:
             raise click.UsageError(_("測った値は hagaki.toml の [printers.NAME] に保存します: "
                                      "--printer NAME を付け、hagaki init で作った店の"
                                      "フォルダで実行してください"))
-        offset_x, offset_y = offsets_from(measured_x, measured_y, current)
-        save_printer_offsets(shop.config_path, printer, offset_x, offset_y)
+        offset_x, offset_y = save_measured(shop.config_path, printer, measured_x, measured_y)
         click.echo(_("{config} の [printers.{printer}] に保存しました: "
                      "offset_x {offset_x:+.2f} mm、offset_y {offset_y:+.2f} mm（十字は "
                      "{cross_x:.1f} / {cross_y:.1f} mm の位置です）。"
@@ -641,13 +638,11 @@ def calibrate(target: Path, layout: str, printer: str | None, measured_x: float 
                      config=shop.config_path, printer=printer, offset_x=offset_x,
                      offset_y=offset_y, cross_x=REFERENCE[0], cross_y=REFERENCE[1]))
         return
-    from mailmerge.render.pdf import write_pdf
-    from mailmerge.typeface.roles import FontRoles
-
     check_outputs([target], [shop.config_path, *log_files(shop.log_path)], replace, (".pdf",))
-    face = FontRoles(settings).chain("address").primary
-    page = calibration_page(load_profile(layout), face).shifted(*current)
-    write_pdf([page], target, title="hagaki calibration")
+    pdf = calibration_pdf(shop.settings, printer, layout)
+    with atomic_write(target) as stream:
+        stream.write(pdf)
+    current = current_offsets(shop.settings, printer)
     click.echo(_("調整用カード → {path}（今のずれ補正 x {offset_x:+.2f} mm、"
                  "y {offset_y:+.2f} mm）", path=target, offset_x=current[0],
                  offset_y=current[1]))
