@@ -272,7 +272,7 @@ def _reprints(wanted: tuple[str, ...], customers: list[Customer], log: SendLog,
 def _logged_card(asked: str, customers: dict[str, Customer], log: SendLog):
     """The card `asked` names: 'card:17' / a card number, or 'customer:C003' / a customer
     id (their latest sent card)."""
-    kind, _, value = asked.partition(":") if ":" in asked else ("", "", asked)
+    kind, _colon, value = asked.partition(":") if ":" in asked else ("", "", asked)
     value = clean_id(value)  # as the customer list's ids are cleaned (full width, BOM …)
     by_card = log.cards(card_ids=[int(value)]) if value.isdigit() and kind in (
         "", "card") and int(value) < 2 ** 63 else []

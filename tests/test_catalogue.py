@@ -3,6 +3,7 @@ fields of a text survive translation, and the CLI speaks the language asked for.
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import string
@@ -118,3 +119,34 @@ def test_cli_help_in_each_language():
     assert "Mark cards as posted." in english["log"]  # a subgroup's short help
     assert "\n  Exit codes: 0 done" in english["hagaki"]  # a \b paragraph keeps its lines
     assert _("番号が違います") == "番号が違います"  # the language was not left behind
+
+
+def _own_scope(function: ast.AST):
+    """The nodes of a function's own scope (not of nested functions, lambdas or
+    comprehensions, whose names are their own)."""
+    nested = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp,
+              ast.DictComp, ast.GeneratorExp)
+    stack = list(ast.iter_child_nodes(function))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, nested):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def test_no_function_hides_the_translation_function():
+    """`kind, _, value = …` in a function that also calls `_(…)` makes `_` a string there:
+    the message would crash with a traceback instead of being shown."""
+    hiding = []
+    for path in sorted((ROOT / "mailmerge").rglob("*.py")):
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            own = list(_own_scope(function))
+            binds = any(isinstance(node, ast.Name) and node.id == "_"
+                        and isinstance(node.ctx, ast.Store) for node in own)
+            calls = any(isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_"
+                        for node in ast.walk(function))
+            if binds and calls:
+                hiding.append(f"{path.relative_to(ROOT)}:{function.lineno} {function.name}")
+    assert hiding == []

@@ -97,3 +97,16 @@ def test_log_list_has_headers_and_words_in_each_language(tmp_path):
     assert ja_lines[1].split("\t")[2:5] == ["A1", "ご挨拶", "印刷済み"]
     assert en_lines[0].split("\t")[4] == "Status" and en_lines[1].split("\t")[4] == "printed"
     assert listed["en"].output.rstrip().endswith("1 card")
+
+
+def test_an_unknown_reprint_is_one_line_in_each_language(tmp_path):
+    customers = tmp_path / "one.csv"
+    customers.write_text("顧客ID,姓,名,郵便番号,住所1\nA1,山田,太郎,160-0023,東京都新宿区西新宿2-8-1\n",
+                         encoding="utf-8")
+    for lang, words in (("ja", "そのはがき番号・顧客IDは送付記録にありません"),
+                        ("en", "--reprint 999")):
+        result = CliRunner().invoke(main, ["--lang", lang, "print", str(customers), "--no-sender",
+                                           "--reprint", "999", "--log", str(tmp_path / "l.sqlite")])
+        assert result.exit_code == 1
+        assert words in result.output and "Traceback" not in result.output
+        assert isinstance(result.exception, SystemExit)
