@@ -257,3 +257,61 @@ def test_the_login_page_speaks_english_when_the_browser_chose_it(guarded):
     page = guarded.get("/login").text
     assert "<h1>Log in</h1>" in page and 'lang="en"' in page
     assert "Wrong password" in log_in(guarded, "not-the-password").text
+
+
+def test_a_link_out_of_the_shop_folder_is_not_served(client, shop, tmp_path):
+    secret = tmp_path.parent / f"{tmp_path.name}-secret.pdf"
+    secret.write_bytes(b"%PDF-1.4 secret")
+    (shop / "leak.pdf").symlink_to(secret)
+    assert client.get("/files/leak.pdf").status_code == 404
+    (shop / "real.pdf").write_bytes(b"%PDF-1.4 mine")
+    assert client.get("/files/real.pdf").content == b"%PDF-1.4 mine"
+
+
+def test_csrf_tokens_belong_to_one_browser_and_one_login(guarded, shop):
+    """A token read by another browser, or before logging in, is refused."""
+    stranger = TestClient(guarded.app)
+    stolen = csrf_token(stranger, "/login")
+    assert stolen != csrf_token(guarded, "/login")
+    log_in(guarded, PASSWORD)
+    mine = csrf_token(guarded, "/plan")
+    assert mine != stolen
+    assert guarded.post("/language", data={"csrf_token": stolen, "lang": "en"}).status_code == 403
+    response = guarded.post("/language", data={"csrf_token": mine, "lang": "en"},
+                            follow_redirects=False)
+    assert response.status_code == 303
+
+
+def test_logging_out_forgets_the_session(guarded):
+    log_in(guarded, PASSWORD)
+    assert guarded.get("/plan", follow_redirects=False).status_code == 200
+    session = guarded.cookies.get(login.SESSION_COOKIE)
+    page = guarded.get("/plan").text
+    assert 'id="logout"' in page
+    response = guarded.post("/logout", data={"csrf_token": csrf_token(guarded, "/plan")},
+                            follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/login"
+    guarded.cookies.set(login.SESSION_COOKIE, session)  # the old cookie no longer works
+    assert guarded.get("/plan", follow_redirects=False).status_code == 303
+
+
+def test_wrong_passwords_from_one_address_do_not_slow_another(monkeypatch):
+    import asyncio
+
+    monkeypatch.setattr(login, "FAILURE_DELAY_SECONDS", 0.3)
+
+    async def attempts() -> tuple[float, float, str | None]:
+        keeper = login.Sessions(PASSWORD)
+        started = time.monotonic()
+
+        async def timed(password: str, client: str) -> tuple[float, str | None]:
+            token = await keeper.log_in(password, client)
+            return time.monotonic() - started, token
+
+        guesses = [timed("wrong-guess", "10.0.0.9") for _ in range(4)]
+        results = await asyncio.gather(timed(PASSWORD, "10.0.0.2"), *guesses)
+        return results[0][0], max(elapsed for elapsed, _token in results[1:]), results[0][1]
+
+    owner, guesser, token = asyncio.run(attempts())
+    assert token is not None and owner < 0.2  # the owner is not kept waiting …
+    assert guesser >= 4 * 0.3 - 0.05  # … while one address's guesses take turns

@@ -41,7 +41,7 @@ from mailmerge.web.rendering import (
     render,
     today,
 )
-from mailmerge.web.security import Guard, checked_form, new_token
+from mailmerge.web.security import Guard, checked_form, new_secret
 
 UI_FONTS = {"ui.ttf": "BIZUDMincho-Regular.ttf", "ui-rare.ttf": "ipamjm.ttf"}
 
@@ -66,7 +66,8 @@ def create_app(folder: Path, allowed_hosts: set[str], password: str | None = Non
                                                 Middleware(RequireLogin, password=password)],
                     exception_handlers={HTTPException: _http_error})
     app.state.desk = Desk(folder)
-    app.state.csrf_token = new_token()
+    app.state.csrf_secret = new_secret()
+    app.state.logins = password is not None  # the pages offer ログアウト
     return app
 
 

@@ -3,11 +3,13 @@ lets no other request through without them.
 
 In: the password the shop chose (None when served on 127.0.0.1 alone: no login). Out:
 RequireLogin, an ASGI middleware that answers /login itself (GET: the page; POST: the password,
-CSRF-checked) and sends every other request without a valid session to it (a GET is redirected
-to /login, anything else gets 401). The password is compared in constant time, one attempt at a
-time, with a pause after each wrong one (about one guess a second for the whole server). A
-right password gets a random session token in an HttpOnly, SameSite=Strict cookie; the server
-keeps only the tokens' hashes, in memory (a restart logs everyone out).
+CSRF-checked) and /logout (POST: the session forgotten), and sends every other request without a
+valid session to the login page (a GET is redirected to /login, anything else gets 401). The
+password is compared in constant time, one attempt at a time per client address, with a pause
+after each wrong one (about one guess a second from each address, while the owner's own
+browser is not kept waiting). A right password gets a random session token in an HttpOnly,
+SameSite=Strict cookie; the server keeps only the tokens' hashes, in memory (a restart logs
+everyone out).
 """
 
 from __future__ import annotations
@@ -29,10 +31,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import _
 from mailmerge.web.rendering import render
-from mailmerge.web.security import checked_form
+from mailmerge.web.security import SESSION_COOKIE, checked_form
 
 LOGIN_PATH = "/login"
-SESSION_COOKIE = "hagaki_session"
+LOGOUT_PATH = "/logout"
+MAX_CLIENTS_WAITING = 1000  # attempt queues kept per client address
 PASSWORD_VARIABLE = "HAGAKI_PASSWORD"
 MIN_PASSWORD_CHARS = 8
 FAILURE_DELAY_SECONDS = 1.0
@@ -79,12 +82,19 @@ class Sessions:
     def __init__(self, password: str) -> None:
         self._password = _digest(password)
         self._tokens: OrderedDict[bytes, None] = OrderedDict()
-        self._attempts = asyncio.Lock()
+        self._attempts: dict[str, asyncio.Lock] = {}
 
-    async def log_in(self, password: str) -> str | None:
+    def _queue(self, client: str) -> asyncio.Lock:
+        """The attempts of one client address wait for each other."""
+        if client not in self._attempts and len(self._attempts) >= MAX_CLIENTS_WAITING:
+            for idle in [key for key, lock in self._attempts.items() if not lock.locked()]:
+                del self._attempts[idle]
+        return self._attempts.setdefault(client, asyncio.Lock())
+
+    async def log_in(self, password: str, client: str) -> str | None:
         """A new session token for the right password; None, after a pause, for a wrong one.
-        Attempts wait for each other, so guessing in parallel is no faster."""
-        async with self._attempts:
+        A client's attempts wait for each other, so guessing in parallel is no faster."""
+        async with self._queue(client):
             if hmac.compare_digest(_digest(password), self._password):
                 token = secrets.token_urlsafe(32)
                 self._tokens[_digest(token)] = None
@@ -96,6 +106,9 @@ class Sessions:
 
     def knows(self, token: str) -> bool:
         return bool(token) and _digest(token) in self._tokens
+
+    def log_out(self, token: str) -> None:
+        self._tokens.pop(_digest(token), None)
 
 
 class RequireLogin:
@@ -113,6 +126,8 @@ class RequireLogin:
         logged_in = self.sessions.knows(request.cookies.get(SESSION_COOKIE, ""))
         if scope["path"] == LOGIN_PATH:
             response = await self._login(request, logged_in)
+        elif scope["path"] == LOGOUT_PATH and request.method == "POST":
+            response = await self._logout(request)
         elif logged_in or scope["path"].startswith(OPEN_PATHS):
             await self.app(scope, receive, send)
             return
@@ -136,12 +151,25 @@ class RequireLogin:
         except HTTPException as refused:
             return render(request, "login.html", refused.status_code, back=back,
                           error=refused.detail)
-        token = await self.sessions.log_in(str(form.get("password") or ""))
+        client = request.client.host if request.client else ""
+        token = await self.sessions.log_in(str(form.get("password") or ""), client)
         if token is None:
             return render(request, "login.html", 401, back=back,
                           error=_("パスワードが違います"))
         response = RedirectResponse(back, 303)
         response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict")
+        return response
+
+
+    async def _logout(self, request: Request) -> Response:
+        """Forget this browser's session (CSRF-checked), back to the login page."""
+        try:
+            await checked_form(request)
+        except HTTPException as refused:
+            return PlainTextResponse(str(refused.detail), refused.status_code)
+        self.sessions.log_out(request.cookies.get(SESSION_COOKIE, ""))
+        response = RedirectResponse(LOGIN_PATH, 303)
+        response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="strict")
         return response
 
 

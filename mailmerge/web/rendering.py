@@ -22,7 +22,7 @@ from mailmerge.report.figures import SEGMENT_LABELS, SHARE
 from mailmerge.selection.plan import LABELS
 from mailmerge.sendlog.labels import STATUS_WORDS
 from mailmerge.sources.corrections import shown, suggested_postal_code
-from mailmerge.web.security import CSRF_COOKIE, CSRF_FIELD
+from mailmerge.web.security import BROWSER_COOKIE, CSRF_FIELD, browser_id, csrf_token
 from mailmerge.web.shopfiles import KINDS
 
 LANGUAGE_COOKIE = "hagaki_lang"
@@ -66,13 +66,15 @@ def today() -> dt.date:
 
 def render(request: Request, name: str, http_status: int = 200, **context) -> HTMLResponse:
     """A page (or, for htmx, the fragment template `_NAME`), with the CSRF cookie set."""
-    token = request.app.state.csrf_token
+    token = csrf_token(request)
     fragment = request.headers.get("hx-request") == "true" and context.pop("fragment", None)
     template = templates.get_template(fragment or name)
     html = template.render(request=request, csrf_token=token, folder=request.app.state.desk.folder,
                            **context)
     response = HTMLResponse(html, http_status)
-    response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
+    if BROWSER_COOKIE not in request.cookies:
+        response.set_cookie(BROWSER_COOKIE, browser_id(request), httponly=True,
+                            samesite="strict")
     return response
 
 

@@ -23,16 +23,32 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mailmerge.i18n import _
 from mailmerge.web.shopfiles import MAX_UPLOAD_BYTES
 
-CSRF_COOKIE = "hagaki_csrf"
+BROWSER_COOKIE = "hagaki_browser"  # a random id per browser, the CSRF token's subject
+SESSION_COOKIE = "hagaki_session"  # set by web/login.py when the server has a password
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 MAX_BODY_BYTES = MAX_UPLOAD_BYTES + 64 * 1024  # one upload and its form fields
 
 
-def new_token() -> str:
-    """The server's CSRF token: random per server start, derived from a fresh secret."""
-    secret = secrets.token_bytes(32)
-    return hmac.new(secret, b"hagaki csrf", hashlib.sha256).hexdigest()
+def new_secret() -> bytes:
+    """The server's CSRF secret: random per server start."""
+    return secrets.token_bytes(32)
+
+
+def browser_id(request: Request) -> str:
+    """This browser's id: its cookie, else a new one (`render` sets it on the response)."""
+    known = request.cookies.get(BROWSER_COOKIE, "")
+    if len(known) >= 32:
+        return known
+    if not hasattr(request.state, "new_browser_id"):
+        request.state.new_browser_id = secrets.token_urlsafe(24)
+    return request.state.new_browser_id
+
+
+def csrf_token(request: Request) -> str:
+    """The token this browser's forms carry: bound to its id and to its login session."""
+    subject = f"{browser_id(request)}|{request.cookies.get(SESSION_COOKIE, '')}"
+    return hmac.new(request.app.state.csrf_secret, subject.encode(), hashlib.sha256).hexdigest()
 
 
 class Guard:
@@ -61,13 +77,12 @@ class Guard:
 
 
 async def checked_form(request: Request) -> FormData:
-    """The POSTed form, once its CSRF token matches the server's (403 otherwise)."""
-    expected: str = request.app.state.csrf_token
+    """The POSTed form, once its CSRF token is this browser's (403 otherwise)."""
     form = await request.form(max_files=1, max_fields=50)
     sent = request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD)
-    cookie = request.cookies.get(CSRF_COOKIE, "")
-    if not (isinstance(sent, str) and hmac.compare_digest(sent, expected)
-            and hmac.compare_digest(cookie, expected)):
+    known_browser = BROWSER_COOKIE in request.cookies
+    if not (known_browser and isinstance(sent, str)
+            and hmac.compare_digest(sent, csrf_token(request))):
         await form.close()
         raise HTTPException(403, _("フォームの確認用の値が合いません。ページを開き直してください"))
     return form

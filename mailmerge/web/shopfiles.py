@@ -73,8 +73,11 @@ class ShopFiles:
         return target
 
     def download(self, name: str) -> Path | None:
-        """A PDF of the shop folder named exactly `name` (no folders), else None."""
+        """A PDF of the shop folder named exactly `name` (no folders; not a link leading out of
+        the folder), else None."""
         if not name or name != Path(name).name or not name.lower().endswith(".pdf"):
             return None
         path = self.folder / name
-        return path if path.is_file() else None
+        if not path.is_file() or path.resolve().parent != self.folder.resolve():
+            return None
+        return path
