@@ -648,7 +648,7 @@ def calibrate(target: Path, layout: str, printer: str | None, measured_x: float 
                  offset_y=current[1]))
 
 
-FORMAT_KINDS = {"orders": N_("注文（顧客＋売上）"), "customers": N_("顧客"),
+FORMAT_KINDS = {"orders": N_("注文（顧客＋売上）"), "customers": N_("顧客のみ"),
                 "sales": N_("売上（顧客番号で結合）")}
 
 
@@ -660,8 +660,9 @@ def formats() -> None:
 
     for preset in all_presets():
         detected = _("見出しで自動判定") if preset.detect else _("--source-format で指定")
-        click.echo(f"{preset.name:22} {_(preset.label)}　{_(FORMAT_KINDS[preset.kind])}、"
-                   f"{detected}")
+        click.echo(f"{preset.name:22} " + _("{label}　{kind}、{detected}", label=_(preset.label),
+                                                kind=_(FORMAT_KINDS[preset.kind]),
+                                                detected=detected))
 
 
 @main.command(help=N_(

@@ -78,4 +78,4 @@ lang_option = click.option(
     "--lang", type=click.Choice(LANGUAGES), is_eager=True, expose_value=False,
     callback=_choose_language,
     help=N_("表示の言語（ja: 日本語、en: 英語）。"
-            "既定は HAGAKI_LANG、なければロケールが日本語なら日本語。"))
+            "既定は HAGAKI_LANG、なければロケールが日本語なら日本語、ほかは英語。"))

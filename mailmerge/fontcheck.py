@@ -104,7 +104,8 @@ def _printable(path: Path, settings: Settings) -> Iterator[Customer]:
 
 
 def _listed(characters: list[str], role_uses: dict[str, Uses]) -> list[str]:
-    lines = [_("    {character}  行 {rows}", character=_describe(g), rows=_rows(role_uses[g]))
+    lines = [ngettext("    {character}  行 {rows}", "    {character}  行 {rows}",
+                      role_uses[g].count, character=_describe(g), rows=_rows(role_uses[g]))
              for g in characters[:CHARACTERS_SHOWN]]
     if len(characters) > CHARACTERS_SHOWN:
         lines.append(ngettext("    …ほか {n:,}文字（最初の {shown}文字だけを表示）",
