@@ -126,7 +126,6 @@ class Measures:
     segments: dict[str, int]
     segment_shares: dict[str, float]
     customers: list[CustomerLine]
-    to_contact: list[CustomerLine]  # dormant first (longest ago first), then flagged rows
     sales_total: float
     sales_count: int
     new_customer_sales: float
@@ -218,7 +217,7 @@ def measure(listed: list[Listed], sales: list[Sale], cards: list[SentCard], on: 
         date=on, customer_count=count, flagged_count=sum(1 for line in lines if line.flags),
         segments=segments,
         segment_shares={name: n / count if count else 0.0 for name, n in segments.items()},
-        customers=lines, to_contact=_to_contact(lines),
+        customers=lines,
         sales_total=total, sales_count=len(known_sales),
         new_customer_sales=new_total, existing_customer_sales=existing_total,
         unlisted=_unlisted(unlisted),
@@ -318,13 +317,6 @@ def _positive_share(part: float, rest: float) -> float:
     """part's share of part + rest, counting only what is positive of each."""
     part, rest = max(part, 0.0), max(rest, 0.0)
     return part / (part + rest) if part + rest else 0.0
-
-
-def _to_contact(lines: list[CustomerLine]) -> list[CustomerLine]:
-    dormant = sorted((line for line in lines if line.segment == "dormant"),
-                     key=lambda line: (line.last_purchase, line.customer.row))
-    flagged = [line for line in lines if line.flags and line.segment != "dormant"]
-    return dormant + flagged
 
 
 def _to_call(lines: list[CustomerLine]) -> list[CustomerLine]:

@@ -2,8 +2,8 @@
 
 In: Measures (every value is read from it; nothing is computed here). Out: an .xlsx written
 atomically: 概要 (key figures, segments with a chart, warnings), 顧客一覧 (every customer with
-segment, purchases and any error in the row), 連絡リスト (dormant customers to contact first,
-then rows whose errors need fixing), 月次 (the monthly table with charts), 送付実績 (cards
+segment, purchases and any error in the row), 連絡リスト (the stock-take PDF's list: dormant
+customers, longest ago first, then lapsed ones, most recent first), 月次 (the monthly table with charts), 送付実績 (cards
 sent) and, when there are any, 名簿外の売上 (sales for customers not in the list).
 """
 
@@ -123,7 +123,7 @@ def _customers(sheet, measures: Measures) -> None:
 def _to_contact(sheet, measures: Measures) -> None:
     rows = [[line.customer.customer_id, line.name, _(SEGMENT_LABELS[line.segment]),
              line.customer.postal_code, line.address, line.last_purchase,
-             line.days_since_last, line.total, _flags(line)] for line in measures.to_contact]
+             line.days_since_last, line.total, _flags(line)] for line in measures.to_call]
     _table(sheet, [_("顧客ID"), _("氏名"), _("区分"), _("郵便番号"), _("住所"), _("最終購入"),
                    _("経過日数"), _("購入合計 (円)"), _("名簿の誤り")], rows,
            [12, 20, 18, 10, 40, 12, 10, 14, 30])
