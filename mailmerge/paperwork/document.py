@@ -20,13 +20,14 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, Ta
 
 from mailmerge.atomic import atomic_write
 from mailmerge.config import Settings
-from mailmerge.i18n import _
+from mailmerge.i18n import _, language
 from mailmerge.paperwork.fonts import ChainFont
 from mailmerge.typeface.roles import FontRoles
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 15 * mm
 TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
+MIN_HEADER_PT = 5.0
 HEADER_FILL = colors.HexColor("#DDE8F0")
 STRIPE_FILL = colors.HexColor("#F5F8FA")
 ROWS_PER_TABLE = 400  # long lists as consecutive tables: splitting one table is quadratic
@@ -68,7 +69,8 @@ def paragraph(text: str, style: ParagraphStyle) -> Paragraph:
 def tables(font: str, headers: Sequence[str], rows: Sequence[Sequence], widths_mm: Sequence[float],
            right: Sequence[int] = (), size: float = 8) -> list[Table]:
     """The rows as tables of plain text cells (fast for thousands of rows) that flow over
-    pages with the header repeated; columns in `right` are right-aligned (numbers)."""
+    pages with the header repeated; columns in `right` are right-aligned (numbers). Header
+    cells wrap within their column (English headings are longer than Japanese ones)."""
     style = [("FONT", (0, 0), (-1, -1), font, size),
              ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
              ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, STRIPE_FILL]),
@@ -79,15 +81,31 @@ def tables(font: str, headers: Sequence[str], rows: Sequence[Sequence], widths_m
              ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
     style += [("ALIGN", (column, 0), (column, -1), "RIGHT") for column in right]
     widths = [w * mm for w in widths_mm]
+    heading = [_header_cell(text, font, size, column in right, width)
+               for column, (text, width) in enumerate(zip(headers, widths, strict=True))]
     chunks = [rows[start:start + ROWS_PER_TABLE]
               for start in range(0, len(rows), ROWS_PER_TABLE)] or [[]]
     made = []
     for chunk in chunks:
-        table = Table([list(headers), *chunk], colWidths=widths, repeatRows=1,
-                      rowHeights=[size * 1.9] * (len(chunk) + 1), hAlign="LEFT")
+        table = Table([heading, *chunk], colWidths=widths, repeatRows=1,
+                      rowHeights=[None] + [size * 1.9] * len(chunk), hAlign="LEFT")
         table.setStyle(TableStyle(style))
         made.append(table)
     return made
+
+
+def _header_cell(text: str, font: str, size: float, right: bool, width: float) -> Paragraph:
+    """A heading that wraps between words, set smaller when one word is wider than its
+    column (never below MIN_HEADER_PT)."""
+    room = width - 12  # the cell's default left and right padding
+    widest = max((pdfmetrics.stringWidth(word, font, size) for word in text.split()),
+                 default=0.0)
+    if widest > room:
+        size = max(MIN_HEADER_PT, size * room / widest)
+    style = ParagraphStyle("header", fontName=font, fontSize=size, leading=size * 1.25,
+                           alignment=2 if right else 0,
+                           wordWrap="CJK" if language() == "ja" else None)
+    return paragraph(text, style)
 
 
 def pdf_bytes(flowables: list[Flowable], title: str, font: str, subject: str = "") -> bytes:
