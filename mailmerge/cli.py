@@ -295,6 +295,8 @@ def plan(customers: Path, sales: Path | None, situation: str | None, on,
     the_plan = plan_cards(customers, settings, options, sales, situation,
                           on.date() if on else None, shop.log_path)
     click.echo(format_plan(the_plan, output_format, settings), nl=False)
+    if the_plan.skipped_rows:  # as check and print: rows had errors
+        raise SystemExit(1)
 
 
 @main.command(help=N_(

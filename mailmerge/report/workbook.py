@@ -3,8 +3,9 @@
 In: Measures (every value is read from it; nothing is computed here). Out: an .xlsx written
 atomically: 概要 (key figures, segments with a chart, warnings), 顧客一覧 (every customer with
 segment, purchases and any error in the row), 連絡リスト (the stock-take PDF's list: dormant
-customers, longest ago first, then lapsed ones, most recent first), 月次 (the monthly table with charts), 送付実績 (cards
-sent) and, when there are any, 名簿外の売上 (sales for customers not in the list).
+customers, longest ago first, then lapsed ones, most recent first), 月次 (the monthly table
+with charts), 送付実績 (cards sent) and, when there are any, 名簿外の売上 (sales for customers
+not in the list).
 """
 
 from __future__ import annotations
