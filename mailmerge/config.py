@@ -58,6 +58,7 @@ KNOWN_KEYS: dict[str, tuple[str, ...] | None] = {
     "printers": None,  # [printers.NAME] tables, each checked by _printers
 }
 PRINTER_KEYS = ("offset_x", "offset_y")
+TOML_WHERE = re.compile(r"\(at line (?P<line>\d+), column (?P<column>\d+)\)")  # tomllib's words
 # (lowest, highest) of each number; offsets are printer corrections, not layout moves.
 RANGES = {
     "offset_x": (-20, 20), "offset_y": (-20, 20), "postage_yen": (0, 10_000),
@@ -84,6 +85,18 @@ class Settings:
     printers: dict[str, tuple[float, float]] = field(default_factory=dict)  # name: (x, y) mm
 
 
+def _toml_mistake(path: Path, error: tomllib.TOMLDecodeError) -> str:
+    """Where hagaki.toml cannot be read, in the reader's language (tomllib says why in
+    English: that part is kept as it is, in parentheses)."""
+    where = TOML_WHERE.search(str(error))
+    reason = TOML_WHERE.sub("", str(error)).strip()
+    if where is None:
+        return _("{file}: TOML として読めません（{reason}）", file=path, reason=reason)
+    return _("{file} の {line} 行目 {column} 文字目が TOML として読めません（{reason}）。"
+             "括弧、引用符、= を確かめてください", file=path, line=where["line"],
+             column=where["column"], reason=reason)
+
+
 def load_settings(path: Path | None) -> Settings:
     """Read hagaki.toml (or return the defaults when `path` is None)."""
     if path is None:
@@ -96,8 +109,7 @@ def load_settings(path: Path | None) -> Settings:
         raise ConfigError(_("設定ファイル {file} を読めません（UTF-8 で保存してください）",
                             file=path)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(_("{file}: TOML として読めません: {reason}", file=path,
-                            reason=exc)) from None
+        raise ConfigError(_toml_mistake(path, exc)) from None
     _check_keys(data, path.read_text("utf-8"), path)
     return _settings(data, path)
 

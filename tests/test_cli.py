@@ -76,7 +76,8 @@ def test_unknown_layout_and_bad_config_are_errors_not_tracebacks(tmp_path):
     config = tmp_path / "hagaki.toml"
     config.write_text("[sender\nname = 1", encoding="utf-8")
     result = run("print", str(DATA / "customers.csv"), "--config", str(config))
-    assert result.exit_code == 1 and "TOML として読めません" in result.output
+    assert result.exit_code == 1
+    assert f"{config} の 1 行目 8 文字目が TOML として読めません（" in result.output
 
 
 def test_wrong_usage_exits_2():
