@@ -90,8 +90,8 @@ def check_files(customers_path: Path, settings: Settings, options: ReadOptions |
     card_checker = CardChecker(settings, load_profile(layout or settings.layout))
     ids: set[str] = set()
     problems: list[Problem] = []
+    sources = scan_customers(customers_path, options)  # may refuse the file: before the log
     log = SendLog.existing(log_path) if log_path is not None else None
-    sources = scan_customers(customers_path, options)
     try:
         for customer, row_problems in sources:
             report.rows += 1

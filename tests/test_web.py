@@ -174,3 +174,27 @@ def test_home_names_the_households_in_mourning(client, shop):
     page = client.get("/").text
     assert re.search(r'<p id="mourning">喪中のお客様: 1 人', page)
     assert "<li>C003 山田 太郎</li>" in page
+
+
+def test_a_file_that_is_not_a_list_never_keeps_the_log_locked(client, shop, monkeypatch):
+    """A refused customer file must not leave the server holding the send log: every later
+    page (and every CLI run) would wait for it."""
+    import fcntl
+    import os
+
+    monkeypatch.setattr("mailmerge.sendlog.store.LOCK_WAIT_SECONDS", 1.0)  # fail, not hang
+
+    csrf = csrf_token(client)
+    assert client.post("/print", data={"csrf_token": csrf, "action": "real",
+                                       "side": "address"}).status_code == 200
+    client.post("/upload", data={"csrf_token": csrf, "kind": "customers"},
+                files={"file": ("list.csv", b"MZ\x90\x00\x03" + bytes(range(256)) * 8,
+                                "text/csv")})
+    for page in ("/customers", "/customers", "/", "/plan", "/print", "/log"):
+        response = client.get(page)
+        assert response.status_code == 200 and "別の hagaki が使っています" not in response.text
+    handle = os.open(shop / "hagaki-log.sqlite", os.O_RDWR)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if the server kept it
+    finally:
+        os.close(handle)

@@ -358,7 +358,11 @@ class _log:
 
     def __enter__(self) -> SendLog | None:
         if self.log is not None:
-            self.log.settle_unfinished()
+            try:
+                self.log.settle_unfinished()
+            except BaseException:  # __exit__ is not called then: never keep the lock
+                self.log.close()
+                raise
         return self.log
 
     def __exit__(self, *_exc) -> None:
