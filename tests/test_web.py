@@ -82,6 +82,31 @@ def test_an_upload_named_with_a_path_is_stored_inside_the_shop(client, shop):
     assert not (shop.parent.parent / "evil.csv").exists()
 
 
+def test_a_file_that_is_not_a_list_never_replaces_the_list(client, shop):
+    before = (shop / "customers.csv").read_bytes()
+    response = client.post("/upload", data={"csrf_token": csrf_token(client), "kind": "customers"},
+                           files={"file": ("list.csv", b"MZ\x90\x00" + bytes(range(256)) * 4)})
+    assert response.status_code == 400
+    assert "テキスト（CSV）のファイルではありません" in response.text
+    assert (shop / "customers.csv").read_bytes() == before
+    assert sorted(path.name for path in shop.iterdir() if path.name.startswith(".")) == []
+
+
+def test_a_replaced_list_is_kept(client, shop):
+    before = (shop / "customers.csv").read_bytes()
+    content = "顧客ID,姓,名,郵便番号,住所1\nC009,佐藤,一,160-0023,東京都新宿区西新宿2-8-1\n"
+    response = client.post("/upload", data={"csrf_token": csrf_token(client), "kind": "customers"},
+                           files={"file": ("new.csv", content.encode())},
+                           headers={"Referer": "http://testserver/customers"})
+    assert response.status_code == 200
+    kept = list((shop / "hagaki-uploads").iterdir())
+    assert [path.read_bytes() for path in kept] == [before]
+    assert re.match(r"customers-\d{8}-\d{6}\.csv$", kept[0].name)
+    assert f"前のファイルは hagaki-uploads/{kept[0].name} に残しました" in response.text
+    assert 'href="/customers"' in response.text  # back where the owner came from
+    assert (shop / "customers.csv").read_text(encoding="utf-8") == content
+
+
 def test_an_upload_of_the_wrong_type_is_refused(client, shop):
     response = client.post("/upload", data={"csrf_token": csrf_token(client), "kind": "sales"},
                            files={"file": ("sales.exe", b"MZ")})

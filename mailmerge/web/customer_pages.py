@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -57,12 +59,20 @@ async def upload(request: Request) -> Response:
             raise HTTPException(400, _("ファイルを選んでください"))
         content = await sent.read(MAX_UPLOAD_BYTES + 1)
         kind = str(form.get("kind"))
-        stored = await ask(desk.files.store, kind, sent.filename or "", content)
+        stored = await ask(desk.store_list, kind, sent.filename or "", content)
     except HagakiError as error:
         raise HTTPException(400, str(error)) from None
     finally:
         await form.close()
-    return render(request, "uploaded.html", kind=kind, stored=stored.name)
+    return render(request, "uploaded.html", kind=kind, stored=stored.path.name,
+                  kept=[path.relative_to(desk.folder) for path in stored.kept],
+                  back=_page_path(request.headers.get("referer", "")))
+
+
+def _page_path(referer: str) -> str:
+    """The page the upload was sent from (its path on this server only), else the home."""
+    path = urlsplit(referer).path
+    return path if path.startswith("/") and not path.startswith("//") else "/"
 
 
 ROUTES = [

@@ -48,9 +48,10 @@ from mailmerge.sendlog.store import SendLog, StatusChange
 from mailmerge.shop import CONFIG_NAME, LOG_NAME, Shop, open_shop
 from mailmerge.sources.corrections import FIELDS
 from mailmerge.sources.customers import ReadOptions, read_customers, scan_customers
+from mailmerge.sources.sales import read_sales
 from mailmerge.sources.sourceset import sales_for
 from mailmerge.templates.card_edit import CardEdit
-from mailmerge.web.shopfiles import ShopFiles
+from mailmerge.web.shopfiles import ShopFiles, Stored
 
 RECENT_RUNS = 5
 
@@ -115,6 +116,20 @@ class Desk:
             raise NoCustomerList(_("顧客リストがまだありません。下の「ファイルを送る」から "
                                    "customers.csv（または .xlsx）を入れてください"))
         return path
+
+    @_changes_shop
+    def store_list(self, kind: str, file_name: str, content: bytes) -> Stored:
+        """Store an uploaded customer or sales list once it reads as one (with the shop's
+        [columns]); the list it replaces is kept (ShopFiles.store)."""
+        options = self.read_options(self.shop())
+
+        def check(path: Path) -> None:
+            if kind == "customers":
+                next(iter(scan_customers(path, options)), None)
+            else:
+                read_sales(path, set(), options)
+
+        return self.files.store(kind, file_name, content, check)
 
     def read_options(self, shop: Shop) -> ReadOptions:
         """How the shop's lists are read: its [columns] and its corrections."""

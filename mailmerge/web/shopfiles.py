@@ -1,17 +1,22 @@
 """The files a shop folder holds for the web app: which customer and sales lists to read, and
 where an uploaded list is stored.
 
-In: the shop folder, and an upload (its kind, its file name and its bytes). Out: the paths of
-the lists to read, and the path an upload was written to. A name from the request is never a
-path: only its suffix is read (from an allowed list), and the stored name is fixed by the kind
-(customers.csv, sales.xlsx …), so an upload can never reach hagaki.toml, the send log or a
-folder outside the shop.
+In: the shop folder, and an upload (its kind, its file name, its bytes and a check that it
+reads as a list). Out: the paths of the lists to read, and where an upload was written and
+where the list it replaced was kept. A name from the request is never a path: only its suffix
+is read (from an allowed list), and the stored name is fixed by the kind (customers.csv,
+sales.xlsx …), so an upload can never reach hagaki.toml, the send log or a folder outside the
+shop. A list is replaced only by one that reads as a list, and the one replaced is kept in
+hagaki-uploads/ with the time it was replaced (nothing lost).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,10 +26,19 @@ from mailmerge.i18n import N_, _
 KINDS = {"customers": N_("顧客リスト"), "sales": N_("売上リスト")}
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a shop's list is far smaller; a larger body is refused
+KEPT_FOLDER = "hagaki-uploads"  # the lists an upload replaced
 
 
 class UploadError(HagakiError):
     """An upload that cannot be stored (wrong kind, type or size)."""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """An upload written: the list's path, and where the lists it replaced were kept."""
+
+    path: Path
+    kept: list[Path]
 
 
 @dataclass(frozen=True)
@@ -45,9 +59,12 @@ class ShopFiles:
         found = [path for path in found if path.is_file()]
         return max(found, key=lambda path: path.stat().st_mtime_ns) if found else None
 
-    def store(self, kind: str, file_name: str, content: bytes) -> Path:
-        """Write an uploaded list as KIND.SUFFIX in the shop folder (atomically); the name
-        sent by the browser gives only the suffix."""
+    def store(self, kind: str, file_name: str, content: bytes,
+              check: Callable[[Path], None]) -> Stored:
+        """Write an uploaded list as KIND.SUFFIX in the shop folder (atomically) once `check`
+        read it as a list (it raises HagakiError otherwise: nothing is replaced); the lists it
+        replaces are kept in hagaki-uploads/. The name sent by the browser gives only the
+        suffix."""
         if kind not in KINDS:
             raise UploadError(_("アップロードの種類が違います: {kind}（顧客リストか売上リスト）",
                                 kind=kind))
@@ -62,15 +79,42 @@ class ShopFiles:
             raise UploadError(_("{kind}が大きすぎます（{limit} MB まで）", kind=_(KINDS[kind]),
                                 limit=MAX_UPLOAD_BYTES // 2**20))
         target = self.folder / f"{kind}{suffix}"
-        handle, temporary = tempfile.mkstemp(prefix=f".{kind}-", suffix=".part", dir=self.folder)
+        handle, temporary = tempfile.mkstemp(prefix=f".{kind}-", suffix=f".part{suffix}",
+                                             dir=self.folder)
         try:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(content)
-            os.replace(temporary, target)
+            check(Path(temporary))
+            kept = [self._keep(path, move=path != target) for path in self._all(kind)]
+            os.replace(temporary, target)  # the same name: swapped at once, never missing
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-        return target
+        return Stored(target, kept)
+
+    def _all(self, kind: str) -> list[Path]:
+        return [path for path in (self.folder / f"{kind}{suffix}" for suffix in SUFFIXES)
+                if path.is_file()]
+
+    def _keep(self, path: Path, move: bool) -> Path:
+        """Keep a list about to be replaced in hagaki-uploads/, named for the time: a copy
+        (a hard link where the file system has them), or the file itself with `move`."""
+        folder = self.folder / KEPT_FOLDER
+        folder.mkdir(exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        kept = folder / f"{path.stem}-{stamp}{path.suffix}"
+        number = 1
+        while kept.exists():
+            number += 1
+            kept = folder / f"{path.stem}-{stamp}-{number}{path.suffix}"
+        if move:
+            os.replace(path, kept)
+        else:
+            try:
+                os.link(path, kept)
+            except OSError:
+                shutil.copy2(path, kept)
+        return kept
 
     def download(self, name: str) -> Path | None:
         """A PDF of the shop folder named exactly `name` (no folders; not a link leading out of
