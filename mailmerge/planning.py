@@ -14,9 +14,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from mailmerge.check import CardChecker
 from mailmerge.config import Settings
 from mailmerge.i18n import _, ngettext, pgettext, yen
 from mailmerge.japanese import pad
+from mailmerge.layout.profiles import load_profile
 from mailmerge.selection.plan import LABELS, Plan, make_plan
 from mailmerge.sendlog.export import neutralise
 from mailmerge.sendlog.store import SendLog
@@ -50,11 +52,22 @@ def plan_cards(customers_path: Path, settings: Settings, options: ReadOptions,
     finally:
         if log is not None:
             log.close()
+    unprintable = _unprintable(plan, settings)
+    plan.cards = [entry for entry in plan.cards if entry.customer.row not in unprintable]
     templates = Templates(settings.templates_folder)
     names = [templates.choose(entry.situation, entry.customer.customer_id)
              for entry in plan.cards]
-    skipped = len({p.row for p in customers.problems if p.severity == "error"})
-    return PlanView(plan, names, skipped)
+    skipped = {p.row for p in customers.problems if p.severity == "error"} | unprintable
+    return PlanView(plan, names, len(skipped))
+
+
+def _unprintable(plan: Plan, settings: Settings) -> set[int]:
+    """The rows of planned cards whose address side cannot be printed (a character no font
+    draws, an address too long): `check` counts them as errors and `print` skips them, so the
+    plan leaves them out too."""
+    checker = CardChecker(settings, load_profile(settings.layout))
+    return {entry.customer.row for entry in plan.cards
+            if any(problem.severity == "error" for problem in checker.problems(entry.customer))}
 
 
 def format_plan(view: PlanView, output_format: str, settings: Settings) -> str:
