@@ -15,7 +15,7 @@ from pathlib import Path
 from mailmerge.cards import check_sender
 from mailmerge.config import Settings, load_settings
 from mailmerge.errors import ConfigError
-from mailmerge.i18n import _
+from mailmerge.i18n import N_, _
 from mailmerge.init import write_shop_config
 from mailmerge.layout.address_side import AddressFonts
 from mailmerge.models import Sender
@@ -23,6 +23,8 @@ from mailmerge.settings_file import set_values
 from mailmerge.typeface.roles import FontRoles
 
 SENDER_FIELDS = ("name", "postal_code", "address", "address2")
+REQUIRED = {"name": N_("差出人の名前を入れてください"),
+            "postal_code": N_("郵便番号を入れてください"), "address": N_("住所を入れてください")}
 
 
 class SenderRefused(ConfigError):
@@ -42,6 +44,10 @@ def sender_mistakes(settings: Settings, sender: Sender) -> dict[str, str]:
     """Field → message for what check_sender refuses in `sender` (with the shop's fonts);
     empty when the sender is fine. A refusal is put on the first field whose value makes the
     check refuse (the postal code with its address first, then name, address, address2)."""
+    missing = {field: _(message) for field, message in REQUIRED.items()
+               if not getattr(sender, field)}
+    if missing:
+        return missing
     roles = FontRoles(settings)
     fonts = AddressFonts(roles.chain("address"), roles.chain("name"))
     try:

@@ -18,15 +18,18 @@ ROUTINE = ("already-sent", "already-thanked", "not-due", "no-purchase", "cooldow
 SHOWN = 5
 
 
-def summary_lines(report: RunReport, strict: bool, postage_yen: int) -> list[str]:
-    """Every row accounted for: printed, skipped with its problem, or not sent with its rule."""
+def summary_lines(report: RunReport, strict: bool, postage_yen: int,
+                  in_browser: bool = False) -> list[str]:
+    """Every row accounted for: printed, skipped with its problem, or not sent with its rule;
+    what to do next says the page's buttons `in_browser`, else the command's options."""
     lines = [_("お知らせ: {note}", note=note) for note in report.notes]
     count = len(report.cards)
     files = ", ".join(str(path) for path in report.outputs)
     if report.written and report.proof:
-        lines.append(_("見本を作りました: {cards} → {files}（記録には残りません。"
-                       "確かめたら --proof を外して印刷してください）",
-                       cards=cards(count), files=files))
+        next_step = (_("確かめたら「印刷する」で印刷してください") if in_browser
+                     else _("確かめたら --proof を外して印刷してください"))
+        lines.append(_("見本を作りました: {cards} → {files}（記録には残りません。{next_step}）",
+                       cards=cards(count), files=files, next_step=next_step))
     elif report.written:
         lines.append(_("印刷しました: {cards} → {files}（印刷番号 {run}、"
                        "切手代 {count:,} × {postage} = {total}）",
@@ -49,6 +52,9 @@ def summary_lines(report: RunReport, strict: bool, postage_yen: int) -> list[str
             lines.append(_("--strict: エラーのある行があるので何も書きませんでした"))
         elif report.skipped and not report.already_printed:
             lines.append(_("エラーのため印刷できるはがきがありませんでした"))
+        elif in_browser:
+            lines.append(_("新しく印刷するはがきはありません（ほかの画面やコマンドで先に"
+                           "印刷されたかもしれません。送付履歴で確かめられます）"))
         else:
             lines.append(_("新しく印刷するはがきはありません"
                            "（今日の予定は hagaki plan で見られます）"))

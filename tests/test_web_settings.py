@@ -109,6 +109,16 @@ def test_a_malformed_postal_code_is_refused_and_nothing_written(client, shop):
     assert digest(shop / "hagaki.toml") == before
 
 
+def test_a_sender_without_a_name_is_refused_and_nothing_written(client, shop):
+    before = digest(shop / "hagaki.toml")
+    response = client.post("/settings/sender", data={
+        "csrf_token": csrf_token(client, "/settings"), **NEW_SENDER, "name": "  "})
+    assert response.status_code == 400
+    assert 'id="sender-name-error"' in response.text
+    assert "差出人の名前を入れてください" in response.text
+    assert digest(shop / "hagaki.toml") == before
+
+
 def test_a_measured_printer_is_saved_as_hagaki_calibrate_saves_it(client, shop, tmp_path):
     token = csrf_token(client, "/settings")
     response = client.post("/settings/printer", data={

@@ -184,7 +184,7 @@ def make_plan(customers: Iterable[Customer], sales: list[Sale] | None, on: dt.da
         if isinstance(decision, PlanEntry) and history.left_out(
                 customer.customer_id, campaign_of(decision, on)):
             decision = NotSent(customer, "left-out",
-                               _("今回は送らないことにしました（hagaki serve の今日のはがき）"),
+                               _("「今日のはがき」の画面で、今回は送らないことにしました"),
                                held=decision)
         (plan.cards if isinstance(decision, PlanEntry) else plan.not_sent).append(decision)
     return plan

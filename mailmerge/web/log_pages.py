@@ -96,7 +96,7 @@ async def log_reprint(request: Request) -> Response:
         context["error"] = str(error)
     else:
         yen = desk.shop().settings.postage_yen
-        context.update(report=report, lines=summary_lines(report, False, yen),
+        context.update(report=report, lines=summary_lines(report, False, yen, in_browser=True),
                        downloads=[path.name for path in report.outputs])
     response = render(request, "reprint.html", **context)
     if "report" in context:

@@ -59,7 +59,7 @@ async def print_post(request: Request) -> Response:
         context["error"] = str(error)
     else:
         yen = desk.shop().settings.postage_yen
-        context.update(report=report, lines=summary_lines(report, False, yen),
+        context.update(report=report, lines=summary_lines(report, False, yen, in_browser=True),
                        downloads=[path.name for path in report.outputs])
     return render(request, "print_result.html", **context)
 
