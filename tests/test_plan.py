@@ -182,6 +182,24 @@ def test_a_refund_is_never_thanked():
     assert not_sent(plan) == {"C1": "no-recent-sale"}
 
 
+def test_a_sale_taken_back_is_not_thanked_the_others_are():
+    def sold(customer_id, days, item, amount, row):
+        return Sale(row=row, customer_id=customer_id, date=DAY - dt.timedelta(days=days),
+                    item=item, amount=amount)
+
+    sales = [sold("C1", 5, "リース", 6600, 1), sold("C1", 4, "リース", -6600, 2),  # same item
+             sold("C2", 5, "花瓶", 8800, 3), sold("C2", 3, "返品", -8800, 4),  # same amount
+             sold("C3", 6, "急須", 5500, 5), sold("C3", 5, "湯呑み", 3300, 6),
+             sold("C3", 2, "湯呑み", -3300, 7),  # one of two taken back
+             sold("C4", 3, "皿", 2000, 8), sold("C4", 5, "皿", -2000, 9)]  # refund before it
+    plan = make_plan([person(c) for c in ("C1", "C2", "C3", "C4")], sales, DAY, "thanks")
+    assert cards(plan) == {"C3": "thanks", "C4": "thanks"}
+    assert [s.item for s in plan.cards[0].sales] == ["急須"]
+    assert not_sent(plan) == {"C1": "refunded", "C2": "refunded"}
+    reason = next(n.reason for n in plan.not_sent if n.customer.customer_id == "C1")
+    assert reason == f"{DAY - dt.timedelta(days=5)} の購入は返品されたので、お礼状は送りません"
+
+
 def test_force_prints_a_thanked_sale_again_but_never_to_a_returned_address():
     customers = [person("C1"), person("C4")]
     sales = [sale("C1", 6), sale("C4", 6)]

@@ -258,14 +258,19 @@ def _auto(customer: Customer, sales: list[Sale], segment: str | None, on: dt.dat
 def _thanks(customer: Customer, sales: list[Sale], on: dt.date, history: History,
             rules: Rules) -> PlanEntry | NotSent | None:
     """One thank-you card for every recent sale not yet thanked (one card per customer; a
-    refund, a negative amount, is never thanked). A sale is thanked by the card that named
-    it, and also by any thank-you card dated on or after it (a sale that reached hagaki
-    later, from another file, is not thanked twice). NotSent when every recent sale has been
-    thanked; None without a recent sale."""
+    refund, a negative amount, is never thanked, nor is a sale it takes back). A sale is
+    thanked by the card that named it, and also by any thank-you card dated on or after it (a
+    sale that reached hagaki later, from another file, is not thanked twice). NotSent when
+    every recent sale has been thanked or taken back; None without a recent sale."""
     since = on - dt.timedelta(days=rules.thanks_days)
-    recent = [s for s in sales if s.date >= since and not (s.amount is not None and s.amount < 0)]
-    if not recent:  # (most customers: no need to ask the send log)
+    bought = [s for s in sales if s.date >= since and not _is_refund(s)]
+    if not bought:  # (most customers: no need to ask the send log)
         return None
+    recent = _kept(bought, [s for s in sales if _is_refund(s)])
+    if not recent:
+        return NotSent(customer, "refunded", _(
+            "{days} の購入は返品されたので、お礼状は送りません",
+            days=", ".join(sorted({s.date.isoformat() for s in bought}))))
     thanked = history.thanked_sales(customer.customer_id)
     last = history.last_card(customer.customer_id, "thanks")
 
@@ -283,6 +288,24 @@ def _thanks(customer: Customer, sales: list[Sale], on: dt.date, history: History
                          card=_(LABELS["thanks"]), number=card.card_id))
     days = ", ".join(sorted({s.date.isoformat() for s in due}))
     return PlanEntry(customer, "thanks", _("{days} の購入のお礼がまだです", days=days), due)
+
+
+def _is_refund(sale: Sale) -> bool:
+    return sale.amount is not None and sale.amount < 0
+
+
+def _kept(bought: list[Sale], refunds: list[Sale]) -> list[Sale]:
+    """The sales not taken back: a refund on or after a sale, for the same item or the same
+    amount, cancels that sale (each refund one sale, the latest before it first)."""
+    kept = sorted(bought, key=lambda s: (s.date, s.row))
+    for refund in sorted(refunds, key=lambda s: (s.date, s.row)):
+        for sale in reversed(kept):
+            if sale.date <= refund.date and (
+                    (refund.item and refund.item == sale.item)
+                    or (sale.amount is not None and sale.amount == -refund.amount)):
+                kept.remove(sale)
+                break
+    return kept
 
 
 def _seasonal(customer: Customer, segment: str | None, situation: str, on: dt.date,
