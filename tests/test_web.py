@@ -223,3 +223,11 @@ def test_a_file_that_is_not_a_list_never_keeps_the_log_locked(client, shop, monk
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if the server kept it
     finally:
         os.close(handle)
+
+
+def test_every_page_forbids_framing_and_foreign_content(client):
+    for url in ("/", "/plan", "/static/style.css", "/preview/2/address.png"):
+        headers = client.get(url).headers
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert "default-src 'self'" in headers["content-security-policy"]
+        assert headers["x-frame-options"] == "DENY"

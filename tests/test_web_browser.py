@@ -38,6 +38,15 @@ def logged_message(shop: Path, customer_id: str) -> str:
     return " ".join(json.loads(words)["paragraphs"])
 
 
+def wait_until(page, expression: str, seconds: float = 15) -> None:
+    """Poll a JavaScript expression from outside the page (the page's content security
+    policy forbids the string evaluation Playwright's wait_for_function uses)."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {seconds} s: {expression}"
+        time.sleep(0.1)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -92,6 +101,9 @@ def test_a_shop_owner_proofs_prints_and_mails_in_the_browser(server, tmp_path):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 800})
+        console_errors: list[str] = []
+        page.on("console", lambda message: message.type == "error"
+                and console_errors.append(message.text))
         try:
             page.goto(url + "/")
             assert page.locator("h1").inner_text() == "ホーム"
@@ -116,8 +128,8 @@ def test_a_shop_owner_proofs_prints_and_mails_in_the_browser(server, tmp_path):
             assert page.locator("article.planned").count() == 3  # C004 corrected
             assert page.locator("h3", has_text=SCRIPT_NAME).count() == 1  # shown as text
             assert page.locator("img[src=x]").count() == 0
-            page.wait_for_function("[...document.images].every(i => i.complete"
-                                   " && i.naturalWidth > 0)")
+            wait_until(page, "[...document.images].every(i => i.complete"
+                             " && i.naturalWidth > 0)")
             assert page.evaluate("document.images[0].naturalWidth") == 426
             page.screenshot(path=shots / "plan.png")
 
@@ -125,8 +137,8 @@ def test_a_shop_owner_proofs_prints_and_mails_in_the_browser(server, tmp_path):
             assert page.locator("h1").inner_text().endswith("のはがき")
             before = page.locator("#draft-image").get_attribute("src")
             page.fill("input[name=personal_line]", "お茶の時間が楽しみになりますように")
-            page.wait_for_function("document.querySelector('#draft-image')"
-                                   ".src.startsWith('data:image/png')")
+            wait_until(page, "document.querySelector('#draft-image')"
+                             ".src.startsWith('data:image/png')")
             assert page.locator("#draft-image").get_attribute("src") != before
             page.screenshot(path=shots / "card.png")
             page.click("#save")
@@ -172,6 +184,7 @@ def test_a_shop_owner_proofs_prints_and_mails_in_the_browser(server, tmp_path):
             page.screenshot(path=shots / "report-en.png")
             page.click("header >> text=日本語")
             assert page.locator("h1").inner_text() == "レポート"
+            assert console_errors == []  # nothing refused by the content security policy
         finally:
             browser.close()
     assert sorted(p.name for p in shots.iterdir()) == [

@@ -69,9 +69,10 @@ def main() -> None:
                     page.goto(url + "/plan")
                     if switch:
                         page.click(f"header >> text={switch}")
-                    page.wait_for_function(  # the previews in view have arrived
-                        "[...document.images].filter(i => i.getBoundingClientRect().top"
-                        " < innerHeight).every(i => i.complete && i.naturalWidth > 0)")
+                    while not page.evaluate(  # the previews in view have arrived
+                            "[...document.images].filter(i => i.getBoundingClientRect().top"
+                            " < innerHeight).every(i => i.complete && i.naturalWidth > 0)"):
+                        time.sleep(0.1)
                     page.screenshot(path=TARGET / name)
                     print("wrote", TARGET / name)
                 browser.close()

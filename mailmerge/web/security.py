@@ -3,7 +3,8 @@
 In: the names the server answers to (127.0.0.1:PORT, localhost:PORT, and with --host the names
 of server.host_names) and a per-server secret.
 Out: an ASGI middleware that refuses a foreign Host (400: a DNS-rebinding page cannot reach the
-shop) and a body over the limit (413), and `checked_form`, which every POST handler reads its
+shop) and a body over the limit (413) and gives every response a content security policy
+(this server's files only, no framing), and `checked_form`, which every POST handler reads its
 form through: the token must be in the cookie and in the form field or the X-CSRF-Token
 header (htmx sends the header), else 403.
 """
@@ -18,7 +19,7 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mailmerge.i18n import _
 from mailmerge.web.shopfiles import MAX_UPLOAD_BYTES
@@ -27,6 +28,11 @@ BROWSER_COOKIE = "hagaki_browser"  # a random id per browser, the CSRF token's s
 SESSION_COOKIE = "hagaki_session"  # set by web/login.py when the server has a password
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+PAGE_HEADERS = [
+    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; "
+     b"frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"),
+    (b"x-frame-options", b"DENY"), (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin")]
 MAX_BODY_BYTES = MAX_UPLOAD_BYTES + 64 * 1024  # one upload and its form fields
 
 
@@ -73,7 +79,18 @@ class Guard:
             response = PlainTextResponse(_("送られたデータが大きすぎます"), 413)
             await response(scope, receive, send)
             return
-        await self.app(scope, receive, send)
+        await self.app(scope, receive, _with_headers(send))
+
+
+def _with_headers(send: Send) -> Send:
+    """`send` adding the page headers: nothing but this server's own files and forms, never
+    inside another site's frame."""
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [*message.get("headers", []), *PAGE_HEADERS]
+        await send(message)
+
+    return sending
 
 
 async def checked_form(request: Request) -> FormData:
