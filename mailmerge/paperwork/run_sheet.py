@@ -32,7 +32,7 @@ from mailmerge.paperwork.document import (
     tables,
     write_pdf,
 )
-from mailmerge.report.figures import SITUATION_LABELS
+from mailmerge.selection.plan import LABELS as SITUATION_LABELS
 from mailmerge.sendlog.store import SendLog
 
 if TYPE_CHECKING:

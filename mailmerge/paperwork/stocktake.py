@@ -30,7 +30,6 @@ from mailmerge.paperwork.document import (
 )
 from mailmerge.report.figures import (
     SEGMENT_LABELS,
-    SITUATION_LABELS,
     Figure,
     base_figures,
     key_figures,
@@ -38,6 +37,7 @@ from mailmerge.report.figures import (
 )
 from mailmerge.report.mailings import REPEAT_DAYS
 from mailmerge.report.measures import CONCENTRATION_WARNING, Measures
+from mailmerge.selection.plan import LABELS as SITUATION_LABELS
 
 TREND_MONTHS = 24  # the charts show the last two years; the table every month
 

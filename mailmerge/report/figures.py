@@ -16,11 +16,6 @@ from mailmerge.report.measures import Measures
 SEGMENT_LABELS = {"excluded": N_("送付対象外"), "new": N_("新規"),
                   "active": N_("活動中 (生きた客)"), "dormant": N_("休眠 (眠った客)"),
                   "lapsed": N_("離反 (死んだ客)"), "no_purchase": N_("購入記録なし")}
-SITUATION_LABELS = {"thanks": N_("お礼状"), "nenga": N_("年賀状"), "kanchu": N_("寒中見舞い"),
-                    "yokan": N_("余寒見舞い"), "shochu": N_("暑中見舞い"),
-                    "zansho": N_("残暑見舞い"), "birthday": N_("誕生日"),
-                    "dormant": N_("休眠フォロー"), "winback": N_("再来店のお願い"),
-                    "greeting": N_("ご挨拶")}
 SHARE = "%"
 
 

@@ -23,11 +23,11 @@ from mailmerge.i18n import _
 from mailmerge.report.figures import (
     SEGMENT_LABELS,
     SHARE,
-    SITUATION_LABELS,
     key_figures,
     unit_word,
 )
 from mailmerge.report.measures import CustomerLine, Measures
+from mailmerge.selection.plan import LABELS as SITUATION_LABELS
 from mailmerge.sendlog.export import neutralise
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE8F0")

@@ -18,9 +18,8 @@ from mailmerge.i18n import _
 from mailmerge.selection.plan import LABELS
 from mailmerge.sendlog.filters import LogFilter
 from mailmerge.sendlog.store import MOVES
-from mailmerge.summary import summary_lines
 from mailmerge.web.desk import Desk
-from mailmerge.web.rendering import STATUS_MOVES, ask, number, render, today
+from mailmerge.web.rendering import STATUS_MOVES, ask, number, render, run_result, today
 from mailmerge.web.security import checked_form
 
 LOGGED_STATUSES = ("printed", "mailed", "returned", "cancelled")
@@ -95,9 +94,7 @@ async def log_reprint(request: Request) -> Response:
     except HagakiError as error:
         context["error"] = str(error)
     else:
-        yen = desk.shop().settings.postage_yen
-        context.update(report=report, lines=summary_lines(report, False, yen, in_browser=True),
-                       downloads=[path.name for path in report.outputs])
+        context.update(run_result(desk, report))
     response = render(request, "reprint.html", **context)
     if "report" in context:
         response.headers["HX-Trigger"] = "log-changed"  # the page's rows show the reprint

@@ -15,9 +15,8 @@ from starlette.routing import Route
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import N_, _
 from mailmerge.run import DUPLEX, SORTS
-from mailmerge.summary import summary_lines
 from mailmerge.web.desk import Desk
-from mailmerge.web.rendering import SIDES, ask, number, render, today
+from mailmerge.web.rendering import SIDES, ask, number, render, run_result, today
 from mailmerge.web.security import checked_form
 
 SORT_WORDS = dict(zip(SORTS, (N_("郵便番号順（区分けしやすい順）"), N_("顧客ID順"),
@@ -58,9 +57,7 @@ async def print_post(request: Request) -> Response:
     except HagakiError as error:
         context["error"] = str(error)
     else:
-        yen = desk.shop().settings.postage_yen
-        context.update(report=report, lines=summary_lines(report, False, yen, in_browser=True),
-                       downloads=[path.name for path in report.outputs])
+        context.update(run_result(desk, report))
     return render(request, "print_result.html", **context)
 
 

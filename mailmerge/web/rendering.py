@@ -19,9 +19,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mailmerge.i18n import LANGUAGES, N_, _, cards, language, ngettext, pgettext, speaking, yen
 from mailmerge.report.figures import SEGMENT_LABELS, SHARE
+from mailmerge.run import RunReport
 from mailmerge.selection.plan import LABELS
 from mailmerge.sendlog.labels import STATUS_WORDS
 from mailmerge.sources.corrections import shown, suggested_postal_code
+from mailmerge.summary import summary_lines
 from mailmerge.web.security import BROWSER_COOKIE, CSRF_FIELD, browser_id, csrf_token
 from mailmerge.web.shopfiles import KINDS
 
@@ -82,6 +84,14 @@ async def ask(function, *args):
     """Run a library call off the event loop (a print run or the log's lock may take time);
     the call speaks the request's language (context variables follow it into the thread)."""
     return await run_in_threadpool(function, *args)
+
+
+def run_result(desk, report: RunReport) -> dict:
+    """What a print or reprint page shows of a run: the report, its summary in the page's
+    words and the files to open."""
+    postage = desk.shop().settings.postage_yen
+    return {"report": report, "lines": summary_lines(report, False, postage, in_browser=True),
+            "downloads": [path.name for path in report.outputs]}
 
 
 def number(value) -> int:
