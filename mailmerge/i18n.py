@@ -62,13 +62,6 @@ def speaking(lang: str) -> Iterator[None]:
         _chosen.reset(token)
 
 
-def use_language(lang: str) -> None:
-    """Show text in `lang` from now on in this context (the CLI sets it once per command)."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}")
-    _chosen.set(lang)
-
-
 @functools.cache
 def translations(lang: str) -> gettext.NullTranslations:
     """The compiled catalogue for `lang` (Japanese needs none: the msgids are Japanese)."""

@@ -15,7 +15,6 @@ import datetime as dt
 import io
 import zipfile
 from dataclasses import replace
-from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -24,20 +23,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from mailmerge.atomic import atomic_write
 from mailmerge.layout.message_text import prepare_message
 from mailmerge.render.docx_fonts import EmbeddedFonts
 from mailmerge.templates.engine import Message
 from mailmerge.typeface.chain import FontChain
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
-
-
-def write_docx(messages: list[Message], target: Path, message_chain: FontChain | None = None,
-               heading_chain: FontChain | None = None) -> None:
-    """Write one page per message into `target` (atomically)."""
-    with atomic_write(target) as stream:
-        stream.write(docx_bytes(messages, message_chain, heading_chain))
 
 
 def docx_bytes(messages: list[Message], message_chain: FontChain | None = None,

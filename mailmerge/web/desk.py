@@ -200,13 +200,6 @@ class Desk:
                 lines.append(SeasonLine(_(label), True, run.note))
         return lines
 
-    @_changes_shop
-    def print_run(self, on: dt.date, side: str, proof: bool) -> RunReport:
-        shop = self.shop()
-        options = RunOptions(side=side, sales=self.files.sales(), date=on, log=shop.log_path,
-                             folder=self.folder, proof=proof)
-        return print_cards(self.customers(), None, shop.settings, options)
-
     def log_rows(self, status: str | None = None) -> list:
         log_path = self.shop().log_path
         with _log(log_path) as log:
