@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -442,20 +443,17 @@ def log() -> None:
     """The send log: what was printed, mailed, returned or cancelled."""
 
 
-def _open_log(shop: Shop) -> SendLog:
-    """The shop's send log, with any run an interrupted hagaki left settled first."""
+@contextlib.contextmanager
+def _open_log(shop: Shop) -> Iterator[SendLog]:
+    """The shop's send log, with any run an interrupted hagaki left settled first (said on
+    stderr); an error when there is none yet."""
     path = shop.log_path
     if not path.is_file():
         raise HagakiError(_("送付記録がありません: {path}（まだ何も印刷していないか、"
                             "--log か --config で場所を指定してください）", path=path))
-    store = SendLog(path)
-    try:
-        for note in store.settle_unfinished():
-            click.echo(_("お知らせ: {note}", note=note), err=True)
-    except BaseException:
-        store.close()
-        raise
-    return store
+    with SendLog.settled(path, lambda note: click.echo(_("お知らせ: {note}", note=note),
+                                                       err=True)) as store:
+        yield store
 
 
 LOG_LIST_COLUMNS = ("id", "card_date", "customer_id", "situation", "status", "campaign",

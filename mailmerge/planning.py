@@ -42,16 +42,10 @@ def plan_cards(customers_path: Path, settings: Settings, options: ReadOptions,
     customers = read_customers(customers_path, options)
     sales_list = sales_for(customers.sources, customers.ids, sales_path, options)
     sales = sales_list.sales if sales_list is not None else None
-    log = SendLog.existing(log_path) if log_path is not None else None
-    try:
-        if log is not None:
-            log.settle_unfinished()
+    with SendLog.settled(log_path) as log:
         plan = make_plan(customers.customers, sales, on or dt.date.today(), situation,
                          log, settings.rules, to_recipients=options.ship_to)
-        plan.notes[:0] = customers.sources.notes
-    finally:
-        if log is not None:
-            log.close()
+    plan.notes[:0] = customers.sources.notes
     unprintable = _unprintable(plan, settings)
     plan.cards = [entry for entry in plan.cards if entry.customer.row not in unprintable]
     templates = Templates(settings.templates_folder)

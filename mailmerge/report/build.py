@@ -40,18 +40,14 @@ def _read_log(log_path: Path | None, customers: list[Customer]
               ) -> tuple[list[SentCard], set[int]]:
     """Every logged card (a reprint replaces a jammed card: it is not a second card), and
     the indexes of the customers a card came back from."""
-    if log_path is None or not log_path.is_file():
-        return [], set()
-    log = SendLog(log_path)
-    try:
-        log.settle_unfinished()
+    with SendLog.settled(log_path) as log:
+        if log is None:
+            return [], set()
         cards = [SentCard(row["customer_id"], row["situation"],
                           dt.date.fromisoformat(row["card_date"]), row["status"])
                  for row in log.cards() if row["reprint_of"] is None]
         returned = {index for index, customer in enumerate(customers)
                     if customer.customer_id and log.returned(customer)}
-    finally:
-        log.close()
     return cards, returned
 
 

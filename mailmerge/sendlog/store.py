@@ -18,6 +18,7 @@ one backup each.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import hashlib
@@ -26,6 +27,7 @@ import sqlite3
 import stat
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,6 +110,23 @@ class SendLog:
         if not path.exists():
             return None
         return cls(path)
+
+    @classmethod
+    @contextlib.contextmanager
+    def settled(cls, path: Path | None, say: Callable[[str], None] | None = None
+                ) -> Iterator[SendLog | None]:
+        """The existing log at `path` with the runs an interrupted hagaki left settled first
+        (each note given to `say`), closed after the block, whatever happens; None when there
+        is no log yet."""
+        log = cls.existing(path) if path is not None else None
+        if log is None:
+            yield None
+            return
+        with log:
+            for note in log.settle_unfinished():
+                if say is not None:
+                    say(note)
+            yield log
 
     def close(self) -> None:
         """Close the database first, then let go of the lock (in that order: closing the

@@ -202,7 +202,7 @@ class Desk:
 
     def log_rows(self, status: str | None = None) -> list:
         log_path = self.shop().log_path
-        with _log(log_path) as log:
+        with SendLog.settled(log_path) as log:
             return list(reversed(log.cards(status=status))) if log else []
 
     def runs(self) -> list[RunLine]:
@@ -220,7 +220,7 @@ class Desk:
 
     @_changes_shop
     def set_status(self, status: str, card_ids: list[int]) -> StatusChange:
-        with _log(self.shop().log_path) as log:
+        with SendLog.settled(self.shop().log_path) as log:
             if log is None:
                 raise HagakiError(_("送付記録がまだありません（まだ何も印刷していません）"))
             return log.set_status(status, card_ids)
@@ -230,7 +230,7 @@ class Desk:
 
     def corrections(self) -> list[StoredCorrection]:
         """The shop's corrections still in force, oldest first."""
-        with _log(self.shop().log_path) as log:
+        with SendLog.settled(self.shop().log_path) as log:
             return stored_corrections(log) if log else []
 
     @_changes_shop
@@ -252,14 +252,14 @@ class Desk:
 
     @_changes_shop
     def undo_correction(self, correction_id: int) -> None:
-        with _log(self.shop().log_path) as log:
+        with SendLog.settled(self.shop().log_path) as log:
             if log is None:
                 raise EditError(_("取り消す修正がありません"))
             undo_correction(log, correction_id)
 
     def card_edits(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], CardEdit]:
         """The stored edits of these (customer id, campaign) cards."""
-        with _log(self.shop().log_path) as log:
+        with SendLog.settled(self.shop().log_path) as log:
             return card_edits(log, keys) if log else {}
 
     def plan_edits(self, view: PlanView, on: dt.date) -> dict[str, CardEdit]:
@@ -300,13 +300,13 @@ class Desk:
 
     def log_view(self, wanted: LogFilter, names: dict[str, str]) -> list:
         """The logged cards `wanted` asks for, newest first (`names`: customer_names())."""
-        with _log(self.shop().log_path) as log:
+        with SendLog.settled(self.shop().log_path) as log:
             rows = log.cards() if log else []
         return list(reversed(matching(rows, wanted, names)))
 
     def log_card(self, card_id: int):
         """One logged card's row, or None."""
-        with _log(self.shop().log_path) as log:
+        with SendLog.settled(self.shop().log_path) as log:
             rows = log.cards(card_ids=[card_id]) if log else []
         return rows[0] if rows else None
 
@@ -356,23 +356,3 @@ def _identity(path: Path | None) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return found.st_ino, found.st_size, found.st_mtime_ns
-
-
-class _log:
-    """The shop's send log for one request (with unfinished runs settled), or None."""
-
-    def __init__(self, path: Path) -> None:
-        self.log = SendLog.existing(path)
-
-    def __enter__(self) -> SendLog | None:
-        if self.log is not None:
-            try:
-                self.log.settle_unfinished()
-            except BaseException:  # __exit__ is not called then: never keep the lock
-                self.log.close()
-                raise
-        return self.log
-
-    def __exit__(self, *_exc) -> None:
-        if self.log is not None:
-            self.log.close()
