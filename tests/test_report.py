@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import openpyxl
@@ -44,11 +45,11 @@ class FakeLog:
 
     rows: list[dict] = []
 
-    def __init__(self, path):
-        assert path.is_file()
-
-    def settle_unfinished(self) -> list[str]:
-        return []
+    @classmethod
+    @contextlib.contextmanager
+    def settled(cls, path, say=None):
+        """As SendLog.settled: the log when its file exists (nothing to settle here)."""
+        yield cls() if path is not None and path.is_file() else None
 
     def cards(self) -> list[dict]:
         return FakeLog.rows
@@ -56,9 +57,6 @@ class FakeLog:
     def returned(self, customer: Customer) -> bool:
         return any(row["customer_id"] == customer.customer_id and row["status"] == "returned"
                    and row["address_key"] == address_key(customer) for row in FakeLog.rows)
-
-    def close(self) -> None:
-        pass
 
 
 def card(customer_id: str, situation: str, day: str, status: str = "printed",
