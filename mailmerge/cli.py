@@ -22,6 +22,7 @@ import click
 from mailmerge.atomic import atomic_write
 from mailmerge.calibration_card import MEASURED_X, MEASURED_Y
 from mailmerge.cli_language import VERSION_OPTION_HELP, LocalisedGroup, lang_option
+from mailmerge.click_words import install as install_click_words
 from mailmerge.config import FONT_ROLES, load_settings, printer_offsets
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import N_, _, cards, ngettext
@@ -36,6 +37,8 @@ from mailmerge.shop import Shop, open_shop
 from mailmerge.sources.customers import ReadOptions
 from mailmerge.summary import summary_lines
 from mailmerge.typeface.catalog import FontCatalog
+
+install_click_words()  # click's own words (Usage:, Error: …) in Japanese too
 
 DEMO_DAY = dt.date(2026, 11, 23)  # the sample sales are dated around this day
 DATE_WARNING_DAYS = 120  # a --date further than this from today is said out loud

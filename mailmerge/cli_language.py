@@ -7,8 +7,9 @@ HAGAKI_LANG or the locale. Out: LocalisedGroup / LocalisedCommand for click's `c
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import click
 
@@ -18,7 +19,7 @@ HELP_OPTION_HELP = N_("この説明を表示して終わります。")
 VERSION_OPTION_HELP = N_("版（バージョン）を表示して終わります。")
 
 
-@contextmanager
+@contextlib.contextmanager
 def _translated_help(command: click.Command, ctx: click.Context | None) -> Iterator[None]:
     """Within the block the command's and its options' help texts are in the current language
     (its help text, short help, epilog, and every option's help, --help's included)."""
@@ -63,10 +64,33 @@ class LocalisedCommand(click.Command):
 
 
 class LocalisedGroup(LocalisedCommand, click.Group):
-    """The `hagaki` group: its commands are LocalisedCommands too."""
+    """The `hagaki` group: its commands are LocalisedCommands too, and the whole run —
+    click's own error lines after the command's context is closed included — speaks the
+    language `--lang` asks for."""
 
     command_class = LocalisedCommand
     group_class = type  # subgroups (hagaki log …) are LocalisedGroups too
+
+    def main(self, args=None, *rest, **extra):
+        args = list(sys.argv[1:] if args is None else args)
+        asked = lang_asked(args)
+        with speaking(asked) if asked else contextlib.nullcontext():
+            return super().main(args, *rest, **extra)
+
+
+def lang_asked(args: list[str]) -> str | None:
+    """The language `--lang` asks for among the group's options (before the command)."""
+    for index, arg in enumerate(args):
+        if arg.startswith("--lang="):
+            value = arg.removeprefix("--lang=")
+        elif arg == "--lang" and index + 1 < len(args):
+            value = args[index + 1]
+        elif not arg.startswith("-") and (index == 0 or args[index - 1] != "--lang"):
+            return None  # the command's name: its own arguments follow
+        else:
+            continue
+        return value if value in LANGUAGES else None
+    return None
 
 
 def _choose_language(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:

@@ -65,5 +65,5 @@ def test_not_a_customer_list_is_one_line(tmp_path):
     noise.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
     result = CliRunner().invoke(main, ["check", str(noise)])
     assert result.exit_code == 1
-    assert result.stderr.count("Error") == 1 and "テキスト（CSV）のファイルではありません" in result.stderr
+    assert result.stderr.count("エラー:") == 1 and "テキスト（CSV）のファイルではありません" in result.stderr
     assert result.stdout == "" and "Traceback" not in result.output

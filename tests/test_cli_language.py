@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from mailmerge.cli import main
@@ -62,7 +63,7 @@ def test_a_missing_file_is_one_line_in_each_language(tmp_path):
                                    "--config", missing])
     assert en.exit_code == ja.exit_code == 1
     assert f"Error: Settings file not found: {missing}" in en.output
-    assert f"Error: 設定ファイルがありません: {missing}" in ja.output
+    assert f"エラー: 設定ファイルがありません: {missing}" in ja.output
 
 
 def _hagaki(lang: str, *args: str) -> subprocess.CompletedProcess:
@@ -112,3 +113,28 @@ def test_an_unknown_reprint_is_one_line_in_each_language(tmp_path):
         assert result.exit_code == 1
         assert words in result.output and "Traceback" not in result.output
         assert isinstance(result.exception, SystemExit)
+
+
+def test_clicks_own_words_follow_the_language():
+    """Usage, errors and hints that click itself writes: Japanese with --lang ja, English with
+    --lang en (after the command's context is closed too)."""
+    ja = CliRunner().invoke(main, ["--lang", "ja", "print"], prog_name="hagaki")
+    en = CliRunner().invoke(main, ["--lang", "en", "print"], prog_name="hagaki")
+    assert ja.exit_code == en.exit_code == 2
+    assert "使い方: hagaki print" in ja.output and "エラー: 次の引数がありません: 'CUSTOMERS'." in ja.output
+    assert "説明は 'hagaki print --help' で見られます。" in ja.output
+    assert "Usage: hagaki print" in en.output and "Error: Missing argument 'CUSTOMERS'." in en.output
+    wrong = CliRunner().invoke(main, ["--lang=ja", "calibrate", "--measured-x", "5"])
+    assert "エラー: '--measured-x' の値が違います: 5.0 は 20.0<=x<=80.0 の範囲にありません。" in wrong.output
+    helped = CliRunner().invoke(main, ["--lang", "ja", "fonts", "--help"], prog_name="hagaki").output
+    assert helped.startswith("使い方: hagaki fonts") and "\nオプション:\n" in helped
+
+
+@pytest.mark.parametrize(("args", "lang"), [
+    (["--lang", "en", "print"], "en"), (["--lang=ja", "plan", "x"], "ja"),
+    (["print", "--lang", "en"], None), (["--version", "--lang", "ja", "log"], "ja"),
+    (["--lang", "xx", "print"], None), (["plan", "--lang=en"], None)])
+def test_the_language_asked_before_the_command(args, lang):
+    from mailmerge.cli_language import lang_asked
+
+    assert lang_asked(args) == lang

@@ -42,7 +42,7 @@ def hagaki(*args, cwd: Path, env: dict | None = None) -> subprocess.CompletedPro
 def one_line_error(result: subprocess.CompletedProcess) -> str:
     assert result.returncode != 0, result.stdout
     assert "Traceback" not in result.stderr + result.stdout, result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("エラー:")]
     assert len(errors) == 1, result.stderr
     return errors[0]
 

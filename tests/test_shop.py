@@ -240,7 +240,7 @@ def test_an_unwritable_folder_is_one_line_and_leaves_the_log_as_it_was(shop, tmp
 def test_a_missing_output_folder_is_one_line_and_no_log_rows(shop, tmp_path):
     result = print_run(shop, tmp_path, "--out", str(tmp_path / "nope" / "cards.pdf"))
     assert result.returncode == 1
-    assert result.stderr.strip().splitlines()[-1].startswith("Error: 出力先のフォルダがありません")
+    assert result.stderr.strip().splitlines()[-1].startswith("エラー: 出力先のフォルダがありません")
     assert not logged(shop)
     assert not list(shop.glob("*.lock"))
 
