@@ -78,7 +78,7 @@ def break_paragraph(text: str, room_em: float, width: Callable[[str], float]) ->
     if not units:
         return []
     widths = [width(u) for u in units]
-    phrase_ends = _phrase_ends(units)
+    phrase_ends = _phrase_ends(text)
     columns: list[str] = []
     start = 0
     while start < len(units):
@@ -89,7 +89,7 @@ def break_paragraph(text: str, room_em: float, width: Callable[[str], float]) ->
 
 
 def _column_end(units: list[str], widths: list[float], start: int, room_em: float,
-                phrase_ends: set[int]) -> int:
+                phrase_ends: frozenset[int]) -> int:
     """Where the column starting at `start` ends (the rules of the module docstring)."""
     end = _fill(widths, start, room_em)
     if end >= len(units):
@@ -139,7 +139,7 @@ def _allowed(units: list[str], start: int, end: int) -> bool:
 
 
 def _squeeze_to_phrase(units: list[str], widths: list[float], start: int, end: int,
-                       room_em: float, phrase_ends: set[int]) -> int | None:
+                       room_em: float, phrase_ends: frozenset[int]) -> int | None:
     """The end of the phrase that runs past the room, when squeezing the column fits it."""
     after = min((e for e in phrase_ends if e > end), default=len(units))
     if after < len(units) and not _allowed(units, start, after):
@@ -154,8 +154,11 @@ def _short_tail(units: list[str], end: int) -> bool:
     return any(unit in STOPS for unit in units[end:end + SHORT_TAIL + 1])
 
 
-def _phrase_ends(units: list[str]) -> set[int]:
-    """Unit indexes where a BudouX phrase ends (a good place to break)."""
+@functools.lru_cache(maxsize=4096)
+def _phrase_ends(text: str) -> frozenset[int]:
+    """Unit indexes of break_units(text) where a BudouX phrase ends (a good place to break).
+    (Cached: a line is broken again at every size the layout tries.)"""
+    units = break_units(text)
     ends = set()
     starts_at = {}
     position = 0
@@ -168,4 +171,4 @@ def _phrase_ends(units: list[str]) -> set[int]:
         if position in starts_at:  # a phrase end inside a unit is no place to break
             ends.add(starts_at[position])
     ends.add(len(units))
-    return ends
+    return frozenset(ends)

@@ -260,6 +260,7 @@ def _vertical_block(message: Message, fonts: MessageFonts, layout: MessageLayout
         centre -= pitch
         top = max(0.0, min(layout.date_drop_em * em, room - length))
         sets.append(_Set(date, fonts.message, "日付", centre, top, date_size))
+        extents.append(_extent(sets[-1]))
     name = prepare_message(message.signature, numerals)
     if name:
         name_size = layout.name_pt(size)
@@ -267,7 +268,8 @@ def _vertical_block(message: Message, fonts: MessageFonts, layout: MessageLayout
             return None
         centre -= pitch
         sets.append(_Set(name, fonts.message, "[sender] name", centre, None, name_size))
-    length = max(top + length for top, length in map(_extent, sets))
+        extents.append(_extent(sets[-1]))
+    length = max(top + length for top, length in extents)
     width = -min(s.centre - s.em / 2 for s in sets)
     return _Block(size, width, length, tuple(sets))
 
@@ -275,22 +277,28 @@ def _vertical_block(message: Message, fonts: MessageFonts, layout: MessageLayout
 def _extent(column: _Set) -> tuple[float, float]:
     """(top, length) of a column in mm, a hanging 、。 not counted; a column at the foot
     counts from 0."""
-    length = _length_em(column.text, column.chain) - column.squeeze_em
-    if column.text[-1:] in HANGING:
-        length -= _length_em(column.text[-1], column.chain)
-    return column.top or 0.0, length * column.em
+    standing = _standing_em(column.text, column.chain, column.squeeze_em)
+    return column.top or 0.0, standing * column.em
+
+
+@functools.lru_cache(maxsize=8192)
+def _standing_em(text: str, chain: FontChain, squeeze: float) -> float:
+    """Length in em of a column squeezed by `squeeze`, a hanging 、。 not counted."""
+    length = _length_em(text, chain) - squeeze
+    if text[-1:] in HANGING:
+        length -= _length_em(text[-1], chain)
+    return length
 
 
 def _columns(message: Message, chain: FontChain, room_em: float, numerals: str
              ) -> list[_Column]:
     """The body's columns: every line broken by the rules, then the closing (敬具) at the
     foot of the last column when it fits after a space, else at the foot of its own."""
-    width = functools.partial(_unit_em, chain)
     columns = []
     for paragraph in message.paragraphs:
         for line in paragraph.split("\n"):
-            for text in _broken(prepare_message(line, numerals), room_em, chain):
-                columns.append(_Column(text, squeeze_em=squeeze_em(text, room_em, width)))
+            for text, squeeze in _broken(prepare_message(line, numerals), room_em, chain):
+                columns.append(_Column(text, squeeze_em=squeeze))
     closing = prepare_message(message.closing, numerals)
     if closing:
         last = columns[-1] if columns else None
@@ -301,9 +309,12 @@ def _columns(message: Message, chain: FontChain, room_em: float, numerals: str
 
 
 @functools.lru_cache(maxsize=4096)
-def _broken(line: str, room_em: float, chain: FontChain) -> tuple[str, ...]:
-    """A line's columns (the same line on many cards is broken once)."""
-    return tuple(break_paragraph(line, room_em, functools.partial(_unit_em, chain)))
+def _broken(line: str, room_em: float, chain: FontChain) -> tuple[tuple[str, float], ...]:
+    """A line's columns, each with how much it must be squeezed (the same line on many cards
+    is broken once)."""
+    width = functools.partial(_unit_em, chain)
+    return tuple((text, squeeze_em(text, room_em, width))
+                 for text in break_paragraph(line, room_em, width))
 
 
 def _pieces(text: str, chain: FontChain, field: str) -> tuple[Piece, ...]:

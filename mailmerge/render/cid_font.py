@@ -44,6 +44,7 @@ class EmbeddedFont:
         self._cids: dict[tuple[int, str], int] = {}
         self._glyph_of_cid: list[int] = [0]
         self._text_of_cid: list[str] = [""]
+        self._shown_glyphs: dict[ShapedRun, tuple[str, ...]] = {}
 
     def cid(self, glyph: int, text: str) -> int:
         """The CID that draws `glyph` and reads back as `text`."""
@@ -53,6 +54,16 @@ class EmbeddedFont:
             found = self._cids[key] = len(self._glyph_of_cid)
             self._glyph_of_cid.append(glyph)
             self._text_of_cid.append(text)
+        return found
+
+    def shown_glyphs(self, shaped: ShapedRun) -> tuple[str, ...]:
+        """A line break and a TJ operator for each glyph of the run on its own (hand-written
+        runs). (Cached: the same words are drawn on every card.)"""
+        found = self._shown_glyphs.get(shaped)
+        if found is None:
+            found = self._shown_glyphs[shaped] = tuple(
+                f"\n[<{self.cid(glyph, text):04X}>] TJ"
+                for glyph, text in zip(shaped.glyphs, shaped.texts, strict=True))
         return found
 
     def show(self, shaped: ShapedRun, tracking: float, vertical: bool) -> str:
