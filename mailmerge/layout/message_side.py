@@ -141,10 +141,7 @@ def message_side(message: Message, seed: str, fonts: MessageFonts, layout: Messa
     picture = _picture(options.image, layout) if options.image else None
     if picture is not None:
         page.pictures.append(picture)
-    if options.horizontal:
-        runs = _horizontal(message, fonts, layout, picture)
-    else:
-        runs = _vertical(message, fonts, layout, picture, options.numerals)
+    runs = _set_words(message, fonts, layout, picture, options.horizontal, options.numerals)
     if options.handwriting:  # the brush heading has a hand of its own
         rng = random.Random(f"{seed}:{message.template}")
         heading_faces = {fonts.heading.primary}
@@ -152,6 +149,18 @@ def message_side(message: Message, seed: str, fonts: MessageFonts, layout: Messa
                 for run in runs]
     page.runs.extend(runs)
     return page
+
+
+@functools.lru_cache(maxsize=256)
+def _set_words(message: Message, fonts: MessageFonts, layout: MessageLayout,
+               picture: Picture | None, horizontal: bool, numerals: str
+               ) -> tuple[GlyphRun, ...]:
+    """The message's runs before the hand-written variation. (Cached: cards that say the
+    same words, such as a template without the customer's name or customers of one family
+    name, are set once.)"""
+    if horizontal:
+        return tuple(_horizontal(message, fonts, layout, picture))
+    return tuple(_vertical(message, fonts, layout, picture, numerals))
 
 
 @dataclass(frozen=True)
@@ -217,9 +226,7 @@ def _vertical(message: Message, fonts: MessageFonts, layout: MessageLayout,
 def _placed(block: _Block, right: float, top: float) -> list[GlyphRun]:
     runs: list[GlyphRun] = []
     for column in block.columns:
-        pieces = _pieces(column.text, column.chain, column.field)
-        if column.squeeze_em:
-            pieces = squeeze_pieces(pieces, column.squeeze_em, HALF_WIDTH)
+        pieces = _pieces(column.text, column.chain, column.field, column.squeeze_em)
         if column.top is None:
             column_top = top + block.length - column_length_em(pieces) * column.em
         else:
@@ -317,8 +324,12 @@ def _broken(line: str, room_em: float, chain: FontChain) -> tuple[tuple[str, flo
                  for text in break_paragraph(line, room_em, width))
 
 
-def _pieces(text: str, chain: FontChain, field: str) -> tuple[Piece, ...]:
-    return measure_column(text, chain, field, tcy=field != "見出し")
+@functools.lru_cache(maxsize=4096)
+def _pieces(text: str, chain: FontChain, field: str, squeeze: float) -> tuple[Piece, ...]:
+    """A column's measured pieces, `squeeze` em shorter (the same column on many cards is
+    measured and squeezed once)."""
+    pieces = measure_column(text, chain, field, tcy=field != "見出し")
+    return squeeze_pieces(pieces, squeeze, HALF_WIDTH) if squeeze else pieces
 
 
 def _unit_em(chain: FontChain, unit: str) -> float:
@@ -453,18 +464,17 @@ def _handwritten(run: GlyphRun, rng: random.Random, layout: MessageLayout) -> Gl
     if run.mode == "rotated":
         return run
     em = pt_to_mm(run.size_pt)
-    face = run.shaped.face
+    units_per_em = run.shaped.face.units_per_em
     vertical = run.mode == "vertical"
     size_range, offset_range = layout.variation_size, layout.variation_offset_mm
     tilt_range = layout.variation_tilt_deg
     random_number = rng.random
     variation = []
     for advance in run.shaped.advances:
-        step = advance / face.units_per_em * em
         scale = 1 + size_range * (2 * random_number() - 1)
         nudge = offset_range * (2 * random_number() - 1)
         tilt = tilt_range * (2 * random_number() - 1)
-        along = (1 - scale) * step / 2  # keep the smaller or larger glyph centred
+        along = (1 - scale) * (advance / units_per_em * em) / 2  # the glyph stays centred
         variation.append((nudge, along, scale, tilt) if vertical else (along, nudge, scale, tilt))
     return run._replace(variation=tuple(variation))
 
