@@ -78,6 +78,7 @@ def test_an_upload_named_with_a_path_is_stored_inside_the_shop(client, shop):
                            files={"file": ("../../evil.csv", content.encode())})
     assert response.status_code == 200
     assert (shop / "customers.csv").read_text(encoding="utf-8") == content
+    assert (shop / "customers.csv").stat().st_mode & 0o777 == 0o644
     assert not (shop.parent / "evil.csv").exists()
     assert not (shop.parent.parent / "evil.csv").exists()
 
@@ -88,6 +89,7 @@ def test_a_file_that_is_not_a_list_never_replaces_the_list(client, shop):
                            files={"file": ("list.csv", b"MZ\x90\x00" + bytes(range(256)) * 4)})
     assert response.status_code == 400
     assert "テキスト（CSV）のファイルではありません" in response.text
+    assert "list.csv" in response.text and ".part" not in response.text  # the file sent
     assert (shop / "customers.csv").read_bytes() == before
     assert sorted(path.name for path in shop.iterdir() if path.name.startswith(".")) == []
 
@@ -153,8 +155,8 @@ def test_proof_logs_nothing_print_logs_and_mailed_marks_the_run(client, shop):
 def test_the_log_page_filters_and_cancels(client, shop):
     csrf = csrf_token(client)
     client.post("/print", data={"csrf_token": csrf, "action": "real", "side": "address"})
-    assert client.get("/log?status=printed").text.count("<td>C00") == 2
-    assert client.get("/log?status=mailed").text.count("<td>C00") == 0
+    assert client.get("/log?status=printed").text.count("<td class=\"customer\">C00") == 2
+    assert client.get("/log?status=mailed").text.count("<td class=\"customer\">C00") == 0
     response = client.post("/log/status", data={"csrf_token": csrf, "card_id": "1",
                                                 "status": "cancelled"})
     assert response.status_code == 200  # after the redirect to /log
@@ -231,3 +233,22 @@ def test_every_page_forbids_framing_and_foreign_content(client):
         assert "frame-ancestors 'none'" in headers["content-security-policy"]
         assert "default-src 'self'" in headers["content-security-policy"]
         assert headers["x-frame-options"] == "DENY"
+
+
+def test_pages_are_never_kept_by_the_browser_and_a_run_is_mailed_from_home(client, shop):
+    """Back after printing asks the server again (no stale plan), and a run can be marked
+    mailed from ホーム after its result box is gone."""
+    csrf = csrf_token(client)
+    client.post("/print", data={"csrf_token": csrf, "action": "real", "side": "address"})
+    home = client.get("/")
+    assert home.headers["cache-control"] == "no-store"
+    assert 'id="mail-run-1"' in home.text
+    client.post("/print/mailed", data={"csrf_token": csrf, "run_id": "1"})
+    assert logged_statuses(shop) == [("C001", "mailed"), ("C002", "mailed")]
+    assert 'id="mail-run-1"' not in client.get("/").text
+
+
+def test_an_unknown_page_is_said_in_the_pages_language(client):
+    response = client.get("/nope")
+    assert response.status_code == 404 and "そのページはありません" in response.text
+    assert "Not Found" not in response.text

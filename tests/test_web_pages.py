@@ -84,7 +84,7 @@ def test_a_reprint_repeats_the_cards_words_and_is_logged_as_a_reprint(client, sh
     first = print_real(client, sort="id")
     original = page_texts(client.get(f"/files/{downloads(first)[0]}").content)
     response = client.post("/log/reprint", data={"csrf_token": csrf_token(client),
-                                                 "card_id": "1"})
+                                                 "once": "token-1", "card_id": "1"})
     assert "はがき 1 番を刷り直しました" in response.text
     (name,) = downloads(response.text)
     reprinted = page_texts(client.get(f"/files/{name}").content)
@@ -98,13 +98,29 @@ def test_a_reprint_repeats_the_cards_words_and_is_logged_as_a_reprint(client, sh
     assert "1 番の刷り直し" in client.get("/log?q=C001").text
 
 
+def test_a_reprint_sent_again_prints_nothing(client, shop):
+    """A reloaded result page (or the browser's back and resend) brings the form's one-time
+    token again: shown as done, not printed a second time."""
+    print_real(client, sort="id")
+    page = client.get("/log").text
+    once = re.search(r'name="card_id" value="1">\s*<input type="hidden" name="once" '
+                     r'value="([^"]+)"', page).group(1)
+    form = {"csrf_token": csrf_token(client), "card_id": "1", "once": once}
+    assert "はがき 1 番を刷り直しました" in client.post("/log/reprint", data=form).text
+    again = client.post("/log/reprint", data=form)
+    assert "この刷り直しはもう印刷しました" in again.text
+    assert len(log_rows(shop)) == 3  # the two printed cards and one reprint, not two
+    assert "もう印刷しました" in client.post("/log/reprint", data={
+        "csrf_token": form["csrf_token"], "card_id": "1"}).text  # no token: never printed
+
+
 def test_a_mailed_card_is_reprinted_only_once_confirmed(client, shop):
     print_real(client, sort="id")
     csrf = csrf_token(client)
     client.post("/print/mailed", data={"csrf_token": csrf, "run_id": "1"})
-    asked = client.post("/log/reprint", data={"csrf_token": csrf, "card_id": "1"})
+    asked = client.post("/log/reprint", data={"csrf_token": csrf, "once": "token-2", "card_id": "1"})
     assert 'id="confirm-reprint"' in asked.text and len(log_rows(shop)) == 2
-    done = client.post("/log/reprint", data={"csrf_token": csrf, "card_id": "1",
+    done = client.post("/log/reprint", data={"csrf_token": csrf, "once": "token-3", "card_id": "1",
                                              "confirm": "yes"})
     assert "刷り直しました" in done.text
     assert log_rows(shop)[-1] == (3, "C001", "printed", 1)
@@ -116,11 +132,11 @@ def test_a_returned_cards_reprint_is_refused(client, shop):
     client.post("/log/status", data={"csrf_token": csrf, "card_id": "1", "status": "returned"})
     page = client.get("/log").text
     assert re.search(r'<tr id="card-1">(?:(?!</tr>).)*name="reprint"', page, re.S) is None
-    refused = client.post("/log/reprint", data={"csrf_token": csrf, "card_id": "1"})
+    refused = client.post("/log/reprint", data={"csrf_token": csrf, "once": "token-4", "card_id": "1"})
     assert 'class="error"' in refused.text and "宛所不明" in refused.text
     assert len(log_rows(shop)) == 2
     assert client.post("/log/reprint", data={"csrf_token": csrf,
-                                              "card_id": "99"}).status_code == 404
+                                              "once": "token-5", "card_id": "99"}).status_code == 404
 
 
 @pytest.mark.parametrize("query", ["", "?q=C002"])
@@ -226,7 +242,7 @@ def test_the_pages_speak_english(client):
     print_real(client, sort="id")
     csrf = csrf_token(client, "/log")
     pages = {url: client.get(url).text for url in ("/log", "/print", "/report")}
-    pages["reprint"] = client.post("/log/reprint", data={"csrf_token": csrf, "card_id": "2"},
+    pages["reprint"] = client.post("/log/reprint", data={"csrf_token": csrf, "once": "token-6", "card_id": "2"},
                                    headers={"HX-Request": "true"}).text
     for url, page in pages.items():
         main = re.search(r"<main>(.*)</main>", page, re.S)  # the header is not these pages'

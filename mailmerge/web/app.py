@@ -10,6 +10,7 @@ also works without JavaScript.
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -21,7 +22,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from mailmerge.errors import HagakiError
-from mailmerge.i18n import LANGUAGES, _
+from mailmerge.i18n import LANGUAGES, N_, _
 from mailmerge.package_files import package_file
 from mailmerge.web import (
     card_pages,
@@ -36,6 +37,7 @@ from mailmerge.web.login import RequireLogin
 from mailmerge.web.rendering import (
     LANGUAGE_COOKIE,
     STATIC,
+    OnceTokens,
     Speaking,
     ask,
     render,
@@ -43,6 +45,7 @@ from mailmerge.web.rendering import (
 )
 from mailmerge.web.security import Guard, checked_form, new_secret
 
+STATUS_MESSAGES = {404: N_("そのページはありません"), 405: N_("その操作はできません")}
 UI_FONTS = {"ui.ttf": "BIZUDMincho-Regular.ttf", "ui-rare.ttf": "ipamjm.ttf"}
 
 
@@ -68,11 +71,16 @@ def create_app(folder: Path, allowed_hosts: set[str], password: str | None = Non
     app.state.desk = Desk(folder)
     app.state.csrf_secret = new_secret()
     app.state.logins = password is not None  # the pages offer ログアウト
+    app.state.once = OnceTokens()
     return app
 
 
 async def _http_error(request: Request, error: HTTPException) -> Response:
-    return render(request, "error.html", error.status_code, message=error.detail)
+    """The error page; Starlette's own English words for a status become ours."""
+    message = error.detail
+    if message == HTTPStatus(error.status_code).phrase:
+        message = _(STATUS_MESSAGES.get(error.status_code, N_("できませんでした")))
+    return render(request, "error.html", error.status_code, message=message)
 
 
 async def home(request: Request) -> Response:

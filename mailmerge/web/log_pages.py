@@ -89,6 +89,8 @@ async def log_reprint(request: Request) -> Response:
     context: dict = {"fragment": "_reprint.html", "card": card}
     if card["status"] == "mailed" and not confirmed:
         return render(request, "reprint.html", ask_first=True, **context)
+    if not request.app.state.once.first_use(str(form.get("once") or "")):
+        return render(request, "reprint.html", repeated=True, **context)  # a reload: no reprint
     try:
         report = await ask(desk.reprint, card_id, confirmed)
     except HagakiError as error:

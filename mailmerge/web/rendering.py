@@ -8,6 +8,9 @@ the browser chose (the `hagaki_lang` cookie; Japanese by default), with the CSRF
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -33,13 +36,38 @@ STATUS_MOVES = {"cancelled": N_("取り消す"), "returned": N_("返送された
 SIDES = {"both": N_("両面（宛名と文面）"), "address": N_("宛名面だけ"), "message": N_("文面だけ")}
 STATIC = Path(__file__).parent / "static"
 
+class OnceTokens:
+    """Tokens for forms that must act once (a reprint): a page reloaded, or sent back by the
+    browser, brings the same token, which is refused the second time."""
+
+    def __init__(self, remembered: int = 1000) -> None:
+        self._used: OrderedDict[str, None] = OrderedDict()
+        self._remembered = remembered
+        self._lock = threading.Lock()
+
+    def first_use(self, token: str) -> bool:
+        """True the first time `token` (non-empty) is seen."""
+        with self._lock:
+            if not token or token in self._used:
+                return False
+            self._used[token] = None
+            while len(self._used) > self._remembered:
+                self._used.popitem(last=False)
+            return True
+
+
+def new_once() -> str:
+    """A form's one-time token."""
+    return secrets.token_urlsafe(16)
+
+
 templates = Environment(loader=PackageLoader("mailmerge.web", "templates"),
                         autoescape=select_autoescape(["html", "svg"], default=True))
 templates.globals.update(LABELS=LABELS, STATUS_WORDS=STATUS_WORDS, SEGMENT_LABELS=SEGMENT_LABELS,
                          SHARE=SHARE, KINDS=KINDS, SIDES=SIDES, STATUS_MOVES=STATUS_MOVES,
                          CSRF_FIELD=CSRF_FIELD, suggested_postal_code=suggested_postal_code,
                          shown=shown, _=_, cards=cards, ngettext=ngettext, pgettext=pgettext,
-                         yen=yen, language=language, LANGUAGES=LANGUAGES)
+                         yen=yen, language=language, LANGUAGES=LANGUAGES, once=new_once)
 
 
 def page_language(connection: HTTPConnection) -> str:
@@ -67,13 +95,14 @@ def today() -> dt.date:
 
 
 def render(request: Request, name: str, http_status: int = 200, **context) -> HTMLResponse:
-    """A page (or, for htmx, the fragment template `_NAME`), with the CSRF cookie set."""
+    """A page (or, for htmx, the fragment template `_NAME`), with the CSRF cookie set; never
+    kept by the browser (the Back button asks again, so a page never shows an old plan)."""
     token = csrf_token(request)
     fragment = request.headers.get("hx-request") == "true" and context.pop("fragment", None)
     template = templates.get_template(fragment or name)
     html = template.render(request=request, csrf_token=token, folder=request.app.state.desk.folder,
                            **context)
-    response = HTMLResponse(html, http_status)
+    response = HTMLResponse(html, http_status, headers={"Cache-Control": "no-store"})
     if BROWSER_COOKIE not in request.cookies:
         response.set_cookie(BROWSER_COOKIE, browser_id(request), httponly=True,
                             samesite="strict")

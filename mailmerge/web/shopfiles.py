@@ -33,6 +33,14 @@ class UploadError(HagakiError):
     """An upload that cannot be stored (wrong kind, type or size)."""
 
 
+def _checked_as(check: Callable[[Path], None], temporary: Path, name: str) -> None:
+    """Run `check` on the temporary copy; its refusal names the file the owner sent."""
+    try:
+        check(temporary)
+    except HagakiError as refused:
+        raise UploadError(str(refused).replace(str(temporary), name)) from None
+
+
 @dataclass(frozen=True)
 class Stored:
     """An upload written: the list's path, and where the lists it replaced were kept."""
@@ -84,7 +92,8 @@ class ShopFiles:
         try:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(content)
-            check(Path(temporary))
+            os.chmod(temporary, 0o644)  # as the shop's other files (mkstemp makes it private)
+            _checked_as(check, Path(temporary), Path(file_name).name or kind + suffix)
             kept = [self._keep(path, move=path != target) for path in self._all(kind)]
             os.replace(temporary, target)  # the same name: swapped at once, never missing
         except BaseException:
