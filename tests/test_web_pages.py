@@ -253,3 +253,28 @@ def test_the_pages_speak_english(client):
         assert left == [], url
     assert "Customer stock-take" in pages["/report"] and "¥" in pages["/report"]
     assert "Export the cards shown" in pages["/log"]
+
+
+def test_a_seasonal_run_is_chosen_planned_and_printed(client, shop, monkeypatch):
+    """年賀状 chosen on 今日のはがき: the plan, the previews and the print are of 年賀状 (as
+    `hagaki print --situation nenga`), until the day's own cards are chosen again."""
+    for module in ("card_pages", "print_pages", "app"):
+        monkeypatch.setattr(f"mailmerge.web.{module}.today", lambda: dt.date(2026, 12, 1))
+    csrf = csrf_token(client)
+    chosen = client.post("/plan/situation", data={"csrf_token": csrf, "situation": "nenga",
+                                                  "back": "/print"}, follow_redirects=False)
+    assert chosen.status_code == 303 and chosen.headers["location"] == "/print"
+    plan = client.get("/plan").text
+    assert '<option value="nenga" selected>' in plan
+    badges = re.findall(r'<span class="badge">([^<]+)</span>', plan)
+    assert badges and set(badges) == {"年賀状"}
+    assert "12月15日〜12月25日に投函すると1月1日に届きます" in plan
+    assert client.get("/preview/2/message.png").status_code == 200
+    client.post("/print", data={"csrf_token": csrf, "action": "real", "side": "address"})
+    with sqlite3.connect(shop / "hagaki-log.sqlite") as db:
+        kinds = {row[0] for row in db.execute("SELECT situation FROM cards")}
+    assert kinds == {"nenga"}
+    client.post("/plan/situation", data={"csrf_token": csrf, "situation": ""})
+    assert "お礼状" in client.get("/plan").text
+    assert client.post("/plan/situation", data={"csrf_token": csrf,
+                                                "situation": "christmas"}).status_code == 400

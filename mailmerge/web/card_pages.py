@@ -32,6 +32,21 @@ async def plan_page(request: Request) -> Response:
     return render(request, "plan.html", view=view, templates_used=view.templates, edits=edits)
 
 
+async def choose_situation(request: Request) -> Response:
+    """Plan (and print) the cards of one kind — a 年賀状 run — or the day's own again."""
+    form = await checked_form(request)
+    desk: Desk = request.app.state.desk
+    try:
+        await ask(desk.choose_situation, str(form.get("situation") or "") or None)
+    except HagakiError as error:
+        raise HTTPException(400, str(error)) from None
+    return RedirectResponse(_local_page(str(form.get("back") or "/plan")), status_code=303)
+
+
+def _local_page(path: str) -> str:
+    return path if path in ("/plan", "/print") else "/plan"
+
+
 async def card_page(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     try:
@@ -91,6 +106,7 @@ async def card_preview(request: Request) -> Response:
 
 ROUTES = [
     Route("/plan", plan_page),
+    Route("/plan/situation", choose_situation, methods=["POST"]),
     Route("/preview/{row:int}/{side}.png", card_preview),
     Route("/card/{row:int}", card_page),
     Route("/card/{row:int}/draft", card_draft),

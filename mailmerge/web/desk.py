@@ -29,7 +29,7 @@ from mailmerge.planning import PlanView, plan_cards
 from mailmerge.report.build import build_report
 from mailmerge.report.measures import Measures
 from mailmerge.run import RunOptions, RunReport, print_cards
-from mailmerge.selection.plan import campaign_of
+from mailmerge.selection.plan import SITUATIONS, campaign_of
 from mailmerge.selection.seasons import LABELS as SEASON_LABELS
 from mailmerge.selection.seasons import SeasonWindowError, season_plan
 from mailmerge.sendlog.edits import (
@@ -100,6 +100,7 @@ class Desk:
         self._lock = threading.Lock()  # one plan made at a time; the others wait and share it
         self._changes = 0  # changes made through this Desk (a second's writes may share a mtime)
         self._kept_state: tuple | None = None
+        self.situation: str | None = None  # the cards asked for: None is the day's own
         self._kept: dict[tuple, object] = {}
 
     def shop(self) -> Shop:
@@ -141,9 +142,9 @@ class Desk:
         def make() -> PlanView:
             shop = self.shop()
             return plan_cards(self.customers(), shop.settings, self.read_options(shop),
-                              self.files.sales(), None, on, shop.log_path)
+                              self.files.sales(), self.situation, on, shop.log_path)
 
-        return self._keep(("plan", on, language()), make)  # its reasons are in words
+        return self._keep(("plan", on, self.situation, language()), make)  # reasons in words
 
     def card_sales(self) -> list[Sale]:
         """The sales the cards' words may quote, read with the customer list as a print run
@@ -337,8 +338,16 @@ class Desk:
                               else (None, None))
         options = RunOptions(side=side, sales=self.files.sales(), date=on, log=shop.log_path,
                              folder=self.folder, proof=proof, sort=sort, duplex=duplex,
-                             offset_x=offset_x, offset_y=offset_y)
+                             offset_x=offset_x, offset_y=offset_y, situation=self.situation)
         return print_cards(self.customers(), None, shop.settings, options)
+
+    def choose_situation(self, situation: str | None) -> None:
+        """Plan and print these cards from now on (`hagaki print --situation`); None: the
+        day's own (thanks, follow-ups, win-backs)."""
+        if situation is not None and situation not in SITUATIONS:
+            raise HagakiError(_("はがきの種類の指定が違います: {situation}",
+                                situation=situation))
+        self.situation = situation
 
     def report_workbook(self, on: dt.date) -> bytes:
         """The report as `hagaki report --out report.xlsx` writes it."""

@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mailmerge.i18n import LANGUAGES, N_, _, cards, language, ngettext, pgettext, speaking, yen
 from mailmerge.report.figures import SEGMENT_LABELS, SHARE
 from mailmerge.run import RunReport
-from mailmerge.selection.plan import LABELS
+from mailmerge.selection.plan import LABELS, SEASONAL
 from mailmerge.sendlog.labels import STATUS_WORDS
 from mailmerge.sources.corrections import shown, suggested_postal_code
 from mailmerge.summary import summary_lines
@@ -67,7 +67,8 @@ templates.globals.update(LABELS=LABELS, STATUS_WORDS=STATUS_WORDS, SEGMENT_LABEL
                          SHARE=SHARE, KINDS=KINDS, SIDES=SIDES, STATUS_MOVES=STATUS_MOVES,
                          CSRF_FIELD=CSRF_FIELD, suggested_postal_code=suggested_postal_code,
                          shown=shown, _=_, cards=cards, ngettext=ngettext, pgettext=pgettext,
-                         yen=yen, language=language, LANGUAGES=LANGUAGES, once=new_once)
+                         yen=yen, language=language, LANGUAGES=LANGUAGES, once=new_once,
+                         CHOOSABLE=(*SEASONAL, "birthday"))
 
 
 def page_language(connection: HTTPConnection) -> str:
