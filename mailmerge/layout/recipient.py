@@ -37,6 +37,8 @@ class Recipient:
 def strip_honorific(name: str) -> tuple[str, str]:
     """'山田様' → ('山田', '様'); a name without a typed honorific comes back unchanged."""
     text = name.strip()
+    if not text.endswith(HONORIFICS):  # the usual case, quickly
+        return text, ""
     for honorific in HONORIFICS:
         if text.endswith(honorific) and len(text) > len(honorific):
             return text[: -len(honorific)].rstrip(" \u3000"), honorific
