@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mailmerge.i18n import N_, _, ngettext, pgettext, yen
+from mailmerge.i18n import N_, _, cards, ngettext, pgettext, yen
 from mailmerge.report.measures import Measures
 
 SEGMENT_LABELS = {"excluded": N_("送付対象外"), "new": N_("新規"),
@@ -33,7 +33,7 @@ class Figure:
         if self.unit == "円":
             return yen(self.value)
         if self.unit == "枚":
-            return ngettext("{n:,}枚", "{n:,}枚", round(self.value))
+            return cards(round(self.value))
         if self.unit == "人":
             return ngettext("{n:,}人", "{n:,}人", round(self.value))
         if self.unit == "件":
