@@ -93,13 +93,7 @@ def lang_asked(args: list[str]) -> str | None:
     return None
 
 
-def _choose_language(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
-    if value:
-        ctx.with_resource(speaking(value))
-
-
 lang_option = click.option(
-    "--lang", type=click.Choice(LANGUAGES), is_eager=True, expose_value=False,
-    callback=_choose_language,
+    "--lang", type=click.Choice(LANGUAGES), expose_value=False,  # read by LocalisedGroup.main
     help=N_("表示の言語（ja: 日本語、en: 英語）。"
             "既定は HAGAKI_LANG、なければロケールが日本語なら日本語、ほかは英語。"))
