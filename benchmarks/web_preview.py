@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import machine, write_customers  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
+from mailmerge import clock
 from mailmerge.render.page_png import page_png  # noqa: E402
 from mailmerge.web import preview  # noqa: E402
 from mailmerge.web.app import create_app  # noqa: E402
@@ -38,7 +39,7 @@ TARGETS_MS = {"card": 150, "plan": 1000}
 def make_shop(folder: Path, customers: int) -> None:
     shutil.copy(SETTINGS, folder / "hagaki.toml")
     write_customers(folder / "customers.csv", customers)
-    day = dt.date.today() - dt.timedelta(days=3)
+    day = clock.today() - dt.timedelta(days=3)
     with (folder / "sales.csv").open("w", encoding="utf-8") as stream:
         stream.write("顧客ID,日付,商品,金額\n")
         stream.writelines(f"C{i:06d},{day},急須,5500\n" for i in range(customers))
@@ -56,7 +57,7 @@ def median_ms(action, repeat: int) -> float:
 
 def card_only(desk, row: int):
     """The card's part of a preview: layout + PDF + PNG (the plan made once, outside)."""
-    maker, job = preview._card(desk, dt.date.today(), row, "message")
+    maker, job = preview._card(desk, clock.today(), row, "message")
 
     def draw() -> bytes:
         pages, _ = maker.pages(replace(job, edit=None))

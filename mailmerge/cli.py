@@ -19,6 +19,7 @@ from pathlib import Path
 
 import click
 
+from mailmerge import clock
 from mailmerge.atomic import atomic_write
 from mailmerge.calibration_card import MEASURED_X, MEASURED_Y
 from mailmerge.cli_language import VERSION_OPTION_HELP, LocalisedGroup, lang_option
@@ -210,13 +211,13 @@ def print_command(customers: Path, side: str | None, output: Path | None,
                   ship_to: bool, more: tuple[Path, ...]) -> None:
     """Print the cards due today: the address side, the message side, or both."""
     shop = _shop(config_path, customers, log_path)
-    if on is not None and abs((on.date() - dt.date.today()).days) > DATE_WARNING_DAYS:
-        days = abs((on.date() - dt.date.today()).days)
+    if on is not None and abs((on.date() - clock.today()).days) > DATE_WARNING_DAYS:
+        days = abs((on.date() - clock.today()).days)
         click.echo(ngettext("注意: --date {day} は今日（{today}）から {n:,} 日離れています。"
                             "はがきの日付とお礼・休眠の判定はこの日で行います",
                             "注意: --date {day} は今日（{today}）から {n:,} 日離れています。"
                             "はがきの日付とお礼・休眠の判定はこの日で行います",
-                            days, day=on.date(), today=dt.date.today()), err=True)
+                            days, day=on.date(), today=clock.today()), err=True)
     if printer is not None:
         printer_x, printer_y = printer_offsets(shop.settings, printer)
         offset_x = printer_x if offset_x is None else offset_x
@@ -424,7 +425,7 @@ def report(customers: Path, sales: Path, log_path: Path | None, on, target: Path
                             ReadOptions(encoding, sheet, settings.columns, source_format,
                                         ship_to, more, active_corrections(shop.log_path)),
                             shop.log_path,
-                            on.date() if on else dt.date.today())
+                            on.date() if on else clock.today())
     if target is not None and target.suffix.lower() == ".pdf":
         from mailmerge.paperwork.stocktake import write_stocktake
 

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from mailmerge import clock
 from mailmerge.check import CardChecker
 from mailmerge.config import Settings
 from mailmerge.i18n import _, ngettext, pgettext, yen
@@ -43,7 +44,7 @@ def plan_cards(customers_path: Path, settings: Settings, options: ReadOptions,
     sales_list = sales_for(customers.sources, customers.ids, sales_path, options)
     sales = sales_list.sales if sales_list is not None else None
     with SendLog.settled(log_path) as log:
-        plan = make_plan(customers.customers, sales, on or dt.date.today(), situation,
+        plan = make_plan(customers.customers, sales, on or clock.today(), situation,
                          log, settings.rules, to_recipients=options.ship_to)
     plan.notes[:0] = customers.sources.notes
     unprintable = _unprintable(plan, settings)

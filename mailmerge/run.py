@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mailmerge import clock
 from mailmerge.atomic import StagedFiles
 from mailmerge.config import Settings
 from mailmerge.errors import CardError, ConfigError
@@ -156,7 +157,7 @@ def print_cards(customers_path: Path, output: Path | None, settings: Settings,
         check_outputs([output], inputs, suffixes=(".pdf",))
     if options.docx is not None:
         check_outputs([options.docx], inputs, suffixes=(".docx",))
-    today = options.date or dt.date.today()
+    today = options.date or clock.today()
     read_options = ReadOptions(options.encoding, options.sheet, settings.columns,
                                options.source_format, options.ship_to, options.more_customers,
                                active_corrections(log_path))
@@ -436,7 +437,7 @@ class _RunFiles:
                  sides: int) -> None:
         if output is None:
             folder = options.folder or Path.cwd()
-            day = dt.date.today().isoformat()
+            day = clock.today().isoformat()
             output = folder / (_free_proof_name(folder, day) if options.proof else
                                f"cards-{day}-run{log.next_run_id():04d}.pdf")
         self.target = output

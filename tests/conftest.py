@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from shop_days import SHOP_DAYS
 
+from mailmerge import clock
 from mailmerge.config import load_settings
 from mailmerge.run import RunOptions, print_cards
 
@@ -27,6 +29,13 @@ def isolated_send_log(monkeypatch, tmp_path):
 
     monkeypatch.setattr("mailmerge.shop.log_beside", beside)
     monkeypatch.setattr("mailmerge.run.log_beside", beside)
+
+
+@pytest.fixture(params=SHOP_DAYS, ids=str)
+def shop_day(request):
+    """The test runs once on each of SHOP_DAYS, set as the shop's day for every module."""
+    with clock.on_day(request.param) as day:
+        yield day
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from web_shop import SCRIPT_NAME, logged_statuses, make_shop
 
+from mailmerge import clock
+
 CHROMIUM = Path("/usr/bin/chromium")
 IN_CI = os.environ.get("CI") == "true"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -62,7 +64,7 @@ def server(tmp_path):
     with (lists / "customers.csv").open("a", encoding="utf-8") as stream:
         stream.write(WRONG_CODE_ROW)  # row 5: the code is Shinjuku's, the address Umeda's
     with (lists / "sales.csv").open("a", encoding="utf-8") as stream:
-        stream.write(f"C004,{dt.date.today() - dt.timedelta(days=3)},花瓶,8800\n")
+        stream.write(f"C004,{clock.today() - dt.timedelta(days=3)},花瓶,8800\n")
     shop = tmp_path / "shop"
     subprocess.run([sys.executable, "-m", "mailmerge", "init", str(shop), "--name", "ささき雑貨店",
                     "--postal-code", "150-0001", "--address", "東京都渋谷区神宮前1-2-3"],

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from web_shop import csrf_token, make_shop
 
+from mailmerge import clock
 from mailmerge.cli import main
 from mailmerge.models import Customer, Problem
 from mailmerge.sendlog.store import LogError, SendLog
@@ -25,7 +26,7 @@ def shop(tmp_path):
     folder = make_shop(tmp_path)
     with (folder / "customers.csv").open("a", encoding="utf-8") as stream:
         stream.write(WRONG_CODE_ROW)  # row 5: the code is Shinjuku's, the address Umeda's
-    day = dt.date.today() - dt.timedelta(days=3)
+    day = clock.today() - dt.timedelta(days=3)
     with (folder / "sales.csv").open("a", encoding="utf-8") as stream:
         stream.write(f"C004,{day},花瓶,8800\n")
     return folder

@@ -16,6 +16,8 @@ import pytest
 from openpyxl import load_workbook
 from web_shop import csrf_token, logged_statuses, make_shop
 
+from mailmerge import clock
+
 MM = 72 / 25.4
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 CUSTOMER_DATA = ("髙橋", "一郎", "花子", "山田", "太郎")
@@ -27,7 +29,7 @@ def shop(tmp_path):
     folder = make_shop(tmp_path)
     with (folder / "hagaki.toml").open("a", encoding="utf-8") as stream:
         stream.write('\n[printers."PX-049A"]\noffset_x = 2.0\noffset_y = -1.5\n')
-    today = dt.date.today()
+    today = clock.today()
     with (folder / "sales.csv").open("a", encoding="utf-8") as stream:
         for months_back, amount in ((3, 1200), (2, 4400)):
             day = (today.replace(day=1) - dt.timedelta(days=31 * months_back - 20))
@@ -61,7 +63,7 @@ def log_rows(shop) -> list[tuple]:
 
 def test_the_log_filters_return_only_matching_rows(client):
     print_real(client, sort="id")  # card 1: C001 髙橋, card 2: C002
-    today = dt.date.today()
+    today = clock.today()
     csrf = csrf_token(client)
     client.post("/log/status", data={"csrf_token": csrf, "card_id": "2", "status": "cancelled"})
     assert card_ids(client.get("/log").text) == [2, 1]
@@ -224,7 +226,7 @@ def test_two_tabs_printing_at_once_take_turns(client, shop, monkeypatch, capfd):
 def test_the_report_draws_the_monthly_trend_and_downloads_the_workbook(client):
     page = client.get("/report").text
     months = re.findall(r'<g class="sales-month" data-month="(\d{4}-\d{2})">', page)
-    today = dt.date.today()
+    today = clock.today()
     assert len(months) >= 4 and months[-1] == f"{today.year:04d}-{today.month:02d}"
     assert months == sorted(set(months))
     for series in ("new", "back", "lost"):
@@ -253,28 +255,3 @@ def test_the_pages_speak_english(client):
         assert left == [], url
     assert "Customer stock-take" in pages["/report"] and "¥" in pages["/report"]
     assert "Export the cards shown" in pages["/log"]
-
-
-def test_a_seasonal_run_is_chosen_planned_and_printed(client, shop, monkeypatch):
-    """年賀状 chosen on 今日のはがき: the plan, the previews and the print are of 年賀状 (as
-    `hagaki print --situation nenga`), until the day's own cards are chosen again."""
-    for module in ("card_pages", "print_pages", "app"):
-        monkeypatch.setattr(f"mailmerge.web.{module}.today", lambda: dt.date(2026, 12, 1))
-    csrf = csrf_token(client)
-    chosen = client.post("/plan/situation", data={"csrf_token": csrf, "situation": "nenga",
-                                                  "back": "/print"}, follow_redirects=False)
-    assert chosen.status_code == 303 and chosen.headers["location"] == "/print"
-    plan = client.get("/plan").text
-    assert '<option value="nenga" selected>' in plan
-    badges = re.findall(r'<span class="badge">([^<]+)</span>', plan)
-    assert badges and set(badges) == {"年賀状"}
-    assert "12月15日〜12月25日に投函すると1月1日に届きます" in plan
-    assert client.get("/preview/2/message.png").status_code == 200
-    client.post("/print", data={"csrf_token": csrf, "action": "real", "side": "address"})
-    with sqlite3.connect(shop / "hagaki-log.sqlite") as db:
-        kinds = {row[0] for row in db.execute("SELECT situation FROM cards")}
-    assert kinds == {"nenga"}
-    client.post("/plan/situation", data={"csrf_token": csrf, "situation": ""})
-    assert "お礼状" in client.get("/plan").text
-    assert client.post("/plan/situation", data={"csrf_token": csrf,
-                                                "situation": "christmas"}).status_code == 400

@@ -4,7 +4,6 @@ between requests until the shop changes."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import time
 
@@ -13,6 +12,7 @@ from click.testing import CliRunner
 from starlette.testclient import TestClient
 from web_shop import csrf_token, make_shop
 
+from mailmerge import clock
 from mailmerge.cli import main
 from mailmerge.run import RunOptions, print_cards
 from mailmerge.sendlog.store import SendLog
@@ -243,7 +243,7 @@ def test_a_print_or_a_status_change_is_seen_at_once(client, shop, plans):
     log_path = desk.shop().log_path
     print_cards(shop / "customers.csv", None, desk.shop().settings,  # as `hagaki print` would
                 RunOptions(sales=shop / "sales.csv", log=log_path, folder=shop,
-                           date=dt.date.today()))
+                           date=clock.today()))
     assert planned(client) == []
     with SendLog(log_path) as log:
         card_ids = [row["id"] for row in log.cards()]

@@ -10,6 +10,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from mailmerge import clock
+
 DATA = Path(__file__).parent / "data"
 SCRIPT_NAME = "<img src=x onerror=alert(1)>"
 
@@ -22,7 +24,7 @@ def make_shop(folder: Path) -> Path:
         "C001,髙橋,一郎,様,160-0023,東京都新宿区西新宿2-8-1\n"
         f"C002,{SCRIPT_NAME},花子,様,530-0001,大阪府大阪市北区梅田3-1-1\n"
         "C003,山田,太郎,様,231-0023,神奈川県横浜市中区山下町10-3\n", encoding="utf-8")
-    day = dt.date.today() - dt.timedelta(days=3)
+    day = clock.today() - dt.timedelta(days=3)
     (folder / "sales.csv").write_text(
         "顧客ID,日付,商品,金額\n"
         f"C001,{day},急須,5500\n"

@@ -7,11 +7,11 @@ KEEP are kept), the newest one's path, and removal of a target's leftover tempor
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import sqlite3
 from pathlib import Path
 
+from mailmerge import clock
 from mailmerge.atomic import temporary_names
 
 KEEP = 5
@@ -25,7 +25,7 @@ def write_backup(db: sqlite3.Connection, log_path: Path) -> Path:
     """Snapshot the log with SQLite's backup API into a temporary file, then rename it."""
     folder = backup_folder(log_path)
     folder.mkdir(exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{log_path.stem}-{stamp}.sqlite"
     temporary = target.with_name(f".{target.name}.tmp")
     try:

@@ -10,13 +10,13 @@ as mailmerge.templates.card_edit.CardEdit for a print run. Every row carries a c
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mailmerge import clock
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import _
 from mailmerge.sources.corrections import FIELDS, Correction, clean_value, shown
@@ -78,7 +78,7 @@ def add_correction(log: SendLog, customer_id: str, field: str, old_value: str,
     with log.transaction() as db:
         row_id = db.execute(
             "INSERT INTO corrections (customer_id, field, old_value, new_value, made_at) "
-            "VALUES (?, ?, ?, ?, ?)", (customer_id, field, old_value, new_value, _now())
+            "VALUES (?, ?, ?, ?, ?)", (customer_id, field, old_value, new_value, clock.timestamp())
         ).lastrowid
         _refresh(db, row_id)
     return row_id
@@ -88,7 +88,7 @@ def undo_correction(log: SendLog, correction_id: int) -> None:
     """Take a correction back: the file's own value is read again from now on."""
     with log.transaction() as db:
         changed = db.execute("UPDATE corrections SET undone_at = ? WHERE id = ? "
-                             "AND undone_at IS NULL", (_now(), correction_id)).rowcount
+                             "AND undone_at IS NULL", (clock.timestamp(), correction_id)).rowcount
         if not changed:
             raise EditError(_("修正 {number} 番はないか、もう取り消してあります",
                               number=correction_id))
@@ -128,7 +128,8 @@ def save_card_edit(log: SendLog, edit: CardEdit) -> CardEdit:
         raise EditError(_("一言が{length}字です。{most}字までにしてください", length=len(line),
                           most=MAX_LINE_CHARS))
     stored = CardEdit(edit.customer_id, edit.campaign, body, line, edit.left_out)
-    values = (stored.customer_id, stored.campaign, body, line, int(stored.left_out), _now())
+    values = (stored.customer_id, stored.campaign, body, line, int(stored.left_out),
+              clock.timestamp())
     with log.transaction() as db:
         db.execute("DELETE FROM card_edits WHERE customer_id = ? AND campaign = ?",
                    values[:2])
@@ -167,6 +168,3 @@ def _refresh(db: sqlite3.Connection, row_id: int) -> None:
                      (row_id,)).fetchone()
     db.execute("UPDATE corrections SET row_check = ? WHERE id = ?", (row_check(*row), row_id))
 
-
-def _now() -> str:
-    return dt.datetime.now().isoformat(timespec="seconds")

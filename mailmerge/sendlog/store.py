@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mailmerge import clock
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import _, cards, ngettext
 from mailmerge.models import CardRef, Customer
@@ -180,7 +181,7 @@ class SendLog:
                 kept = db.execute("SELECT COUNT(*) FROM cards WHERE run_id = ?",
                                   (run["id"],)).fetchone()[0]
                 db.execute("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?",
-                           ("printed" if kept else "failed", _now(), run["id"]))
+                           ("printed" if kept else "failed", clock.timestamp(), run["id"]))
             started = run["started_at"]
             notes.append(_("中断された印刷（{started}）を確認しました: {cards}はファイルに"
                            "残っています", started=started, cards=cards(kept)) if kept else
@@ -194,7 +195,7 @@ class SendLog:
             ids = [row[0] for row in db.execute(
                 "SELECT id FROM cards WHERE run_id = ? AND batch = ?", (run_id, batch))]
             db.execute("UPDATE cards SET status = 'printed', updated_at = ? "
-                       "WHERE run_id = ? AND batch = ?", (_now(), run_id, batch))
+                       "WHERE run_id = ? AND batch = ?", (clock.timestamp(), run_id, batch))
             refresh_checks(db, ids)
         else:
             _delete_cards(db, "run_id = ? AND batch = ?", (run_id, batch))
@@ -212,7 +213,7 @@ class SendLog:
             first = str(files[0].path.resolve()) if files else ""
             run_id = db.execute(
                 "INSERT INTO runs (started_at, output_file, status, kind) "
-                "VALUES (?, ?, 'pending', ?)", (_now(), first, kind)).lastrowid
+                "VALUES (?, ?, 'pending', ?)", (clock.timestamp(), first, kind)).lastrowid
             file_ids = {}
             for planned in files:
                 file_ids[(planned.batch, planned.role)] = db.execute(
@@ -228,7 +229,7 @@ class SendLog:
         and page count, before the files are moved into place; planned files that were not
         written are dropped; earlier runs' files at the paths in `replacing` no longer hold
         their cards."""
-        now = _now()
+        now = clock.timestamp()
         with self._transaction() as db:
             db.executemany("UPDATE run_files SET state = 'replaced' WHERE path = ? "
                            "AND state = 'in_place'",
@@ -259,11 +260,11 @@ class SendLog:
         with self._transaction() as db:
             db.execute("UPDATE run_files SET state = 'in_place' WHERE run_id = ?", (run_id,))
             db.execute("UPDATE runs SET status = 'printed', finished_at = ? WHERE id = ?",
-                       (_now(), run_id))
+                       (clock.timestamp(), run_id))
             ids = [row[0] for row in db.execute("SELECT id FROM cards WHERE run_id = ?",
                                                 (run_id,))]
             db.execute("UPDATE cards SET status = 'printed', updated_at = ? WHERE run_id = ?",
-                       (_now(), run_id))
+                       (clock.timestamp(), run_id))
             refresh_checks(db, ids)
 
     def abandon_run(self, run_id: int) -> None:
@@ -273,7 +274,7 @@ class SendLog:
             _delete_cards(db, "run_id = ?", (run_id,))
             db.execute("DELETE FROM run_files WHERE run_id = ?", (run_id,))
             db.execute("UPDATE runs SET status = 'failed', finished_at = ? WHERE id = ?",
-                       (_now(), run_id))
+                       (clock.timestamp(), run_id))
 
     def run_files(self, states: tuple[str, ...] = ("in_place",)) -> list[sqlite3.Row]:
         marks = ",".join("?" * len(states))
@@ -351,7 +352,7 @@ class SendLog:
             ids = [row[0] for row in db.execute(f"SELECT id FROM cards WHERE {where}",
                                                 arguments)]
             db.executemany("UPDATE cards SET status = ?, updated_at = ? WHERE id = ?",
-                           [(status, _now(), card_id) for card_id in ids])
+                           [(status, clock.timestamp(), card_id) for card_id in ids])
             refresh_checks(db, ids)
         if ids:
             self.backup()
@@ -561,6 +562,3 @@ def _conditions(card_ids: list[int] | None = None, customer_ids: list[str] | Non
         arguments.append(campaign)
     return " AND ".join(clauses), arguments
 
-
-def _now() -> str:
-    return dt.datetime.now().isoformat(timespec="seconds")

@@ -21,6 +21,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from mailmerge import clock
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import LANGUAGES, N_, _
 from mailmerge.package_files import package_file
@@ -41,7 +42,6 @@ from mailmerge.web.rendering import (
     Speaking,
     ask,
     render,
-    today,
 )
 from mailmerge.web.security import Guard, checked_form, new_secret
 
@@ -85,7 +85,7 @@ async def _http_error(request: Request, error: HTTPException) -> Response:
 
 async def home(request: Request) -> Response:
     desk: Desk = request.app.state.desk
-    on = today()
+    on = clock.today()
     context: dict = {"on": on, "seasons": desk.seasons(on), "runs": await ask(desk.runs),
                      "returned": await ask(desk.log_rows, "returned")}
     try:

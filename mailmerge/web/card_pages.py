@@ -11,12 +11,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from mailmerge import clock
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import _
 from mailmerge.templates.card_edit import MAX_LINE_CHARS, CardEdit
 from mailmerge.web import preview
 from mailmerge.web.desk import Desk
-from mailmerge.web.rendering import ask, render, today
+from mailmerge.web.rendering import ask, render
 from mailmerge.web.security import checked_form
 
 CARD_ACTIONS = ("save", "reset", "leave-out", "put-back")
@@ -25,10 +26,10 @@ CARD_ACTIONS = ("save", "reset", "leave-out", "put-back")
 async def plan_page(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     try:
-        view = await ask(desk.plan, today())
+        view = await ask(desk.plan, clock.today())
     except HagakiError as error:
         return render(request, "plan.html", error=str(error))
-    edits = await ask(desk.plan_edits, view, today())
+    edits = await ask(desk.plan_edits, view, clock.today())
     return render(request, "plan.html", view=view, templates_used=view.templates, edits=edits)
 
 
@@ -50,7 +51,7 @@ def _local_page(path: str) -> str:
 async def card_page(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     try:
-        words = await ask(preview.card_words, desk, today(), request.path_params["row"])
+        words = await ask(preview.card_words, desk, clock.today(), request.path_params["row"])
     except HagakiError as error:
         raise HTTPException(404, str(error)) from None
     return render(request, "card.html", words=words, row=request.path_params["row"],
@@ -63,7 +64,7 @@ async def card_draft(request: Request) -> Response:
     query = request.query_params
     draft = CardEdit("", "", query.get("body"), query.get("personal_line"))
     try:
-        png = await ask(preview.card_png, desk, today(), request.path_params["row"],
+        png = await ask(preview.card_png, desk, clock.today(), request.path_params["row"],
                          "message", draft)
     except HagakiError as error:
         return render(request, "_draft.html", error=str(error))
@@ -78,7 +79,7 @@ async def card_edit(request: Request) -> Response:
     if action not in CARD_ACTIONS:
         raise HTTPException(400, _("操作の指定が違います: {action}", action=action))
     try:
-        words = await ask(preview.card_words, desk, today(), row)
+        words = await ask(preview.card_words, desk, clock.today(), row)
         stored = words.edit or CardEdit(words.entry.customer.customer_id, words.campaign)
         if action == "save":
             body = str(form.get("body") or "")
@@ -98,7 +99,7 @@ async def card_preview(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     side = request.path_params["side"]
     try:
-        png = await ask(preview.card_png, desk, today(), request.path_params["row"], side)
+        png = await ask(preview.card_png, desk, clock.today(), request.path_params["row"], side)
     except HagakiError as error:
         raise HTTPException(404, str(error)) from None
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})

@@ -13,13 +13,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from mailmerge import clock
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import _
 from mailmerge.selection.plan import LABELS
 from mailmerge.sendlog.filters import LogFilter
 from mailmerge.sendlog.store import MOVES
 from mailmerge.web.desk import Desk
-from mailmerge.web.rendering import STATUS_MOVES, ask, number, render, run_result, today
+from mailmerge.web.rendering import STATUS_MOVES, ask, number, render, run_result
 from mailmerge.web.security import checked_form
 
 LOGGED_STATUSES = ("printed", "mailed", "returned", "cancelled")
@@ -110,7 +111,7 @@ async def log_export(request: Request) -> Response:
     if kind not in EXPORTS:
         raise HTTPException(404, _("そのファイルはありません"))
     data = await ask(desk.log_export, log_filter(request.query_params), f".{kind}")
-    name = f"hagaki-log-{today().isoformat()}.{kind}"
+    name = f"hagaki-log-{clock.today().isoformat()}.{kind}"
     return Response(data, media_type=EXPORTS[kind],
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

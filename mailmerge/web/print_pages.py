@@ -12,11 +12,12 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
+from mailmerge import clock
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import N_, _
 from mailmerge.run import DUPLEX, SORTS
 from mailmerge.web.desk import Desk
-from mailmerge.web.rendering import SIDES, ask, number, render, run_result, today
+from mailmerge.web.rendering import SIDES, ask, number, render, run_result
 from mailmerge.web.security import checked_form
 
 SORT_WORDS = dict(zip(SORTS, (N_("郵便番号順（区分けしやすい順）"), N_("顧客ID順"),
@@ -30,7 +31,7 @@ async def print_page(request: Request) -> Response:
     context: dict = {"sorts": SORT_WORDS, "duplexes": DUPLEX_WORDS,
                      "printers": await ask(desk.printers)}
     try:
-        view = await ask(desk.plan, today())
+        view = await ask(desk.plan, clock.today())
     except HagakiError as error:
         return render(request, "print.html", error=str(error), **context)
     return render(request, "print.html", view=view, postage=desk.postage(view), **context)
@@ -53,7 +54,7 @@ async def print_post(request: Request) -> Response:
     printer = str(form.get("printer") or "") or None
     context: dict = {"fragment": "_print_result.html", "proof": proof}
     try:
-        report = await ask(desk.print_chosen, today(), side, proof, sort, duplex, printer)
+        report = await ask(desk.print_chosen, clock.today(), side, proof, sort, duplex, printer)
     except HagakiError as error:
         context["error"] = str(error)
     else:

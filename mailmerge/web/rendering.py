@@ -7,7 +7,6 @@ the browser chose (the `hagaki_lang` cookie; Japanese by default), with the CSRF
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 import threading
 from collections import OrderedDict
@@ -89,10 +88,6 @@ class Speaking:
             return
         with speaking(page_language(HTTPConnection(scope))):
             await self.app(scope, receive, send)
-
-
-def today() -> dt.date:
-    return dt.date.today()
 
 
 def render(request: Request, name: str, http_status: int = 200, **context) -> HTMLResponse:

@@ -8,10 +8,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from mailmerge import clock
 from mailmerge.errors import HagakiError
 from mailmerge.report.figures import key_figures
 from mailmerge.web.desk import Desk
-from mailmerge.web.rendering import ask, render, today
+from mailmerge.web.rendering import ask, render
 from mailmerge.web.trend_chart import SERIES, trend_chart
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -20,7 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 async def report_page(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     try:
-        measures = await ask(desk.report, today())
+        measures = await ask(desk.report, clock.today())
     except HagakiError as error:
         return render(request, "report.html", error=str(error))
     return render(request, "report.html", measures=measures, figures=key_figures(measures),
@@ -31,7 +32,7 @@ async def report_page(request: Request) -> Response:
 async def report_workbook(request: Request) -> Response:
     """The report as an Excel workbook (the same file `hagaki report --out` writes)."""
     desk: Desk = request.app.state.desk
-    on = today()
+    on = clock.today()
     try:
         data = await ask(desk.report_workbook, on)
     except HagakiError as error:

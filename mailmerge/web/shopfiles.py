@@ -12,7 +12,6 @@ hagaki-uploads/ with the time it was replaced (nothing lost).
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import tempfile
@@ -20,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from mailmerge import clock
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import N_, _
 
@@ -110,7 +110,7 @@ class ShopFiles:
         (a hard link where the file system has them), or the file itself with `move`."""
         folder = self.folder / KEPT_FOLDER
         folder.mkdir(exist_ok=True)
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = clock.now().strftime("%Y%m%d-%H%M%S")
         kept = folder / f"{path.stem}-{stamp}{path.suffix}"
         number = 1
         while kept.exists():
