@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mailmerge import clock
+from mailmerge.address_identity import address_identity
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import _, cards, ngettext
 from mailmerge.models import CardRef, Customer
@@ -79,9 +80,16 @@ class PlannedFile:
 
 
 def address_key(customer: Customer) -> str:
-    """The address a card went to, to know when a returned address has been corrected."""
+    """The address a card went to, as written (spaces dropped): 'postal|住所1|住所2'."""
     return "|".join("".join(part.split()) for part in
                     (customer.postal_code, customer.address1, customer.address2))
+
+
+def _logged_address(key: str) -> tuple[str, str, str]:
+    """An address_key back as (postal code, 住所1, 住所2)."""
+    postal_code, _, rest = key.partition("|")
+    address1, _, address2 = rest.partition("|")
+    return postal_code, address1, address2
 
 
 def file_checksum(path: Path) -> str:
@@ -312,12 +320,15 @@ class SendLog:
         return bool(row and row[0])
 
     def returned(self, customer: Customer) -> CardRef | None:
-        """The card to the customer's current address that came back (宛所不明), if any."""
-        row = self.db.execute(
-            "SELECT id, card_date, status FROM cards WHERE customer_id = ? "
-            "AND status = 'returned' AND address_key = ? ORDER BY id DESC LIMIT 1",
-            (customer.customer_id, address_key(customer))).fetchone()
-        return _ref(row)
+        """The card to the customer's current address that came back (宛所不明), if any: the
+        same place however the list writes it now (address_identity); a building added
+        counts as a correction."""
+        here = address_identity(customer.postal_code, customer.address1, customer.address2)
+        rows = self.db.execute(
+            "SELECT id, card_date, status, address_key FROM cards WHERE customer_id = ? "
+            "AND status = 'returned' ORDER BY id DESC", (customer.customer_id,)).fetchall()
+        return next((_ref(row) for row in rows
+                     if address_identity(*_logged_address(row["address_key"])) == here), None)
 
     # --- hagaki log ... ---------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from mailmerge.address_identity import same_place
 from mailmerge.errors import InputError
 from mailmerge.i18n import N_, _
 from mailmerge.models import Customer, CustomerList, Problem
@@ -127,7 +128,7 @@ def scan_rows(table: Table, columns: dict[str, list[int]]
     source = str(table.path)
     postal_column = _label(columns, table.headers, "postal_code")
     seen_ids: dict[str, int] = {}
-    seen_people: dict[tuple[str, ...], int] = {}
+    seen_people: dict[tuple[str, ...], list[tuple[str, int]]] = {}
     count = 0
     for row in table.rows:
         if not any(cell.strip() for cell in row.cells) and not row.flaws:
@@ -306,7 +307,7 @@ def _joint_names(cells: list[str], columns: dict[str, list[int]]) -> Iterator[st
 
 
 def _duplicates(customer: Customer, typed_id: bool, seen_ids: dict[str, int],
-                seen_people: dict[tuple[str, ...], int], headers: list[str],
+                seen_people: dict[tuple[str, ...], list[tuple[str, int]]], headers: list[str],
                 columns: dict[str, list[int]], source: str) -> list[Problem]:
     """The same id twice, or the same name at the same address: the later row is refused.
     A typed id is compared first; a generated one (made from name and address) after the
@@ -329,13 +330,20 @@ def _duplicates(customer: Customer, typed_id: bool, seen_ids: dict[str, int],
     def same_person() -> Problem | None:
         if not identifiable:
             return None
-        first = seen_people.setdefault(key, customer.row)
-        if first == customer.row:
+        *name, identity = key
+        people = seen_people.setdefault((*name, identity.partition("|")[0]), [])
+        first = next((row for place, row in people if same_place(place, identity)), None)
+        if first is None:
+            people.append((identity, customer.row))
             return None
+        message = (_("{first} 行目と同じ名前・住所です。このままでは 2 枚届きます。"
+                     "どちらかを消すか、1 行にまとめてください", first=first)
+                   if (identity, first) in people else
+                   _("{first} 行目と同じ名前・住所で、建物名が片方の行にだけあります。このまま"
+                     "では 2 枚届きます。どちらかを消すか、1 行にまとめてください", first=first))
         return Problem(customer.row, customer.customer_id,
                        _label(columns, headers, "family_name"), "duplicate", "error",
-                       _("{first} 行目と同じ名前・住所です。このままでは 2 枚届きます。"
-                         "どちらかを消すか、1 行にまとめてください", first=first), source)
+                       message, source)
 
     checks = (same_id, same_person) if typed_id else (same_person, same_id)
     for check in checks:

@@ -12,6 +12,7 @@ import hashlib
 import re
 import unicodedata
 
+from mailmerge.address_identity import address_identity
 from mailmerge.models import Customer
 from mailmerge.textmatch import match_key
 
@@ -38,19 +39,20 @@ def person_key(customer: Customer) -> tuple[str, ...]:
 
 
 def duplicate_key(customer: Customer) -> tuple[str, ...]:
-    """The person as people write them: also old/new kanji forms (髙/高, 﨑/崎), variation
-    selectors, 〒 and dashes folded (textmatch), so 髙橋 and 高橋 at one address are found as
-    the same person twice. Not used for generated ids: those must not change when the
-    variant table is updated."""
+    """The person as people write them: family name, given name and company with old/new
+    kanji forms (髙/高, 﨑/崎), variation selectors and widths folded (textmatch), and the
+    address identity (１－２－３ and 1丁目2番3号 alike), so 髙橋 and 高橋 at one address are
+    found as the same person twice. Not used for generated ids: those must not change when
+    the variant table is updated."""
     return (match_key(customer.family_name), match_key(customer.given_name),
-            match_key(customer.company), match_key(customer.postal_code),
-            match_key(customer.address1 + customer.address2))
+            match_key(customer.company),
+            address_identity(customer.postal_code, customer.address1, customer.address2))
 
 
 def is_identifiable(key: tuple[str, ...]) -> bool:
     """A name (or company) and an address: enough to tell one person from another."""
-    family, given, company, _postal, address = key
-    return bool((family or given or company) and address)
+    family, given, company, identity = key
+    return bool((family or given or company) and identity.partition("|")[2])
 
 
 def generated_id(key: tuple[str, ...]) -> str:

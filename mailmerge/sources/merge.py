@@ -4,10 +4,11 @@ orders) merged into one record each.
 In: PersonRecords in argument order. Out: (customer, problems) per person, and the id each
 merged record's id now stands for (so their sales follow them). Two records are one person
 when they have the same customer id, or the same name (as textmatch folds it) with the same
-phone number, or with the same postal code and address; never on a name alone. The first
-record with a typed id gives the id and the name; the address is the newest one (the latest
-order day; an undated list counts as older, and among undated files the first one given
-wins), an older different address is a warning. Every merge across files is an info problem
+phone number, or with the same address identity (a building given by only one of them
+included); never on a name alone. The first record with a typed id gives the id and the
+name; the address is the newest one (the latest order day; an undated list counts as older,
+and among undated files the first one given wins), with the building another record adds to
+it; an older different address is a warning. Every merge across files is an info problem
 ("orders.csv の 12 行目 = customers.xlsx の C004").
 """
 
@@ -17,6 +18,7 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
+from mailmerge.address_identity import address_identity, same_place
 from mailmerge.i18n import N_, _
 from mailmerge.models import Customer, Problem
 from mailmerge.sources.exports import PersonRecord
@@ -56,10 +58,33 @@ def person_keys(record: PersonRecord) -> list[tuple[str, ...]]:
         return keys
     if record.phone:
         keys.append(("phone", name, record.phone))
-    address = match_key(customer.address1 + customer.address2)
-    if customer.postal_code and address:
-        keys.append(("address", name, match_key(customer.postal_code), address))
+    identity = _identity(record)
+    if identity:
+        keys.append(("address", name, identity))
     return keys
+
+
+def _identity(record: PersonRecord) -> str:
+    """The record's address identity, or '' without a postal code or an address."""
+    customer = record.customer
+    if not (customer.postal_code and match_key(customer.address1 + customer.address2)):
+        return ""
+    return address_identity(customer.postal_code, customer.address1, customer.address2)
+
+
+def _building_pairs(records: list[PersonRecord]) -> list[tuple[int, int]]:
+    """(i, j) of records with one name and one address but a building only one of them
+    gives (same_place, not equal): the same person, whom the keys alone would keep apart."""
+    buckets: dict[tuple[str, str], list[int]] = {}
+    for i, record in enumerate(records):
+        name = match_key(record.customer.family_name + record.customer.given_name)
+        identity = _identity(record)
+        if name and identity:
+            buckets.setdefault((name, identity.partition("|")[0]), []).append(i)
+    return [(i, j) for members in buckets.values() for n, i in enumerate(members)
+            for j in members[n + 1:]
+            if _identity(records[i]) != _identity(records[j])
+            and same_place(_identity(records[i]), _identity(records[j]))]
 
 
 def _groups(records: list[PersonRecord]) -> list[list[PersonRecord]]:
@@ -79,6 +104,9 @@ def _groups(records: list[PersonRecord]) -> list[list[PersonRecord]]:
         for key in person_keys(record):
             j = first_with.setdefault(key, i)
             parent[root(i)] = root(j)
+    for i, j in _building_pairs(records):
+        if not any(p.severity == "error" for p in (*records[i].problems, *records[j].problems)):
+            parent[root(j)] = root(i)
     groups: dict[int, list[PersonRecord]] = {}  # keyed in the order of each first member
     for i, record in enumerate(records):
         groups.setdefault(root(i), []).append(record)
@@ -87,7 +115,7 @@ def _groups(records: list[PersonRecord]) -> list[list[PersonRecord]]:
 
 def _merge(members: list[PersonRecord]) -> tuple[Customer, list[Problem]]:
     base = next((m for m in members if m.typed_id), members[0])
-    newest = max(members, key=_recency(members))
+    newest = _fullest(max(members, key=_recency(members)), members)
     customer = replace(base.customer, postal_code=newest.customer.postal_code,
                        address1=newest.customer.address1, address2=newest.customer.address2)
     for name in _FILLED:
@@ -114,14 +142,26 @@ def _recency(members: list[PersonRecord]):
     return lambda m: (m.seen is not None, m.seen or dt.date.min, -order[id(m)])
 
 
-def _address(record: PersonRecord) -> tuple[str, str]:
-    customer = record.customer
-    return match_key(customer.postal_code), match_key(customer.address1 + customer.address2)
+def _fullest(newest: PersonRecord, members: list[PersonRecord]) -> PersonRecord:
+    """The newest record, or one at the same place that adds the building it leaves out."""
+    place = _identity(newest)
+    fuller = [m for m in members if place and len(_identity(m)) > len(place)
+              and same_place(_identity(m), place)]
+    return max(fuller, key=lambda m: len(_identity(m))) if fuller else newest
+
+
+def _address(record: PersonRecord) -> str:
+    return _identity(record) or match_key(record.customer.address1 + record.customer.address2)
 
 
 def _merged(member: PersonRecord, base: PersonRecord, customer_id: str) -> Problem:
     same = [key for key in person_keys(member) if key in person_keys(base)]
-    reason = _(_REASONS[same[0][0]]) if same else _("ほかの行を通して同じ人と分かった")
+    if same:
+        reason = _(_REASONS[same[0][0]])
+    elif same_place(_identity(member), _identity(base)) and _identity(member):
+        reason = _("名前と郵便番号・住所が同じ（建物名は片方の行にだけある）")
+    else:
+        reason = _("ほかの行を通して同じ人と分かった")
     return Problem(member.customer.row, customer_id, "", "merged", "info",
                    _("{where} = {file} の {customer_id}（{row} 行目）: {reason}なので 1 人に"
                      "まとめました", where=_where(member), file=Path(base.file).name,

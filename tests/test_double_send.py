@@ -1,0 +1,137 @@
+"""Never twice: every way an attacker found to mail one customer two cards, tried as a shop
+would hit it (CLI runs on a real shop folder and its SQLite send log)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mailmerge.address_identity import address_identity, same_place
+from mailmerge.cli import main
+from mailmerge.sources.customers import ReadOptions, read_customers
+
+DATA = Path(__file__).parent / "data"
+HEADER = "顧客ID,姓,名,敬称,郵便番号,住所1,住所2\n"
+AT_FIRST = ("160-0023", "東京都新宿区西新宿2-8-1", "パークハイツ西新宿501号室")
+LOG = "hagaki-log.sqlite"
+NENGA = ["--situation", "nenga", "--date", "2026-12-10"]
+
+# The returned customer's address as the next list may write it: the same place every time.
+SPELLINGS = [
+    ("１６０－００２３", "東京都新宿区西新宿２－８－１", "パークハイツ西新宿５０１号室"),
+    ("160-0023", "東京都新宿区西新宿2-8-1 パークハイツ西新宿501号室", ""),
+    ("160-0023", "東京都新宿区西新宿2-8-1　パークハイツ西新宿501号室", ""),
+    ("160-0023", "東京都新宿区西新宿2丁目8番1号", "パークハイツ西新宿501号室"),
+    ("160-0023", "東京都新宿区西新宿二丁目八番一号", "パークハイツ西新宿五〇一号室"),
+    ("160-0023", "東京都新宿区西新宿2丁目8番地1", "パークハイツ西新宿501号室"),
+    ("160-0023", "東京都新宿区西新宿2丁目8-1", "パークハイツ西新宿501号室"),
+    ("160-0023", "東京都新宿区西新宿2ー8ー1", "パークハイツ西新宿501号室"),
+    ("160-0023", "東京都新宿区西新宿2‐8‐1", "パークハイツ西新宿501号室"),
+    ("160-0023", "東京都新宿区西新宿2−8−1", "パークハイツ西新宿501号室"),
+    ("160-0023", "東京都新宿区西新宿2―8―1", "パークハイツ西新宿501号室"),
+    ("160-0023", "新宿区西新宿2-8-1", "パークハイツ西新宿501号室"),
+    ("1600023", "東京都新宿区西新宿2-8-1", "パークハイツ西新宿501号室"),
+    ("〒160-0023", "東京都新宿区西新宿2-8-1", "パークハイツ西新宿501号室"),
+    ("160-0023", "東京都 新宿区 西新宿 2-8-1", "パークハイツ 西新宿 501号室"),
+    ("160-0023", "東京都新宿区西新宿2-8-1", "ﾊﾟｰｸﾊｲﾂ西新宿501号室"),
+    ("160-0023", "東京都新宿区西新宿2-8-1", "パークハイツ西新宿501"),
+    ("160-0023", "東京都新宿区西新宿2-8-1", "パークハイツ西新宿 501号"),
+    ("160-0023", "東京都新宿区西新宿2-8-1-", "パークハイツ西新宿501号室"),
+    ("160-0023", "東京都新宿区", "西新宿2-8-1パークハイツ西新宿501号室"),
+    ("160-0023", "新宿区西新宿２丁目８番１号", "ﾊﾟｰｸﾊｲﾂ西新宿５０１"),
+    ("160-0023", "東京都新宿区西新宿2の8の1", "パークハイツ西新宿501号室"),
+]
+# Other places: the customer really moved, so the card goes out.
+MOVES = [
+    ("160-0023", "東京都新宿区西新宿2-8-10", "パークハイツ西新宿501号室"),
+    ("160-0023", "東京都新宿区西新宿2-8-1", "パークハイツ西新宿502号室"),
+    ("160-0023", "東京都新宿区西新宿3-8-1", "パークハイツ西新宿501号室"),
+    ("530-0001", "大阪府大阪市北区梅田3-1-1", ""),
+]
+
+
+def write_list(folder: Path, address: tuple[str, str, str]) -> Path:
+    path = folder / "customers.csv"
+    path.write_text(HEADER + "C001,髙橋,一郎,様,{},{},{}\n".format(*address)
+                    + "C002,山田,花子,様,530-0001,大阪府大阪市北区梅田3-1-1,\n",
+                    encoding="utf-8")
+    return path
+
+
+def hagaki(*arguments: str) -> str:
+    result = CliRunner().invoke(main, list(arguments))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def returned_shop(tmp_path_factory) -> Path:
+    """A shop whose 年賀状 to C001 came back (宛所不明): printed, then marked returned."""
+    folder = tmp_path_factory.mktemp("shop")
+    shutil.copy(DATA / "hagaki.toml", folder / "hagaki.toml")
+    customers = write_list(folder, AT_FIRST)
+    hagaki("print", str(customers), *NENGA, "--log", str(folder / LOG), "--out",
+           str(folder / "nenga.pdf"))
+    hagaki("log", "mark-returned", "--log", str(folder / LOG), "--customer", "C001")
+    return folder
+
+
+def planned(folder: Path, address: tuple[str, str, str]) -> dict[str, str]:
+    """{customer id: the card's kind or why no card} for the 年賀状 run with this address."""
+    plan = json.loads(hagaki("plan", str(write_list(folder, address)), *NENGA,
+                             "--log", str(folder / LOG), "--format", "json"))
+    return {**{card["customer_id"]: card["situation"] for card in plan["cards"]},
+            **{left["customer_id"]: left["code"] for left in plan["not_sent"]}}
+
+
+@pytest.mark.parametrize("address", SPELLINGS, ids=lambda a: "|".join(a))
+def test_a_returned_address_written_another_way_is_not_mailed_again(returned_shop, address):
+    assert address_identity(*address) == address_identity(*AT_FIRST)
+    assert planned(returned_shop, address)["C001"] == "returned"
+
+
+@pytest.mark.parametrize("address", MOVES, ids=lambda a: "|".join(a))
+def test_a_customer_who_really_moved_is_mailed_at_the_new_address(returned_shop, address):
+    assert address_identity(*address) != address_identity(*AT_FIRST)
+    assert planned(returned_shop, address)["C001"] == "nenga"
+
+
+def test_a_building_left_out_is_the_same_place_but_a_different_number_is_not():
+    street = address_identity("160-0023", "東京都新宿区西新宿2-8-1")
+    assert same_place(street, address_identity(*AT_FIRST))
+    assert not same_place(street, address_identity("160-0023", "東京都新宿区西新宿2-8-10"))
+    assert not same_place(street, address_identity("160-0023", "東京都新宿区西新宿2-8-1-5"))
+    assert not same_place(street, address_identity("530-0001", "東京都新宿区西新宿2-8-1"))
+
+
+def test_a_building_only_in_one_row_is_the_same_person_twice_in_one_file(tmp_path):
+    customers = tmp_path / "customers.csv"
+    customers.write_text(HEADER + "C001,髙橋,一郎,様,160-0023,東京都新宿区西新宿2-8-1,"
+                         "パークハイツ西新宿501号室\n"
+                         "C002,高橋,一郎,様,160-0023,東京都新宿区西新宿２丁目８番１号,\n"
+                         "C003,高橋,一郎,様,160-0023,東京都新宿区西新宿2-8-10,\n",
+                         encoding="utf-8")
+    rows = read_customers(customers, ReadOptions())
+    [duplicate] = [p for p in rows.problems if p.code == "duplicate"]
+    assert (duplicate.row, duplicate.severity) == (3, "error")
+    assert "2 行目と同じ名前・住所で、建物名が片方の行にだけあります" in duplicate.message
+    assert [c.customer_id for c in rows.customers] == ["C001", "C003"]
+
+
+def test_a_building_only_in_one_file_is_merged_into_one_person_with_the_building(tmp_path):
+    (tmp_path / "customers.csv").write_text(
+        HEADER + "C001,髙橋,一郎,様,160-0023,東京都新宿区西新宿2-8-1,\n", encoding="utf-8")
+    (tmp_path / "members.csv").write_text(
+        HEADER + "M7,高橋,一郎,様,１６０－００２３,新宿区西新宿2-8-1 パークハイツ西新宿501号室,\n",
+        encoding="utf-8")
+    rows = read_customers(tmp_path / "customers.csv",
+                          ReadOptions(more=(tmp_path / "members.csv",)))
+    [customer] = rows.customers
+    assert customer.customer_id == "C001"
+    assert "パークハイツ西新宿501号室" in customer.address1 + customer.address2
+    [merged] = [p for p in rows.problems if p.code == "merged"]
+    assert "建物名は片方の行にだけある" in merged.message
