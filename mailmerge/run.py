@@ -38,7 +38,14 @@ from mailmerge.outputs import (
     log_files,
 )
 from mailmerge.render.pdf import PdfBuilder
-from mailmerge.selection.plan import NotSent, PlanEntry, campaign_of, make_plan, sale_key
+from mailmerge.selection.plan import (
+    NotSent,
+    PlanEntry,
+    barred,
+    campaign_of,
+    make_plan,
+    sale_key,
+)
 from mailmerge.sendlog.backups import remove_temporaries
 from mailmerge.sendlog.edits import active_corrections, card_edits
 from mailmerge.sendlog.store import LoggedCard, PlannedFile, SendLog, address_key, file_checksum
@@ -180,7 +187,8 @@ def print_cards(customers_path: Path, output: Path | None, settings: Settings,
         report.notes += plan.notes
         if options.reprint:
             jobs = _reprints(options.reprint, customer_list.customers, log, report,
-                             options.force)
+                             options.force, lambda customer, situation: barred(
+                                 customer, situation, today, log, settings.rules))
             if options.side is None:
                 logged = {job.sides for job in jobs if job.sides}
                 options = replace(options, side=logged.pop() if len(logged) == 1 else "both")
@@ -235,10 +243,12 @@ def _template_files(settings: Settings, options: RunOptions) -> list[Path]:
 
 
 def _reprints(wanted: tuple[str, ...], customers: list[Customer], log: SendLog,
-              report: RunReport, force: bool) -> list[Job]:
+              report: RunReport, force: bool,
+              barred_from: Callable[[Customer, str], NotSent | None]) -> list[Job]:
     """The logged cards asked for (by card number or customer id), to print exactly again
-    with the customer's current address; never to an address a card came back from, and a
-    card already posted only with --force."""
+    with the customer's current address; never where the plan's rules bar the card
+    (`barred_from`: 送付停止, 死亡, 喪中, an address a card came back from), never a
+    cancelled card another card has replaced, and a card already posted only with --force."""
     from mailmerge.templates.engine import Message
 
     by_id = {customer.customer_id: customer for customer in customers}
@@ -250,10 +260,16 @@ def _reprints(wanted: tuple[str, ...], customers: list[Customer], log: SendLog,
             raise ConfigError(_("--reprint {asked}: 顧客 {customer} は顧客リストに"
                                 "ない（か、エラーのある行）ので印刷できません",
                                 asked=asked, customer=card["customer_id"]))
-        if log.returned(customer) is not None:
-            raise ConfigError(_("--reprint {asked}: {customer} へのはがきが宛所不明で"
-                                "戻っています。住所を直してから刷り直してください",
-                                asked=asked, customer=customer.label))
+        refused = barred_from(customer, card["situation"])
+        if refused is not None:
+            raise ConfigError(_("--reprint {asked}: {customer} には送りません（{reason}）",
+                                asked=asked, customer=customer.label, reason=refused.reason))
+        replacement = log.replacement(card) if card["status"] == "cancelled" else None
+        if replacement is not None:
+            raise ConfigError(_("--reprint {asked}: はがき {card} 番は取り消し済みで、代わりに"
+                                "はがき {other} 番を印刷してあります。刷り直すなら {other} 番を"
+                                "指定してください", asked=asked, card=card["id"],
+                                other=replacement))
         if card["status"] == "mailed" and not force:
             raise ConfigError(_("--reprint {asked}: はがき {card} 番は投函済みです。"
                                 "もう一度送るなら --force を付けてください",

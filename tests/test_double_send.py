@@ -135,3 +135,77 @@ def test_a_building_only_in_one_file_is_merged_into_one_person_with_the_building
     assert "パークハイツ西新宿501号室" in customer.address1 + customer.address2
     [merged] = [p for p in rows.problems if p.code == "merged"]
     assert "建物名は片方の行にだけある" in merged.message
+
+
+@pytest.mark.parametrize("loss", ["emptied", "deleted"])
+def test_a_lost_log_with_backups_stops_every_command_until_restored(tmp_path, loss):
+    shutil.copy(DATA / "hagaki.toml", tmp_path / "hagaki.toml")
+    customers, log = write_list(tmp_path, AT_FIRST), tmp_path / LOG
+    run = ["print", str(customers), *NENGA, "--log", str(log)]
+    hagaki(*run, "--out", str(tmp_path / "first.pdf"))
+    hagaki(*run, "--out", str(tmp_path / "second.pdf"))  # nothing new: the backup is taken
+    assert list((tmp_path / "hagaki-log-backups").glob("*.sqlite"))
+    log.write_bytes(b"") if loss == "emptied" else log.unlink()
+    for command in (run + ["--out", str(tmp_path / "again.pdf")],
+                    ["plan", str(customers), *NENGA, "--log", str(log)],
+                    ["log", "list", "--log", str(log)]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 1 and "hagaki log restore" in result.output, command
+    assert not (tmp_path / "again.pdf").exists()
+    restored = hagaki("log", "restore", "--log", str(log))
+    assert "hagaki log verify" in restored
+    plan = json.loads(hagaki("plan", str(customers), *NENGA, "--log", str(log),
+                             "--format", "json"))
+    assert plan["cards"] == []  # both customers' 年賀状 are in the restored log
+
+
+def test_a_new_log_is_started_only_on_purpose(tmp_path):
+    shutil.copy(DATA / "hagaki.toml", tmp_path / "hagaki.toml")
+    customers, log = write_list(tmp_path, AT_FIRST), tmp_path / LOG
+    run = ["print", str(customers), *NENGA, "--log", str(log)]
+    hagaki(*run, "--out", str(tmp_path / "first.pdf"))
+    hagaki(*run, "--out", str(tmp_path / "second.pdf"))
+    log.unlink()
+    refused = CliRunner().invoke(main, ["log", "restore", "--log", str(tmp_path / "x.sqlite")])
+    assert refused.exit_code == 1 and "バックアップがありません" in refused.output
+    hagaki("log", "restore", "--start-new", "--log", str(log))
+    assert not (tmp_path / "hagaki-log-backups").exists()
+    assert list(tmp_path.glob("hagaki-log-backups.old-*"))
+    plan = json.loads(hagaki("plan", str(customers), *NENGA, "--log", str(log),
+                             "--format", "json"))
+    assert {card["customer_id"] for card in plan["cards"]} == {"C001", "C002"}
+
+
+def test_a_cancelled_card_is_not_reprinted_once_a_replacement_was_printed(tmp_path):
+    shutil.copy(DATA / "hagaki.toml", tmp_path / "hagaki.toml")
+    customers, log = write_list(tmp_path, AT_FIRST), tmp_path / LOG
+    run = ["print", str(customers), *NENGA, "--log", str(log), "--sort", "id"]
+    hagaki(*run, "--out", str(tmp_path / "first.pdf"))  # card 1: C001, card 2: C002
+    hagaki("log", "cancel", "1", "--log", str(log))
+    hagaki(*run, "--out", str(tmp_path / "second.pdf"))  # card 3: C001 again, in its place
+    refused = CliRunner().invoke(main, [*run, "--reprint", "1", "--out",
+                                        str(tmp_path / "third.pdf")])
+    assert refused.exit_code == 1
+    assert "はがき 1 番は取り消し済みで、代わりにはがき 3 番を印刷してあります" in refused.output
+    assert not (tmp_path / "third.pdf").exists()
+    hagaki(*run, "--reprint", "3", "--out", str(tmp_path / "third.pdf"))  # the live one may
+
+
+@pytest.mark.parametrize(("mark", "situation", "reason"), [
+    ("送付停止", "nenga", "送付停止の印があります"),
+    ("死亡", "nenga", "死亡の印があります"),
+    ("喪中", "nenga", "喪中のため年賀状は送りません"),
+])
+def test_a_reprint_follows_the_plans_exclusions(tmp_path, mark, situation, reason):
+    shutil.copy(DATA / "hagaki.toml", tmp_path / "hagaki.toml")
+    customers, log = write_list(tmp_path, AT_FIRST), tmp_path / LOG
+    hagaki("print", str(customers), *NENGA, "--log", str(log), "--sort", "id", "--out",
+           str(tmp_path / "first.pdf"))
+    marked = customers.read_text("utf-8").splitlines()
+    marked[0] += "," + mark
+    marked[1] += ",1"
+    customers.write_text("\n".join(marked) + "\n", encoding="utf-8")
+    refused = CliRunner().invoke(main, ["print", str(customers), *NENGA, "--log", str(log),
+                                        "--reprint", "1", "--out", str(tmp_path / "r.pdf")])
+    assert refused.exit_code == 1 and reason in refused.output, refused.output
+    assert not (tmp_path / "r.pdf").exists()

@@ -299,7 +299,7 @@ def test_reprints_never_go_to_a_returned_address_or_repost_a_mailed_card(shop, t
     assert "印刷しました: 1枚" in forced.stdout, forced.stderr
     hagaki("log", "mark-returned", str(card_of["C003"]), cwd=shop)
     returned = hagaki("print", str(shop / "customers.csv"), "--reprint", "C003", cwd=tmp_path)
-    assert returned.returncode == 1 and "宛所不明で戻っています" in returned.stderr
+    assert returned.returncode == 1 and "宛所不明で戻りました" in returned.stderr
 
 
 def test_status_changes_name_unknown_and_unmovable_cards(shop, tmp_path):

@@ -190,8 +190,11 @@ def make_plan(customers: Iterable[Customer], sales: list[Sale] | None, on: dt.da
     return plan
 
 
-def _decide(customer: Customer, sales: list[Sale], have_sales: bool, on: dt.date,
-            situation: str | None, history: History, rules: Rules) -> PlanEntry | NotSent:
+def barred(customer: Customer, situation: str | None, on: dt.date, history: History,
+           rules: Rules) -> NotSent | None:
+    """The rule that keeps this kind of card from the customer on any day, if one does: an
+    exclusion (送付停止, 死亡, 転居), an address a card came back from, 喪中 for a 年賀状.
+    The plan and every reprint follow them."""
     exclusion = exclusion_of(customer)
     if exclusion is not None:
         return NotSent(customer, exclusion.code, _(exclusion.reason))
@@ -201,6 +204,19 @@ def _decide(customer: Customer, sales: list[Sale], have_sales: bool, on: dt.date
                        _("{date} のはがき（{number} 番）が宛所不明で戻りました: "
                          "住所を直してから送ります", date=returned.card_date,
                          number=returned.card_id))
+    if situation == "nenga" and customer.mourning:
+        kanchu = posting_window("kanchu", season_year("nenga", on), rules.matsunouchi_end_day)
+        return NotSent(customer, "mourning", _(
+            "喪中のため年賀状は送りません。代わりに寒中見舞いを {first} … {last} に"
+            "投函してください", first=kanchu.first, last=kanchu.last))
+    return None
+
+
+def _decide(customer: Customer, sales: list[Sale], have_sales: bool, on: dt.date,
+            situation: str | None, history: History, rules: Rules) -> PlanEntry | NotSent:
+    refused = barred(customer, situation, on, history, rules)
+    if refused is not None:
+        return refused
     if situation is None:
         return PlanEntry(customer, "greeting", _("送れるお客様全員に送るはがき"))
     segment = _segment(customer, sales, on, rules) if have_sales else None
@@ -212,7 +228,7 @@ def _decide(customer: Customer, sales: list[Sale], have_sales: bool, on: dt.date
             ngettext("直近 {n} 日にお礼状を送る売上がありません",
                      "直近 {n} 日にお礼状を送る売上がありません", rules.thanks_days))
     if situation in SEASONAL:
-        return _seasonal(customer, segment, situation, on, rules)
+        return _seasonal(customer, segment, situation)
     if situation == "birthday":
         return _birthday(customer, on, history, rules)
     wanted = {"dormant": "dormant", "winback": "lapsed"}[situation]
@@ -308,13 +324,8 @@ def _kept(bought: list[Sale], refunds: list[Sale]) -> list[Sale]:
     return kept
 
 
-def _seasonal(customer: Customer, segment: str | None, situation: str, on: dt.date,
-              rules: Rules) -> PlanEntry | NotSent:
-    if situation == "nenga" and customer.mourning:
-        kanchu = posting_window("kanchu", season_year("nenga", on), rules.matsunouchi_end_day)
-        return NotSent(customer, "mourning", _(
-            "喪中のため年賀状は送りません。代わりに寒中見舞いを {first} … {last} に"
-            "投函してください", first=kanchu.first, last=kanchu.last))
+def _seasonal(customer: Customer, segment: str | None, situation: str
+              ) -> PlanEntry | NotSent:
     allowed = SEASONAL_SEGMENTS.get(situation)
     if segment is not None and allowed is not None and segment not in allowed:
         return NotSent(customer, "segment", _(

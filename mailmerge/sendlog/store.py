@@ -106,6 +106,7 @@ class SendLog:
     def __init__(self, path: Path) -> None:
         self.path = path
         _check_log_path(path)
+        _refuse_lost_log(path)
         self._lock = _acquire(path)
         try:
             self.db = _connect(path)
@@ -115,7 +116,9 @@ class SendLog:
 
     @classmethod
     def existing(cls, path: Path) -> SendLog | None:
-        """The log at `path`, or None when there is none yet (nothing was printed)."""
+        """The log at `path`, or None when there is none yet (nothing was printed); LogError
+        when it is missing or empty but backups say there was one."""
+        _refuse_lost_log(path)
         if not path.exists():
             return None
         return cls(path)
@@ -330,6 +333,15 @@ class SendLog:
         return next((_ref(row) for row in rows
                      if address_identity(*_logged_address(row["address_key"])) == here), None)
 
+    def replacement(self, card: sqlite3.Row) -> int | None:
+        """The number of a card printed in place of `card` (the same customer and campaign,
+        not cancelled, after it), if there is one."""
+        row = self.db.execute(
+            "SELECT id FROM cards WHERE customer_id = ? AND campaign = ? AND id > ? "
+            "AND status NOT IN ('cancelled', 'failed', 'pending') ORDER BY id LIMIT 1",
+            (card["customer_id"], card["campaign"], card["id"])).fetchone()
+        return row[0] if row else None
+
     # --- hagaki log ... ---------------------------------------------------------------
 
     def cards(self, customer_ids: list[str] | None = None, status: str | None = None,
@@ -429,6 +441,23 @@ def _check_log_path(path: Path) -> None:
     if not stat.S_ISREG(mode):
         raise LogError(_("{path} は通常のファイルではありません。送付記録には .sqlite "
                          "ファイルを指定してください", path=path))
+
+
+def _refuse_lost_log(path: Path) -> None:
+    """A log that is gone or empty (0 bytes) while its backups are there is lost, not new:
+    starting over would make every customer due again."""
+    try:
+        lost = path.stat().st_size == 0
+    except FileNotFoundError:
+        lost = True
+    latest = backups.latest_backup(path) if lost else None
+    if latest is not None:
+        state = _("空です") if path.exists() else _("ありません")
+        raise LogError(_(
+            "送付記録 {path} が{state}が、バックアップがあります（最新: {backup}）。このまま"
+            "では全員にもう一度送ってしまうので止めました。hagaki log restore で最新の"
+            "バックアップから戻してください。わざと新しい記録を始めるときは hagaki log "
+            "restore --start-new です", path=path, state=state, backup=latest.name))
 
 
 def _acquire(path: Path) -> int:
