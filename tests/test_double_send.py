@@ -4,11 +4,16 @@ would hit it (CLI runs on a real shop folder and its SQLite send log)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pdfread import page_count
 
 from mailmerge.address_identity import address_identity, same_place
 from mailmerge.cli import main
@@ -209,3 +214,77 @@ def test_a_reprint_follows_the_plans_exclusions(tmp_path, mark, situation, reaso
                                         "--reprint", "1", "--out", str(tmp_path / "r.pdf")])
     assert refused.exit_code == 1 and reason in refused.output, refused.output
     assert not (tmp_path / "r.pdf").exists()
+
+
+KILLER = """
+import os, signal, sys
+calls, kill_at = 0, int(sys.argv[1])
+real_replace = os.replace
+def replace(*args, **kwargs):
+    global calls
+    calls += 1
+    if calls == kill_at:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real_replace(*args, **kwargs)
+os.replace = replace
+from mailmerge.cli import main
+try:
+    main(sys.argv[2:])
+finally:
+    print("renames", calls, file=sys.stderr)
+"""
+
+
+def killed_at(rename: int, *arguments: str) -> subprocess.CompletedProcess:
+    """hagaki, killed (SIGKILL) at its `rename`-th os.replace (0: never)."""
+    return subprocess.run([sys.executable, "-c", KILLER, str(rename), *arguments],
+                          capture_output=True, text=True, encoding="utf-8",
+                          env={**os.environ, "HAGAKI_LANG": "ja"}, check=False)
+
+
+def sides_in_folder(folder: Path) -> dict[str, int]:
+    """Pages of address sides and message sides in the shop folder's run files."""
+    return {side: sum(page_count(path) for path in folder.glob(f"cards-*-{side}.pdf"))
+            for side in ("address", "message")}
+
+
+def duplex_run(folder: Path) -> list[str]:
+    return ["print", str(folder / "customers.csv"), *NENGA, "--log", str(folder / LOG),
+            "--side", "both", "--duplex", "separate"]
+
+
+def test_a_whole_duplex_run_renames_its_files_at_known_points(tmp_path):
+    shutil.copy(DATA / "hagaki.toml", tmp_path / "hagaki.toml")
+    write_list(tmp_path, AT_FIRST)
+    whole = killed_at(0, *duplex_run(tmp_path))
+    assert whole.returncode == 0, whole.stderr
+    assert sides_in_folder(tmp_path) == {"address": 2, "message": 2}
+    assert int(whole.stderr.split("renames")[-1]) >= 3  # a backup and the two run files
+
+
+@pytest.mark.parametrize("rename", range(1, 5))
+def test_a_duplex_pair_killed_at_any_rename_is_never_printed_twice(tmp_path, rename):
+    shutil.copy(DATA / "hagaki.toml", tmp_path / "hagaki.toml")
+    write_list(tmp_path, AT_FIRST)
+    killed = killed_at(rename, *duplex_run(tmp_path))
+    assert killed.returncode in (0, -signal.SIGKILL)
+    verify = CliRunner().invoke(main, ["log", "verify", "--log", str(tmp_path / LOG)])
+    assert verify.exit_code == 0, verify.output
+    again = killed_at(0, *duplex_run(tmp_path))
+    assert again.returncode == 0, again.stderr
+    assert sides_in_folder(tmp_path) == {"address": 2, "message": 2}
+    plan = json.loads(hagaki("plan", str(tmp_path / "customers.csv"), *NENGA, "--log",
+                             str(tmp_path / LOG), "--format", "json"))
+    assert plan["cards"] == []
+
+
+def test_verify_names_a_run_file_the_log_does_not_know(tmp_path):
+    shutil.copy(DATA / "hagaki.toml", tmp_path / "hagaki.toml")
+    write_list(tmp_path, AT_FIRST)
+    assert killed_at(0, *duplex_run(tmp_path)).returncode == 0
+    [address] = tmp_path.glob("cards-*-address.pdf")
+    stray = tmp_path / address.name.replace("run0001", "run0009")
+    shutil.copy(address, stray)
+    verify = CliRunner().invoke(main, ["log", "verify", "--log", str(tmp_path / LOG)])
+    assert verify.exit_code == 1
+    assert f"{stray} のはがきは記録にありません" in verify.output

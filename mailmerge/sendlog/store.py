@@ -49,6 +49,7 @@ RECEIVED = ("printed", "mailed")
 MOVES = {"mailed": ("printed",), "returned": ("printed", "mailed"), "cancelled": ("printed",)}
 LOCK_WAIT_SECONDS = float(os.environ.get("HAGAKI_LOCK_WAIT", "600"))
 SQLITE_MAGIC = b"SQLite format 3\x00"
+SET_ASIDE = "hagaki-set-aside"  # run files an interrupted run left whose cards are not logged
 SQLITE_CORRUPT, SQLITE_NOTADB = 11, 26  # SQLite's result codes for a damaged file
 
 
@@ -177,11 +178,15 @@ class SendLog:
             files = self.db.execute("SELECT * FROM run_files WHERE run_id = ?",
                                     (run["id"],)).fetchall()
             in_place = {f["id"] for f in files if _file_matches(f)}
+            set_aside = []
             with self._transaction() as db:
                 for batch in sorted({f["batch"] for f in files}):
                     card_files = [f for f in files if f["batch"] == batch and f["role"] != "docx"]
                     complete = all(f["id"] in in_place for f in card_files)
                     self._settle_batch(db, run["id"], batch, complete)
+                    if not complete:  # half a duplex pair: its cards are due again
+                        set_aside += [_set_aside(f) for f in card_files if f["id"] in in_place]
+                        in_place -= {f["id"] for f in card_files}
                 for f in files:
                     if f["id"] in in_place:
                         db.execute("UPDATE run_files SET state = 'in_place' WHERE id = ?",
@@ -194,6 +199,9 @@ class SendLog:
                 db.execute("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?",
                            ("printed" if kept else "failed", clock.timestamp(), run["id"]))
             started = run["started_at"]
+            notes += [_("{name} は印刷の途中で止まったため記録していません。{folder} に移し"
+                        "ました（印刷しないでください）", name=moved.name, folder=moved.parent)
+                      for moved in set_aside]
             notes.append(_("中断された印刷（{started}）を確認しました: {cards}はファイルに"
                            "残っています", started=started, cards=cards(kept)) if kept else
                          _("中断された印刷（{started}）を確認しました: ファイルができていない"
@@ -564,6 +572,20 @@ def _damaged(path: Path, detail: str):
         advice = _("バックアップはありません。ファイルを別の名前に移して調べてください")
     raise LogError(_("送付記録 {path} が壊れています（{detail}）。{advice}", path=path,
                      detail=detail, advice=advice))
+
+
+def _set_aside(file_row: sqlite3.Row) -> Path:
+    """Move a run file whose cards were not logged into SET_ASIDE beside it (never over
+    another file); return where it went."""
+    path = Path(file_row["path"])
+    folder = path.parent / SET_ASIDE
+    folder.mkdir(exist_ok=True)
+    target, number = folder / path.name, 1
+    while target.exists():
+        number += 1
+        target = folder / f"{path.stem}-{number}{path.suffix}"
+    os.replace(path, target)
+    return target
 
 
 def _file_matches(file_row: sqlite3.Row) -> bool:

@@ -34,8 +34,12 @@ def _files(count: int) -> str:
 
 
 def verify(log: SendLog) -> VerifyResult:
-    """Check each run file still holding cards: present, unchanged, long enough."""
+    """Check each run file still holding cards: present, unchanged, long enough; and that no
+    run file (cards-….pdf) beside them carries cards the log does not know."""
     result = VerifyResult()
+    result.problems += [_("{path} のはがきは記録にありません。同じお客様にもう一度印刷されて"
+                          "いるかもしれないので、印刷せずに確かめてください", path=path)
+                        for path in unlogged_run_files(log)]
     for file_row in log.run_files():
         if file_row["role"] == "docx":
             continue
@@ -67,6 +71,15 @@ def verify(log: SendLog) -> VerifyResult:
                 "{path} は {n} ページしかありません（はがき {numbers} のページがありません）",
                 pages, path=path, numbers=_numbers(beyond)))
     return result
+
+
+def unlogged_run_files(log: SendLog) -> list[Path]:
+    """Files named as hagaki names a run's files, in the folders of logged runs, that the log
+    does not list."""
+    logged = {Path(row["path"]) for row in log.run_files(("in_place", "replaced"))}
+    folders = {path.parent for path in logged}
+    return sorted(path for folder in folders for path in folder.glob("cards-*.pdf")
+                  if path.resolve() not in logged)
 
 
 def _numbers(ids: list[int]) -> str:
