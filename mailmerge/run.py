@@ -424,11 +424,11 @@ def _put_in_place(batches: list[_Batch], files: _RunFiles, options: RunOptions,
                                                 _pages_of(batches, number, role))
                      for number, role, path in written}
         log.record_run(run_id, [card for batch in batches for card in batch.logged_cards()],
-                       checksums, [path for _, _, path in written])
+                       checksums)
         report.run_id = run_id
     staged.commit()
     if run is not None:
-        log.finish_run(run[0])
+        report.notes += log.finish_run(run[0])
         log.backup()  # the state with this run in it: restoring it loses nothing printed
     report.outputs += [path for _, _, path in written]
     report.cards += [job.entry for batch in batches for job, _, _ in batch.cards]

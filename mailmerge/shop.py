@@ -21,6 +21,8 @@ from mailmerge.i18n import _
 
 CONFIG_NAME = "hagaki.toml"
 LOG_NAME = "hagaki-log.sqlite"
+LIST_KINDS = ("customers", "sales")  # the shop's own lists: customers.csv, sales.xlsx …
+LIST_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,12 @@ class Shop:
     config_path: Path | None
     log_path: Path
     folder: Path  # the shop folder: new run files go here unless --out says otherwise
+
+    def lists(self) -> list[Path]:
+        """Every name the shop's own customer and sales lists may have in its folder (as
+        `hagaki serve` reads them): never an output, whether there or not yet."""
+        return [self.folder / f"{kind}{suffix}" for kind in LIST_KINDS
+                for suffix in LIST_SUFFIXES]
 
     def describe(self) -> str:
         """The one line every run prints: which settings and which log it used."""

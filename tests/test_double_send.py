@@ -288,3 +288,52 @@ def test_verify_names_a_run_file_the_log_does_not_know(tmp_path):
     verify = CliRunner().invoke(main, ["log", "verify", "--log", str(tmp_path / LOG)])
     assert verify.exit_code == 1
     assert f"{stray} のはがきは記録にありません" in verify.output
+
+
+def test_replacing_an_earlier_runs_file_says_which_printed_cards_it_held(tmp_path):
+    shutil.copy(DATA / "hagaki.toml", tmp_path / "hagaki.toml")
+    customers, log, out = write_list(tmp_path, AT_FIRST), tmp_path / LOG, tmp_path / "n.pdf"
+    run = ["print", str(customers), *NENGA, "--log", str(log), "--sort", "id", "--out", str(out)]
+    hagaki(*run)  # cards 1 and 2
+    again = hagaki(*run, "--force", "--replace")
+    assert "n.pdf を置き換えました。そこにあったはがき 1 2 は記録上「印刷済み」のままです" in again
+    assert "hagaki log cancel 1 2" in again
+
+
+@pytest.mark.parametrize("rename", range(1, 4))
+def test_a_replacing_run_killed_before_its_rename_leaves_the_earlier_file_in_the_log(
+        tmp_path, rename):
+    shutil.copy(DATA / "hagaki.toml", tmp_path / "hagaki.toml")
+    customers, log, out = write_list(tmp_path, AT_FIRST), tmp_path / LOG, tmp_path / "n.pdf"
+    run = ["print", str(customers), *NENGA, "--log", str(log), "--out", str(out)]
+    hagaki(*run)
+    before = out.read_bytes()
+    write_list(tmp_path, MOVES[0])  # the second run's file differs from the first's
+    killed_at(rename, *run, "--force", "--replace")
+    listed = hagaki("log", "list", "--log", str(log))
+    put_in_place = out.read_bytes() != before
+    assert put_in_place == (rename > 1)  # rename 1 puts the new file in place
+    assert ("置き換え済み" in listed) == put_in_place
+    verify = CliRunner().invoke(main, ["log", "verify", "--log", str(log)])
+    assert verify.exit_code == 0, verify.output
+
+
+@pytest.mark.parametrize(("command", "name"), [
+    (["log", "export"], "customers.csv"), (["log", "export"], "sales.csv"),
+    (["report", "{customers}", "--sales", "{customers}"], "sales.xlsx"),
+    (["report", "{customers}", "--sales", "{customers}"], "customers.xlsx"),
+])
+def test_no_export_or_report_may_become_the_shops_own_list(tmp_path, command, name):
+    shutil.copy(DATA / "hagaki.toml", tmp_path / "hagaki.toml")
+    customers = write_list(tmp_path, AT_FIRST)
+    hagaki("print", str(customers), *NENGA, "--log", str(tmp_path / LOG), "--out",
+           str(tmp_path / "n.pdf"))
+    before = customers.read_bytes()
+    arguments = [part.format(customers=tmp_path / "elsewhere.csv") for part in command]
+    shutil.copy(customers, tmp_path / "elsewhere.csv")
+    result = CliRunner().invoke(main, [*arguments, "--config", str(tmp_path / "hagaki.toml"),
+                                       "--log", str(tmp_path / LOG), "--out",
+                                       str(tmp_path / name), "--replace"])
+    assert result.exit_code == 1 and "読み込むファイル" in result.output, result.output
+    assert customers.read_bytes() == before
+    assert not (tmp_path / "sales.csv").exists() and not (tmp_path / "sales.xlsx").exists()

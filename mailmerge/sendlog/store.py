@@ -194,6 +194,7 @@ class SendLog:
                     else:
                         db.execute("DELETE FROM run_files WHERE id = ?", (f["id"],))
                         backups.remove_temporaries(Path(f["path"]))
+                notes += _replace_earlier_files(db, run["id"])
                 kept = db.execute("SELECT COUNT(*) FROM cards WHERE run_id = ?",
                                   (run["id"],)).fetchone()[0]
                 db.execute("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?",
@@ -243,16 +244,12 @@ class SendLog:
         return run_id, file_ids
 
     def record_run(self, run_id: int, cards: list[LoggedCard],
-                   files: dict[int, tuple[str, int | None]], replacing: list[Path]) -> None:
+                   files: dict[int, tuple[str, int | None]]) -> None:
         """Step 2, in one transaction: the cards (pending) and each complete file's checksum
         and page count, before the files are moved into place; planned files that were not
-        written are dropped; earlier runs' files at the paths in `replacing` no longer hold
-        their cards."""
+        written are dropped."""
         now = clock.timestamp()
         with self._transaction() as db:
-            db.executemany("UPDATE run_files SET state = 'replaced' WHERE path = ? "
-                           "AND state = 'in_place'",
-                           [(str(path.resolve()),) for path in replacing])
             card_ids = []
             for card in cards:
                 card_id = db.execute(
@@ -274,10 +271,12 @@ class SendLog:
             db.execute("DELETE FROM run_files WHERE run_id = ? AND checksum IS NULL",
                        (run_id,))
 
-    def finish_run(self, run_id: int) -> None:
-        """Step 3: every file is in place; the cards are printed."""
+    def finish_run(self, run_id: int) -> list[str]:
+        """Step 3: every file is in place; the cards are printed. Returns a note for each
+        earlier run's file this run replaced that held printed cards."""
         with self._transaction() as db:
             db.execute("UPDATE run_files SET state = 'in_place' WHERE run_id = ?", (run_id,))
+            notes = _replace_earlier_files(db, run_id)
             db.execute("UPDATE runs SET status = 'printed', finished_at = ? WHERE id = ?",
                        (clock.timestamp(), run_id))
             ids = [row[0] for row in db.execute("SELECT id FROM cards WHERE run_id = ?",
@@ -285,6 +284,7 @@ class SendLog:
             db.execute("UPDATE cards SET status = 'printed', updated_at = ? WHERE run_id = ?",
                        (clock.timestamp(), run_id))
             refresh_checks(db, ids)
+        return notes
 
     def abandon_run(self, run_id: int) -> None:
         """A run that failed before its files were in place: as if it never happened
@@ -572,6 +572,27 @@ def _damaged(path: Path, detail: str):
         advice = _("バックアップはありません。ファイルを別の名前に移して調べてください")
     raise LogError(_("送付記録 {path} が壊れています（{detail}）。{advice}", path=path,
                      detail=detail, advice=advice))
+
+
+def _replace_earlier_files(db: sqlite3.Connection, run_id: int) -> list[str]:
+    """Mark earlier runs' files at the paths this run's files now fill as replaced (only
+    once the new file is in place); a note for each that held printed cards."""
+    earlier = db.execute(
+        "SELECT id, run_id, batch, path FROM run_files WHERE state = 'in_place' AND run_id != ? "
+        "AND path IN (SELECT path FROM run_files WHERE run_id = ? AND state = 'in_place')",
+        (run_id, run_id)).fetchall()
+    notes = []
+    for row in earlier:
+        db.execute("UPDATE run_files SET state = 'replaced' WHERE id = ?", (row["id"],))
+        ids = [str(card[0]) for card in db.execute(
+            "SELECT id FROM cards WHERE run_id = ? AND batch = ? AND status = 'printed'",
+            (row["run_id"], row["batch"]))]
+        if ids:
+            notes.append(_("{name} を置き換えました。そこにあったはがき {numbers} は記録上"
+                           "「印刷済み」のままです。紙に印刷していなかったなら hagaki log "
+                           "cancel {numbers} で取り消すと、もう一度印刷の対象になります",
+                           name=Path(row["path"]).name, numbers=" ".join(ids)))
+    return notes
 
 
 def _set_aside(file_row: sqlite3.Row) -> Path:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,9 +23,10 @@ from pathlib import Path
 from mailmerge import clock
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import N_, _
+from mailmerge.shop import LIST_SUFFIXES
 
 KINDS = {"customers": N_("顧客リスト"), "sales": N_("売上リスト")}
-SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
+SUFFIXES = LIST_SUFFIXES
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a shop's list is far smaller; a larger body is refused
 KEPT_FOLDER = "hagaki-uploads"  # the lists an upload replaced
 
@@ -126,11 +128,12 @@ class ShopFiles:
         return kept
 
     def download(self, name: str) -> Path | None:
-        """A PDF of the shop folder named exactly `name` (no folders; not a link leading out of
-        the folder), else None."""
+        """A PDF of the shop folder named exactly `name`: a regular file there, not a link
+        (even to another file of the folder), else None."""
         if not name or name != Path(name).name or not name.lower().endswith(".pdf"):
             return None
-        path = self.folder / name
-        if not path.is_file() or path.resolve().parent != self.folder.resolve():
+        path = self.folder.resolve() / name  # its real path, when it is no link itself
+        try:
+            return path if stat.S_ISREG(path.lstat().st_mode) else None
+        except OSError:
             return None
-        return path
