@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 from mailmerge.barcode import encode
 from mailmerge.barcode_address import after_town
 from mailmerge.config import Settings
-from mailmerge.errors import ConfigError
+from mailmerge.errors import CardError, ConfigError
 from mailmerge.i18n import _
 from mailmerge.layout.address_side import AddressFonts, Indicia, address_side
 from mailmerge.layout.page import Page
-from mailmerge.layout.profiles import load_profile, private_card
+from mailmerge.layout.profiles import CardProfile, load_profile, private_card
 from mailmerge.layout.vertical_text import prepare_address
 from mailmerge.models import Customer, Sale
 from mailmerge.selection.plan import PlanEntry
@@ -52,7 +52,7 @@ class CardMaker:
         self.with_address = self.sides in ("address", "both")
         self.with_message = self.sides in ("message", "both")
         if self.with_address:
-            check_sender(settings, self.address_fonts, options.no_sender)
+            check_sender(settings, self.address_fonts, options.no_sender, self.profile)
         if self.with_message:
             self._set_up_messages(roles)
         elif options.image is not None:
@@ -142,9 +142,11 @@ def _barcode_bars(customer: Customer) -> str:
     return bars
 
 
-def check_sender(settings: Settings, fonts: AddressFonts | None, allow_none: bool) -> None:
+def check_sender(settings: Settings, fonts: AddressFonts | None, allow_none: bool,
+                 profile: CardProfile | None = None) -> None:
     """A wrong or missing [sender] would spoil every card: refuse it once, up front. The
-    sender's postal code and address are checked like a customer's."""
+    sender's postal code and address are checked like a customer's; with a profile, it must
+    fit its place on the card."""
     sender = settings.sender
     where = settings.path or "hagaki.toml"
     if sender.is_empty:
@@ -173,3 +175,9 @@ def check_sender(settings: Settings, fonts: AddressFonts | None, allow_none: boo
             codes = ", ".join(f"{m} (U+{ord(m[0]):04X})" for m in missing)
             raise ConfigError(_("{file}: [sender] {key}: どのフォントにもない文字です: {codes}",
                                 file=where, key=key, codes=codes))
+    if profile is not None:
+        try:  # the sender alone, on a card whose recipient is blank
+            address_side(Customer(0, ""), sender, profile, fonts, settings.numerals)
+        except CardError as error:
+            raise ConfigError(_("{file}: {key}: {problem}", file=where, key=error.field,
+                                problem=error)) from None

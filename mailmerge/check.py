@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mailmerge.cards import check_sender
 from mailmerge.config import Settings
 from mailmerge.errors import CardError
 from mailmerge.fontcheck import address_side_texts
@@ -82,12 +83,13 @@ class CheckReport:
 def check_files(customers_path: Path, settings: Settings, options: ReadOptions | None = None,
                 sales_path: Path | None = None, layout: str | None = None,
                 log_path: Path | None = None) -> CheckReport:
-    """Check a customer list (and sales list) completely; nothing is printed. With the
-    shop's send log, a customer whose card came back (宛所不明) to the address still in the
-    list is a warning: fix the address."""
+    """Check a customer list (and sales list) completely; nothing is printed. A [sender] that
+    print would refuse is refused here too (ConfigError), once. With the shop's send log, a
+    customer whose card came back (宛所不明) to the address still in the list is a warning."""
     options = options or ReadOptions()
     report = CheckReport(str(customers_path))
     card_checker = CardChecker(settings, load_profile(layout or settings.layout))
+    check_sender(settings, card_checker.fonts, True, card_checker.profile)  # once, not per row
     ids: set[str] = set()
     problems: list[Problem] = []
     sources = scan_customers(customers_path, options)  # may refuse the file: before the log

@@ -31,6 +31,7 @@ from mailmerge.outputs import check_outputs, log_files
 from mailmerge.package_files import package_file
 from mailmerge.run import DUPLEX, SIDES, SORTS, RunOptions, print_cards
 from mailmerge.selection.plan import LABELS, SITUATIONS
+from mailmerge.selection.seasons import supported_day
 from mailmerge.sendlog.edits import active_corrections
 from mailmerge.sendlog.labels import column_titles, status_word
 from mailmerge.sendlog.store import SendLog
@@ -47,7 +48,8 @@ DEMO_SUMMER_DAY = dt.date(2026, 7, 20)
 
 
 def user_errors(command):
-    """Turn every HagakiError (and a failed write) into a one-line message and exit code 1."""
+    """Turn every HagakiError (and a failed write) into a one-line message and exit code 1;
+    a reader that stopped reading (a closed pipe) is left to click, which exits quietly."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
@@ -55,6 +57,8 @@ def user_errors(command):
             return command(*args, **kwargs)
         except HagakiError as error:
             raise click.ClickException(str(error)) from None
+        except BrokenPipeError:  # `hagaki log list | head -1`: click ends quietly
+            raise
         except OSError as error:
             from mailmerge.outputs import describe_os_error
 
@@ -121,9 +125,22 @@ def main() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
+class DayOption(click.DateTime):
+    """--date: a day written 2026-11-23, within the days hagaki plans for."""
+
+    def __init__(self) -> None:
+        super().__init__(["%Y-%m-%d"])
+
+    def convert(self, value, param, ctx) -> dt.date:
+        try:
+            return supported_day(super().convert(value, param, ctx).date())
+        except HagakiError as error:
+            self.fail(str(error), param, ctx)
+
+
 def plan_options(command):
     """--sales, --situation and --date, shared by print and plan."""
-    command = click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]),
+    command = click.option("--date", "on", type=DayOption(),
                            help=N_("この日の予定にします（既定: 今日）。"))(command)
     command = click.option("--situation",
                            type=click.Choice(["auto", *SITUATIONS]),
@@ -211,13 +228,13 @@ def print_command(customers: Path, side: str | None, output: Path | None,
                   ship_to: bool, more: tuple[Path, ...]) -> None:
     """Print the cards due today: the address side, the message side, or both."""
     shop = _shop(config_path, customers, log_path)
-    if on is not None and abs((on.date() - clock.today()).days) > DATE_WARNING_DAYS:
-        days = abs((on.date() - clock.today()).days)
+    if on is not None and abs((on - clock.today()).days) > DATE_WARNING_DAYS:
+        days = abs((on - clock.today()).days)
         click.echo(ngettext("注意: --date {day} は今日（{today}）から {n:,} 日離れています。"
                             "はがきの日付とお礼・休眠の判定はこの日で行います",
                             "注意: --date {day} は今日（{today}）から {n:,} 日離れています。"
                             "はがきの日付とお礼・休眠の判定はこの日で行います",
-                            days, day=on.date(), today=clock.today()), err=True)
+                            days, day=on, today=clock.today()), err=True)
     if printer is not None:
         printer_x, printer_y = printer_offsets(shop.settings, printer)
         offset_x = printer_x if offset_x is None else offset_x
@@ -226,7 +243,7 @@ def print_command(customers: Path, side: str | None, output: Path | None,
         options = RunOptions(
             layout=layout, offset_x=offset_x, offset_y=offset_y, strict=strict,
             encoding=encoding, sheet=sheet, side=side, sales=sales, situation=situation,
-            date=on.date() if on else None, template=template, horizontal=horizontal,
+            date=on, template=template, horizontal=horizontal,
             handwriting=handwriting, image=image, log=shop.log_path, force=force,
             reprint=reprint, sort=sort, duplex=duplex, flip=flip, batch_size=batch_size,
             barcode=barcode, impose=impose, docx=docx_path, indicia=indicia, proof=proof,
@@ -298,7 +315,7 @@ def plan(customers: Path, sales: Path | None, situation: str | None, on,
     options = ReadOptions(encoding, sheet, settings.columns, source_format, ship_to, more,
                           active_corrections(shop.log_path))
     the_plan = plan_cards(customers, settings, options, sales, situation,
-                          on.date() if on else None, shop.log_path)
+                          on, shop.log_path)
     click.echo(format_plan(the_plan, output_format, settings), nl=False)
     if the_plan.skipped_rows:  # as check and print: rows had errors
         raise SystemExit(1)
@@ -399,7 +416,7 @@ def demo(folder: Path) -> None:
 @click.option("--sales", required=True, type=click.Path(path_type=Path),
               help=N_("売上リスト（顧客ID、日付、金額 …）。"))
 @log_option
-@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]),
+@click.option("--date", "on", type=DayOption(),
               help=N_("棚卸しの日（既定: 今日）。"))
 @click.option("--out", "target", type=click.Path(dir_okay=False, path_type=Path),
               help=N_("グラフ付きの Excel ブック（.xlsx）か A4 の PDF（.pdf）にも書き出します。"))
@@ -419,13 +436,13 @@ def report(customers: Path, sales: Path, log_path: Path | None, on, target: Path
     shop = _shop(config_path, customers, log_path)
     settings = shop.settings
     if target is not None:
-        check_outputs([target], [customers, *more, sales, shop.config_path,
+        check_outputs([target], [customers, *more, sales, shop.config_path, *shop.lists(),
                                  *log_files(shop.log_path)], replace, (".xlsx", ".pdf"))
     measures = build_report(customers, sales, settings,
                             ReadOptions(encoding, sheet, settings.columns, source_format,
                                         ship_to, more, active_corrections(shop.log_path)),
                             shop.log_path,
-                            on.date() if on else clock.today())
+                            on or clock.today())
     if target is not None and target.suffix.lower() == ".pdf":
         from mailmerge.paperwork.stocktake import write_stocktake
 
@@ -452,11 +469,11 @@ def _open_log(shop: Shop) -> Iterator[SendLog]:
     """The shop's send log, with any run an interrupted hagaki left settled first (said on
     stderr); an error when there is none yet."""
     path = shop.log_path
-    if not path.is_file():
-        raise HagakiError(_("送付記録がありません: {path}（まだ何も印刷していないか、"
-                            "--log か --config で場所を指定してください）", path=path))
     with SendLog.settled(path, lambda note: click.echo(_("お知らせ: {note}", note=note),
                                                        err=True)) as store:
+        if store is None:
+            raise HagakiError(_("送付記録がありません: {path}（まだ何も印刷していないか、"
+                                "--log か --config で場所を指定してください）", path=path))
         yield store
 
 
@@ -512,6 +529,45 @@ def log_verify(log_path, config_path) -> None:
         raise SystemExit(1)
 
 
+@log.command("restore", help=N_(
+    "なくなった・空になった・壊れた送付記録を、最新のバックアップ（または --backup の"
+    "ファイル）から戻します。元のファイルは消さずに別の名前で残します。\n\n"
+    "例: hagaki log restore"))
+@log_option
+@config_option
+@click.option("--backup", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help=N_("戻すバックアップ（既定: 最新のもの）。"))
+@click.option("--start-new", is_flag=True,
+              help=N_("戻さずに、わざと新しい記録を始めます（バックアップは別の名前で残します）。"))
+@user_errors
+def log_restore(log_path, config_path, backup: Path | None, start_new: bool) -> None:
+    """Restore a lost, empty or damaged send log from its latest backup, or begin anew."""
+    from mailmerge.sendlog import backups
+
+    path = _shop(config_path, None, log_path).log_path
+    if start_new:
+        for moved in backups.start_new(path):
+            click.echo(_("別の名前で残しました → {path}", path=moved))
+        click.echo(_("次の印刷から新しい送付記録 {path} を始めます", path=path))
+        return
+    try:
+        with SendLog.settled(path) as store:
+            healthy = store is not None
+    except HagakiError:
+        healthy = False
+    if healthy:
+        raise HagakiError(_("送付記録 {path} は正常に開けます。戻す必要はありません", path=path))
+    chosen = backup or backups.latest_backup(path)
+    if chosen is None:
+        raise HagakiError(_("送付記録 {path} のバックアップがありません", path=path))
+    for moved in backups.restore(path, chosen):
+        click.echo(_("元のファイルを別の名前で残しました → {path}", path=moved))
+    with _open_log(_shop(config_path, None, log_path)) as store:
+        count = len(store.cards())
+    click.echo(_("{backup} から戻しました（{cards}）。hagaki log verify で、最後の印刷が記録に"
+                 "あるか確かめてください", backup=chosen.name, cards=cards(count)))
+
+
 @log.command("export", help=N_(
     "送付記録を表計算ソフト用に書き出します（数式は無効にします）。\n\n"
     "例: hagaki log export --out sent.xlsx"))
@@ -525,7 +581,7 @@ def log_export(log_path, config_path, target: Path, replace: bool) -> None:
     """Export the log for a spreadsheet (formulas neutralised)."""
     from mailmerge.sendlog.export import export
     shop = _shop(config_path, None, log_path)
-    check_outputs([target], [*log_files(shop.log_path), shop.config_path], replace,
+    check_outputs([target], [*log_files(shop.log_path), shop.config_path, *shop.lists()], replace,
                   (".csv", ".xlsx"))
     with _open_log(shop) as store:
         count = export(store.cards(), target)

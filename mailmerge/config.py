@@ -1,7 +1,9 @@
 """hagaki.toml → Settings, with defaults for everything and clear errors.
 
-In: an optional path. Out: Settings. Without a file (or without a section) the defaults
-apply, so `hagaki print customers.csv` works on a fresh machine.
+In: an optional path. Out: Settings. Every key has one kind of value (SCHEMA); a wrong kind,
+an unknown key or a number out of its range is a ConfigError naming the key. Without a file
+(or without a section) the defaults apply, so `hagaki print customers.csv` works on a fresh
+machine.
 
     [sender]            name, postal_code, address, address2: the shop, printed lower left
     [fonts]             address, name, message, heading: font chains (names or paths);
@@ -20,10 +22,7 @@ apply, so `hagaki print customers.csv` works on a fresh machine.
 
 from __future__ import annotations
 
-import difflib
 import math
-import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,10 +31,11 @@ from mailmerge.i18n import _
 from mailmerge.layout.vertical_text import NUMERAL_STYLES
 from mailmerge.models import Sender
 from mailmerge.selection.plan import Rules
-from mailmerge.selection.seasons import season_overrides
+from mailmerge.selection.seasons import OVERRIDE_KEYS, season_overrides
 from mailmerge.selection.segments import SegmentRules
 from mailmerge.sources.headers import FIELDS
 from mailmerge.sources.sales import SALES_ALIASES
+from mailmerge.tomlread import NUMBER, TEXT, TEXT_OR_TEXTS, TEXTS, Each, read_toml
 
 FONT_ROLES = ("address", "name", "message", "heading")
 DEFAULT_CHAINS = {
@@ -44,21 +44,21 @@ DEFAULT_CHAINS = {
     "message": ("Klee One", "BIZ UD Mincho", "IPAmj Mincho"),
     "heading": ("Kouzan Mouhitsu", "Klee One", "IPAmj Mincho"),
 }
-# Every key hagaki.toml may hold, per table; None: any key (mappings and nested tables).
-KNOWN_KEYS: dict[str, tuple[str, ...] | None] = {
-    "sender": ("name", "postal_code", "address", "address2"),
-    "fonts": (*FONT_ROLES, "paths"),
-    "address": ("numerals", "layout"),
-    "print": ("offset_x", "offset_y", "postage_yen", "post_office"),
-    "columns": None,
-    "rules": ("thanks_days", "birthday_lead_days", "matsunouchi_end_day", "new_days",
-              "active_days", "dormant_days", "cooldown_days"),
-    "templates": ("folder",),
-    "seasons": None,
-    "printers": None,  # [printers.NAME] tables, each checked by _printers
+# Every key hagaki.toml may hold, and the kind of its value (mailmerge.tomlread).
+SCHEMA = {
+    "sender": dict.fromkeys(("name", "postal_code", "address", "address2"), TEXT),
+    "fonts": {**dict.fromkeys(FONT_ROLES, TEXT_OR_TEXTS), "paths": TEXTS},
+    "address": dict.fromkeys(("numerals", "layout"), TEXT),
+    "print": {**dict.fromkeys(("offset_x", "offset_y", "postage_yen"), NUMBER),
+              "post_office": TEXT},
+    "columns": Each(TEXT),
+    "rules": {**dict.fromkeys(("thanks_days", "birthday_lead_days", "matsunouchi_end_day",
+                               "new_days", "active_days", "dormant_days"), NUMBER),
+              "cooldown_days": Each(NUMBER)},
+    "templates": {"folder": TEXT},
+    "seasons": Each(dict.fromkeys(OVERRIDE_KEYS, TEXT)),
+    "printers": Each(dict.fromkeys(("offset_x", "offset_y"), NUMBER)),
 }
-PRINTER_KEYS = ("offset_x", "offset_y")
-TOML_WHERE = re.compile(r"\(at line (?P<line>\d+), column (?P<column>\d+)\)")  # tomllib's words
 # (lowest, highest) of each number; offsets are printer corrections, not layout moves.
 RANGES = {
     "offset_x": (-20, 20), "offset_y": (-20, 20), "postage_yen": (0, 10_000),
@@ -85,84 +85,23 @@ class Settings:
     printers: dict[str, tuple[float, float]] = field(default_factory=dict)  # name: (x, y) mm
 
 
-def _toml_mistake(path: Path, error: tomllib.TOMLDecodeError) -> str:
-    """Where hagaki.toml cannot be read, in the reader's language (tomllib says why in
-    English: that part is kept as it is, in parentheses)."""
-    where = TOML_WHERE.search(str(error))
-    reason = TOML_WHERE.sub("", str(error)).strip()
-    if where is None:
-        return _("{file}: TOML として読めません（{reason}）", file=path, reason=reason)
-    return _("{file} の {line} 行目 {column} 文字目が TOML として読めません（{reason}）。"
-             "括弧、引用符、= を確かめてください", file=path, line=where["line"],
-             column=where["column"], reason=reason)
-
-
 def load_settings(path: Path | None) -> Settings:
     """Read hagaki.toml (or return the defaults when `path` is None)."""
     if path is None:
         return Settings()
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(_("設定ファイルがありません: {file}", file=path)) from None
-    except (OSError, UnicodeDecodeError):
-        raise ConfigError(_("設定ファイル {file} を読めません（UTF-8 で保存してください）",
-                            file=path)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(_toml_mistake(path, exc)) from None
-    _check_keys(data, path.read_text("utf-8"), path)
-    return _settings(data, path)
-
-
-def _check_keys(data: dict, text: str, path: Path) -> None:
-    """Unknown tables and keys are errors naming the line and the nearest valid key."""
-    for table, value in data.items():
-        if table not in KNOWN_KEYS:
-            raise ConfigError(_unknown(path, text, table, None, list(KNOWN_KEYS)))
-        allowed = KNOWN_KEYS[table]
-        if allowed is None or not isinstance(value, dict):
-            continue
-        for key in value:
-            if key not in allowed:
-                raise ConfigError(_unknown(path, text, key, table, list(allowed)))
-
-
-def _unknown(path: Path, text: str, key: str, table: str | None, allowed: list[str]) -> str:
-    line = _line_of(text, key, table)
-    where = _("{file} {line} 行目", file=path, line=line) if line else str(path)
-    name = f"[{table}] {key}" if table else f"[{key}]"
-    near = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
-    if near:
-        return _("{where}: {name} という設定はありません。「{near}」の書き間違いではありませんか？",
-                 where=where, name=name, near=near[0])
-    return _("{where}: {name} という設定はありません。使えるのは {allowed} です",
-             where=where, name=name, allowed=", ".join(allowed))
-
-
-def _line_of(text: str, key: str, table: str | None) -> int | None:
-    """The line (1-based) where `key` is set inside [table] (or where [key] starts)."""
-    current = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = re.match(r"^\s*\[+\s*([^\]]+?)\s*\]+", line)
-        if header:
-            current = header.group(1).split(".")[0].strip().strip('"')
-            if table is None and current == key:
-                return number
-            continue
-        assignment = re.match(r'^\s*"?([^"=]+?)"?\s*=', line)
-        if table is not None and current == table and assignment and \
-                assignment.group(1).strip() == key:
-            return number
-    return None
+    if not path.is_file():
+        raise ConfigError(_("設定ファイルがありません: {file}", file=path))
+    return _settings(read_toml(path, SCHEMA), path)
 
 
 def _settings(data: dict, path: Path) -> Settings:
-    sender = _table(data, "sender", path)
-    fonts = _table(data, "fonts", path)
-    address = _table(data, "address", path)
-    printing = _table(data, "print", path)
-    columns = _table(data, "columns", path)
-    templates = _table(data, "templates", path)
+    """Settings from data whose every value has its key's kind (tomlread checked it)."""
+    sender = data.get("sender", {})
+    fonts = data.get("fonts", {})
+    address = data.get("address", {})
+    printing = data.get("print", {})
+    columns = data.get("columns", {})
+    templates = data.get("templates", {})
     for header, target in columns.items():
         if target not in FIELDS and target not in SALES_ALIASES:
             raise ConfigError(_("{file}: [columns] {header!r} = {target!r}: その項目は"
@@ -172,9 +111,8 @@ def _settings(data: dict, path: Path) -> Settings:
     chains = dict(DEFAULT_CHAINS)
     for role in FONT_ROLES:
         if role in fonts:
-            value = fonts[role]
-            names = (value,) if isinstance(value, str) else value
-            if not names or not all(isinstance(n, str) for n in names):
+            names = (fonts[role],) if isinstance(fonts[role], str) else fonts[role]
+            if not names:
                 raise ConfigError(_("{file}: [fonts] {role} はフォントの名前か、名前のリストで"
                                     "書いてください", file=path, role=role))
             chains[role] = tuple(_resolve(n, path) for n in names)
@@ -185,42 +123,24 @@ def _settings(data: dict, path: Path) -> Settings:
                             allowed=", ".join(NUMERAL_STYLES)))
     return Settings(
         path=path,
-        sender=Sender(
-            name=_text(sender, "name", path),
-            postal_code=_text(sender, "postal_code", path),
-            address=_text(sender, "address", path),
-            address2=_text(sender, "address2", path),
-        ),
+        sender=Sender(**{key: sender.get(key, "").strip()
+                         for key in ("name", "postal_code", "address", "address2")}),
         font_chains=chains,
         font_paths=tuple(Path(_resolve(p, path)) for p in fonts.get("paths", [])),
         numerals=numerals,
-        layout=_resolve(str(address.get("layout", "official")), path),
+        layout=_resolve(address.get("layout", "official"), path),
         offset_x=_number(printing, "offset_x", path),
         offset_y=_number(printing, "offset_y", path),
-        columns={str(header): str(target) for header, target in columns.items()},
-        rules=_rules(_table(data, "rules", path), path, _seasons(data, path)),
-        templates_folder=(Path(_resolve(str(templates["folder"]), path))
+        columns=dict(columns),
+        rules=_rules(data.get("rules", {}), path,
+                     season_overrides(data.get("seasons", {}), str(path))),
+        templates_folder=(Path(_resolve(templates["folder"], path))
                           if "folder" in templates else None),
         postage_yen=int(_number(printing, "postage_yen", path, 85)),
-        post_office=_text(printing, "post_office", path),
-        printers=_printers(_table(data, "printers", path), path),
+        post_office=printing.get("post_office", "").strip(),
+        printers={name: (_number(offsets, "offset_x", path), _number(offsets, "offset_y", path))
+                  for name, offsets in data.get("printers", {}).items()},
     )
-
-
-def _printers(table: dict, path: Path) -> dict[str, tuple[float, float]]:
-    """[printers.NAME] tables: each printer's offsets (mm), only offset_x and offset_y."""
-    printers = {}
-    for name, values in table.items():
-        if not isinstance(values, dict):
-            raise ConfigError(_("{file}: [printers] {name} は [printers.{name}] の表で書いて"
-                                "ください（offset_x と offset_y）", file=path, name=name))
-        for key in values:
-            if key not in PRINTER_KEYS:
-                raise ConfigError(_unknown(path, path.read_text("utf-8"), key,
-                                           "printers", list(PRINTER_KEYS)))
-        printers[str(name)] = (_number(values, "offset_x", path),
-                               _number(values, "offset_y", path))
-    return printers
 
 
 def printer_offsets(settings: Settings, name: str) -> tuple[float, float]:
@@ -234,34 +154,10 @@ def printer_offsets(settings: Settings, name: str) -> tuple[float, float]:
     return settings.printers[name]
 
 
-def _seasons(data: dict, path: Path) -> dict:
-    return season_overrides(_table(data, "seasons", path), str(path))
-
-
-def _table(data: dict, name: str, path: Path) -> dict:
-    value = data.get(name, {})
-    if not isinstance(value, dict):
-        raise ConfigError(_("{file}: [{name}] は表（[{name}] の見出しの下のキーと値）で"
-                            "書いてください", file=path, name=name))
-    return value
-
-
-def _text(table: dict, key: str, path: Path) -> str:
-    value = table.get(key, "")
-    if not isinstance(value, str):
-        raise ConfigError(_("{file}: {key} は引用符（\"）で囲んだ文字で書いてください",
-                            file=path, key=key))
-    return value.strip()
-
-
 def _number(table: dict, key: str, path: Path, default: float = 0.0,
             limits: str | None = None) -> float:
-    """A finite number within RANGES[limits or key]; ConfigError naming the key otherwise."""
+    """The number (checked by tomlread) within RANGES[limits or key]."""
     value = table.get(key, default)
-    if not isinstance(value, int | float) or isinstance(value, bool) \
-            or not math.isfinite(value):
-        raise ConfigError(_("{file}: {key} は数で書いてください（今は {value!r}）", file=path,
-                            key=key, value=value))
     low, high = RANGES.get(limits or key, (-math.inf, math.inf))
     if not low <= value <= high:
         raise ConfigError(_("{file}: {key} = {value} は {low}〜{high} の範囲で指定してください",
@@ -273,7 +169,7 @@ def _rules(table: dict, path: Path, seasons: dict) -> Rules:
     """[rules]: every threshold of the selection rules, each defaulting as in the spec."""
     defaults = Rules()
     cooldowns = dict(defaults.cooldown_days)
-    for situation, days in _table(table, "cooldown_days", path).items():
+    for situation, days in table.get("cooldown_days", {}).items():
         cooldowns[situation] = int(_number({situation: days}, situation, path,
                                            limits="cooldown_days"))
     segments = SegmentRules(

@@ -37,7 +37,7 @@ class _Entry:
 def set_values(config_path: Path, table: str, values: Mapping[str, Value],
                check: Callable[[Path], None] | None = None) -> None:
     """Set `values` in [table] of `config_path`, keeping every other line (see the module)."""
-    old_text = config_path.read_text("utf-8")
+    old_text = config_path.read_text("utf-8-sig")  # a BOM is not written back
     new_text = edited_text(old_text, table, values)
     expected = tomllib.loads(old_text)
     expected.setdefault(table, {}).update({key: _plain(value) for key, value in values.items()})

@@ -12,7 +12,7 @@ import sqlite3
 
 import pytest
 from click.testing import CliRunner
-from web_shop import csrf_token, make_shop
+from web_shop import csrf_token, make_shop, print_form
 
 from mailmerge.cli import main
 from mailmerge.i18n import _, speaking
@@ -90,7 +90,7 @@ def test_a_seasonal_run_is_chosen_planned_and_printed(shop_day, client, shop):
         assert badges and set(badges) == {LABELS[situation]}
         assert seasons[situation] in plan
         assert client.get("/preview/2/message.png").status_code == 200
-        client.post("/print", data={"csrf_token": csrf, "action": "real", "side": "address"})
+        client.post("/print", data={**print_form(client), "action": "real", "side": "address"})
         with sqlite3.connect(shop / "hagaki-log.sqlite") as db:
             kinds = {row[0] for row in db.execute("SELECT situation FROM cards")}
         assert kinds == {situation}

@@ -3,10 +3,12 @@ would hit it (CLI runs on a real shop folder and its SQLite send log)."""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -337,3 +339,35 @@ def test_no_export_or_report_may_become_the_shops_own_list(tmp_path, command, na
     assert result.exit_code == 1 and "読み込むファイル" in result.output, result.output
     assert customers.read_bytes() == before
     assert not (tmp_path / "sales.csv").exists() and not (tmp_path / "sales.xlsx").exists()
+
+
+@pytest.mark.parametrize("refund", ["(3300)", "（3,300）", "(¥3,300)", "△3300", "-3300"])
+def test_a_refund_in_brackets_takes_the_sale_back_and_is_not_thanked(tmp_path, refund):
+    shutil.copy(DATA / "hagaki.toml", tmp_path / "hagaki.toml")
+    customers = write_list(tmp_path, AT_FIRST)
+    sales = tmp_path / "sales.csv"
+    sales.write_text(f'顧客ID,日付,商品,金額\nC001,2026-12-01,湯呑み,3300\n'
+                     f'C001,2026-12-02,湯呑み,"{refund}"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["plan", str(customers), "--sales", str(sales), "--date",
+                                       "2026-12-05", "--log", str(tmp_path / LOG),
+                                       "--format", "json"])
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)
+    assert "C001" not in {card["customer_id"] for card in plan["cards"]}
+    assert "bad-amount" not in result.output
+
+
+def test_marking_a_customer_mailed_marks_the_reprint_not_the_card_it_replaced(tmp_path):
+    shutil.copy(DATA / "hagaki.toml", tmp_path / "hagaki.toml")
+    customers, log = write_list(tmp_path, AT_FIRST), tmp_path / LOG
+    run = ["print", str(customers), *NENGA, "--log", str(log), "--sort", "id"]
+    hagaki(*run, "--out", str(tmp_path / "first.pdf"))  # cards 1 (C001) and 2 (C002)
+    hagaki(*run, "--reprint", "1", "--out", str(tmp_path / "jammed.pdf"))  # card 3
+    hagaki("log", "mark-mailed", "--customer", "C001", "--log", str(log))
+    with sqlite3.connect(log) as db:
+        statuses = dict(db.execute("SELECT id, status FROM cards"))
+    assert statuses == {1: "printed", 2: "printed", 3: "mailed"}
+    out = tmp_path / "sent.csv"
+    hagaki("log", "export", "--log", str(log), "--out", str(out))
+    rows = list(csv.DictReader(out.read_text("utf-8-sig").splitlines()))
+    assert [row["刷り直した元のはがき"] for row in rows] == ["", "", "1"]

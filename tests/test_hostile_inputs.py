@@ -381,8 +381,10 @@ def test_a_huge_cell_a_nul_byte_and_mixed_encodings_are_input_errors(tmp_path):
     mixed = tmp_path / "mixed.csv"
     mixed.write_bytes(HEADER.encode() + "C1,山田,太郎,1,東京都,\n".encode("cp932")
                       + "C2,髙橋,一,1,東京都,\n".encode())
-    with pytest.raises(InputError, match="UTF-8 でも Shift_JIS でも読めません"):
-        read_customers(mixed)
+    with pytest.raises(InputError, match="テキストの 2 行目が UTF-8 として読めません"):
+        read_customers(mixed)  # the one Shift_JIS row of a UTF-8 file is named
+    sjis = write(tmp_path, "sjis.csv", HEADER + rows_text(1), "cp932")
+    assert read_customers(sjis).customers[0].family_name == "佐藤"  # a whole Shift_JIS file
 
 
 def test_too_many_columns_in_a_csv_is_refused_with_its_row(tmp_path):

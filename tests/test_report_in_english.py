@@ -103,7 +103,8 @@ def test_the_report_warns_and_labels_in_either_language():
 def test_log_export_headers_in_either_language_values_as_logged(tmp_path):
     row = {"id": 3, "customer_id": "C1", "situation": "thanks", "campaign": "thanks-2026-11-23",
            "template": "thanks.j2", "card_date": "2026-11-23", "status": "mailed",
-           "output_file": "cards.pdf", "page": 1, "checksum": "abc", "updated_at": "2026-11-23"}
+           "reprint_of": None, "output_file": "cards.pdf", "page": 1, "checksum": "abc",
+           "updated_at": "2026-11-23"}
     tables = {}
     for lang in ("ja", "en"):
         with speaking(lang):

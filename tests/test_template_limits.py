@@ -180,6 +180,8 @@ PROBLEMS = {
     "global-internals": ("{{ cycler.__init__.__globals__ }}", "サンドボックスが止めました"),
     "namespace-internals": ("{{ namespace.__init__.__globals__ }}", "サンドボックスが止めました"),
     "attr-filter": ("{{ dear|attr('__class__') }}", "サンドボックスが止めました"),
+    "map-attribute": ("{{ [dear]|map(attribute='__class__')|list }}", "サンドボックスが止めました"),
+    "joined-map": ("{{ 'x' ~ [dear]|map(attribute='__class__')|list }}", "サンドボックスが止めました"),
     "text-encode": ("{{ dear.encode('utf-8') }}", "サンドボックスが止めました"),
     "text-translate": ("{{ dear.translate({39640: 'x' * 1000}) }}", "サンドボックスが止めました"),
     "mutate-list": ("{{ items.append('x') }}", "サンドボックスが止めました"),

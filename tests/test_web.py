@@ -8,7 +8,7 @@ import re
 import pytest
 from PIL import Image
 from starlette.routing import Route
-from web_shop import SCRIPT_NAME, csrf_token, logged_statuses, make_shop
+from web_shop import SCRIPT_NAME, csrf_token, logged_statuses, make_shop, print_form
 
 
 @pytest.fixture
@@ -63,18 +63,18 @@ def test_a_script_like_name_is_shown_as_text(client):
 
 def test_an_upload_cannot_reach_the_settings(client, shop, tmp_path):
     settings = (shop / "hagaki.toml").read_bytes()
-    response = client.post("/upload", data={"csrf_token": csrf_token(client), "kind": "customers"},
+    response = client.post(f"/upload?csrf_token={csrf_token(client)}", data={"kind": "customers"},
                            files={"file": ("../../hagaki.toml", b"[sender]\nname='x'\n")})
     assert response.status_code == 400
     assert (shop / "hagaki.toml").read_bytes() == settings
-    response = client.post("/upload", data={"csrf_token": csrf_token(client), "kind": "../hagaki"},
+    response = client.post(f"/upload?csrf_token={csrf_token(client)}", data={"kind": "../hagaki"},
                            files={"file": ("list.csv", b"a,b\n")})
     assert response.status_code == 400
 
 
 def test_an_upload_named_with_a_path_is_stored_inside_the_shop(client, shop):
     content = "顧客ID,姓,名,郵便番号,住所1\nC009,佐藤,一,160-0023,東京都新宿区西新宿2-8-1\n"
-    response = client.post("/upload", data={"csrf_token": csrf_token(client), "kind": "customers"},
+    response = client.post(f"/upload?csrf_token={csrf_token(client)}", data={"kind": "customers"},
                            files={"file": ("../../evil.csv", content.encode())})
     assert response.status_code == 200
     assert (shop / "customers.csv").read_text(encoding="utf-8") == content
@@ -85,7 +85,7 @@ def test_an_upload_named_with_a_path_is_stored_inside_the_shop(client, shop):
 
 def test_a_file_that_is_not_a_list_never_replaces_the_list(client, shop):
     before = (shop / "customers.csv").read_bytes()
-    response = client.post("/upload", data={"csrf_token": csrf_token(client), "kind": "customers"},
+    response = client.post(f"/upload?csrf_token={csrf_token(client)}", data={"kind": "customers"},
                            files={"file": ("list.csv", b"MZ\x90\x00" + bytes(range(256)) * 4)})
     assert response.status_code == 400
     assert "テキスト（CSV）のファイルではありません" in response.text
@@ -97,7 +97,7 @@ def test_a_file_that_is_not_a_list_never_replaces_the_list(client, shop):
 def test_a_replaced_list_is_kept(client, shop):
     before = (shop / "customers.csv").read_bytes()
     content = "顧客ID,姓,名,郵便番号,住所1\nC009,佐藤,一,160-0023,東京都新宿区西新宿2-8-1\n"
-    response = client.post("/upload", data={"csrf_token": csrf_token(client), "kind": "customers"},
+    response = client.post(f"/upload?csrf_token={csrf_token(client)}", data={"kind": "customers"},
                            files={"file": ("new.csv", content.encode())},
                            headers={"Referer": "http://testserver/customers"})
     assert response.status_code == 200
@@ -110,7 +110,7 @@ def test_a_replaced_list_is_kept(client, shop):
 
 
 def test_an_upload_of_the_wrong_type_is_refused(client, shop):
-    response = client.post("/upload", data={"csrf_token": csrf_token(client), "kind": "sales"},
+    response = client.post(f"/upload?csrf_token={csrf_token(client)}", data={"kind": "sales"},
                            files={"file": ("sales.exe", b"MZ")})
     assert response.status_code == 400
     assert "CSV・TSV・XLSX" in response.text
@@ -132,15 +132,16 @@ def test_a_cards_preview_is_a_png_of_the_side(client):
 
 
 def test_proof_logs_nothing_print_logs_and_mailed_marks_the_run(client, shop):
-    csrf = csrf_token(client)
-    proof = client.post("/print", data={"csrf_token": csrf, "action": "proof", "side": "both"})
+    form = print_form(client)
+    csrf = form["csrf_token"]
+    proof = client.post("/print", data={**form, "action": "proof", "side": "both"})
     assert proof.status_code == 200
     assert "見本ができました" in proof.text
     assert logged_statuses(shop) == []
     name = re.search(r'href="/files/([^"]+\.pdf)"', proof.text).group(1)
     assert client.get(f"/files/{name}").content.startswith(b"%PDF-")
 
-    real = client.post("/print", data={"csrf_token": csrf, "action": "real", "side": "both"})
+    real = client.post("/print", data={**form, "action": "real", "side": "both"})
     assert "印刷しました" in real.text
     assert logged_statuses(shop) == [("C001", "printed"), ("C002", "printed")]
     run_id = re.search(r'name="run_id" value="(\d+)"', real.text).group(1)
@@ -153,8 +154,9 @@ def test_proof_logs_nothing_print_logs_and_mailed_marks_the_run(client, shop):
 
 
 def test_the_log_page_filters_and_cancels(client, shop):
-    csrf = csrf_token(client)
-    client.post("/print", data={"csrf_token": csrf, "action": "real", "side": "address"})
+    form = print_form(client)
+    csrf = form["csrf_token"]
+    client.post("/print", data={**form, "action": "real", "side": "address"})
     assert client.get("/log?status=printed").text.count("<td class=\"customer\">C00") == 2
     assert client.get("/log?status=mailed").text.count("<td class=\"customer\">C00") == 0
     response = client.post("/log/status", data={"csrf_token": csrf, "card_id": "1",
@@ -211,10 +213,11 @@ def test_a_file_that_is_not_a_list_never_keeps_the_log_locked(client, shop, monk
 
     monkeypatch.setattr("mailmerge.sendlog.store.LOCK_WAIT_SECONDS", 1.0)  # fail, not hang
 
-    csrf = csrf_token(client)
-    assert client.post("/print", data={"csrf_token": csrf, "action": "real",
+    form = print_form(client)
+    csrf = form["csrf_token"]
+    assert client.post("/print", data={**form, "action": "real",
                                        "side": "address"}).status_code == 200
-    client.post("/upload", data={"csrf_token": csrf, "kind": "customers"},
+    client.post(f"/upload?csrf_token={csrf}", data={"kind": "customers"},
                 files={"file": ("list.csv", b"MZ\x90\x00\x03" + bytes(range(256)) * 8,
                                 "text/csv")})
     for page in ("/customers", "/customers", "/", "/plan", "/print", "/log"):
@@ -238,8 +241,9 @@ def test_every_page_forbids_framing_and_foreign_content(client):
 def test_pages_are_never_kept_by_the_browser_and_a_run_is_mailed_from_home(client, shop):
     """Back after printing asks the server again (no stale plan), and a run can be marked
     mailed from ホーム after its result box is gone."""
-    csrf = csrf_token(client)
-    client.post("/print", data={"csrf_token": csrf, "action": "real", "side": "address"})
+    form = print_form(client)
+    csrf = form["csrf_token"]
+    client.post("/print", data={**form, "action": "real", "side": "address"})
     home = client.get("/")
     assert home.headers["cache-control"] == "no-store"
     assert 'id="mail-run-1"' in home.text

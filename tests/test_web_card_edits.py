@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from pdfread import glyphs
 from starlette.testclient import TestClient
-from web_shop import csrf_token, logged_statuses, make_shop
+from web_shop import csrf_token, logged_statuses, make_shop, print_form
 
 from mailmerge.cli import main
 from mailmerge.templates.card_edit import CardEdit, edited
@@ -71,15 +71,15 @@ def test_edited_words_are_proofed_printed_logged_and_reprinted(client, shop):
     assert 'id="edited"' in page
     assert "文面を直しました" in client.get("/plan").text
 
-    csrf = csrf_token(client)
-    proof = client.post("/print", data={"csrf_token": csrf, "action": "proof",
+    form = print_form(client)
+    proof = client.post("/print", data={**form, "action": "proof",
                                         "side": "message"})
     name = re.search(r'href="/files/([^"]+\.pdf)"', proof.text).group(1)
     proofed = printed_text(shop / name)
     assert "特別なお礼の言葉です" in proofed
     assert "お茶の時間が楽しみになりますように" in proofed
 
-    client.post("/print", data={"csrf_token": csrf, "action": "real", "side": "message"})
+    client.post("/print", data={**form, "action": "real", "side": "message"})
     messages = logged_messages(shop)
     assert messages["C001"]["paragraphs"] == ["急須を選んでくださった髙橋様へ",
                                               "特別なお礼の言葉です", LINE]
@@ -100,13 +100,13 @@ def test_a_customer_left_out_is_not_printed_until_put_back(client, shop):
                                      "--log", str(shop / "hagaki-log.sqlite")])
     assert {n["customer_id"]: n["code"] for n in json.loads(plan.stdout)["not_sent"]}.get(
         "C002") == "left-out"  # the CLI's plan says what print will do
-    csrf = csrf_token(client)
-    real = client.post("/print", data={"csrf_token": csrf, "action": "real", "side": "address"})
+    real = client.post("/print", data={**print_form(client), "action": "real",
+                                       "side": "address"})
     assert "印刷しました" in real.text
     assert logged_statuses(shop) == [("C001", "printed")]
 
     save(client, 3, action="put-back")
-    client.post("/print", data={"csrf_token": csrf, "action": "real", "side": "address"})
+    client.post("/print", data={**print_form(client), "action": "real", "side": "address"})
     assert logged_statuses(shop) == [("C001", "printed"), ("C002", "printed")]
 
 

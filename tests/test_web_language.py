@@ -66,7 +66,7 @@ def test_each_browser_keeps_its_language(shop):
 
 def test_a_library_message_speaks_the_browsers_language(client):
     _switch(client, "en")
-    response = client.post("/upload", data={"csrf_token": csrf_token(client), "kind": "customers"},
+    response = client.post(f"/upload?csrf_token={csrf_token(client)}", data={"kind": "customers"},
                            files={"file": ("list.pdf", b"%PDF", "application/pdf")})
     assert response.status_code == 400
     assert "please send a CSV, TSV or XLSX file (sent: list.pdf)" in response.text

@@ -45,3 +45,10 @@ def csrf_token(client, page: str = "/print") -> str:
     """The server's CSRF token, read from a page's form as a browser would."""
     return re.search(r'name="csrf_token" value="([0-9a-f]+)"',
                      client.get(page).text).group(1)
+
+
+def print_form(client) -> dict[str, str]:
+    """The print page's hidden fields, as the browser would send them."""
+    page = client.get("/print").text
+    form = page[page.index('class="print-form"'):]
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form))

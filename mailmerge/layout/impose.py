@@ -10,15 +10,20 @@ on its long edge.
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass
 
-from mailmerge.errors import ConfigError
-from mailmerge.i18n import _
 from mailmerge.layout.page import Line, Page
 from mailmerge.package_files import package_file
+from mailmerge.tomlread import NUMBER, NUMBERS, TEXT, read_toml
 
 MARK_COLOR = (0.0, 0.0, 0.0)
+# Every key of a sheet profile (each required) and the kind of its value.
+SCHEMA = {
+    "sheet": {"title": TEXT, "width": NUMBER, "height": NUMBER, "card_lefts": NUMBERS,
+              "card_tops": NUMBERS},
+    "marks": {**dict.fromkeys(("printable_margin", "length", "line"), NUMBER),
+              "cuts_x": NUMBERS, "cuts_y": NUMBERS},
+}
 
 
 @dataclass(frozen=True)
@@ -38,18 +43,14 @@ class Sheet:
 @functools.cache
 def load_sheet(name: str = "a4") -> Sheet:
     """A bundled sheet profile by name (layouts/sheets/NAME.toml)."""
-    try:
-        data = tomllib.loads(package_file("layouts", "sheets", f"{name}.toml").read_text("utf-8"))
-        sheet, marks = data["sheet"], data["marks"]
-        lefts, tops = sheet["card_lefts"], sheet["card_tops"]
-        return Sheet(sheet["title"], float(sheet["width"]), float(sheet["height"]),
-                     tuple((float(x), float(y)) for y in tops for x in lefts), len(lefts),
-                     float(marks["printable_margin"]), float(marks["length"]),
-                     float(marks["line"]), tuple(map(float, marks["cuts_x"])),
-                     tuple(map(float, marks["cuts_y"])))
-    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise ConfigError(_("用紙のレイアウト {name} を読めません: {reason}", name=name,
-                            reason=exc)) from exc
+    data = read_toml(package_file("layouts", "sheets", f"{name}.toml"), SCHEMA, complete=True)
+    sheet, marks = data["sheet"], data["marks"]
+    lefts, tops = sheet["card_lefts"], sheet["card_tops"]
+    return Sheet(sheet["title"], float(sheet["width"]), float(sheet["height"]),
+                 tuple((float(x), float(y)) for y in tops for x in lefts), len(lefts),
+                 float(marks["printable_margin"]), float(marks["length"]),
+                 float(marks["line"]), tuple(map(float, marks["cuts_x"])),
+                 tuple(map(float, marks["cuts_y"])))
 
 
 def impose_a4(pages: list[Page], duplex: bool, sheet_name: str = "a4") -> list[Page]:

@@ -6,15 +6,43 @@ millimetres from the card's top-left corner (x right, y down), as Japan Post mea
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mailmerge.errors import ConfigError
 from mailmerge.i18n import _
 from mailmerge.package_files import package_file
+from mailmerge.tomlread import (
+    COLOUR,
+    FLAG,
+    NUMBER,
+    NUMBERS,
+    SEVEN_NUMBERS,
+    TEXT,
+    Optional,
+    read_toml,
+)
 
 DEFAULT_PROFILE = "official"
+MESSAGE_LAYOUT = "message"  # layouts/message.toml is the message side's, not a card profile
+_BOXES = {"lefts": SEVEN_NUMBERS, **dict.fromkeys(("top", "width", "height", "digit_height"),
+                                                   NUMBER)}
+_AREA = {"columns": NUMBERS, **dict.fromkeys(("top", "bottom", "size_pt", "min_size_pt"),
+                                              NUMBER)}
+# Every key of a profile, each required (but [header]), and the kind of its value.
+SCHEMA = {
+    "card": {"title": TEXT, "width": NUMBER, "height": NUMBER},
+    "boxes": {"draw": FLAG, "color": COLOUR, "line": NUMBER},
+    "header": Optional({"text": TEXT, **dict.fromkeys(("x", "y", "size_pt"), NUMBER)}),
+    "recipient_postal": _BOXES,
+    "sender_postal": _BOXES,
+    "address": {**_AREA, "indent_em": NUMBER},
+    "name": {**_AREA, "joint_pitch_em": NUMBER},
+    "company": _AREA,
+    "sender_address": _AREA,
+    "sender_name": _AREA,
+    "barcode": dict.fromkeys(("left", "top", "grade_pt"), NUMBER),
+}
 
 
 @dataclass(frozen=True)
@@ -72,7 +100,7 @@ class CardProfile:
 def bundled_profiles() -> list[str]:
     folder = package_file("layouts")
     return sorted(p.name.removesuffix(".toml") for p in folder.iterdir()
-                  if p.name.endswith(".toml"))
+                  if p.name.endswith(".toml") and p.name != f"{MESSAGE_LAYOUT}.toml")
 
 
 def load_profile(name_or_path: str = DEFAULT_PROFILE) -> CardProfile:
@@ -81,20 +109,13 @@ def load_profile(name_or_path: str = DEFAULT_PROFILE) -> CardProfile:
     if path.suffix == ".toml":
         if not path.is_file():
             raise ConfigError(_("レイアウトファイルがありません: {file}", file=path))
-        text = path.read_text("utf-8")
-        source = str(path)
+    elif name_or_path in bundled_profiles():
+        path = package_file("layouts", f"{name_or_path}.toml")
     else:
-        if name_or_path not in bundled_profiles():
-            raise ConfigError(_("レイアウト {name!r} はありません。{names} のどれか、または "
-                                ".toml のレイアウトファイルを指定してください", name=name_or_path,
-                                names=", ".join(bundled_profiles())))
-        text = package_file("layouts", f"{name_or_path}.toml").read_text("utf-8")
-        source = name_or_path
-    try:
-        return _parse(tomllib.loads(text), path.stem)
-    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise ConfigError(_("レイアウト {source} を読めません: {kind}: {reason}", source=source,
-                            kind=exc.__class__.__name__, reason=exc)) from exc
+        raise ConfigError(_("レイアウト {name!r} はありません。{names} のどれか、または "
+                            ".toml のレイアウトファイルを指定してください", name=name_or_path,
+                            names=", ".join(bundled_profiles())))
+    return _parse(read_toml(path, SCHEMA, complete=True), path.stem)
 
 
 def _boxes(data: dict) -> DigitBoxes:
@@ -108,6 +129,7 @@ def _area(data: dict) -> Area:
 
 
 def _parse(data: dict, name: str) -> CardProfile:
+    """The profile from data holding every key, each of its kind (tomlread checked it)."""
     card = data["card"]
     header = data.get("header", {})
     boxes = data["boxes"]
@@ -118,7 +140,7 @@ def _parse(data: dict, name: str) -> CardProfile:
         height=float(card["height"]),
         recipient_boxes=_boxes(data["recipient_postal"]),
         sender_boxes=_boxes(data["sender_postal"]),
-        draw_boxes=bool(boxes["draw"]),
+        draw_boxes=boxes["draw"],
         box_color=tuple(float(c) for c in boxes["color"]),
         box_line=float(boxes["line"]),
         header_text=header.get("text", ""),

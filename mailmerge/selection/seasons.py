@@ -52,6 +52,9 @@ PRINT_FROM = {"nenga": (11, 1), "kanchu": (12, 1), "yokan": (1, 15), "shochu": (
               "zansho": (7, 15)}
 OVERRIDE_KEYS = ("print_from", "print_until")
 REFERENCE_YEARS = range(2000, 2100)  # the years a print_until override is compared over
+# The days hagaki plans for: solar terms, eras, birthdays and the report's months are computed
+# for these (and a year either side); a day outside is refused (supported_day).
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2200, 12, 31)
 
 MonthDay = tuple[int, int]
 
@@ -92,6 +95,15 @@ class SeasonRun:
     @property
     def campaign(self) -> str:
         return f"{self.situation}-{self.year}"
+
+
+def supported_day(day: dt.date) -> dt.date:
+    """`day`, or HagakiError when it is outside FIRST_DAY … LAST_DAY: the one range check of
+    a day a person asks for (--date, a date on a web page)."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise HagakiError(_("{day} の予定は立てられません。{first} から {last} までの日に"
+                            "してください", day=day, first=FIRST_DAY, last=LAST_DAY))
+    return day
 
 
 def _sun_longitude(moment: ephem.Date) -> float:

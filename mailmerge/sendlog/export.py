@@ -18,7 +18,7 @@ from mailmerge.i18n import _
 from mailmerge.sendlog.labels import column_titles
 
 COLUMNS = ("id", "customer_id", "situation", "campaign", "template", "card_date", "status",
-           "output_file", "page", "checksum", "updated_at")
+           "reprint_of", "output_file", "page", "checksum", "updated_at")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 

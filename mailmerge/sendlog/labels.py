@@ -18,7 +18,8 @@ COLUMN_TITLES = {"id": N_("番号"), "customer_id": N_("顧客ID"), "situation":
                  "campaign": N_("キャンペーン"), "template": N_("テンプレート"),
                  "card_date": N_("はがきの日付"), "status": N_("状態"),
                  "output_file": N_("ファイル"), "page": N_("ページ"),
-                 "checksum": N_("チェックサム"), "updated_at": N_("更新日時")}
+                 "checksum": N_("チェックサム"), "updated_at": N_("更新日時"),
+                 "reprint_of": N_("刷り直した元のはがき")}
 
 
 def status_word(status: str) -> str:

@@ -379,6 +379,9 @@ class SendLog:
             raise HagakiError(_("どのはがきか指定してください: 番号、--customer または "
                                 "--campaign"))
         where, arguments = _conditions(card_ids, customer_ids, campaign, list(MOVES[status]))
+        if not card_ids:  # by customer or campaign: the reprint, not the card it replaced
+            where += (" AND id NOT IN (SELECT reprint_of FROM cards WHERE reprint_of IS NOT "
+                      "NULL AND status != 'cancelled')")
         with self._transaction() as db:
             ids = [row[0] for row in db.execute(f"SELECT id FROM cards WHERE {where}",
                                                 arguments)]
@@ -460,12 +463,13 @@ def _refuse_lost_log(path: Path) -> None:
         lost = True
     latest = backups.latest_backup(path) if lost else None
     if latest is not None:
-        state = _("空です") if path.exists() else _("ありません")
+        what = (_("送付記録 {path} が空です（0 バイト）", path=path) if path.exists() else
+                _("送付記録 {path} がありません", path=path))
         raise LogError(_(
-            "送付記録 {path} が{state}が、バックアップがあります（最新: {backup}）。このまま"
-            "では全員にもう一度送ってしまうので止めました。hagaki log restore で最新の"
-            "バックアップから戻してください。わざと新しい記録を始めるときは hagaki log "
-            "restore --start-new です", path=path, state=state, backup=latest.name))
+            "{what}が、バックアップがあります（最新: {backup}）。このままでは全員にもう一度"
+            "送ってしまうので止めました。hagaki log restore で最新のバックアップから戻して"
+            "ください。わざと新しい記録を始めるときは hagaki log restore --start-new です",
+            what=what, backup=latest.name))
 
 
 def _acquire(path: Path) -> int:

@@ -152,9 +152,12 @@ def _era_date(era: str, year: str, month: str, day: str) -> dt.date | None:
 
 
 def parse_amount(text: str) -> float | None:
-    """'¥3,300' → 3300.0, '△500' → -500.0 (a refund); None for anything that is not a
-    plain finite number of at most MAX_AMOUNT in size ('nan', 'inf', '1e400', '1_000')."""
+    """'¥3,300' → 3300.0, '△500', '(500)' and '（500）' → -500.0 (a refund, as accounting
+    writes it); None for anything that is not a plain finite number of at most MAX_AMOUNT in
+    size ('nan', 'inf', '1e400', '1_000')."""
     cleaned = _AMOUNT_NOISE.sub("", unicodedata.normalize("NFKC", drop_text_marker(text)))
+    if cleaned.startswith("(") and cleaned.endswith(")"):
+        cleaned = f"-{cleaned[1:-1]}"
     match = _AMOUNT.match(cleaned)
     if match is None or not match.group(2).isascii():
         return None

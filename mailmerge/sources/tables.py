@@ -61,6 +61,9 @@ def open_table(path: Path, encoding: str | None = None, sheet: str | None = None
         raise InputError(_("ファイルがありません: {file}", file=path))
     if path.is_dir():
         raise InputError(_("{file} はフォルダです。ファイルを指定してください", file=path))
+    if not path.is_file():  # /dev/zero never ends, a named pipe waits for a writer
+        raise InputError(_("{file} は普通のファイルではありません（装置や名前付きパイプは"
+                           "読めません）。CSV か .xlsx のファイルを指定してください", file=path))
     try:
         with path.open("rb") as stream:
             start = stream.read(8)
@@ -197,12 +200,10 @@ def _too_many_rows(path: Path, row: int) -> str:
 def _decode(path: Path, data: bytes, forced: str | None) -> tuple[str, str]:
     if forced:
         try:
-            codecs.lookup(forced)
-        except LookupError:
+            return data.decode(forced), forced
+        except LookupError:  # an unknown codec, or one that is not text (rot13, hex …)
             raise InputError(_("文字コード {encoding!r} はありません（utf-8 か cp932 を"
                                "指定してください）", encoding=forced)) from None
-        try:
-            return data.decode(forced), forced
         except UnicodeDecodeError as exc:
             raise InputError(_("{file}: {encoding} のテキストとして読めません（{byte} バイト目）",
                                file=path, encoding=forced, byte=exc.start)) from None
@@ -215,8 +216,14 @@ def _decode(path: Path, data: bytes, forced: str | None) -> tuple[str, str]:
     for candidate in candidates:
         try:
             return data.decode(candidate), candidate.removesuffix("-sig")
-        except UnicodeDecodeError:
-            continue
+        except UnicodeDecodeError as exc:
+            if candidate.startswith("utf-8") and not data[:exc.start].isascii():
+                # UTF-8 text up to here: a row saved in another encoding, not a Shift_JIS file
+                raise InputError(_("{file}: テキストの {line} 行目が UTF-8 として読めません"
+                                   "（Shift_JIS などの行が混ざっています）。その行を打ち直すか、"
+                                   "ファイル全体を Excel で「CSV UTF-8」として保存し直して"
+                                   "ください", file=path,
+                                   line=data.count(b"\n", 0, exc.start) + 1)) from None
     raise InputError(_("{file}: UTF-8 でも Shift_JIS でも読めません。Excel で「CSV UTF-8」として"
                        "保存し直すか、--encoding で文字コードを指定してください", file=path))
 

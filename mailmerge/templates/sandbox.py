@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BaseLoader, Environment, TemplateNotFound, nodes
+from jinja2 import BaseLoader, Environment, TemplateNotFound, Undefined, nodes
 from jinja2.exceptions import TemplateAssertionError, TemplateSyntaxError
 from jinja2.loaders import split_template_path
 from jinja2.nodes import EvalContext
@@ -244,7 +244,7 @@ def _counted(iterable: Any, budget: _Budget) -> Iterator[Any]:
 def _output(value: Any) -> str:
     """One piece of a template's output, counted against the card's output."""
     budget = _budget()
-    text = str(budget.checked(value))
+    text = _text(budget.checked(value))
     budget.output += len(text)
     if budget.output > budget.limits.output:
         raise LimitExceeded(_("書き出した文字が1枚で{limit:,}字を超えました",
@@ -255,7 +255,23 @@ def _output(value: Any) -> str:
 def _join(values: list[Any]) -> str:
     """a ~ b ~ c, once the pieces are known to be small enough."""
     budget = _budget()
-    return budget.checked("".join(str(budget.checked(value)) for value in values))
+    return budget.checked("".join(_text(budget.checked(value)) for value in values))
+
+
+def _text(value: Any) -> str:
+    """str(value), but a list or dict holding an undefined value (an unsafe attribute, a
+    missing key) fails as that value would alone, never printing 'Undefined' on a card.
+    (The value's size is already checked, so the walk is short.)"""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, Undefined):
+            item._fail_with_undefined_error()
+        elif isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list | tuple | set | frozenset):
+            pending += item
+    return str(value)
 
 
 def _value(value: Any) -> Any:

@@ -41,6 +41,7 @@ from mailmerge.web.rendering import (
     OnceTokens,
     Speaking,
     ask,
+    page_situation,
     render,
 )
 from mailmerge.web.security import Guard, checked_form, new_secret
@@ -89,7 +90,7 @@ async def home(request: Request) -> Response:
     context: dict = {"on": on, "seasons": desk.seasons(on), "runs": await ask(desk.runs),
                      "returned": await ask(desk.log_rows, "returned")}
     try:
-        view = await ask(desk.plan, on)
+        view = await ask(desk.plan, on, page_situation(request))
         context.update(view=view, postage=desk.postage(view),
                        check=await ask(desk.check), mourning=await ask(desk.in_mourning))
     except HagakiError as error:

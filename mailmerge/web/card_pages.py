@@ -16,8 +16,8 @@ from mailmerge.errors import HagakiError
 from mailmerge.i18n import _
 from mailmerge.templates.card_edit import MAX_LINE_CHARS, CardEdit
 from mailmerge.web import preview
-from mailmerge.web.desk import Desk
-from mailmerge.web.rendering import ask, render
+from mailmerge.web.desk import Desk, situation_named
+from mailmerge.web.rendering import SITUATION_COOKIE, ask, page_situation, render
 from mailmerge.web.security import checked_form
 
 CARD_ACTIONS = ("save", "reset", "leave-out", "put-back")
@@ -26,7 +26,7 @@ CARD_ACTIONS = ("save", "reset", "leave-out", "put-back")
 async def plan_page(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     try:
-        view = await ask(desk.plan, clock.today())
+        view = await ask(desk.plan, clock.today(), page_situation(request))
     except HagakiError as error:
         return render(request, "plan.html", error=str(error))
     edits = await ask(desk.plan_edits, view, clock.today())
@@ -34,14 +34,16 @@ async def plan_page(request: Request) -> Response:
 
 
 async def choose_situation(request: Request) -> Response:
-    """Plan (and print) the cards of one kind — a 年賀状 run — or the day's own again."""
+    """Plan (and print) the cards of one kind — a 年賀状 run — or the day's own again, in this
+    browser's session (a cookie: another browser keeps its own choice)."""
     form = await checked_form(request)
-    desk: Desk = request.app.state.desk
     try:
-        await ask(desk.choose_situation, str(form.get("situation") or "") or None)
+        chosen = situation_named(str(form.get("situation") or ""))
     except HagakiError as error:
         raise HTTPException(400, str(error)) from None
-    return RedirectResponse(_local_page(str(form.get("back") or "/plan")), status_code=303)
+    response = RedirectResponse(_local_page(str(form.get("back") or "/plan")), status_code=303)
+    response.set_cookie(SITUATION_COOKIE, chosen or "", httponly=True, samesite="strict")
+    return response
 
 
 def _local_page(path: str) -> str:
@@ -51,7 +53,8 @@ def _local_page(path: str) -> str:
 async def card_page(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     try:
-        words = await ask(preview.card_words, desk, clock.today(), request.path_params["row"])
+        words = await ask(preview.card_words, desk, clock.today(), page_situation(request),
+                          request.path_params["row"])
     except HagakiError as error:
         raise HTTPException(404, str(error)) from None
     return render(request, "card.html", words=words, row=request.path_params["row"],
@@ -64,8 +67,8 @@ async def card_draft(request: Request) -> Response:
     query = request.query_params
     draft = CardEdit("", "", query.get("body"), query.get("personal_line"))
     try:
-        png = await ask(preview.card_png, desk, clock.today(), request.path_params["row"],
-                         "message", draft)
+        png = await ask(preview.card_png, desk, clock.today(), page_situation(request),
+                        request.path_params["row"], "message", draft)
     except HagakiError as error:
         return render(request, "_draft.html", error=str(error))
     return render(request, "_draft.html", png=base64.b64encode(png).decode("ascii"))
@@ -79,7 +82,7 @@ async def card_edit(request: Request) -> Response:
     if action not in CARD_ACTIONS:
         raise HTTPException(400, _("操作の指定が違います: {action}", action=action))
     try:
-        words = await ask(preview.card_words, desk, clock.today(), row)
+        words = await ask(preview.card_words, desk, clock.today(), page_situation(request), row)
         stored = words.edit or CardEdit(words.entry.customer.customer_id, words.campaign)
         if action == "save":
             body = str(form.get("body") or "")
@@ -99,7 +102,8 @@ async def card_preview(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     side = request.path_params["side"]
     try:
-        png = await ask(preview.card_png, desk, clock.today(), request.path_params["row"], side)
+        png = await ask(preview.card_png, desk, clock.today(), page_situation(request),
+                        request.path_params["row"], side)
     except HagakiError as error:
         raise HTTPException(404, str(error)) from None
     return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})

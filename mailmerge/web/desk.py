@@ -1,18 +1,22 @@
 """The shop as the web pages see it: each page's question handed to the same library call the
 CLI makes (plan_cards, check_files, print_cards, SendLog, build_report, season_plan).
 
-In: the shop folder. Out: the library's own results (PlanView, CheckReport, RunReport, log
-rows, Measures), read fresh on every request so the CLI and the browser never disagree. The
-day's plan (and the sales its cards quote) is the one thing kept between requests, for as long
-as what it was made from is unchanged: the lists, hagaki.toml, the templates folder, the send
-log and the changes made through this Desk (see `state`). No rule lives here: this module only
-finds the shop's files and passes them on.
+In: the shop folder, and per question the day and the kind of card the browser chose (a
+situation: the server keeps no choice of its own). Out: the library's own results (PlanView,
+CheckReport, RunReport, log rows, Measures), read fresh on every request so the CLI and the
+browser never disagree. The day's plans (and the sales their cards quote) are the one thing
+kept between requests, for as long as what they were made from is unchanged: the lists,
+hagaki.toml, the templates folder, the send log and the changes made through this Desk (see
+`state`). A print names the plan its page showed by its `fingerprint`, and is refused when
+the plan is no longer that one. No rule lives here: this module only finds the shop's files
+and passes them on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import os
 import threading
 from collections import Counter
@@ -60,6 +64,24 @@ class NoCustomerList(HagakiError):
     """The shop folder has no customer list yet."""
 
 
+class PlanChanged(HagakiError):
+    """The plan a print form showed is no longer the day's plan."""
+
+
+def situation_named(value: str) -> str | None:
+    """The kind of card a form or cookie names ("": the day's own cards)."""
+    if value and value not in SITUATIONS:
+        raise HagakiError(_("はがきの種類の指定が違います: {situation}", situation=value))
+    return value or None
+
+
+def fingerprint(view: PlanView) -> str:
+    """What a page showed of a plan, in short: its day, its kind and who gets which card."""
+    plan = view.plan
+    cards = [(entry.customer.customer_id, campaign_of(entry, plan.date)) for entry in plan.cards]
+    return hashlib.sha256(repr((plan.date, plan.situation, cards)).encode()).hexdigest()[:32]
+
+
 @dataclass(frozen=True)
 class SeasonLine:
     label: str
@@ -100,7 +122,6 @@ class Desk:
         self._lock = threading.Lock()  # one plan made at a time; the others wait and share it
         self._changes = 0  # changes made through this Desk (a second's writes may share a mtime)
         self._kept_state: tuple | None = None
-        self.situation: str | None = None  # the cards asked for: None is the day's own
         self._kept: dict[tuple, object] = {}
 
     def shop(self) -> Shop:
@@ -137,14 +158,15 @@ class Desk:
         return ReadOptions(columns=shop.settings.columns,
                            corrections=active_corrections(shop.log_path))
 
-    def plan(self, on: dt.date) -> PlanView:
-        """The day's plan, made once for each state of the shop (treat it as read-only)."""
+    def plan(self, on: dt.date, situation: str | None) -> PlanView:
+        """The day's plan of these cards (None: the day's own), made once for each state of
+        the shop (treat it as read-only)."""
         def make() -> PlanView:
             shop = self.shop()
             return plan_cards(self.customers(), shop.settings, self.read_options(shop),
-                              self.files.sales(), self.situation, on, shop.log_path)
+                              self.files.sales(), situation, on, shop.log_path)
 
-        return self._keep(("plan", on, self.situation, language()), make)  # reasons in words
+        return self._keep(("plan", on, situation, language()), make)  # reasons in words
 
     def card_sales(self) -> list[Sale]:
         """The sales the cards' words may quote, read with the customer list as a print run
@@ -330,24 +352,21 @@ class Desk:
         return sorted(self.shop().settings.printers)
 
     @_changes_shop
-    def print_chosen(self, on: dt.date, side: str, proof: bool, sort: str, duplex: str,
-                     printer: str | None) -> RunReport:
-        """A print run with the CLI's choices: --side, --sort, --duplex and --printer."""
+    def print_chosen(self, on: dt.date, situation: str | None, shown: str, side: str,
+                     proof: bool, sort: str, duplex: str, printer: str | None) -> RunReport:
+        """A print run of the plan a page showed (`shown`: its fingerprint) with the CLI's
+        choices: --situation, --side, --sort, --duplex and --printer."""
+        if fingerprint(self.plan(on, situation)) != shown:
+            raise PlanChanged(_("ページを開いたあとで、はがきの予定が変わりました（ほかの画面で"
+                                "印刷や変更があったかもしれません）。予定を見直してから、もう一度"
+                                "印刷してください"))
         shop = self.shop()
         offset_x, offset_y = (printer_offsets(shop.settings, printer) if printer
                               else (None, None))
         options = RunOptions(side=side, sales=self.files.sales(), date=on, log=shop.log_path,
                              folder=self.folder, proof=proof, sort=sort, duplex=duplex,
-                             offset_x=offset_x, offset_y=offset_y, situation=self.situation)
+                             offset_x=offset_x, offset_y=offset_y, situation=situation)
         return print_cards(self.customers(), None, shop.settings, options)
-
-    def choose_situation(self, situation: str | None) -> None:
-        """Plan and print these cards from now on (`hagaki print --situation`); None: the
-        day's own (thanks, follow-ups, win-backs)."""
-        if situation is not None and situation not in SITUATIONS:
-            raise HagakiError(_("はがきの種類の指定が違います: {situation}",
-                                situation=situation))
-        self.situation = situation
 
     def report_workbook(self, on: dt.date) -> bytes:
         """The report as `hagaki report --out report.xlsx` writes it."""

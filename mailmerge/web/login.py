@@ -4,12 +4,13 @@ lets no other request through without them.
 In: the password the shop chose (None when served on 127.0.0.1 alone: no login). Out:
 RequireLogin, an ASGI middleware that answers /login itself (GET: the page; POST: the password,
 CSRF-checked) and /logout (POST: the session forgotten), and sends every other request without a
-valid session to the login page (a GET is redirected to /login, anything else gets 401). The
-password is compared in constant time, one attempt at a time per client address, with a pause
-after each wrong one (about one guess a second from each address, while the owner's own
-browser is not kept waiting). A right password gets a random session token in an HttpOnly,
-SameSite=Strict cookie; the server keeps only the tokens' hashes, in memory (a restart logs
-everyone out).
+valid session to the login page, its body unread (a GET is redirected to /login, anything else
+gets 401). The password is compared in constant time; a right one is answered at once, a wrong
+one after a pause. While a wrong password of the same address, or MAX_FAILING_AT_ONCE of all
+addresses, are in their pause, an attempt is refused unchecked (429, "wait a few seconds"): one
+guess a second from an address and five in all, however many are sent at once. A right
+password gets a random session token in an HttpOnly, SameSite=Strict cookie; the server keeps
+only the tokens' hashes, in memory (a restart logs everyone out).
 """
 
 from __future__ import annotations
@@ -35,16 +36,20 @@ from mailmerge.web.security import SESSION_COOKIE, checked_form
 
 LOGIN_PATH = "/login"
 LOGOUT_PATH = "/logout"
-MAX_CLIENTS_WAITING = 1000  # attempt queues kept per client address
 PASSWORD_VARIABLE = "HAGAKI_PASSWORD"
 MIN_PASSWORD_CHARS = 8
 FAILURE_DELAY_SECONDS = 1.0
+MAX_FAILING_AT_ONCE = 5  # wrong passwords pausing at once, from all addresses
 MAX_SESSIONS = 100  # the oldest login is forgotten beyond this
 OPEN_PATHS = ("/static/", "/fonts/")  # what the login page itself loads (public files)
 
 
 class PasswordError(HagakiError):
     """--host was given without a usable password."""
+
+
+class TooManyTries(HagakiError):
+    """A login attempt refused unchecked while wrong passwords are pausing."""
 
 
 def password_for_host(password_file: Path | None, environ: Mapping[str, str],
@@ -82,27 +87,27 @@ class Sessions:
     def __init__(self, password: str) -> None:
         self._password = _digest(password)
         self._tokens: OrderedDict[bytes, None] = OrderedDict()
-        self._attempts: dict[str, asyncio.Lock] = {}
-
-    def _queue(self, client: str) -> asyncio.Lock:
-        """The attempts of one client address wait for each other."""
-        if client not in self._attempts and len(self._attempts) >= MAX_CLIENTS_WAITING:
-            for idle in [key for key, lock in self._attempts.items() if not lock.locked()]:
-                del self._attempts[idle]
-        return self._attempts.setdefault(client, asyncio.Lock())
+        self._failing: set[str] = set()  # the addresses whose wrong password is pausing
 
     async def log_in(self, password: str, client: str) -> str | None:
-        """A new session token for the right password; None, after a pause, for a wrong one.
-        A client's attempts wait for each other, so guessing in parallel is no faster."""
-        async with self._queue(client):
-            if hmac.compare_digest(_digest(password), self._password):
-                token = secrets.token_urlsafe(32)
-                self._tokens[_digest(token)] = None
-                while len(self._tokens) > MAX_SESSIONS:
-                    self._tokens.popitem(last=False)
-                return token
+        """A new session token for the right password, at once; None, after a pause, for a
+        wrong one. TooManyTries, unchecked, while this address's last wrong password or
+        MAX_FAILING_AT_ONCE of them are pausing: guessing in parallel is no faster."""
+        if client in self._failing or len(self._failing) >= MAX_FAILING_AT_ONCE:
+            raise TooManyTries(_("ログインの失敗が続いているため、確かめられませんでした。"
+                                 "数秒待ってから、もう一度ログインしてください"))
+        if hmac.compare_digest(_digest(password), self._password):
+            token = secrets.token_urlsafe(32)
+            self._tokens[_digest(token)] = None
+            while len(self._tokens) > MAX_SESSIONS:
+                self._tokens.popitem(last=False)
+            return token
+        self._failing.add(client)
+        try:
             await asyncio.sleep(FAILURE_DELAY_SECONDS)
-            return None
+        finally:
+            self._failing.discard(client)
+        return None
 
     def knows(self, token: str) -> bool:
         return bool(token) and _digest(token) in self._tokens
@@ -152,7 +157,10 @@ class RequireLogin:
             return render(request, "login.html", refused.status_code, back=back,
                           error=refused.detail)
         client = request.client.host if request.client else ""
-        token = await self.sessions.log_in(str(form.get("password") or ""), client)
+        try:
+            token = await self.sessions.log_in(str(form.get("password") or ""), client)
+        except TooManyTries as busy:
+            return render(request, "login.html", 429, back=back, error=str(busy))
         if token is None:
             return render(request, "login.html", 401, back=back,
                           error=_("パスワードが違います"))

@@ -1,7 +1,8 @@
 """One planned card as the browser sees it: a side as a PNG, drawn when it is asked for, and
 the card's words (the template's, and the shop's edit of them).
 
-In: the shop (its files, settings and log), the day, the card's customer row, a side
+In: the shop (its files, settings and log), the day and kind of card (the situation the
+browser chose), the card's customer row, a side
 (address or message) and, for a draft, the edit being typed. Out: PNG bytes or CardWords,
 made the way a print run makes the card: the plan's entry, its stored edit, laid out by
 CardMaker, drawn by render.page_png. The plan and the sales are the Desk's kept
@@ -42,13 +43,13 @@ class CardWords:
         return self.edit.body if self.edit and self.edit.body else self.template_body
 
 
-def card_png(desk: Desk, on: dt.date, row: int, side: str,
+def card_png(desk: Desk, on: dt.date, situation: str | None, row: int, side: str,
              draft: CardEdit | None = None) -> bytes:
     """The PNG of one side of the card planned for the customer on `row`, with its stored
     edit (or the `draft` being typed)."""
     if side not in SIDES:
         raise NoSuchCard(_("面は address か message です: {side}", side=side))
-    maker, job = _card(desk, on, row, side)
+    maker, job = _card(desk, on, situation, row, side)
     if draft is not None:
         job = replace(job, edit=replace(draft, customer_id=job.entry.customer.customer_id,
                                         campaign=job.campaign))
@@ -56,15 +57,16 @@ def card_png(desk: Desk, on: dt.date, row: int, side: str,
     return page_png(pages[0])
 
 
-def card_words(desk: Desk, on: dt.date, row: int) -> CardWords:
+def card_words(desk: Desk, on: dt.date, situation: str | None, row: int) -> CardWords:
     """The card's entry, campaign, stored edit and the template's own words."""
-    maker, job = _card(desk, on, row, "message")
+    maker, job = _card(desk, on, situation, row, "message")
     _pages, message = maker.pages(replace(job, edit=None))
     return CardWords(job.entry, job.campaign, job.edit, body_text(message))
 
 
-def _card(desk: Desk, on: dt.date, row: int, side: str) -> tuple[CardMaker, Job]:
-    view = desk.plan(on)
+def _card(desk: Desk, on: dt.date, situation: str | None, row: int,
+          side: str) -> tuple[CardMaker, Job]:
+    view = desk.plan(on, situation)
     held = [n.held for n in view.plan.not_sent if n.held is not None]  # left out, for now
     entry = next((e for e in [*view.plan.cards, *held] if e.customer.row == row), None)
     if entry is None:

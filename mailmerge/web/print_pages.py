@@ -2,7 +2,9 @@
 printer profile); its files to open or download; the run marked mailed.
 
 A run from the browser is `hagaki print`: it goes through print_cards, which holds the send log
-for the whole run, so two tabs (or a tab and the CLI) printing at once take turns."""
+for the whole run, so two tabs (or a tab and the CLI) printing at once take turns. The form
+carries the kind of card its page showed and the plan's fingerprint: it prints that plan, or
+nothing when the plan has changed since."""
 
 from __future__ import annotations
 
@@ -16,8 +18,8 @@ from mailmerge import clock
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import N_, _
 from mailmerge.run import DUPLEX, SORTS
-from mailmerge.web.desk import Desk
-from mailmerge.web.rendering import SIDES, ask, number, render, run_result
+from mailmerge.web.desk import Desk, fingerprint, situation_named
+from mailmerge.web.rendering import SIDES, ask, number, page_situation, render, run_result
 from mailmerge.web.security import checked_form
 
 SORT_WORDS = dict(zip(SORTS, (N_("郵便番号順（区分けしやすい順）"), N_("顧客ID順"),
@@ -28,13 +30,15 @@ DUPLEX_WORDS = dict(zip(DUPLEX, (N_("1つのファイル（宛名・文面の交
 
 async def print_page(request: Request) -> Response:
     desk: Desk = request.app.state.desk
-    context: dict = {"sorts": SORT_WORDS, "duplexes": DUPLEX_WORDS,
+    situation = page_situation(request)
+    context: dict = {"sorts": SORT_WORDS, "duplexes": DUPLEX_WORDS, "situation": situation,
                      "printers": await ask(desk.printers)}
     try:
-        view = await ask(desk.plan, clock.today())
+        view = await ask(desk.plan, clock.today(), situation)
     except HagakiError as error:
         return render(request, "print.html", error=str(error), **context)
-    return render(request, "print.html", view=view, postage=desk.postage(view), **context)
+    return render(request, "print.html", view=view, postage=desk.postage(view),
+                  shown=fingerprint(view), **context)
 
 
 def _choice(form: FormData, name: str, allowed, default: str) -> str:
@@ -54,7 +58,9 @@ async def print_post(request: Request) -> Response:
     printer = str(form.get("printer") or "") or None
     context: dict = {"fragment": "_print_result.html", "proof": proof}
     try:
-        report = await ask(desk.print_chosen, clock.today(), side, proof, sort, duplex, printer)
+        situation = situation_named(str(form.get("situation") or ""))
+        report = await ask(desk.print_chosen, clock.today(), situation, str(form.get("plan") or ""),
+                           side, proof, sort, duplex, printer)
     except HagakiError as error:
         context["error"] = str(error)
     else:

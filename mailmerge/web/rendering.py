@@ -2,7 +2,8 @@
 catalogue's `_`, `ngettext` and `yen`), `render`, and the page language.
 
 In: a request and a template name with its context. Out: the HTML response, in the language
-the browser chose (the `hagaki_lang` cookie; Japanese by default), with the CSRF cookie set.
+the browser chose (the `hagaki_lang` cookie; Japanese by default), with the CSRF cookie set;
+and the kind of card this browser chose to plan (the `hagaki_situation` cookie).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mailmerge.i18n import LANGUAGES, N_, _, cards, language, ngettext, pgettext, speaking, yen
 from mailmerge.report.figures import SEGMENT_LABELS, SHARE
 from mailmerge.run import RunReport
-from mailmerge.selection.plan import LABELS, SEASONAL
+from mailmerge.selection.plan import LABELS, SEASONAL, SITUATIONS
 from mailmerge.sendlog.labels import STATUS_WORDS
 from mailmerge.sources.corrections import shown, suggested_postal_code
 from mailmerge.summary import summary_lines
@@ -30,6 +31,7 @@ from mailmerge.web.security import BROWSER_COOKIE, CSRF_FIELD, browser_id, csrf_
 from mailmerge.web.shopfiles import KINDS
 
 LANGUAGE_COOKIE = "hagaki_lang"
+SITUATION_COOKIE = "hagaki_situation"  # this browser session's kind of card ("": the day's own)
 WEB_LANGUAGE = "ja"  # the web app speaks Japanese unless the user switches
 STATUS_MOVES = {"cancelled": N_("取り消す"), "returned": N_("返送された")}
 SIDES = {"both": N_("両面（宛名と文面）"), "address": N_("宛名面だけ"), "message": N_("文面だけ")}
@@ -60,6 +62,12 @@ def new_once() -> str:
     return secrets.token_urlsafe(16)
 
 
+def page_situation(connection: HTTPConnection) -> str | None:
+    """The kind of card this browser chose (its cookie); None, the day's own, by default."""
+    chosen = connection.cookies.get(SITUATION_COOKIE, "")
+    return chosen if chosen in SITUATIONS else None
+
+
 templates = Environment(loader=PackageLoader("mailmerge.web", "templates"),
                         autoescape=select_autoescape(["html", "svg"], default=True))
 templates.globals.update(LABELS=LABELS, STATUS_WORDS=STATUS_WORDS, SEGMENT_LABELS=SEGMENT_LABELS,
@@ -67,7 +75,7 @@ templates.globals.update(LABELS=LABELS, STATUS_WORDS=STATUS_WORDS, SEGMENT_LABEL
                          CSRF_FIELD=CSRF_FIELD, suggested_postal_code=suggested_postal_code,
                          shown=shown, _=_, cards=cards, ngettext=ngettext, pgettext=pgettext,
                          yen=yen, language=language, LANGUAGES=LANGUAGES, once=new_once,
-                         CHOOSABLE=(*SEASONAL, "birthday"))
+                         CHOOSABLE=(*SEASONAL, "birthday"), page_situation=page_situation)
 
 
 def page_language(connection: HTTPConnection) -> str:

@@ -3,10 +3,13 @@
 In: the names the server answers to (127.0.0.1:PORT, localhost:PORT, and with --host the names
 of server.host_names) and a per-server secret.
 Out: an ASGI middleware that refuses a foreign Host (400: a DNS-rebinding page cannot reach the
-shop) and a body over the limit (413) and gives every response a content security policy
-(this server's files only, no framing), and `checked_form`, which every POST handler reads its
-form through: the token must be in the cookie and in the form field or the X-CSRF-Token
-header (htmx sends the header), else 403.
+shop), counts a body's bytes as they arrive, chunked or not, and answers 413 the moment they
+pass the route's limit (an upload's, else a form's), closes the connection after a response
+that left a body unread, and gives every response a content security policy (this server's
+files only, no framing); and `checked_form`, which every POST handler reads its form through:
+the token must be in the cookie and in the X-CSRF-Token header (htmx sends it), the query
+string (a form with a file) or the field of a url-encoded form, else 403. A multipart body is
+parsed only once the token was found before it.
 """
 
 from __future__ import annotations
@@ -33,7 +36,14 @@ PAGE_HEADERS = [
      b"frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"),
     (b"x-frame-options", b"DENY"), (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin")]
-MAX_BODY_BYTES = MAX_UPLOAD_BYTES + 64 * 1024  # one upload and its form fields
+MAX_FORM_BYTES = 64 * 1024  # a form: a card's words, the settings, a password
+BODY_LIMITS = {"/upload": MAX_UPLOAD_BYTES + MAX_FORM_BYTES}  # one upload and its fields
+URL_ENCODED = "application/x-www-form-urlencoded"
+CLOSE = (b"connection", b"close")
+
+
+class BodyTooLarge(Exception):
+    """A request body passed its route's limit while it was being read."""
 
 
 def new_secret() -> bytes:
@@ -58,7 +68,7 @@ def csrf_token(request: Request) -> str:
 
 
 class Guard:
-    """ASGI middleware: refuse a foreign Host header and an oversized body."""
+    """ASGI middleware: refuse a foreign Host header and a body over its route's limit."""
 
     def __init__(self, app: ASGIApp, allowed_hosts: set[str]) -> None:
         self.app = app
@@ -74,33 +84,57 @@ class Guard:
             response = PlainTextResponse(_("このアドレスでは開けません（Host が違います）"), 400)
             await response(scope, receive, send)
             return
+        limit = BODY_LIMITS.get(scope["path"], MAX_FORM_BYTES)
         length = headers.get("content-length", "")
-        if length.isdigit() and int(length) > MAX_BODY_BYTES:
+        body = Body(limit, receive, has_body="transfer-encoding" in headers
+                    or length not in ("", "0"))
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                closing = [CLOSE] if body.unread else []
+                message["headers"] = [*message.get("headers", []), *PAGE_HEADERS, *closing]
+            await send(message)
+
+        try:
+            if length.isdigit() and int(length) > limit:
+                raise BodyTooLarge
+            await self.app(scope, body.receive, sending)
+        except BodyTooLarge:
+            if started:
+                raise
             response = PlainTextResponse(_("送られたデータが大きすぎます"), 413)
-            await response(scope, receive, send)
-            return
-        await self.app(scope, receive, _with_headers(send))
+            await response(scope, receive, sending)
 
 
-def _with_headers(send: Send) -> Send:
-    """`send` adding the page headers: nothing but this server's own files and forms, never
-    inside another site's frame."""
-    async def sending(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            message["headers"] = [*message.get("headers", []), *PAGE_HEADERS]
-        await send(message)
+class Body:
+    """A request's `receive`, counting the body's bytes: past `limit`, BodyTooLarge."""
 
-    return sending
+    def __init__(self, limit: int, receive: Receive, has_body: bool) -> None:
+        self.limit, self._receive, self.unread, self.read = limit, receive, has_body, 0
+
+    async def receive(self) -> Message:
+        message = await self._receive()
+        if message["type"] == "http.request":
+            self.read += len(message.get("body", b""))
+            self.unread = message.get("more_body", False)
+            if self.read > self.limit:
+                self.unread = True
+                raise BodyTooLarge
+        return message
 
 
 async def checked_form(request: Request) -> FormData:
-    """The POSTed form, once its CSRF token is this browser's (403 otherwise)."""
-    form = await request.form(max_files=1, max_fields=50)
-    sent = request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD)
-    known_browser = BROWSER_COOKIE in request.cookies
-    if not (known_browser and isinstance(sent, str)
-            and hmac.compare_digest(sent, csrf_token(request))):
-        await form.close()
+    """The POSTed form, once its CSRF token is this browser's (403 otherwise). The token is
+    taken from the header or the query string before the body is read; only a url-encoded
+    form (small: MAX_FORM_BYTES) is read to find it in its field."""
+    sent = request.headers.get(CSRF_HEADER) or request.query_params.get(CSRF_FIELD)
+    if sent is None and request.headers.get("content-type", "").lower().startswith(URL_ENCODED):
+        sent = (await request.form(max_files=0, max_fields=50)).get(CSRF_FIELD)
+    expected = csrf_token(request).encode()
+    if not (BROWSER_COOKIE in request.cookies and isinstance(sent, str)
+            and hmac.compare_digest(sent.encode("utf-8", "replace"), expected)):
         raise HTTPException(403, _("フォームの確認用の値が合いません。ページを開き直してください"))
-    return form
-
+    return await request.form(max_files=1, max_fields=50)
