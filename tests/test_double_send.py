@@ -11,6 +11,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -371,3 +372,34 @@ def test_marking_a_customer_mailed_marks_the_reprint_not_the_card_it_replaced(tm
     hagaki("log", "export", "--log", str(log), "--out", str(out))
     rows = list(csv.DictReader(out.read_text("utf-8-sig").splitlines()))
     assert [row["刷り直した元のはがき"] for row in rows] == ["", "", "1"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"),
+                    reason="needs root to run hagaki as another user (nobody)")
+def test_a_read_only_shop_folder_can_still_be_checked_listed_and_planned(tmp_path):
+    folder = Path(tempfile.mkdtemp(prefix="read-only-shop-"))  # readable by nobody
+    try:
+        shutil.copy(DATA / "hagaki.toml", folder / "hagaki.toml")
+        customers = write_list(folder, AT_FIRST)
+        hagaki("print", str(customers), *NENGA, "--out", str(folder / "n.pdf"), "--log",
+               str(folder / LOG))
+        os.chmod(folder, 0o755)  # root's folder: nobody may read it, not write to it
+
+        def as_nobody(*arguments: str) -> subprocess.CompletedProcess:
+            return subprocess.run(
+                ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                 sys.executable, "-m", "mailmerge", *arguments], capture_output=True,
+                text=True, encoding="utf-8", cwd="/", check=False,
+                env={**os.environ, "HOME": str(folder), "HAGAKI_LANG": "ja"})
+
+        checked = as_nobody("check", str(customers))
+        assert checked.returncode == 0 and "問題はありません" in checked.stdout, checked.stderr
+        listed = as_nobody("log", "list", "--config", str(folder / "hagaki.toml"))
+        assert listed.returncode == 0 and "nenga-2027" in listed.stdout, listed.stderr
+        planned = as_nobody("plan", str(customers), *NENGA, "--format", "json")
+        assert planned.returncode == 0, planned.stderr
+        assert {card["customer_id"] for card in json.loads(planned.stdout)["cards"]} == set()
+        printed = as_nobody("print", str(customers), *NENGA)
+        assert printed.returncode == 1 and "Traceback" not in printed.stderr
+    finally:
+        shutil.rmtree(folder)

@@ -104,25 +104,29 @@ def file_checksum(path: Path) -> str:
 class SendLog:
     """One send log file, held by this process (other runs wait) until `close()`."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_only: bool = False) -> None:
+        """Open the log to change it; `read_only`: only to read it (a folder this user cannot
+        write to), shared with other readers, never settled or migrated."""
         self.path = path
+        self.read_only = read_only
         _check_log_path(path)
         _refuse_lost_log(path)
-        self._lock = _acquire(path)
+        self._lock = _acquire(path, shared=read_only)
         try:
-            self.db = _connect(path)
+            self.db = _connect_read_only(path) if read_only else _connect(path)
         except BaseException:
             os.close(self._lock)
             raise
 
     @classmethod
     def existing(cls, path: Path) -> SendLog | None:
-        """The log at `path`, or None when there is none yet (nothing was printed); LogError
-        when it is missing or empty but backups say there was one."""
+        """The log at `path` (read-only where its folder cannot be written), or None when
+        there is none yet (nothing was printed); LogError when it is missing or empty but
+        backups say there was one."""
         _refuse_lost_log(path)
         if not path.exists():
             return None
-        return cls(path)
+        return cls(path, read_only=not _writable(path))
 
     @classmethod
     @contextlib.contextmanager
@@ -136,7 +140,7 @@ class SendLog:
             yield None
             return
         with log:
-            for note in log.settle_unfinished():
+            for note in ([] if log.read_only else log.settle_unfinished()):
                 if say is not None:
                     say(note)
             yield log
@@ -472,11 +476,17 @@ def _refuse_lost_log(path: Path) -> None:
             what=what, backup=latest.name))
 
 
-def _acquire(path: Path) -> int:
-    """Open the log file itself and lock it (no lock file left behind); wait for another
-    hagaki that holds it, up to LOCK_WAIT_SECONDS."""
+def _writable(path: Path) -> bool:
+    """Can this user change the log (and make SQLite's files beside it)?"""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def _acquire(path: Path, shared: bool = False) -> int:
+    """Open the log file itself and lock it (no lock file left behind): alone to change it,
+    `shared` with other readers; wait for another hagaki that holds it, up to
+    LOCK_WAIT_SECONDS."""
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        fd = os.open(path, os.O_RDONLY if shared else os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as exc:
         raise LogError(_("送付記録を開けません: {path} ({reason})", path=path,
                          reason=exc.strerror)) from None
@@ -484,7 +494,7 @@ def _acquire(path: Path) -> int:
     told = False
     while True:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
             return fd
         except BlockingIOError:
             if not told:  # the one thing the store says itself: why nothing seems to happen
@@ -536,6 +546,35 @@ def _connect(path: Path) -> sqlite3.Connection:
                              path=path, error=error)) from None
         if isinstance(error, sqlite3.Error | ValueError):  # ValueError: text not UTF-8
             _damaged(path, str(error))
+        raise
+    return db
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """Open the log only to read it, in a folder where SQLite cannot make its -wal and -shm
+    files: as immutable (the shared lock keeps every writer out meanwhile). LogError when it
+    is damaged, from another version of hagaki or has changes still in its -wal file (they
+    cannot be brought in here)."""
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size:
+        raise LogError(_("送付記録 {path} には書きかけの変更（{wal}）があり、読み取り専用の"
+                         "フォルダでは読み込めません。書き込めるフォルダで一度 hagaki を実行"
+                         "してください", path=path, wal=wal.name))
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                         isolation_level=None)
+    try:
+        db.row_factory = sqlite3.Row
+        register(db)
+        if db.execute("PRAGMA user_version").fetchone()[0] != len(MIGRATIONS):
+            raise LogError(_("送付記録 {path} は別の版の hagaki の形式で、読み取り専用の"
+                             "フォルダでは直せません。書き込めるフォルダで一度 hagaki を"
+                             "実行してください", path=path))
+        _check_contents(db, path)
+    except sqlite3.Error as error:
+        db.close()
+        _damaged(path, str(error))
+    except BaseException:
+        db.close()
         raise
     return db
 
