@@ -1,13 +1,14 @@
 """One address identity: the key by which two spellings of one address are known as the same
 place, used by the returned check, the duplicate check and the merge of customer files.
 
-In: a postal code and the two address fields as typed. Out: a key (for comparing only, never
-printed). Folded on top of textmatch's match key (NFKC, case, dashes, ー, kanji variants,
-half-width kana, spaces): kanji numerals before 丁目/番地/番/号 … as digits; 丁目, 丁, 番地,
-番, 号, 号室, の, ノ, 之, 地割 after a number and dashes as one separator; a floor written 5F
-as 5階; the prefecture (implied by the postal code) dropped; 住所1 and 住所2 read as one.
-'東京都新宿区西新宿二丁目8番1号 都庁ビル' and ('１６０-００２３', '新宿区西新宿2-8-1', '都庁ビル')
-give the same key.
+In: a postal code and the two address fields as typed. Out: a key 'postal|town|numbers' (for
+comparing only, never printed). On top of textmatch's match key (NFKC, case, dashes, ー, kanji
+variants, half-width kana, spaces): the prefecture (implied by the postal code) dropped;
+kanji numerals written as numbers (before 丁目/番/号/条…, beside a dash, at the end) made
+digits; the town is the text before the first number, and the place is the town with its
+numbers in order, whatever stands between them (丁目, 番地, 号, の, dashes, a building's
+name) and without a floor (12階, 5F: the room number says it). '東京都新宿区西新宿二丁目8番1号
+パークタワー1203' and ('１６０-００２３', '新宿区西新宿2-8-1-1203') give the same key.
 """
 
 from __future__ import annotations
@@ -15,15 +16,17 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from mailmerge.barcode import kanji_to_digits
+from mailmerge.barcode import kanji_numeral
 from mailmerge.japanese import PREFECTURES
+from mailmerge.models import Customer
 from mailmerge.textmatch import match_key
 
 _LEADING_CODE = re.compile(r"^\d{3}-?\d{4}")
 _PREFECTURE = re.compile("^(?:" + "|".join(PREFECTURES) + ")")
-_SEPARATORS = re.compile(r"(?<=\d)(?:丁目|丁|番地|番|号室|号|の|ノ|之|地割|-)+")
-_FLOOR = re.compile(r"(?<=\d)f(?![a-z])")
-_LOOSE_DASH = re.compile(r"-(?!\d)|(?<!\d)-")
+_KANJI_NUMBER = re.compile("[〇一二三四五六七八九十百千]+(?=丁目|丁|番地|番|号|地割|線|条|の|ノ|之"
+                           "|階|f|-|$)|(?<=[-\\d])[〇一二三四五六七八九十百千]+")
+_FLOOR = re.compile(r"\d+(?:階|f(?![a-z]))")
+_NUMBER = re.compile(r"\d+")
 
 
 def postal_digits(postal_code: str) -> str:
@@ -32,18 +35,37 @@ def postal_digits(postal_code: str) -> str:
 
 
 def address_identity(postal_code: str, address1: str, address2: str = "") -> str:
-    """'1600023|新宿区西新宿2-8-1都庁ビル5階': the postal code's digits and the folded address."""
-    text = _LEADING_CODE.sub("", match_key(address1 + address2))
-    text = _PREFECTURE.sub("", kanji_to_digits(text))
-    text = _FLOOR.sub("階", _SEPARATORS.sub("-", text))
-    return f"{postal_digits(postal_code)}|{_LOOSE_DASH.sub('', text)}"
+    """'1600023|新宿区西新宿|2-8-1-1203': the postal code's digits, the town, the numbers."""
+    text = _PREFECTURE.sub("", _LEADING_CODE.sub("", match_key(address1 + address2)))
+    text = _FLOOR.sub("", _KANJI_NUMBER.sub(lambda m: kanji_numeral(m.group()), text))
+    first = _NUMBER.search(text)
+    town, rest = (text[:first.start()], text[first.start():]) if first else (text, "")
+    return f"{postal_digits(postal_code)}|{town}|{'-'.join(_NUMBER.findall(rest))}"
+
+
+def has_address(identity: str) -> bool:
+    """Does the identity hold a town or a number (not only a postal code)?"""
+    _postal, town, numbers = identity.split("|")
+    return bool(town or numbers)
 
 
 def same_place(one: str, other: str) -> bool:
-    """Two identities of one place: equal, or equal but for a building one of them leaves out
-    ('…2-8-1' and '…2-8-1都庁ビル', never '…2-8-1' and '…2-8-10')."""
+    """Two identities of one place: equal, or one leaves out the end of the other's numbers
+    (a building or a room: '…|2-8-1' and '…|2-8-1-501', never '…|2-8-1' and '…|2-8-10')."""
     if one == other:
         return True
-    shorter, longer = sorted((one, other), key=len)
-    return (longer.startswith(shorter) and shorter[-1:].isdigit()
-            and not longer[len(shorter)].isdigit() and longer[len(shorter)] != "-")
+    *where, numbers = one.split("|")
+    *other_where, other_numbers = other.split("|")
+    if where != other_where or not numbers or not other_numbers:
+        return False
+    shorter, longer = sorted((numbers.split("-"), other_numbers.split("-")), key=len)
+    return longer[:len(shorter)] == shorter
+
+
+def person_identity(customer: Customer) -> tuple[str, str, str, str]:
+    """The person as people write them: family name, given name and company folded
+    (textmatch: 髙/高, 﨑/崎, widths, variation selectors) and the address identity, so one
+    person is known again under another spelling or another customer id."""
+    return (match_key(customer.family_name), match_key(customer.given_name),
+            match_key(customer.company),
+            address_identity(customer.postal_code, customer.address1, customer.address2))

@@ -35,23 +35,25 @@ _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−ー─━", "-"))
 _FLOOR = re.compile(r"(?<=[0-9])F(?![0-9A-Z])")
 
 
-def kanji_to_digits(text: str) -> str:
-    """Kanji numerals in front of 丁目 番地 番 号 … as digits: 三十 → 30, 四〇三 → 403,
-    十二 → 12 (digit by digit and positional); other kanji numerals are left alone."""
-    def convert(match: re.Match[str]) -> str:
-        word = match.group()
-        if not any(unit in word for unit in "十百千"):
-            return "".join(str(KANJI_DIGITS.index(c)) for c in word)
-        total, current = 0, 0
-        for char in word:
-            if char in "十百千":
-                total += (current or 1) * {"十": 10, "百": 100, "千": 1000}[char]
-                current = 0
-            else:
-                current = current * 10 + KANJI_DIGITS.index(char)
-        return str(total + current)
+def kanji_numeral(word: str) -> str:
+    """A kanji numeral as digits: 三十 → '30', 四〇三 → '403', 十二 → '12' (digit by digit
+    and positional)."""
+    if not any(unit in word for unit in "十百千"):
+        return "".join(str(KANJI_DIGITS.index(c)) for c in word)
+    total, current = 0, 0
+    for char in word:
+        if char in "十百千":
+            total += (current or 1) * {"十": 10, "百": 100, "千": 1000}[char]
+            current = 0
+        else:
+            current = current * 10 + KANJI_DIGITS.index(char)
+    return str(total + current)
 
-    return _KANJI_NUMBER.sub(convert, text)
+
+def kanji_to_digits(text: str) -> str:
+    """Kanji numerals in front of 丁目 番地 番 号 … as digits (kanji_numeral); other kanji
+    numerals are left alone."""
+    return _KANJI_NUMBER.sub(lambda match: kanji_numeral(match.group()), text)
 
 
 def address_number(after_town: str) -> str:

@@ -48,7 +48,14 @@ from mailmerge.selection.plan import (
 )
 from mailmerge.sendlog.backups import remove_temporaries
 from mailmerge.sendlog.edits import active_corrections, card_edits
-from mailmerge.sendlog.store import LoggedCard, PlannedFile, SendLog, address_key, file_checksum
+from mailmerge.sendlog.store import (
+    LoggedCard,
+    PlannedFile,
+    SendLog,
+    address_key,
+    file_checksum,
+    person_key,
+)
 from mailmerge.shop import log_beside
 from mailmerge.sources.customers import ReadOptions, read_customers
 from mailmerge.sources.identity import clean_id
@@ -554,5 +561,6 @@ class _Batch:
                 message.template if message else self.maker.template_name(entry),
                 job.card_date, page, address_key(entry.customer),
                 () if job.reprint_of else tuple(sale_key(s) for s in entry.sales),
-                self.number, self.maker.sides, words, job.reprint_of))
+                self.number, self.maker.sides, words, job.reprint_of,
+                person_key(entry.customer)))
         return cards

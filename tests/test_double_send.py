@@ -20,12 +20,15 @@ from pdfread import page_count
 
 from mailmerge.address_identity import address_identity, same_place
 from mailmerge.cli import main
+from mailmerge.sendlog.migrations import MIGRATIONS
 from mailmerge.sources.customers import ReadOptions, read_customers
 
 DATA = Path(__file__).parent / "data"
 HEADER = "顧客ID,姓,名,敬称,郵便番号,住所1,住所2\n"
 AT_FIRST = ("160-0023", "東京都新宿区西新宿2-8-1", "パークハイツ西新宿501号室")
 LOG = "hagaki-log.sqlite"
+RELATIVE_PATHS = next(number for number, step in enumerate(MIGRATIONS)
+                      if getattr(step, "__name__", "") == "_paths_relative_to_the_log")
 NENGA = ["--situation", "nenga", "--date", "2026-12-10"]
 
 # The returned customer's address as the next list may write it: the same place every time.
@@ -52,6 +55,12 @@ SPELLINGS = [
     ("160-0023", "東京都新宿区", "西新宿2-8-1パークハイツ西新宿501号室"),
     ("160-0023", "新宿区西新宿２丁目８番１号", "ﾊﾟｰｸﾊｲﾂ西新宿５０１"),
     ("160-0023", "東京都新宿区西新宿2の8の1", "パークハイツ西新宿501号室"),
+    ("160-0023", "東京都新宿区西新宿二-八-一", "パークハイツ西新宿501号室"),
+    ("160-0023", "東京都新宿区西新宿二ー八ー一", "パークハイツ西新宿五〇一"),
+    ("160-0023", "東京都新宿区西新宿二丁目八ー一", "パークハイツ西新宿501号室"),
+    ("160-0023", "東京都新宿区西新宿2-8-1-501", ""),
+    ("160-0023", "東京都新宿区西新宿2-8-1", "パークハイツ西新宿5階501号室"),
+    ("160-0023", "東京都新宿区西新宿2-8-1", "パークハイツ西新宿5F501"),
 ]
 # Other places: the customer really moved, so the card goes out.
 MOVES = [
@@ -112,7 +121,8 @@ def test_a_building_left_out_is_the_same_place_but_a_different_number_is_not():
     street = address_identity("160-0023", "東京都新宿区西新宿2-8-1")
     assert same_place(street, address_identity(*AT_FIRST))
     assert not same_place(street, address_identity("160-0023", "東京都新宿区西新宿2-8-10"))
-    assert not same_place(street, address_identity("160-0023", "東京都新宿区西新宿2-8-1-5"))
+    assert not same_place(street, address_identity("160-0023", "東京都新宿区西新宿2-8-11"))
+    assert not same_place(street, address_identity("160-0023", "東京都新宿区北新宿2-8-1"))
     assert not same_place(street, address_identity("530-0001", "東京都新宿区西新宿2-8-1"))
 
 
@@ -126,7 +136,7 @@ def test_a_building_only_in_one_row_is_the_same_person_twice_in_one_file(tmp_pat
     rows = read_customers(customers, ReadOptions())
     [duplicate] = [p for p in rows.problems if p.code == "duplicate"]
     assert (duplicate.row, duplicate.severity) == (3, "error")
-    assert "2 行目と同じ名前・住所で、建物名が片方の行にだけあります" in duplicate.message
+    assert "2 行目と同じ名前・住所で、建物名や部屋番号が片方の行にだけあります" in duplicate.message
     assert [c.customer_id for c in rows.customers] == ["C001", "C003"]
 
 
@@ -142,7 +152,7 @@ def test_a_building_only_in_one_file_is_merged_into_one_person_with_the_building
     assert customer.customer_id == "C001"
     assert "パークハイツ西新宿501号室" in customer.address1 + customer.address2
     [merged] = [p for p in rows.problems if p.code == "merged"]
-    assert "建物名は片方の行にだけある" in merged.message
+    assert "建物名や部屋番号は片方の行にだけある" in merged.message
 
 
 @pytest.mark.parametrize("loss", ["emptied", "deleted"])
@@ -231,6 +241,7 @@ def replace(*args, **kwargs):
     return real_replace(*args, **kwargs)
 os.replace = replace
 from mailmerge.cli import main
+from mailmerge.sendlog.migrations import MIGRATIONS
 try:
     main(sys.argv[2:])
 finally:
@@ -403,3 +414,64 @@ def test_a_read_only_shop_folder_can_still_be_checked_listed_and_planned(tmp_pat
         assert printed.returncode == 1 and "Traceback" not in printed.stderr
     finally:
         shutil.rmtree(folder)
+
+
+def test_one_id_for_two_people_in_two_files_is_an_error_never_a_silent_merge(tmp_path):
+    (tmp_path / "one.csv").write_text(
+        HEADER + "D006,渡辺,誠,様,980-0021,宮城県仙台市青葉区中央1-1-1,\n", encoding="utf-8")
+    (tmp_path / "three.csv").write_text(
+        HEADER + "D006,山田,春香,様,100-0005,東京都千代田区丸の内1-9-1,\n"
+        "D007,渡邊,誠,様,980-0021,宮城県仙台市青葉区中央一丁目1-1,\n", encoding="utf-8")
+    rows = read_customers(tmp_path / "one.csv", ReadOptions(more=(tmp_path / "three.csv",)))
+    [refused] = [p for p in rows.problems if p.severity == "error"]
+    assert (Path(refused.file).name, refused.row, refused.code) == ("three.csv", 2, "duplicate")
+    assert "one.csv の 2 行目（渡辺 誠）と同じですが、名前が違います（山田 春香）" in refused.message
+    assert [(c.customer_id, c.family_name) for c in rows.customers] == [("D006", "渡辺")]
+
+
+@pytest.mark.parametrize("rename", [0, 3])  # 0: a whole run; 3: killed after its renames
+def test_a_shop_folder_moved_whole_still_knows_its_runs_files(tmp_path, rename):
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    shutil.copy(DATA / "hagaki.toml", shop / "hagaki.toml")
+    write_list(shop, AT_FIRST)
+    killed_at(rename, *duplex_run(shop))
+    moved = tmp_path / "moved"
+    shop.rename(moved)
+    verify = CliRunner().invoke(main, ["log", "verify", "--log", str(moved / LOG)])
+    assert verify.exit_code == 0 and "問題ありません: 2 ファイル" in verify.output, verify.output
+    again = killed_at(0, *duplex_run(moved))
+    assert again.returncode == 0, again.stderr
+    assert sides_in_folder(moved) == {"address": 2, "message": 2}
+
+
+def test_an_older_log_with_absolute_paths_is_brought_relative_to_its_folder(tmp_path):
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    shutil.copy(DATA / "hagaki.toml", shop / "hagaki.toml")
+    write_list(shop, AT_FIRST)
+    assert killed_at(0, *duplex_run(shop)).returncode == 0
+    with sqlite3.connect(shop / LOG) as db:  # as a log written before paths were relative
+        db.execute("UPDATE run_files SET path = ? || '/' || path", (str(shop),))
+        db.execute("DROP INDEX cards_by_person")
+        db.execute("ALTER TABLE cards DROP COLUMN person")
+        db.execute(f"PRAGMA user_version = {RELATIVE_PATHS}")
+    hagaki("log", "verify", "--log", str(shop / LOG))
+    with sqlite3.connect(shop / LOG) as db:
+        stored = {row[0] for row in db.execute("SELECT path FROM run_files")}
+    assert stored and all(not path.startswith("/") for path in stored)
+
+
+def test_renumbered_customer_ids_do_not_start_the_campaign_again(tmp_path):
+    shutil.copy(DATA / "hagaki.toml", tmp_path / "hagaki.toml")
+    customers, log = write_list(tmp_path, AT_FIRST), tmp_path / LOG
+    hagaki("print", str(customers), *NENGA, "--log", str(log), "--out", str(tmp_path / "n.pdf"))
+    renumbered = tmp_path / "register-export.csv"
+    renumbered.write_text(customers.read_text("utf-8").replace("\nC00", "\nN00")
+                          .replace("西新宿2-8-1", "西新宿二丁目8番1号"), encoding="utf-8")
+    plan = json.loads(hagaki("plan", str(renumbered), *NENGA, "--log", str(log),
+                             "--format", "json"))
+    assert plan["cards"] == []
+    reasons = {left["customer_id"]: left["reason"] for left in plan["not_sent"]}
+    assert set(reasons) == {"N001", "N002"}
+    assert "顧客ID C001（同じ名前・住所）として印刷済み（1 番）" in reasons["N001"]

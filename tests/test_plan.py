@@ -66,6 +66,9 @@ class History:
         day = self.last.get((customer_id, situation))
         return CardRef(5, day, "printed") if day else None
 
+    def sent_to_person(self, customer, campaign):
+        return None
+
     def sent_in_campaign(self, customer_id, campaign):
         day = self.campaigns.get((customer_id, campaign))
         return CardRef(11, day, "mailed") if day else None

@@ -32,6 +32,9 @@ class Thanked:
     def last_card(self, customer_id, situation):
         return None
 
+    def sent_to_person(self, customer, campaign):
+        return None
+
     def sent_in_campaign(self, customer_id, campaign):
         return None
 

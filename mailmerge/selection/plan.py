@@ -46,6 +46,9 @@ class History(Protocol):
 
     def sent_in_campaign(self, customer_id: str, campaign: str) -> CardRef | None: ...
 
+    def sent_to_person(self, customer: Customer, campaign: str
+                       ) -> tuple[str, CardRef] | None: ...
+
     def thanked_sales(self, customer_id: str) -> dict[str, CardRef]: ...
 
     def returned(self, customer: Customer) -> CardRef | None: ...
@@ -60,6 +63,10 @@ class NoHistory:
         return None
 
     def sent_in_campaign(self, customer_id: str, campaign: str) -> CardRef | None:
+        return None
+
+    def sent_to_person(self, customer: Customer, campaign: str
+                       ) -> tuple[str, CardRef] | None:
         return None
 
     def thanked_sales(self, customer_id: str) -> dict[str, CardRef]:
@@ -380,14 +387,21 @@ def _with_cooldown(customer: Customer, situation: str, reason: str, on: dt.date,
 def _unless_printed(entry: PlanEntry, on: dt.date, history: History) -> PlanEntry | NotSent:
     """A card of a campaign the customer already got is not printed again (--force or
     --reprint does that)."""
-    sent = history.sent_in_campaign(entry.customer.customer_id, campaign_of(entry, on))
-    if sent is None:
-        return entry
-    card = LABELS.get(entry.situation)
-    return NotSent(entry.customer, "already-sent",
-                   _("{card}は {date} に印刷済み（{number} 番）",
-                     card=_(card) if card else entry.situation, date=sent.card_date,
-                     number=sent.card_id))
+    campaign = campaign_of(entry, on)
+    card = _(LABELS[entry.situation]) if entry.situation in LABELS else entry.situation
+    sent = history.sent_in_campaign(entry.customer.customer_id, campaign)
+    if sent is not None:
+        return NotSent(entry.customer, "already-sent",
+                       _("{card}は {date} に印刷済み（{number} 番）", card=card,
+                         date=sent.card_date, number=sent.card_id))
+    other = history.sent_to_person(entry.customer, campaign)
+    if other is not None:
+        other_id, sent = other
+        return NotSent(entry.customer, "already-sent", _(
+            "{card}は {date} に顧客ID {other_id}（同じ名前・住所）として印刷済み（{number} 番）。"
+            "顧客IDが変わったようなので、同じお客様に二度は送りません", card=card,
+            date=sent.card_date, other_id=other_id, number=sent.card_id))
+    return entry
 
 
 def _segment_name(segment: str | None) -> str:

@@ -8,12 +8,28 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 from mailmerge.sendlog.checks import refresh_checks
+from mailmerge.sendlog.paths import stored
 
 TABLES = ("runs", "run_files", "cards", "thanked_sales", "corrections", "card_edits")
 
 Migration = str | Callable[[sqlite3.Connection], None]
+
+
+def _paths_relative_to_the_log(connection: sqlite3.Connection) -> None:
+    main = connection.execute("PRAGMA database_list").fetchone()[2]
+    if not main:
+        return  # an in-memory log: nothing is on disk
+    folder = Path(main).parent
+    for table, column in (("run_files", "path"), ("runs", "output_file")):
+        rows = connection.execute(f"SELECT rowid, {column} FROM {table}").fetchall()
+        connection.executemany(
+            f"UPDATE {table} SET {column} = ? WHERE rowid = ?",
+            [(stored(Path(value), folder), rowid) for rowid, value in rows
+             if value and Path(value).is_absolute()])
+
 
 MIGRATIONS: tuple[Migration, ...] = (
     # 1: runs (one output file each) and the cards in them
@@ -103,6 +119,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         row_check TEXT,
         PRIMARY KEY (customer_id, campaign)
     );
+    """,
+    # 5: run files inside the log's folder kept relative to it (a moved shop finds them).
+    _paths_relative_to_the_log,
+    # 6: who a card went to, as name and address identity (address_identity.person_identity):
+    # the same person under a new customer id is known again.
+    """
+    ALTER TABLE cards ADD COLUMN person TEXT;
+    CREATE INDEX cards_by_person ON cards(person, campaign);
     """,
 )
 

@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mailmerge import clock
-from mailmerge.address_identity import address_identity
+from mailmerge.address_identity import address_identity, person_identity
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import _, cards, ngettext
 from mailmerge.models import CardRef, Customer
-from mailmerge.sendlog import backups
+from mailmerge.sendlog import backups, paths
 from mailmerge.sendlog.checks import damaged_rows, refresh_checks, register
 from mailmerge.sendlog.edits import damaged_edit_rows
 from mailmerge.sendlog.migrations import MIGRATIONS, TABLES, migrate
@@ -71,6 +71,7 @@ class LoggedCard:
     sides: str = ""  # address, message or both
     message: str | None = None  # the card's words as JSON, for exact reprints
     reprint_of: int | None = None
+    person: str = ""  # person_key(): name and address identity, whatever the customer id
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,11 @@ def address_key(customer: Customer) -> str:
     """The address a card went to, as written (spaces dropped): 'postal|住所1|住所2'."""
     return "|".join("".join(part.split()) for part in
                     (customer.postal_code, customer.address1, customer.address2))
+
+
+def person_key(customer: Customer) -> str:
+    """The person a card goes to, as the log keeps it (cards.person)."""
+    return "\x1f".join(person_identity(customer))
 
 
 def _logged_address(key: str) -> tuple[str, str, str]:
@@ -108,6 +114,7 @@ class SendLog:
         """Open the log to change it; `read_only`: only to read it (a folder this user cannot
         write to), shared with other readers, never settled or migrated."""
         self.path = path
+        self.folder = path.absolute().parent
         self.read_only = read_only
         _check_log_path(path)
         _refuse_lost_log(path)
@@ -181,7 +188,7 @@ class SendLog:
         for run in self.db.execute("SELECT * FROM runs WHERE status = 'pending'").fetchall():
             files = self.db.execute("SELECT * FROM run_files WHERE run_id = ?",
                                     (run["id"],)).fetchall()
-            in_place = {f["id"] for f in files if _file_matches(f)}
+            in_place = {f["id"] for f in files if _file_matches(f, self.located(f["path"]))}
             set_aside = []
             with self._transaction() as db:
                 for batch in sorted({f["batch"] for f in files}):
@@ -189,7 +196,8 @@ class SendLog:
                     complete = all(f["id"] in in_place for f in card_files)
                     self._settle_batch(db, run["id"], batch, complete)
                     if not complete:  # half a duplex pair: its cards are due again
-                        set_aside += [_set_aside(f) for f in card_files if f["id"] in in_place]
+                        set_aside += [_set_aside(self.located(f["path"]))
+                                      for f in card_files if f["id"] in in_place]
                         in_place -= {f["id"] for f in card_files}
                 for f in files:
                     if f["id"] in in_place:
@@ -197,7 +205,7 @@ class SendLog:
                                    (f["id"],))
                     else:
                         db.execute("DELETE FROM run_files WHERE id = ?", (f["id"],))
-                        backups.remove_temporaries(Path(f["path"]))
+                        backups.remove_temporaries(self.located(f["path"]))
                 notes += _replace_earlier_files(db, run["id"])
                 kept = db.execute("SELECT COUNT(*) FROM cards WHERE run_id = ?",
                                   (run["id"],)).fetchone()[0]
@@ -234,7 +242,7 @@ class SendLog:
         is settled and its temporary files removed). Returns the run id and each file's id
         by (batch, role)."""
         with self._transaction() as db:
-            first = str(files[0].path.resolve()) if files else ""
+            first = paths.stored(files[0].path, self.folder) if files else ""
             run_id = db.execute(
                 "INSERT INTO runs (started_at, output_file, status, kind) "
                 "VALUES (?, ?, 'pending', ?)", (clock.timestamp(), first, kind)).lastrowid
@@ -243,7 +251,7 @@ class SendLog:
                 file_ids[(planned.batch, planned.role)] = db.execute(
                     "INSERT INTO run_files (run_id, batch, role, path, state) "
                     "VALUES (?, ?, ?, ?, 'pending')",
-                    (run_id, planned.batch, planned.role, str(planned.path.resolve()))
+                    (run_id, planned.batch, planned.role, paths.stored(planned.path, self.folder))
                 ).lastrowid
         return run_id, file_ids
 
@@ -259,10 +267,11 @@ class SendLog:
                 card_id = db.execute(
                     "INSERT INTO cards (run_id, customer_id, situation, campaign, template, "
                     "card_date, page, address_key, status, updated_at, batch, sides, message, "
-                    "reprint_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
+                    "reprint_of, person) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)",
                     (run_id, card.customer_id, card.situation, card.campaign, card.template,
                      card.card_date.isoformat(), card.page, card.address_key, now, card.batch,
-                     card.sides, card.message, card.reprint_of)).lastrowid
+                     card.sides, card.message, card.reprint_of, card.person)).lastrowid
                 card_ids.append(card_id)
                 db.executemany(
                     "INSERT INTO thanked_sales (card_id, sale_key, row_check) "
@@ -299,6 +308,10 @@ class SendLog:
             db.execute("UPDATE runs SET status = 'failed', finished_at = ? WHERE id = ?",
                        (clock.timestamp(), run_id))
 
+    def located(self, stored: str) -> Path:
+        """The file a logged path names (kept relative to the log's folder when inside it)."""
+        return paths.located(stored, self.folder)
+
     def run_files(self, states: tuple[str, ...] = ("in_place",)) -> list[sqlite3.Row]:
         marks = ",".join("?" * len(states))
         return self.db.execute(f"SELECT * FROM run_files WHERE state IN ({marks}) ORDER BY id",
@@ -309,6 +322,16 @@ class SendLog:
     def sent_in_campaign(self, customer_id: str, campaign: str) -> CardRef | None:
         """The latest sent card of this campaign to this customer, if any."""
         return self._latest(customer_id, "campaign", campaign)
+
+    def sent_to_person(self, customer: Customer, campaign: str) -> tuple[str, CardRef] | None:
+        """A sent card of this campaign to the same person (name and address) under another
+        customer id: (that id, the card), if any."""
+        row = self.db.execute(
+            f"SELECT id, card_date, status, customer_id FROM cards WHERE person = ? AND "
+            f"campaign = ? AND customer_id != ? AND status IN {RECEIVED} "
+            f"ORDER BY id DESC LIMIT 1",
+            (person_key(customer), campaign, customer.customer_id)).fetchone()
+        return (row["customer_id"], _ref(row)) if row else None
 
     def last_card(self, customer_id: str, situation: str) -> CardRef | None:
         return self._latest(customer_id, "situation", situation)
@@ -638,10 +661,9 @@ def _replace_earlier_files(db: sqlite3.Connection, run_id: int) -> list[str]:
     return notes
 
 
-def _set_aside(file_row: sqlite3.Row) -> Path:
+def _set_aside(path: Path) -> Path:
     """Move a run file whose cards were not logged into SET_ASIDE beside it (never over
     another file); return where it went."""
-    path = Path(file_row["path"])
     folder = path.parent / SET_ASIDE
     folder.mkdir(exist_ok=True)
     target, number = folder / path.name, 1
@@ -652,9 +674,8 @@ def _set_aside(file_row: sqlite3.Row) -> Path:
     return target
 
 
-def _file_matches(file_row: sqlite3.Row) -> bool:
-    """Is this run file in place with the logged checksum?"""
-    target = Path(file_row["path"])
+def _file_matches(file_row: sqlite3.Row, target: Path) -> bool:
+    """Is this run file in place (at `target`) with the logged checksum?"""
     try:
         return file_row["checksum"] is not None and file_checksum(target) == file_row["checksum"]
     except OSError:

@@ -43,7 +43,7 @@ def verify(log: SendLog) -> VerifyResult:
     for file_row in log.run_files():
         if file_row["role"] == "docx":
             continue
-        path = Path(file_row["path"])
+        path = log.located(file_row["path"])
         cards = log.db.execute(
             "SELECT id, page FROM cards WHERE run_id = ? AND batch = ? AND status IN "
             "('printed', 'mailed', 'returned')", (file_row["run_id"], file_row["batch"])
@@ -76,7 +76,8 @@ def verify(log: SendLog) -> VerifyResult:
 def unlogged_run_files(log: SendLog) -> list[Path]:
     """Files named as hagaki names a run's files, in the folders of logged runs, that the log
     does not list."""
-    logged = {Path(row["path"]) for row in log.run_files(("in_place", "replaced"))}
+    logged = {log.located(row["path"]).resolve()
+              for row in log.run_files(("in_place", "replaced"))}
     folders = {path.parent for path in logged}
     return sorted(path for folder in folders for path in folder.glob("cards-*.pdf")
                   if path.resolve() not in logged)

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from mailmerge.address_identity import same_place
+from mailmerge.address_identity import person_identity, same_place
 from mailmerge.errors import InputError
 from mailmerge.i18n import N_, _
 from mailmerge.models import Customer, CustomerList, Problem
@@ -25,7 +25,6 @@ from mailmerge.sources.corrections import Correction
 from mailmerge.sources.headers import ALIASES, map_headers
 from mailmerge.sources.identity import (
     clean_id,
-    duplicate_key,
     generated_id,
     is_identifiable,
     person_key,
@@ -312,7 +311,7 @@ def _duplicates(customer: Customer, typed_id: bool, seen_ids: dict[str, int],
     """The same id twice, or the same name at the same address: the later row is refused.
     A typed id is compared first; a generated one (made from name and address) after the
     person, so the message names what the user can see."""
-    key = duplicate_key(customer)
+    key = person_identity(customer)
     identifiable = is_identifiable(key)
 
     def same_id() -> Problem | None:
@@ -339,8 +338,9 @@ def _duplicates(customer: Customer, typed_id: bool, seen_ids: dict[str, int],
         message = (_("{first} 行目と同じ名前・住所です。このままでは 2 枚届きます。"
                      "どちらかを消すか、1 行にまとめてください", first=first)
                    if (identity, first) in people else
-                   _("{first} 行目と同じ名前・住所で、建物名が片方の行にだけあります。このまま"
-                     "では 2 枚届きます。どちらかを消すか、1 行にまとめてください", first=first))
+                   _("{first} 行目と同じ名前・住所で、建物名や部屋番号が片方の行にだけあり"
+                     "ます。このままでは 2 枚届きます。どちらかを消すか、1 行にまとめてください",
+                     first=first))
         return Problem(customer.row, customer.customer_id,
                        _label(columns, headers, "family_name"), "duplicate", "error",
                        message, source)

@@ -1,5 +1,6 @@
 """Who a row is: ids cleaned for comparing, an id made from name and address when a row has
-none, and the key by which the same person is found twice.
+none, and whether a row says enough to tell one person from another (the key by which the
+same person is found twice is address_identity.person_identity).
 
 In: cell text or a Customer. Out: strings. The same person always gets the same generated id
 (it depends only on the person's own name, company, postal code and address, never on the row
@@ -12,9 +13,8 @@ import hashlib
 import re
 import unicodedata
 
-from mailmerge.address_identity import address_identity
+from mailmerge.address_identity import has_address
 from mailmerge.models import Customer
-from mailmerge.textmatch import match_key
 
 GENERATED_PREFIX = "auto-"
 _INVISIBLE_CATEGORIES = ("Cf", "Cc")  # BOM, zero-width, soft hyphen, bidi marks; controls
@@ -38,21 +38,10 @@ def person_key(customer: Customer) -> tuple[str, ...]:
             _fold(customer.postal_code), _fold(customer.address1 + customer.address2))
 
 
-def duplicate_key(customer: Customer) -> tuple[str, ...]:
-    """The person as people write them: family name, given name and company with old/new
-    kanji forms (髙/高, 﨑/崎), variation selectors and widths folded (textmatch), and the
-    address identity (１－２－３ and 1丁目2番3号 alike), so 髙橋 and 高橋 at one address are
-    found as the same person twice. Not used for generated ids: those must not change when
-    the variant table is updated."""
-    return (match_key(customer.family_name), match_key(customer.given_name),
-            match_key(customer.company),
-            address_identity(customer.postal_code, customer.address1, customer.address2))
-
-
 def is_identifiable(key: tuple[str, ...]) -> bool:
     """A name (or company) and an address: enough to tell one person from another."""
     family, given, company, identity = key
-    return bool((family or given or company) and identity.partition("|")[2])
+    return bool((family or given or company) and has_address(identity))
 
 
 def generated_id(key: tuple[str, ...]) -> str:

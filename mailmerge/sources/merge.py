@@ -34,6 +34,7 @@ _REASONS = {"id": N_("顧客IDが同じ"), "phone": N_("名前と電話番号が
 def merge_people(records: list[PersonRecord]
                  ) -> tuple[list[tuple[Customer, list[Problem]]], dict[str, str]]:
     """The merged people in the order their first record came, and old id → merged id."""
+    _refuse_one_id_for_two_people(records)
     groups = _groups(records)
     merged: list[tuple[Customer, list[Problem]]] = []
     aliases: dict[str, str] = {}
@@ -47,6 +48,27 @@ def merge_people(records: list[PersonRecord]
             if member.customer.customer_id != customer.customer_id:
                 aliases[member.customer.customer_id] = customer.customer_id
     return merged, aliases
+
+
+def _refuse_one_id_for_two_people(records: list[PersonRecord]) -> None:
+    """A typed id given to a person of another name in a later record is an error on that
+    record (it stays alone and is not printed), never a silent merge that loses one of them."""
+    first_with: dict[str, PersonRecord] = {}
+    for record in records:
+        customer = record.customer
+        name = match_key(customer.family_name + customer.given_name + customer.company)
+        if not (record.typed_id and customer.customer_id and name):
+            continue
+        first = first_with.setdefault(customer.customer_id, record)
+        first_name = match_key(first.customer.family_name + first.customer.given_name
+                               + first.customer.company)
+        if first is not record and first_name != name:
+            record.problems.append(Problem(
+                customer.row, customer.customer_id, "顧客ID", "duplicate", "error",
+                _("顧客ID {customer_id} は {first}（{first_name}）と同じですが、名前が違います"
+                  "（{name}）。別の人なら ID を変えてください。この行は印刷しません",
+                  customer_id=customer.customer_id, first=_where(first),
+                  first_name=_name(first.customer), name=_name(customer)), record.file))
 
 
 def person_keys(record: PersonRecord) -> list[tuple[str, ...]]:
@@ -159,7 +181,7 @@ def _merged(member: PersonRecord, base: PersonRecord, customer_id: str) -> Probl
     if same:
         reason = _(_REASONS[same[0][0]])
     elif same_place(_identity(member), _identity(base)) and _identity(member):
-        reason = _("名前と郵便番号・住所が同じ（建物名は片方の行にだけある）")
+        reason = _("名前と郵便番号・住所が同じ（建物名や部屋番号は片方の行にだけある）")
     else:
         reason = _("ほかの行を通して同じ人と分かった")
     return Problem(member.customer.row, customer_id, "", "merged", "info",
@@ -179,6 +201,10 @@ def _conflict(older: PersonRecord, newest: PersonRecord, customer_id: str) -> Pr
 
 def _where(record: PersonRecord) -> str:
     return _("{file} の {row} 行目", file=Path(record.file).name, row=record.customer.row)
+
+
+def _name(customer: Customer) -> str:
+    return f"{customer.family_name} {customer.given_name}".strip() or customer.company
 
 
 def _shown(customer: Customer) -> str:
