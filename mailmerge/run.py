@@ -49,6 +49,7 @@ from mailmerge.selection.plan import (
 from mailmerge.sendlog.backups import remove_temporaries
 from mailmerge.sendlog.edits import active_corrections, card_edits
 from mailmerge.sendlog.store import (
+    LogError,
     LoggedCard,
     PlannedFile,
     SendLog,
@@ -435,7 +436,14 @@ def _put_in_place(batches: list[_Batch], files: _RunFiles, options: RunOptions,
         report.run_id = run_id
     staged.commit()
     if run is not None:
-        report.notes += log.finish_run(run[0])
+        try:
+            report.notes += log.finish_run(run[0])
+        except LogError as error:
+            raise LogError(_(
+                "ファイルは置きました（{files}）が、送付記録に「印刷済み」と書けませんでした"
+                "（{error}）。記録にはこの印刷が「途中」として残っていて、次に hagaki を実行した"
+                "ときにファイルと照らし合わせて直します。ディスクの空きを確かめてください",
+                files=", ".join(path.name for _, _, path in written), error=error)) from None
         log.backup()  # the state with this run in it: restoring it loses nothing printed
     report.outputs += [path for _, _, path in written]
     report.cards += [job.entry for batch in batches for job, _, _ in batch.cards]

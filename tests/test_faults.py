@@ -215,12 +215,15 @@ def test_a_log_that_cannot_be_written_at_any_step_loses_nothing(shop, monkeypatc
         raise LogError("送付記録に書き込めません（database or disk is full）")
 
     monkeypatch.setattr(SendLog, step, full)
-    with pytest.raises(LogError):
+    with pytest.raises(LogError) as refused:
         print_cards(shop / "customers.csv", None, settings, RunOptions(log=log, folder=shop))
     monkeypatch.setattr(SendLog, step, original)
     pdfs = list(shop.glob("cards-*.pdf"))
     if step == "finish_run":
         assert len(pdfs) == 1  # in place, checksum logged: the next run settles it
+        assert "記録は変わっていません" not in str(refused.value)
+        assert f"ファイルは置きました（{pdfs[0].name}）" in str(refused.value)
+        assert "次に hagaki を実行したときにファイルと照らし合わせて直します" in str(refused.value)
     else:
         assert not pdfs and not list(shop.glob(".*.tmp"))
     again = print_cards(shop / "customers.csv", None, settings,
