@@ -36,7 +36,8 @@ def postal_digits(postal_code: str) -> str:
 
 def address_identity(postal_code: str, address1: str, address2: str = "") -> str:
     """'1600023|新宿区西新宿|2-8-1-1203': the postal code's digits, the town, the numbers."""
-    text = _PREFECTURE.sub("", _LEADING_CODE.sub("", match_key(address1 + address2)))
+    text = match_key(address1 + address2).replace("|", "")  # '|' separates the key's parts
+    text = _PREFECTURE.sub("", _LEADING_CODE.sub("", text))
     text = _FLOOR.sub("", _KANJI_NUMBER.sub(lambda m: kanji_numeral(m.group()), text))
     first = _NUMBER.search(text)
     town, rest = (text[:first.start()], text[first.start():]) if first else (text, "")

@@ -475,3 +475,10 @@ def test_renumbered_customer_ids_do_not_start_the_campaign_again(tmp_path):
     reasons = {left["customer_id"]: left["reason"] for left in plan["not_sent"]}
     assert set(reasons) == {"N001", "N002"}
     assert "顧客ID C001（同じ名前・住所）として印刷済み（1 番）" in reasons["N001"]
+
+
+def test_the_identitys_separator_typed_in_an_address_is_only_text():
+    odd = address_identity("0", "|", "1|2")
+    assert odd.count("|") == 2 and same_place(odd, odd)
+    assert address_identity("160-0023", "西新宿2|8", "-1") == address_identity("160-0023",
+                                                                             "西新宿28-1")

@@ -6,6 +6,7 @@ are served, and a print form prints the plan its page showed."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import select
 import socket
 import sqlite3
@@ -20,6 +21,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 from web_shop import csrf_token, logged_statuses, make_shop, print_form
 
+from mailmerge import clock
 from mailmerge.web import login, security
 from mailmerge.web.app import create_app
 
@@ -310,7 +312,14 @@ def choose(client: TestClient, situation: str) -> None:
     assert response.status_code == 303
 
 
-def test_each_browser_chooses_its_own_kind_of_card(shop):
+@pytest.fixture
+def december():
+    """A day in 寒中見舞い's print window, whatever day the suite runs."""
+    with clock.on_day(dt.date(2026, 12, 7)) as day:
+        yield day
+
+
+def test_each_browser_chooses_its_own_kind_of_card(december, shop):
     app = create_app(shop, {"testserver"})
     with TestClient(app) as winter, TestClient(app) as thanks:
         choose(winter, "kanchu")
@@ -323,7 +332,7 @@ def test_each_browser_chooses_its_own_kind_of_card(shop):
     assert logged_situations(shop) == [("C001", "thanks"), ("C002", "thanks")]
 
 
-def test_a_tab_prints_what_it_showed_not_what_another_tab_chose(client, shop):
+def test_a_tab_prints_what_it_showed_not_what_another_tab_chose(december, client, shop):
     shown = print_form(client)  # the first tab: the day's own cards
     assert shown["situation"] == ""
     choose(client, "kanchu")  # the second tab of the same browser
