@@ -22,10 +22,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import machine, timed, write_customers  # noqa: E402
 
-from mailmerge.config import Settings  # noqa: E402
 from mailmerge.paperwork.stocktake import stocktake_pdf  # noqa: E402
 from mailmerge.report.build import build_report  # noqa: E402
 from mailmerge.sendlog.store import LoggedCard, PlannedFile, SendLog  # noqa: E402
+from mailmerge.shop.settings import Settings  # noqa: E402
 from mailmerge.sources.customers import ReadOptions  # noqa: E402
 
 DAY = dt.date(2026, 11, 23)

@@ -19,7 +19,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import machine  # noqa: E402
 
-from mailmerge.config import Settings  # noqa: E402
 from mailmerge.errors import CardError, TemplateProblem  # noqa: E402
 from mailmerge.layout.message_side import (  # noqa: E402
     MessageFonts,
@@ -29,6 +28,7 @@ from mailmerge.layout.message_side import (  # noqa: E402
 )
 from mailmerge.models import Customer, Sale, Sender  # noqa: E402
 from mailmerge.selection.plan import PlanEntry  # noqa: E402
+from mailmerge.shop.settings import Settings  # noqa: E402
 from mailmerge.templates.context import card_variables  # noqa: E402
 from mailmerge.templates.engine import MAX_MESSAGE_CHARS, Message, Templates  # noqa: E402
 from mailmerge.typeface.roles import FontRoles  # noqa: E402

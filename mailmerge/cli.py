@@ -2,7 +2,7 @@
 
 Exit codes: 0 the command did what was asked (nothing new to print included); 1 rows had
 errors, or something could not be done (one line saying what, no traceback); 2 wrong usage.
-Every command finds the shop (hagaki.toml and the send log) through mailmerge.shop.
+Every command finds the shop (hagaki.toml and the send log) through mailmerge.shop.folder.
 Help texts are Japanese msgids marked with N_ (translated when shown, cli_language.py);
 every message goes through the catalogue (mailmerge.i18n).
 """
@@ -21,23 +21,24 @@ import click
 
 from mailmerge import clock
 from mailmerge.atomic import atomic_write
-from mailmerge.calibration_card import MEASURED_X, MEASURED_Y
-from mailmerge.cli_language import VERSION_OPTION_HELP, LocalisedGroup, lang_option
-from mailmerge.click_words import install as install_click_words
-from mailmerge.config import FONT_ROLES, load_settings, printer_offsets
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import N_, _, cards, ngettext
-from mailmerge.outputs import check_outputs, log_files
+from mailmerge.i18n.cli_language import VERSION_OPTION_HELP, LocalisedGroup, lang_option
+from mailmerge.i18n.click_words import install as install_click_words
 from mailmerge.package_files import package_file
-from mailmerge.run import DUPLEX, SIDES, SORTS, RunOptions, print_cards
+from mailmerge.runs.calibration_card import MEASURED_X, MEASURED_Y
+from mailmerge.runs.jobs import DUPLEX, SIDES, SORTS, RunOptions
+from mailmerge.runs.outputs import check_outputs, log_files
+from mailmerge.runs.run import print_cards
+from mailmerge.runs.summary import summary_lines
 from mailmerge.selection.plan import LABELS, SITUATIONS
 from mailmerge.selection.seasons import supported_day
 from mailmerge.sendlog.edits import active_corrections
 from mailmerge.sendlog.labels import column_titles, status_word
 from mailmerge.sendlog.store import SendLog
-from mailmerge.shop import Shop, open_shop
+from mailmerge.shop.folder import Shop, open_shop
+from mailmerge.shop.settings import FONT_ROLES, load_settings, printer_offsets
 from mailmerge.sources.customers import ReadOptions
-from mailmerge.summary import summary_lines
 from mailmerge.typeface.catalog import FontCatalog
 
 install_click_words()  # click's own words (Usage:, Error: …) in Japanese too
@@ -60,7 +61,7 @@ def user_errors(command):
         except BrokenPipeError:  # `hagaki log list | head -1`: click ends quietly
             raise
         except OSError as error:
-            from mailmerge.outputs import describe_os_error
+            from mailmerge.runs.outputs import describe_os_error
 
             raise click.ClickException(describe_os_error(error, error.filename or "")) from None
 
@@ -309,7 +310,7 @@ def plan(customers: Path, sales: Path | None, situation: str | None, on,
          encoding: str | None, sheet: str | None, source_format: str | None, ship_to: bool,
          more: tuple[Path, ...]) -> None:
     """Show who gets which card today, and who does not and why, without printing."""
-    from mailmerge.planning import format_plan, plan_cards
+    from mailmerge.runs.planning import format_plan, plan_cards
     shop = _shop(config_path, customers, log_path)
     settings = shop.settings
     options = ReadOptions(encoding, sheet, settings.columns, source_format, ship_to, more,
@@ -337,7 +338,7 @@ def check(customers: Path, sales: Path | None, output_format: str, layout: str |
           config_path: Path | None, encoding: str | None, sheet: str | None,
           source_format: str | None, ship_to: bool, more: tuple[Path, ...]) -> None:
     """Find every problem in a customer list before printing; exit 1 on an error."""
-    from mailmerge.check import check_files, format_text
+    from mailmerge.runs.check import check_files, format_text
     shop = _shop(config_path, customers)
     settings = shop.settings
     options = ReadOptions(encoding, sheet, settings.columns, source_format, ship_to, more,
@@ -365,7 +366,7 @@ def check(customers: Path, sales: Path | None, output_format: str, layout: str |
 def init(folder: Path, name: str | None, postal_code: str | None, address: str | None,
          address2: str) -> None:
     """Make a shop folder with a commented hagaki.toml, the shop as the sender."""
-    from mailmerge.init import write_shop_config
+    from mailmerge.shop.init import write_shop_config
 
     ask = sys.stdin.isatty()
     name = name or (click.prompt(_("店名（差出人）")) if ask else None)
@@ -679,8 +680,8 @@ def preview(pdf: Path, target: Path, pages: str | None, replace: bool) -> None:
 def calibrate(target: Path, layout: str, printer: str | None, measured_x: float | None,
               measured_y: float | None, config_path: Path | None, replace: bool) -> None:
     """Print a calibration card, or save what was measured on it as a printer's offsets."""
-    from mailmerge.calibration_card import calibration_pdf, current_offsets, save_measured
     from mailmerge.layout.calibration import REFERENCE
+    from mailmerge.runs.calibration_card import calibration_pdf, current_offsets, save_measured
 
     shop = _shop(config_path)
     if (measured_x is None) != (measured_y is None):
@@ -734,7 +735,7 @@ def formats() -> None:
 @user_errors
 def fonts(check_file: Path | None, config_path: Path | None) -> None:
     """List the fonts hagaki can use, or check a customer list against them."""
-    from mailmerge.fontcheck import check_fonts
+    from mailmerge.runs.fontcheck import check_fonts
     settings = _shop(config_path, check_file).settings
     if check_file is not None:
         for line in check_fonts(check_file, settings):

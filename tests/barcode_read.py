@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from mailmerge.barcode import BARS
+from mailmerge.japanese.barcode import BARS
 
 MM = 72 / 25.4
 _BY_BARS = {bars: char for char, bars in BARS.items()}

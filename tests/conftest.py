@@ -8,8 +8,9 @@ import pytest
 from shop_days import SHOP_DAYS
 
 from mailmerge import clock
-from mailmerge.config import load_settings
-from mailmerge.run import RunOptions, print_cards
+from mailmerge.runs.jobs import RunOptions
+from mailmerge.runs.run import print_cards
+from mailmerge.shop.settings import load_settings
 
 DATA = Path(__file__).parent / "data"
 
@@ -27,8 +28,8 @@ def isolated_send_log(monkeypatch, tmp_path):
     def beside(config_path):
         return tmp_path / "hagaki-log.sqlite"
 
-    monkeypatch.setattr("mailmerge.shop.log_beside", beside)
-    monkeypatch.setattr("mailmerge.run.log_beside", beside)
+    monkeypatch.setattr("mailmerge.shop.folder.log_beside", beside)
+    monkeypatch.setattr("mailmerge.runs.run.log_beside", beside)
 
 
 @pytest.fixture(params=SHOP_DAYS, ids=str)

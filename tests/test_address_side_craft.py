@@ -7,9 +7,10 @@ import pytest
 from pdfread import glyphs, ink_boxes
 from tests_data import SENDER_TOML
 
-from mailmerge.config import load_settings
 from mailmerge.layout.profiles import bundled_profiles
-from mailmerge.run import RunOptions, print_cards
+from mailmerge.runs.jobs import RunOptions
+from mailmerge.runs.run import print_cards
+from mailmerge.shop.settings import load_settings
 
 CARD_PROFILES = [name for name in bundled_profiles() if name != "message"]
 CUSTOMERS = """顧客ID,姓,名,郵便番号,住所1,住所2,会社名,部署,役職,連名

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from mailmerge.config import Settings
 from mailmerge.errors import CardError
 from mailmerge.layout.address_side import AddressFonts, address_side
 from mailmerge.layout.profiles import load_profile
+from mailmerge.layout.units import pt_to_mm
 from mailmerge.models import Customer, Sender
+from mailmerge.shop.settings import Settings
 from mailmerge.typeface.roles import FontRoles
-from mailmerge.units import pt_to_mm
 
 OFFICIAL = load_profile("official")
 

@@ -8,12 +8,13 @@ from barcode_read import address_data, read_barcode
 from pdfread import ink_boxes
 from tests_data import SENDER_TOML
 
-from mailmerge.barcode import address_number, characters, check_character, encode
-from mailmerge.barcode_address import after_town
-from mailmerge.config import load_settings
 from mailmerge.errors import CardError
+from mailmerge.japanese.barcode import address_number, characters, check_character, encode
+from mailmerge.japanese.barcode_address import after_town
 from mailmerge.layout.profiles import bundled_profiles, load_profile
-from mailmerge.run import RunOptions, print_cards
+from mailmerge.runs.jobs import RunOptions
+from mailmerge.runs.run import print_cards
+from mailmerge.shop.settings import load_settings
 
 CARD_PROFILES = [name for name in bundled_profiles() if name != "message"]
 

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from pdfread import MM, glyphs
 
 from mailmerge.cli import main
-from mailmerge.config import load_settings
 from mailmerge.layout.calibration import REFERENCE, offsets_from
+from mailmerge.shop.settings import load_settings
 
 CONFIG = """# うちの店の設定
 [sender]

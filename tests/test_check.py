@@ -7,9 +7,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from mailmerge.check import check_files
 from mailmerge.cli import main
-from mailmerge.config import Settings
+from mailmerge.runs.check import check_files
+from mailmerge.shop.settings import Settings
 
 DATA = Path(__file__).parent / "data"
 

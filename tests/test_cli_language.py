@@ -135,6 +135,6 @@ def test_clicks_own_words_follow_the_language():
     (["print", "--lang", "en"], None), (["--version", "--lang", "ja", "log"], "ja"),
     (["--lang", "xx", "print"], None), (["plan", "--lang=en"], None)])
 def test_the_language_asked_before_the_command(args, lang):
-    from mailmerge.cli_language import lang_asked
+    from mailmerge.i18n.cli_language import lang_asked
 
     assert lang_asked(args) == lang

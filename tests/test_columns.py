@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from mailmerge.config import Settings
 from mailmerge.errors import MissingGlyphError
 from mailmerge.layout.address_side import split_building, split_for_column
 from mailmerge.layout.columns import (
@@ -14,9 +13,10 @@ from mailmerge.layout.columns import (
     measure_column,
     place_column,
 )
+from mailmerge.layout.units import pt_to_mm
+from mailmerge.shop.settings import Settings
 from mailmerge.typeface.chain import word_runs
 from mailmerge.typeface.roles import FontRoles
-from mailmerge.units import pt_to_mm
 
 
 @pytest.fixture(scope="module")

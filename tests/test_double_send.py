@@ -18,10 +18,11 @@ import pytest
 from click.testing import CliRunner
 from pdfread import page_count
 
-from mailmerge.address_identity import address_identity, same_place
 from mailmerge.cli import main
+from mailmerge.japanese.address_identity import address_identity, same_place
 from mailmerge.sendlog.migrations import MIGRATIONS
-from mailmerge.sources.customers import ReadOptions, read_customers
+from mailmerge.sources.customers import ReadOptions
+from mailmerge.sources.sourceset import read_customers
 
 DATA = Path(__file__).parent / "data"
 HEADER = "顧客ID,姓,名,敬称,郵便番号,住所1,住所2\n"

@@ -22,11 +22,12 @@ from pathlib import Path
 import pytest
 from pdfread import page_count
 
-from mailmerge.config import load_settings
-from mailmerge.outputs import OutputError
 from mailmerge.package_files import package_file
-from mailmerge.run import RunOptions, print_cards
+from mailmerge.runs.jobs import RunOptions
+from mailmerge.runs.outputs import OutputError
+from mailmerge.runs.run import print_cards
 from mailmerge.sendlog.store import LogError, SendLog
+from mailmerge.shop.settings import load_settings
 
 BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
 SENDER = ('[sender]\nname = "ささき雑貨店"\npostal_code = "150-0001"\n'

@@ -7,9 +7,9 @@ import dataclasses
 import time
 from pathlib import Path
 
-from mailmerge.config import Settings
-from mailmerge.fontcheck import CHARACTERS_SHOWN, ROWS_SHOWN, check_fonts, collect_uses
 from mailmerge.models import Customer
+from mailmerge.runs.fontcheck import CHARACTERS_SHOWN, ROWS_SHOWN, check_fonts, collect_uses
+from mailmerge.shop.settings import Settings
 
 EMOJI = [chr(0x1F600 + number) for number in range(150)]  # no bundled font draws these
 

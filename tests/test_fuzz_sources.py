@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mailmerge.errors import InputError
-from mailmerge.sources.customers import read_customers
 from mailmerge.sources.sales import read_sales
+from mailmerge.sources.sourceset import read_customers
 
 HEADERS = ["顧客ID", "姓", "名", "敬称", "郵便番号", "住所1", "住所2", "連名", "誕生日", "送付停止"]
 cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),

@@ -13,7 +13,8 @@ import pytest
 from pdfread import render_png
 from PIL import Image, ImageChops
 
-from mailmerge.run import RunOptions, print_cards
+from mailmerge.runs.jobs import RunOptions
+from mailmerge.runs.run import print_cards
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = [("official", "C001"), ("official", "C004"), ("plain", "C008"), ("nenga", "C009")]

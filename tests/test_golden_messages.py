@@ -13,7 +13,6 @@ import pytest
 from pdfread import render_png
 from PIL import Image, ImageChops
 
-from mailmerge.config import Settings
 from mailmerge.layout.message_side import (
     MessageFonts,
     MessageOptions,
@@ -23,6 +22,7 @@ from mailmerge.layout.message_side import (
 from mailmerge.models import Customer, Sale, Sender
 from mailmerge.render.pdf import write_pdf
 from mailmerge.selection.plan import PlanEntry
+from mailmerge.shop.settings import Settings
 from mailmerge.templates.context import card_variables
 from mailmerge.templates.engine import BUILTIN, Templates
 from mailmerge.typeface.roles import FontRoles

@@ -15,9 +15,9 @@ import pytest
 
 from mailmerge.errors import InputError
 from mailmerge.sources import xlsx
-from mailmerge.sources.customers import read_customers
 from mailmerge.sources.identity import clean_id
 from mailmerge.sources.sales import parse_amount, read_sales
+from mailmerge.sources.sourceset import read_customers
 
 HEADER = "顧客ID,姓,名,郵便番号,住所1,住所2\n"
 ROW = "{id},{family},{given},160-0023,東京都新宿区西新宿{n}-8-1,\n"
@@ -178,8 +178,8 @@ def test_a_header_without_rows_is_an_error_not_an_empty_list(tmp_path):
 
 
 def test_check_also_refuses_an_empty_list(tmp_path):
-    from mailmerge.check import check_files
-    from mailmerge.config import Settings
+    from mailmerge.runs.check import check_files
+    from mailmerge.shop.settings import Settings
 
     with pytest.raises(InputError, match="顧客が 1 人もいません"):
         check_files(write(tmp_path, "c.csv", HEADER), Settings())

@@ -8,9 +8,10 @@ import pytest
 from pdfread import MM, glyphs, page_size_mm
 from tests_data import SENDER_TOML
 
-from mailmerge.config import load_settings
 from mailmerge.layout.impose import load_sheet
-from mailmerge.run import RunOptions, print_cards
+from mailmerge.runs.jobs import RunOptions
+from mailmerge.runs.run import print_cards
+from mailmerge.shop.settings import load_settings
 
 RED = (0.902, 0.243, 0.133)
 

@@ -7,10 +7,10 @@ from click.testing import CliRunner
 
 from mailmerge.cli import main
 from mailmerge.models import Customer, Problem
-from mailmerge.sources.customers import ReadOptions, read_customers
+from mailmerge.sources.customers import ReadOptions
 from mailmerge.sources.exports import PersonRecord
 from mailmerge.sources.merge import merge_people
-from mailmerge.sources.sourceset import sales_for
+from mailmerge.sources.sourceset import read_customers, sales_for
 
 DATA = Path(__file__).parent / "data" / "sources"
 CONFIG = Path(__file__).parent / "data" / "hagaki.toml"

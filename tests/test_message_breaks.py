@@ -7,7 +7,6 @@ import datetime as dt
 import budoux
 import pytest
 
-from mailmerge.config import Settings
 from mailmerge.layout.linebreak import NO_END, NO_START, STOPS
 from mailmerge.layout.message_side import (
     MessageFonts,
@@ -17,6 +16,7 @@ from mailmerge.layout.message_side import (
 )
 from mailmerge.models import Customer, Sale, Sender
 from mailmerge.selection.plan import PlanEntry
+from mailmerge.shop.settings import Settings
 from mailmerge.templates.context import card_variables
 from mailmerge.templates.engine import BUILTIN, Templates
 from mailmerge.typeface.roles import FontRoles

@@ -8,7 +8,6 @@ import pytest
 from pdfread import glyphs
 from pypdf import PdfReader
 
-from mailmerge.config import Settings
 from mailmerge.errors import ConfigError, TooLongError
 from mailmerge.layout.linebreak import HANGING, NO_END, NO_START, break_paragraph
 from mailmerge.layout.message_side import (
@@ -17,10 +16,11 @@ from mailmerge.layout.message_side import (
     load_message_layout,
     message_side,
 )
+from mailmerge.layout.units import pt_to_mm
 from mailmerge.render.pdf import write_pdf
+from mailmerge.shop.settings import Settings
 from mailmerge.templates.engine import Message
 from mailmerge.typeface.roles import FontRoles
-from mailmerge.units import pt_to_mm
 
 LAYOUT = load_message_layout()
 BODY = ("　先日は湯呑みと急須をお買い求めいただき、誠にありがとうございました。お使い心地は"

@@ -59,7 +59,7 @@ def test_the_wheel_holds_every_file_the_code_opens(built, tmp_path):
     opened = files_the_code_opens(tmp_path)
     assert {"templates/builtin/thanks-2.j2", "templates/builtin/nenga-1.j2",
             "layouts/nenga.toml", "layouts/sheets/a4.toml", "web/templates/home.html",
-            "web/static/style.css", "locale/en/LC_MESSAGES/hagaki.mo",
+            "web/static/style.css", "i18n/locale/en/LC_MESSAGES/hagaki.mo",
             "sources/presets/fudemame.toml", "fonts/KleeOne-Regular.ttf"} <= opened
     assert opened - wheel_files(built[0]) == set()
 

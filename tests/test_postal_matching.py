@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from mailmerge.models import Customer
-from mailmerge.sources.customers import read_customers
 from mailmerge.sources.postal import PostalChecker, address_key
+from mailmerge.sources.sourceset import read_customers
 
 KATSUSHIKA_IVS = "葛\U000E0100飾区"  # 葛󠄀飾区, with VS17 after 葛
 

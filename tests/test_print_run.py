@@ -9,7 +9,8 @@ import pytest
 from pdfread import glyphs
 
 from mailmerge.errors import InputError
-from mailmerge.run import RunOptions, print_cards
+from mailmerge.runs.jobs import RunOptions
+from mailmerge.runs.run import print_cards
 
 
 def test_every_row_is_printed_skipped_or_excluded(printed, customers_csv):

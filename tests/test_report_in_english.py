@@ -11,7 +11,6 @@ from pathlib import Path
 import openpyxl
 import pdfplumber
 
-from mailmerge.config import Settings
 from mailmerge.i18n import speaking
 from mailmerge.models import CardRef, Customer, Sale
 from mailmerge.paperwork.run_sheet import RunSheet, SheetLine, run_sheet_pdf
@@ -20,6 +19,7 @@ from mailmerge.report.workbook import workbook_bytes
 from mailmerge.selection.plan import make_plan, sale_key
 from mailmerge.sendlog.export import export
 from mailmerge.sendlog.verify import VerifyResult
+from mailmerge.shop.settings import Settings
 from mailmerge.sources.customers import ReadOptions
 
 DAY = dt.date(2026, 11, 23)

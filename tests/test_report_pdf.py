@@ -17,10 +17,10 @@ import pytest
 from click.testing import CliRunner
 
 from mailmerge.cli import main
-from mailmerge.config import Settings
 from mailmerge.paperwork.charts import BLUE, RED
 from mailmerge.paperwork.document import font_name
 from mailmerge.paperwork.fonts import ChainFont
+from mailmerge.shop.settings import Settings
 from mailmerge.typeface.roles import FontRoles
 
 DAY = "2026-11-23"

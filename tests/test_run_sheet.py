@@ -14,11 +14,12 @@ import pytest
 from click.testing import CliRunner
 
 from mailmerge.cli import main
-from mailmerge.config import Settings, load_settings
-from mailmerge.outputs import OutputError
 from mailmerge.paperwork.run_sheet import RunSheet, SheetLine, run_sheet_pdf
-from mailmerge.run import RunOptions, print_cards
+from mailmerge.runs.jobs import RunOptions
+from mailmerge.runs.outputs import OutputError
+from mailmerge.runs.run import print_cards
 from mailmerge.sendlog.store import SendLog
+from mailmerge.shop.settings import Settings, load_settings
 
 A4 = (595.28, 841.89)
 

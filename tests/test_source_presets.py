@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from mailmerge.cli import main
 from mailmerge.errors import InputError
-from mailmerge.sources.customers import ReadOptions, read_customers
+from mailmerge.sources.customers import ReadOptions
 from mailmerge.sources.normalise import (
     clean_phone,
     parse_amount,
@@ -19,7 +19,7 @@ from mailmerge.sources.normalise import (
     prefecture_name,
 )
 from mailmerge.sources.presets import all_presets, detect_preset, preset_named
-from mailmerge.sources.sourceset import sales_for
+from mailmerge.sources.sourceset import read_customers, sales_for
 from mailmerge.sources.tables import open_table
 
 DATA = Path(__file__).parent / "data" / "sources"

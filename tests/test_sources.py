@@ -10,8 +10,9 @@ import openpyxl
 import pytest
 
 from mailmerge.errors import InputError
-from mailmerge.sources.customers import ReadOptions, read_customers
+from mailmerge.sources.customers import ReadOptions
 from mailmerge.sources.sales import read_sales
+from mailmerge.sources.sourceset import read_customers
 
 HEADER = "顧客ID,姓,名,敬称,郵便番号,住所1,住所2,誕生日\n"
 GOOD = "C001,髙橋,一郎,様,160-0023,東京都新宿区西新宿2-8-1,,1980-04-01\n"
@@ -180,7 +181,7 @@ def test_dates_western_and_japanese_era(text, day):
 
 
 def test_old_and_new_kanji_forms_of_one_person_are_a_duplicate(tmp_path):
-    from mailmerge.sources.customers import read_customers
+    from mailmerge.sources.sourceset import read_customers
 
     path = tmp_path / "c.csv"
     path.write_text("顧客ID,姓,名,郵便番号,住所1\nC1,髙橋,一郎,125-0062,東京都葛󠄀飾区青戸1-1\n"

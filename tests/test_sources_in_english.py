@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from mailmerge.config import load_settings
 from mailmerge.errors import ConfigError, InputError, TemplateProblem
 from mailmerge.i18n import speaking
-from mailmerge.sources.customers import read_customers
+from mailmerge.shop.settings import load_settings
+from mailmerge.sources.sourceset import read_customers
 from mailmerge.templates.engine import Templates
 from mailmerge.templates.filters import jikou, month_day, wareki_date
 

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from mailmerge.textmatch import DASHES, kanji_variants, match_key
+from mailmerge.japanese.textmatch import DASHES, kanji_variants, match_key
 
 KATSU_IVS = "葛\U000E0100"  # 葛 + VS17, as in 葛󠄀飾区
 

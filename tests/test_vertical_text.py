@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailmerge.japanese import kanji_positional, widen_halfwidth_kana
+from mailmerge.japanese.text import kanji_positional, widen_halfwidth_kana
 from mailmerge.layout.orientation import vertical_orientation
 from mailmerge.layout.vertical_text import convert_numerals, prepare_address, to_fullwidth
 

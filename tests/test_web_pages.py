@@ -187,9 +187,9 @@ def test_the_print_choices_reach_the_pdf(client, shop):
 
 
 def test_two_tabs_printing_at_once_take_turns(client, shop, monkeypatch, capfd):
-    import mailmerge.run
+    import mailmerge.runs.run
 
-    drawing = mailmerge.run._draw
+    drawing = mailmerge.runs.run._draw
     spans = []
 
     def slow_draw(*args):
@@ -199,7 +199,7 @@ def test_two_tabs_printing_at_once_take_turns(client, shop, monkeypatch, capfd):
         spans.append((started, time.monotonic()))
         return result
 
-    monkeypatch.setattr(mailmerge.run, "_draw", slow_draw)
+    monkeypatch.setattr(mailmerge.runs.run, "_draw", slow_draw)
     form = print_form(client)
     pages: list[str] = []
     start = threading.Barrier(2)

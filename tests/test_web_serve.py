@@ -14,7 +14,8 @@ from web_shop import csrf_token, make_shop
 
 from mailmerge import clock
 from mailmerge.cli import main
-from mailmerge.run import RunOptions, print_cards
+from mailmerge.runs.jobs import RunOptions
+from mailmerge.runs.run import print_cards
 from mailmerge.sendlog.store import SendLog
 from mailmerge.web import desk as desk_module
 from mailmerge.web import login, server

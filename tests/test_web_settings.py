@@ -15,13 +15,13 @@ from PIL import Image
 from web_shop import csrf_token, make_shop
 
 from mailmerge.cli import main
-from mailmerge.config import load_settings
-from mailmerge.font_samples import role_sample_png
 from mailmerge.layout.font_sample import SAMPLE_WIDTH, sample_height
+from mailmerge.layout.units import mm_to_pt
 from mailmerge.render.page_png import SCREEN_SCALE
-from mailmerge.settings_file import edited_text
-from mailmerge.shop import open_shop
-from mailmerge.units import mm_to_pt
+from mailmerge.runs.font_samples import role_sample_png
+from mailmerge.shop.folder import open_shop
+from mailmerge.shop.settings import load_settings
+from mailmerge.shop.settings_file import edited_text
 
 COMMENTED = """\
 # ささき雑貨店の設定（手で書いたコメント）

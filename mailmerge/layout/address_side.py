@@ -13,9 +13,9 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from mailmerge.barcode import bar_boxes
 from mailmerge.errors import CardError, TooLongError
 from mailmerge.i18n import N_, _, ngettext
+from mailmerge.japanese.barcode import bar_boxes
 from mailmerge.layout.columns import (
     Fit,
     Piece,
@@ -27,12 +27,12 @@ from mailmerge.layout.columns import (
 from mailmerge.layout.page import Box, GlyphRun, Line, Page
 from mailmerge.layout.profiles import Area, CardProfile, DigitBoxes
 from mailmerge.layout.recipient import Recipient, recipient_of
+from mailmerge.layout.units import mm_to_pt, pt_to_mm
 from mailmerge.layout.vertical_text import prepare_address
 from mailmerge.models import Customer, Sender
 from mailmerge.typeface.chain import FontChain
 from mailmerge.typeface.face import FontFace
 from mailmerge.typeface.shaping import shape
-from mailmerge.units import mm_to_pt, pt_to_mm
 
 NAME_GAP_EM = 1.0  # family / given / honorific are one character apart
 TITLE_RATIO = 0.55  # 役職 is set smaller, above the name

@@ -16,10 +16,10 @@ from typing import Literal
 
 from mailmerge.layout.orientation import vertical_orientation
 from mailmerge.layout.page import GlyphRun
+from mailmerge.layout.units import pt_to_mm
 from mailmerge.typeface.chain import FontChain, graphemes
 from mailmerge.typeface.face import FontFace
 from mailmerge.typeface.shaping import ShapedRun, shape
-from mailmerge.units import pt_to_mm
 
 PieceKind = Literal["upright", "rotated", "tcy"]
 MIN_CONDENSE = 0.7  # 平体 floor: glyphs keep at least 70% of their height

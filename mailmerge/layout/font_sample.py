@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mailmerge.layout.page import GlyphRun, Page
+from mailmerge.layout.units import pt_to_mm
 from mailmerge.typeface.chain import FontChain, graphemes
 from mailmerge.typeface.face import FontFace
 from mailmerge.typeface.shaping import shape
-from mailmerge.units import pt_to_mm
 
 SAMPLE_WIDTH = 120.0  # mm
 MARGIN = 4.0  # mm around the text

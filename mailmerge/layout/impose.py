@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from mailmerge.layout.page import Line, Page
 from mailmerge.package_files import package_file
-from mailmerge.tomlread import NUMBER, NUMBERS, TEXT, read_toml
+from mailmerge.shop.tomlread import NUMBER, NUMBERS, TEXT, read_toml
 
 MARK_COLOR = (0.0, 0.0, 0.0)
 # Every key of a sheet profile (each required) and the kind of its value.

@@ -37,12 +37,12 @@ from mailmerge.layout.columns import (
 from mailmerge.layout.linebreak import HANGING, SQUEEZABLE, break_paragraph, squeeze_em
 from mailmerge.layout.message_text import prepare_message
 from mailmerge.layout.page import GlyphRun, Page, Picture
+from mailmerge.layout.units import mm_to_pt, pt_to_mm
 from mailmerge.package_files import package_file
 from mailmerge.sources.images import check_image
 from mailmerge.templates.engine import Message
 from mailmerge.typeface.chain import FontChain
 from mailmerge.typeface.shaping import shape
-from mailmerge.units import mm_to_pt, pt_to_mm
 
 SIZE_STEP_PT = 0.5
 T = TypeVar("T")

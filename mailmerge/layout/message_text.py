@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 
-from mailmerge.japanese import KANJI_DIGITS, kanji_positional, widen_halfwidth_kana
+from mailmerge.japanese.text import KANJI_DIGITS, kanji_positional, widen_halfwidth_kana
 
 MESSAGE_NUMERAL_STYLES = ("kanji", "kanji_ten", "arabic")
 _TO_ASCII_DIGITS = str.maketrans({chr(0xFF10 + d): str(d) for d in range(10)})

@@ -12,7 +12,7 @@ from pathlib import Path
 from mailmerge.errors import ConfigError
 from mailmerge.i18n import _
 from mailmerge.package_files import package_file
-from mailmerge.tomlread import (
+from mailmerge.shop.tomlread import (
     COLOUR,
     FLAG,
     NUMBER,

@@ -7,9 +7,9 @@ and 見本 set large across its middle, on top of everything else.
 from __future__ import annotations
 
 from mailmerge.layout.page import Box, GlyphRun, Page
+from mailmerge.layout.units import PT_PER_MM
 from mailmerge.typeface.chain import FontChain
 from mailmerge.typeface.shaping import shape
-from mailmerge.units import PT_PER_MM
 
 MARK = "見本"
 RED = (0.85, 0.1, 0.1)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from mailmerge.japanese import KANJI_DIGITS, kanji_positional, widen_halfwidth_kana
+from mailmerge.japanese.text import KANJI_DIGITS, kanji_positional, widen_halfwidth_kana
 
 NUMERAL_STYLES = ("kanji", "kanji_ten", "arabic")
 HYPHENS = "-‐‑‒–—―−－ｰ─━"

@@ -19,9 +19,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from mailmerge.atomic import atomic_write
-from mailmerge.config import Settings
 from mailmerge.i18n import _, language
 from mailmerge.paperwork.fonts import ChainFont
+from mailmerge.shop.settings import Settings
 from mailmerge.typeface.roles import FontRoles
 
 PAGE_WIDTH, PAGE_HEIGHT = A4

@@ -20,8 +20,6 @@ from typing import TYPE_CHECKING
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
-from mailmerge.cards import INDICIA
-from mailmerge.config import Settings
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import _, cards, yen
 from mailmerge.paperwork.document import (
@@ -32,11 +30,13 @@ from mailmerge.paperwork.document import (
     tables,
     write_pdf,
 )
+from mailmerge.runs.cards import INDICIA
 from mailmerge.selection.plan import LABELS as SITUATION_LABELS
 from mailmerge.sendlog.store import SendLog
+from mailmerge.shop.settings import Settings
 
 if TYPE_CHECKING:
-    from mailmerge.run import RunOptions, RunReport
+    from mailmerge.runs.jobs import RunOptions, RunReport
 
 # The kinds of card in the order a shop thinks of them (as in `hagaki --help`).
 SITUATION_ORDER = ("thanks", "nenga", "kanchu", "yokan", "shochu", "zansho", "birthday",

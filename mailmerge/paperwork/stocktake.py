@@ -16,7 +16,6 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
-from mailmerge.config import Settings
 from mailmerge.i18n import _, ngettext, pgettext
 from mailmerge.paperwork import charts
 from mailmerge.paperwork.document import (
@@ -38,6 +37,7 @@ from mailmerge.report.figures import (
 from mailmerge.report.mailings import REPEAT_DAYS
 from mailmerge.report.measures import CONCENTRATION_WARNING, Measures
 from mailmerge.selection.plan import LABELS as SITUATION_LABELS
+from mailmerge.shop.settings import Settings
 
 TREND_MONTHS = 24  # the charts show the last two years; the table every month
 

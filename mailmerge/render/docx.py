@@ -38,7 +38,7 @@ def docx_bytes(messages: list[Message], message_chain: FontChain | None = None,
     document dates and zip times, fonts subset the same way). Without chains, the default
     message and heading fonts."""
     if message_chain is None or heading_chain is None:
-        from mailmerge.config import Settings
+        from mailmerge.shop.settings import Settings
         from mailmerge.typeface.roles import FontRoles
 
         roles = FontRoles(Settings())

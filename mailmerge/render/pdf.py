@@ -14,12 +14,12 @@ from typing import BinaryIO
 
 from mailmerge.atomic import atomic_write
 from mailmerge.layout.page import Box, GlyphRun, Page
+from mailmerge.layout.units import PT_PER_MM, mm_to_pt, page_point
 from mailmerge.render.cid_font import EmbeddedFont
 from mailmerge.render.images import add_image
 from mailmerge.render.pdf_file import PdfFile, text_string
 from mailmerge.render.syntax import pdf_number
 from mailmerge.typeface.face import FontFace
-from mailmerge.units import PT_PER_MM, mm_to_pt, page_point
 
 BEZIER_CIRCLE = 0.5523  # control point distance of a quarter circle, in radii
 

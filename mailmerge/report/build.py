@@ -9,16 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from mailmerge.config import Settings
 from mailmerge.i18n import _
-from mailmerge.japanese import pad
+from mailmerge.japanese.text import pad
 from mailmerge.models import Customer
 from mailmerge.report.figures import SEGMENT_LABELS, key_figures
 from mailmerge.report.mailings import SentCard
 from mailmerge.report.measures import Listed, Measures, measure
 from mailmerge.sendlog.store import SendLog
-from mailmerge.sources.customers import ReadOptions, scan_customers
-from mailmerge.sources.sourceset import sales_for
+from mailmerge.shop.settings import Settings
+from mailmerge.sources.customers import ReadOptions
+from mailmerge.sources.sourceset import sales_for, scan_customers
 
 
 def build_report(customers_path: Path, sales_path: Path, settings: Settings,

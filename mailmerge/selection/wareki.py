@@ -1,4 +1,4 @@
-"""Japanese era dates (和暦) as cards carry them (the era table is in mailmerge.japanese).
+"""Japanese era dates (和暦) as cards carry them (the era table is in mailmerge.japanese.text).
 
 In: a date. Out: 令和八年十一月二十三日, or a season's date line such as 令和九年 元旦.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from mailmerge.japanese import ERAS, kanji_positional
+from mailmerge.japanese.text import ERAS, kanji_positional
 from mailmerge.selection.seasons import card_day
 
 SEASON_WORDS = {"shochu": "盛夏", "zansho": "晩夏", "kanchu": "厳寒", "yokan": "余寒"}

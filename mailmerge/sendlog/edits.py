@@ -10,24 +10,18 @@ as mailmerge.templates.card_edit.CardEdit for a print run. Every row carries a c
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from mailmerge import clock
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import _
+from mailmerge.sendlog.checks import CORRECTION_COLUMNS, EDIT_COLUMNS, row_check
+from mailmerge.sendlog.store import SendLog
 from mailmerge.sources.corrections import FIELDS, Correction, clean_value, shown
 from mailmerge.templates.card_edit import MAX_LINE_CHARS, CardEdit, clean_text
 
-if TYPE_CHECKING:
-    from mailmerge.sendlog.store import SendLog
-
-CORRECTION_COLUMNS = ("id", "customer_id", "field", "old_value", "new_value", "made_at",
-                      "undone_at")
-EDIT_COLUMNS = ("customer_id", "campaign", "body", "personal_line", "left_out", "updated_at")
 MAX_VALUE_CHARS = 200  # a postal code or an address line; anything longer is a mistake
 MAX_BODY_CHARS = 1_500  # the most a card can hold (templates.engine.MAX_MESSAGE_CHARS)
 
@@ -49,12 +43,6 @@ class StoredCorrection:
         return _("{field} {old} → {new}", field=_(FIELDS[c.field]),
                  old=shown(c.field, c.old_value) or _("（空欄）"),
                  new=shown(c.field, c.new_value))
-
-
-def row_check(*values: object) -> str:
-    """The check value of one row's columns (None and '' differ)."""
-    text = "\x1f".join("\x00" if value is None else str(value) for value in values)
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
 def add_correction(log: SendLog, customer_id: str, field: str, old_value: str,
@@ -107,7 +95,6 @@ def stored_corrections(log: SendLog, with_undone: bool = False) -> list[StoredCo
 
 def active_corrections(log_path: Path | None) -> tuple[Correction, ...]:
     """The shop's corrections to apply when its customer list is read (none without a log)."""
-    from mailmerge.sendlog.store import SendLog
 
     log = SendLog.existing(log_path) if log_path is not None else None
     if log is None:
@@ -148,18 +135,6 @@ def card_edits(log: SendLog, keys: list[tuple[str, str]]) -> dict[tuple[str, str
         if row is not None:
             found[customer_id, campaign] = CardEdit(customer_id, campaign, row["body"],
                                                     row["personal_line"], bool(row["left_out"]))
-    return found
-
-
-def damaged_edit_rows(db: sqlite3.Connection) -> list[str]:
-    """'corrections 3', 'card_edits of C004' … for every row whose check value is wrong."""
-    columns = ", ".join(CORRECTION_COLUMNS)
-    found = [f"corrections {row[0]}" for row in db.execute(
-        f"SELECT {columns}, row_check FROM corrections")
-        if row_check(*row[:-1]) != row[-1]]
-    found += [f"card_edits of {row[0]}" for row in db.execute(
-        f"SELECT {', '.join(EDIT_COLUMNS)}, row_check FROM card_edits")
-        if row_check(*row[:-1]) != row[-1]]
     return found
 
 

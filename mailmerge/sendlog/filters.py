@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from mailmerge.textmatch import match_key
+from mailmerge.japanese.textmatch import match_key
 
 
 @dataclass(frozen=True)

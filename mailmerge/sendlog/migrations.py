@@ -92,7 +92,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     """,
     refresh_checks,
     # 3: corrections the shop made in hagaki to its customer list (never to the file),
-    # applied on every read; taken back by setting undone_at. row_check: see sendlog.edits.
+    # applied on every read; taken back by setting undone_at. row_check: see sendlog.checks.
     """
     CREATE TABLE corrections (
         id INTEGER PRIMARY KEY,

@@ -32,13 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mailmerge import clock
-from mailmerge.address_identity import address_identity, person_identity
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import _, cards, ngettext
+from mailmerge.japanese.address_identity import address_identity, person_identity
 from mailmerge.models import CardRef, Customer
 from mailmerge.sendlog import backups, paths
-from mailmerge.sendlog.checks import damaged_rows, refresh_checks, register
-from mailmerge.sendlog.edits import damaged_edit_rows
+from mailmerge.sendlog.checks import damaged_edit_rows, damaged_rows, refresh_checks, register
 from mailmerge.sendlog.migrations import MIGRATIONS, TABLES, migrate
 
 SENT = ("printed", "mailed", "returned")  # cards that cost postage (the report counts them)

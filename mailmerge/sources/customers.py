@@ -1,7 +1,8 @@
-"""Reading a customer list (CSV, TSV or XLSX) into Customer records, with every problem.
+"""The rows of one plain customer list (CSV, TSV or XLSX) as Customer records, with every
+problem (sources.sourceset reads whole lists and several files with it).
 
-In: a path and ReadOptions (forced encoding, sheet, [columns] header mapping). Out: a
-CustomerList: every data row is either a Customer or has an error Problem saying why not
+In: a table and ReadOptions (forced encoding, sheet, [columns] header mapping). Out: for each
+data row a Customer, or an error Problem saying why not
 (row numbers as the user sees them, header row = 1; every Problem names the file). Names are
 kept exactly as typed (髙, 﨑, 𠮷 and variation selectors survive); ids, postal codes,
 addresses and flags are cleaned. A row without an id gets one made from its name and address
@@ -13,14 +14,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from mailmerge.address_identity import person_identity, same_place
 from mailmerge.errors import InputError
 from mailmerge.i18n import N_, _
-from mailmerge.models import Customer, CustomerList, Problem
+from mailmerge.japanese.address_identity import person_identity, same_place
+from mailmerge.models import Customer, Problem
 from mailmerge.sources.corrections import Correction
 from mailmerge.sources.headers import ALIASES, map_headers
 from mailmerge.sources.identity import (
@@ -71,39 +72,6 @@ class ReadOptions:
     ship_to: bool = False  # order exports: the card goes to the 配送先 (gift recipient)
     more: tuple[Path, ...] = ()  # further customer files, merged with the first
     corrections: tuple[Correction, ...] = ()  # the shop's own fixes, applied as rows are read
-
-
-@dataclass
-class SourcedCustomers(CustomerList):
-    """A CustomerList read from one or more files, with what the sales need to follow the
-    merged people (`sources`: their aliases, the sales found in order exports, the notes)."""
-
-    sources: Iterable[tuple[Customer, list[Problem]]] = ()
-
-
-def read_customers(path: Path, options: ReadOptions | None = None) -> SourcedCustomers:
-    """Read and validate a customer list (and options.more); raise InputError if a file is
-    not one at all."""
-    sources = scan_customers(path, options)
-    result = SourcedCustomers(str(path), sources=sources)
-    for customer, problems in sources:
-        result.total_rows += 1
-        result.ids.add(customer.customer_id)
-        result.problems.extend(problems)
-        if not any(p.severity == "error" for p in problems):
-            result.customers.append(customer)
-    return result
-
-
-def scan_customers(path: Path, options: ReadOptions | None = None
-                   ) -> Iterable[tuple[Customer, list[Problem]]]:
-    """Each customer with its problems: a plain list one row at a time (a file of any
-    length is checked in bounded memory); exports and several files read whole and merged
-    (mailmerge.sources.sourceset). Raises InputError before the first row if a file is not
-    a customer list, and after the last if it holds no customer."""
-    from mailmerge.sources.sourceset import CustomerSources  # it reads rows with this module
-
-    return CustomerSources(path, options or ReadOptions())
 
 
 def open_plain(table: Table, options: ReadOptions) -> dict[str, list[int]]:

@@ -13,7 +13,7 @@ import hashlib
 import re
 import unicodedata
 
-from mailmerge.address_identity import has_address
+from mailmerge.japanese.address_identity import has_address
 from mailmerge.models import Customer
 
 GENERATED_PREFIX = "auto-"

@@ -18,11 +18,11 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from mailmerge.address_identity import address_identity, same_place
 from mailmerge.i18n import N_, _
+from mailmerge.japanese.address_identity import address_identity, same_place
+from mailmerge.japanese.textmatch import match_key
 from mailmerge.models import Customer, Problem
 from mailmerge.sources.exports import PersonRecord
-from mailmerge.textmatch import match_key
 
 _FLAGS = ("do_not_mail", "mourning", "deceased", "moved")  # a flag set anywhere is kept
 _FILLED = ("kana", "honorific", "company", "department", "title", "joint_names", "birthday",

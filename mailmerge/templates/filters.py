@@ -19,7 +19,7 @@ from typing import Any
 from jinja2 import Undefined
 
 from mailmerge.i18n import _, ngettext
-from mailmerge.japanese import kanji_positional
+from mailmerge.japanese.text import kanji_positional
 from mailmerge.selection.wareki import era_year, wareki
 from mailmerge.templates.phrases import formal_phrase, plain_phrase
 

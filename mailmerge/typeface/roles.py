@@ -5,7 +5,7 @@ In: Settings. Out: FontChain objects, fonts opened once through one FontCatalog.
 
 from __future__ import annotations
 
-from mailmerge.config import Settings
+from mailmerge.shop.settings import Settings
 from mailmerge.typeface.catalog import FontCatalog
 from mailmerge.typeface.chain import FontChain
 

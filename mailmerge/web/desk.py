@@ -24,15 +24,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mailmerge.check import CheckReport, check_files
-from mailmerge.config import load_settings, printer_offsets
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import _, language
 from mailmerge.models import Sale
-from mailmerge.planning import PlanView, plan_cards
 from mailmerge.report.build import build_report
 from mailmerge.report.measures import Measures
-from mailmerge.run import RunOptions, RunReport, print_cards
+from mailmerge.runs.check import CheckReport, check_files
+from mailmerge.runs.jobs import RunOptions, RunReport
+from mailmerge.runs.planning import PlanView, plan_cards
+from mailmerge.runs.run import print_cards
 from mailmerge.selection.plan import SITUATIONS, campaign_of
 from mailmerge.selection.seasons import LABELS as SEASON_LABELS
 from mailmerge.selection.seasons import SeasonWindowError, season_plan
@@ -49,11 +49,12 @@ from mailmerge.sendlog.edits import (
 from mailmerge.sendlog.export import export_bytes
 from mailmerge.sendlog.filters import LogFilter, matching
 from mailmerge.sendlog.store import SendLog, StatusChange
-from mailmerge.shop import CONFIG_NAME, LOG_NAME, Shop, open_shop
+from mailmerge.shop.folder import CONFIG_NAME, LOG_NAME, Shop, open_shop
+from mailmerge.shop.settings import load_settings, printer_offsets
 from mailmerge.sources.corrections import FIELDS
-from mailmerge.sources.customers import ReadOptions, read_customers, scan_customers
+from mailmerge.sources.customers import ReadOptions
 from mailmerge.sources.sales import read_sales
-from mailmerge.sources.sourceset import sales_for
+from mailmerge.sources.sourceset import read_customers, sales_for, scan_customers
 from mailmerge.templates.card_edit import CardEdit
 from mailmerge.web.shopfiles import ShopFiles, Stored
 

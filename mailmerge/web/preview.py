@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from mailmerge.cards import CardMaker
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import _
 from mailmerge.render.page_png import page_png
-from mailmerge.run import Job, RunOptions
+from mailmerge.runs.cards import CardMaker
+from mailmerge.runs.jobs import Job, RunOptions
 from mailmerge.selection.plan import PlanEntry, campaign_of
 from mailmerge.templates.card_edit import CardEdit, body_text
 from mailmerge.web.desk import Desk

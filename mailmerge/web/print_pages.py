@@ -17,7 +17,7 @@ from starlette.routing import Route
 from mailmerge import clock
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import N_, _
-from mailmerge.run import DUPLEX, SORTS
+from mailmerge.runs.jobs import DUPLEX, SORTS
 from mailmerge.web.desk import Desk, fingerprint, situation_named
 from mailmerge.web.rendering import SIDES, ask, number, page_situation, render, run_result
 from mailmerge.web.security import checked_form

@@ -22,11 +22,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mailmerge.i18n import LANGUAGES, N_, _, cards, language, ngettext, pgettext, speaking, yen
 from mailmerge.report.figures import SEGMENT_LABELS, SHARE
-from mailmerge.run import RunReport
+from mailmerge.runs.jobs import RunReport
+from mailmerge.runs.summary import summary_lines
 from mailmerge.selection.plan import LABELS, SEASONAL, SITUATIONS
 from mailmerge.sendlog.labels import STATUS_WORDS
 from mailmerge.sources.corrections import shown, suggested_postal_code
-from mailmerge.summary import summary_lines
 from mailmerge.web.security import BROWSER_COOKIE, CSRF_FIELD, browser_id, csrf_token
 from mailmerge.web.shopfiles import KINDS
 

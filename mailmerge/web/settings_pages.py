@@ -11,15 +11,15 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from mailmerge.calibration_card import calibration_pdf, current_offsets, save_measured
-from mailmerge.config import FONT_ROLES
 from mailmerge.errors import HagakiError
-from mailmerge.font_samples import role_sample_png
-from mailmerge.font_settings import font_choices, save_font
 from mailmerge.i18n import N_, _
 from mailmerge.models import Sender
-from mailmerge.sender_settings import SENDER_FIELDS, SenderRefused, save_sender
-from mailmerge.shop import CONFIG_NAME
+from mailmerge.runs.calibration_card import calibration_pdf, current_offsets, save_measured
+from mailmerge.runs.font_samples import role_sample_png
+from mailmerge.shop.folder import CONFIG_NAME
+from mailmerge.shop.fonts import font_choices, save_font
+from mailmerge.shop.sender import SENDER_FIELDS, SenderRefused, save_sender
+from mailmerge.shop.settings import FONT_ROLES
 from mailmerge.web.desk import Desk
 from mailmerge.web.rendering import ask, render
 from mailmerge.web.security import checked_form

@@ -23,7 +23,7 @@ from pathlib import Path
 from mailmerge import clock
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import N_, _
-from mailmerge.shop import LIST_SUFFIXES
+from mailmerge.shop.folder import LIST_SUFFIXES
 
 KINDS = {"customers": N_("顧客リスト"), "sales": N_("売上リスト")}
 SUFFIXES = LIST_SUFFIXES

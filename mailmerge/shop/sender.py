@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from mailmerge.cards import check_sender
-from mailmerge.config import Settings, load_settings
 from mailmerge.errors import ConfigError
 from mailmerge.i18n import N_, _
-from mailmerge.init import write_shop_config
 from mailmerge.layout.address_side import AddressFonts
 from mailmerge.models import Sender
-from mailmerge.settings_file import set_values
+from mailmerge.runs.cards import check_sender
+from mailmerge.shop.init import write_shop_config
+from mailmerge.shop.settings import Settings, load_settings
+from mailmerge.shop.settings_file import set_values
 from mailmerge.typeface.roles import FontRoles
 
 SENDER_FIELDS = ("name", "postal_code", "address", "address2")

@@ -7,11 +7,11 @@ the role's first font cannot be opened.
 
 from __future__ import annotations
 
-from mailmerge.config import FONT_ROLES, Settings
 from mailmerge.errors import ConfigError
 from mailmerge.i18n import _
 from mailmerge.layout.font_sample import font_sample_page
 from mailmerge.render.page_png import page_png
+from mailmerge.shop.settings import FONT_ROLES, Settings
 from mailmerge.typeface.roles import FontRoles
 
 HARD_KANJI = "謹賀新年 髙橋 山﨑 𠮷田"  # sample text as a card shows it: never translated

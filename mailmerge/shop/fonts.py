@@ -12,10 +12,10 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from mailmerge.config import DEFAULT_CHAINS, FONT_ROLES, Settings, load_settings
 from mailmerge.errors import ConfigError, FontError
 from mailmerge.i18n import _
-from mailmerge.settings_file import set_values
+from mailmerge.shop.settings import DEFAULT_CHAINS, FONT_ROLES, Settings, load_settings
+from mailmerge.shop.settings_file import set_values
 from mailmerge.typeface.catalog import FontCatalog
 from mailmerge.typeface.face import open_face
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from mailmerge.barcode import kanji_numeral
-from mailmerge.japanese import PREFECTURES
+from mailmerge.japanese.barcode import kanji_numeral
+from mailmerge.japanese.text import PREFECTURES
+from mailmerge.japanese.textmatch import match_key
 from mailmerge.models import Customer
-from mailmerge.textmatch import match_key
 
 _LEADING_CODE = re.compile(r"^\d{3}-?\d{4}")
 _PREFECTURE = re.compile("^(?:" + "|".join(PREFECTURES) + ")")

@@ -9,24 +9,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mailmerge.barcode import encode
-from mailmerge.barcode_address import after_town
-from mailmerge.config import Settings
 from mailmerge.errors import CardError, ConfigError
 from mailmerge.i18n import _
+from mailmerge.japanese.barcode import encode
+from mailmerge.japanese.barcode_address import after_town
 from mailmerge.layout.address_side import AddressFonts, Indicia, address_side
 from mailmerge.layout.page import Page
 from mailmerge.layout.profiles import CardProfile, load_profile, private_card
 from mailmerge.layout.vertical_text import prepare_address
 from mailmerge.models import Customer, Sale
 from mailmerge.selection.plan import PlanEntry
+from mailmerge.shop.settings import Settings
 from mailmerge.sources.normalise import clean_postal_code
 from mailmerge.sources.postal import PostalChecker
 from mailmerge.templates.card_edit import edited
 from mailmerge.typeface.roles import FontRoles
 
 if TYPE_CHECKING:
-    from mailmerge.run import Job, RunOptions
+    from mailmerge.runs.jobs import Job, RunOptions
     from mailmerge.templates.engine import Message
 
 INDICIA = {"betsunou": "料金別納", "kounou": "料金後納"}

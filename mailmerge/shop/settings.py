@@ -33,9 +33,9 @@ from mailmerge.models import Sender
 from mailmerge.selection.plan import Rules
 from mailmerge.selection.seasons import OVERRIDE_KEYS, season_overrides
 from mailmerge.selection.segments import SegmentRules
+from mailmerge.shop.tomlread import NUMBER, TEXT, TEXT_OR_TEXTS, TEXTS, Each, read_toml
 from mailmerge.sources.headers import FIELDS
 from mailmerge.sources.sales import SALES_ALIASES
-from mailmerge.tomlread import NUMBER, TEXT, TEXT_OR_TEXTS, TEXTS, Each, read_toml
 
 FONT_ROLES = ("address", "name", "message", "heading")
 DEFAULT_CHAINS = {
@@ -44,7 +44,7 @@ DEFAULT_CHAINS = {
     "message": ("Klee One", "BIZ UD Mincho", "IPAmj Mincho"),
     "heading": ("Kouzan Mouhitsu", "Klee One", "IPAmj Mincho"),
 }
-# Every key hagaki.toml may hold, and the kind of its value (mailmerge.tomlread).
+# Every key hagaki.toml may hold, and the kind of its value (mailmerge.shop.tomlread).
 SCHEMA = {
     "sender": dict.fromkeys(("name", "postal_code", "address", "address2"), TEXT),
     "fonts": {**dict.fromkeys(FONT_ROLES, TEXT_OR_TEXTS), "paths": TEXTS},

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from mailmerge.i18n import _, cards, ngettext, yen
 from mailmerge.models import Problem
-from mailmerge.run import RunReport
+from mailmerge.runs.jobs import RunReport
 
 # Rules that leave many customers out on an ordinary day: listed in full by `hagaki plan`.
 ROUTINE = ("already-sent", "already-thanked", "not-due", "no-purchase", "cooldown", "segment")

@@ -12,20 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mailmerge.cards import check_sender
-from mailmerge.config import Settings
 from mailmerge.errors import CardError
-from mailmerge.fontcheck import address_side_texts
 from mailmerge.i18n import N_, _, ngettext
 from mailmerge.layout.address_side import AddressFonts, address_side
 from mailmerge.layout.columns import MIN_CONDENSE
 from mailmerge.layout.profiles import Area, CardProfile, load_profile
+from mailmerge.layout.units import pt_to_mm
 from mailmerge.models import Customer, Problem
+from mailmerge.runs.cards import check_sender
+from mailmerge.runs.fontcheck import address_side_texts
 from mailmerge.sendlog.store import SendLog
-from mailmerge.sources.customers import FIELD_LABELS, ReadOptions, scan_customers
-from mailmerge.sources.sourceset import sales_for
+from mailmerge.shop.settings import Settings
+from mailmerge.sources.customers import FIELD_LABELS, ReadOptions
+from mailmerge.sources.sourceset import sales_for, scan_customers
 from mailmerge.typeface.roles import FontRoles
-from mailmerge.units import pt_to_mm
 
 WHAT_TO_DO = {
     "missing-name": N_("姓・名を、会社なら会社名を入れてください"),

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from mailmerge.japanese import KANJI_DIGITS
+from mailmerge.japanese.text import KANJI_DIGITS
 
 ADDRESS_LENGTH = 13
 # Bars of each character: F long, A ascender, D descender, T timing.

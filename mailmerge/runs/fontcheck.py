@@ -13,11 +13,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mailmerge.config import Settings
 from mailmerge.i18n import _, ngettext
 from mailmerge.layout.vertical_text import prepare_address
 from mailmerge.models import Customer
-from mailmerge.sources.customers import ReadOptions, scan_customers
+from mailmerge.shop.settings import Settings
+from mailmerge.sources.customers import ReadOptions
+from mailmerge.sources.sourceset import scan_customers
 from mailmerge.typeface.chain import graphemes
 from mailmerge.typeface.roles import FontRoles
 

@@ -15,16 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mailmerge import clock
-from mailmerge.check import CardChecker
-from mailmerge.config import Settings
 from mailmerge.i18n import _, ngettext, pgettext, yen
-from mailmerge.japanese import pad
+from mailmerge.japanese.text import pad
 from mailmerge.layout.profiles import load_profile
+from mailmerge.runs.check import CardChecker
 from mailmerge.selection.plan import LABELS, Plan, make_plan
 from mailmerge.sendlog.export import neutralise
 from mailmerge.sendlog.store import SendLog
-from mailmerge.sources.customers import ReadOptions, read_customers
-from mailmerge.sources.sourceset import sales_for
+from mailmerge.shop.settings import Settings
+from mailmerge.sources.customers import ReadOptions
+from mailmerge.sources.sourceset import read_customers, sales_for
 from mailmerge.templates.engine import Templates
 
 

@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 
 from mailmerge.atomic import atomic_write
-from mailmerge.config import load_settings
 from mailmerge.errors import ConfigError
 from mailmerge.i18n import _
+from mailmerge.shop.settings import load_settings
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 _HEADER = re.compile(r"^\s*\[")

@@ -12,13 +12,13 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from mailmerge.config import Settings, load_settings
 from mailmerge.errors import ConfigError
 from mailmerge.i18n import _
 from mailmerge.layout.calibration import calibration_page, offsets_from
 from mailmerge.layout.profiles import load_profile
-from mailmerge.printer_settings import save_printer_offsets
 from mailmerge.render.pdf import PdfBuilder
+from mailmerge.shop.printers import save_printer_offsets
+from mailmerge.shop.settings import Settings, load_settings
 from mailmerge.typeface.roles import FontRoles
 
 # Where the cross can be measured on a card (mm from the left / top edge): the command's ranges.

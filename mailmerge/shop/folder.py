@@ -15,9 +15,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from mailmerge.config import Settings, load_settings
 from mailmerge.errors import ConfigError
 from mailmerge.i18n import _
+from mailmerge.shop.settings import Settings, load_settings
 
 CONFIG_NAME = "hagaki.toml"
 LOG_NAME = "hagaki-log.sqlite"

@@ -10,12 +10,12 @@ import json
 from pathlib import Path
 
 from mailmerge.atomic import atomic_write
-from mailmerge.cards import check_sender
-from mailmerge.config import Settings
 from mailmerge.errors import ConfigError
 from mailmerge.i18n import _
 from mailmerge.models import Sender
-from mailmerge.shop import CONFIG_NAME
+from mailmerge.runs.cards import check_sender
+from mailmerge.shop.folder import CONFIG_NAME
+from mailmerge.shop.settings import Settings
 
 TEMPLATE = """\
 # hagaki の設定（このファイルがあるフォルダが店のフォルダです。送付記録もここに置かれます）

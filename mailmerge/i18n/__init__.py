@@ -1,7 +1,7 @@
 """One message catalogue for the CLI and the web app (gettext; the msgids are the Japanese text).
 
 Japanese is the source language: `_("…")` returns the text as written when the language is
-"ja", and its English translation from mailmerge/locale/en/LC_MESSAGES/hagaki.mo when it is
+"ja", and its English translation from mailmerge/i18n/locale/en/LC_MESSAGES/hagaki.mo when it is
 "en". The language lives in a context variable, so each web request has its own; when nothing
 set it, HAGAKI_LANG or the locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG) decides: Japanese for a
 Japanese locale, English otherwise.

@@ -19,25 +19,33 @@ import datetime as dt
 import json
 import math
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mailmerge import clock
 from mailmerge.atomic import StagedFiles
-from mailmerge.config import Settings
 from mailmerge.errors import CardError, ConfigError
 from mailmerge.i18n import _, cards
 from mailmerge.layout.page import Page
 from mailmerge.models import Customer, Problem, Sale
-from mailmerge.outputs import (
+from mailmerge.render.pdf import PdfBuilder
+from mailmerge.runs.jobs import (
+    DUPLEX,
+    OFFSET_LIMIT_MM,
+    SIDES,
+    SORTS,
+    Job,
+    RunOptions,
+    RunReport,
+)
+from mailmerge.runs.outputs import (
     OutputError,
     check_outputs,
     check_space,
     describe_os_error,
     log_files,
 )
-from mailmerge.render.pdf import PdfBuilder
 from mailmerge.selection.plan import (
     NotSent,
     PlanEntry,
@@ -57,101 +65,21 @@ from mailmerge.sendlog.store import (
     file_checksum,
     person_key,
 )
-from mailmerge.shop import log_beside
-from mailmerge.sources.customers import ReadOptions, read_customers
+from mailmerge.shop.folder import log_beside
+from mailmerge.shop.settings import Settings
+from mailmerge.sources.customers import ReadOptions
 from mailmerge.sources.identity import clean_id
-from mailmerge.sources.sourceset import sales_for
+from mailmerge.sources.sourceset import read_customers, sales_for
 
 if TYPE_CHECKING:
-    from mailmerge.cards import CardMaker
-    from mailmerge.templates.card_edit import CardEdit
+    from mailmerge.runs.cards import CardMaker
     from mailmerge.templates.engine import Message
 
-SIDES = ("address", "message", "both")
 # A document keeps its compressed pages until it is saved: past this many cards a run is
 # written as numbered files, so memory stays bounded however long the run (and printers
 # spool files of a manageable size).
 MAX_CARDS_PER_FILE = 5000
-SORTS = ("postal", "id", "name")
-DUPLEX = ("interleave", "separate")
-OFFSET_LIMIT_MM = 20.0  # a printer that feeds further off than this needs fixing, not offsets
 BYTES_PER_SIDE = 2048  # one card side in the PDF (about 850 bytes measured), with room to spare
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    layout: str | None = None
-    offset_x: float | None = None
-    offset_y: float | None = None
-    strict: bool = False
-    encoding: str | None = None
-    sheet: str | None = None
-    side: str | None = None  # address (the default), message or both
-    sales: Path | None = None
-    situation: str | None = None
-    date: dt.date | None = None  # the day written on the cards and judged by the rules
-    template: Path | None = None
-    horizontal: bool = False
-    handwriting: bool = True
-    image: Path | None = None
-    log: Path | None = None  # the send log (default: hagaki-log.sqlite beside the config)
-    force: bool = False  # print again what the log says was printed
-    reprint: tuple[str, ...] = ()  # card numbers or customer ids whose cards are reprinted
-    sort: str = "postal"
-    duplex: str = "interleave"
-    flip: str = "long"  # the edge a duplex printer turns the sheet on
-    batch_size: int | None = None
-    barcode: bool = False
-    impose: str | None = None  # "a4": four cards per A4 sheet with crop marks
-    docx: Path | None = None  # also the message sides as a Word file, part of the run
-    indicia: str | None = None  # "betsunou" (料金別納) or "kounou" (料金後納), for 10+ cards
-    proof: bool = False  # stamp 見本 on every card and log nothing
-    replace: bool = False  # allow replacing existing files (their cards: no longer in a file)
-    no_sender: bool = False  # allow address sides without a [sender]
-    source_format: str | None = None  # a preset's name (--source-format); else detected
-    ship_to: bool = False  # order exports: the card goes to the gift recipient
-    more_customers: tuple[Path, ...] = ()  # further customer files, merged with the first
-    folder: Path | None = None  # where files named for the run go (default: current folder)
-    run_sheet: bool = False  # also the run's sheet (…-sheet.pdf), written once it is logged
-    progress: Callable[[int], None] | None = None  # called with each card done
-
-
-@dataclass
-class RunReport:
-    source: str
-    date: dt.date
-    cards: list[PlanEntry] = field(default_factory=list)
-    skipped: list[Problem] = field(default_factory=list)
-    not_sent: list[NotSent] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    outputs: list[Path] = field(default_factory=list)
-    written: bool = False
-    proof: bool = False
-    run_id: int | None = None
-    log: Path | None = None
-    run_sheet: Path | None = None
-
-    @property
-    def printed(self) -> list[Customer]:
-        return [entry.customer for entry in self.cards]
-
-    @property
-    def already_printed(self) -> list[NotSent]:
-        return [n for n in self.not_sent if n.code in ("already-sent", "already-thanked")]
-
-
-@dataclass(frozen=True)
-class Job:
-    """One card to print: the plan's entry, and for a reprint the logged card it repeats."""
-
-    entry: PlanEntry
-    card_date: dt.date
-    campaign: str
-    message: Message | None = None  # a reprint's logged words
-    reprint_of: int | None = None
-    sides: str | None = None  # a reprint's logged sides
-    edit: CardEdit | None = None  # the shop's own words for this card (hagaki serve)
 
 
 def default_log_path(settings: Settings) -> Path:
@@ -220,7 +148,7 @@ def _with_card_edits(jobs: list[Job], log: SendLog) -> list[Job]:
 
 def check_options(options: RunOptions) -> None:
     """Refuse option values no run can use, before anything is read or written."""
-    from mailmerge.cards import INDICIA
+    from mailmerge.runs.cards import INDICIA
 
     for value, allowed, name in ((options.side or "address", SIDES, "--side"),
                                  (options.sort, SORTS, "--sort"),
@@ -333,7 +261,7 @@ def _run(jobs: list[Job], source: str, output: Path | None, settings: Settings,
     """Check the outputs, reserve the run in the log, lay out every card into staged files,
     then log the cards and put the files in place together. Any failure before that point
     removes the staged files and leaves the log as it was."""
-    from mailmerge.cards import CardMaker
+    from mailmerge.runs.cards import CardMaker
 
     maker = CardMaker(settings, options, sales)
     maker.check_count(len(jobs))
