@@ -193,8 +193,7 @@ def plans(monkeypatch):
         return call
 
     monkeypatch.setattr(desk_module, "plan_cards", counted("plan", desk_module.plan_cards))
-    monkeypatch.setattr(desk_module, "read_customers",
-                        counted("read", desk_module.read_customers))
+    monkeypatch.setattr(desk_module, "read_lists", counted("read", desk_module.read_lists))
     return counts
 
 

@@ -19,12 +19,12 @@ from mailmerge.i18n import _, ngettext, pgettext, yen
 from mailmerge.japanese.text import pad
 from mailmerge.layout.profiles import load_profile
 from mailmerge.runs.check import CardChecker
-from mailmerge.selection.plan import LABELS, Plan, make_plan
+from mailmerge.runs.day import decide_day, read_lists
+from mailmerge.selection.plan import LABELS, Plan
 from mailmerge.sendlog.export import neutralise
 from mailmerge.sendlog.store import SendLog
 from mailmerge.shop.settings import Settings
 from mailmerge.sources.customers import ReadOptions
-from mailmerge.sources.sourceset import read_customers, sales_for
 from mailmerge.templates.engine import Templates
 
 
@@ -40,19 +40,15 @@ def plan_cards(customers_path: Path, settings: Settings, options: ReadOptions,
                on: dt.date | None, log_path: Path | None = None) -> PlanView:
     """Read the files and decide every customer's card for the day, with the send log the
     print run would use (settled the same way), so plan and print never disagree."""
-    customers = read_customers(customers_path, options)
-    sales_list = sales_for(customers.sources, customers.ids, sales_path, options)
-    sales = sales_list.sales if sales_list is not None else None
+    lists = read_lists(customers_path, sales_path, options)
     with SendLog.settled(log_path) as log:
-        plan = make_plan(customers.customers, sales, on or clock.today(), situation,
-                         log, settings.rules, to_recipients=options.ship_to)
-    plan.notes[:0] = customers.sources.notes
+        plan = decide_day(lists, settings, situation, on or clock.today(), log)
     unprintable = _unprintable(plan, settings)
     plan.cards = [entry for entry in plan.cards if entry.customer.row not in unprintable]
     templates = Templates(settings.templates_folder)
     names = [templates.choose(entry.situation, entry.customer.customer_id)
              for entry in plan.cards]
-    skipped = {p.row for p in customers.problems if p.severity == "error"} | unprintable
+    skipped = {p.row for p in lists.customers.problems if p.severity == "error"} | unprintable
     return PlanView(plan, names, len(skipped))
 
 

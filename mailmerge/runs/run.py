@@ -30,6 +30,7 @@ from mailmerge.i18n import _, cards
 from mailmerge.layout.page import Page
 from mailmerge.models import Customer, Problem, Sale
 from mailmerge.render.pdf import PdfBuilder
+from mailmerge.runs.day import decide_day, read_lists
 from mailmerge.runs.jobs import (
     DUPLEX,
     OFFSET_LIMIT_MM,
@@ -51,7 +52,6 @@ from mailmerge.selection.plan import (
     PlanEntry,
     barred,
     campaign_of,
-    make_plan,
     sale_key,
 )
 from mailmerge.sendlog.backups import remove_temporaries
@@ -69,7 +69,6 @@ from mailmerge.shop.folder import log_beside
 from mailmerge.shop.settings import Settings
 from mailmerge.sources.customers import ReadOptions
 from mailmerge.sources.identity import clean_id
-from mailmerge.sources.sourceset import read_customers, sales_for
 
 if TYPE_CHECKING:
     from mailmerge.runs.cards import CardMaker
@@ -104,22 +103,19 @@ def print_cards(customers_path: Path, output: Path | None, settings: Settings,
     read_options = ReadOptions(options.encoding, options.sheet, settings.columns,
                                options.source_format, options.ship_to, options.more_customers,
                                active_corrections(log_path))
-    customer_list = read_customers(customers_path, read_options)
+    lists = read_lists(customers_path, options.sales, read_options)
+    customer_list = lists.customers
     report = RunReport(customer_list.path, today, proof=options.proof)
     report.skipped.extend(p for p in customer_list.problems if p.severity == "error")
     report.warnings.extend(p for p in customer_list.problems if p.severity == "warning")
-    sales: list[Sale] | None = None
-    sales_list = sales_for(customer_list.sources, customer_list.ids, options.sales, read_options)
-    report.notes += customer_list.sources.notes
-    if sales_list is not None:
-        sales = sales_list.sales
-        report.warnings.extend(p for p in sales_list.problems if p.severity != "info")
+    sales = lists.sales.sales if lists.sales is not None else None
+    if lists.sales is not None:
+        report.warnings.extend(p for p in lists.sales.problems if p.severity != "info")
     report.log = log_path
     with SendLog(log_path) as log:
         report.notes += log.settle_unfinished()
-        plan = make_plan(customer_list.customers, sales, today, options.situation, log,
-                         settings.rules, force=options.force or bool(options.reprint),
-                         to_recipients=options.ship_to)
+        plan = decide_day(lists, settings, options.situation, today, log,
+                          force=options.force or bool(options.reprint))
         report.notes += plan.notes
         if options.reprint:
             jobs = _reprints(options.reprint, customer_list.customers, log, report,

@@ -95,7 +95,6 @@ def stored_corrections(log: SendLog, with_undone: bool = False) -> list[StoredCo
 
 def active_corrections(log_path: Path | None) -> tuple[Correction, ...]:
     """The shop's corrections to apply when its customer list is read (none without a log)."""
-
     log = SendLog.existing(log_path) if log_path is not None else None
     if log is None:
         return ()

@@ -30,6 +30,7 @@ from mailmerge.models import Sale
 from mailmerge.report.build import build_report
 from mailmerge.report.measures import Measures
 from mailmerge.runs.check import CheckReport, check_files
+from mailmerge.runs.day import read_lists
 from mailmerge.runs.jobs import RunOptions, RunReport
 from mailmerge.runs.planning import PlanView, plan_cards
 from mailmerge.runs.run import print_cards
@@ -54,7 +55,7 @@ from mailmerge.shop.settings import load_settings, printer_offsets
 from mailmerge.sources.corrections import FIELDS
 from mailmerge.sources.customers import ReadOptions
 from mailmerge.sources.sales import read_sales
-from mailmerge.sources.sourceset import read_customers, sales_for, scan_customers
+from mailmerge.sources.sourceset import scan_customers
 from mailmerge.templates.card_edit import CardEdit
 from mailmerge.web.shopfiles import ShopFiles, Stored
 
@@ -173,10 +174,9 @@ class Desk:
         """The sales the cards' words may quote, read with the customer list as a print run
         reads them (kept like the plan)."""
         def make() -> list[Sale]:
-            options = self.read_options(self.shop())
-            customers = read_customers(self.customers(), options)
-            sales = sales_for(customers.sources, customers.ids, self.files.sales(), options)
-            return sales.sales if sales is not None else []
+            lists = read_lists(self.customers(), self.files.sales(),
+                               self.read_options(self.shop()))
+            return lists.sales.sales if lists.sales is not None else []
 
         return self._keep(("sales",), make)
 
