@@ -25,6 +25,7 @@ from mailmerge.errors import HagakiError
 from mailmerge.i18n import N_, _, cards, ngettext
 from mailmerge.i18n.cli_language import VERSION_OPTION_HELP, LocalisedGroup, lang_option
 from mailmerge.i18n.click_words import install as install_click_words
+from mailmerge.layout.paper import PAPERS
 from mailmerge.package_files import package_file
 from mailmerge.runs.calibration_card import MEASURED_X, MEASURED_Y
 from mailmerge.runs.jobs import DUPLEX, SIDES, SORTS, RunOptions
@@ -140,9 +141,14 @@ class DayOption(click.DateTime):
 
 
 def plan_options(command):
-    """--sales, --situation and --date, shared by print and plan."""
+    """--sales, --situation, --paper and --date, shared by print and plan."""
     command = click.option("--date", "on", type=DayOption(),
                            help=N_("この日の予定にします（既定: 今日）。"))(command)
+    command = click.option("--paper", type=click.Choice(list(PAPERS)),
+                           help=N_("用紙: nenga（年賀はがき）、official（通常はがき）、plain"
+                                   "（私製はがき・インクジェット紙）、a4（A4 に 4 面）。既定は"
+                                   "はがきの種類で決まります（年賀状は年賀はがき、[paper] で"
+                                   "変えられます）。"))(command)
     command = click.option("--situation",
                            type=click.Choice(["auto", *SITUATIONS]),
                            help=N_("はがきの種類。auto（--sales があるときの既定）はお客様"
@@ -216,7 +222,8 @@ def plan_options(command):
 @reading_options
 @user_errors
 def print_command(customers: Path, side: str | None, output: Path | None,
-                  config_path: Path | None, sales: Path | None, situation: str | None, on,
+                  config_path: Path | None, sales: Path | None, situation: str | None,
+                  paper: str | None, on,
                   template: Path | None, horizontal: bool, handwriting: bool,
                   image: Path | None, docx_path: Path | None, layout: str | None,
                   offset_x: float | None, offset_y: float | None, printer: str | None,
@@ -242,7 +249,7 @@ def print_command(customers: Path, side: str | None, output: Path | None,
         offset_y = printer_y if offset_y is None else offset_y
     with _progress() as advance:
         options = RunOptions(
-            layout=layout, offset_x=offset_x, offset_y=offset_y, strict=strict,
+            paper=paper, layout=layout, offset_x=offset_x, offset_y=offset_y, strict=strict,
             encoding=encoding, sheet=sheet, side=side, sales=sales, situation=situation,
             date=on, template=template, horizontal=horizontal,
             handwriting=handwriting, image=image, log=shop.log_path, force=force,
@@ -305,18 +312,20 @@ def _progress():
 @log_option
 @reading_options
 @user_errors
-def plan(customers: Path, sales: Path | None, situation: str | None, on,
+def plan(customers: Path, sales: Path | None, situation: str | None, paper: str | None, on,
          output_format: str, config_path: Path | None, log_path: Path | None,
          encoding: str | None, sheet: str | None, source_format: str | None, ship_to: bool,
          more: tuple[Path, ...]) -> None:
     """Show who gets which card today, and who does not and why, without printing."""
     from mailmerge.runs.planning import format_plan, plan_cards
+    from mailmerge.runs.run import paper_for
     shop = _shop(config_path, customers, log_path)
     settings = shop.settings
     options = ReadOptions(encoding, sheet, settings.columns, source_format, ship_to, more,
                           active_corrections(shop.log_path))
     the_plan = plan_cards(customers, settings, options, sales, situation,
-                          on, shop.log_path)
+                          on, shop.log_path,
+                          paper_for(RunOptions(paper=paper, situation=situation), settings))
     click.echo(format_plan(the_plan, output_format, settings), nl=False)
     if the_plan.skipped_rows:  # as check and print: rows had errors
         raise SystemExit(1)

@@ -8,9 +8,8 @@ from barcode_read import address_data, read_barcode
 from pdfread import ink_boxes
 from tests_data import SENDER_TOML
 
-from mailmerge.errors import CardError
 from mailmerge.japanese.barcode import address_number, characters, check_character, encode
-from mailmerge.japanese.barcode_address import after_town
+from mailmerge.japanese.barcode_address import NoBarcode, after_town, number_part
 from mailmerge.layout.profiles import bundled_profiles, load_profile
 from mailmerge.runs.jobs import RunOptions
 from mailmerge.runs.run import print_cards
@@ -110,12 +109,12 @@ def test_the_address_after_the_town_gives_the_hand_worked_data(code, address1, a
 
 
 def test_a_representative_code_and_a_missing_town_get_no_barcode():
-    with pytest.raises(CardError) as caught:
-        after_town("1920000", "東京都八王子市どこか町1-2-3")
-    assert caught.value.code == "barcode-postal" and "以下に掲載がない場合" in str(caught.value)
-    with pytest.raises(CardError) as caught:
+    with pytest.raises(NoBarcode) as caught:
+        number_part("1920000", "東京都八王子市どこか町1-2-3")
+    assert caught.value.field == "郵便番号" and "以下に掲載がない場合" in str(caught.value)
+    with pytest.raises(NoBarcode) as caught:
         after_town("1000001", "東京都港区芝公園4-2-8")
-    assert caught.value.code == "barcode-town" and caught.value.field == "住所1"
+    assert caught.value.field == "住所1"
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,10 @@ import ast
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from mailmerge import clock
+from mailmerge.errors import ConfigError
 
 PACKAGE = Path(clock.__file__).parent
 DATE_READERS = {"today", "now", "utcnow"}  # date.today(), datetime.now(), datetime.utcnow()
@@ -68,3 +71,13 @@ def test_timestamps_on_a_set_day_still_follow_each_other():
         first, second = clock.now(), clock.now()
     assert first.date() == second.date() == dt.date(2026, 12, 31)
     assert first <= second
+
+
+def test_a_whole_process_rehearses_a_day_with_hagaki_today(monkeypatch):
+    monkeypatch.setenv("HAGAKI_TODAY", "2026-12-10")
+    assert clock.today() == dt.date(2026, 12, 10) == clock.now().date()
+    with clock.on_day(dt.date(2027, 7, 20)):  # a test's day comes first
+        assert clock.today() == dt.date(2027, 7, 20)
+    monkeypatch.setenv("HAGAKI_TODAY", "12/10")
+    with pytest.raises(ConfigError, match="HAGAKI_TODAY='12/10'"):
+        clock.today()

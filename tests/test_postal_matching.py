@@ -44,6 +44,7 @@ def test_variant_spellings_of_the_right_place_pass(checker, code, address):
     ("北海道北見市留邉蘂町旭中央1", "091-0023 (北海道北見市留辺蘂町旭中央)"),  # 邉 for 辺
     ("青森県黒石市上目内沢2", "036-0538 (青森県黒石市上目内澤)"),             # 沢 for 澤
     ("群馬県髙﨑市相生町1", "370-0811 (群馬県高崎市相生町)"),
+    ("京都府京都市上京区寺町通今出川上る阿弥陀寺町", "602-8424 (京都府京都市上京区阿弥陀寺町)"),
 ])
 def test_a_wrong_code_is_a_mismatch_suggesting_japan_posts_town(checker, address, suggested):
     [(code, message)] = problems(checker, "5300001", address)

@@ -5,6 +5,7 @@ Skipped only where /usr/bin/chromium is missing and we are not in CI (CI=true in
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -16,7 +17,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pdfplumber
 import pytest
+from pdfread import MM
 from web_shop import SCRIPT_NAME, logged_statuses, make_shop
 
 from mailmerge import clock
@@ -55,24 +58,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path):
-    """A shop made with `hagaki init`, served by `hagaki serve --no-browser --port FREE`; its
-    lists wait in another folder for the browser to send them. Stopped after the test."""
-    (tmp_path / "lists").mkdir()
-    lists = make_shop(tmp_path / "lists")
-    with (lists / "customers.csv").open("a", encoding="utf-8") as stream:
-        stream.write(WRONG_CODE_ROW)  # row 5: the code is Shinjuku's, the address Umeda's
-    with (lists / "sales.csv").open("a", encoding="utf-8") as stream:
-        stream.write(f"C004,{clock.today() - dt.timedelta(days=3)},花瓶,8800\n")
-    shop = tmp_path / "shop"
+def init_shop(shop: Path) -> Path:
     subprocess.run([sys.executable, "-m", "mailmerge", "init", str(shop), "--name", "ささき雑貨店",
                     "--postal-code", "150-0001", "--address", "東京都渋谷区神宮前1-2-3"],
                    check=True, capture_output=True)
+    return shop
+
+
+@contextlib.contextmanager
+def serving(shop: Path, day: str | None = None):
+    """`hagaki serve --no-browser --port FREE` on `shop` (on HAGAKI_TODAY=`day` when given),
+    its URL once it answers; stopped afterwards."""
     port = free_port()
+    environment = {**os.environ, **({"HAGAKI_TODAY": day} if day else {})}
     process = subprocess.Popen(
         [sys.executable, "-m", "mailmerge", "serve", str(shop), "--no-browser", "--port",
-         str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+         str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 15
@@ -84,11 +85,61 @@ def server(tmp_path):
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise AssertionError(process.stderr.read().decode()) from None
                 time.sleep(0.1)
-        yield url, shop, lists
+        yield url
     finally:
         process.terminate()
         process.wait(timeout=10)
         process.stderr.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A shop made with `hagaki init`, served as a person starts it; its lists wait in another
+    folder for the browser to send them."""
+    (tmp_path / "lists").mkdir()
+    lists = make_shop(tmp_path / "lists")
+    with (lists / "customers.csv").open("a", encoding="utf-8") as stream:
+        stream.write(WRONG_CODE_ROW)  # row 5: the code is Shinjuku's, the address Umeda's
+    with (lists / "sales.csv").open("a", encoding="utf-8") as stream:
+        stream.write(f"C004,{clock.today() - dt.timedelta(days=3)},花瓶,8800\n")
+    shop = init_shop(tmp_path / "shop")
+    with serving(shop) as url:
+        yield url, shop, lists
+
+
+def test_a_nenga_run_in_the_browser_loads_the_paper_chosen_and_marks_it(tmp_path):
+    """年賀状 chosen on 今日のはがき (on a December day): the 印刷 page offers 年賀はがき first;
+    printed on 通常はがき instead, every card carries the red 年賀."""
+    from playwright.sync_api import sync_playwright
+
+    shop = init_shop(tmp_path / "shop")
+    (tmp_path / "lists").mkdir()
+    make_shop(tmp_path / "lists")
+    for name in ("customers.csv", "sales.csv"):
+        (shop / name).write_bytes((tmp_path / "lists" / name).read_bytes())
+    with serving(shop, "2026-12-10") as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        try:
+            page.goto(url + "/plan")
+            page.select_option("#situation", "nenga")
+            page.click("#choose-situation")
+            page.wait_for_selector("text=用紙: 年賀はがき")
+            page.click("nav >> text=印刷")
+            assert page.input_value("select[name=paper]") == "nenga"
+            page.select_option("select[name=paper]", "official")
+            page.select_option("select[name=side]", "address")
+            page.click("#real")
+            page.wait_for_selector("#mark-mailed")
+            page.screenshot(path=tmp_path / "nenga-print.png")
+        finally:
+            browser.close()
+    [printed] = shop.glob("cards-*.pdf")
+    with pdfplumber.open(printed) as pdf:
+        marks = [[c["text"] for c in sheet.chars if c["text"] in "年賀" and c["x1"] < 15 * MM]
+                 for sheet in pdf.pages]
+    logged = logged_statuses(shop)
+    assert len(marks) == len(logged) >= 2 and all(mark == ["年", "賀"] for mark in marks)
 
 
 def test_a_shop_owner_proofs_prints_and_mails_in_the_browser(server, tmp_path):

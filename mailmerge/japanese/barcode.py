@@ -9,7 +9,9 @@ The address number follows 郵便番号・バーコードマニュアル, バー
 hyphens and lone letters kept; every other character before a kept one (kanji, kana, kanji
 numerals, blanks, runs of two or more letters) becomes one hyphen; hyphens collapsed, none in
 front. Supplementary rules: kanji numerals are read as digits only in front of 丁目 丁 番地 番
-号 地割 線 の ノ (十一丁目 → 11, 一二〇三号室 → 1203; 千代田タワー stays a name); an F after
+号 地割 線 の ノ (十一丁目 → 11, 一二〇三号室 → 1203; 千代田タワー stays a name), and after
+the の/ノ that joins them to a number (十三番地の二 → 13-2: spec/japan-post.md, numbers
+joined by の keep every number) unless a kanji follows (13の三軒茶屋 stays a name); an F after
 digits is a floor (10F → 10); no hyphen in front of a letter (5-B604 → 5B604).
 """
 
@@ -29,7 +31,9 @@ BARS = {
 }
 START, STOP = "FD", "DF"
 VALUES = {**{str(d): d for d in range(10)}, "-": 10, **{f"CC{n}": 10 + n for n in range(1, 9)}}
-_KANJI_NUMBER = re.compile(r"[〇一二三四五六七八九十百千]+(?=丁目|丁|番地|番|号|地割|線|の|ノ)")
+_NUMERAL = "[〇一二三四五六七八九十百千]"
+_KANJI_NUMBER = re.compile(_NUMERAL + r"+(?=丁目|丁|番地|番|号|地割|線|の|ノ)")
+_AFTER_NO = re.compile(r"([0-9](?:番地|番)?[のノ])(" + _NUMERAL + r"+)(?![\u3400-\u9fff々])")
 _REMOVED = str.maketrans(dict.fromkeys("&/・.", None))
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−ー─━", "-"))
 _FLOOR = re.compile(r"(?<=[0-9])F(?![0-9A-Z])")
@@ -51,9 +55,10 @@ def kanji_numeral(word: str) -> str:
 
 
 def kanji_to_digits(text: str) -> str:
-    """Kanji numerals in front of 丁目 番地 番 号 … as digits (kanji_numeral); other kanji
-    numerals are left alone."""
-    return _KANJI_NUMBER.sub(lambda match: kanji_numeral(match.group()), text)
+    """Kanji numerals in front of 丁目 番地 番 号 … and after a number's の/ノ as digits
+    (kanji_numeral); other kanji numerals are left alone."""
+    text = _KANJI_NUMBER.sub(lambda match: kanji_numeral(match.group()), text)
+    return _AFTER_NO.sub(lambda match: match.group(1) + kanji_numeral(match.group(2)), text)
 
 
 def address_number(after_town: str) -> str:

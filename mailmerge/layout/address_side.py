@@ -44,6 +44,7 @@ NAME_CLEARANCE_MM = 2.0  # between the name block and the company or address col
 SENDER_CLEARANCE_MM = 6.0  # between the recipient's columns and the sender's
 SENDER_MIN_LEFT_MM = 5.0  # the sender moves left to make room, not past this
 STAMP_AREA = (35.0, 70.0)  # 切手・消印: x 0–35, y 0–70 mm (barcode manual p13)
+NENGA_MARK = "年賀"  # on a 年賀状 that is not on 年賀はがき (spec/japan-post.md)
 STAMP_CLEARANCE_MM = 0.5
 HEADER_TRACKING_EM = 0.3
 QUIET_ZONE_MM = 2.0  # around the customer barcode
@@ -70,11 +71,15 @@ class AddressFonts:
 
 def address_side(customer: Customer, sender: Sender, profile: CardProfile,
                  fonts: AddressFonts, numerals: str = "kanji",
-                 barcode_bars: str | None = None, indicia: Indicia | None = None) -> Page:
+                 barcode_bars: str | None = None, indicia: Indicia | None = None,
+                 nenga_mark: bool = False) -> Page:
     """Lay out one address side; with `barcode_bars` (F/A/D/T per bar) the customer barcode
     is drawn where the profile puts it and the name keeps clear of it; with `indicia` the
-    料金別納/料金後納 mark takes the stamp's place."""
+    料金別納/料金後納 mark takes the stamp's place; with `nenga_mark` (a 年賀状) the red 年賀
+    goes below the stamp where the profile puts it (no place on 年賀はがき: nothing)."""
     page = Page(profile.width, profile.height)
+    if nenga_mark and profile.nenga_mark is not None:
+        _nenga_mark(page, profile, fonts.address.primary)
     if indicia is not None:
         page.runs.extend(_indicia_runs(indicia, fonts.address))
         page.boxes.append(Box(INDICIA_LEFT, INDICIA_TOP, INDICIA_SIZE, INDICIA_SIZE,
@@ -479,6 +484,13 @@ def _indicia_runs(indicia: Indicia, chain: FontChain) -> tuple[GlyphRun, ...]:
         column, _bottom = place_column(measure_column(text, chain, "indicia"), x, top, column_pt)
         runs.extend(column)
     return tuple(runs)
+
+
+def _nenga_mark(page: Page, profile: CardProfile, face: FontFace) -> None:
+    """年賀, down the stamp's column, in the red of the postal-code boxes."""
+    x, top, size_pt = profile.nenga_mark
+    page.runs.append(GlyphRun(shape(face, NENGA_MARK, True), x, top, size_pt, "vertical",
+                              color=profile.box_color))
 
 
 def _header(page: Page, profile: CardProfile, face: FontFace) -> None:

@@ -29,7 +29,7 @@ _BOXES = {"lefts": SEVEN_NUMBERS, **dict.fromkeys(("top", "width", "height", "di
                                                    NUMBER)}
 _AREA = {"columns": NUMBERS, **dict.fromkeys(("top", "bottom", "size_pt", "min_size_pt"),
                                               NUMBER)}
-# Every key of a profile, each required (but [header]), and the kind of its value.
+# Every key of a profile, each required (but [header] and [nenga_mark]), and its kind.
 SCHEMA = {
     "card": {"title": TEXT, "width": NUMBER, "height": NUMBER},
     "boxes": {"draw": FLAG, "color": COLOUR, "line": NUMBER},
@@ -42,6 +42,7 @@ SCHEMA = {
     "sender_address": _AREA,
     "sender_name": _AREA,
     "barcode": dict.fromkeys(("left", "top", "grade_pt"), NUMBER),
+    "nenga_mark": Optional(dict.fromkeys(("x", "top", "size_pt"), NUMBER)),
 }
 
 
@@ -95,6 +96,9 @@ class CardProfile:
     barcode_left: float  # where the customer barcode goes (its top-left corner)
     barcode_top: float
     barcode_grade_pt: float  # 8 to 11.5; 10 is the reference size
+    # Where a 年賀状 on this paper gets its red 年賀 (column centre x, top, size); None on
+    # 年賀はがき, which carry it printed.
+    nenga_mark: tuple[float, float, float] | None = None
 
 
 def bundled_profiles() -> list[str]:
@@ -157,6 +161,8 @@ def _parse(data: dict, name: str) -> CardProfile:
         barcode_left=float(data["barcode"]["left"]),
         barcode_top=float(data["barcode"]["top"]),
         barcode_grade_pt=float(data["barcode"]["grade_pt"]),
+        nenga_mark=(tuple(float(data["nenga_mark"][key]) for key in ("x", "top", "size_pt"))
+                    if "nenga_mark" in data else None),
     )
 
 

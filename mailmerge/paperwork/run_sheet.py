@@ -67,6 +67,7 @@ class RunSheet:
     indicia: str | None  # 料金別納 or 料金後納
     indicia_count: int  # cards with an address side, which carry the mark
     sorted_by_postal: bool
+    paper: str = ""  # the paper loaded, in the reader's words ('' for a layout file's card)
 
     @property
     def by_situation(self) -> dict[str, int]:
@@ -110,7 +111,7 @@ def run_sheet(log: SendLog, report: RunReport, settings: Settings, options: RunO
     return RunSheet(report.run_id or 0, rows[0]["printed_at"] if rows else "", lines,
                     settings.postage_yen, indicia,
                     sum(row["sides"] in WITH_ADDRESS for row in rows) if indicia else 0,
-                    options.sort == "postal")
+                    options.sort == "postal", _(report.paper.label) if report.paper else "")
 
 
 def write_run_sheet(target: Path, log: SendLog, report: RunReport, settings: Settings,
@@ -142,6 +143,8 @@ def _totals(sheet: RunSheet, styles: Styles) -> list[Flowable]:
     rows = [[_("枚数"), cards(count)],
             [_("郵送料"), _("{total}（{each} × {cards}）", total=yen(sheet.postage_total),
                             each=yen(sheet.postage_yen), cards=cards(count))]]
+    if sheet.paper:
+        rows.append([_("用紙"), sheet.paper])
     if sheet.indicia:
         rows.append([_("{indicia}の表示", indicia=sheet.indicia), cards(sheet.indicia_count)])
     situations = [[_situation(name), f"{count:,}"] for name, count in sheet.by_situation.items()]

@@ -2,7 +2,8 @@
 
 In: settings, the run's options and the sales (for the messages). Out: CardMaker, which
 checks the sender once, then lays out each Job's pages (a reprint keeps its logged words and
-date; a proof gets the 見本 stamp).
+date; a proof gets the 見本 stamp). With --barcode, a card whose address gets no customer
+barcode is printed without one and listed in CardMaker.without_barcode (row, id, reason).
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from typing import TYPE_CHECKING
 from mailmerge.errors import CardError, ConfigError
 from mailmerge.i18n import _
 from mailmerge.japanese.barcode import encode
-from mailmerge.japanese.barcode_address import after_town
+from mailmerge.japanese.barcode_address import NoBarcode, number_part
 from mailmerge.layout.address_side import AddressFonts, Indicia, address_side
 from mailmerge.layout.page import Page
 from mailmerge.layout.profiles import CardProfile, load_profile, private_card
 from mailmerge.layout.vertical_text import prepare_address
-from mailmerge.models import Customer, Sale
+from mailmerge.models import Customer, Problem, Sale
+from mailmerge.runs.jobs import NO_BARCODE
 from mailmerge.selection.plan import PlanEntry
 from mailmerge.shop.settings import Settings
 from mailmerge.sources.normalise import clean_postal_code
@@ -68,6 +70,7 @@ class CardMaker:
         dx = settings.offset_x if options.offset_x is None else options.offset_x
         dy = settings.offset_y if options.offset_y is None else options.offset_y
         self.offset = (dx, dy)
+        self.without_barcode: list[Problem] = []  # cards made without their barcode, and why
 
     def _set_up_messages(self, roles: FontRoles) -> None:
         # Templates and the message side load Jinja2 and BudouX: only when needed.
@@ -111,10 +114,12 @@ class CardMaker:
         customer = job.entry.customer
         pages = []
         message = None
+        no_barcode = None
         if self.with_address:
-            bars = _barcode_bars(customer) if self.options.barcode else None
+            bars, no_barcode = _barcode_bars(customer) if self.options.barcode else (None, None)
             page = address_side(customer, self.settings.sender, self.profile,
-                                self.address_fonts, self.settings.numerals, bars, self.indicia)
+                                self.address_fonts, self.settings.numerals, bars, self.indicia,
+                                nenga_mark=job.entry.situation == "nenga")
             pages.append(page.shifted(*self.offset))
         if self.with_message:
             message = job.message or self._render(job)
@@ -124,6 +129,8 @@ class CardMaker:
             from mailmerge.layout.proof import with_proof_mark
 
             pages = [with_proof_mark(page, self.proof_chain) for page in pages]
+        if no_barcode is not None:  # only once the card is made: a refused card has its error
+            self.without_barcode.append(no_barcode)
         return pages, message
 
     def _render(self, job: Job) -> Message:
@@ -134,12 +141,16 @@ class CardMaker:
         return edited(self.templates.render(self.template_name(entry), variables), job.edit)
 
 
-def _barcode_bars(customer: Customer) -> str:
-    """The customer barcode's bars for this address: the numbers after the town that Japan
-    Post's data gives for the postal code (address2 read as the line after address1)."""
+def _barcode_bars(customer: Customer) -> tuple[str | None, Problem | None]:
+    """The customer barcode's bars for this address (address2 read as the line after
+    address1), or no bars and the warning that says why (the card is printed without)."""
     address = f"{customer.address1}\u3000{customer.address2}".rstrip("\u3000")
-    _digits, bars = encode(customer.postal_code, after_town(customer.postal_code, address))
-    return bars
+    try:
+        numbers = number_part(customer.postal_code, address)
+    except NoBarcode as reason:
+        return None, Problem(customer.row, customer.customer_id, reason.field, NO_BARCODE,
+                             "warning", str(reason))
+    return encode(customer.postal_code, numbers)[1], None
 
 
 def check_sender(settings: Settings, fonts: AddressFonts | None, allow_none: bool,
@@ -162,6 +173,8 @@ def check_sender(settings: Settings, fonts: AddressFonts | None, allow_none: boo
             raise ConfigError(_("{file}: [sender] postal_code {code!r} は7桁の郵便番号では"
                                 "ありません", file=where, code=sender.postal_code))
         for problem in PostalChecker().check(as_customer, "[sender] postal_code"):
+            if problem.severity != "error":
+                continue  # a catch-all code for a town with its own: said by `check`
             raise ConfigError(_("{file}: [sender] の郵便番号と住所: {problem}", file=where,
                                 problem=problem.message))
     if fonts is None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mailmerge.layout.paper import Paper
 from mailmerge.models import Customer, Problem
 from mailmerge.selection.plan import NotSent, PlanEntry
 
@@ -22,10 +23,12 @@ SIDES = ("address", "message", "both")
 SORTS = ("postal", "id", "name")
 DUPLEX = ("interleave", "separate")
 OFFSET_LIMIT_MM = 20.0  # a printer that feeds further off than this needs fixing, not offsets
+NO_BARCODE = "no-barcode"  # the warning of a card printed without its customer barcode
 
 
 @dataclass(frozen=True)
 class RunOptions:
+    paper: str | None = None  # nenga, official, plain or a4 (--paper); else by the run's kind
     layout: str | None = None
     offset_x: float | None = None
     offset_y: float | None = None
@@ -77,10 +80,16 @@ class RunReport:
     run_id: int | None = None
     log: Path | None = None
     run_sheet: Path | None = None
+    paper: Paper | None = None  # what to load in the printer (None: a layout file's card)
 
     @property
     def printed(self) -> list[Customer]:
         return [entry.customer for entry in self.cards]
+
+    @property
+    def without_barcode(self) -> list[Problem]:
+        """The cards printed without their customer barcode (--barcode), with the reason."""
+        return [p for p in self.warnings if p.code == NO_BARCODE]
 
     @property
     def already_printed(self) -> list[NotSent]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from mailmerge import clock
 from mailmerge.i18n import _, ngettext, pgettext, yen
 from mailmerge.japanese.text import pad
+from mailmerge.layout.paper import Paper
 from mailmerge.layout.profiles import load_profile
 from mailmerge.runs.check import CardChecker
 from mailmerge.runs.day import decide_day, read_lists
@@ -33,11 +34,13 @@ class PlanView:
     plan: Plan
     templates: list[str]  # per card, the template that would write it
     skipped_rows: int  # rows of the customer list with errors (see `hagaki check`)
+    paper: Paper | None = None  # what the run would load (None: a layout file's card)
 
 
 def plan_cards(customers_path: Path, settings: Settings, options: ReadOptions,
                sales_path: Path | None, situation: str | None,
-               on: dt.date | None, log_path: Path | None = None) -> PlanView:
+               on: dt.date | None, log_path: Path | None = None,
+               paper: Paper | None = None) -> PlanView:
     """Read the files and decide every customer's card for the day, with the send log the
     print run would use (settled the same way), so plan and print never disagree."""
     lists = read_lists(customers_path, sales_path, options)
@@ -49,7 +52,7 @@ def plan_cards(customers_path: Path, settings: Settings, options: ReadOptions,
     names = [templates.choose(entry.situation, entry.customer.customer_id)
              for entry in plan.cards]
     skipped = {p.row for p in lists.customers.problems if p.severity == "error"} | unprintable
-    return PlanView(plan, names, len(skipped))
+    return PlanView(plan, names, len(skipped), paper)
 
 
 def _unprintable(plan: Plan, settings: Settings) -> set[int]:
@@ -67,6 +70,7 @@ def format_plan(view: PlanView, output_format: str, settings: Settings) -> str:
     if output_format == "json":
         data = {
             "date": plan.date.isoformat(),
+            "paper": view.paper.name if view.paper else None,
             "cards": [{"customer_id": e.customer.customer_id, "situation": e.situation,
                        "template": name, "reason": e.reason}
                       for e, name in zip(plan.cards, view.templates, strict=True)],
@@ -103,6 +107,8 @@ def _text(view: PlanView, postage_yen: int) -> str:
     else:
         title = _("{date} の予定（{card}）", date=day, card=_label(plan.situation))
     lines = [title, ""]
+    if view.paper is not None:
+        lines += [_("用紙: {paper}", paper=_(view.paper.label)), ""]
     lines += [_("お知らせ: {note}", note=note) for note in plan.notes]
     counts = Counter(entry.situation for entry in plan.cards)
     heading = (pgettext("plan table", "はがき"), pgettext("plan table", "枚数"),

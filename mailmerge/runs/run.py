@@ -28,6 +28,7 @@ from mailmerge.atomic import StagedFiles
 from mailmerge.errors import CardError, ConfigError
 from mailmerge.i18n import _, cards
 from mailmerge.layout.page import Page
+from mailmerge.layout.paper import PAPERS, SITUATION_PAPERS, Paper, paper_of_layout
 from mailmerge.models import Customer, Problem, Sale
 from mailmerge.render.pdf import PdfBuilder
 from mailmerge.runs.day import decide_day, read_lists
@@ -91,6 +92,10 @@ def print_cards(customers_path: Path, output: Path | None, settings: Settings,
     """Plan the cards, lay out the chosen sides, write the PDF(s) and log every card."""
     options = options or RunOptions()
     check_options(options)
+    paper = paper_for(options, settings)
+    if paper is not None:
+        options = replace(options, layout=options.layout or paper.layout,
+                          impose=options.impose or paper.impose)
     log_path = options.log or default_log_path(settings)
     inputs = [customers_path, *options.more_customers, options.sales, settings.path,
               options.template, options.image,
@@ -105,7 +110,7 @@ def print_cards(customers_path: Path, output: Path | None, settings: Settings,
                                active_corrections(log_path))
     lists = read_lists(customers_path, options.sales, read_options)
     customer_list = lists.customers
-    report = RunReport(customer_list.path, today, proof=options.proof)
+    report = RunReport(customer_list.path, today, proof=options.proof, paper=paper)
     report.skipped.extend(p for p in customer_list.problems if p.severity == "error")
     report.warnings.extend(p for p in customer_list.problems if p.severity == "warning")
     sales = lists.sales.sales if lists.sales is not None else None
@@ -142,6 +147,20 @@ def _with_card_edits(jobs: list[Job], log: SendLog) -> list[Job]:
             for job in jobs]
 
 
+def paper_for(options: RunOptions, settings: Settings) -> Paper | None:
+    """The paper of a run: --paper; else the paper of the layout or imposition asked for;
+    else the shop's [paper] for the run's kind, or 年賀はがき for a 年賀状; else the paper of
+    the shop's layout. None for a layout file (its own card)."""
+    if options.paper:
+        return PAPERS[options.paper]
+    if options.layout or options.impose:
+        return paper_of_layout(options.layout or settings.layout, options.impose)
+    situation = options.situation or ""
+    chosen = (settings.papers.get(situation) or SITUATION_PAPERS.get(situation)
+              or settings.papers.get("default"))
+    return PAPERS[chosen] if chosen else paper_of_layout(settings.layout, None)
+
+
 def check_options(options: RunOptions) -> None:
     """Refuse option values no run can use, before anything is read or written."""
     from mailmerge.runs.cards import INDICIA
@@ -149,7 +168,8 @@ def check_options(options: RunOptions) -> None:
     for value, allowed, name in ((options.side or "address", SIDES, "--side"),
                                  (options.sort, SORTS, "--sort"),
                                  (options.duplex, DUPLEX, "--duplex"),
-                                 (options.flip, ("long", "short"), "--flip")):
+                                 (options.flip, ("long", "short"), "--flip"),
+                                 (options.paper or "official", tuple(PAPERS), "--paper")):
         if value not in allowed:
             raise ConfigError(_("{option} は {choices} のどれかです", option=name,
                                 choices=", ".join(allowed)))
@@ -339,6 +359,7 @@ def _draw(jobs: list[Job], maker: CardMaker, files: _RunFiles, options: RunOptio
     if batches:
         batches[-1].write(staged)
     report.skipped.sort(key=lambda p: p.row)
+    report.warnings += maker.without_barcode  # printed, but without their barcode (--barcode)
     return batches
 
 

@@ -1,6 +1,6 @@
 """What a print run did, in lines a shop owner reads: cards printed, rows skipped (file, row,
-column, code), customers not sent a card (with the rule and, where it applies, the card),
-and what to do next.
+column, code), cards printed without their barcode (and why), customers not sent a card
+(with the rule and, where it applies, the card), and what to do next.
 
 In: a RunReport. Out: lines of text in the current language (mailmerge.i18n).
 """
@@ -35,14 +35,22 @@ def summary_lines(report: RunReport, strict: bool, postage_yen: int,
                        "切手代 {count:,} × {postage} = {total}）",
                        cards=cards(count), files=files, run=report.run_id, count=count,
                        postage=yen(postage_yen), total=yen(count * postage_yen)))
+    if report.written and report.paper is not None:
+        lines.append(_("用紙: {paper}", paper=_(report.paper.label)))
     if report.skipped:
         lines.append(ngettext("エラーで刷れなかった行: {n:,}行", "エラーで刷れなかった行: {n:,}行",
                               len(report.skipped)))
         for problem in report.skipped:
             lines.append(f"  {_where(problem, report.source)}: [{problem.code}] {problem.message}")
+    without = report.without_barcode if report.written else []
+    if without:
+        lines.append(ngettext("バーコードなしで刷ったはがき: {n:,}枚",
+                              "バーコードなしで刷ったはがき: {n:,}枚", len(without)))
+        lines += [f"  {_where(p, report.source)}: {p.message}" for p in without]
     for problem in report.warnings:
-        lines.append(_("  注意: {where}: {problem}", where=_where(problem, report.source),
-                       problem=problem.message))
+        if problem not in without:
+            lines.append(_("  注意: {where}: {problem}", where=_where(problem, report.source),
+                           problem=problem.message))
     if report.not_sent:
         lines.append(ngettext("送らない顧客: {n:,}人", "送らない顧客: {n:,}人",
                               len(report.not_sent)))

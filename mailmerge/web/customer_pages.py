@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import _
+from mailmerge.sources.corrections import suggested_postal_codes
 from mailmerge.web.desk import Desk
 from mailmerge.web.rendering import ask, number, render
 from mailmerge.web.security import checked_form
@@ -21,7 +22,8 @@ from mailmerge.web.shopfiles import MAX_UPLOAD_BYTES
 async def customers_page(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     context: dict = {"files": {"customers": desk.files.customers(), "sales": desk.files.sales()},
-                     "corrections": await ask(desk.corrections)}
+                     "corrections": await ask(desk.corrections),
+                     "postal_choices": suggested_postal_codes}  # several: the user chooses
     try:
         context["check"] = await ask(desk.check)
     except HagakiError as error:

@@ -33,7 +33,7 @@ from mailmerge.runs.check import CheckReport, check_files
 from mailmerge.runs.day import read_lists
 from mailmerge.runs.jobs import RunOptions, RunReport
 from mailmerge.runs.planning import PlanView, plan_cards
-from mailmerge.runs.run import print_cards
+from mailmerge.runs.run import paper_for, print_cards
 from mailmerge.selection.plan import SITUATIONS, campaign_of
 from mailmerge.selection.seasons import LABELS as SEASON_LABELS
 from mailmerge.selection.seasons import SeasonWindowError, season_plan
@@ -166,7 +166,8 @@ class Desk:
         def make() -> PlanView:
             shop = self.shop()
             return plan_cards(self.customers(), shop.settings, self.read_options(shop),
-                              self.files.sales(), situation, on, shop.log_path)
+                              self.files.sales(), situation, on, shop.log_path,
+                              paper_for(RunOptions(situation=situation), shop.settings))
 
         return self._keep(("plan", on, situation, language()), make)  # reasons in words
 
@@ -354,9 +355,10 @@ class Desk:
 
     @_changes_shop
     def print_chosen(self, on: dt.date, situation: str | None, shown: str, side: str,
-                     proof: bool, sort: str, duplex: str, printer: str | None) -> RunReport:
+                     proof: bool, sort: str, duplex: str, printer: str | None,
+                     paper: str | None = None) -> RunReport:
         """A print run of the plan a page showed (`shown`: its fingerprint) with the CLI's
-        choices: --situation, --side, --sort, --duplex and --printer."""
+        choices: --situation, --side, --sort, --duplex, --printer and --paper."""
         if fingerprint(self.plan(on, situation)) != shown:
             raise PlanChanged(_("ページを開いたあとで、はがきの予定が変わりました（ほかの画面で"
                                 "印刷や変更があったかもしれません）。予定を見直してから、もう一度"
@@ -366,7 +368,8 @@ class Desk:
                               else (None, None))
         options = RunOptions(side=side, sales=self.files.sales(), date=on, log=shop.log_path,
                              folder=self.folder, proof=proof, sort=sort, duplex=duplex,
-                             offset_x=offset_x, offset_y=offset_y, situation=situation)
+                             offset_x=offset_x, offset_y=offset_y, situation=situation,
+                             paper=paper)
         return print_cards(self.customers(), None, shop.settings, options)
 
     def report_workbook(self, on: dt.date) -> bytes:

@@ -17,6 +17,7 @@ from starlette.routing import Route
 from mailmerge import clock
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import N_, _
+from mailmerge.layout.paper import PAPERS
 from mailmerge.runs.jobs import DUPLEX, SORTS
 from mailmerge.web.desk import Desk, fingerprint, situation_named
 from mailmerge.web.rendering import SIDES, ask, number, page_situation, render, run_result
@@ -32,7 +33,7 @@ async def print_page(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     situation = page_situation(request)
     context: dict = {"sorts": SORT_WORDS, "duplexes": DUPLEX_WORDS, "situation": situation,
-                     "printers": await ask(desk.printers)}
+                     "printers": await ask(desk.printers), "papers": PAPERS}
     try:
         view = await ask(desk.plan, clock.today(), situation)
     except HagakiError as error:
@@ -56,11 +57,12 @@ async def print_post(request: Request) -> Response:
     sort = _choice(form, "sort", SORTS, "postal")
     duplex = _choice(form, "duplex", DUPLEX, "interleave")
     printer = str(form.get("printer") or "") or None
+    paper = _choice(form, "paper", PAPERS, "official") if form.get("paper") else None
     context: dict = {"fragment": "_print_result.html", "proof": proof}
     try:
         situation = situation_named(str(form.get("situation") or ""))
         report = await ask(desk.print_chosen, clock.today(), situation, str(form.get("plan") or ""),
-                           side, proof, sort, duplex, printer)
+                           side, proof, sort, duplex, printer, paper)
     except HagakiError as error:
         context["error"] = str(error)
     else:
