@@ -17,11 +17,13 @@ EXPECTED = {"address-official.pdf": 1, "address-plain.pdf": 1, "cards-both-sides
 
 def main(folder: Path) -> None:
     with sqlite3.connect(folder / "demo-log.sqlite") as db:
-        cards = dict(db.execute(
+        rows = db.execute(
             "SELECT f.path, COUNT(c.id) FROM run_files f JOIN cards c ON c.run_id = f.run_id "
-            "WHERE f.state = 'in_place' GROUP BY f.path"))
+            "WHERE f.state = 'in_place' GROUP BY f.path")
+        # the log keeps its run files relative to its own folder
+        cards = {(folder / path).resolve(): count for path, count in rows}
     for name, sides in EXPECTED.items():
-        logged = cards.get(str((folder / name).resolve()), 0)
+        logged = cards.get((folder / name).resolve(), 0)
         pages = PdfReader(folder / name).pages
         texts = [page.extract_text() or "" for page in pages]
         if logged == 0 or len(pages) != sides * logged or not all(t.strip() for t in texts):
