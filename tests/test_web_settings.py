@@ -240,3 +240,21 @@ def test_the_editor_keeps_what_it_does_not_set():
     assert edited == ('[fonts]\nmessage = ["BIZ UD Mincho"]  # 文面\npaths = ["x"]\n'
                       'heading = ["Klee One"]\n[sender]\nname = "A#B"  # 店\n')
     assert edited_text("a = 1", "sender", {"name": "n"}) == 'a = 1\n\n[sender]\nname = "n"\n'
+
+
+def test_the_paper_of_each_kind_of_card_is_chosen_and_saved(client, shop):
+    page = client.get("/settings").text
+    row = re.search(r'<tr id="paper-nenga">(.*?)</tr>', page, re.S).group(1)
+    assert '<option value="nenga" selected>' in row  # 年賀状 on 年賀はがき until told otherwise
+    saved = client.post("/settings/paper", data={"csrf_token": csrf_token(client, "/settings"),
+                                                 "situation": "nenga", "paper": "official"},
+                        follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"] == "/settings?saved=paper#paper"
+    assert load_settings(shop / "hagaki.toml").papers == {"nenga": "official"}
+    row = re.search(r'<tr id="paper-nenga">(.*?)</tr>', client.get("/settings").text,
+                    re.S).group(1)
+    assert '<option value="official" selected>' in row
+    refused = client.post("/settings/paper", data={"csrf_token": csrf_token(client, "/settings"),
+                                                   "situation": "nenga", "paper": "washi"})
+    assert refused.status_code == 400 and "用紙 washi の組み合わせは選べません" in refused.text
+    assert load_settings(shop / "hagaki.toml").papers == {"nenga": "official"}

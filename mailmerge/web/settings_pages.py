@@ -13,11 +13,16 @@ from starlette.routing import Route
 
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import N_, _
+from mailmerge.layout.paper import PAPERS
 from mailmerge.models import Sender
 from mailmerge.runs.calibration_card import calibration_pdf, current_offsets, save_measured
 from mailmerge.runs.font_samples import role_sample_png
+from mailmerge.runs.jobs import RunOptions
+from mailmerge.runs.run import paper_for
+from mailmerge.selection.plan import SITUATIONS
 from mailmerge.shop.folder import CONFIG_NAME
 from mailmerge.shop.fonts import font_choices, save_font
+from mailmerge.shop.papers import save_paper
 from mailmerge.shop.sender import SENDER_FIELDS, SenderRefused, save_sender
 from mailmerge.shop.settings import FONT_ROLES
 from mailmerge.web.desk import Desk
@@ -29,7 +34,8 @@ SENDER_LABELS = {"name": N_("差出人の名前（店名）"), "postal_code": N_
 ROLE_LABELS = {"address": N_("住所の書体"), "name": N_("宛名の書体"), "message": N_("文面の書体"),
                "heading": N_("見出しの書体（謹賀新年など）")}
 SAVED = {"sender": N_("差出人を保存しました"), "font": N_("書体を保存しました"),
-         "printer": N_("プリンターのずれ補正を保存しました")}
+         "printer": N_("プリンターのずれ補正を保存しました"),
+         "paper": N_("用紙を保存しました")}
 
 
 async def settings_page(request: Request) -> Response:
@@ -48,7 +54,10 @@ async def _page(request: Request, http_status: int, **context) -> Response:
     settings = shop.settings
     context.setdefault("sender", settings.sender)
     printers = {name: offsets for name, offsets in sorted(settings.printers.items())}
+    papers = {situation: paper_for(RunOptions(situation=situation), settings)
+              for situation in SITUATIONS}
     return render(request, "settings.html", http_status, settings=settings,
+                  papers=papers, PAPERS=PAPERS,
                   has_config=shop.config_path is not None, roles=FONT_ROLES, choices=choices,
                   printers=printers, print_offsets=current_offsets(settings, None),
                   sender_fields=SENDER_FIELDS, SENDER_LABELS=SENDER_LABELS,
@@ -106,6 +115,20 @@ async def save_printer_form(request: Request) -> Response:
     return RedirectResponse("/settings?saved=printer#printers", status_code=303)
 
 
+async def save_paper_form(request: Request) -> Response:
+    form = await checked_form(request)
+    desk: Desk = request.app.state.desk
+    situation, paper = str(form.get("situation") or ""), str(form.get("paper") or "")
+    try:
+        shop = await ask(desk.shop)
+        if shop.config_path is None:
+            raise HagakiError(_("先に差出人を保存してください（hagaki.toml ができます）"))
+        await ask(save_paper, shop.config_path, situation, paper)
+    except HagakiError as error:
+        return await _page(request, 400, paper_mistakes={situation: str(error)})
+    return RedirectResponse("/settings?saved=paper#paper", status_code=303)
+
+
 def _number(text: str) -> float | None:
     """The millimetres typed (None unless a finite number)."""
     try:
@@ -150,6 +173,7 @@ ROUTES = [
     Route("/settings/sender", save_sender_form, methods=["POST"]),
     Route("/settings/font", save_font_form, methods=["POST"]),
     Route("/settings/printer", save_printer_form, methods=["POST"]),
+    Route("/settings/paper", save_paper_form, methods=["POST"]),
     Route("/settings/calibration.pdf", calibration_card),
     Route("/settings/fonts/{role}.png", font_sample),
 ]
