@@ -41,8 +41,8 @@ def use_the_commands() -> Path:
     data = PACKAGE / "data"
     _invoke("demo", "--out", "demo")
     shop = Path("shop")
-    _invoke("init", str(shop), "--name", "喫茶さくら", "--postal-code", "604-8091",
-            "--address", "京都府京都市中京区下丸屋町403")
+    _invoke("init", str(shop), "--name", "喫茶さくら", "--postal-code", "604-0925",
+            "--address", "京都府京都市中京区寺町通御池上る上本能寺前町488")
     shutil.copy(data / "sample_customers.csv", shop / "customers.csv")
     shutil.copy(data / "sample_sales.csv", shop / "sales.csv")
     customers, config = str(shop / "customers.csv"), str(shop / "hagaki.toml")

@@ -15,6 +15,7 @@ from pdfread import MM, glyphs
 
 from mailmerge.cli import main
 from mailmerge.layout.profiles import load_profile
+from mailmerge.package_files import package_file
 
 DATA = Path(__file__).parent / "data"
 NENGA = ["--situation", "nenga", "--date", "2026-12-10"]
@@ -124,3 +125,40 @@ def test_a_paper_the_shop_has_not_is_refused_with_the_choices(shop):
     assert result.exit_code == 1
     assert "[paper] nenga = 'washi'" in result.output and "nenga, official, plain, a4" in \
         result.output
+
+
+def test_a_paper_and_a_layout_that_may_disagree_are_refused(shop):
+    result = CliRunner().invoke(main, ["print", str(shop / "customers.csv"), *NENGA,
+                                       "--paper", "nenga", "--layout", "official"])
+    assert result.exit_code == 1 and "--paper は --layout・--impose と一緒には使えません" in \
+        result.output
+
+
+def test_cards_cut_from_a4_get_the_mark_whatever_layout_they_copy(shop):
+    out = print_run(shop, "a4-nenga-layout.pdf", *NENGA, "--layout", "nenga", "--impose", "a4")
+    assert [len(page) for page in red_marks(out)] == [8, 2]
+
+
+def test_a_layout_file_without_a_place_for_the_mark_says_so(shop):
+    text = package_file("layouts", "official.toml").read_text("utf-8")
+    (shop / "mine.toml").write_text(text.split("# 年賀状 on this card")[0], encoding="utf-8")
+    result = CliRunner().invoke(main, ["print", str(shop / "customers.csv"), *NENGA, "--log",
+                                       str(shop / "log.sqlite"), "--layout",
+                                       str(shop / "mine.toml"), "--out", str(shop / "m.pdf")])
+    assert result.exit_code == 0, result.output
+    assert "「年賀」を入れる場所（[nenga_mark]）がありません" in result.output
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (("x = 8.0", "x = 48.0"), "年賀は切手の列（左から 35 mm まで）の、消印の場所（上から 70 mm まで）より下"),
+    (("top = 71.0", "top = 20.0"), "より下に入れてください"),
+    (("width = 100.0", "width = 200.0"), "郵便はがきの大きさではありません"),
+])
+def test_a_layout_file_must_be_a_card_with_the_mark_below_the_stamp(shop, change, message):
+    text = package_file("layouts", "official.toml").read_text("utf-8")
+    old, new = change
+    assert old in text
+    (shop / "mine.toml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["print", str(shop / "customers.csv"), *NENGA,
+                                       "--layout", str(shop / "mine.toml")])
+    assert result.exit_code == 1 and message in result.output, result.output

@@ -25,7 +25,7 @@ from mailmerge.i18n import _
 from mailmerge.japanese.barcode import kanji_numeral
 from mailmerge.japanese.text import KANJI_DIGITS
 from mailmerge.japanese.textmatch import match_key
-from mailmerge.sources.postal import PREFECTURES, Place, places_of
+from mailmerge.sources.postal import DIRECTION, PREFECTURES, Place, places_of
 
 FIELD = "住所1"
 POSTAL_FIELD = "郵便番号"
@@ -77,8 +77,9 @@ def after_town(postal_code: str, address: str) -> str:
         if cut is not None:
             return _names_blanked(address[cut:], place)
     place = places[0]
-    raise NoBarcode(_("住所に郵便番号 {code} の「{place}」が見つからないため、バーコードを"
-                      "作れません。住所を都道府県か市区町村から書いてください", code=shown,
+    raise NoBarcode(_("住所に郵便番号 {code} の町「{place}」が見つからないため、バーコードを"
+                      "作れません（通り名の中の町名は町とみなしません）。郵便番号と住所の町を"
+                      "確かめてください", code=shown,
                       place=place.prefecture + place.city + place.town), FIELD)
 
 
@@ -106,10 +107,24 @@ def _town_end(address: str, place: Place) -> int | None:
     town = _place_key(place.town)
     for city_key in dict.fromkeys((city, _GUN.sub("", city))):
         if key.startswith(city_key, key_at):
-            found = key.find(town, key_at + len(city_key))
-            if found >= 0:
+            found = _town_at(key, town, key_at + len(city_key))
+            if found is not None:
                 return _original_index(address, found + len(town))
     return None
+
+
+def _town_at(key: str, town: str, start: int) -> int | None:
+    """Where the town's name begins after the city: anywhere, but in a Kyoto address
+    (…通…上る/下る/東入/西入 then the town) only first or after the last direction word,
+    never inside the street's part (烏丸通丸太町下る大倉町: 大倉町, not 丸太町)."""
+    directions = list(DIRECTION.finditer(key, start))
+    if not directions:
+        found = key.find(town, start)
+        return found if found >= 0 else None
+    if key.startswith(town, start):
+        return start
+    found = key.find(town, directions[-1].end())
+    return found if found >= 0 else None
 
 
 def _names_blanked(rest: str, place: Place) -> str:

@@ -25,7 +25,7 @@ from mailmerge.layout.columns import (
     place_column,
 )
 from mailmerge.layout.page import Box, GlyphRun, Line, Page
-from mailmerge.layout.profiles import Area, CardProfile, DigitBoxes
+from mailmerge.layout.profiles import POSTMARK_AREA, Area, CardProfile, DigitBoxes
 from mailmerge.layout.recipient import Recipient, recipient_of
 from mailmerge.layout.units import mm_to_pt, pt_to_mm
 from mailmerge.layout.vertical_text import prepare_address
@@ -43,7 +43,6 @@ JOINT_MIN_SIZE_PT = 11.0  # five 連名 beside a three-column address may shrink
 NAME_CLEARANCE_MM = 2.0  # between the name block and the company or address columns
 SENDER_CLEARANCE_MM = 6.0  # between the recipient's columns and the sender's
 SENDER_MIN_LEFT_MM = 5.0  # the sender moves left to make room, not past this
-STAMP_AREA = (35.0, 70.0)  # 切手・消印: x 0–35, y 0–70 mm (barcode manual p13)
 NENGA_MARK = "年賀"  # on a 年賀状 that is not on 年賀はがき (spec/japan-post.md)
 STAMP_CLEARANCE_MM = 0.5
 HEADER_TRACKING_EM = 0.3
@@ -103,7 +102,7 @@ def address_side(customer: Customer, sender: Sender, profile: CardProfile,
     right_limit = _right_limit(page, profile)
     sender_right = _sender_right(profile) if not sender.is_empty else 0.0
     shift = _sender_max_shift(profile) if not sender.is_empty else 0.0
-    left_limit = max(STAMP_AREA[0] + STAMP_CLEARANCE_MM,
+    left_limit = max(POSTMARK_AREA[0] + STAMP_CLEARANCE_MM,
                      sender_right - shift + SENDER_CLEARANCE_MM)
     name_left = _name_block(page, recipient, profile, fonts.name, left_limit, right_limit)
     if not sender.is_empty:

@@ -24,6 +24,8 @@ from mailmerge.shop.tomlread import (
 )
 
 DEFAULT_PROFILE = "official"
+CARD_WIDTH, CARD_HEIGHT = (90.0, 107.0), (140.0, 154.0)  # 郵便はがき: Japan Post's limits
+POSTMARK_AREA = (35.0, 70.0)  # 切手・消印: x 0-35, y 0-70 mm (barcode manual p13)
 MESSAGE_LAYOUT = "message"  # layouts/message.toml is the message side's, not a card profile
 _BOXES = {"lefts": SEVEN_NUMBERS, **dict.fromkeys(("top", "width", "height", "digit_height"),
                                                    NUMBER)}
@@ -119,7 +121,31 @@ def load_profile(name_or_path: str = DEFAULT_PROFILE) -> CardProfile:
         raise ConfigError(_("レイアウト {name!r} はありません。{names} のどれか、または "
                             ".toml のレイアウトファイルを指定してください", name=name_or_path,
                             names=", ".join(bundled_profiles())))
-    return _parse(read_toml(path, SCHEMA, complete=True), path.stem)
+    data = read_toml(path, SCHEMA, complete=True)
+    _check_geometry(data, path)
+    return _parse(data, path.stem)
+
+
+def _check_geometry(data: dict, path: Path) -> None:
+    """A card Japan Post takes (私製はがき: 90-107 mm by 140-154 mm), and a red 年賀 in the
+    stamp's column below the postmark area (x 0-35, y 0-70), on the card."""
+    width, height = float(data["card"]["width"]), float(data["card"]["height"])
+    if not (CARD_WIDTH[0] <= width <= CARD_WIDTH[1] and CARD_HEIGHT[0] <= height <= CARD_HEIGHT[1]):
+        raise ConfigError(_("{file}: [card] width {width:g} × height {height:g} mm は郵便はがきの"
+                            "大きさではありません（幅 {w0}〜{w1} mm、高さ {h0}〜{h1} mm）",
+                            file=path, width=width, height=height, w0=CARD_WIDTH[0],
+                            w1=CARD_WIDTH[1], h0=CARD_HEIGHT[0], h1=CARD_HEIGHT[1]))
+    mark = data.get("nenga_mark")
+    if mark is None:
+        return
+    em = float(mark["size_pt"]) * 25.4 / 72
+    x, top = float(mark["x"]), float(mark["top"])
+    if not (em / 2 <= x <= POSTMARK_AREA[0] - em / 2 and POSTMARK_AREA[1] <= top
+            and top + 2 * em <= height):
+        raise ConfigError(_("{file}: [nenga_mark] x {x:g}, top {top:g}: 年賀は切手の列（左から "
+                            "{column:g} mm まで）の、消印の場所（上から {postmark:g} mm まで）"
+                            "より下に入れてください", file=path, x=x, top=top,
+                            column=POSTMARK_AREA[0], postmark=POSTMARK_AREA[1]))
 
 
 def _boxes(data: dict) -> DigitBoxes:
@@ -168,11 +194,13 @@ def _parse(data: dict, name: str) -> CardProfile:
 
 def private_card(profile: CardProfile) -> CardProfile:
     """The profile as a privately made card (私製はがき: a card cut from plain paper must
-    carry 郵便はがき, and has no pre-printed boxes): the red boxes drawn, the plain card's
-    header added; everything else stays where the profile puts it."""
+    carry 郵便はがき, and has no pre-printed boxes, nor a printed 年賀): the red boxes drawn,
+    the plain card's header and 年賀 place added; everything else stays where the profile
+    puts it."""
     if profile.draw_boxes and profile.header_text:
         return profile
     plain = load_profile("plain")
     return replace(profile, draw_boxes=True, box_color=plain.box_color, box_line=plain.box_line,
                    header_text=plain.header_text, header_x=plain.header_x,
-                   header_y=plain.header_y, header_size_pt=plain.header_size_pt)
+                   header_y=plain.header_y, header_size_pt=plain.header_size_pt,
+                   nenga_mark=profile.nenga_mark or plain.nenga_mark)

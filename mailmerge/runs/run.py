@@ -173,6 +173,9 @@ def check_options(options: RunOptions) -> None:
         if value not in allowed:
             raise ConfigError(_("{option} は {choices} のどれかです", option=name,
                                 choices=", ".join(allowed)))
+    if options.paper and (options.layout or options.impose):
+        raise ConfigError(_("--paper は --layout・--impose と一緒には使えません（用紙が、はがきの"
+                            "型と A4 の面付けを決めます）。どちらか一方にしてください"))
     if options.indicia not in (None, *INDICIA):
         raise ConfigError(_("{option} は {choices} のどれかです", option="--indicia",
                             choices=", ".join(INDICIA)))
@@ -281,6 +284,10 @@ def _run(jobs: list[Job], source: str, output: Path | None, settings: Settings,
 
     maker = CardMaker(settings, options, sales)
     maker.check_count(len(jobs))
+    if _nenga_unmarked(maker, jobs, report.paper):
+        report.notes.append(_("このはがきの型（{layout}）には「年賀」を入れる場所（[nenga_mark]）"
+                              "がありません。年賀はがき以外に刷るなら、切手の下に赤で「年賀」と"
+                              "書き足してください", layout=maker.profile.name))
     files = _RunFiles(output, options, log, len(jobs), maker.sides_per_card)
     files.title = f"hagaki: {Path(source).name}"
     planned = [PlannedFile(batch, role, path) for batch, role, path in files.planned()]
@@ -319,6 +326,13 @@ def _run(jobs: list[Job], source: str, output: Path | None, settings: Settings,
         from mailmerge.paperwork.run_sheet import write_run_sheet
 
         write_run_sheet(sheet, log, report, settings, options)
+
+
+def _nenga_unmarked(maker: CardMaker, jobs: list[Job], paper: Paper | None) -> bool:
+    """Address sides of 年賀状 on a layout file that has no place for the red 年賀?"""
+    return (maker.with_address and maker.profile.nenga_mark is None
+            and (paper is None or paper.name != "nenga")
+            and any(job.entry.situation == "nenga" for job in jobs))
 
 
 class _NothingToWrite(Exception):

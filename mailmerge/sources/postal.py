@@ -30,7 +30,7 @@ _PREFECTURE = re.compile("^(" + "|".join(match_key(p) for p in PREFECTURES) + ")
 _GUN = re.compile(r"^.+?郡")
 _LEADING_CODE = re.compile(r"^\d{3}-?\d{4}")
 # Kyoto's direction words (上る, 下ル, 上がる, 東入, 西入ル …): the town follows the last one.
-_DIRECTION = re.compile(r"[上下]が?[るル]|[東西]入[るル]?")
+DIRECTION = re.compile(r"[上下]が?[るル]|[東西]入[るル]?")  # Kyoto: 上る, 下ル, 東入 …
 _STREET = "通"  # a name followed by 通 is a street (寺町通), not the town 寺町
 _OPENING = "(「、・,"  # what may stand between a direction word and the town (keyed)
 _NO = str.maketrans("ノの", "之之")  # in town names alike: 薮ノ内町 is Japan Post's 藪之内町
@@ -82,7 +82,8 @@ class PostalChecker:
         if not places:
             return [self._unknown(customer, column, address, shown)]
         if any(_agrees(place, address) for place in places):
-            return self._catch_all(customer, column, address, places, shown)
+            return (self._catch_all(customer, column, address, places, shown)
+                    or self._other_town(customer, column, address, places, shown))
         place = places[0]
         if place.town and address.startswith(_place_keys(place)[2]):
             return [_problem(customer, column, "postal-mismatch", "error",
@@ -152,6 +153,23 @@ class PostalChecker:
                      "{hints} があります。通り名と番地で確かめて選んでください",
                      hints=_listed(towns), **fields))
         return [_problem(customer, column, "postal-catch-all", "warning", message)]
+
+    def _other_town(self, customer: Customer, column: str, address: str,
+                    places: tuple[Place, ...], shown: str) -> list[Problem]:
+        """A code of another town of the same city (the street's town in a Kyoto address,
+        a neighbour's code): a warning naming the address's town and its code(s)."""
+        found = self._suggest(address)
+        towns = [place for place in found if place.town]
+        if not towns or any(place.code == places[0].code for place in found):
+            return []
+        fields = {"code": shown, "place": places[0].prefecture + places[0].city + places[0].town,
+                  "town": towns[0].town}
+        message = (_("郵便番号 {code} は {place} の番号ですが、住所の町は {town} です。{hint} では"
+                     "ありませんか？", hint=towns[0], **fields) if len(towns) == 1 else
+                   _("郵便番号 {code} は {place} の番号ですが、住所の町は {town} です。{hints} の"
+                     "どれかではありませんか？通り名と番地で確かめて選んでください",
+                     hints=_listed(towns), **fields))
+        return [_problem(customer, column, "postal-other-town", "warning", message)]
 
     def _suggest(self, address: str) -> tuple[Place, ...]:
         """The codes the (keyed) address names: its town's (several when towns of that name
@@ -270,7 +288,7 @@ def _town_in(town_part: str, towns: list[_Town]) -> str:
     """The key of the town the (keyed) rest of an address names: the longest town after its
     last direction word (寺町通今出川上る阿弥陀寺町), else at its start (阿弥陀寺町(寺町通…)),
     a name followed by 通 being a street; '' (the catch-all's key) when none."""
-    directions = list(_DIRECTION.finditer(town_part))
+    directions = list(DIRECTION.finditer(town_part))
     after = [town_part[directions[-1].end():].lstrip(_OPENING)] if directions else []
     for text in [*after, town_part]:
         found = [town.key for town in towns if town.key and text.startswith(town.key)
