@@ -40,6 +40,7 @@ from mailmerge.sendlog.store import SendLog
 from mailmerge.shop.folder import Shop, open_shop
 from mailmerge.shop.settings import FONT_ROLES, load_settings, printer_offsets
 from mailmerge.sources.customers import ReadOptions
+from mailmerge.templates.fit import CATEGORIES, CHANNELS
 from mailmerge.typeface.catalog import FontCatalog
 
 install_click_words()  # click's own words (Usage:, Error: …) in Japanese too
@@ -363,17 +364,23 @@ def check(customers: Path, sales: Path | None, output_format: str, layout: str |
 
 
 @main.command(help=N_(
-    "店のフォルダを作ります: 店を差出人にした、説明付きの hagaki.toml。\n\n"
+    "店のフォルダを作ります: 店を差出人にした、説明付きの hagaki.toml。"
+    "店の種類と買い方に合わせて、はがきの文面の言葉が変わります。\n\n"
     "例: hagaki init myshop --name ささき雑貨店 --postal-code 150-0001 "
-    "--address 東京都渋谷区神宮前1-2-3"))
+    "--address 東京都渋谷区神宮前1-2-3 --kind goods --channel store"))
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
 @click.option("--name", help=N_("はがきに印刷する店名（差出人）。"))
 @click.option("--postal-code", help=N_("店の郵便番号（例: 150-0001）。"))
 @click.option("--address", help=N_("店の住所（都道府県から）。"))
 @click.option("--address2", default="", help=N_("建物名と階（あれば）。"))
+@click.option("--kind", type=click.Choice(CATEGORIES),
+              help=N_("主に扱うもの: food（食べ物）、goods（品物）、services（施術・教室など）。"))
+@click.option("--channel", type=click.Choice(CHANNELS),
+              help=N_("お客様の買い方: store（店頭）、mail_order（通信販売）、both（両方）。"
+                      "指定しなければ both。"))
 @user_errors
 def init(folder: Path, name: str | None, postal_code: str | None, address: str | None,
-         address2: str) -> None:
+         address2: str, kind: str | None, channel: str | None) -> None:
     """Make a shop folder with a commented hagaki.toml, the shop as the sender."""
     from mailmerge.shop.init import write_shop_config
 
@@ -383,7 +390,14 @@ def init(folder: Path, name: str | None, postal_code: str | None, address: str |
     address = address or (click.prompt(_("住所")) if ask else None)
     if not (name and postal_code and address):
         raise click.UsageError(_("--name、--postal-code と --address を指定してください"))
-    path = write_shop_config(folder, name, postal_code, address, address2)
+    if ask and kind is None:
+        kind = click.prompt(_("主に扱うもの（food: 食べ物、goods: 品物、"
+                              "services: 施術・教室など）"), type=click.Choice(CATEGORIES))
+    if ask and channel is None:
+        channel = click.prompt(_("お客様の買い方（store: 店頭、mail_order: 通信販売、both: 両方）"),
+                               type=click.Choice(CHANNELS))
+    path = write_shop_config(folder, name, postal_code, address, address2, kind or "",
+                             channel or "both")
     click.echo(_("設定を作りました → {path}", path=path))
     customer_list = folder / "customers.csv"
     click.echo(_("次に: 顧客リストを {folder} に置いて、hagaki check {customers} で確かめ、"

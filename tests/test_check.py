@@ -42,7 +42,7 @@ def test_json_output_and_exit_codes(tmp_path, customers_csv):
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert (data["rows"], data["printable"], data["sales_rows"]) == (16, 13, 2)
-    assert {"file": "sales", "row": 3, "customer_id": "C404", "column": "顧客ID",
+    assert {"file": "sales", "path": str(sales), "row": 3, "customer_id": "C404", "column": "顧客ID",
             "code": "unknown-customer", "severity": "error",
             "message": data["problems"][-1]["message"]} == data["problems"][-1]
     clean = tmp_path / "clean.csv"

@@ -145,7 +145,7 @@ def test_the_workbook_holds_the_figures_and_native_charts(files, tmp_path):
     result = CliRunner().invoke(main, ["report", str(customers), "--sales", str(sales), "--log",
                                        str(log), "--date", DAY, "--out", str(target)])
     assert result.exit_code == 0, result.output
-    assert "離反 (死んだ客)" in result.output and "! 1人の顧客 (A8 久保 八)" in result.output
+    assert "離反客" in result.output and "! 1人の顧客 (A8 久保 八)" in result.output
     book = openpyxl.load_workbook(target)
     assert book.sheetnames == ["概要", "顧客一覧", "連絡リスト", "月次", "送付実績", "名簿外の売上"]
     summary = book["概要"]
@@ -159,7 +159,9 @@ def test_the_workbook_holds_the_figures_and_native_charts(files, tmp_path):
     assert contact.freeze_panes == "A2"
     customers_sheet = book["顧客一覧"]
     segments = {r[0].value: r[2].value for r in customers_sheet.iter_rows(min_row=2)}
-    assert segments["A6"] == "離反 (死んだ客)" and segments["A9"] == "送付対象外"
+    assert segments["A6"] == "離反客" and segments["A9"] == "送付対象外"
+    assert set(segments.values()) <= {"新規", "優良客", "休眠客", "離反客", "送付対象外",
+                                      "購入記録なし"}
     monthly = book["月次"]
     assert [c.value for c in monthly[monthly.max_row]][:6] == ["2026-11", 0, 1, 1, 5, 1]
     assert [[c.value for c in row] for row in book["名簿外の売上"].iter_rows(min_row=2)] == [

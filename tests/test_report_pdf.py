@@ -138,8 +138,9 @@ def test_the_contact_list_holds_dormant_then_lapsed_with_last_purchase_and_card(
     text = "\n".join(page_texts(pdf))
     listed = re.findall(r"^(D1|D2|L1|L2|A1|N1) .*$", text.split("連絡リスト（")[1], re.M)
     assert listed == ["D2", "D1", "L1", "L2"]
-    assert re.search(r"^D1 𠮷田 花子 休眠 \(眠った客\) 2026-03-01 267 1 3,000 "
+    assert re.search(r"^D1 𠮷田 花子 休眠客 2026-03-01 267 1 3,000 "
                      r"2026-10-01 休眠フォロー$", text, re.M)
+    assert "連絡リスト（休眠客・離反客）" in text and not re.search("死んだ|眠った|生きた", text)
 
 
 def test_what_the_cards_brought_by_situation(stocktake):

@@ -114,10 +114,11 @@ def test_a_nenga_run_in_the_browser_loads_the_paper_chosen_and_marks_it(tmp_path
 
     shop = init_shop(tmp_path / "shop")
     (tmp_path / "lists").mkdir()
-    make_shop(tmp_path / "lists")
+    with clock.on_day(dt.date(2026, 12, 10)):  # the server's day: sales a few days before it
+        make_shop(tmp_path / "lists")
     for name in ("customers.csv", "sales.csv"):
         (shop / name).write_bytes((tmp_path / "lists" / name).read_bytes())
-    with serving(shop, "2026-12-10") as url, sync_playwright() as playwright:
+    with serving(shop, "2026-12-10") as url, sync_playwright() as playwright:  # HAGAKI_TODAY
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         try:

@@ -186,9 +186,9 @@ def _to_call(measures: Measures, styles: Styles) -> list[Flowable]:
         rows.append([line.customer.customer_id, line.name, _(SEGMENT_LABELS[line.segment]),
                      _day(line.last_purchase), f"{line.days_since_last:,}",
                      f"{line.purchases:,}", f"{line.total:,.0f}", last_card])
-    return [PageBreak(), paragraph(_("連絡リスト（休眠・離反の顧客）"), styles.heading),
-            paragraph(_("休眠は最終購入の古い順（次に離反する人から）、離反は最終購入の新しい順"
-                        "（戻りやすい人から）。"), styles.body), Spacer(1, 2 * mm),
+    return [PageBreak(), paragraph(_("連絡リスト（休眠客・離反客）"), styles.heading),
+            paragraph(_("休眠客は最終購入の古い順（離反客になりそうな人から）、離反客は最終購入の"
+                        "新しい順（戻りやすい人から）。"), styles.body), Spacer(1, 2 * mm),
             *tables(styles.font, [_("顧客ID"), _("氏名"), _("区分"), _("最終購入"), _("経過日数"),
                                   _("購入回数"), _("購入合計 (円)"), _("最後のはがき")], rows,
                     [15, 30, 27, 19, 15, 14, 20, 40], right=(4, 5, 6))]

@@ -18,12 +18,14 @@ from mailmerge.report.measures import Listed, Measures, measure
 from mailmerge.sendlog.store import SendLog
 from mailmerge.shop.settings import Settings
 from mailmerge.sources.customers import ReadOptions
+from mailmerge.sources.sales import missing_amounts
 from mailmerge.sources.sourceset import sales_for, scan_customers
 
 
 def build_report(customers_path: Path, sales_path: Path, settings: Settings,
                  options: ReadOptions, log_path: Path | None, on: dt.date) -> Measures:
-    """Every row of the customer list (errors included), the sales and the log, measured."""
+    """Every row of the customer list (errors included), the sales and the log, measured; a
+    sales list without amounts gives no figure of money, and says so first."""
     sources = scan_customers(customers_path, options)
     rows = list(sources)
     known_ids = {customer.customer_id for customer, _ in rows if customer.customer_id}
@@ -32,8 +34,12 @@ def build_report(customers_path: Path, sales_path: Path, settings: Settings,
     cards, returned = _read_log(log_path, customers)
     listed = [Listed(customer, tuple(problems), index in returned)
               for index, (customer, problems) in enumerate(rows)]
-    return measure(listed, sales.sales + sales.unknown, cards, on,
-                   settings.rules.segments, settings.postage_yen)
+    missing = missing_amounts(sales)
+    measures = measure(listed, sales.sales + sales.unknown, cards, on, settings.rules.segments,
+                       settings.postage_yen, amounts=missing is None)
+    if missing is not None:
+        measures.warnings.insert(0, missing)
+    return measures
 
 
 def _read_log(log_path: Path | None, customers: list[Customer]

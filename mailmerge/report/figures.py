@@ -14,20 +14,28 @@ from mailmerge.i18n import N_, _, cards, ngettext, pgettext, yen
 from mailmerge.report.measures import Measures
 
 SEGMENT_LABELS = {"excluded": N_("送付対象外"), "new": N_("新規"),
-                  "active": N_("活動中 (生きた客)"), "dormant": N_("休眠 (眠った客)"),
-                  "lapsed": N_("離反 (死んだ客)"), "no_purchase": N_("購入記録なし")}
+                  "active": N_("優良客"), "dormant": N_("休眠客"), "lapsed": N_("離反客"),
+                  "no_purchase": N_("購入記録なし")}
 SHARE = "%"
+UNKNOWN = "—"
+# Figures of money or of shares of sales: left out when the sales list has no amounts.
+_OF_SALES = frozenset({N_("売上合計"), N_("平均購入額 (1件あたり)"), N_("平均購入額 (1人あたり)"),
+                       N_("新規客の売上"), N_("既存客の売上"), N_("新規客の売上比率"),
+                       N_("最大顧客の売上比率"), N_("上位10%の売上比率"),
+                       N_("名簿にない顧客の売上")})
 
 
 @dataclass(frozen=True)
 class Figure:
     label: str  # marked with N_: translate where shown
-    value: float
+    value: float | None  # None: not known (a sales list without amounts)
     unit: str  # 人, 件, 円, 枚, 回, or % for a share (value 0–1)
 
     def text(self) -> str:
         """The value with its unit in the reader's language: 12.3%, 1,234円 / ¥1,234,
-        3人 / 3 customers, 2.50回 / 2.50 times."""
+        3人 / 3 customers, 2.50回 / 2.50 times; a dash when it is not known."""
+        if self.value is None:
+            return UNKNOWN
         if self.unit == SHARE:
             return f"{self.value:.1%}"
         if self.unit == "円":
@@ -82,15 +90,20 @@ def key_figures(measures: Measures) -> list[Figure]:
         Figure(N_("名簿にない顧客の売上"), measures.unknown_sales_total, "円"),
         Figure(N_("名簿にない顧客の売上件数"), measures.unknown_sales_count, "件"),
     ]
+    if not measures.has_amounts:
+        return [figure for figure in figures if figure.label not in _OF_SALES]
     return figures
 
 
 def sales_tree(measures: Measures) -> list[Figure]:
-    """売上 = 客数 × 客単価 × 頻度, each factor read from Measures."""
+    """売上 = 客数 × 客単価 × 頻度, each factor read from Measures (the money unknown
+    without amounts)."""
+    amounts = measures.has_amounts
     return [Figure(N_("客数 (購入した顧客)"), measures.buyer_count, "人"),
-            Figure(N_("客単価 (1件あたり)"), measures.average_per_sale, "円"),
+            Figure(N_("客単価 (1件あたり)"), measures.average_per_sale if amounts else None,
+                   "円"),
             Figure(N_("購入頻度 (1人あたり件数)"), measures.purchase_frequency, "回"),
-            Figure(N_("売上"), measures.sales_total, "円")]
+            Figure(N_("売上"), measures.sales_total if amounts else None, "円")]
 
 
 def base_figures(measures: Measures) -> list[Figure]:

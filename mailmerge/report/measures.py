@@ -25,6 +25,9 @@ Definitions (thresholds from [rules]):
 - to call (連絡リスト on paper): dormant customers, longest ago first (they lapse next), then
   lapsed ones, most recent first (the likeliest to come back); each with their last card.
 - what the cards brought: by situation, customers who bought within 60 days after a card.
+- a sales list without amounts (has_amounts False): purchases and segments are measured, but
+  no figure of money or of shares of sales is given (None in the JSON, left out of the key
+  figures), never 0円.
 """
 
 from __future__ import annotations
@@ -102,13 +105,14 @@ class Month:
     def sales(self) -> float:
         return self.new_customer_sales + self.existing_customer_sales
 
-    def as_json(self) -> dict:
+    def as_json(self, amounts: bool = True) -> dict:
         heads = self.heads
         return {"month": self.month, "new": heads.new, "back": heads.back, "lost": heads.lost,
                 "total": heads.customers, "lapsed": heads.lapsed,
-                "loss_rate": round(heads.loss_rate, 4), "sales": self.sales,
-                "new_customer_sales": self.new_customer_sales,
-                "existing_customer_sales": self.existing_customer_sales}
+                "loss_rate": round(heads.loss_rate, 4),
+                "sales": self.sales if amounts else None,
+                "new_customer_sales": self.new_customer_sales if amounts else None,
+                "existing_customer_sales": self.existing_customer_sales if amounts else None}
 
 
 @dataclass(frozen=True)
@@ -151,45 +155,59 @@ class Measures:
     last_cards: dict[str, SentCard] = field(default_factory=dict)  # by customer id
     card_responses: list[CardResponse] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    has_amounts: bool = True  # False: the sales had no amounts, no figure of money is known
 
     def as_json(self) -> dict:
-        """Stable keys, plain JSON values (no NaN, dates as YYYY-MM-DD)."""
+        """Stable keys, plain JSON values (no NaN, dates as YYYY-MM-DD); without amounts,
+        every figure of money or share of sales is null."""
+        def money(value: float, digits: int | None = None) -> float | None:
+            if not self.has_amounts:
+                return None
+            return value if digits is None else round(value, digits)
+
+        def groups(breakdown: dict[str, dict]) -> dict[str, dict]:
+            return {name: {**group, "sales": money(group["sales"])}
+                    for name, group in breakdown.items()}
+
         return {
             "date": self.date.isoformat(),
             "customer_count": self.customer_count,
             "flagged_customers": self.flagged_count,
             "segments": self.segments,
             "segment_shares": {k: round(v, 4) for k, v in self.segment_shares.items()},
-            "sales_total": self.sales_total,
+            "sales_total": money(self.sales_total),
             "sales_count": self.sales_count,
-            "new_customer_sales": self.new_customer_sales,
-            "existing_customer_sales": self.existing_customer_sales,
+            "new_customer_sales": money(self.new_customer_sales),
+            "existing_customer_sales": money(self.existing_customer_sales),
             "unknown_customer_sales": {
-                "total": self.unknown_sales_total, "count": self.unknown_sales_count,
+                "total": money(self.unknown_sales_total), "count": self.unknown_sales_count,
                 "customers": [{"customer_id": u.customer_id, "count": u.count,
-                               "total": u.total} for u in self.unlisted]},
-            "average_per_sale": round(self.average_per_sale, 2),
-            "average_per_customer": round(self.average_per_customer, 2),
-            "top_customer_share": round(self.top_customer_share, 4),
-            "top10_share": round(self.top10_share, 4),
-            "new_sales_share": round(self.new_sales_share, 4),
+                               "total": money(u.total)} for u in self.unlisted]},
+            "average_per_sale": money(self.average_per_sale, 2),
+            "average_per_customer": money(self.average_per_customer, 2),
+            "top_customer_share": money(self.top_customer_share, 4),
+            "top10_share": money(self.top10_share, 4),
+            "new_sales_share": money(self.new_sales_share, 4),
             "loss_rate": round(self.loss_rate, 4),
-            "monthly": [month.as_json() for month in self.monthly],
-            "by_gender": self.by_gender,
-            "by_age_band": self.by_age_band,
+            "monthly": [month.as_json(self.has_amounts) for month in self.monthly],
+            "by_gender": groups(self.by_gender),
+            "by_age_band": groups(self.by_age_band),
             "cards": self.cards.as_json(),
             "winback_response_rate": round(self.winback_response_rate, 4),
             "buyer_count": self.buyer_count,
             "purchase_frequency": round(self.purchase_frequency, 4),
             "base_flow": self.base_flow.as_json(),
-            "card_responses": [response.as_json() for response in self.card_responses],
+            "card_responses": [{**response.as_json(), "sales": money(response.sales)}
+                               for response in self.card_responses],
             "warnings": self.warnings,
         }
 
 
 def measure(listed: list[Listed], sales: list[Sale], cards: list[SentCard], on: dt.date,
-            rules: SegmentRules | None = None, postage_yen: int = 85) -> Measures:
-    """Every figure of the report for the day `on`."""
+            rules: SegmentRules | None = None, postage_yen: int = 85,
+            amounts: bool = True) -> Measures:
+    """Every figure of the report for the day `on` (`amounts` False: the sales list had no
+    amounts, see the module docstring)."""
     rules = rules or SegmentRules()
     histories, unlisted = _assign(listed, sales, on)
     lines = [_line(entry, history, on, rules)
@@ -236,6 +254,7 @@ def measure(listed: list[Listed], sales: list[Sale], cards: list[SentCard], on: 
         base_flow=base_flow([month.heads for month in monthly]), to_call=_to_call(lines),
         last_cards=last_cards(sent),
         card_responses=responses_by_situation(sent, _amounts_by_customer(lines, histories)),
+        has_amounts=amounts,
     )
     measures.warnings = _warnings(measures, len(positive))
     return measures

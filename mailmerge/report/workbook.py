@@ -106,14 +106,19 @@ def _summary(sheet, measures: Measures) -> None:
             sheet.cell(row=row + offset, column=1, value=neutralise(warning))
 
 
+def _money(measures: Measures, value: float) -> float | None:
+    """A figure of money, or an empty cell when the sales list had no amounts."""
+    return value if measures.has_amounts else None
+
+
 def _flags(line: CustomerLine) -> str:
     return _("、").join(line.flags)
 
 
 def _customers(sheet, measures: Measures) -> None:
     rows = [[line.customer.customer_id, line.name, _(SEGMENT_LABELS[line.segment]),
-             line.first_purchase, line.last_purchase, line.purchases, line.total, _flags(line)]
-            for line in measures.customers]
+             line.first_purchase, line.last_purchase, line.purchases, _money(measures, line.total),
+             _flags(line)] for line in measures.customers]
     _table(sheet, [_("顧客ID"), _("氏名"), _("区分"), _("初回購入"), _("最終購入"),
                    _("購入回数"), _("購入合計 (円)"), _("名簿の誤り")], rows,
            [12, 20, 18, 12, 12, 10, 14, 30])
@@ -124,7 +129,8 @@ def _customers(sheet, measures: Measures) -> None:
 def _to_contact(sheet, measures: Measures) -> None:
     rows = [[line.customer.customer_id, line.name, _(SEGMENT_LABELS[line.segment]),
              line.customer.postal_code, line.address, line.last_purchase,
-             line.days_since_last, line.total, _flags(line)] for line in measures.to_call]
+             line.days_since_last, _money(measures, line.total), _flags(line)]
+            for line in measures.to_call]
     _table(sheet, [_("顧客ID"), _("氏名"), _("区分"), _("郵便番号"), _("住所"), _("最終購入"),
                    _("経過日数"), _("購入合計 (円)"), _("名簿の誤り")], rows,
            [12, 20, 18, 10, 40, 12, 10, 14, 30])
@@ -134,8 +140,9 @@ def _to_contact(sheet, measures: Measures) -> None:
 
 def _monthly(sheet, measures: Measures) -> None:
     rows = [[m.month, m.heads.new, m.heads.back, m.heads.lost, m.heads.customers,
-             m.heads.lapsed, m.heads.loss_rate, m.sales, m.new_customer_sales,
-             m.existing_customer_sales] for m in measures.monthly]
+             m.heads.lapsed, m.heads.loss_rate, _money(measures, m.sales),
+             _money(measures, m.new_customer_sales), _money(measures, m.existing_customer_sales)]
+            for m in measures.monthly]
     _table(sheet, [_("月"), _("新規"), _("復帰"), _("離反"), _("顧客数"), _("離反中"),
                    _("離反率"), _("売上 (円)"), _("新規客の売上 (円)"), _("既存客の売上 (円)")],
            rows,
@@ -151,6 +158,8 @@ def _monthly(sheet, measures: Measures) -> None:
                    titles_from_data=True)
     trend.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=last))
     sheet.add_chart(trend, "L2")
+    if not measures.has_amounts:
+        return  # no sales chart without amounts (the summary says why)
     sales = BarChart()
     sales.type = "col"
     sales.grouping = "stacked"
@@ -176,7 +185,8 @@ def _situation(code: str) -> str:
 
 
 def _unlisted(sheet, measures: Measures) -> None:
-    rows = [[u.customer_id or _("(空欄)"), u.count, u.total] for u in measures.unlisted]
+    rows = [[u.customer_id or _("(空欄)"), u.count, _money(measures, u.total)]
+            for u in measures.unlisted]
     _table(sheet, [_("売上の顧客ID"), _("件数"), _("金額 (円)")], rows, [16, 8, 14])
     _formats(sheet, 2, {3: YEN})
     sheet.freeze_panes = "A2"

@@ -137,7 +137,7 @@ class CardMaker:
         entry = job.entry
         variables = self.card_variables(
             entry, self.settings.sender, job.card_date,
-            self.sales_by_customer.get(entry.customer.customer_id, []))
+            self.sales_by_customer.get(entry.customer.customer_id, []), self.settings.fit)
         return edited(self.templates.render(self.template_name(entry), variables), job.edit)
 
 

@@ -1,7 +1,10 @@
 """`hagaki check`: every problem of a customer list (and sales list) before printing.
 
 In: the customer file, optionally a sales file, settings and read options. Out: CheckReport
-with the row count, how many rows would print, and every Problem (file, row, column, code).
+with the row count, how many rows would print, and every Problem (file, row, column, code),
+counted by severity and grouped by code with what to do; a customer-list problem's column is
+named by the header in the user's file (お名前 for our 姓), or left empty when the file has no
+such column. The summary, the groups and the rows are counted from the same problems.
 Cards are checked the way `print` lays them out: a character no font draws (glyph-missing)
 and text that cannot fit (too-long). Rows whose text is short enough to fit for certain are
 checked for glyphs only; the others are laid out in full.
@@ -9,10 +12,10 @@ checked for glyphs only; the others are laid out in full.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from mailmerge.errors import CardError
+from mailmerge.errors import CardError, InputError
 from mailmerge.i18n import N_, _, ngettext
 from mailmerge.layout.address_side import AddressFonts, address_side
 from mailmerge.layout.columns import MIN_CONDENSE
@@ -24,17 +27,20 @@ from mailmerge.runs.fontcheck import address_side_texts
 from mailmerge.sendlog.store import SendLog
 from mailmerge.shop.settings import Settings
 from mailmerge.sources.customers import FIELD_LABELS, ReadOptions
+from mailmerge.sources.headers import map_headers
 from mailmerge.sources.sourceset import sales_for, scan_customers
+from mailmerge.sources.tables import open_table
 from mailmerge.typeface.roles import FontRoles
 
 WHAT_TO_DO = {
     "missing-name": N_("姓・名を、会社なら会社名を入れてください"),
-    "missing-address": N_("住所（住所1）を入れてください"),
+    "missing-address": N_("住所を入れてください"),
     "postal-format": N_("郵便番号を 7 けたで書いてください（例: 100-0001）"),
     "postal-unknown": N_("住所から郵便番号を調べてください（日本郵便の郵便番号検索）"),
     "postal-mismatch": N_("郵便番号か住所を直して、合うようにしてください"),
     "postal-catch-all": N_("町の郵便番号にしてください（xxx-0000 は町の番号がない所の番号です）"),
     "postal-missing": N_("住所から調べた郵便番号を入れてください"),
+    "postal-other-town": N_("郵便番号を住所の町の番号にしてください"),
     "duplicate": N_("お客様 1 人につき 1 行にしてください"),
     "glyph-missing": N_("その文字のあるフォントを [fonts] に加えるか、文字を直してください"),
     "too-long": N_("短くするか、二つの欄に分けてください"),
@@ -51,7 +57,17 @@ WHAT_TO_DO = {
     "address-conflict": N_("新しい住所を使います。"
                            "古い住所が正しければ新しいファイルを直してください"),
     "cancelled-order": N_("キャンセルされた注文は売上に数えません"),
+    "refund-row": N_("返品の金額を入れると、その分を売上から差し引きます"),
+    "lost-character": N_("元の文字に直すか、ファイルを UTF-8（CSV UTF-8）で保存し直してください"),
+    "no-barcode": N_("バーコードなしで印刷します。住所を都道府県から正しく書くと付きます"),
 }
+# A problem of a code not listed above: its message says what to do.
+ANY_HINT = N_("それぞれの行の説明のとおりに直してください")
+SEVERITIES = ("error", "warning", "info")
+# Where a field's text may come from when the file has no column of its own for it.
+FIELD_SOURCES = {"family_name": ("family_name", "name", "company"),
+                 "given_name": ("given_name", "name"),
+                 "honorific": ("honorific", "name", "family_name", "given_name")}
 
 
 @dataclass
@@ -66,7 +82,30 @@ class CheckReport:
 
     @property
     def errors(self) -> int:
-        return sum(1 for _, p in self.problems if p.severity == "error")
+        return self.counts()["error"]
+
+    def counts(self, code: str | None = None) -> dict[str, int]:
+        """How many problems of each severity (error, warning, info): all, or of one code."""
+        counts = dict.fromkeys(SEVERITIES, 0)
+        for _kind, problem in self.problems:
+            if code is None or problem.code == code:
+                counts[problem.severity] += 1
+        return counts
+
+    def groups(self) -> dict[str, list[tuple[str, Problem]]]:
+        """The problems by code, codes in the order first found."""
+        groups: dict[str, list[tuple[str, Problem]]] = {}
+        for kind, problem in self.problems:
+            groups.setdefault(problem.code, []).append((kind, problem))
+        return groups
+
+    def path_of(self, kind: str, problem: Problem) -> str:
+        """The file a problem's row is in, as given."""
+        return problem.file or (self.sales_file if kind == "sales" else self.customers_file) or ""
+
+    def tally(self) -> str:
+        """'エラー 5件、注意 1件' (with 'お知らせ n件' when there are notices): every problem."""
+        return _tally(self.counts(), ("error", "warning"))
 
     def as_json(self) -> dict:
         return {
@@ -74,12 +113,26 @@ class CheckReport:
             "printable": self.printable,
             "sales_rows": self.sales_rows,
             "notes": self.notes,
+            "counts": _json_counts(self.counts()),
+            "groups": [{"code": code, "hint": hint(code), "count": len(entries),
+                        **_json_counts(self.counts(code))}
+                       for code, entries in self.groups().items()],
             "problems": [
-                {"file": kind, "row": p.row, "customer_id": p.customer_id, "column": p.column,
-                 "code": p.code, "severity": p.severity, "message": p.message}
+                {"file": kind, "path": self.path_of(kind, p), "row": p.row,
+                 "customer_id": p.customer_id, "column": p.column, "code": p.code,
+                 "severity": p.severity, "message": p.message}
                 for kind, p in self.problems
             ],
         }
+
+
+def _json_counts(counts: dict[str, int]) -> dict[str, int]:
+    return {"errors": counts["error"], "warnings": counts["warning"], "notices": counts["info"]}
+
+
+def hint(code: str) -> str:
+    """What to do about a problem of this code, in the reader's language."""
+    return _(WHAT_TO_DO.get(code, ANY_HINT))
 
 
 def check_files(customers_path: Path, settings: Settings, options: ReadOptions | None = None,
@@ -109,7 +162,8 @@ def check_files(customers_path: Path, settings: Settings, options: ReadOptions |
     finally:
         if log is not None:
             log.close()
-    report.problems = [("customers", p) for p in problems]
+    headers = UserHeaders(customers_path, options)
+    report.problems = [("customers", headers.named(p)) for p in problems]
     sales = sales_for(sources, ids, sales_path, options)
     report.notes = sources.notes
     if sales is not None:
@@ -127,6 +181,40 @@ def _returned(customer: Customer, log: SendLog | None, file: str) -> list[Proble
                     "warning", _("{date} のはがき（{card} 番）が宛所不明で"
                                  "戻りました。住所を直すまで送りません",
                                  date=card.card_date, card=card.card_id), file)]
+
+
+class UserHeaders:
+    """Names a customer-list problem's column by the header in the user's file (お名前, not
+    our 姓) when its file has a column for that field; each file's headers read on first need."""
+
+    def __init__(self, customers_path: Path, options: ReadOptions) -> None:
+        self.customers_path = customers_path
+        self.options = options
+        self.files: dict[str, tuple[list[str], dict[str, list[int]]]] = {}
+
+    def named(self, problem: Problem) -> Problem:
+        if not problem.column:
+            return problem
+        headers, columns = self._read(problem.file or str(self.customers_path))
+        if problem.column in headers:
+            return problem
+        field_name = next(iter(map_headers([problem.column])), "")
+        found = (columns[source][0] for source in FIELD_SOURCES.get(field_name, (field_name,))
+                 if columns.get(source))
+        index = next(found, None)  # none: the file has no such column (its message says so)
+        return replace(problem, column=headers[index] if index is not None else "")
+
+    def _read(self, file: str) -> tuple[list[str], dict[str, list[int]]]:
+        if file not in self.files:
+            path = Path(file)
+            sheet = self.options.sheet if path == self.customers_path else None
+            headers = open_table(path, self.options.encoding, sheet).headers
+            try:
+                columns = map_headers(headers, self.options.columns)
+            except InputError:  # an export's headers: its problems already name them
+                columns = {}
+            self.files[file] = headers, columns
+        return self.files[file]
 
 
 class CardChecker:
@@ -182,36 +270,48 @@ class CardChecker:
 
 def format_text(report: CheckReport) -> list[str]:
     """The report for people: counts, then problems grouped by code with what to do."""
-    warnings = sum(1 for _kind, p in report.problems if p.severity == "warning")
-    lines = [*report.notes,
-             _("{file}: {rows}、{printable}、{errors}、{warnings}", file=report.customers_file,
-               rows=ngettext("{n:,}行", "{n:,}行", report.rows),
-               printable=ngettext("印刷できるのは {n:,}行", "印刷できるのは {n:,}行",
-                                  report.printable),
-               errors=_counted("error", report.errors),
-               warnings=_counted("warning", warnings))]
+    lines = [*report.notes, _summary(report)]
     if report.sales_file:
         lines.append(ngettext("{file}: 売上 {n:,}行", "{file}: 売上 {n:,}行", report.sales_rows,
                               file=report.sales_file))
-    codes: dict[str, list[tuple[str, Problem]]] = {}
-    for kind, problem in report.problems:
-        codes.setdefault(problem.code, []).append((kind, problem))
-    for code, entries in codes.items():
-        severity = entries[0][1].severity
+    for code, entries in report.groups().items():
         lines.append("")
-        what_to_do = _(WHAT_TO_DO[code]) if code in WHAT_TO_DO else ""
         lines.append(_("{code}（{count}）: {what_to_do}", code=code,
-                       count=_counted(severity, len(entries)), what_to_do=what_to_do))
-        for kind, problem in entries:
-            where = problem.file or (report.sales_file if kind == "sales"
-                                     else report.customers_file)
-            who = f" ({problem.customer_id})" if problem.customer_id else ""
-            lines.append(_("  {file} 行 {row}{who} {column}: {problem}",
-                           file=Path(where or "").name, row=problem.row, who=who,
-                           column=problem.column, problem=problem.message))
+                       count=_tally(report.counts(code)), what_to_do=hint(code)))
+        lines += [_problem_line(report, kind, problem) for kind, problem in entries]
     if not report.problems:
         lines.append(_("問題はありません"))
     return lines
+
+
+def _summary(report: CheckReport) -> str:
+    """'customers.csv: 16行、印刷できるのは 13行、エラー 3件、注意 0件' (and notices, if any)."""
+    counts = report.counts()
+    fields = {"file": report.customers_file,
+              "rows": ngettext("{n:,}行", "{n:,}行", report.rows),
+              "printable": ngettext("印刷できるのは {n:,}行", "印刷できるのは {n:,}行",
+                                    report.printable),
+              "errors": _counted("error", counts["error"]),
+              "warnings": _counted("warning", counts["warning"])}
+    if counts["info"]:
+        return _("{file}: {rows}、{printable}、{errors}、{warnings}、{notices}",
+                 notices=_counted("info", counts["info"]), **fields)
+    return _("{file}: {rows}、{printable}、{errors}、{warnings}", **fields)
+
+
+def _problem_line(report: CheckReport, kind: str, problem: Problem) -> str:
+    fields = {"file": Path(report.path_of(kind, problem)).name, "row": problem.row,
+              "who": f" ({problem.customer_id})" if problem.customer_id else "",
+              "problem": problem.message}
+    if not problem.column:  # the whole row (a merge, a sale of an unknown customer)
+        return _("  {file} 行 {row}{who}: {problem}", **fields)
+    return _("  {file} 行 {row}{who} {column}: {problem}", column=problem.column, **fields)
+
+
+def _tally(counts: dict[str, int], always: tuple[str, ...] = ()) -> str:
+    """'エラー 2件、注意 1件': each severity with problems, and those in `always` at zero too."""
+    return _("、").join(_counted(severity, count) for severity, count in counts.items()
+                       if count or severity in always)
 
 
 def _counted(severity: str, count: int) -> str:

@@ -1,6 +1,7 @@
 """`hagaki init`: a shop folder with a commented hagaki.toml, the sender checked first.
 
-In: the folder and the shop's name, postal code and address. Out: the new hagaki.toml's
+In: the folder, the shop's name, postal code and address, and what kind of shop it is (what
+it sells, how its customers buy: the cards' words follow them). Out: the new hagaki.toml's
 path; ConfigError if one is already there or the sender's postal code and address disagree.
 """
 
@@ -16,6 +17,7 @@ from mailmerge.models import Sender
 from mailmerge.runs.cards import check_sender
 from mailmerge.shop.folder import CONFIG_NAME
 from mailmerge.shop.settings import Settings
+from mailmerge.templates.fit import CATEGORIES, CHANNELS
 
 TEMPLATE = """\
 # hagaki の設定（このファイルがあるフォルダが店のフォルダです。送付記録もここに置かれます）
@@ -37,12 +39,27 @@ postage_yen = 85      # はがき 1 枚の郵便料金
 
 [rules]
 thanks_days = 14      # 売上から何日以内ならお礼状を送るか
+
+[shop]                # はがきの文面の言葉が、これに合わせて変わります
+# 主に扱うもの: food（食べ物）, goods（品物）, services（施術・教室など）, ""（決めない）
+kind = {kind}
+# お客様の買い方: store（店頭）, mail_order（通信販売）, both（両方）
+channel = {channel}
+
+[categories]          # 品名にこの言葉があれば、その種類の文面にします（組み込みの言葉に追加）
+# food = ["パン", "焼き菓子"]
+# goods = ["湯呑み"]
+# services = ["カット"]
 """
 
 
 def write_shop_config(folder: Path, name: str, postal_code: str, address: str,
-                      address2: str = "") -> Path:
-    """Write FOLDER/hagaki.toml (never over an existing one); return its path."""
+                      address2: str = "", kind: str = "", channel: str = "both") -> Path:
+    """Write FOLDER/hagaki.toml (never over an existing one); return its path. `kind` is one
+    of CATEGORIES (or ""), `channel` one of CHANNELS."""
+    if kind not in ("", *CATEGORIES) or channel not in CHANNELS:
+        raise ConfigError(_("店の種類は {kinds}、買い方は {channels} のどれかです",
+                            kinds=", ".join(CATEGORIES), channels=", ".join(CHANNELS)))
     target = folder / CONFIG_NAME
     if target.exists():
         raise ConfigError(_("{path} は既にあります。"
@@ -52,9 +69,12 @@ def write_shop_config(folder: Path, name: str, postal_code: str, address: str,
     sender = Sender(name.strip(), postal_code.strip(), address.strip(), address2.strip())
     check_sender(Settings(path=target, sender=sender), None, allow_none=False)
     folder.mkdir(parents=True, exist_ok=True)
-    text = TEMPLATE.format(**{key: json.dumps(value, ensure_ascii=False) for key, value in (
+    values = {key: json.dumps(value, ensure_ascii=False) for key, value in (
         ("name", sender.name), ("postal_code", sender.postal_code),
-        ("address", sender.address), ("address2", sender.address2))})
+        ("address", sender.address), ("address2", sender.address2), ("kind", kind),
+        ("channel", channel))}
+    text = TEMPLATE.format(**values)
     with atomic_write(target) as stream:
         stream.write(text.encode("utf-8"))
     return target
+

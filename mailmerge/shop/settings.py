@@ -13,11 +13,15 @@ machine.
                         postage_yen; post_office (for --indicia)
     [printers.NAME]     offset_x, offset_y of one printer (chosen with --printer NAME;
                         written by `hagaki calibrate --printer NAME --measured-x … -y …`)
-    [columns]           "your header" = "field": map any header to a field (e.g. "お名前" =
-                        "name"); fields: customer_id, name, family_name, given_name, …
+    [columns]           "your header" = "field": map any header to a field, named by its
+                        field name or a header word we know (e.g. "顧客名" = "family_name",
+                        "お客様" = "氏名", "お支払い" = "金額"); fields: customer_id, name, …
     [rules]             thanks_days, birthday_lead_days, matsunouchi_end_day (7 or 15),
                         new_days, active_days, dormant_days; [rules.cooldown_days] per situation
     [templates]         folder: your own SITUATION.j2 / SITUATION-N.j2 files
+    [shop]              kind = "food" | "goods" | "services" (what it mostly sells);
+                        channel = "store" | "mail_order" | "both" (how customers buy)
+    [categories]        food, goods, services: words in item names, added to the built-in ones
 """
 
 from __future__ import annotations
@@ -36,7 +40,8 @@ from mailmerge.selection.seasons import OVERRIDE_KEYS, season_overrides
 from mailmerge.selection.segments import SegmentRules
 from mailmerge.shop.tomlread import NUMBER, TEXT, TEXT_OR_TEXTS, TEXTS, Each, read_toml
 from mailmerge.sources.headers import FIELDS
-from mailmerge.sources.sales import SALES_ALIASES
+from mailmerge.sources.sales import SALES_ALIASES, names_a_field
+from mailmerge.templates.fit import CATEGORIES, CHANNELS, ShopFit
 
 FONT_ROLES = ("address", "name", "message", "heading")
 DEFAULT_CHAINS = {
@@ -57,6 +62,8 @@ SCHEMA = {
                                "new_days", "active_days", "dormant_days"), NUMBER),
               "cooldown_days": Each(NUMBER)},
     "templates": {"folder": TEXT},
+    "shop": dict.fromkeys(("kind", "channel"), TEXT),
+    "categories": dict.fromkeys(CATEGORIES, TEXTS),
     "seasons": Each(dict.fromkeys(OVERRIDE_KEYS, TEXT)),
     "printers": Each(dict.fromkeys(("offset_x", "offset_y"), NUMBER)),
     "paper": Each(TEXT),  # kind of card → paper: nenga = "official" (年賀状 on 通常はがき)
@@ -86,6 +93,7 @@ class Settings:
     post_office: str = ""  # for 料金別納/料金後納 marks
     printers: dict[str, tuple[float, float]] = field(default_factory=dict)  # name: (x, y) mm
     papers: dict[str, str] = field(default_factory=dict)  # kind of card: paper ([paper])
+    fit: ShopFit = field(default_factory=ShopFit)  # [shop] and [categories]: words that fit
 
 
 def load_settings(path: Path | None) -> Settings:
@@ -106,7 +114,7 @@ def _settings(data: dict, path: Path) -> Settings:
     columns = data.get("columns", {})
     templates = data.get("templates", {})
     for header, target in columns.items():
-        if target not in FIELDS and target not in SALES_ALIASES:
+        if not names_a_field(target):
             raise ConfigError(_("{file}: [columns] {header!r} = {target!r}: その項目は"
                                 "ありません。使えるのは {fields}（売上は {sales_fields}）です",
                                 file=path, header=header, target=target,
@@ -144,7 +152,22 @@ def _settings(data: dict, path: Path) -> Settings:
         printers={name: (_number(offsets, "offset_x", path), _number(offsets, "offset_y", path))
                   for name, offsets in data.get("printers", {}).items()},
         papers=_papers(data.get("paper", {}), path),
+        fit=_fit(data.get("shop", {}), data.get("categories", {}), path),
     )
+
+
+def _fit(shop: dict[str, str], categories: dict[str, list[str]], path: Path) -> ShopFit:
+    """[shop] kind and channel, each one of its words, and [categories]' keywords."""
+    kind, channel = shop.get("kind", "").strip(), shop.get("channel", "both").strip()
+    for key, value, allowed in (("kind", kind, ("", *CATEGORIES)),
+                                ("channel", channel, CHANNELS)):
+        if value not in allowed:
+            raise ConfigError(_("{file}: [shop] {key} = {value!r} は使えません。使えるのは "
+                                "{allowed} です", file=path, key=key, value=value,
+                                allowed=", ".join(filter(None, allowed))))
+    keywords = {category: tuple(word.strip() for word in words if word.strip())
+                for category, words in categories.items()}
+    return ShopFit(kind, channel, keywords)
 
 
 def _papers(table: dict[str, str], path: Path) -> dict[str, str]:

@@ -22,6 +22,7 @@ from mailmerge.errors import InputError
 from mailmerge.i18n import N_, _
 from mailmerge.japanese.address_identity import person_identity, same_place
 from mailmerge.models import Customer, Problem
+from mailmerge.sources.column_hints import ColumnHints
 from mailmerge.sources.corrections import Correction
 from mailmerge.sources.headers import ALIASES, map_headers
 from mailmerge.sources.identity import (
@@ -81,26 +82,30 @@ def open_plain(table: Table, options: ReadOptions) -> dict[str, list[int]]:
     return columns
 
 
-def scan_plain(table: Table, columns: dict[str, list[int]]
+def scan_plain(table: Table, columns: dict[str, list[int]], notes: list[str] | None = None
                ) -> Iterator[tuple[Customer, list[Problem]]]:
     """The rows of a plain customer list, one at a time."""
-    return ((customer, problems) for _row, customer, problems in scan_rows(table, columns))
+    return ((customer, problems) for _row, customer, problems in scan_rows(table, columns,
+                                                                          notes))
 
 
-def scan_rows(table: Table, columns: dict[str, list[int]]
+def scan_rows(table: Table, columns: dict[str, list[int]], notes: list[str] | None = None
               ) -> Iterator[tuple[TableRow, Customer, list[Problem]]]:
     """Each data row with the Customer made from it and its problems (postal code checks and
-    duplicates within the file included)."""
+    duplicates within the file included). After the last row, `notes` gets a notice for each
+    unread column that looks like amounts, dates or postal codes."""
     postal = PostalChecker()
     source = str(table.path)
     postal_column = _label(columns, table.headers, "postal_code")
     seen_ids: dict[str, int] = {}
     seen_people: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+    hints = ColumnHints(table.headers, {i for indexes in columns.values() for i in indexes})
     count = 0
     for row in table.rows:
         if not any(cell.strip() for cell in row.cells) and not row.flaws:
             continue
         count += 1
+        hints.see(row.cells)
         customer, problems = customer_from_row(row, columns, table.headers, source)
         problems += [replace(p, file=source) for p in postal.check(customer, postal_column)]
         typed_id = not any(p.code == "generated-id" for p in problems)
@@ -110,6 +115,8 @@ def scan_rows(table: Table, columns: dict[str, list[int]]
     if count == 0:
         raise InputError(_("{file} に顧客が 1 人もいません（見出しの行だけで、データの行が"
                            "ありません）。見出しの下の行に顧客を入力してください", file=source))
+    if notes is not None:
+        notes += hints.notes(source)
 
 
 def _require_headers(table: Table, columns: dict[str, list[int]]) -> None:

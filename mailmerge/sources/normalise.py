@@ -14,7 +14,8 @@ import unicodedata
 from mailmerge.japanese.text import ERAS, PREFECTURES, widen_halfwidth_kana
 
 MAX_AMOUNT = 1e12  # yen; anything larger is a typing or export mistake
-_AMOUNT_NOISE = re.compile(r"[,¥￥円\s]")
+# \ is ¥ in Shift_JIS: Excel in Japan saves a typed ¥ as the byte of a backslash.
+_AMOUNT_NOISE = re.compile(r"[,¥￥\\円\s]")
 _AMOUNT = re.compile(r"^([-−△▲+]?)(\d+(?:\.\d+)?)$")  # △/▲: the accounting minus
 FALSE_FLAGS = {"", "0", "false", "no", "n", "いいえ", "無", "なし", "-", "×", "off"}
 NAME_HONORIFICS = ("様方", "先生", "御中", "各位", "様", "殿", "さま")
@@ -152,9 +153,9 @@ def _era_date(era: str, year: str, month: str, day: str) -> dt.date | None:
 
 
 def parse_amount(text: str) -> float | None:
-    """'¥3,300' → 3300.0, '△500', '(500)' and '（500）' → -500.0 (a refund, as accounting
-    writes it); None for anything that is not a plain finite number of at most MAX_AMOUNT in
-    size ('nan', 'inf', '1e400', '1_000')."""
+    """'¥3,300', '\\3,300' (¥ in Shift_JIS) and '３，３００円' → 3300.0, '△500', '(500)' and
+    '（500）' → -500.0 (a refund, as accounting writes it); None for anything that is not a
+    plain finite number of at most MAX_AMOUNT in size ('nan', 'inf', '1e400', '1_000')."""
     cleaned = _AMOUNT_NOISE.sub("", unicodedata.normalize("NFKC", drop_text_marker(text)))
     if cleaned.startswith("(") and cleaned.endswith(")"):
         cleaned = f"-{cleaned[1:-1]}"

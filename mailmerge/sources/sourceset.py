@@ -28,7 +28,7 @@ from mailmerge.sources.identity import clean_id
 from mailmerge.sources.merge import merge_people
 from mailmerge.sources.normalise import clean_phone
 from mailmerge.sources.presets import Preset, detect_preset, preset_named
-from mailmerge.sources.sales import read_sales
+from mailmerge.sources.sales import missing_amounts, read_sales
 from mailmerge.sources.tables import Table, open_table
 
 
@@ -88,7 +88,7 @@ class CustomerSources:
                 self.notes.append(_read_as(table.path.name, preset.label))
         if len(tables) == 1 and presets[0] is None:
             self._rows: Iterator[tuple[Customer, list[Problem]]] = scan_plain(
-                tables[0], open_plain(tables[0], options))
+                tables[0], open_plain(tables[0], options), self.notes)
         else:
             self._rows = iter(self._merged(tables, presets))
         if options.corrections:
@@ -104,7 +104,7 @@ class CustomerSources:
         exports: list[Export] = []
         for table, preset in zip(tables, presets, strict=True):
             if preset is None:
-                records += _plain_records(table, self.options)
+                records += _plain_records(table, self.options, self.notes)
                 continue
             export = read_export(table, preset, self.options.ship_to, self.options.columns)
             if not export.people:
@@ -130,7 +130,8 @@ def sales_for(sources: CustomerSources, known_ids: set[str], sales_path: Path | 
               options: ReadOptions) -> SalesList | None:
     """The sales of a run: the --sales file (a plain sales list, an order export or a
     register's transactions) and the sales of every order export given as a customer file,
-    each order once; None when there are none. Merged people's sales follow them."""
+    each order once; None when there are none. Merged people's sales follow them. A list
+    without amounts, and unread columns that look like amounts or dates, add a note."""
     lists: list[SalesList] = []
     if sales_path is not None:
         forced = preset_named(options.source_format) if options.source_format else None
@@ -138,7 +139,8 @@ def sales_for(sources: CustomerSources, known_ids: set[str], sales_path: Path | 
         table = open_table(sales_path, options.encoding, options.sheet)
         preset = preset or detect_preset(table.headers)
         if preset is None:
-            lists.append(read_sales(sales_path, known_ids, options, sources.aliases))
+            lists.append(read_sales(sales_path, known_ids, options, sources.aliases,
+                                    sources.notes))
         else:
             sources.notes.append(_read_as(sales_path.name, preset.label))
             export = read_export(table, preset, options.ship_to)
@@ -154,15 +156,19 @@ def sales_for(sources: CustomerSources, known_ids: set[str], sales_path: Path | 
         combined.unknown += each.unknown
         combined.problems += each.problems
         combined.total_rows += each.total_rows
+    missing = missing_amounts(combined)
+    if missing is not None:
+        sources.notes.append(missing)
     return combined
 
 
-def _plain_records(table: Table, options: ReadOptions) -> list[PersonRecord]:
+def _plain_records(table: Table, options: ReadOptions, notes: list[str]
+                   ) -> list[PersonRecord]:
     """A plain customer list's rows as records (its own duplicates already refused)."""
     columns = open_plain(table, options)
     phones = columns.get("phone", [])
     records = []
-    for row, customer, problems in scan_rows(table, columns):
+    for row, customer, problems in scan_rows(table, columns, notes):
         phone = next((clean_phone(row.cells[i]) for i in phones
                       if i < len(row.cells) and clean_phone(row.cells[i])), "")
         typed = not any(p.code == "generated-id" for p in problems)

@@ -9,7 +9,12 @@ lists), so a customer's own text can never run as template code.
     shop          name, postal_code (〒150-0001), address, address2
     today         the card's date
     season_date   the date line the season's convention asks for: 令和九年 元旦, 令和八年 盛夏 …
-    items         what the thanked sales were for; last_item, last_purchase (the latest sale)
+    items         what the thanked sales were for; last_item, last_purchase (the latest sale:
+                  the built-in words never quote its date, a shop's own template may)
+    bought        what the card's items are (items, else last_item): "food", "goods",
+                  "services", or "" when unknown or mixed (templates.fit)
+    shop_kind     what the shop mostly sells ([shop] kind): a category, or "" when not set
+    channel       how the customer buys: "store", "mail_order" or "both" ([shop] channel)
     birthday      the customer's birthday (or none); mourning: 喪中 is set
     note          the customer's ひとこと / メモ / 備考 column: a personal line for the card
     situation     the situation's Japanese name (お礼状, 年賀状 …)
@@ -23,11 +28,14 @@ from mailmerge.layout.recipient import recipient_of
 from mailmerge.models import Customer, Sale, Sender
 from mailmerge.selection.plan import LABELS, PlanEntry
 from mailmerge.selection.wareki import season_date_line
+from mailmerge.templates.fit import ShopFit
 
 
 def card_variables(entry: PlanEntry, sender: Sender, today: dt.date,
-                   history: list[Sale]) -> dict:
-    """Template variables for one planned card; `history` is the customer's sales."""
+                   history: list[Sale], fit: ShopFit | None = None) -> dict:
+    """Template variables for one planned card; `history` is the customer's sales, `fit`
+    the shop's kind, channel and keywords (Settings.fit)."""
+    fit = fit or ShopFit()
     customer = entry.customer
     past = sorted((s for s in history if s.date <= today), key=lambda s: (s.date, s.row))
     last = past[-1] if past else None
@@ -55,6 +63,9 @@ def card_variables(entry: PlanEntry, sender: Sender, today: dt.date,
         "items": items,
         "last_item": last.item if last else "",
         "last_purchase": last.date if last else None,
+        "bought": fit.category_of(items or ([last.item] if last else [])),
+        "shop_kind": fit.kind,
+        "channel": fit.channel,
         "birthday": customer.birthday,
         "mourning": customer.mourning,
         "note": customer.note,
