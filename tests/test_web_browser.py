@@ -244,3 +244,40 @@ def test_a_shop_owner_proofs_prints_and_mails_in_the_browser(server, tmp_path):
     assert sorted(p.name for p in shots.iterdir()) == [
         "card.png", "customers.png", "home.png", "log.png", "plan.png", "print.png",
         "proof.png", "report-en.png", "report.png", "settings.png"]
+
+
+def test_a_list_with_the_shops_own_headers_is_mapped_in_the_browser(tmp_path):
+    """Upload a list whose headers hagaki does not know, choose its columns on the page the
+    upload leads to, read three customers back, save, and see the day's plan."""
+    from playwright.sync_api import sync_playwright
+
+    shop = init_shop(tmp_path / "shop")
+    own = tmp_path / "お客様.csv"
+    own.write_text("お客様コード,ご芳名,お届け先〒,お届け先\n"
+                   "K1,森田 和子,604-0925,京都府京都市中京区寺町通御池上る上本能寺前町488\n"
+                   "K2,木下 茂,530-0001,大阪府大阪市北区梅田3-1-1\n"
+                   "K3,川村 優,160-0023,東京都新宿区西新宿2-8-1\n", encoding="utf-8")
+    with serving(shop, "2026-12-10") as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        try:
+            page.goto(url + "/customers")
+            form = "form:has(input[name=kind][value=customers])"
+            page.set_input_files(f"{form} input[type=file]", str(own))
+            page.click(f"{form} button[type=submit]")
+            page.wait_for_url("**/customers/map")
+            for name, header in (("customer_id", "お客様コード"), ("name", "ご芳名"),
+                                 ("postal_code", "お届け先〒"), ("address1", "お届け先")):
+                page.select_option(f"#field-{name}", header)
+            page.click("#preview-mapping")
+            page.wait_for_selector("#mapping-preview")
+            assert page.locator(".read-customer").count() == 3
+            assert "森田 和子" in page.inner_text("#mapping-preview")
+            page.screenshot(path=tmp_path / "mapping.png", full_page=True)
+            page.click("#save-mapping")
+            page.wait_for_url("**/plan")
+        finally:
+            browser.close()
+    columns = (shop / "hagaki.toml").read_text("utf-8")
+    assert '"ご芳名" = "name"' in columns and '"お届け先" = "address1"' in columns
+    assert (shop / "customers.csv").read_bytes() == own.read_bytes()

@@ -22,6 +22,7 @@ from mailmerge.errors import ConfigError
 from mailmerge.i18n import _
 
 Value = str | float | int | list[str] | tuple[str, ...]
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _HEADER = re.compile(r"\[\[?\s*([^\]]*?)\s*\]\]?")
 _KEY = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_.\-\s"']+?)\s*=[ \t]*""")
 
@@ -67,7 +68,7 @@ def edited_text(text: str, table: str, values: Mapping[str, Value]) -> str:
     for key, value in values.items():
         found = next((entry for entry in entries if _bare(entry.key) == key), None)
         if found is None:
-            missing.append(f"{key} = {_toml(value)}")
+            missing.append(f"{_toml_key(key)} = {_toml(value)}")
         else:
             edits.append((found.value_start, found.value_end, _toml(value)))
     newline = "\r\n" if "\r\n" in text else "\n"
@@ -182,6 +183,11 @@ def _line_end(text: str, position: int) -> int:
 
 def _bare(key: str) -> str:
     return key[1:-1] if len(key) >= 2 and key[0] == key[-1] and key[0] in "\"'" else key
+
+
+def _toml_key(key: str) -> str:
+    """A key as TOML writes it: bare when it can be (offset_x), else quoted ("お名前")."""
+    return key if _BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
 
 
 def _toml(value: Value) -> str:

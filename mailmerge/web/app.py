@@ -29,6 +29,7 @@ from mailmerge.web import (
     card_pages,
     customer_pages,
     log_pages,
+    mapping_pages,
     print_pages,
     report_pages,
     settings_pages,
@@ -56,6 +57,7 @@ def create_app(folder: Path, allowed_hosts: set[str], password: str | None = Non
     routes = [
         Route("/", home),
         *customer_pages.ROUTES,
+        *mapping_pages.ROUTES,
         *card_pages.ROUTES,
         *print_pages.ROUTES,
         *log_pages.ROUTES,

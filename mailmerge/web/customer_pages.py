@@ -14,6 +14,7 @@ from mailmerge.errors import HagakiError
 from mailmerge.i18n import _
 from mailmerge.sources.corrections import suggested_postal_codes
 from mailmerge.web.desk import Desk
+from mailmerge.web.mapping_pages import held_as_table
 from mailmerge.web.rendering import ask, number, render
 from mailmerge.web.security import checked_form
 from mailmerge.web.shopfiles import MAX_UPLOAD_BYTES
@@ -63,6 +64,8 @@ async def upload(request: Request) -> Response:
         kind = str(form.get("kind"))
         stored = await ask(desk.store_list, kind, sent.filename or "", content)
     except HagakiError as error:
+        if kind == "customers" and await ask(held_as_table, desk, sent.filename or "", content):
+            return RedirectResponse("/customers/map", status_code=303)  # its columns to map
         raise HTTPException(400, str(error)) from None
     finally:
         await form.close()

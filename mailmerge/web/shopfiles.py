@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mailmerge import clock
+from mailmerge.atomic import atomic_write
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import N_, _
 from mailmerge.shop.folder import LIST_SUFFIXES
@@ -29,10 +30,29 @@ KINDS = {"customers": N_("顧客リスト"), "sales": N_("売上リスト")}
 SUFFIXES = LIST_SUFFIXES
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a shop's list is far smaller; a larger body is refused
 KEPT_FOLDER = "hagaki-uploads"  # the lists an upload replaced
+PENDING = "pending-"  # an upload kept there until its columns are mapped
 
 
 class UploadError(HagakiError):
     """An upload that cannot be stored (wrong kind, type or size)."""
+
+
+def _suffix(kind: str, file_name: str, content: bytes) -> str:
+    """The suffix an upload is stored under; UploadError for a wrong kind, type or size."""
+    if kind not in KINDS:
+        raise UploadError(_("アップロードの種類が違います: {kind}（顧客リストか売上リスト）",
+                            kind=kind))
+    suffix = Path(file_name.replace("\\", "/")).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise UploadError(_("{kind}は CSV・TSV・XLSX のファイルにしてください"
+                            "（送られたファイル: {name}）", kind=_(KINDS[kind]),
+                            name=Path(file_name).name or _("名前なし")))
+    if not content:
+        raise UploadError(_("{kind}のファイルが空です", kind=_(KINDS[kind])))
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise UploadError(_("{kind}が大きすぎます（{limit} MB まで）", kind=_(KINDS[kind]),
+                            limit=MAX_UPLOAD_BYTES // 2**20))
+    return suffix
 
 
 def _checked_as(check: Callable[[Path], None], temporary: Path, name: str) -> None:
@@ -75,19 +95,7 @@ class ShopFiles:
         read it as a list (it raises HagakiError otherwise: nothing is replaced); the lists it
         replaces are kept in hagaki-uploads/. The name sent by the browser gives only the
         suffix."""
-        if kind not in KINDS:
-            raise UploadError(_("アップロードの種類が違います: {kind}（顧客リストか売上リスト）",
-                                kind=kind))
-        suffix = Path(file_name.replace("\\", "/")).suffix.lower()
-        if suffix not in SUFFIXES:
-            raise UploadError(_("{kind}は CSV・TSV・XLSX のファイルにしてください"
-                                "（送られたファイル: {name}）", kind=_(KINDS[kind]),
-                                name=Path(file_name).name or _("名前なし")))
-        if not content:
-            raise UploadError(_("{kind}のファイルが空です", kind=_(KINDS[kind])))
-        if len(content) > MAX_UPLOAD_BYTES:
-            raise UploadError(_("{kind}が大きすぎます（{limit} MB まで）", kind=_(KINDS[kind]),
-                                limit=MAX_UPLOAD_BYTES // 2**20))
+        suffix = _suffix(kind, file_name, content)
         target = self.folder / f"{kind}{suffix}"
         handle, temporary = tempfile.mkstemp(prefix=f".{kind}-", suffix=f".part{suffix}",
                                              dir=self.folder)
@@ -102,6 +110,27 @@ class ShopFiles:
             Path(temporary).unlink(missing_ok=True)
             raise
         return Stored(target, kept)
+
+    def hold(self, kind: str, file_name: str, content: bytes) -> Path:
+        """Keep an upload that did not read as a list as hagaki-uploads/pending-KIND.SUFFIX
+        (replacing an earlier one), for the page that maps its columns."""
+        suffix = _suffix(kind, file_name, content)
+        for earlier in self._pending_all(kind):
+            earlier.unlink()
+        (self.folder / KEPT_FOLDER).mkdir(exist_ok=True)
+        target = self.folder / KEPT_FOLDER / f"{PENDING}{kind}{suffix}"
+        with atomic_write(target) as stream:
+            stream.write(content)
+        return target
+
+    def pending(self, kind: str) -> Path | None:
+        """The upload held for its columns to be mapped, if any."""
+        return next(iter(self._pending_all(kind)), None)
+
+    def _pending_all(self, kind: str) -> list[Path]:
+        folder = self.folder / KEPT_FOLDER
+        return [path for path in (folder / f"{PENDING}{kind}{suffix}" for suffix in SUFFIXES)
+                if path.is_file()]
 
     def _all(self, kind: str) -> list[Path]:
         return [path for path in (self.folder / f"{kind}{suffix}" for suffix in SUFFIXES)
