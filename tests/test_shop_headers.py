@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pdfplumber
 import pytest
 from click.testing import CliRunner
 
@@ -235,3 +236,16 @@ def test_of_several_amount_columns_the_taxed_total_is_read(shop):
     path.write_text("日付,会員番号,小計,金額（税抜）,金額（税込）\n"
                     "2026-11-01,M001,1000,1000,1100\n", encoding="utf-8")
     assert [s.amount for s in read_sales(path, {"M001"}).sales] == [1100]
+
+
+def test_the_paper_report_without_amounts_draws_no_sales_and_writes_no_zero_yen(shop):
+    out = shop / "report.pdf"
+    result = run(shop, "report", str(shop / "customers.csv"), "--sales",
+                 str(shop / "no-amounts.csv"), "--date", DAY, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    with pdfplumber.open(out) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    assert "売上金額の列がないため、売上のグラフはありません" in text
+    assert "最大顧客の売上比率" not in text and "売上（直近" not in text
+    sales_lines = [line for line in text.splitlines() if "売上" in line and "0円" in line]
+    assert sales_lines == []  # (郵送料 0円 for no card sent is a real figure)

@@ -81,10 +81,12 @@ def _kpis(measures: Measures, styles: Styles) -> list[Flowable]:
         Spacer(1, 3 * mm),
         *_equation(base_figures(measures), "++−=", styles.font),
         Spacer(1, 3 * mm),
-        charts.share_against_line(_("最大顧客の売上比率"), measures.top_customer_share,
-                                  CONCENTRATION_WARNING, styles.font, TEXT_WIDTH),
-        charts.share_against_line(_("上位10%の売上比率"), measures.top10_share,
-                                  CONCENTRATION_WARNING, styles.font, TEXT_WIDTH),
+        *([charts.share_against_line(_("最大顧客の売上比率"), measures.top_customer_share,
+                                     CONCENTRATION_WARNING, styles.font, TEXT_WIDTH),
+           charts.share_against_line(_("上位10%の売上比率"), measures.top10_share,
+                                     CONCENTRATION_WARNING, styles.font, TEXT_WIDTH)]
+          if measures.has_amounts else
+          [paragraph(_("売上金額の列がないため、売上のグラフはありません"), styles.note)]),
         *[paragraph(_("注意: {warning}", warning=warning), styles.note)
           for warning in measures.warnings],
     ]
@@ -137,15 +139,20 @@ def _trend(measures: Measures, styles: Styles) -> list[Flowable]:
                                   _("新規"): [m.heads.new for m in recent],
                                   _("離反"): [m.heads.lost for m in recent]},
                           styles.font, TEXT_WIDTH),
-        paragraph(ngettext("売上（直近{n}か月、円）", "売上（直近{n}か月、円）", len(recent)),
-                  styles.body),
-        charts.sales_bars(names, [m.new_customer_sales for m in recent],
-                          [m.existing_customer_sales for m in recent], styles.font, TEXT_WIDTH),
     ]
+    if measures.has_amounts:
+        story += [
+            paragraph(ngettext("売上（直近{n}か月、円）", "売上（直近{n}か月、円）", len(recent)),
+                      styles.body),
+            charts.sales_bars(names, [m.new_customer_sales for m in recent],
+                              [m.existing_customer_sales for m in recent], styles.font,
+                              TEXT_WIDTH),
+        ]
+    money = (lambda value: f"{value:,.0f}") if measures.has_amounts else (lambda _value: "—")
     rows = [[m.month, f"{m.heads.new:,}", f"{m.heads.back:,}", f"{m.heads.lost:,}",
              f"{m.heads.customers:,}", f"{m.heads.lapsed:,}", f"{m.heads.loss_rate:.1%}",
-             f"{m.sales:,.0f}", f"{m.new_customer_sales:,.0f}",
-             f"{m.existing_customer_sales:,.0f}"] for m in months]
+             money(m.sales), money(m.new_customer_sales), money(m.existing_customer_sales)]
+            for m in months]
     return story + tables(styles.font, [_("月"), _("新規"), pgettext("column", "復帰"),
                                         _("離反"), _("顧客数"),
                                         _("離反中"), _("離反率"), _("売上 (円)"),
