@@ -32,11 +32,11 @@ from mailmerge.runs.jobs import DUPLEX, SIDES, SORTS, RunOptions
 from mailmerge.runs.outputs import check_outputs, log_files
 from mailmerge.runs.run import print_cards
 from mailmerge.runs.summary import summary_lines
-from mailmerge.selection.plan import LABELS, SITUATIONS
+from mailmerge.selection.plan import SITUATIONS
 from mailmerge.selection.seasons import supported_day
 from mailmerge.sendlog.edits import active_corrections
-from mailmerge.sendlog.labels import column_titles, status_word
-from mailmerge.sendlog.store import SendLog
+from mailmerge.sendlog.labels import campaign_words, column_titles, kind_word, status_word
+from mailmerge.sendlog.store import MOVES, SendLog
 from mailmerge.shop.folder import Shop, open_shop
 from mailmerge.shop.settings import FONT_ROLES, load_settings, printer_offsets
 from mailmerge.sources.customers import ReadOptions
@@ -501,8 +501,8 @@ def _open_log(shop: Shop) -> Iterator[SendLog]:
         yield store
 
 
-LOG_LIST_COLUMNS = ("id", "card_date", "customer_id", "situation", "status", "campaign",
-                    "output_file", "page")
+LOG_LIST_COLUMNS = ("id", "card_date", "customer_id", "customer_name", "kind", "status",
+                    "campaign_words", "output_file", "page")
 
 
 @log.command("list", help=N_(
@@ -528,10 +528,12 @@ def log_list(log_path, config_path, customers, status, campaign) -> None:
             file_name += _("（置き換え済み: もうこのファイルにはありません）")
         reprint = (_(" ← {card} 番の刷り直し", card=row["reprint_of"]) if row["reprint_of"]
                    else "")
-        situation = _(LABELS[row["situation"]]) if row["situation"] in LABELS else row["situation"]
-        click.echo("\t".join([str(row["id"]), row["card_date"], row["customer_id"], situation,
-                              status_word(row["status"]), row["campaign"], file_name,
-                              str(row["page"])]) + reprint)
+        click.echo("\t".join([str(row["id"]), row["card_date"], row["customer_id"],
+                              row["customer_name"] or "-", kind_word(row["situation"]),
+                              status_word(row["status"]),
+                              campaign_words(row["campaign"], row["situation"],
+                                             row["card_date"]),
+                              file_name, str(row["page"])]) + reprint)
     click.echo(cards(len(rows)))
 
 
@@ -613,25 +615,57 @@ def log_export(log_path, config_path, target: Path, replace: bool) -> None:
 
 
 CARD_NUMBER = click.IntRange(min=1, max=2 ** 63 - 1)
+MAX_CARDS_IN_RANGE = 100_000
+
+
+class CardNumbers(click.ParamType):
+    """Card numbers as a shop writes them: 17, 1-21, 3,5,9-12 (a list of numbers)."""
+
+    name = "numbers"
+
+    def convert(self, value, param, ctx) -> list[int]:
+        if isinstance(value, list):
+            return value
+        numbers: list[int] = []
+        for part in str(value).replace("、", ",").split(","):
+            first, dash, last = part.strip().replace("〜", "-").replace("~", "-").partition("-")
+            if not all(text.isascii() and text.isdigit() for text in (first, *[last] * bool(dash))):
+                self.fail(_("{value!r} ははがきの番号ではありません（17、1-21、3,5,9-12 のように"
+                            "書いてください）", value=value), param, ctx)
+            low, high = int(first), int(last) if dash else int(first)
+            if not 1 <= low <= high < 2 ** 63 or high - low >= MAX_CARDS_IN_RANGE:
+                self.fail(_("{value!r}: 番号の範囲が違います（小さい番号から大きい番号へ、"
+                            "{most:,}枚まで）", value=value, most=MAX_CARDS_IN_RANGE), param, ctx)
+            numbers += range(low, high + 1)
+        return numbers
 
 
 def _status_command(name: str, status: str, summary: str):
     @log.command(name, help=summary)
-    @click.argument("card_ids", nargs=-1, type=CARD_NUMBER)
+    @click.argument("card_ids", nargs=-1, type=CardNumbers())
     @click.option("--customer", "customers", multiple=True,
                   help=N_("この顧客IDのお客様のはがき。"))
     @click.option("--campaign", help=N_("このキャンペーンのすべてのはがき。"))
+    @click.option("--run", "run_id", type=CARD_NUMBER,
+                  help=N_("この印刷番号のすべてのはがき（印刷の結果に出る番号）。"))
     @log_option
     @config_option
     @user_errors
-    def command(card_ids, customers, campaign, log_path, config_path) -> None:
+    def command(card_ids, customers, campaign, run_id, log_path, config_path) -> None:
+        numbers = [number for numbers in card_ids for number in numbers]
         with _open_log(_shop(config_path, None, log_path)) as store:
-            change = store.set_status(status, list(card_ids), list(customers), campaign)
+            in_run = _run_cards(store, run_id, status) if run_id is not None else []
+            if run_id is not None and not (in_run or numbers or customers or campaign):
+                click.echo(_("印刷番号 {run} のはがきは、どれももう「{status}」にできません"
+                             "（済んでいるか、取り消してあります）", run=run_id,
+                             status=status_word(status)))
+                return
+            change = store.set_status(status, numbers + in_run, list(customers), campaign)
         label = status_word(status)
         if change.changed or not (change.unknown or change.refused):
             click.echo(_("{cards}を「{status}」にしました", cards=cards(change.changed),
                          status=label))
-        if not change.changed and not card_ids:
+        if not change.changed and not numbers:
             click.echo(_("指定に合うはがきがありません（hagaki log list で確かめてください）"))
             raise SystemExit(1)
         if change.unknown:
@@ -647,8 +681,18 @@ def _status_command(name: str, status: str, summary: str):
     return command
 
 
+def _run_cards(store: SendLog, run_id: int, status: str) -> list[int]:
+    """The numbers of the run's cards that can move to `status` (a run half marked before
+    is finished, not refused); HagakiError when the log has no such run."""
+    rows = [row for row in store.cards() if row["run_id"] == run_id]
+    if not rows:
+        raise HagakiError(_("印刷番号 {run} のはがきは送付記録にありません", run=run_id))
+    return [row["id"] for row in rows if row["status"] in MOVES[status]]
+
+
 _status_command("mark-mailed", "mailed", N_(
-    "はがきを投函済みにします。\n\n例: hagaki log mark-mailed --campaign nenga-2027"))
+    "はがきを投函済みにします（番号は 17、1-21、3,5,9-12 のように書けます）。\n\n"
+    "例: hagaki log mark-mailed --run 12"))
 _status_command("mark-returned", "returned", N_(
     "戻ってきた（宛所不明の）はがきを記録します。住所を直すまで、そのお客様には送りません。\n\n"
     "例: hagaki log mark-returned --customer C004"))

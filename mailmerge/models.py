@@ -36,10 +36,14 @@ class Customer:
     moved: bool = False
 
     @property
+    def display_name(self) -> str:
+        """The name as a person reads it: 髙橋 一郎, or the company."""
+        return f"{self.family_name} {self.given_name}".strip() or self.company
+
+    @property
     def label(self) -> str:
         """How messages name this customer: id and name."""
-        name = f"{self.family_name} {self.given_name}".strip() or self.company
-        return f"{self.customer_id} {name}".strip()
+        return f"{self.customer_id} {self.display_name}".strip()
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class Sale:
     item: str = ""
     amount: float | None = None
     staff: str = ""
+    refund: bool = False  # a row that takes a sale back (返品 …), with or without an amount
 
 
 @dataclass

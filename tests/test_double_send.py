@@ -4,6 +4,7 @@ would hit it (CLI runs on a real shop folder and its SQLite send log)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 import shutil
@@ -407,7 +408,7 @@ def test_a_read_only_shop_folder_can_still_be_checked_listed_and_planned(tmp_pat
         checked = as_nobody("check", str(customers))
         assert checked.returncode == 0 and "問題はありません" in checked.stdout, checked.stderr
         listed = as_nobody("log", "list", "--config", str(folder / "hagaki.toml"))
-        assert listed.returncode == 0 and "nenga-2027" in listed.stdout, listed.stderr
+        assert listed.returncode == 0 and "年賀状 2027" in listed.stdout, listed.stderr
         planned = as_nobody("plan", str(customers), *NENGA, "--format", "json")
         assert planned.returncode == 0, planned.stderr
         assert {card["customer_id"] for card in json.loads(planned.stdout)["cards"]} == set()
@@ -456,6 +457,7 @@ def test_an_older_log_with_absolute_paths_is_brought_relative_to_its_folder(tmp_
         db.execute("UPDATE run_files SET path = ? || '/' || path", (str(shop),))
         db.execute("DROP INDEX cards_by_person")
         db.execute("ALTER TABLE cards DROP COLUMN person")
+        db.execute("ALTER TABLE cards DROP COLUMN customer_name")
         db.execute(f"PRAGMA user_version = {RELATIVE_PATHS}")
     hagaki("log", "verify", "--log", str(shop / LOG))
     with sqlite3.connect(shop / LOG) as db:
@@ -483,3 +485,35 @@ def test_the_identitys_separator_typed_in_an_address_is_only_text():
     assert odd.count("|") == 2 and same_place(odd, odd)
     assert address_identity("160-0023", "西新宿2|8", "-1") == address_identity("160-0023",
                                                                              "西新宿28-1")
+
+
+def test_the_log_speaks_in_names_and_words_and_marks_ranges_and_runs(tmp_path):
+    shutil.copy(DATA / "hagaki.toml", tmp_path / "hagaki.toml")
+    customers, log = write_list(tmp_path, AT_FIRST), tmp_path / LOG
+    run = ["print", str(customers), *NENGA, "--log", str(log), "--sort", "id"]
+    hagaki(*run, "--out", str(tmp_path / "first.pdf"))  # run 1: cards 1 (C001) and 2 (C002)
+    listed = hagaki("log", "list", "--log", str(log)).splitlines()
+    assert listed[0].split("\t") == ["番号", "はがきの日付", "顧客ID", "お客様の名前", "種類", "状態",
+                                     "キャンペーン", "ファイル", "ページ"]
+    assert listed[1].split("\t")[:7] == ["1", "2026-12-10", "C001", "髙橋 一郎", "年賀状",
+                                         "印刷済み", "年賀状 2027"]
+    assert "1枚を「投函済み」にしました" in hagaki("log", "mark-mailed", "1-1", "--log", str(log))
+    assert "1枚を「投函済み」にしました" in hagaki("log", "mark-mailed", "--run", "1", "--log",
+                                                 str(log))
+    assert "どれももう「投函済み」にできません" in hagaki("log", "mark-mailed", "--run", "1",
+                                                       "--log", str(log))
+    wrong = CliRunner().invoke(main, ["log", "cancel", "3-1", "--log", str(log)])
+    assert wrong.exit_code == 2 and "番号の範囲が違います" in wrong.output
+    out = tmp_path / "sent.xlsx"
+    hagaki("log", "export", "--log", str(log), "--out", str(out))
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out).active
+    header, first = [cell.value for cell in sheet[1]], sheet[2]
+    values = dict(zip(header, [cell.value for cell in first], strict=True))
+    assert (values["お客様の名前"], values["種類"], values["キャンペーン"], values["状態"]) == (
+        "髙橋 一郎", "年賀状", "年賀状 2027", "投函済み")
+    assert (values["種類コード"], values["キャンペーンコード"], values["状態コード"]) == (
+        "nenga", "nenga-2027", "mailed")
+    card_date = first[header.index("はがきの日付")]
+    assert card_date.is_date and card_date.value.date() == dt.date(2026, 12, 10)

@@ -230,3 +230,20 @@ def test_a_card_the_shop_left_out_stays_out_even_when_forced():
     for force in (False, True):
         plan = make_plan([person("C1"), person("C2")], None, DAY, None, history, force=force)
         assert cards(plan) == {"C2": "greeting"} and not_sent(plan) == {"C1": "left-out"}
+
+
+def test_a_refund_without_an_amount_takes_back_the_purchase_it_names():
+    bought = Sale(2, "C1", DAY - dt.timedelta(days=3), "食パン", None)
+    returned = Sale(3, "C1", DAY - dt.timedelta(days=3), "食パン", None, refund=True)
+    plan = make_plan([person("C1")], [bought, returned], DAY, "thanks")
+    assert not_sent(plan) == {"C1": "refunded"}
+
+
+def test_a_part_returned_leaves_the_purchase_thanked():
+    bought = Sale(2, "C1", DAY - dt.timedelta(days=3), "クッキー詰め合わせ", 1200)
+    part = Sale(3, "C1", DAY - dt.timedelta(days=2), "クッキー詰め合わせ", -300, refund=True)
+    plan = make_plan([person("C1")], [bought, part], DAY, "thanks")
+    assert cards(plan) == {"C1": "thanks"}
+    whole = Sale(3, "C1", DAY - dt.timedelta(days=2), "クッキー詰め合わせ", -1200, refund=True)
+    assert not_sent(make_plan([person("C1")], [bought, whole], DAY, "thanks")) == {
+        "C1": "refunded"}

@@ -104,7 +104,8 @@ def test_the_report_warns_and_labels_in_either_language():
 
 
 def test_log_export_headers_in_either_language_values_as_logged(tmp_path):
-    row = {"id": 3, "customer_id": "C1", "situation": "thanks", "campaign": "thanks-2026-11-23",
+    row = {"id": 3, "customer_id": "C1", "customer_name": "髙橋 一郎", "situation": "thanks",
+           "campaign": "thanks-2026-11-23",
            "template": "thanks.j2", "card_date": "2026-11-23", "status": "mailed",
            "reprint_of": None, "output_file": "cards.pdf", "page": 1, "checksum": "abc",
            "updated_at": "2026-11-23"}
@@ -114,10 +115,13 @@ def test_log_export_headers_in_either_language_values_as_logged(tmp_path):
             assert export([row], tmp_path / f"{lang}.csv") == 1
         text = (tmp_path / f"{lang}.csv").read_text(encoding="utf-8-sig")
         tables[lang] = list(csv.reader(text.splitlines()))
-    assert tables["ja"][0][:3] == ["番号", "顧客ID", "種類"] and tables["ja"][0][6] == "状態"
-    assert tables["en"][0][:3] == ["No.", "Customer ID", "Kind"]
+    assert tables["ja"][0][:4] == ["番号", "顧客ID", "お客様の名前", "種類"] and tables["ja"][0][6] == "状態"
+    assert tables["en"][0][:4] == ["No.", "Customer ID", "Customer name", "Kind"]
     assert tables["en"][0][6] == "Status"
-    assert tables["ja"][1] == tables["en"][1] and tables["en"][1][6] == "mailed"
+    assert (tables["ja"][1][3], tables["ja"][1][6]) == ("お礼状", "投函済み")
+    assert (tables["en"][1][3], tables["en"][1][6]) == ("Thank-you card", "mailed")
+    assert tables["ja"][1][-5:-2] == tables["en"][1][-5:-2] == ["thanks", "thanks-2026-11-23",
+                                                                "mailed"]
 
 
 def run_sheet_text(lang: str) -> str:

@@ -109,3 +109,12 @@ def test_filters_for_dates_and_numbers(tmp_path):
     message = Templates(single_file=path).render(
         path.name, variables(birthday=dt.date(1980, 4, 1)))
     assert message.paragraphs == ("令和八年十一月二十三日 二十四 四月一日 晩秋の候",)
+
+
+def test_a_bag_or_a_fee_rung_up_beside_the_goods_is_never_thanked_for():
+    day = dt.date(2026, 12, 10)
+    sales = tuple(Sale(row, "M1", day, item, 100) for row, item in
+                  enumerate(("カンパーニュ", "クロワッサン", "レジ袋", "送料", "カンパーニュ"), 2))
+    entry = PlanEntry(Customer(2, "M1", "森田", "和子"), "thanks", "", sales)
+    assert card_variables(entry, Sender(), day, list(sales))["items"] == [
+        "カンパーニュ", "クロワッサン"]

@@ -35,7 +35,9 @@ def build_report(customers_path: Path, sales_path: Path, settings: Settings,
     listed = [Listed(customer, tuple(problems), index in returned)
               for index, (customer, problems) in enumerate(rows)]
     missing = missing_amounts(sales)
-    measures = measure(listed, sales.sales + sales.unknown, cards, on, settings.rules.segments,
+    counted = [sale for sale in sales.sales + sales.unknown  # a refund without an amount
+               if not (sale.refund and sale.amount is None)]  # takes nothing to count
+    measures = measure(listed, counted, cards, on, settings.rules.segments,
                        settings.postage_yen, amounts=missing is None)
     if missing is not None:
         measures.warnings.insert(0, missing)

@@ -38,8 +38,9 @@ def summary_lines(report: RunReport, strict: bool, postage_yen: int,
     if report.written and report.paper is not None:
         lines.append(_("用紙: {paper}", paper=_(report.paper.label)))
     if report.skipped:
+        rows = len({(problem.file, problem.row) for problem in report.skipped})
         lines.append(ngettext("エラーで刷れなかった行: {n:,}行", "エラーで刷れなかった行: {n:,}行",
-                              len(report.skipped)))
+                              rows))
         for problem in report.skipped:
             lines.append(f"  {_where(problem, report.source)}: [{problem.code}] {problem.message}")
     without = report.without_barcode if report.written else []

@@ -314,21 +314,29 @@ def _thanks(customer: Customer, sales: list[Sale], on: dt.date, history: History
 
 
 def _is_refund(sale: Sale) -> bool:
-    return sale.amount is not None and sale.amount < 0
+    return sale.refund or (sale.amount is not None and sale.amount < 0)
 
 
 def _kept(bought: list[Sale], refunds: list[Sale]) -> list[Sale]:
-    """The sales not taken back: a refund on or after a sale, for the same item or the same
-    amount, cancels that sale (each refund one sale, the latest before it first)."""
+    """The sales not taken back: a refund on or after a sale cancels it when it names the
+    same item and takes back all of it (or its amount is unknown), or takes back exactly its
+    amount; a part returned leaves the sale thanked (each refund one sale, latest first)."""
     kept = sorted(bought, key=lambda s: (s.date, s.row))
     for refund in sorted(refunds, key=lambda s: (s.date, s.row)):
         for sale in reversed(kept):
-            if sale.date <= refund.date and (
-                    (refund.item and refund.item == sale.item)
-                    or (sale.amount is not None and sale.amount == -refund.amount)):
+            if sale.date <= refund.date and _takes_back(refund, sale):
                 kept.remove(sale)
                 break
     return kept
+
+
+def _takes_back(refund: Sale, sale: Sale) -> bool:
+    whole = (refund.amount is None or sale.amount is None
+             or -refund.amount >= sale.amount)
+    same_item = bool(refund.item) and refund.item == sale.item
+    same_amount = (refund.amount is not None and sale.amount is not None
+                   and sale.amount == -refund.amount)
+    return (same_item and whole) or same_amount
 
 
 def _seasonal(customer: Customer, segment: str | None, situation: str

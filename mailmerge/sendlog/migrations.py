@@ -128,6 +128,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     ALTER TABLE cards ADD COLUMN person TEXT;
     CREATE INDEX cards_by_person ON cards(person, campaign);
     """,
+    # 7: the customer's name as printed, for the log's lists and exports
+    "ALTER TABLE cards ADD COLUMN customer_name TEXT",
 )
 
 

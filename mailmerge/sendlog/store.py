@@ -71,6 +71,7 @@ class LoggedCard:
     message: str | None = None  # the card's words as JSON, for exact reprints
     reprint_of: int | None = None
     person: str = ""  # person_key(): name and address identity, whatever the customer id
+    customer_name: str = ""  # as printed: 髙橋 一郎, or the company
 
 
 @dataclass(frozen=True)
@@ -266,11 +267,12 @@ class SendLog:
                 card_id = db.execute(
                     "INSERT INTO cards (run_id, customer_id, situation, campaign, template, "
                     "card_date, page, address_key, status, updated_at, batch, sides, message, "
-                    "reprint_of, person) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)",
+                    "reprint_of, person, customer_name) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)",
                     (run_id, card.customer_id, card.situation, card.campaign, card.template,
                      card.card_date.isoformat(), card.page, card.address_key, now, card.batch,
-                     card.sides, card.message, card.reprint_of, card.person)).lastrowid
+                     card.sides, card.message, card.reprint_of, card.person,
+                     card.customer_name)).lastrowid
                 card_ids.append(card_id)
                 db.executemany(
                     "INSERT INTO thanked_sales (card_id, sale_key, row_check) "

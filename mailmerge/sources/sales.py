@@ -168,13 +168,14 @@ def _read_row(table_row: TableRow, columns: dict[str, int], labels: dict[str, st
         return
     amount_text = value("amount")
     amount = _amount(amount_text, value("unit_price"), value("quantity"))
-    if _is_refund(cells, amount, value("quantity")):
-        if not amount:
-            problem("", "refund-row", "info",
-                    _("返品・取消の行です。金額がないため売上に数えず、お礼状も送りません"))
-            return
+    refund = _is_refund(cells, amount, value("quantity"))
+    if refund and not amount:
+        problem("", "refund-row", "info",
+                _("返品・取消の行です。金額がないため売上に数えず、お礼状も送りません"))
+        amount = None  # it still takes back the purchase it names (selection.plan)
+    elif refund:
         amount = -abs(amount)
-    sale = Sale(row, customer_id, date, value("item"), amount, value("staff"))
+    sale = Sale(row, customer_id, date, value("item"), amount, value("staff"), refund)
     if customer_id not in known:
         problem("customer_id", "unknown-customer", "error",
                 _("顧客 {customer_id} の売上ですが、その顧客は顧客リストにいません",

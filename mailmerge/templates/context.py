@@ -23,12 +23,17 @@ lists), so a customer's own text can never run as template code.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from mailmerge.layout.recipient import recipient_of
 from mailmerge.models import Customer, Sale, Sender
 from mailmerge.selection.plan import LABELS, PlanEntry
 from mailmerge.selection.wareki import season_date_line
 from mailmerge.templates.fit import ShopFit
+
+# What a register rings up beside the goods, never named on a thank-you card.
+NOT_THANKED_FOR = re.compile("レジ袋|ショッピングバッグ|紙袋|手提げ袋|袋代|送料|配送料|手数料|"
+                             "ポイント|値引|割引|クーポン|消費税")
 
 
 def card_variables(entry: PlanEntry, sender: Sender, today: dt.date,
@@ -41,7 +46,7 @@ def card_variables(entry: PlanEntry, sender: Sender, today: dt.date,
     last = past[-1] if past else None
     items: list[str] = []
     for sale in entry.sales:
-        if sale.item and sale.item not in items:
+        if sale.item and sale.item not in items and not NOT_THANKED_FOR.search(sale.item):
             items.append(sale.item)
     return {
         "dear": dear(customer),
