@@ -96,9 +96,10 @@ def test_log_list_has_headers_and_words_in_each_language(tmp_path):
               for lang in ("ja", "en")}
     ja_lines = [line for line in listed["ja"].output.splitlines() if "\t" in line]
     en_lines = [line for line in listed["en"].output.splitlines() if "\t" in line]
-    assert ja_lines[0].split("\t")[:5] == ["番号", "はがきの日付", "顧客ID", "種類", "状態"]
-    assert ja_lines[1].split("\t")[2:5] == ["A1", "ご挨拶", "印刷済み"]
-    assert en_lines[0].split("\t")[4] == "Status" and en_lines[1].split("\t")[4] == "printed"
+    assert ja_lines[0].split("\t")[:6] == ["番号", "はがきの日付", "顧客ID", "お客様の名前",
+                                            "種類", "状態"]
+    assert [ja_lines[1].split("\t")[i] for i in (2, 4, 5)] == ["A1", "ご挨拶", "印刷済み"]
+    assert en_lines[0].split("\t")[5] == "Status" and en_lines[1].split("\t")[5] == "printed"
     assert listed["en"].output.rstrip().endswith("1 card")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mailmerge.errors import MissingGlyphError
-from mailmerge.layout.address_side import split_building, split_for_column
+from mailmerge.layout.address_side import split_building
 from mailmerge.layout.columns import (
     MIN_CONDENSE,
     column_length_em,
@@ -14,6 +14,7 @@ from mailmerge.layout.columns import (
     place_column,
 )
 from mailmerge.layout.units import pt_to_mm
+from mailmerge.layout.vertical_text import address_breaks
 from mailmerge.shop.settings import Settings
 from mailmerge.typeface.chain import word_runs
 from mailmerge.typeface.roles import FontRoles
@@ -99,13 +100,34 @@ def test_a_character_no_font_has_is_refused_with_its_code_point(chain):
         ("韮崎400", "韮崎400", ""),
         ("北一条西2丁目1番地", "北一条西2丁目1番地", ""),
         ("梅田1-1-3", "梅田1-1-3", ""),
+        ("大更第35地割62番地", "大更第35地割62番地", ""),
+        ("音更西2線10番地", "音更西2線10番地", ""),
+        ("東神楽町14号北1番地", "東神楽町14号北1番地", ""),
     ],
 )
 def test_the_building_is_broken_off_after_the_block_number(address, head, building):
     assert split_building(address) == (head, building)
 
 
-def test_an_overlong_column_is_cut_after_a_municipality_never_in_a_number():
-    assert split_for_column("東京都西多摩郡奥多摩町氷川") == ("東京都西多摩郡", "奥多摩町氷川")
-    assert split_for_column("氷川一二三四番地") == ("氷川一二三四", "番地")
-    assert split_for_column("一二三四五六七八") == ("一二三四五六七八", "")  # no cut at all
+@pytest.mark.parametrize(
+    ("text", "best"),
+    [
+        ("岩手県八幡平市大更第三五地割六二番地", ("岩手県八幡平市大更", "第三五地割六二番地")),
+        ("北海道河東郡音更町字音更西二線一〇番地", ("北海道河東郡音更町字音更", "西二線一〇番地")),
+        ("岩手県九戸郡洋野町種市第二三地割二七ー一", ("岩手県九戸郡洋野町種市", "第二三地割二七ー一")),
+        ("京都府京都市上京区寺町通今出川上る阿弥陀寺町一二ー三",
+         ("京都府京都市上京区寺町通今出川上る阿弥陀寺町", "一二ー三")),
+    ],
+)
+def test_an_address_breaks_best_after_the_town(text, best):
+    breaks = address_breaks(text)
+    position = min(breaks, key=lambda p: (breaks[p], p))
+    assert (text[:position], text[position:]) == best
+
+
+def test_an_address_never_breaks_inside_a_number_with_its_unit():
+    text = "氷川第一二三四地割五六七八番地グランドタワー四十二階四二〇一号室"
+    units = ("第一二三四地割", "五六七八番地", "四十二階", "四二〇一号室")
+    inside = {text.index(u) + i for u in units for i in range(1, len(u))}
+    assert address_breaks(text) and not inside & set(address_breaks(text))
+    assert address_breaks("一二三四五六七八") == {}

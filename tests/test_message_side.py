@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pdfread import glyphs
+from pdfread import glyphs, ink_boxes
 from pypdf import PdfReader
 
 from mailmerge.errors import ConfigError, TooLongError
@@ -109,20 +109,21 @@ def test_heading_right_then_body_then_date_and_name_one_column_each(tmp_path, fo
     assert closing[-1].bottom == pytest.approx(block_bottom, abs=0.05)
 
 
-def margins(found) -> tuple[float, float, float, float]:
-    """(left, right, top, bottom) blank around the block in mm (em boxes; a hanging 、。 and
-    sideways or 縦中横 glyphs not counted)."""
-    boxes = [g for g in found if g.vertical and g.text not in HANGING]
-    return (min(g.x0 for g in boxes), LAYOUT.width - max(g.x1 for g in boxes),
-            min(g.top for g in boxes), LAYOUT.height - max(g.bottom for g in boxes))
+def margins(path: Path) -> tuple[float, float, float, float]:
+    """(left, right, top, bottom) blank around the ink of the block in mm, as it is seen (a
+    hanging 、。 counted)."""
+    boxes = ink_boxes(path)
+    return (min(b[1] for b in boxes), LAYOUT.width - max(b[3] for b in boxes),
+            min(b[2] for b in boxes), LAYOUT.height - max(b[4] for b in boxes))
 
 
 def test_the_block_is_centred_on_the_card(tmp_path, fonts):
-    left, right, top, bottom = margins(glyphs(printed(tmp_path, fonts, handwriting=False)))
-    assert left == pytest.approx(right, abs=0.05)
-    assert top == pytest.approx(bottom, abs=0.05)
+    left, right, top, bottom = margins(printed(tmp_path, fonts, handwriting=False))
+    assert left == pytest.approx(right, abs=0.25)  # PDFium's ink boxes are a little
+    assert top == pytest.approx(bottom, abs=0.25)  # looser than the font's outlines
     assert LAYOUT.left <= left <= LAYOUT.left + 8  # the block fills the card: at most
-    assert top >= LAYOUT.top  # one size step of blank on the sides
+    assert top >= LAYOUT.top - 3  # one size step of blank on the sides; a hanging 、。
+    # takes half its ink from the top margin
 
 
 SHORT = Message("short.j2", "暑中お見舞い申し上げます", ("　暑さ厳しき折、どうぞご自愛ください。",),
@@ -130,11 +131,11 @@ SHORT = Message("short.j2", "暑中お見舞い申し上げます", ("　暑さ�
 
 
 def test_a_short_greeting_is_set_large_and_a_long_message_smaller(tmp_path, fonts):
-    short = glyphs(printed(tmp_path, fonts, SHORT, handwriting=False))
-    size = max(g.size_mm for g in short if "Klee" in g.font)
+    short_pdf = printed(tmp_path, fonts, SHORT, handwriting=False)
+    size = max(g.size_mm for g in glyphs(short_pdf) if "Klee" in g.font)
     assert size == pytest.approx(pt_to_mm(LAYOUT.max_size_pt))  # 18 pt
-    left, right, top, bottom = margins(short)
-    assert left == pytest.approx(right, abs=0.05) and top == pytest.approx(bottom, abs=0.05)
+    left, right, top, bottom = margins(short_pdf)
+    assert left == pytest.approx(right, abs=0.25) and top == pytest.approx(bottom, abs=0.25)
     long = glyphs(printed(tmp_path, fonts, handwriting=False))
     sizes = {round(g.size_mm / pt_to_mm(1), 1) for g in long if "Klee" in g.font}
     body_pt = max(sizes)

@@ -20,9 +20,9 @@ def test_a_person_gets_sama_by_default():
 @pytest.mark.parametrize(
     ("family", "given", "honorific", "expected"),
     [("木村様", "修", "", "様"), ("木村", "修様", "様", "様"), ("木村", "修", "先生", "先生"),
-     ("木村", "修 殿", "", "殿"), ("木村", "修", "御中", "様")],
+     ("木村", "修 殿", "", "殿"), ("木村", "修", "御中", "御中")],
 )
-def test_the_honorific_is_never_doubled_nor_onchu_for_a_person(family, given, honorific,
+def test_the_honorific_is_never_doubled_and_kept_as_typed(family, given, honorific,
                                                                   expected):
     recipient = recipient_of(customer(family_name=family, given_name=given, honorific=honorific))
     assert recipient.honorific == expected
@@ -48,8 +48,9 @@ def test_company_department_and_title_with_a_person():
 
 
 def test_a_company_without_a_person_gets_onchu_on_its_department():
-    recipient = recipient_of(customer(company="有限会社さくら書房", department="総務課", honorific="様"))
+    recipient = recipient_of(customer(company="有限会社さくら書房", department="総務課"))
     assert recipient.people == () and recipient.honorific == "御中"
+    assert recipient_of(customer(company="有限会社さくら書房", honorific="様")).honorific == "様"
     assert recipient.organisation_name == "総務課"
     assert recipient.organisation_lines == ("有限会社さくら書房",)
     alone = recipient_of(customer(company="有限会社さくら書房"))

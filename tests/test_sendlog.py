@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from click.testing import CliRunner
 from pdfread import glyphs, page_count, page_size_mm
 
 from mailmerge.cli import main
-from mailmerge.sendlog.store import file_checksum
+from mailmerge.sendlog.store import SendLog, file_checksum
 
 DATA = Path(__file__).parent / "data"
 BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
@@ -210,10 +211,10 @@ def test_four_cards_on_an_a4_sheet(tmp_path):
     found = glyphs(out, 0)
     found = [g for g in found if g.text.isdigit()]  # (郵便はがき is set horizontally too)
     first_digits = [g for g in found if not g.vertical][:7]
-    assert first_digits[0].centre[0] == pytest.approx(47.15 + 5.0, abs=0.3)
-    assert first_digits[0].centre[1] == pytest.approx(16.0 + 0.5, abs=0.3)
+    assert first_digits[0].centre[0] == pytest.approx(47.15 + 3.0, abs=0.3)  # card at (3, 0)
+    assert first_digits[0].centre[1] == pytest.approx(16.0 + 0.0, abs=0.3)
     second = [g for g in found if not g.vertical and g.x0 > 105][:7]
-    assert second[0].centre[0] == pytest.approx(47.15 + 105.0, abs=0.3)
+    assert second[0].centre[0] == pytest.approx(47.15 + 107.0, abs=0.3)
 
 
 def test_preview_and_calibration(tmp_path):
@@ -233,3 +234,35 @@ def test_preview_and_calibration(tmp_path):
     with pdfplumber.open(calibration) as pdf:
         page = pdf.pages[0]
         assert len(page.lines) >= 99 + 147 and len(page.rects) == 14
+
+
+def test_threads_of_one_process_take_turns_silently_another_process_is_announced(
+        tmp_path, capfd):
+    log = tmp_path / "log.sqlite"
+    SendLog(log).close()
+    order: list[str] = []
+    first = SendLog(log)
+
+    def second() -> None:
+        with SendLog(log):
+            order.append("second")
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    time.sleep(0.3)
+    order.append("first done")
+    first.close()
+    thread.join(timeout=10)
+    assert order == ["first done", "second"]
+    assert "待ちます" not in capfd.readouterr().err
+    holder = subprocess.Popen([sys.executable, "-c",
+                               "import sys, time; from pathlib import Path\n"
+                               "from mailmerge.sendlog.store import SendLog\n"
+                               f"log = SendLog(Path({str(log)!r})); print('held', flush=True)\n"
+                               "time.sleep(1); log.close()"], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    with SendLog(log):
+        pass
+    holder.wait(timeout=10)
+    holder.stdout.close()
+    assert "別の hagaki が使っています。終わるまで待ちます" in capfd.readouterr().err

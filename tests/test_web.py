@@ -120,7 +120,7 @@ def test_plan_page_gives_each_card_its_reason_and_each_left_out_customer_its_rul
     page = client.get("/plan").text
     assert page.count('class="planned"') == 2
     assert page.count('loading="lazy"') == 4
-    assert "<code>no-purchase</code>" in page
+    assert '<span class="rule" title="no-purchase">購入なし</span>' in page
 
 
 def test_a_cards_preview_is_a_png_of_the_side(client):

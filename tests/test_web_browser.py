@@ -179,15 +179,15 @@ def test_a_shop_owner_proofs_prints_and_mails_in_the_browser(server, tmp_path):
 
             page.click("nav >> text=今日のはがき")
             assert page.locator("h1").inner_text() == "今日のはがき"
-            assert page.locator("article.planned").count() == 3  # C004 corrected
-            assert page.locator("h3", has_text=SCRIPT_NAME).count() == 1  # shown as text
+            assert page.locator("tr.planned").count() == 3  # C004 corrected
+            assert page.locator("tr.planned a", has_text=SCRIPT_NAME).count() == 1  # shown as text
             assert page.locator("img[src=x]").count() == 0
             wait_until(page, "[...document.images].every(i => i.complete"
                              " && i.naturalWidth > 0)")
             assert page.evaluate("document.images[0].naturalWidth") == 426
             page.screenshot(path=shots / "plan.png")
 
-            page.click("#card-2 >> text=開いて直す")
+            page.click("#card-2 >> a[href=\"/card/2\"] >> nth=0")
             assert page.locator("h1").inner_text().endswith("のはがき")
             before = page.locator("#draft-image").get_attribute("src")
             page.fill("input[name=personal_line]", "お茶の時間が楽しみになりますように")

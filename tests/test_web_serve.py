@@ -198,7 +198,7 @@ def plans(monkeypatch):
 
 
 def planned(client) -> list[str]:
-    return re.findall(r'<article class="planned" id="card-(\d+)"', client.get("/plan").text)
+    return re.findall(r'<tr class="planned" id="card-(\d+)"', client.get("/plan").text)
 
 
 def test_the_plan_is_made_once_for_the_page_and_its_thumbnails(client, plans):

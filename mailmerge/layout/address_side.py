@@ -8,6 +8,8 @@ laid out raises CardError (a glyph no font has, text too long even after fitting
 from __future__ import annotations
 
 import functools
+import itertools
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -26,10 +28,16 @@ from mailmerge.layout.columns import (
 )
 from mailmerge.layout.page import Box, GlyphRun, Line, Page
 from mailmerge.layout.profiles import POSTMARK_AREA, Area, CardProfile, DigitBoxes
-from mailmerge.layout.recipient import Recipient, recipient_of
+from mailmerge.layout.recipient import (
+    GROUP_HONORIFICS,
+    Person,
+    Recipient,
+    is_latin,
+    recipient_of,
+)
 from mailmerge.layout.units import mm_to_pt, pt_to_mm
-from mailmerge.layout.vertical_text import prepare_address
-from mailmerge.models import Customer, Sender
+from mailmerge.layout.vertical_text import address_breaks, prepare_address
+from mailmerge.models import Customer, Problem, Sender
 from mailmerge.typeface.chain import FontChain
 from mailmerge.typeface.face import FontFace
 from mailmerge.typeface.shaping import shape
@@ -40,6 +48,7 @@ TITLE_GAP_EM = 0.5
 ORGANISATION_GAP_EM = 0.5  # between a company name and 御中
 MIN_JOINT_PITCH_EM = 1.5  # 連名 columns at least this far apart, so 様 様 様 reads down
 JOINT_MIN_SIZE_PT = 11.0  # five 連名 beside a three-column address may shrink to this
+CENTRED_SHARE = 0.85  # a name block moved off-centre takes this share of the widest room
 NAME_CLEARANCE_MM = 2.0  # between the name block and the company or address columns
 SENDER_CLEARANCE_MM = 6.0  # between the recipient's columns and the sender's
 SENDER_MIN_LEFT_MM = 5.0  # the sender moves left to make room, not past this
@@ -47,10 +56,18 @@ NENGA_MARK = "年賀"  # on a 年賀状 that is not on 年賀はがき (spec/jap
 STAMP_CLEARANCE_MM = 0.5
 HEADER_TRACKING_EM = 0.3
 QUIET_ZONE_MM = 2.0  # around the customer barcode
+HONORIFIC_WARNING = "honorific"  # Problem code: an honorific that looks wrong
 INDICIA_LEFT, INDICIA_TOP, INDICIA_SIZE = 6.0, 6.0, 24.0  # a circle where the stamp goes
+ADDRESS_FLOOR_PT = 9.0  # the recipient's address is never smaller (nor under 70 % width)
+SENDER_FLOOR_PT = 8.0  # the sender's text is never smaller
+SENDER_EXTRA_COLUMNS = 2  # more sender address columns than the profile's (the name moves)
+SENDER_BELOW_PT = 1.0  # the sender's text stays this much smaller than the recipient's address
+NAME_OVER_ADDRESS = 1.25  # the name at least this much larger than the address, else the
+ADDRESS_STEP_PT = 1.0  # address is made smaller by steps of this, down to its floor
+LIGHT_CONDENSE = 0.85  # condensing down to this counts as full size: more columns only below
+SENDER_BOX_GAP_MM = 4.5  # between the sender's text and its postal-code boxes
 _NUMBER_BLOCK = re.compile(r"[0-9０-９]+(?:\s*[-‐‑－−ー―]\s*[0-9０-９]+)*")
-_NOT_BUILDING = re.compile(r"^(?:丁目|番地|番|号|の|[-‐‑－−ー―]|[0-9０-９])")
-_BREAK_AFTER = set("都道府県市区郡町村")
+_NOT_BUILDING = re.compile(r"^(?:丁目|番地|番|号|の|地割|線|条|[-‐‑－−ー―]|[0-9０-９])")
 _DIGIT_PAIR = re.compile(r"(?<![0-9０-９])[0-9０-９]{2}(?![0-9０-９])")
 
 
@@ -96,19 +113,64 @@ def address_side(customer: Customer, sender: Sender, profile: CardProfile,
     address = profile.address
     if company_pt is not None and company_pt < address.size_pt:
         address = replace(address, size_pt=company_pt)  # the company is never the smaller
-    lines = [(customer.address1, "住所1"), (customer.address2, "住所2")]
-    _address_columns(page, lines, address, profile.address_indent_em, fonts.address,
-                     numerals, N_("住所"), top_aligned=True)
-    right_limit = _right_limit(page, profile)
     sender_right = _sender_right(profile) if not sender.is_empty else 0.0
     shift = _sender_max_shift(profile) if not sender.is_empty else 0.0
     left_limit = max(POSTMARK_AREA[0] + STAMP_CLEARANCE_MM,
                      sender_right - shift + SENDER_CLEARANCE_MM)
-    name_left = _name_block(page, recipient, profile, fonts.name, left_limit, right_limit)
+    page, name_left, address_pt = _recipient(page, customer, recipient, profile, address,
+                                             fonts, numerals, left_limit)
     if not sender.is_empty:
         move = min(0.0, name_left - SENDER_CLEARANCE_MM - sender_right)
-        page.runs.extend(_sender_runs(sender, _sender_moved(profile, move), fonts, numerals))
+        cap = None if address_pt is None else _sender_cap(address_pt)
+        page.runs.extend(_sender_runs(sender, _sender_moved(profile, move), fonts, numerals, cap))
     return page
+
+
+def _recipient(page: Page, customer: Customer, recipient: Recipient, profile: CardProfile,
+               address: Area, fonts: AddressFonts, numerals: str,
+               left_limit: float) -> tuple[Page, float, float | None]:
+    """The address, then the name: the address is made smaller (its columns closer) until
+    the name is NAME_OVER_ADDRESS times its size. Returns the page, the name block's left
+    edge and the address's size (None without an address)."""
+    lines = [(customer.address1, "住所1"), (customer.address2, "住所2")]
+    floor = max(address.min_size_pt, ADDRESS_FLOOR_PT)
+    cap = address.size_pt
+    while True:
+        trial = Page(page.width_mm, page.height_mm, list(page.runs), list(page.boxes),
+                     list(page.lines), list(page.pictures))
+        fitting = _address_columns(trial, lines, replace(address, size_pt=cap),
+                                   profile.address_indent_em, fonts.address, numerals,
+                                   N_("住所"), True, ADDRESS_FLOOR_PT)
+        address_pt = fitting[0].size_pt if fitting else None
+        smaller = address_pt is not None and address_pt > floor + 1e-6
+        try:
+            name_left, name_pt = _name_block(trial, recipient, profile, fonts.name, left_limit,
+                                             _right_limit(trial, profile))
+        except TooLongError:
+            if not smaller:
+                raise
+        else:
+            if not smaller or name_pt >= NAME_OVER_ADDRESS * address_pt:
+                return trial, name_left, address_pt
+        cap = max(floor, min(cap, address_pt) - ADDRESS_STEP_PT)
+
+
+def _sender_cap(address_pt: float) -> float:
+    """The largest size of the sender's text on a card whose address is `address_pt`
+    (in half points, so the sender is laid out once per size)."""
+    return math.floor((address_pt - SENDER_BELOW_PT) * 2) / 2
+
+
+def address_warnings(customer: Customer) -> list[Problem]:
+    """What looks wrong on the address side but is printed as typed (御中 on a person)."""
+    recipient = recipient_of(customer)
+    if recipient.people and recipient.honorific in GROUP_HONORIFICS:
+        return [Problem(customer.row, customer.customer_id, "敬称", HONORIFIC_WARNING, "warning",
+                        _("「{honorific}」は会社や部署に付ける敬称です。{name} さんは個人なので、"
+                          "ふつうは「様」です（そのまま刷りました）",
+                          honorific=recipient.honorific,
+                          name=customer.family_name + customer.given_name))]
+    return []
 
 
 def split_building(address: str) -> tuple[str, str]:
@@ -132,24 +194,6 @@ def split_building(address: str) -> tuple[str, str]:
     return text, ""
 
 
-def split_for_column(text: str) -> tuple[str, str]:
-    """Cut an over-long column in two near its middle: at a space, after 都道府県市区郡町村,
-    else at the middle but never inside a run of digits or numerals."""
-    middle = len(text) / 2
-    spaces = [i for i, c in enumerate(text) if c in " \u3000"]
-    if spaces:
-        cut = min(spaces, key=lambda i: abs(i - middle))
-        return text[:cut].strip(" \u3000"), text[cut:].strip(" \u3000")
-    breaks = [i + 1 for i, c in enumerate(text[:-1]) if c in _BREAK_AFTER]
-    if breaks:
-        cut = min(breaks, key=lambda i: abs(i - middle))
-        return text[:cut], text[cut:]
-    cut = int(middle)
-    while 0 < cut < len(text) and _is_number(text[cut - 1]) and _is_number(text[cut]):
-        cut += 1
-    return text[:cut], text[cut:]
-
-
 def _measure_address(text: str, chain: FontChain, field: str) -> tuple[Piece, ...]:
     """An address column's pieces: two digits side by side (縦中横), any other digit
     full-width and upright, one per character cell, so every digit has the same width."""
@@ -165,14 +209,13 @@ def _measure_address(text: str, chain: FontChain, field: str) -> tuple[Piece, ..
     return tuple(pieces)
 
 
-def _is_number(char: str) -> bool:
-    return char.isdigit() or char in "〇一二三四五六七八九十百千ー"
-
-
 def _address_columns(page: Page, lines: list[tuple[str, str]], area: Area, indent_em: float,
-                     chain: FontChain, numerals: str, what: str, top_aligned: bool) -> None:
-    """Set address lines in the area's columns, right to left, one size for all; `what`
-    (marked with N_) names them when they cannot fit."""
+                     chain: FontChain, numerals: str, what: str, top_aligned: bool,
+                     floor_pt: float, extra_columns: int = 0) -> tuple[Fit, int] | None:
+    """Set address lines in the area's columns (and `extra_columns` more to the left), right
+    to left, one size for all (not below `floor_pt`), broken where address_breaks() allows;
+    `what` (marked with N_) names them when they cannot fit. Returns the fitting and the
+    number of columns used (None without text)."""
     parts: list[tuple[str, str]] = []
     for index, (text, field) in enumerate(lines):
         if index == 0 and not any(t.strip() for t, _field in lines[1:]):
@@ -182,28 +225,66 @@ def _address_columns(page: Page, lines: list[tuple[str, str]], area: Area, inden
             parts.append((text, field))
     columns = [(prepare_address(t, numerals).strip("\u3000"), f) for t, f in parts if t.strip()]
     if not columns:
-        return
-    while True:
-        measured = [_measure_address(text, chain, field) for text, field in columns]
-        lengths = [column_length_em(m) + (indent_em if i else 0) for i, m in enumerate(measured)]
-        fitting = fit(max(lengths), area.bottom - area.top, area.size_pt, area.min_size_pt)
-        if fitting is not None:
-            break
-        longest = max(range(len(columns)), key=lengths.__getitem__)
-        text, field = columns[longest]
-        head, tail = split_for_column(text)
-        if len(columns) >= len(area.columns) or not head or not tail:
-            raise TooLongError(_(what), field)
-        columns[longest : longest + 1] = [(head, field), (tail, field)]
+        return None
+    area = replace(area, min_size_pt=max(area.min_size_pt, floor_pt))
+    best = _best_arrangement(columns, area, indent_em, chain, len(area.columns) + extra_columns)
+    if best is None:
+        raise TooLongError(_(what), columns[0][1])
+    fitting, measured = best
     em_mm = pt_to_mm(fitting.size_pt) * fitting.condense
-    for index, pieces in enumerate(measured):
+    for x, pieces, index in zip(_column_xs(area, fitting.size_pt, len(measured)), measured,
+                                range(len(measured)), strict=True):
         if top_aligned:
             top = area.top + (indent_em * em_mm if index else 0.0)
         else:
             top = area.bottom - column_length_em(pieces) * em_mm
-        runs, _bottom = place_column(pieces, area.columns[index], top, fitting.size_pt,
-                               fitting.condense)
+        runs, _bottom = place_column(pieces, x, top, fitting.size_pt, fitting.condense)
         page.runs.extend(runs)
+    return fitting, len(measured)
+
+
+def _column_xs(area: Area, size_pt: float, count: int) -> list[float]:
+    """Where `count` columns go: the area's first, then at its pitch, closer for a smaller
+    size (so a smaller address leaves the name more room)."""
+    pitch = area.columns[0] - area.columns[1] if len(area.columns) > 1 else 0.0
+    pitch *= min(1.0, size_pt / area.size_pt)
+    return [area.columns[0] - index * pitch for index in range(count)]
+
+
+def _best_arrangement(columns: list[tuple[str, str]], area: Area, indent_em: float,
+                      chain: FontChain, most: int):
+    """The columns' best breaking into at most `most` columns, as (fitting, measured
+    columns): the largest text (light condensing counts as full size), then the fewest
+    columns, then the best-ranked breaks; None if nothing fits."""
+    candidates = [(index, position, rank) for index, (text, _field) in enumerate(columns)
+                  for position, rank in address_breaks(text).items()]
+    best, best_key = None, None
+    for count in range(0, most - len(columns) + 1):
+        for chosen in itertools.combinations(candidates, count):
+            measured = [_measure_address(text, chain, field)
+                        for text, field in _cut(columns, chosen)]
+            lengths = [column_length_em(m) + (indent_em if i else 0)
+                       for i, m in enumerate(measured)]
+            fitting = fit(max(lengths), area.bottom - area.top, area.size_pt, area.min_size_pt)
+            if fitting is None:
+                continue
+            height = round(fitting.size_pt * min(fitting.condense, LIGHT_CONDENSE), 1)
+            key = (-height, len(measured), sum(rank for _i, _p, rank in chosen))
+            if best_key is None or key < best_key:
+                best, best_key = (fitting, measured), key
+        if best_key is not None and -best_key[0] >= round(area.size_pt * LIGHT_CONDENSE, 1):
+            break  # full size with fewer columns: no need to try more
+    return best
+
+
+def _cut(columns: list[tuple[str, str]], chosen) -> list[tuple[str, str]]:
+    """The columns cut at the chosen (column index, position, rank) breaks."""
+    result = []
+    for index, (text, field) in enumerate(columns):
+        cuts = sorted(position for i, position, _rank in chosen if i == index)
+        for start, end in zip([0, *cuts], [*cuts, len(text)], strict=True):
+            result.append((text[start:end].strip("\u3000"), field))
+    return result
 
 
 def _organisation_columns(page: Page, recipient: Recipient, area: Area,
@@ -225,25 +306,20 @@ def _organisation_columns(page: Page, recipient: Recipient, area: Area,
 
 
 def _name_block(page: Page, recipient: Recipient, profile: CardProfile, chain: FontChain,
-                left_limit: float, right_limit: float) -> float:
+                left_limit: float, right_limit: float) -> tuple[float, float]:
     """The centre column(s): title, family, given names (連名 spread to one length) and one
     honorific each, aligned. The block is centred on the profile's name column when it
     fits between `left_limit` and `right_limit`, else moved, else made smaller. Returns the
-    block's left edge."""
+    block's left edge and the name's size."""
     area = profile.recipient_name
     honorific = measure_column(recipient.honorific, chain, "敬称", tcy=False)
     if not recipient.people:
         name = measure_column(recipient.organisation_name, chain, "会社名", tcy=False)
-        total = column_length_em(name) + ORGANISATION_GAP_EM + column_length_em(honorific)
-        fitting = _fit_or_refuse(total, area, N_("会社名"), "会社名")
-        fitting = _narrow_enough(fitting, total, 1, 1.0, area, area.columns[0], left_limit,
-                                 right_limit)
-        em = pt_to_mm(fitting.size_pt) * fitting.condense
-        x = _block_centre(area.columns[0], pt_to_mm(fitting.size_pt), left_limit, right_limit)
-        top = _name_top(area, total * em)
-        _place(page, name, x, top, fitting)
-        _place(page, honorific, x, top + (total - column_length_em(honorific)) * em, fitting)
-        return x - pt_to_mm(fitting.size_pt) / 2
+        return _one_column_names(page, [name], honorific, profile, left_limit, right_limit,
+                                 "会社名")
+    if all(is_latin(p.family) and is_latin(p.given) for p in recipient.people):
+        names = [_latin_name(p, recipient.people[0].family, chain) for p in recipient.people]
+        return _one_column_names(page, names, honorific, profile, left_limit, right_limit, "姓")
     people = recipient.people
     fields = ["姓"] + ["連名"] * (len(people) - 1)
     families = [measure_column(p.family, chain, f, tcy=False)
@@ -277,29 +353,76 @@ def _name_block(page: Page, recipient: Recipient, profile: CardProfile, chain: F
         _spread(page, families[index], family_em, x, top + title_em * em, fitting)
         _spread(page, givens[index], given_em, x, top + given_at * em, fitting)
         _place(page, honorific, x, top + honorific_at * em, fitting)
-    return first_x - (count - 1) * pitch - size_mm / 2
+    return first_x - (count - 1) * pitch - size_mm / 2, fitting.size_pt
+
+
+def _one_column_names(page: Page, names: list[tuple[Piece, ...]], honorific: Sequence[Piece],
+                      profile: CardProfile, left_limit: float, right_limit: float,
+                      field: str) -> tuple[float, float]:
+    """Names set whole, one column each (a company, or Latin names), the honorific after
+    the longest: returns the block's left edge and the size."""
+    area = profile.recipient_name
+    name_em = max(column_length_em(name) for name in names)
+    total = name_em + ORGANISATION_GAP_EM + column_length_em(honorific)
+    what = N_("会社名") if field == "会社名" else N_("名前")
+    fitting = _fit_or_refuse(total, area, what, field)
+    pitch_em = max(profile.joint_pitch_em, MIN_JOINT_PITCH_EM)
+    fitting = _narrow_enough(fitting, total, len(names), pitch_em, area, area.columns[0],
+                             left_limit, right_limit)
+    size_mm = pt_to_mm(fitting.size_pt)
+    em = size_mm * fitting.condense
+    width = (len(names) - 1) * pitch_em * size_mm + size_mm
+    first_x = _block_centre(area.columns[0], width, left_limit, right_limit) + (width - size_mm) / 2
+    top = _name_top(area, total * em)
+    for index, name in enumerate(names):
+        x = first_x - index * pitch_em * size_mm
+        _place(page, name, x, top, fitting)
+        _place(page, honorific, x, top + (total - column_length_em(honorific)) * em, fitting)
+    return first_x - width + size_mm / 2, fitting.size_pt
+
+
+def _latin_name(person: Person, family: str, chain: FontChain) -> tuple[Piece, ...]:
+    """A Latin name as one reads it (given name first), turned on its side, in the chain's
+    first face with proportional letters."""
+    text = " ".join(part for part in (person.given, person.family or family) if part)
+    faces = [face for face in chain.faces if all(face.has_sequence(c) for c in text)]
+    face = next((f for f in faces if _proportional(f)), None)
+    if face is None:
+        return measure_column(text, chain, "姓", tcy=False)
+    shaped = shape(face, text, False)
+    return (Piece(shaped, "rotated", shaped.length_em()),)
+
+
+@functools.lru_cache(maxsize=8)
+def _proportional(face: FontFace) -> bool:
+    """Are the face's Latin letters of different widths (i narrower than W)?"""
+    narrow, wide = shape(face, "i", False), shape(face, "W", False)
+    return narrow.advances[0] < wide.advances[0]
 
 
 def _narrow_enough(fitting: Fit, total_em: float, count: int, pitch_em: float, area: Area,
                    centre: float, left_limit: float, right_limit: float) -> Fit:
     """The fitting, made smaller if `count` columns `pitch_em` apart do not fit: first
     centred on `centre` (down to the area's smallest size), else anywhere between the
-    limits (down to JOINT_MIN_SIZE_PT for 連名); TooLongError below that."""
+    limits (at CENTRED_SHARE of the widest, so it keeps some room; down to
+    JOINT_MIN_SIZE_PT for 連名) when that is larger; TooLongError below that."""
     ems = (count - 1) * pitch_em + 1
     centred_pt = mm_to_pt(2 * min(centre - left_limit, right_limit - centre)) / ems
     if fitting.size_pt <= centred_pt:
         return fitting
-    if centred_pt >= area.min_size_pt:
-        return _fit_or_refuse(total_em, area, N_("名前"), "姓", size_pt=centred_pt)
     widest_pt = mm_to_pt(right_limit - left_limit) / ems
+    roomy_pt = CENTRED_SHARE * widest_pt  # off-centre, still with some room around it
+    if centred_pt >= max(area.min_size_pt, min(fitting.size_pt, roomy_pt)):
+        return _fit_or_refuse(total_em, area, N_("名前"), "姓", size_pt=centred_pt)
     floor = min(area.min_size_pt, JOINT_MIN_SIZE_PT) if count > 1 else area.min_size_pt
     if widest_pt < floor:
         if count > 1:
             raise TooLongError(ngettext("{n} 人の連名", "{n} 人の連名", count), "連名")
         raise TooLongError(_("名前"), "姓")
     smaller = replace(area, min_size_pt=floor)
+    size_pt = roomy_pt if roomy_pt >= floor else widest_pt
     return _fit_or_refuse(total_em, smaller, N_("名前"), "姓",
-                          size_pt=min(fitting.size_pt, widest_pt))
+                          size_pt=min(fitting.size_pt, size_pt))
 
 
 def _block_centre(centre: float, width: float, left_limit: float, right_limit: float) -> float:
@@ -361,14 +484,19 @@ def _sender_moved(profile: CardProfile, dx: float) -> CardProfile:
 
 
 def _clear_of_barcode(profile: CardProfile) -> CardProfile:
-    """The name and the sender stop 2 mm (the quiet zone) above the customer barcode."""
+    """The name and the sender stop 2 mm (the quiet zone) above the customer barcode; sender
+    boxes below its top move above it, so the barcode never parts the sender's block."""
     limit = profile.barcode_top - QUIET_ZONE_MM
-    return replace(profile, **{
-        name: replace(area, bottom=min(area.bottom, limit))
-        for name, area in (("recipient_name", profile.recipient_name),
-                           ("address", profile.address),
-                           ("sender_address", profile.sender_address),
-                           ("sender_name", profile.sender_name))})
+    boxes = profile.sender_boxes
+    if boxes.top + boxes.height > limit:
+        boxes = replace(boxes, top=limit - boxes.height)
+    sender_limit = min(limit, boxes.top - SENDER_BOX_GAP_MM)
+    return replace(profile, sender_boxes=boxes, **{
+        name: replace(area, bottom=min(area.bottom, bottom))
+        for name, area, bottom in (("recipient_name", profile.recipient_name, limit),
+                                   ("address", profile.address, limit),
+                                   ("sender_address", profile.sender_address, sender_limit),
+                                   ("sender_name", profile.sender_name, sender_limit))})
 
 
 def _name_top(area: Area, length_mm: float) -> float:
@@ -377,20 +505,35 @@ def _name_top(area: Area, length_mm: float) -> float:
 
 
 @functools.lru_cache(maxsize=16)
-def _sender_runs(sender: Sender, profile: CardProfile, fonts: AddressFonts,
-                 numerals: str) -> tuple[GlyphRun, ...]:
-    """The shop, lower left: postal code in the sender boxes, address, then the name.
-    The same on every card of a run, so laid out once."""
+def _sender_runs(sender: Sender, profile: CardProfile, fonts: AddressFonts, numerals: str,
+                 cap_pt: float | None = None) -> tuple[GlyphRun, ...]:
+    """The shop, lower left: postal code in the sender boxes, address (in more columns than
+    the profile's if it needs them: the name moves left), then the name; no text larger
+    than `cap_pt`. The same on every card of a run, so laid out once (per cap)."""
     page = Page(profile.width, profile.height)
     _postal_digits(page, sender.postal_code, profile.sender_boxes, fonts.address,
                    "[sender] postal_code")
+    address, name = (_capped(profile.sender_address, cap_pt),
+                     _capped(profile.sender_name, cap_pt))
     lines = [(sender.address, "[sender] address"), (sender.address2, "[sender] address2")]
-    _address_columns(page, lines, profile.sender_address, profile.address_indent_em,
-                     fonts.address, numerals, N_("差出人の住所"), top_aligned=True)
+    used = _address_columns(page, lines, address, profile.address_indent_em, fonts.address,
+                            numerals, N_("差出人の住所"), True, SENDER_FLOOR_PT,
+                            SENDER_EXTRA_COLUMNS)
+    if used and used[1] > len(address.columns):
+        xs = _column_xs(address, used[0].size_pt, used[1])
+        dx = xs[len(address.columns) - 1] - xs[-1]
+        name = replace(name, columns=tuple(x - dx for x in name.columns))
     if sender.name:
-        _address_columns(page, [(sender.name, "[sender] name")], profile.sender_name, 0.0,
-                         fonts.name, numerals, N_("差出人の名前"), top_aligned=False)
+        _address_columns(page, [(sender.name, "[sender] name")], name, 0.0, fonts.name,
+                         numerals, N_("差出人の名前"), False, SENDER_FLOOR_PT)
     return tuple(page.runs)
+
+
+def _capped(area: Area, cap_pt: float | None) -> Area:
+    """The area with its size at most `cap_pt` (but not below the sender's floor)."""
+    if cap_pt is None or area.size_pt <= cap_pt:
+        return area
+    return replace(area, size_pt=max(cap_pt, SENDER_FLOOR_PT))
 
 
 def _place(page: Page, pieces: Sequence[Piece], x: float, y: float, fitting: Fit) -> None:

@@ -2,9 +2,10 @@
 
 In: card pages (100 × 148 mm) in printing order, whether they alternate front and back, and
 a sheet profile (layouts/sheets/NAME.toml). Out: sheet pages. The crop marks run along the
-cut lines inside the area printers can print (never in the blank border they leave). On the
-backs the two columns swap places, so each back lands behind its front when the sheet turns
-on its long edge.
+cut lines in the margins and gutters between the cards, never on a card's face, and inside
+the area printers can print (never in the blank border they leave). On the backs the two
+columns swap places, so each back lands behind its front when the sheet turns on its long
+edge. stock_notes() says what the paper must be: as thick as a postcard (Japan Post).
 """
 
 from __future__ import annotations
@@ -12,18 +13,24 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from mailmerge.i18n import N_, _
 from mailmerge.layout.page import Line, Page
 from mailmerge.package_files import package_file
 from mailmerge.shop.tomlread import NUMBER, NUMBERS, TEXT, read_toml
 
 MARK_COLOR = (0.0, 0.0, 0.0)
+ONE_CUT_GUTTER = 2.0  # mm: a gutter narrower than this is cut once, through its middle
+SHORTEST_MARK = 0.4  # mm: a shorter mark would not be seen
 # Every key of a sheet profile (each required) and the kind of its value.
 SCHEMA = {
-    "sheet": {"title": TEXT, "width": NUMBER, "height": NUMBER, "card_lefts": NUMBERS,
-              "card_tops": NUMBERS},
-    "marks": {**dict.fromkeys(("printable_margin", "length", "line"), NUMBER),
-              "cuts_x": NUMBERS, "cuts_y": NUMBERS},
+    "sheet": {"title": TEXT, "width": NUMBER, "height": NUMBER, "card_width": NUMBER,
+              "card_height": NUMBER, "card_lefts": NUMBERS, "card_tops": NUMBERS},
+    "marks": dict.fromkeys(("printable_margin", "length", "clearance", "line"), NUMBER),
 }
+# Japan Post takes a private card (私製はがき) only on paper as thick as a postcard.
+STOCK_NOTE = N_("A4 用紙は、はがきと同じくらいの厚さの紙にしてください。私製はがきは、郵便はがきと"
+                "同じくらいの厚さ・強さの紙を、はがきの大きさ（14〜15.4 cm × 9〜10.7 cm）に"
+                "切ったものです（日本郵便）")
 
 
 @dataclass(frozen=True)
@@ -35,9 +42,25 @@ class Sheet:
     columns: int
     printable_margin: float
     mark_length: float
+    mark_clearance: float
     mark_line: float
-    cuts_x: tuple[float, ...]
-    cuts_y: tuple[float, ...]
+    card_size: tuple[float, float]
+
+    @property
+    def faces(self) -> list[tuple[float, float, float, float]]:
+        """Each card's face as (left, top, right, bottom), in reading order."""
+        width, height = self.card_size
+        return [(x, y, x + width, y + height) for x, y in self.slots]
+
+    @property
+    def cuts_x(self) -> list[float]:
+        """Where the sheet is cut across its width (x of each vertical cut)."""
+        return _cuts(sorted({x for x, _ in self.slots}), self.card_size[0], self.width)
+
+    @property
+    def cuts_y(self) -> list[float]:
+        """Where the sheet is cut down its height (y of each horizontal cut)."""
+        return _cuts(sorted({y for _, y in self.slots}), self.card_size[1], self.height)
 
 
 @functools.cache
@@ -49,8 +72,8 @@ def load_sheet(name: str = "a4") -> Sheet:
     return Sheet(sheet["title"], float(sheet["width"]), float(sheet["height"]),
                  tuple((float(x), float(y)) for y in tops for x in lefts), len(lefts),
                  float(marks["printable_margin"]), float(marks["length"]),
-                 float(marks["line"]), tuple(map(float, marks["cuts_x"])),
-                 tuple(map(float, marks["cuts_y"])))
+                 float(marks["clearance"]), float(marks["line"]),
+                 (float(sheet["card_width"]), float(sheet["card_height"])))
 
 
 def impose_a4(pages: list[Page], duplex: bool, sheet_name: str = "a4") -> list[Page]:
@@ -74,19 +97,67 @@ def impose_a4(pages: list[Page], duplex: bool, sheet_name: str = "a4") -> list[P
     return sheets
 
 
+def stock_notes(impose: str | None) -> list[str]:
+    """What the person loading the printer must know about an imposition's paper."""
+    return [_(STOCK_NOTE)] if impose else []
+
+
 def crop_marks(sheet: Sheet) -> list[Line]:
-    """Marks along every cut, at both ends, starting at the printable margin."""
-    margin, length = sheet.printable_margin, sheet.mark_length
+    """A mark along every cut in each margin or gutter it crosses (off every card)."""
     lines = []
     for x in sheet.cuts_x:
-        for y1, y2 in ((margin, margin + length),
-                       (sheet.height - margin - length, sheet.height - margin)):
+        for y1, y2 in _mark_spans(sheet, _gaps(sheet.faces, 1, 3, sheet.height), sheet.height):
             lines.append(Line(x, y1, x, y2, MARK_COLOR, sheet.mark_line))
     for y in sheet.cuts_y:
-        for x1, x2 in ((margin, margin + length),
-                       (sheet.width - margin - length, sheet.width - margin)):
+        for x1, x2 in _mark_spans(sheet, _gaps(sheet.faces, 0, 2, sheet.width), sheet.width):
             lines.append(Line(x1, y, x2, y, MARK_COLOR, sheet.mark_line))
     return lines
+
+
+def _cuts(starts: list[float], size: float, end: float) -> list[float]:
+    """The cuts along one direction: each card edge not on the sheet's edge, except that
+    a narrow gutter between two cards is cut once, through its middle."""
+    cuts: list[float] = []
+    for start in starts:
+        for edge in (start, start + size):
+            if 0 < edge < end and edge not in cuts:
+                cuts.append(edge)
+    merged: list[float] = []
+    for cut in sorted(cuts):
+        if merged and cut - merged[-1] < ONE_CUT_GUTTER:
+            merged[-1] = (merged[-1] + cut) / 2
+        else:
+            merged.append(cut)
+    return merged
+
+
+def _gaps(faces: list[tuple[float, float, float, float]], low: int, high: int, end: float
+          ) -> list[tuple[float, float]]:
+    """The stretches of one direction (0 to `end`) that no card covers: margins, gutters."""
+    covered = sorted((face[low], face[high]) for face in faces)
+    gaps, reached = [], 0.0
+    for start, stop in covered:
+        if start > reached:
+            gaps.append((reached, start))
+        reached = max(reached, stop)
+    if reached < end:
+        gaps.append((reached, end))
+    return gaps
+
+
+def _mark_spans(sheet: Sheet, gaps: list[tuple[float, float]], end: float
+                ) -> list[tuple[float, float]]:
+    """Where a mark goes in each gap (along a side `end` mm long): clear of the cards and of
+    the unprintable border, centred, at most mark_length long."""
+    spans = []
+    for start, stop in gaps:
+        low = max(start + sheet.mark_clearance, sheet.printable_margin)
+        high = min(stop - sheet.mark_clearance, end - sheet.printable_margin)
+        if high - low < SHORTEST_MARK:
+            continue
+        middle, half = (low + high) / 2, min(high - low, sheet.mark_length) / 2
+        spans.append((middle - half, middle + half))
+    return spans
 
 
 def _sheet(cards: list[Page], slots: list[tuple[float, float]], sheet: Sheet) -> Page:

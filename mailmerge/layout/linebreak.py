@@ -2,19 +2,20 @@
 
 In: one line of text, the room of one column in em, the width of each unit in em. Out: the
 column texts. Units are characters (with their variation selectors), except that a Latin word
-or a number (3,000 / 10 / OFF) is one unit: never broken. For each column, in this order:
+or a number (3,000 / 10 / OFF) is one unit: never broken.
 
-1. it ends where the room ends, if that is a BudouX phrase end, or hangs a 、。 below the
-   column's end (ぶら下げ);
-2. else it takes the rest of the phrase when squeezing the column fits it (追い込み): each
-   、。」』） inside gives up half its em, every unit a little (TIGHTEN_EM), and a final 、。
-   hangs. A column that needs squeezing is longer than the room: squeeze_em() says by how
-   much, for the layout to take back;
-3. else the phrase moves to the next column (追い出し) if this one stays PHRASE_FILL full;
-4. else it breaks inside the phrase before a subsidiary verb (お変わり｜ございませんか), or
-   pushes the phrase if the column stays LOOSE_FILL full;
-5. else (a phrase longer than the column) it breaks between characters, never leaving one or
-   two characters before a 、。 for the next column (「…まいりまし｜た。」).
+Columns end only where a phrase ends (phrases): a BudouX phrase, with the words of
+data/unbreakable_words.txt that BudouX splits (お聞かせ, 少しずつ) and a name with its
+honorific (勘解由小路様, 関係者各位) kept whole, and a break allowed after a full-width space.
+Of all the ways to break the line there, the one chosen costs least (break_paragraph):
+- every column but the last should be full: its blank is paid for, squared;
+- a column may run past the room when squeezing fits it (追い込み): each 、。」』） inside
+  gives up half its em, every unit a little (TIGHTEN_EM); squeeze_em() says by how much,
+  for the layout to take back. A final 、。 hangs below the column (ぶら下げ);
+- the last column is never a word's tail of one or two characters (a lone 「皆様」): the
+  phrase before it moves over instead;
+- only a phrase longer than a column is broken inside, preferably before a subsidiary verb
+  (お変わり｜ございませんか), never leaving one or two characters before a 、。.
 Kinsoku (禁則処理) holds throughout: no 、。」ー or small kana at the top of a column, no 「（
 at its end.
 """
@@ -23,9 +24,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from itertools import accumulate
 
 import budoux
+
+from mailmerge.layout.recipient import HONORIFICS
+from mailmerge.package_files import package_file
 
 NO_START = set("、。，．・：；？！゛゜ヽヾゝゞ々〻ー」』）｝〕〉》】〙〗”’)]}…‥〜～"
                "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ")
@@ -33,16 +38,26 @@ NO_END = set("「『（｛〔〈《【〘〖“‘([{")
 HANGING = set("、。，．")
 SQUEEZABLE = set("、。，．」』）")  # their ink fills the upper half of the em: half can go
 STOPS = set("、。，．！？")
-PHRASE_FILL = 0.6  # push a phrase to the next column only if this one stays this full
-LOOSE_FILL = 0.3  # … or this full, rather than break a word
-# Subsidiary verbs a phrase may be broken before: お変わり｜ございません, お買い求め｜いただき.
+SPACE = "\u3000"
+# Subsidiary verbs a long phrase may be broken before: お変わり｜ございません.
 SUBSIDIARY = ("ござ", "いただ", "頂", "くださ", "下さ", "いたし", "致し", "まいり", "参り",
               "申し", "存じ", "おり")
 TIGHTEN_EM = 0.06  # what every unit may give up when a column is squeezed
-SHORT_TAIL = 2  # never leave this many characters (or fewer) before a 、。 to the next column
+SHORT_TAIL = 2  # a last column (or a word's tail before 、。) this short is avoided
+# What a break costs, besides the blank it leaves (em squared).
+SQUEEZE_COST = 4.0  # per em squeezed, squared: squeezing beats a column left 2 em short
+SHORT_LAST_COST = 1_000.0
+LONG_PHRASE_COST = 100.0  # inside a phrase longer than the column
+SUBSIDIARY_COST = 50.0  # … before a subsidiary verb
+INSIDE_COST = 10_000.0  # inside a phrase that fits a column: only when nothing else can
+KINSOKU_COST = 100_000.0
 _SELECTORS = "\ufe00-\ufe0f\U000e0100-\U000e01ef"
 _WORD = "0-9A-Za-z\u00c0-\u024f"
 _UNIT = re.compile(rf"[{_WORD}](?:[{_WORD}'’&\-]|[.,](?=[{_WORD}]))*|(?s:.)[{_SELECTORS}]*")
+# A name: kanji (々〆ヶ), katakana (ー・) or Latin letters with their selectors, an honorific.
+_NAME = re.compile(
+    rf"(?:[\u3005\u3006\u30f6\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+    rf"\u30a1-\u30fc{_WORD}][{_SELECTORS}]*)+(?:{'|'.join(HONORIFICS)})")
 
 
 @functools.cache
@@ -50,16 +65,17 @@ def _parser() -> budoux.Parser:
     return budoux.load_default_japanese_parser()
 
 
+@functools.cache
+def unbreakable_words() -> tuple[str, ...]:
+    """The words BudouX splits that stay whole (data/unbreakable_words.txt)."""
+    text = package_file("data", "unbreakable_words.txt").read_text("utf-8")
+    return tuple(word for line in text.splitlines()
+                 if (word := line.strip()) and not word.startswith("#"))
+
+
 def break_units(text: str) -> list[str]:
     """The unbreakable units of a line: characters, Latin words and numbers."""
     return _UNIT.findall(text)
-
-
-def squeezable_em(units: Sequence[str]) -> float:
-    """How much a column of these units can be squeezed, in em (a final 、。 hangs, so it
-    is not counted)."""
-    inner = units[:-1] if units and units[-1] in HANGING else units
-    return sum(0.5 for u in inner if u in SQUEEZABLE) + TIGHTEN_EM * len(inner)
 
 
 def squeeze_em(column: str, room_em: float, width: Callable[[str], float]) -> float:
@@ -71,82 +87,86 @@ def squeeze_em(column: str, room_em: float, width: Callable[[str], float]) -> fl
     return max(0.0, sum(map(width, units)) - room_em)
 
 
+@functools.lru_cache(maxsize=4096)
+def phrases(text: str) -> tuple[str, ...]:
+    """The line cut where a column may end: BudouX's phrases, unbreakable words and names
+    with their honorific kept whole, a break after a full-width space (not the indent)."""
+    ends = set(accumulate(map(len, _parser().parse(text))))
+    ends |= {match.end() for match in re.finditer(SPACE, text) if match.start() > 0}
+    kept = [match.span() for word in unbreakable_words()
+            for match in re.finditer(re.escape(word), text)]
+    for start, end in kept + [match.span() for match in _NAME.finditer(text)]:
+        ends -= set(range(start + 1, end))
+    ends -= {1} if text.startswith(SPACE) else set()
+    cuts = [0, *sorted(end for end in ends if 0 < end < len(text)), len(text)]
+    return tuple(text[a:b] for a, b in zip(cuts, cuts[1:], strict=False) if b > a)
+
+
 def break_paragraph(text: str, room_em: float, width: Callable[[str], float]) -> list[str]:
-    """Column texts for one line of text; each fits `room_em` (after squeezing, see
-    squeeze_em), plus at most one hanging 、。."""
+    """Column texts for one line of text, the cheapest way to break it (see the module's
+    docstring); each fits `room_em` after squeezing (squeeze_em), plus one hanging 、。."""
     units = break_units(text)
     if not units:
         return []
-    widths = [width(u) for u in units]
-    phrase_ends = _phrase_ends(text)
-    columns: list[str] = []
-    start = 0
-    while start < len(units):
-        end = _column_end(units, widths, start, room_em, phrase_ends)
-        columns.append("".join(units[start:end]))
-        start = end
-    return columns
+    lengths = list(accumulate(map(width, units), initial=0.0))
+    give = list(accumulate((TIGHTEN_EM + 0.5 * (u in SQUEEZABLE) for u in units),
+                           initial=0.0))
+    costs = _break_costs(units, lengths, room_em, _phrase_ends(text))
+    starts = [0] * (len(units) + 1)
+    best = [0.0] + [float("inf")] * len(units)
+    for end in range(1, len(units) + 1):
+        for start in range(end - 1, -1, -1):
+            kept = end - 1 if units[end - 1] in HANGING and end - 1 > start else end
+            over = lengths[kept] - lengths[start] - room_em
+            if over > give[kept] - give[start] + 1e-9 and end - start > 1:
+                break  # starting earlier only overflows more
+            cost = best[start] + costs[end] + _column_cost(len(units), start, end, over)
+            if cost < best[end]:
+                best[end], starts[end] = cost, start
+    return _columns(units, starts)
 
 
-def _column_end(units: list[str], widths: list[float], start: int, room_em: float,
-                phrase_ends: frozenset[int]) -> int:
-    """Where the column starting at `start` ends (the rules of the module docstring)."""
-    end = _fill(widths, start, room_em)
-    if end >= len(units):
-        return len(units)
-    if units[end] in HANGING and (end + 1 >= len(units) or units[end + 1] not in NO_START):
-        return end + 1
-    if end in phrase_ends and _allowed(units, start, end):
-        return end
-    squeezed = _squeeze_to_phrase(units, widths, start, end, room_em, phrase_ends)
-    if squeezed is not None:
-        return squeezed
-    pushed = max((e for e in phrase_ends if start < e < end and _allowed(units, start, e)),
-                 default=None)  # 追い出し: the last phrase end that fits
-    filled = sum(widths[start:pushed]) / room_em if pushed is not None else 0.0
-    if filled >= PHRASE_FILL:
-        return pushed
-    for candidate in range(end, start, -1):
-        if "".join(units[candidate:candidate + 2]).startswith(SUBSIDIARY) \
-                and _allowed(units, start, candidate) \
-                and sum(widths[start:candidate]) >= room_em * LOOSE_FILL:
-            return candidate
-    if filled >= LOOSE_FILL:
-        return pushed
-    for candidate in range(end, start, -1):  # inside a long phrase
-        if _allowed(units, start, candidate) and not _short_tail(units, candidate):
-            return candidate
-    for candidate in range(end, start, -1):
-        if _allowed(units, start, candidate):
-            return candidate
-    return end
+def _columns(units: list[str], starts: list[int]) -> list[str]:
+    """The columns of the cheapest breaking, from where each one starts."""
+    columns = []
+    end = len(units)
+    while end > 0:
+        columns.append("".join(units[starts[end]:end]))
+        end = starts[end]
+    return columns[::-1]
 
 
-def _fill(widths: list[float], start: int, room_em: float) -> int:
-    """The first index that no longer fits in a column starting at `start` (at least one
-    unit per column)."""
-    used = 0.0
-    index = start
-    while index < len(widths) and used + widths[index] <= room_em + 1e-9:
-        used += widths[index]
-        index += 1
-    return max(index, start + 1)
+def _column_cost(count: int, start: int, end: int, over: float) -> float:
+    """What one column costs: its squeezing (`over` em past the room), the blank it leaves
+    unless it is the last of `count` units, a last column of one or two characters."""
+    cost = SQUEEZE_COST * over * over if over > 0 else 0.0
+    if end < count:
+        return cost + min(over, 0.0) ** 2
+    if start > 0 and end - start <= SHORT_TAIL:
+        cost += SHORT_LAST_COST
+    return cost
 
 
-def _allowed(units: list[str], start: int, end: int) -> bool:
-    """Kinsoku: may a column run from `start` to `end` (exclusive)?"""
-    return end > start and units[end] not in NO_START and units[end - 1] not in NO_END
-
-
-def _squeeze_to_phrase(units: list[str], widths: list[float], start: int, end: int,
-                       room_em: float, phrase_ends: frozenset[int]) -> int | None:
-    """The end of the phrase that runs past the room, when squeezing the column fits it."""
-    after = min((e for e in phrase_ends if e > end), default=len(units))
-    if after < len(units) and not _allowed(units, start, after):
-        return None
-    kept = after - 1 if units[after - 1] in HANGING else after
-    overflow = sum(widths[start:kept]) - room_em
-    return after if overflow <= squeezable_em(units[start:after]) + 1e-9 else None
+def _break_costs(units: list[str], lengths: list[float], room_em: float,
+                 phrase_ends: frozenset[int]) -> list[float]:
+    """What ending a column after each unit costs by itself (`lengths`: the units' running
+    total in em): nothing at a phrase end, more inside a phrase (least in one longer than a
+    column), most against kinsoku."""
+    costs = [0.0] * (len(units) + 1)
+    bounds = sorted(phrase_ends | {0})
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        long = lengths[end] - lengths[start] > room_em
+        for index in range(start + 1, end):
+            if not long:
+                costs[index] = INSIDE_COST
+            elif "".join(units[index:index + 2]).startswith(SUBSIDIARY):
+                costs[index] = SUBSIDIARY_COST
+            else:
+                costs[index] = LONG_PHRASE_COST * (1 + _short_tail(units, index))
+    for index in range(1, len(units)):
+        if units[index] in NO_START or units[index - 1] in NO_END:
+            costs[index] += KINSOKU_COST
+    return costs
 
 
 def _short_tail(units: list[str], end: int) -> bool:
@@ -156,19 +176,9 @@ def _short_tail(units: list[str], end: int) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _phrase_ends(text: str) -> frozenset[int]:
-    """Unit indexes of break_units(text) where a BudouX phrase ends (a good place to break).
-    (Cached: a line is broken again at every size the layout tries.)"""
-    units = break_units(text)
-    ends = set()
-    starts_at = {}
-    position = 0
-    for index, unit in enumerate(units):
-        starts_at[position] = index
-        position += len(unit)
-    position = 0
-    for phrase in _parser().parse("".join(units)):
-        position += len(phrase)
-        if position in starts_at:  # a phrase end inside a unit is no place to break
-            ends.add(starts_at[position])
-    ends.add(len(units))
-    return frozenset(ends)
+    """Unit indexes of break_units(text) where a phrase ends (a phrase end inside a unit is
+    no place to break). (Cached: a line is broken again at every size the layout tries.)"""
+    starts_at = dict(zip(accumulate(map(len, break_units(text)), initial=0),
+                         range(len(text) + 1), strict=False))
+    ends = accumulate(map(len, phrases(text)))
+    return frozenset(starts_at[end] for end in ends if end in starts_at)

@@ -10,9 +10,10 @@ Vertical (the default), right to left: the heading in a brush font, the body in 
 body and `date_drop_em` characters down, the shop's name at the foot of the next column. The
 body takes the largest size from `max_size_pt` down at which the whole block fits between the
 margins (short greetings come out large), the date and name scale with it, and the block is
-centred on the card both ways. Numbers follow the numeral style and Latin words lie sideways
-(message_text). Horizontal: heading, body, closing, date and name top to bottom, the block
-centred on the card. Text that cannot fit even at the smallest size refuses the card.
+centred on the card both ways as it is seen: by its ink, a hanging 、。 included. Numbers
+follow the numeral style and Latin words lie sideways (message_text). Horizontal: heading,
+body, closing, date and name top to bottom, the block centred on the card. Text that cannot
+fit even at the smallest size refuses the card.
 """
 
 from __future__ import annotations
@@ -214,8 +215,12 @@ def _vertical(message: Message, fonts: MessageFonts, layout: MessageLayout,
 
     block = _largest_fitting(layout, block_at)
     if block is not None:
-        return _placed(block, (left + right + block.width) / 2,
+        runs = _placed(block, (left + right + block.width) / 2,
                        (layout.height - block.length) / 2)
+        ink_left, ink_top, ink_right, ink_bottom = _ink_box(runs)
+        dx = (left + right - ink_left - ink_right) / 2  # centred as it is seen: a
+        dy = (layout.height - ink_top - ink_bottom) / 2  # hanging 、。 counts
+        return [run._replace(x_mm=run.x_mm + dx, y_mm=run.y_mm + dy) for run in runs]
     name = prepare_message(message.signature, numerals)
     name_mm = _length_em(name, fonts.message) * pt_to_mm(layout.name_pt(layout.min_size_pt))
     if name_mm > layout.height - 2 * max(layout.top, layout.bottom):
@@ -234,6 +239,39 @@ def _placed(block: _Block, right: float, top: float) -> list[GlyphRun]:
         placed, _bottom = place_column(pieces, right + column.centre, column_top, column.size_pt)
         runs += placed
     return runs
+
+
+def _ink_box(runs: list[GlyphRun]) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of the ink of a vertical block's runs, in mm (sideways
+    and 縦中横 runs by their em boxes)."""
+    boxes = [box for run in runs for box in _run_ink(run)]
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _run_ink(run: GlyphRun) -> list[tuple[float, float, float, float]]:
+    """(left, top, right, bottom) of each inked glyph of a run in a column, in mm."""
+    face = run.shaped.face
+    scale = pt_to_mm(run.size_pt) / face.units_per_em
+    length = run.shaped.length_units * scale
+    if run.mode == "rotated":  # lying on its baseline: the em box spans from x_mm
+        return [(run.x_mm + face.descender * scale, run.y_mm,
+                 run.x_mm + face.ascender * scale, run.y_mm + length)]
+    if run.mode == "horizontal":
+        top = run.y_mm - face.ascender * scale
+        return [(run.x_mm, top, run.x_mm + length, top + face.units_per_em * scale)]
+    boxes = []
+    y = run.y_mm
+    for glyph, advance in zip(run.shaped.glyphs, run.shaped.advances, strict=True):
+        x_min, y_min, x_max, y_max = face.glyph_bounds(glyph)
+        if y_max > y_min:
+            _advance, origin_x, origin_y = face.v_metrics(glyph)
+            boxes.append((run.x_mm + (x_min - origin_x) * scale,
+                          y + (origin_y - y_max) * scale,
+                          run.x_mm + (x_max - origin_x) * scale,
+                          y + (origin_y - y_min) * scale))
+        y += advance * scale
+    return boxes
 
 
 def _vertical_block(message: Message, fonts: MessageFonts, layout: MessageLayout,

@@ -1,7 +1,7 @@
 """Who a card is addressed to: people, 連名, honorific, title and organisation lines.
 
 In: a Customer. Out: a Recipient with the name pieces exactly as typed, one honorific for
-everyone (never doubled, never 御中 with 様), and the company lines to print.
+everyone as typed (never doubled; 様 or 御中 when none is typed), and the company lines to print.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ HONORIFICS = GROUP_HONORIFICS + PERSON_HONORIFICS
 DEFAULT_PERSON = "様"
 DEFAULT_ORGANISATION = "御中"
 _SPACES = re.compile(r"[ \u3000]+")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f'’.\- ]*")
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,11 @@ class Recipient:
     title: str  # 役職, printed before the first person's name
     organisation_lines: tuple[str, ...]  # company, department (in the columns right of the name)
     organisation_name: str  # the centre column when there is no person ("" otherwise)
+
+
+def is_latin(name: str) -> bool:
+    """True for a name written in Latin letters (Smith, O'Brien, Müller)."""
+    return bool(_LATIN.fullmatch(name.strip()))
 
 
 def strip_honorific(name: str) -> tuple[str, str]:
@@ -63,10 +69,10 @@ def recipient_of(customer: Customer) -> Recipient:
     company = customer.company.strip()
     department = customer.department.strip()
     if people:
-        honorific = chosen if chosen and chosen not in GROUP_HONORIFICS else DEFAULT_PERSON
+        honorific = chosen or DEFAULT_PERSON
         lines = tuple(line for line in (company, department) if line)
         return Recipient(tuple(people), honorific, customer.title.strip(), lines, "")
-    honorific = chosen if chosen in GROUP_HONORIFICS else DEFAULT_ORGANISATION
+    honorific = chosen or DEFAULT_ORGANISATION
     if department:
         return Recipient((), honorific, "", (company,) if company else (), department)
     return Recipient((), honorific, "", (), company)

@@ -91,9 +91,10 @@ def sales_bars(months: Sequence[str], new: Sequence[float], existing: Sequence[f
     return drawing
 
 
-def share_against_line(label: str, share: float, line: float, font: str, width: float
+def share_against_line(label: str, share: float, line: float | None, font: str, width: float
                        ) -> Drawing:
-    """A bar for the share (0–1) on a 0–100 % scale, with the warning line marked."""
+    """A bar for the share (0–1) on a 0–100 % scale, red past the warning line and the line
+    marked; without a line, a plain figure (blue)."""
     left = max(45 * mm, stringWidth(label, font, LABEL_SIZE + 1) + 3 * mm)  # a long label
     bar_width = width - left - 25 * mm
     drawing = _drawing(width, 12 * mm, font)
@@ -101,14 +102,15 @@ def share_against_line(label: str, share: float, line: float, font: str, width: 
     drawing.add(String(0, bottom + 1.2 * mm, label, fontName=font, fontSize=LABEL_SIZE + 1))
     drawing.add(Rect(left, bottom, bar_width, height, fillColor=colors.HexColor("#EEEEEE"),
                      strokeColor=None))
-    over = share > line
+    over = line is not None and share > line
     drawing.add(Rect(left, bottom, bar_width * min(max(share, 0.0), 1.0), height,
                      fillColor=RED if over else BLUE, strokeColor=None))
-    mark = left + bar_width * line
-    drawing.add(Line(mark, bottom - 1.5 * mm, mark, bottom + height + 1.5 * mm,
-                     strokeColor=colors.black, strokeWidth=1, strokeDashArray=[2, 1]))
-    drawing.add(String(mark, bottom + height + 2 * mm, f"{line:.0%}", fontName=font,
-                       fontSize=LABEL_SIZE, textAnchor="middle"))
+    if line is not None:
+        mark = left + bar_width * line
+        drawing.add(Line(mark, bottom - 1.5 * mm, mark, bottom + height + 1.5 * mm,
+                         strokeColor=colors.black, strokeWidth=1, strokeDashArray=[2, 1]))
+        drawing.add(String(mark, bottom + height + 2 * mm, f"{line:.0%}", fontName=font,
+                           fontSize=LABEL_SIZE, textAnchor="middle"))
     drawing.add(String(left + bar_width + 3 * mm, bottom + 1.2 * mm, f"{share:.1%}",
                        fontName=font, fontSize=LABEL_SIZE + 1))
     return drawing

@@ -2,9 +2,10 @@
 
 In: the send log (the run's cards: the truth of what was printed), the run's report (the
 customers, in print order), the settings (postage) and the run's options (sort, indicia).
-Out: RunSheet (counts by situation, postage, the 区分 groups by the first three postal
-digits when the run is large enough for the 区分郵便物 discount, the 料金別納/後納 count, and
-every card in print order with its file and page, to find a jammed card), and its A4 PDF.
+Out: RunSheet (counts by situation, postage, the paper and what it must be, the 区分 groups
+by the first three postal digits when the run is large enough for the 区分郵便物 discount,
+the 料金別納/後納 count, and every card in print order with its file and page, to find a
+jammed card), and its A4 PDF.
 
 The sheet is written after the run is logged and in place: a sheet that cannot be written is
 said in a note, and never undoes or changes the run.
@@ -22,6 +23,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import _, cards, yen
+from mailmerge.layout.impose import stock_notes
 from mailmerge.paperwork.document import (
     Styles,
     font_name,
@@ -68,6 +70,7 @@ class RunSheet:
     indicia_count: int  # cards with an address side, which carry the mark
     sorted_by_postal: bool
     paper: str = ""  # the paper loaded, in the reader's words ('' for a layout file's card)
+    paper_notes: tuple[str, ...] = ()  # what that paper must be (A4: as thick as a postcard)
 
     @property
     def by_situation(self) -> dict[str, int]:
@@ -111,7 +114,8 @@ def run_sheet(log: SendLog, report: RunReport, settings: Settings, options: RunO
     return RunSheet(report.run_id or 0, rows[0]["printed_at"] if rows else "", lines,
                     settings.postage_yen, indicia,
                     sum(row["sides"] in WITH_ADDRESS for row in rows) if indicia else 0,
-                    options.sort == "postal", _(report.paper.label) if report.paper else "")
+                    options.sort == "postal", _(report.paper.label) if report.paper else "",
+                    tuple(stock_notes(options.impose)))
 
 
 def write_run_sheet(target: Path, log: SendLog, report: RunReport, settings: Settings,
@@ -150,6 +154,8 @@ def _totals(sheet: RunSheet, styles: Styles) -> list[Flowable]:
     situations = [[_situation(name), f"{count:,}"] for name, count in sheet.by_situation.items()]
     situations.append([_("合計"), f"{len(sheet.lines):,}"])
     return [*tables(styles.font, [_("項目"), _("値")], rows, [55, 80], size=10),
+            *[item for note in sheet.paper_notes
+              for item in (Spacer(1, 2 * mm), paragraph(note, styles.note))],
             Spacer(1, 4 * mm), paragraph(_("種類別の枚数"), styles.heading),
             *tables(styles.font, [_("種類"), _("枚数")], situations, [40, 25], right=(1,),
                     size=10)]
@@ -181,7 +187,7 @@ def _cards(sheet: RunSheet, styles: Styles) -> list[Flowable]:
     return [paragraph(_("印刷順のはがき"), styles.heading),
             *tables(styles.font, [_("順"), _("番号"), _("顧客ID"), _("氏名"), _("郵便番号"),
                                   _("種類"), _("ファイル"), _("ページ")], rows,
-                    [12, 10, 20, 30, 17, 42, 37, 12],
+                    [12, 10, 20, 40, 17, 37, 32, 12],
                     right=(0, 1, 7))]
 
 

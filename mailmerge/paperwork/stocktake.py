@@ -14,7 +14,7 @@ import datetime as dt
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 
 from mailmerge.i18n import _, ngettext, pgettext
 from mailmerge.paperwork import charts
@@ -40,6 +40,7 @@ from mailmerge.selection.plan import LABELS as SITUATION_LABELS
 from mailmerge.shop.settings import Settings
 
 TREND_MONTHS = 24  # the charts show the last two years; the table every month
+SECTION_ROOM = 35 * mm  # a heading and its first lines, or a new page
 
 
 def write_stocktake(measures: Measures, settings: Settings, target: Path) -> None:
@@ -65,6 +66,12 @@ def stocktake_pdf(measures: Measures, settings: Settings) -> bytes:
     return pdf_bytes(story, title, font, subject="hagaki report")
 
 
+def _heading(text: str, styles: Styles) -> list[Flowable]:
+    """A section's heading, on a new page only when too little of this one is left for it
+    and a few lines (sections flow: no page is left mostly blank)."""
+    return [CondPageBreak(SECTION_ROOM), paragraph(text, styles.heading)]
+
+
 def _day(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
 
@@ -76,15 +83,15 @@ def _situation(code: str) -> str:
 
 def _kpis(measures: Measures, styles: Styles) -> list[Flowable]:
     return [
-        paragraph(_("要点"), styles.heading),
+        *_heading(_("要点"), styles),
         *_equation(sales_tree(measures), "××=", styles.font),
         Spacer(1, 3 * mm),
         *_equation(base_figures(measures), "++−=", styles.font),
         Spacer(1, 3 * mm),
         *([charts.share_against_line(_("最大顧客の売上比率"), measures.top_customer_share,
                                      CONCENTRATION_WARNING, styles.font, TEXT_WIDTH),
-           charts.share_against_line(_("上位10%の売上比率"), measures.top10_share,
-                                     CONCENTRATION_WARNING, styles.font, TEXT_WIDTH)]
+           charts.share_against_line(_("上位10%の売上比率"), measures.top10_share, None,
+                                     styles.font, TEXT_WIDTH)]
           if measures.has_amounts else
           [paragraph(_("売上金額の列がないため、売上のグラフはありません"), styles.note)]),
         *[paragraph(_("注意: {warning}", warning=warning), styles.note)
@@ -109,7 +116,7 @@ def _equation(figures: list[Figure], operators: str, font: str) -> list[Flowable
 
 def _key_figures(measures: Measures, styles: Styles) -> list[Flowable]:
     rows = [[_(f.label), f.text()] for f in key_figures(measures)]
-    return [paragraph(_("主な数字"), styles.heading),
+    return [*_heading(_("主な数字"), styles),
             *tables(styles.font, [_("指標"), _("値")], rows, [70, 40], right=(1,))]
 
 
@@ -127,27 +134,26 @@ def _segments(measures: Measures, styles: Styles) -> list[Flowable]:
 
 def _trend(measures: Measures, styles: Styles) -> list[Flowable]:
     months = measures.monthly
-    story: list[Flowable] = [PageBreak(), paragraph(_("月次の推移"), styles.heading)]
+    heading = paragraph(_("月次の推移"), styles.heading)
     if not months:
-        return story + [paragraph(_("まだ売上がありません。"), styles.body)]
+        return [heading, paragraph(_("まだ売上がありません。"), styles.body)]
     recent = months[-TREND_MONTHS:]
     names = [m.month for m in recent]
-    story += [
+    story: list[Flowable] = [KeepTogether([
+        heading,
         paragraph(ngettext("顧客数・新規・離反（直近{n}か月）", "顧客数・新規・離反（直近{n}か月）",
                            len(recent)), styles.body),
         charts.base_lines(names, {_("顧客数"): [m.heads.customers for m in recent],
                                   _("新規"): [m.heads.new for m in recent],
                                   _("離反"): [m.heads.lost for m in recent]},
-                          styles.font, TEXT_WIDTH),
-    ]
+                          styles.font, TEXT_WIDTH)])]
     if measures.has_amounts:
-        story += [
+        story.append(KeepTogether([
             paragraph(ngettext("売上（直近{n}か月、円）", "売上（直近{n}か月、円）", len(recent)),
                       styles.body),
             charts.sales_bars(names, [m.new_customer_sales for m in recent],
                               [m.existing_customer_sales for m in recent], styles.font,
-                              TEXT_WIDTH),
-        ]
+                              TEXT_WIDTH)]))
     money = (lambda value: f"{value:,.0f}") if measures.has_amounts else (lambda _value: "—")
     rows = [[m.month, f"{m.heads.new:,}", f"{m.heads.back:,}", f"{m.heads.lost:,}",
              f"{m.heads.customers:,}", f"{m.heads.lapsed:,}", f"{m.heads.loss_rate:.1%}",
@@ -167,7 +173,7 @@ def _cards(measures: Measures, styles: Styles) -> list[Flowable]:
                   f"{r.sales:,.0f}"] for r in measures.card_responses]
     sent = [[_situation(r["situation"]), r["month"],
              f"{r['cards']:,}", f"{r['postage']:,}"] for r in measures.cards.by_month]
-    story: list[Flowable] = [paragraph(_("はがきの成果"), styles.heading)]
+    story = _heading(_("はがきの成果"), styles)
     if not responses:
         return story + [paragraph(_("送付記録にはがきがありません。"), styles.body)]
     return story + [
@@ -193,12 +199,12 @@ def _to_call(measures: Measures, styles: Styles) -> list[Flowable]:
         rows.append([line.customer.customer_id, line.name, _(SEGMENT_LABELS[line.segment]),
                      _day(line.last_purchase), f"{line.days_since_last:,}",
                      f"{line.purchases:,}", f"{line.total:,.0f}", last_card])
-    return [PageBreak(), paragraph(_("連絡リスト（休眠客・離反客）"), styles.heading),
+    return [*_heading(_("連絡リスト（休眠客・離反客）"), styles),
             paragraph(_("休眠客は最終購入の古い順（離反客になりそうな人から）、離反客は最終購入の"
                         "新しい順（戻りやすい人から）。"), styles.body), Spacer(1, 2 * mm),
             *tables(styles.font, [_("顧客ID"), _("氏名"), _("区分"), _("最終購入"), _("経過日数"),
                                   _("購入回数"), _("購入合計 (円)"), _("最後のはがき")], rows,
-                    [15, 30, 27, 19, 15, 14, 20, 40], right=(4, 5, 6))]
+                    [15, 39, 18, 19, 15, 14, 20, 40], right=(4, 5, 6))]
 
 
 def _flagged(measures: Measures, styles: Styles) -> list[Flowable]:
@@ -206,8 +212,7 @@ def _flagged(measures: Measures, styles: Styles) -> list[Flowable]:
              _("、").join(line.flags)] for line in measures.customers if line.flags]
     if not rows:
         return []
-    return [paragraph(_("名簿の誤り（hagaki check で直す箇所を確認してください）"),
-                      styles.heading),
+    return [*_heading(_("名簿の誤り（hagaki check で直す箇所を確認してください）"), styles),
             *tables(styles.font, [_("顧客ID"), _("氏名"), _("区分"), _("誤り")], rows,
                     [17, 34, 26, 103])]
 
@@ -217,7 +222,7 @@ def _unlisted(measures: Measures, styles: Styles) -> list[Flowable]:
             for u in measures.unlisted]
     if not rows:
         return []
-    return [paragraph(_("名簿にない顧客の売上"), styles.heading),
+    return [*_heading(_("名簿にない顧客の売上"), styles),
             *tables(styles.font, [_("売上の顧客ID"), _("件数"), _("金額 (円)")], rows,
                     [30, 15, 25],
                     right=(1, 2))]

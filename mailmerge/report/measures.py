@@ -14,6 +14,8 @@ Definitions (thresholds from [rules]):
   dormant_days), lapsed (longer), no_purchase; each customer is in exactly one.
 - a sale is from a new customer when it falls within new_days of the customer's first purchase,
   otherwise from an existing one; the two add up to the sales total, month by month too.
+- concentration: a warning when the single largest customer holds more than 10 % of sales;
+  the top 10 %'s share is a figure only (it is never below 10 %).
 - shares of sales never leave 0–100 %: the top customer's and the top 10 %'s are shares of the
   sales of customers whose net total is positive (refunds can make a total negative); the new
   customers' share is their positive part over both positive parts.
@@ -256,7 +258,7 @@ def measure(listed: list[Listed], sales: list[Sale], cards: list[SentCard], on: 
         card_responses=responses_by_situation(sent, _amounts_by_customer(lines, histories)),
         has_amounts=amounts,
     )
-    measures.warnings = _warnings(measures, len(positive))
+    measures.warnings = _warnings(measures)
     return measures
 
 
@@ -381,17 +383,16 @@ def _age_band(birthday: dt.date | None, on: dt.date) -> str:
     return f"{age // 10 * 10}代"
 
 
-def _warnings(measures: Measures, positive_buyers: int) -> list[str]:
-    """What the shop owner should look at, in the reader's language."""
+def _warnings(measures: Measures) -> list[str]:
+    """What the shop owner should look at, in the reader's language. Concentration: only the
+    single largest customer over 10 % of sales (the top tenth of customers always holds at
+    least a tenth of sales, so its share is a figure, never a warning)."""
     warnings = []
     if measures.top_customer_share > CONCENTRATION_WARNING:
         top = max(measures.customers, key=lambda line: line.total)
         warnings.append(_("1人の顧客 ({customer}) が売上の{share:.1%}を占めています "
                           "({limit:.0%}超)。", customer=top.customer.label,
                           share=measures.top_customer_share, limit=CONCENTRATION_WARNING))
-    if measures.top10_share > CONCENTRATION_WARNING and positive_buyers >= 10:
-        warnings.append(_("上位10%の顧客が売上の{share:.1%}を占めています。",
-                          share=measures.top10_share))
     if measures.unlisted:
         named = "、".join(u.customer_id or _("(空欄)")
                          for u in measures.unlisted[:UNLISTED_IDS_NAMED])

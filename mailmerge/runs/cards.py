@@ -14,7 +14,7 @@ from mailmerge.errors import CardError, ConfigError
 from mailmerge.i18n import _
 from mailmerge.japanese.barcode import encode
 from mailmerge.japanese.barcode_address import NoBarcode, number_part
-from mailmerge.layout.address_side import AddressFonts, Indicia, address_side
+from mailmerge.layout.address_side import AddressFonts, Indicia, address_side, address_warnings
 from mailmerge.layout.page import Page
 from mailmerge.layout.profiles import CardProfile, load_profile, private_card
 from mailmerge.layout.vertical_text import prepare_address
@@ -71,6 +71,7 @@ class CardMaker:
         dy = settings.offset_y if options.offset_y is None else options.offset_y
         self.offset = (dx, dy)
         self.without_barcode: list[Problem] = []  # cards made without their barcode, and why
+        self.printed_as_typed: list[Problem] = []  # what looked wrong but is as the list says
 
     def _set_up_messages(self, roles: FontRoles) -> None:
         # Templates and the message side load Jinja2 and BudouX: only when needed.
@@ -131,6 +132,8 @@ class CardMaker:
             pages = [with_proof_mark(page, self.proof_chain) for page in pages]
         if no_barcode is not None:  # only once the card is made: a refused card has its error
             self.without_barcode.append(no_barcode)
+        if self.with_address:
+            self.printed_as_typed += address_warnings(customer)
         return pages, message
 
     def _render(self, job: Job) -> Message:

@@ -27,6 +27,7 @@ from mailmerge import clock
 from mailmerge.atomic import StagedFiles
 from mailmerge.errors import CardError, ConfigError
 from mailmerge.i18n import _, cards
+from mailmerge.layout.impose import stock_notes
 from mailmerge.layout.page import Page
 from mailmerge.layout.paper import PAPERS, SITUATION_PAPERS, Paper, paper_of_layout
 from mailmerge.models import Customer, Problem, Sale
@@ -110,7 +111,8 @@ def print_cards(customers_path: Path, output: Path | None, settings: Settings,
                                active_corrections(log_path))
     lists = read_lists(customers_path, options.sales, read_options)
     customer_list = lists.customers
-    report = RunReport(customer_list.path, today, proof=options.proof, paper=paper)
+    report = RunReport(customer_list.path, today, proof=options.proof, paper=paper,
+                       notes=stock_notes(options.impose))
     report.skipped.extend(p for p in customer_list.problems if p.severity == "error")
     report.warnings.extend(p for p in customer_list.problems if p.severity == "warning")
     sales = lists.sales.sales if lists.sales is not None else None
@@ -374,6 +376,9 @@ def _draw(jobs: list[Job], maker: CardMaker, files: _RunFiles, options: RunOptio
         batches[-1].write(staged)
     report.skipped.sort(key=lambda p: p.row)
     report.warnings += maker.without_barcode  # printed, but without their barcode (--barcode)
+    report.warnings += maker.printed_as_typed  # 御中 on a person: printed as the list says
+    if maker.with_message:
+        report.notes += maker.message_fonts.message.fallback_notes()
     return batches
 
 
@@ -529,5 +534,5 @@ class _Batch:
                 job.card_date, page, address_key(entry.customer),
                 () if job.reprint_of else tuple(sale_key(s) for s in entry.sales),
                 self.number, self.maker.sides, words, job.reprint_of,
-                person_key(entry.customer)))
+                person_key(entry.customer), entry.customer.display_name))
         return cards

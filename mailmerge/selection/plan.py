@@ -22,6 +22,15 @@ from mailmerge.selection.segments import SegmentRules, segment_of
 
 SEASONAL = ("nenga", "kanchu", "yokan", "shochu", "zansho")
 SITUATIONS = ("thanks", *SEASONAL, "birthday", "dormant", "winback")
+# The rules that keep a card back, in words (the code stays for machines and support).
+RULE_WORDS = {
+    "already-sent": N_("印刷済み"), "already-thanked": N_("お礼済み"), "cooldown": N_("間をあける"),
+    "deceased": N_("死亡"), "do-not-mail": N_("送付停止"), "left-out": N_("今回は送らない"),
+    "mourning": N_("喪中"), "moved": N_("転居"), "no-birthday": N_("誕生日なし"),
+    "no-purchase": N_("購入なし"), "no-recent-sale": N_("最近の購入なし"),
+    "not-due": N_("まだ時期でない"), "refunded": N_("返品"), "returned": N_("宛所不明"),
+    "segment": N_("対象外のお客様"),
+}
 LABELS = {
     "thanks": N_("お礼状"), "nenga": N_("年賀状"), "kanchu": N_("寒中見舞い"),
     "yokan": N_("余寒見舞い"), "shochu": N_("暑中見舞い"), "zansho": N_("残暑見舞い"),

@@ -26,6 +26,7 @@ import os
 import sqlite3
 import stat
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -118,11 +119,18 @@ class SendLog:
         self.read_only = read_only
         _check_log_path(path)
         _refuse_lost_log(path)
-        self._lock = _acquire(path, shared=read_only)
+        self._turn = _turn_of(path)  # threads of this process wait here, without a word
+        self._turn.acquire()
+        try:
+            self._lock = _acquire(path, shared=read_only)
+        except BaseException:
+            self._turn.release()
+            raise
         try:
             self.db = _connect_read_only(path) if read_only else _connect(path)
         except BaseException:
             os.close(self._lock)
+            self._turn.release()
             raise
 
     @classmethod
@@ -157,6 +165,7 @@ class SendLog:
         lock's descriptor first would drop SQLite's own locks on the file)."""
         self.db.close()
         os.close(self._lock)
+        self._turn.release()
 
     def __enter__(self) -> SendLog:
         return self
@@ -498,6 +507,17 @@ def _refuse_lost_log(path: Path) -> None:
             "送ってしまうので止めました。hagaki log restore で最新のバックアップから戻して"
             "ください。わざと新しい記録を始めるときは hagaki log restore --start-new です",
             what=what, backup=latest.name))
+
+
+_TURNS: dict[str, threading.Lock] = {}
+_TURNS_GUARD = threading.Lock()
+
+
+def _turn_of(path: Path) -> threading.Lock:
+    """The lock the threads of this process take turns on for one log (the web server's
+    requests): only another process holding the log makes a run say it waits."""
+    with _TURNS_GUARD:
+        return _TURNS.setdefault(str(path.absolute()), threading.Lock())
 
 
 def _writable(path: Path) -> bool:

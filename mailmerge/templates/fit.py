@@ -22,6 +22,7 @@ from mailmerge.japanese.textmatch import match_key
 
 _ITEM_BREAK = re.compile("[・、,，/／]")  # between the items of one order (sources.exports)
 CATEGORIES = ("food", "goods", "services")
+VOUCHERS = ("商品券", "ギフト券", "ギフトカード", "回数券", "チケット")
 CHANNELS = ("store", "mail_order", "both")
 KEYWORDS = {
     "food": (
@@ -34,7 +35,8 @@ KEYWORDS = {
         "フルーツ", "肉", "魚", "干物", "漬物", "惣菜", "弁当", "佃煮", "海苔", "昆布",
         "鰹節", "だし", "麺", "そば", "蕎麦", "うどん", "パスタ", "カレー", "スープ", "チーズ",
         "ハム", "ソーセージ", "ベーコン", "卵", "たまご", "ヨーグルト", "ランチ", "ディナー",
-        "食品",
+        "食品", "クーヘン", "バウム", "シュトーレン", "カンパーニュ", "スコーン", "ドーナツ",
+        "マフィン", "ブラウニー", "和菓子", "洋菓子",
     ),
     "goods": (
         "湯呑", "湯のみ", "湯飲", "急須", "茶碗", "茶筒", "茶托", "茶こし", "器", "皿", "鉢",
@@ -67,8 +69,11 @@ class ShopFit:
     keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def category(self, item: str) -> str:
-        """The category of one item's name: its keyword that ends last, else the shop's kind."""
+        """The category of one item's name: its keyword that ends last, else the shop's kind;
+        "" for a voucher (商品券: what it will buy is not known)."""
         name = _folded(item)
+        if any(_folded(word) in name for word in VOUCHERS):
+            return ""
         best, found = (-1, 0, False), self.kind
         for category in CATEGORIES:
             for own, words in ((False, KEYWORDS[category]),

@@ -26,6 +26,9 @@ BUNDLED = {
     "IPAmj Mincho": "ipamjm.ttf",
     "Kouzan Mouhitsu": "KouzanMouhitsu.ttf",
 }
+# The bundled faces written by hand (pen, brush): a character a handwritten message's font
+# lacks is looked for in these before any printed face (typeface.roles).
+HANDWRITTEN = ("Klee One", "Kouzan Mouhitsu")
 
 
 @dataclass(frozen=True)

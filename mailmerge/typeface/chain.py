@@ -5,7 +5,8 @@ of its characters (a base character and its variation selector stay together). W
 character of a word needs a fallback font, the whole word (a run of kanji, of kana or of
 Latin letters and digits, see word_runs) is set in the first font that draws all of it, so no
 single character changes style mid-word. A character no font in the chain can draw raises
-MissingGlyphError naming its code points.
+MissingGlyphError naming its code points. The chain remembers each word it set in another face
+than its first, for the run's notes (fallback_notes).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from mailmerge.errors import MissingGlyphError
+from mailmerge.i18n import _
 from mailmerge.typeface.face import FontFace
 
 # Characters that are layout, not ink: a font without them still "has" them.
@@ -36,6 +38,11 @@ def graphemes(text: str) -> list[str]:
     return _GRAPHEME.findall(text)
 
 
+def _code_points(grapheme: str) -> str:
+    """'葛󠄀' → 'U+845B U+E0100'."""
+    return " ".join(f"U+{ord(char):04X}" for char in grapheme)
+
+
 def word_runs(text: str) -> list[str]:
     """`text` cut into words for font choice: 葛󠄀城 / 様には → ['葛󠄀城様', 'には']."""
     return _WORD.findall(text)
@@ -56,6 +63,7 @@ class FontChain:
         self._choice: dict[str, FontFace | None] = {}
         self._drawable: set[str] = set(INVISIBLE)  # single characters some face draws
         self._in_primary: set[str] = set()  # single characters the first face draws
+        self._fallbacks: dict[str, tuple[FontFace, ...]] = {}  # word → the faces it is set in
 
     @property
     def primary(self) -> FontFace:
@@ -138,8 +146,30 @@ class FontChain:
         if len(set(map(id, faces))) > 1:
             whole = self.face_for_all(units)
             if whole is not None:
-                return [(whole, "".join(units))]
+                faces = [whole]
+        if any(face is not self._loaded[0] for face in faces):
+            self._fallbacks[word] = tuple(dict.fromkeys(faces))
+        if len(faces) == 1:
+            return [(faces[0], "".join(units))]
         return [(face, grapheme) for face, grapheme in zip(faces, units, strict=True)]
+
+    def fallback_notes(self) -> list[str]:
+        """A note for each word set in another face than the first: which word, which
+        characters the first face lacks, which face it is set in. (A part measured alone,
+        such as one character of the word, has no note of its own.)"""
+        primary = self.primary
+        names = {id(self._face(i)): label for i, label in enumerate(self.labels)}
+        notes = []
+        for word, faces in self._fallbacks.items():
+            if any(word != other and word in other for other in self._fallbacks):
+                continue
+            lacking = [g for g in graphemes(word) if g not in INVISIBLE
+                       and not primary.has_sequence(g[0], g[1] if len(g) > 1 else None)]
+            notes.append(_("「{word}」は {primary} にない字（{chars}）を含むので、{faces} で"
+                           "組みました", word=word, primary=self.labels[0],
+                           chars=", ".join(f"{g} {_code_points(g)}" for g in lacking),
+                           faces=" / ".join(names[id(face)] for face in faces)))
+        return notes
 
     def face_for_all(self, units: Sequence[str]) -> FontFace | None:
         """The first face that draws every one of these characters, or None."""

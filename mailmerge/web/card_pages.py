@@ -21,6 +21,7 @@ from mailmerge.web.rendering import SITUATION_COOKIE, ask, page_situation, rende
 from mailmerge.web.security import checked_form
 
 CARD_ACTIONS = ("save", "reset", "leave-out", "put-back")
+PAGE_SIZE = 100  # cards a plan page lists (a 年賀状 run of 300 is three pages)
 
 
 async def plan_page(request: Request) -> Response:
@@ -30,7 +31,15 @@ async def plan_page(request: Request) -> Response:
     except HagakiError as error:
         return render(request, "plan.html", error=str(error))
     edits = await ask(desk.plan_edits, view, clock.today())
-    return render(request, "plan.html", view=view, templates_used=view.templates, edits=edits)
+    return render(request, "plan.html", view=view, templates_used=view.templates, edits=edits,
+                  page_start=_page_start(request, len(view.plan.cards)), PAGE_SIZE=PAGE_SIZE)
+
+
+def _page_start(request: Request, count: int) -> int:
+    """The first card of the page asked for (?from=101: the 101st), within the plan."""
+    asked = request.query_params.get("from", "1")
+    first = int(asked) - 1 if asked.isascii() and asked.isdigit() and int(asked) > 0 else 0
+    return min(first - first % PAGE_SIZE, max(count - 1, 0) // PAGE_SIZE * PAGE_SIZE)
 
 
 async def choose_situation(request: Request) -> Response:

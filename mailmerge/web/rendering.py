@@ -24,7 +24,7 @@ from mailmerge.i18n import LANGUAGES, N_, _, cards, language, ngettext, pgettext
 from mailmerge.report.figures import SEGMENT_LABELS, SHARE
 from mailmerge.runs.jobs import RunReport
 from mailmerge.runs.summary import summary_lines
-from mailmerge.selection.plan import LABELS, SEASONAL, SITUATIONS
+from mailmerge.selection.plan import LABELS, RULE_WORDS, SEASONAL, SITUATIONS
 from mailmerge.sendlog.labels import STATUS_WORDS
 from mailmerge.sources.corrections import shown, suggested_postal_code
 from mailmerge.web.security import BROWSER_COOKIE, CSRF_FIELD, browser_id, csrf_token
@@ -70,7 +70,8 @@ def page_situation(connection: HTTPConnection) -> str | None:
 
 templates = Environment(loader=PackageLoader("mailmerge.web", "templates"),
                         autoescape=select_autoescape(["html", "svg"], default=True))
-templates.globals.update(LABELS=LABELS, STATUS_WORDS=STATUS_WORDS, SEGMENT_LABELS=SEGMENT_LABELS,
+templates.globals.update(LABELS=LABELS, RULE_WORDS=RULE_WORDS, STATUS_WORDS=STATUS_WORDS,
+                         SEGMENT_LABELS=SEGMENT_LABELS,
                          SHARE=SHARE, KINDS=KINDS, SIDES=SIDES, STATUS_MOVES=STATUS_MOVES,
                          CSRF_FIELD=CSRF_FIELD, suggested_postal_code=suggested_postal_code,
                          shown=shown, _=_, cards=cards, ngettext=ngettext, pgettext=pgettext,
