@@ -58,7 +58,7 @@ def test_a_nenga_run_on_ordinary_cards_carries_a_red_nenga_below_the_stamp(shop,
     pages = red_marks(out)
     assert len(pages) == 5 and all(len(page) == 2 for page in pages)
     for index in range(5):
-        mark = [g for g in glyphs(out, index) if g.text in "年賀" and g.x1 < 15]
+        mark = [g for g in glyphs(out, index) if g.text in "年賀" and g.x1 < 20]
         others = [g for g in glyphs(out, index) if g not in mark]
         assert "".join(g.text for g in mark) == "年賀"
         for glyph in mark:
@@ -150,7 +150,7 @@ def test_a_layout_file_without_a_place_for_the_mark_says_so(shop):
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    (("x = 8.0", "x = 48.0"), "年賀は切手の列（左から 35 mm まで）の、消印の場所（上から 70 mm まで）より下"),
+    (("x = 15.0", "x = 48.0"), "年賀は切手の列（左から 35 mm まで）の、消印の場所（上から 70 mm まで）より下"),
     (("top = 71.0", "top = 20.0"), "より下に入れてください"),
     (("width = 100.0", "width = 200.0"), "郵便はがきの大きさではありません"),
 ])

@@ -10,7 +10,7 @@ import pytest
 from mailmerge.errors import TemplateProblem
 from mailmerge.models import Customer, Sale, Sender
 from mailmerge.selection.plan import PlanEntry
-from mailmerge.templates.context import card_variables
+from mailmerge.templates.context import card_variables, dear
 from mailmerge.templates.engine import BUILTIN, Templates
 
 DAY = dt.date(2026, 11, 23)
@@ -118,3 +118,10 @@ def test_a_bag_or_a_fee_rung_up_beside_the_goods_is_never_thanked_for():
     entry = PlanEntry(Customer(2, "M1", "森田", "和子"), "thanks", "", sales)
     assert card_variables(entry, Sender(), day, list(sales))["items"] == [
         "カンパーニュ", "クロワッサン"]
+
+
+def test_a_person_typed_with_onchu_is_sama_in_the_letter():
+    person = Customer(2, "C13", "中村", "義男", honorific="御中")
+    company = Customer(3, "C14", company="山田商事", honorific="御中")
+    assert dear(person) == "中村様"  # the address side prints 御中 as typed, with a warning
+    assert dear(company) == "皆様"

@@ -137,7 +137,7 @@ def test_a_nenga_run_in_the_browser_loads_the_paper_chosen_and_marks_it(tmp_path
             browser.close()
     [printed] = shop.glob("cards-*.pdf")
     with pdfplumber.open(printed) as pdf:
-        marks = [[c["text"] for c in sheet.chars if c["text"] in "年賀" and c["x1"] < 15 * MM]
+        marks = [[c["text"] for c in sheet.chars if c["text"] in "年賀" and c["x1"] < 20 * MM]
                  for sheet in pdf.pages]
     logged = logged_statuses(shop)
     assert len(marks) == len(logged) >= 2 and all(mark == ["年", "賀"] for mark in marks)

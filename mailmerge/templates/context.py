@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from mailmerge.layout.recipient import recipient_of
+from mailmerge.layout.recipient import GROUP_HONORIFICS, recipient_of
 from mailmerge.models import Customer, Sale, Sender
 from mailmerge.selection.plan import LABELS, PlanEntry
 from mailmerge.selection.wareki import season_date_line
@@ -86,7 +86,9 @@ def dear(customer: Customer) -> str:
     recipient = recipient_of(customer)
     if recipient.people:
         person = recipient.people[0]
-        return f"{person.family or person.given}{recipient.honorific}"
+        honorific = ("様" if recipient.honorific in GROUP_HONORIFICS  # 御中 typed for a person:
+                     else recipient.honorific)  # the address side keeps it, the letter not
+        return f"{person.family or person.given}{honorific}"
     return COMPANY_READERS
 
 
