@@ -684,7 +684,7 @@ def _status_command(name: str, status: str, summary: str):
 def _run_cards(store: SendLog, run_id: int, status: str) -> list[int]:
     """The numbers of the run's cards that can move to `status` (a run half marked before
     is finished, not refused); HagakiError when the log has no such run."""
-    rows = [row for row in store.cards() if row["run_id"] == run_id]
+    rows = store.cards(run_id=run_id)
     if not rows:
         raise HagakiError(_("印刷番号 {run} のはがきは送付記録にありません", run=run_id))
     return [row["id"] for row in rows if row["status"] in MOVES[status]]

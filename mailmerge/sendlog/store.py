@@ -138,8 +138,8 @@ class SendLog:
         """The log at `path` (read-only where its folder cannot be written), or None when
         there is none yet (nothing was printed); LogError when it is missing or empty but
         backups say there was one."""
-        _refuse_lost_log(path)
         if not path.exists():
+            _refuse_lost_log(path)  # (an empty one is refused when it is opened)
             return None
         return cls(path, read_only=not _writable(path))
 
@@ -390,12 +390,15 @@ class SendLog:
     # --- hagaki log ... ---------------------------------------------------------------
 
     def cards(self, customer_ids: list[str] | None = None, status: str | None = None,
-              campaign: str | None = None, card_ids: list[int] | None = None
-              ) -> list[sqlite3.Row]:
-        """Logged cards with their file (the one holding the card's first page) and its
-        checksum, oldest first."""
+              campaign: str | None = None, card_ids: list[int] | None = None,
+              run_id: int | None = None) -> list[sqlite3.Row]:
+        """Logged cards (of one run, with `run_id`) with their file (the one holding the
+        card's first page) and its checksum, oldest first."""
         where, arguments = _conditions(card_ids, customer_ids, campaign,
                                        [status] if status else None)
+        if run_id is not None:
+            where += " AND cards.run_id = ?"
+            arguments.append(run_id)
         query = (
             "SELECT cards.*, runs.started_at AS printed_at, runs.kind AS run_kind, "
             "f.path AS output_file, f.checksum AS checksum, f.state AS file_state "

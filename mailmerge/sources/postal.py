@@ -30,7 +30,7 @@ _PREFECTURE = re.compile("^(" + "|".join(match_key(p) for p in PREFECTURES) + ")
 _GUN = re.compile(r"^.+?郡")
 _LEADING_CODE = re.compile(r"^\d{3}-?\d{4}")
 # Kyoto's direction words (上る, 下ル, 上がる, 東入, 西入ル …): the town follows the last one.
-DIRECTION = re.compile(r"[上下]が?[るル]|[東西]入[るル]?")  # Kyoto: 上る, 下ル, 東入 …
+DIRECTION = re.compile(r"[上下]が?[るル]|[東西]入[るル]?")
 _STREET = "通"  # a name followed by 通 is a street (寺町通), not the town 寺町
 _OPENING = "(「、・,"  # what may stand between a direction word and the town (keyed)
 _NO = str.maketrans("ノの", "之之")  # in town names alike: 薮ノ内町 is Japan Post's 藪之内町

@@ -251,7 +251,15 @@ class Desk:
             return log.set_status(status, card_ids)
 
     def run_card_ids(self, run_id: int) -> list[int]:
-        return [row["id"] for row in self.log_rows() if row["run_id"] == run_id]
+        with SendLog.settled(self.shop().log_path) as log:
+            return [row["id"] for row in log.cards(run_id=run_id)] if log else []
+
+    def saved_shop(self) -> Shop:
+        """The shop, once it has a hagaki.toml to save into; HagakiError before that."""
+        shop = self.shop()
+        if shop.config_path is None:
+            raise HagakiError(_("先に差出人を保存してください（hagaki.toml ができます）"))
+        return shop
 
     def corrections(self) -> list[StoredCorrection]:
         """The shop's corrections still in force, oldest first."""

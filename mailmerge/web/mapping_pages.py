@@ -90,9 +90,7 @@ async def mapping_post(request: Request) -> Response:
 def _save(desk: Desk, columns: dict[str, str], held: Path | None) -> None:
     """[columns] into hagaki.toml (checked as read back), then the held upload stored as the
     shop's customer list (its old list kept, as every upload's)."""
-    config = desk.shop().config_path
-    if config is None:
-        raise HagakiError(_("先に差出人を保存してください（hagaki.toml ができます）"))
+    config = desk.saved_shop().config_path
     if columns:
         def check(temporary: Path) -> None:
             if not columns.items() <= load_settings(temporary).columns.items():

@@ -20,7 +20,7 @@ from mailmerge.runs.font_samples import role_sample_png
 from mailmerge.runs.jobs import RunOptions
 from mailmerge.runs.run import paper_for
 from mailmerge.selection.plan import SITUATIONS
-from mailmerge.shop.folder import CONFIG_NAME, Shop
+from mailmerge.shop.folder import CONFIG_NAME
 from mailmerge.shop.fonts import font_choices, save_font
 from mailmerge.shop.papers import save_paper
 from mailmerge.shop.sender import SENDER_FIELDS, SenderRefused, save_sender
@@ -82,7 +82,7 @@ async def save_font_form(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     role, font = str(form.get("role") or ""), str(form.get("font") or "")
     try:
-        shop = await _with_config(desk)
+        shop = await ask(desk.saved_shop)
         await ask(save_font, shop.config_path, shop.settings, role, font)
     except HagakiError as error:
         return await _page(request, 400, font_mistakes={role: str(error)})
@@ -101,7 +101,7 @@ async def save_printer_form(request: Request) -> Response:
         mistakes["name"] = _("プリンターの名前を入れてください（例: PX-049A）")
     if not mistakes:
         try:
-            shop = await _with_config(desk)
+            shop = await ask(desk.saved_shop)
             await ask(save_measured, shop.config_path, typed["name"],
                       measured["measured_x"], measured["measured_y"])
         except HagakiError as error:
@@ -116,19 +116,11 @@ async def save_paper_form(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     situation, paper = str(form.get("situation") or ""), str(form.get("paper") or "")
     try:
-        shop = await _with_config(desk)
+        shop = await ask(desk.saved_shop)
         await ask(save_paper, shop.config_path, situation, paper)
     except HagakiError as error:
         return await _page(request, 400, paper_mistakes={situation: str(error)})
     return RedirectResponse("/settings?saved=paper#paper", status_code=303)
-
-
-async def _with_config(desk: Desk) -> Shop:
-    """The shop, once it has a hagaki.toml to save into; HagakiError before that."""
-    shop = await ask(desk.shop)
-    if shop.config_path is None:
-        raise HagakiError(_("先に差出人を保存してください（hagaki.toml ができます）"))
-    return shop
 
 
 def _number(text: str) -> float | None:
