@@ -7,7 +7,8 @@ Prints a Markdown table (cards, sides, seconds, ratio to the floor, peak MB, byt
 card); --record appends it to benchmarks/RESULTS.md.
 
 The floor needs reportlab: pip install -e '.[bench]'.
-Usage: python benchmarks/run.py [--quick] [--record benchmarks/RESULTS.md]
+Usage: python benchmarks/run.py [--quick] [--jobs N] [--record benchmarks/RESULTS.md]
+(benchmarks/compare.py runs an old tree and this one in turn, with the floor, for every row.)
 """
 
 from __future__ import annotations
@@ -88,7 +89,8 @@ def timed(command: list[str]) -> tuple[float, float]:
     return time.perf_counter() - start, float("nan")
 
 
-def hagaki(count: int, side: str, folder: Path, attempt: str = "") -> dict:
+def hagaki(count: int, side: str, folder: Path, attempt: str = "",
+           jobs: int | None = None) -> dict:
     customers = folder / f"customers-{count}.csv"
     if not customers.exists():
         write_customers(customers, count)
@@ -99,6 +101,8 @@ def hagaki(count: int, side: str, folder: Path, attempt: str = "") -> dict:
                "--side", side]
     if side != "address":  # a seasonal message of ~150 characters
         command += ["--situation", "shochu", "--date", "2026-07-20"]
+    if jobs is not None:
+        command += ["--jobs", str(jobs)]
     seconds, peak = timed(command)
     files = [output] if output.exists() else sorted(folder.glob(f"{output.stem}-*.pdf"))
     return {"cards": count, "side": side, "seconds": seconds, "peak_mb": peak,
@@ -128,22 +132,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the 50,000-card run")
     parser.add_argument("--record", type=Path, help="append the table to this Markdown file")
+    parser.add_argument("--jobs", type=int,
+                        help="hagaki print --jobs (default: hagaki's own, one per core)")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         hagaki(10, "both", folder, "warm-up")  # writes the bytecode cache, if it was missing
         # The ratio row: best of three of each, so a busy moment on the machine does not decide
-        two_sided = min((hagaki(2000, "both", folder, f"try{n}") for n in range(3)),
+        two_sided = min((hagaki(2000, "both", folder, f"try{n}", args.jobs) for n in range(3)),
                         key=lambda row: row["seconds"])
         strings = strings_per_page(two_sided["pdf"])
         floor_seconds = min(floor(4000, strings, folder) for _ in range(3))
         two_sided["ratio"] = two_sided["seconds"] / floor_seconds
         rows.append(two_sided)
-        rows.append(min((hagaki(1000, "address", folder, f"try{n}") for n in range(3)),
+        rows.append(min((hagaki(1000, "address", folder, f"try{n}", args.jobs) for n in range(3)),
                         key=lambda row: row["seconds"]))
         for count in (1000, 10000) + (() if args.quick else (50000,)):
-            rows.append(hagaki(count, "both", folder))
+            rows.append(hagaki(count, "both", folder, jobs=args.jobs))
     lines = [
         f"End to end ({machine()}). Floor: reportlab writing 4,000 pages of {strings} "
         f"strings each with Helvetica: {floor_seconds:.2f} s (best of 3; the 2,000-card and the "

@@ -3,6 +3,8 @@
 Exit codes: 0 the command did what was asked (nothing new to print included); 1 rows had
 errors, or something could not be done (one line saying what, no traceback); 2 wrong usage.
 Every command finds the shop (hagaki.toml and the send log) through mailmerge.shop.folder.
+Each command imports the library it needs inside its function, so `hagaki --help` (and a
+command's first card) does not wait for the rest: tests/test_cli_startup.py keeps it so.
 Help texts are Japanese msgids marked with N_ (translated when shown, cli_language.py);
 every message goes through the catalogue (mailmerge.i18n).
 """
@@ -16,32 +18,23 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from mailmerge import clock
-from mailmerge.atomic import atomic_write
+from mailmerge import __version__, clock
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import N_, _, cards, ngettext
 from mailmerge.i18n.cli_language import VERSION_OPTION_HELP, LocalisedGroup, lang_option
 from mailmerge.i18n.click_words import install as install_click_words
 from mailmerge.layout.paper import PAPERS
-from mailmerge.package_files import package_file
-from mailmerge.runs.calibration_card import MEASURED_X, MEASURED_Y
-from mailmerge.runs.jobs import DUPLEX, SIDES, SORTS, RunOptions
-from mailmerge.runs.outputs import check_outputs, log_files
-from mailmerge.runs.run import print_cards
-from mailmerge.runs.summary import summary_lines
-from mailmerge.selection.plan import SITUATIONS
-from mailmerge.selection.seasons import supported_day
-from mailmerge.sendlog.edits import active_corrections
-from mailmerge.sendlog.labels import campaign_words, column_titles, kind_word, status_word
-from mailmerge.sendlog.store import MOVES, SendLog
-from mailmerge.shop.folder import Shop, open_shop
-from mailmerge.shop.settings import FONT_ROLES, load_settings, printer_offsets
-from mailmerge.sources.customers import ReadOptions
-from mailmerge.templates.fit import CATEGORIES, CHANNELS
-from mailmerge.typeface.catalog import FontCatalog
+from mailmerge.runs.choices import DUPLEX, MEASURED_X, MEASURED_Y, SIDES, SORTS
+from mailmerge.selection.situations import SITUATIONS
+from mailmerge.templates.shop_kinds import CATEGORIES, CHANNELS
+
+if TYPE_CHECKING:  # the library is imported by each command for itself: a quick start-up
+    from mailmerge.sendlog.store import SendLog
+    from mailmerge.shop.folder import Shop
 
 install_click_words()  # click's own words (Usage:, Error: …) in Japanese too
 
@@ -101,6 +94,8 @@ def _shop(config_path: Path | None, near: Path | None = None,
           log_path: Path | None = None) -> Shop:
     """The shop every command works in; says which settings and log it uses (on stderr, so
     json and csv output stay clean)."""
+    from mailmerge.shop.folder import open_shop
+
     shop = open_shop(config_path, near, log_path)
     click.echo(shop.describe(), err=True)
     return shop
@@ -120,7 +115,7 @@ def _shop(config_path: Path | None, near: Path | None = None,
                      "1 エラーのある行があった、またはできなかった（理由を 1 行で表示）、\n"
                      "2 使い方の誤り。"))
 @lang_option
-@click.version_option(package_name="hagaki-mailmerge", help=VERSION_OPTION_HELP)
+@click.version_option(__version__, help=VERSION_OPTION_HELP)
 def main() -> None:
     """hagaki: thank-you, seasonal and win-back postcards for a shop's customers."""
     for stream in (sys.stdout, sys.stderr):  # a console that cannot show 𠮷 gets \U00020bb7
@@ -135,6 +130,8 @@ class DayOption(click.DateTime):
         super().__init__(["%Y-%m-%d"])
 
     def convert(self, value, param, ctx) -> dt.date:
+        from mailmerge.selection.seasons import supported_day
+
         try:
             return supported_day(super().convert(value, param, ctx).date())
         except HagakiError as error:
@@ -210,6 +207,9 @@ def plan_options(command):
               show_default=True, help=N_("両面印刷でプリンターがはがきを返す辺（長辺・短辺）。"))
 @click.option("--batch-size", type=click.IntRange(min=1, max=5000),
               help=N_("この枚数ごとにファイルを分けます（トレイに入る枚数）。"))
+@click.option("--jobs", type=click.IntRange(min=1),
+              help=N_("ファイルを分けた束を、この数のプロセスで同時に作ります（既定: CPU の"
+                      "コアの数）。何にしても同じ PDF ができます。"))
 @click.option("--barcode", is_flag=True, help=N_("郵便局のカスタマバーコードを印刷します。"))
 @click.option("--indicia", type=click.Choice(["betsunou", "kounou"]),
               help=N_("切手の代わりに料金別納（betsunou）か料金後納（kounou）の表示"
@@ -220,6 +220,9 @@ def plan_options(command):
 @click.option("--run-sheet", is_flag=True,
               help=N_("発送明細（はがきの隣の …-sheet.pdf）も書き出します: 枚数、切手代、"
                       "区分ごとの数、はがきごとのファイルとページ。"))
+@click.option("--holdout", type=click.FloatRange(0, 50), metavar="PERCENT",
+              help=N_("今日送るお客様のうちこの割合（%）をくじで選び、今回は送りません"
+                      "（対照: hagaki report ではがきの効果を比べます）。年賀状は除きます。"))
 @reading_options
 @user_errors
 def print_command(customers: Path, side: str | None, output: Path | None,
@@ -231,11 +234,16 @@ def print_command(customers: Path, side: str | None, output: Path | None,
                   strict: bool, log_path: Path | None, force: bool, reprint: tuple[str, ...],
                   proof: bool,
                   replace: bool, no_sender: bool, sort: str, duplex: str, flip: str,
-                  batch_size: int | None, barcode: bool, indicia: str | None,
-                  impose: str | None, preview: bool, run_sheet: bool,
+                  batch_size: int | None, jobs: int | None, barcode: bool, indicia: str | None,
+                  impose: str | None, preview: bool, run_sheet: bool, holdout: float | None,
                   encoding: str | None, sheet: str | None, source_format: str | None,
                   ship_to: bool, more: tuple[Path, ...]) -> None:
     """Print the cards due today: the address side, the message side, or both."""
+    from mailmerge.runs.jobs import RunOptions
+    from mailmerge.runs.run import print_cards
+    from mailmerge.runs.summary import summary_lines
+    from mailmerge.shop.settings import printer_offsets
+
     shop = _shop(config_path, customers, log_path)
     if on is not None and abs((on - clock.today()).days) > DATE_WARNING_DAYS:
         days = abs((on - clock.today()).days)
@@ -255,9 +263,10 @@ def print_command(customers: Path, side: str | None, output: Path | None,
             date=on, template=template, horizontal=horizontal,
             handwriting=handwriting, image=image, log=shop.log_path, force=force,
             reprint=reprint, sort=sort, duplex=duplex, flip=flip, batch_size=batch_size,
+            jobs=jobs,
             barcode=barcode, impose=impose, docx=docx_path, indicia=indicia, proof=proof,
             replace=replace, no_sender=no_sender, folder=shop.folder, progress=advance,
-            run_sheet=run_sheet,
+            run_sheet=run_sheet, holdout=holdout,
             source_format=source_format, ship_to=ship_to, more_customers=more)
         report = print_cards(customers, output, shop.settings, options)
     for line in summary_lines(report, strict, shop.settings.postage_yen):
@@ -274,6 +283,7 @@ def _write_preview(pdf: Path, target: Path) -> None:
     """The run's contact sheets (every page, at most 48 a sheet) after a run: a failure here
     is a warning, the cards stay printed."""
     from mailmerge.render.preview import contact_sheets
+    from mailmerge.runs.outputs import check_outputs
 
     try:
         sheets = contact_sheets(pdf, target, "all",
@@ -318,8 +328,11 @@ def plan(customers: Path, sales: Path | None, situation: str | None, paper: str 
          encoding: str | None, sheet: str | None, source_format: str | None, ship_to: bool,
          more: tuple[Path, ...]) -> None:
     """Show who gets which card today, and who does not and why, without printing."""
+    from mailmerge.runs.jobs import RunOptions
     from mailmerge.runs.planning import format_plan, plan_cards
     from mailmerge.runs.run import paper_for
+    from mailmerge.sendlog.edits import active_corrections
+    from mailmerge.sources.customers import ReadOptions
     shop = _shop(config_path, customers, log_path)
     settings = shop.settings
     options = ReadOptions(encoding, sheet, settings.columns, source_format, ship_to, more,
@@ -349,6 +362,8 @@ def check(customers: Path, sales: Path | None, output_format: str, layout: str |
           source_format: str | None, ship_to: bool, more: tuple[Path, ...]) -> None:
     """Find every problem in a customer list before printing; exit 1 on an error."""
     from mailmerge.runs.check import check_files, format_text
+    from mailmerge.sendlog.edits import active_corrections
+    from mailmerge.sources.customers import ReadOptions
     shop = _shop(config_path, customers)
     settings = shop.settings
     options = ReadOptions(encoding, sheet, settings.columns, source_format, ship_to, more,
@@ -373,6 +388,11 @@ def check(customers: Path, sales: Path | None, output_format: str, layout: str |
 @click.option("--postal-code", help=N_("店の郵便番号（例: 150-0001）。"))
 @click.option("--address", help=N_("店の住所（都道府県から）。"))
 @click.option("--address2", default="", help=N_("建物名と階（あれば）。"))
+@click.option("--phone", help=N_("店の電話番号（例: 03-1234-5678）。宛名面の差出人に小さく"
+                                 "印刷されます。"))
+@click.option("--email", help=N_("店のメールアドレス。文面で {{ shop.email }} と書けます。"))
+@click.option("--url", help=N_("店のホームページ（https://… かドメイン）。文面で "
+                               "{{ shop.url }} と書けます。"))
 @click.option("--kind", type=click.Choice(CATEGORIES),
               help=N_("主に扱うもの: food（食べ物）、goods（品物）、services（施術・教室など）。"))
 @click.option("--channel", type=click.Choice(CHANNELS),
@@ -380,16 +400,24 @@ def check(customers: Path, sales: Path | None, output_format: str, layout: str |
                       "指定しなければ both。"))
 @user_errors
 def init(folder: Path, name: str | None, postal_code: str | None, address: str | None,
-         address2: str, kind: str | None, channel: str | None) -> None:
+         address2: str, phone: str | None, email: str | None, url: str | None,
+         kind: str | None, channel: str | None) -> None:
     """Make a shop folder with a commented hagaki.toml, the shop as the sender."""
     from mailmerge.shop.init import write_shop_config
 
     ask = sys.stdin.isatty()
+    walk_through = ask and not (name or postal_code or address)  # the contact is asked too
     name = name or (click.prompt(_("店名（差出人）")) if ask else None)
     postal_code = postal_code or (click.prompt(_("郵便番号")) if ask else None)
     address = address or (click.prompt(_("住所")) if ask else None)
     if not (name and postal_code and address):
         raise click.UsageError(_("--name、--postal-code と --address を指定してください"))
+    contact = {"phone": phone, "email": email, "url": url}
+    for field, words in (("phone", N_("電話番号（なければそのまま Enter）")),
+                         ("email", N_("メールアドレス（なければそのまま Enter）")),
+                         ("url", N_("ホームページ（なければそのまま Enter）"))):
+        if walk_through and contact[field] is None:
+            contact[field] = click.prompt(_(words), default="", show_default=False)
     if ask and kind is None:
         kind = click.prompt(_("主に扱うもの（food: 食べ物、goods: 品物、"
                               "services: 施術・教室など）"), type=click.Choice(CATEGORIES))
@@ -397,7 +425,7 @@ def init(folder: Path, name: str | None, postal_code: str | None, address: str |
         channel = click.prompt(_("お客様の買い方（store: 店頭、mail_order: 通信販売、both: 両方）"),
                                type=click.Choice(CHANNELS))
     path = write_shop_config(folder, name, postal_code, address, address2, kind or "",
-                             channel or "both")
+                             channel or "both", **{k: v or "" for k, v in contact.items()})
     click.echo(_("設定を作りました → {path}", path=path))
     customer_list = folder / "customers.csv"
     click.echo(_("次に: 顧客リストを {folder} に置いて、hagaki check {customers} で確かめ、"
@@ -412,6 +440,12 @@ def init(folder: Path, name: str | None, postal_code: str | None, address: str |
 @user_errors
 def demo(folder: Path) -> None:
     """Print the bundled sample customers into ./hagaki-demo/."""
+    from mailmerge.package_files import package_file
+    from mailmerge.runs.jobs import RunOptions
+    from mailmerge.runs.run import print_cards
+    from mailmerge.runs.summary import summary_lines
+    from mailmerge.shop.settings import load_settings
+
     customers = package_file("data", "sample_customers.csv")
     settings = load_settings(package_file("data", "sample_hagaki.toml"))
     sales = package_file("data", "sample_sales.csv")
@@ -431,6 +465,13 @@ def demo(folder: Path) -> None:
         report = print_cards(customers, folder / name, settings, options)
         for line in summary_lines(report, strict=False, postage_yen=settings.postage_yen):
             click.echo(line)
+    from mailmerge.runs.demo_history import END, write_history
+
+    history = write_history(folder / "history", package_file("data", "sample_hagaki.toml"))
+    click.echo(_("はがきの効果の見本（1 年分の記録、対照のお客様つき）→ {folder}\n"
+                 "  hagaki report {customers} --sales {sales} --date {day}",
+                 folder=history.parent, customers=history, sales=history.parent / "sales.csv",
+                 day=END))
 
 
 @main.command(help=N_(
@@ -457,6 +498,9 @@ def report(customers: Path, sales: Path, log_path: Path | None, on, target: Path
     """The stock-take of the customers: active, dormant, lapsed, and what cards bring."""
     from mailmerge.report.build import build_report, text_lines
     from mailmerge.report.workbook import write_workbook
+    from mailmerge.runs.outputs import check_outputs, log_files
+    from mailmerge.sendlog.edits import active_corrections
+    from mailmerge.sources.customers import ReadOptions
     shop = _shop(config_path, customers, log_path)
     settings = shop.settings
     if target is not None:
@@ -492,6 +536,8 @@ def log() -> None:
 def _open_log(shop: Shop) -> Iterator[SendLog]:
     """The shop's send log, with any run an interrupted hagaki left settled first (said on
     stderr); an error when there is none yet."""
+    from mailmerge.sendlog.store import SendLog
+
     path = shop.log_path
     with SendLog.settled(path, lambda note: click.echo(_("お知らせ: {note}", note=note),
                                                        err=True)) as store:
@@ -518,6 +564,8 @@ LOG_LIST_COLUMNS = ("id", "card_date", "customer_id", "customer_name", "kind", "
 @user_errors
 def log_list(log_path, config_path, customers, status, campaign) -> None:
     """List logged cards: number, date, customer, kind, status, campaign, file and page."""
+    from mailmerge.sendlog.labels import campaign_words, column_titles, kind_word, status_word
+
     with _open_log(_shop(config_path, None, log_path)) as store:
         rows = store.cards(list(customers), status, campaign)
     if rows:
@@ -569,6 +617,7 @@ def log_verify(log_path, config_path) -> None:
 def log_restore(log_path, config_path, backup: Path | None, start_new: bool) -> None:
     """Restore a lost, empty or damaged send log from its latest backup, or begin anew."""
     from mailmerge.sendlog import backups
+    from mailmerge.sendlog.store import SendLog
 
     path = _shop(config_path, None, log_path).log_path
     if start_new:
@@ -605,13 +654,18 @@ def log_restore(log_path, config_path, backup: Path | None, start_new: bool) -> 
 @user_errors
 def log_export(log_path, config_path, target: Path, replace: bool) -> None:
     """Export the log for a spreadsheet (formulas neutralised)."""
+    from mailmerge.runs.outputs import check_outputs, log_files
     from mailmerge.sendlog.export import export
     shop = _shop(config_path, None, log_path)
     check_outputs([target], [*log_files(shop.log_path), shop.config_path, *shop.lists()], replace,
                   (".csv", ".xlsx"))
     with _open_log(shop) as store:
-        count = export(store.cards(), target)
+        held_out = store.held_out_rows()
+        count = export(store.cards() + held_out, target) - len(held_out)
     click.echo(_("{cards}を書き出しました → {target}", cards=cards(count), target=target))
+    if held_out:
+        click.echo(ngettext("対照（送らず）のお客様 {n:,}人も書き出しました",
+                            "対照（送らず）のお客様 {n:,}人も書き出しました", len(held_out)))
 
 
 CARD_NUMBER = click.IntRange(min=1, max=2 ** 63 - 1)
@@ -652,6 +706,8 @@ def _status_command(name: str, status: str, summary: str):
     @config_option
     @user_errors
     def command(card_ids, customers, campaign, run_id, log_path, config_path) -> None:
+        from mailmerge.sendlog.labels import status_word
+
         numbers = [number for numbers in card_ids for number in numbers]
         with _open_log(_shop(config_path, None, log_path)) as store:
             in_run = _run_cards(store, run_id, status) if run_id is not None else []
@@ -684,6 +740,8 @@ def _status_command(name: str, status: str, summary: str):
 def _run_cards(store: SendLog, run_id: int, status: str) -> list[int]:
     """The numbers of the run's cards that can move to `status` (a run half marked before
     is finished, not refused); HagakiError when the log has no such run."""
+    from mailmerge.sendlog.store import MOVES
+
     rows = store.cards(run_id=run_id)
     if not rows:
         raise HagakiError(_("印刷番号 {run} のはがきは送付記録にありません", run=run_id))
@@ -714,6 +772,8 @@ _status_command("cancel", "cancelled", N_(
 def preview(pdf: Path, target: Path, pages: str | None, replace: bool) -> None:
     """Render a PDF's pages side by side into PNGs of at most 48 pages."""
     from mailmerge.render.preview import contact_sheets
+    from mailmerge.runs.outputs import check_outputs, log_files
+    from mailmerge.shop.folder import open_shop
     shop = open_shop(near=pdf)
     inputs = [pdf, shop.config_path, *log_files(shop.log_path)]
     sheets = contact_sheets(pdf, target, pages,
@@ -747,8 +807,10 @@ def preview(pdf: Path, target: Path, pages: str | None, replace: bool) -> None:
 def calibrate(target: Path, layout: str, printer: str | None, measured_x: float | None,
               measured_y: float | None, config_path: Path | None, replace: bool) -> None:
     """Print a calibration card, or save what was measured on it as a printer's offsets."""
+    from mailmerge.atomic import atomic_write
     from mailmerge.layout.calibration import REFERENCE
     from mailmerge.runs.calibration_card import calibration_pdf, current_offsets, save_measured
+    from mailmerge.runs.outputs import check_outputs, log_files
 
     shop = _shop(config_path)
     if (measured_x is None) != (measured_y is None):
@@ -803,6 +865,8 @@ def formats() -> None:
 def fonts(check_file: Path | None, config_path: Path | None) -> None:
     """List the fonts hagaki can use, or check a customer list against them."""
     from mailmerge.runs.fontcheck import check_fonts
+    from mailmerge.shop.settings import FONT_ROLES
+    from mailmerge.typeface.catalog import FontCatalog
     settings = _shop(config_path, check_file).settings
     if check_file is not None:
         for line in check_fonts(check_file, settings):

@@ -41,7 +41,7 @@ class MissingGlyphError(CardError):
         super().__init__(
             "glyph-missing",
             _("{character}（{codes}）を描けるフォントがありません。"
-              "この文字のあるフォントを hagaki.toml の [fonts] に加えるか、文字を直してください",
+              "この文字のある書体を設定の「書体」に加えるか、文字を直してください",
               character=repr(sequence), codes=codes),
             field,
         )

@@ -54,6 +54,9 @@ class Sender:
     postal_code: str = ""
     address: str = ""
     address2: str = ""
+    phone: str = ""  # 03-1234-5678 (shop.contact: digits and hyphens)
+    email: str = ""
+    url: str = ""
 
     @property
     def is_empty(self) -> bool:

@@ -56,7 +56,7 @@ def test_text_output_groups_by_code_with_what_to_do(customers_csv):
     result = CliRunner().invoke(main, ["check", str(customers_csv)])
     lines = result.stdout.splitlines()
     assert lines[0].endswith("customers.csv: 16行、印刷できるのは 13行、エラー 3件、注意 0件")
-    assert "postal-format（エラー 1件）: 郵便番号を 7 けたで書いてください（例: 100-0001）" in lines
+    assert "郵便番号の書き方（エラー 1件）: 郵便番号を 7 けたで書いてください（例: 100-0001）" in lines
     assert any(line.startswith("  customers.csv 行 15 (C014) 郵便番号:") for line in lines)
 
 

@@ -21,6 +21,7 @@ from mailmerge.runs.check import WHAT_TO_DO, hint
 from mailmerge.runs.jobs import NO_BARCODE
 from mailmerge.sources.customers import FLAW_MESSAGES
 from mailmerge.sources.headers import ALIASES
+from mailmerge.sources.problem_words import problem_word
 from mailmerge.sources.sales import SALES_ALIASES
 
 SENDER = '[sender]\nname = "ささき雑貨店"\npostal_code = "150-0001"\naddress = "東京都渋谷区神宮前1-2-3"\n'
@@ -172,7 +173,7 @@ def _by_severity(problems: list[dict]) -> dict[str, int]:
 
 
 def _text_groups(lines: list[str]) -> dict[str, tuple[str, str, list[str]]]:
-    """code → (stated count, hint, problem lines) as the text report shows them."""
+    """title → (stated count, hint, problem lines) as the text report shows them."""
     groups: dict[str, tuple[str, str, list[str]]] = {}
     current: list[str] = []
     for line in lines:
@@ -204,10 +205,12 @@ def test_the_text_counts_add_up(tmp_path, name):
     data, lines, files = _check(tmp_path, name)
     summary = next(line for line in lines if line.startswith(str(files["customers"]) + ":"))
     groups = _text_groups(lines)
-    assert list(groups) == [group["code"] for group in data["groups"]]
+    codes = {problem_word(group["code"]): group["code"] for group in data["groups"]}
+    assert list(groups) == list(codes)  # titled in words, in the JSON's order
     assert sum(len(rows) for _stated_count, _hint, rows in groups.values()) == len(data["problems"])
     assert _stated(summary) == data["counts"]
-    for code, (stated, what_to_do, rows) in groups.items():
+    for title, (stated, what_to_do, rows) in groups.items():
+        code = codes[title]
         in_code = [p for p in data["problems"] if p["code"] == code]
         assert _stated(stated) == _by_severity(in_code), code
         assert sum(_stated(stated).values()) == len(rows), code
@@ -237,7 +240,7 @@ def test_a_group_of_errors_and_warnings_says_both(tmp_path):
     data, lines, _files = _check(tmp_path, "omise.csv")
     group = next(g for g in data["groups"] if g["code"] == "postal-format")
     assert (group["errors"], group["warnings"], group["count"]) == (2, 1, 3)
-    assert any(line.startswith("postal-format（エラー 2件、注意 1件）: ") for line in lines)
+    assert any(line.startswith("郵便番号の書き方（エラー 2件、注意 1件）: ") for line in lines)
 
 
 def test_notices_are_counted_in_the_summary(tmp_path):

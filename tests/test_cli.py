@@ -25,10 +25,10 @@ def test_print_writes_the_pdf_and_summarises_every_row(tmp_path):
     assert result.exit_code == 1, result.output  # rows had errors; the others are printed
     assert f"印刷しました: 12枚 → {out}" in result.output
     assert "エラーで刷れなかった行: 3行" in result.output
-    assert "customers.csv 行 12 (C011) 名: [glyph-missing]" in result.output
+    assert "customers.csv 行 12 (C011) 名: '😀'" in result.output
     assert "U+1F600" in result.output
-    assert "customers.csv 行 15 (C014) 郵便番号: [postal-format]" in result.output
-    assert "行 14（C013 鈴木 次郎）: [do-not-mail]" in result.output
+    assert "customers.csv 行 15 (C014) 郵便番号: 郵便番号 '123'" in result.output
+    assert "行 14（C013 鈴木 次郎）: 【送付停止】" in result.output
     assert f"設定: {DATA / 'hagaki.toml'}" in result.output
     assert page_count(out) == 12
 
@@ -95,7 +95,7 @@ def test_fonts_lists_the_bundled_fonts_and_checks_a_list():
     assert "  BIZ UD Mincho: 2文字がありません:" in lines
     assert any(line.startswith("    𠮷 (U+20BB7)  行 3") for line in lines)
     assert any(line.startswith("    😀 (U+1F600)  行 12") for line in lines)
-    assert "  name のどのフォントにもない文字が 1個あります。次のはがきは刷れません:" in lines
+    assert "  お名前 のどのフォントにもない文字が 1個あります。次のはがきは刷れません:" in lines
 
 
 def test_python_dash_m_runs_the_same_command():

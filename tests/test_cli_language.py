@@ -51,7 +51,7 @@ def test_plan_in_english():
     assert "Plan for 2026-12-01 (a card for everyone)" in result.output
     # the same 12 cards and 3 rows as `print` (test_print_summary_in_english_…): a card whose
     # address cannot be set is an error row in the plan too
-    assert "Greeting (greeting)            12      ¥1,020" in result.output
+    assert "Greeting                       12      ¥1,020" in result.output
     assert "Total                          12      ¥1,020" in result.output
     assert "3 rows with errors left out (see hagaki check)" in result.output
 

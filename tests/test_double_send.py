@@ -458,6 +458,8 @@ def test_an_older_log_with_absolute_paths_is_brought_relative_to_its_folder(tmp_
         db.execute("DROP INDEX cards_by_person")
         db.execute("ALTER TABLE cards DROP COLUMN person")
         db.execute("ALTER TABLE cards DROP COLUMN customer_name")
+        db.execute("DROP TABLE assignments")
+        db.execute("DROP TABLE draws")
         db.execute(f"PRAGMA user_version = {RELATIVE_PATHS}")
     hagaki("log", "verify", "--log", str(shop / LOG))
     with sqlite3.connect(shop / LOG) as db:

@@ -55,7 +55,7 @@ def test_the_report_lists_at_most_100_characters_per_font(tmp_path):
     lines = check_fonts(path, Settings())
     assert CHARACTERS_SHOWN == 100
     assert "  BIZ UD Mincho: 150文字がありません:" in lines
-    assert "  name のどのフォントにもない文字が 150個あります。次のはがきは刷れません:" in lines
+    assert "  お名前 のどのフォントにもない文字が 150個あります。次のはがきは刷れません:" in lines
     assert lines.count("    …ほか 50文字（最初の 100文字だけを表示）") == 3  # 2 fonts, the chain
     assert "    😀 (U+1F600)  行 2" in lines
     assert len(lines) < 3 * 101 + 10

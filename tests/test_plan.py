@@ -84,6 +84,12 @@ class History:
     def left_out(self, customer_id, campaign):
         return customer_id in self.left_out_ids
 
+    def held_out_of(self, customer_id, campaign):
+        return None
+
+    def last_draw(self, customer_id, situation):
+        return None
+
 
 def test_history_stops_repeats_cooldowns_and_returned_addresses():
     customers = [person("C1"), person("C2"), person("C3"), person("C4")]

@@ -237,8 +237,9 @@ def test_the_crafted_list_gives_the_hand_computed_figures(crafted_report):
     contact = [[c.value for c in row] for row in book["連絡リスト"].iter_rows(min_row=2)]
     # the same list as the PDF's 連絡リスト: dormant, then lapsed, each with its row's errors
     assert [(row[0], row[2], row[8]) for row in contact] == [
-        ("B4", "休眠客", "住所エラー: missing-address"),
-        ("B8", "離反客", None), ("B3", "離反客", "住所エラー: postal-format")]
+        ("B4", "休眠客", "住所エラー: 住所がない"),
+        ("B8", "離反客", None), ("B3", "離反客", "住所エラー: 郵便番号の書き方")]
+    assert [row[9] for row in contact] == ["missing-address", None, "postal-format"]  # programs
     names = [row[1].value for row in book["顧客一覧"].iter_rows(min_row=2)]
     assert "無番 五" in names
     assert [[c.value for c in row] for row in book["名簿外の売上"].iter_rows(min_row=2)] == [

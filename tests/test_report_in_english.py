@@ -47,6 +47,12 @@ class Thanked:
     def left_out(self, customer_id, campaign):
         return False
 
+    def held_out_of(self, customer_id, campaign):
+        return None
+
+    def last_draw(self, customer_id, situation):
+        return None
+
 
 CUSTOMER = Customer(row=2, customer_id="C1", family_name="山田", given_name="太郎",
                     postal_code="1600023", address1="東京都新宿区西新宿2-8-1")

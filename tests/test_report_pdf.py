@@ -65,6 +65,9 @@ class FakeLog:
     def returned(self, customer) -> bool:
         return False
 
+    def assignments(self) -> list:
+        return []
+
 
 @pytest.fixture(scope="module")
 def stocktake(tmp_path_factory):

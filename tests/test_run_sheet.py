@@ -57,7 +57,7 @@ def test_the_sheet_totals_are_those_of_the_log(tmp_path, customers_csv, shop):
     assert [(int(card), customer, file, int(page)) for _, card, customer, file, page in listed] == [
         (row["id"], row["customer_id"], Path(row["output_file"]).name, row["page"])
         for row in rows]
-    assert listed[5][3:] == ("cards-002.pdf", "1")  # the sixth card: first page of file 2
+    assert listed[4][3:] == ("cards-002.pdf", "1")  # C011 is refused: batch 1 has 4 cards
     assert "区分" not in text  # fewer than 2,000 cards
 
 
@@ -85,6 +85,8 @@ def test_the_command_writes_the_sheet_beside_the_cards(tmp_path, customers_csv):
     sheets = list(tmp_path.glob("cards-*-run0001-sheet.pdf"))
     assert len(sheets) == 1 and f"発送明細 → {sheets[0]}" in result.output
     assert result.exit_code == 1  # rows with errors, as without the sheet
+    verify = CliRunner().invoke(main, ["log", "verify", "--config", str(config)])
+    assert verify.exit_code == 0 and "記録にありません" not in verify.output, verify.output
 
 
 def test_a_sheet_that_cannot_be_written_leaves_the_run_logged(tmp_path, customers_csv, shop,

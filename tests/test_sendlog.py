@@ -48,8 +48,8 @@ def test_a_repeated_run_prints_nothing_new_and_says_so(tmp_path):
     again = run("print", str(clean), "--log", str(log), "--config", str(DATA / "hagaki.toml"),
                 "--out", str(tmp_path / "b.pdf"))
     assert again.exit_code == 0, again.output
-    assert again.output.count("[already-sent]") == 6  # five named, then "ほか 7 人"
-    assert "… ほか 7人が [already-sent]（全員は hagaki plan で見られます）" in again.output
+    assert again.output.count("【印刷済み】") == 6  # five named, then "ほか 7 人"
+    assert "… ほか 7人が【印刷済み】（全員は hagaki plan で見られます）" in again.output
     assert "新しく印刷するはがきはありません" in again.output
     assert not (tmp_path / "b.pdf").exists()
     forced = run(*args, "--out", str(tmp_path / "c.pdf"), "--force")
@@ -80,7 +80,7 @@ def test_the_log_records_file_page_checksum_and_thanked_sales(tmp_path):
     assert keys == [("2026-11-20|湯呑み|",)]
     again = run("print", str(DATA / "customers.csv"), "--sales", str(sales), "--date",
                 "2026-11-30", "--out", str(tmp_path / "later.pdf"), "--log", str(log))
-    assert "[already-thanked]" in again.output and "新しく印刷する" in again.output
+    assert "【お礼済み】" in again.output and "新しく印刷する" in again.output
 
 
 def test_returned_cards_stop_mail_until_the_address_changes_and_cancel_frees_a_card(tmp_path):
@@ -92,7 +92,7 @@ def test_returned_cards_stop_mail_until_the_address_changes_and_cancel_frees_a_c
     plan = run("plan", str(DATA / "customers.csv"), "--format", "csv")
     assert plan.exit_code == 1  # three rows of the list have errors
     retry = run(*base, "--out", str(tmp_path / "b.pdf"), "--force")
-    assert "[returned]" in retry.output and "行 2（C001" in retry.output
+    assert "【宛所不明】" in retry.output and "行 2（C001" in retry.output
     moved = tmp_path / "moved.csv"
     rows = (DATA / "customers.csv").read_text(encoding="utf-8").replace(
         "東京都新宿区西新宿2-8-1", "東京都新宿区西新宿2-8-2")
@@ -174,7 +174,7 @@ def test_two_runs_at_once_do_not_print_the_same_card(tmp_path):
     pages = sum(page_count(tmp_path / f"run{i}.pdf") for i in (1, 2)
                 if (tmp_path / f"run{i}.pdf").exists())
     assert pages == 400
-    assert any("ほか 395人が [already-sent]" in o for o in outputs)
+    assert any("ほか 395人が【印刷済み】" in o for o in outputs)
 
 
 def test_duplex_orders_read_back_from_the_pdf(tmp_path):

@@ -139,7 +139,7 @@ def test_a_repeated_run_exits_0_and_says_nothing_new_in_one_line(shop, tmp_path)
     assert again.returncode == 0, again.stdout + again.stderr
     assert again.stdout.count("新しく印刷するはがきはありません") == 1
     assert "hagaki plan" in again.stdout
-    assert "[not-due]" not in again.stdout.split("C001")[1].split("\n")[0]
+    assert "【まだ時期でない】" not in again.stdout.split("C001")[1].split("\n")[0]
 
 
 def test_a_reprint_of_a_jammed_thanks_card_reproduces_its_words_and_date(shop, tmp_path):

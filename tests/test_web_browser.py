@@ -135,7 +135,7 @@ def test_a_nenga_run_in_the_browser_loads_the_paper_chosen_and_marks_it(tmp_path
             page.screenshot(path=tmp_path / "nenga-print.png")
         finally:
             browser.close()
-    [printed] = shop.glob("cards-*.pdf")
+    [printed] = [p for p in shop.glob("cards-*.pdf") if not p.stem.endswith("-sheet")]
     with pdfplumber.open(printed) as pdf:
         marks = [[c["text"] for c in sheet.chars if c["text"] in "年賀" and c["x1"] < 20 * MM]
                  for sheet in pdf.pages]

@@ -216,11 +216,11 @@ def test_two_tabs_printing_at_once_take_turns(client, shop, monkeypatch, capfd):
         thread.join(timeout=30)
     assert len(pages) == 2
     assert sorted(logged_statuses(shop)) == [("C001", "printed"), ("C002", "printed")]
-    printed = [page for page in pages if "<h2>印刷しました</h2>" in page]
+    printed = [page for page in pages if "<h1>印刷しました（印刷番号" in page]  # the run's page
     assert len(printed) == 1  # never both "printed"
     other = next(page for page in pages if page not in printed)
     assert (("<h2>印刷するはがきはありませんでした</h2>" in other  # it found them printed …
-             and "ほかの画面やコマンドで先に印刷されたかもしれません" in other)
+             and "ほかの画面で先に印刷されたかもしれません" in other)
             or "ほかの画面で印刷や変更があったかもしれません" in other)  # … or its plan gone
     assert len(spans) == 1  # the second run found the cards printed and drew nothing
     assert "待ちます" not in capfd.readouterr().err  # tabs of one server wait without a word

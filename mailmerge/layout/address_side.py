@@ -2,7 +2,9 @@
 
 In: a Customer, the Sender, a CardProfile, the address and name font chains and a numeral
 style. Out: a Page whose glyph runs and boxes are placed in millimetres. A card that cannot be
-laid out raises CardError (a glyph no font has, text too long even after fitting).
+laid out raises CardError (a glyph no font has, text too long even after fitting). The
+sender's phone goes in a small column of its own left of the shop's name (sender_phone); when
+the sender's place has no room for it, it is left off and sender_notes() says so.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from mailmerge.errors import CardError, TooLongError
 from mailmerge.i18n import N_, _, ngettext
@@ -34,6 +37,12 @@ from mailmerge.layout.recipient import (
     Recipient,
     is_latin,
     recipient_of,
+)
+from mailmerge.layout.sender_phone import (
+    PHONE_GAP_MM,
+    phone_column,
+    phone_size_pt,
+    phone_text,
 )
 from mailmerge.layout.units import mm_to_pt, pt_to_mm
 from mailmerge.layout.vertical_text import address_breaks, prepare_address
@@ -115,6 +124,11 @@ def address_side(customer: Customer, sender: Sender, profile: CardProfile,
         address = replace(address, size_pt=company_pt)  # the company is never the smaller
     sender_right = _sender_right(profile) if not sender.is_empty else 0.0
     shift = _sender_max_shift(profile) if not sender.is_empty else 0.0
+    with_phone = False
+    if sender.phone and not sender.is_empty:
+        whole = _sender_block(sender, profile, fonts, numerals)
+        with_phone = whole.phone_set  # the same on every card: the block moves, room kept
+        shift = max(0.0, min(shift, whole.left - SENDER_MIN_LEFT_MM)) if with_phone else shift
     left_limit = max(POSTMARK_AREA[0] + STAMP_CLEARANCE_MM,
                      sender_right - shift + SENDER_CLEARANCE_MM)
     page, name_left, address_pt = _recipient(page, customer, recipient, profile, address,
@@ -122,7 +136,8 @@ def address_side(customer: Customer, sender: Sender, profile: CardProfile,
     if not sender.is_empty:
         move = min(0.0, name_left - SENDER_CLEARANCE_MM - sender_right)
         cap = None if address_pt is None else _sender_cap(address_pt)
-        page.runs.extend(_sender_runs(sender, _sender_moved(profile, move), fonts, numerals, cap))
+        page.runs.extend(_sender_block(sender, _sender_moved(profile, move), fonts, numerals,
+                                       cap, with_phone).runs)
     return page
 
 
@@ -504,12 +519,39 @@ def _name_top(area: Area, length_mm: float) -> float:
     return area.top + max(0.0, area.bottom - area.top - length_mm) * 0.25
 
 
+class SenderBlock(NamedTuple):
+    runs: tuple[GlyphRun, ...]
+    left: float  # the left edge of its leftmost column (mm)
+    phone_set: bool  # the phone is in it (False also when there is none)
+
+
+def sender_notes(sender: Sender, profile: CardProfile, fonts: AddressFonts, numerals: str,
+                 barcode: bool = False) -> list[str]:
+    """What of the sender a run's cards leave off: a phone the sender's place has no room
+    for (on the cards with a customer barcode, where the place is shorter, with `barcode`)."""
+    if not sender.phone or sender.is_empty:
+        return []
+    if barcode:
+        profile = _clear_of_barcode(profile)
+    if _sender_block(sender, profile, fonts, numerals).phone_set:
+        return []
+    if barcode:
+        return [_("差出人の電話番号 {phone} は、バーコード付きのはがきでは差出人の場所"
+                  "（{layout}）に入らないため刷りません。住所を短くするか、文面に "
+                  "{{{{ shop.phone }}}} で入れてください", phone=sender.phone,
+                  layout=profile.name)]
+    return [_("差出人の電話番号 {phone} は、差出人の場所（{layout}）に入らないため刷りません。"
+              "住所を短くするか、文面に {{{{ shop.phone }}}} で入れてください",
+              phone=sender.phone, layout=profile.name)]
+
+
 @functools.lru_cache(maxsize=16)
-def _sender_runs(sender: Sender, profile: CardProfile, fonts: AddressFonts, numerals: str,
-                 cap_pt: float | None = None) -> tuple[GlyphRun, ...]:
+def _sender_block(sender: Sender, profile: CardProfile, fonts: AddressFonts, numerals: str,
+                  cap_pt: float | None = None, with_phone: bool = True) -> SenderBlock:
     """The shop, lower left: postal code in the sender boxes, address (in more columns than
-    the profile's if it needs them: the name moves left), then the name; no text larger
-    than `cap_pt`. The same on every card of a run, so laid out once (per cap)."""
+    the profile's if it needs them: the name moves left), then the name, then (`with_phone`,
+    when it fits) the phone; no text larger than `cap_pt`. The same on every card of a run,
+    so laid out once (per cap)."""
     page = Page(profile.width, profile.height)
     _postal_digits(page, sender.postal_code, profile.sender_boxes, fonts.address,
                    "[sender] postal_code")
@@ -519,14 +561,37 @@ def _sender_runs(sender: Sender, profile: CardProfile, fonts: AddressFonts, nume
     used = _address_columns(page, lines, address, profile.address_indent_em, fonts.address,
                             numerals, N_("差出人の住所"), True, SENDER_FLOOR_PT,
                             SENDER_EXTRA_COLUMNS)
-    if used and used[1] > len(address.columns):
+    left = _sender_right(profile)  # the block's left edge so far
+    if used:
         xs = _column_xs(address, used[0].size_pt, used[1])
+        left = xs[-1] - pt_to_mm(used[0].size_pt) / 2
+    if used and used[1] > len(address.columns):
         dx = xs[len(address.columns) - 1] - xs[-1]
         name = replace(name, columns=tuple(x - dx for x in name.columns))
     if sender.name:
-        _address_columns(page, [(sender.name, "[sender] name")], name, 0.0, fonts.name,
-                         numerals, N_("差出人の名前"), False, SENDER_FLOOR_PT)
-    return tuple(page.runs)
+        named = _address_columns(page, [(sender.name, "[sender] name")], name, 0.0, fonts.name,
+                                 numerals, N_("差出人の名前"), False, SENDER_FLOOR_PT)
+        left = min(left, name.columns[0] - pt_to_mm(named[0].size_pt) / 2)
+    phone = None
+    if sender.phone and with_phone:
+        address_pt = used[0].size_pt if used else address.size_pt
+        phone = phone_column(phone_text(sender.phone, numerals), fonts.address,
+                             left - PHONE_GAP_MM, SENDER_MIN_LEFT_MM, _phone_top(profile),
+                             name.bottom, phone_size_pt(address_pt))
+    if phone is not None:
+        page.runs.extend(phone[0])
+        left = phone[1]
+    return SenderBlock(tuple(page.runs), left, phone is not None)
+
+
+def _phone_top(profile: CardProfile) -> float:
+    """The highest the phone's column may start: the sender's place, below the postmark area
+    and clear of a red 年賀 (a 年賀状 not on 年賀はがき)."""
+    top = max(profile.sender_address.top, POSTMARK_AREA[1] + STAMP_CLEARANCE_MM)
+    if profile.nenga_mark is not None:
+        _x, mark_top, mark_pt = profile.nenga_mark
+        top = max(top, mark_top + 2 * pt_to_mm(mark_pt) + STAMP_CLEARANCE_MM)
+    return top
 
 
 def _capped(area: Area, cap_pt: float | None) -> Area:

@@ -4,8 +4,9 @@ In: Measures (every figure is read from it, as the text, JSON and workbook read 
 settings (shop name, font chain). Out: the PDF bytes: the KPI tree (売上 = 客数 × 客単価 ×
 頻度; 客数 = 期首 + 新規 + 復帰 − 離反; the top customer's share against the 10 % line), the
 warnings, the key figures, the segments with a chart, the monthly trend (charts and table),
-what the cards brought, the 連絡リスト of dormant and lapsed customers with their last
-purchase and last card, rows with errors and sales for customers not in the list.
+what the cards brought, what they did against held-out customers, the 連絡リスト of dormant
+and lapsed customers with their last purchase and last card, rows with errors and sales for
+customers not in the list.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from mailmerge.paperwork.document import (
     tables,
     write_pdf,
 )
+from mailmerge.paperwork.experiments_page import experiments_section
 from mailmerge.report.figures import (
     SEGMENT_LABELS,
     Figure,
@@ -60,6 +62,7 @@ def stocktake_pdf(measures: Measures, settings: Settings) -> bytes:
     story += _segments(measures, styles)
     story += _trend(measures, styles)
     story += _cards(measures, styles)
+    story += experiments_section(measures, styles)
     story += _to_call(measures, styles)
     story += _flagged(measures, styles)
     story += _unlisted(measures, styles)

@@ -238,25 +238,43 @@ def _placed_run(run: GlyphRun, font: EmbeddedFont, x: float, y: float) -> str:
 
 
 def _varied_ops(code: list[str], run: GlyphRun, font: EmbeddedFont, name: str, x: float,
-                y: float, current: tuple[str, float] | None) -> tuple[str, float]:
+                y: float, current: tuple[str, float] | None) -> tuple[str, float] | None:
     """Each glyph of a hand-written run on its own: moved, resized and tilted. The glyph's
-    size goes into its matrix, so the font size changes only when its rounding does."""
+    size goes into its matrix, so the font size changes only when its rounding does.
+    (The arithmetic of _tilted_matrix, inlined: this loop draws most glyphs of a card.)"""
     shaped = run.shaped
     face = shaped.face
     vertical = run.mode == "vertical"
     size_pt, condense = run.size_pt, run.condense
-    step_scale = size_pt / face.units_per_em
+    upem = face.units_per_em
+    step_scale = size_pt / upem
+    along = condense if vertical else 1.0
+    middle = -(face.ascender + face.descender) / 2 / upem
+    to_radians, cosine, sine, pt_per_mm = -math.pi / 180, math.cos, math.sin, PT_PER_MM
+    matrix, append = TILTED_MATRIX, code.append
+    selected = current[1] if current is not None and current[0] == name else None
     offset = 0.0  # points along the run
     for advance, shown, (dx, dy, scale, tilt) in zip(
             shaped.advances, font.shown_glyphs(shaped), run.variation, strict=True):
         size = size_pt * scale
-        font_size = float(max(round(size), 1))
-        if (name, font_size) != current:
-            current = (name, font_size)
-            code.append(f"/{name} {font_size:g} Tf")
-        glyph_x = x + dx * PT_PER_MM + (0.0 if vertical else offset)
-        glyph_y = y - dy * PT_PER_MM - (offset if vertical else 0.0)
-        code.append(_tilted_matrix(glyph_x, glyph_y, size, size / font_size, tilt, condense,
-                                   vertical, face, advance) + shown)
-        offset += advance * step_scale * (condense if vertical else 1.0)
-    return current
+        font_size = float(round(size) or 1)
+        if font_size != selected:
+            selected = font_size
+            append(f"/{name} {font_size:g} Tf")
+        angle = tilt * to_radians
+        cos, sin = cosine(angle), sine(angle)
+        if vertical:
+            half = size * condense / 2
+            origin_x = x + dx * pt_per_mm - sin * half
+            origin_y = y - dy * pt_per_mm - offset - half + cos * half
+        else:
+            glyph_x, glyph_y = x + dx * pt_per_mm + offset, y - dy * pt_per_mm
+            ddx = -advance / upem * size / 2
+            ddy = middle * size
+            origin_x = glyph_x - ddx + cos * ddx - sin * ddy
+            origin_y = glyph_y - ddy + sin * ddx + cos * ddy
+        factor = size / font_size
+        cos, sin = cos * factor, sin * factor
+        append(matrix % (cos, sin, -sin * condense, cos * condense, origin_x, origin_y) + shown)
+        offset += advance * step_scale * along
+    return current if selected is None else (name, selected)

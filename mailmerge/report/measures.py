@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 
 from mailmerge.i18n import N_, _, ngettext, yen
 from mailmerge.models import Customer, Problem, Sale
+from mailmerge.report.experiments import Experiment
 from mailmerge.report.flow import (
     BaseFlow,
     Heads,
@@ -64,6 +65,7 @@ from mailmerge.report.mailings import (
 )
 from mailmerge.selection.exclusions import exclusion_of
 from mailmerge.selection.segments import SegmentRules, segment_of
+from mailmerge.sources.problem_words import problem_word
 
 SEGMENTS = ("excluded", "new", "active", "dormant", "lapsed", "no_purchase")
 CONCENTRATION_WARNING = 0.10
@@ -93,7 +95,8 @@ class CustomerLine:
     days_since_last: int | None
     purchases: int
     total: float
-    flags: tuple[str, ...]  # the row's errors, e.g. "住所エラー: postal-mismatch"
+    flags: tuple[str, ...]  # the row's errors in words, e.g. "住所エラー: 郵便番号と住所が合わない"
+    flag_codes: tuple[str, ...] = ()  # the same errors' codes, e.g. "postal-mismatch"
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,7 @@ class Measures:
     card_responses: list[CardResponse] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     has_amounts: bool = True  # False: the sales had no amounts, no figure of money is known
+    experiments: list[Experiment] = field(default_factory=list)  # held-out comparisons
 
     def as_json(self) -> dict:
         """Stable keys, plain JSON values (no NaN, dates as YYYY-MM-DD); without amounts,
@@ -201,6 +205,8 @@ class Measures:
             "base_flow": self.base_flow.as_json(),
             "card_responses": [{**response.as_json(), "sales": money(response.sales)}
                                for response in self.card_responses],
+            "experiments": [experiment.as_json(self.has_amounts)
+                            for experiment in self.experiments],
             "warnings": self.warnings,
         }
 
@@ -293,15 +299,16 @@ def _line(entry: Listed, sales: list[Sale], on: dt.date, rules: SegmentRules) ->
         segment = "excluded"
     else:
         segment = segment_of(first, last, on, rules)
-    flags = dict.fromkeys(_("{kind}: {code}", kind=_(PROBLEM_KINDS.get(p.code, N_("入力エラー"))),
-                            code=p.code) for p in entry.problems if p.severity == "error")
+    codes = tuple(dict.fromkeys(p.code for p in entry.problems if p.severity == "error"))
+    flags = dict.fromkeys(_("{kind}: {problem}", kind=_(PROBLEM_KINDS.get(code, N_("入力エラー"))),
+                            problem=problem_word(code)) for code in codes)
     return CustomerLine(
         customer=customer,
         name=f"{customer.family_name} {customer.given_name}".strip() or customer.company,
         address=f"{customer.address1} {customer.address2}".strip(),
         segment=segment, first_purchase=first, last_purchase=last,
         days_since_last=(on - last).days if last else None, purchases=len(sales),
-        total=math.fsum(_amount(s) or 0.0 for s in sales), flags=tuple(flags))
+        total=math.fsum(_amount(s) or 0.0 for s in sales), flags=tuple(flags), flag_codes=codes)
 
 
 def _split_by_newness(histories: list[list[Sale]], rules: SegmentRules
@@ -407,7 +414,7 @@ def _warnings(measures: Measures) -> list[str]:
     if measures.flagged_count:
         warnings.append(ngettext(
             "名簿の{n}人に住所などの誤りがあります。集計には含め、連絡リストに印を付けました。"
-            "hagaki check で直す箇所を確認してください。",
+            "直す箇所は、顧客リストの問題の一覧で確かめてください。",
             "名簿の{n}人に住所などの誤りがあります。集計には含め、連絡リストに印を付けました。"
-            "hagaki check で直す箇所を確認してください。", measures.flagged_count))
+            "直す箇所は、顧客リストの問題の一覧で確かめてください。", measures.flagged_count))
     return warnings

@@ -2,10 +2,11 @@
 
 In: Measures (every value is read from it; nothing is computed here). Out: an .xlsx written
 atomically: 概要 (key figures, segments with a chart, warnings), 顧客一覧 (every customer with
-segment, purchases and any error in the row), 連絡リスト (the stock-take PDF's list: dormant
+segment, purchases and any error in the row, in words and, in the last column, by code for
+programs), 連絡リスト (the stock-take PDF's list, its errors shown the same way: dormant
 customers, longest ago first, then lapsed ones, most recent first), 月次 (the monthly table
 with charts), 送付実績 (cards sent) and, when there are any, 名簿外の売上 (sales for customers
-not in the list).
+not in the list) and はがきの効果 (mailed and held-out customers compared).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from mailmerge.atomic import atomic_write
 from mailmerge.i18n import _
+from mailmerge.report import experiment_words
 from mailmerge.report.figures import (
     SEGMENT_LABELS,
     SHARE,
@@ -50,6 +52,8 @@ def workbook_bytes(measures: Measures) -> bytes:
     _cards(book.create_sheet(_("送付実績")), measures)
     if measures.unlisted:
         _unlisted(book.create_sheet(_("名簿外の売上")), measures)
+    if measures.experiments:
+        _experiments(book.create_sheet(_("はがきの効果")), measures)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -111,17 +115,18 @@ def _money(measures: Measures, value: float) -> float | None:
     return value if measures.has_amounts else None
 
 
-def _flags(line: CustomerLine) -> str:
-    return _("、").join(line.flags)
+def _flags(line: CustomerLine) -> list[str]:
+    """The row's errors in words, and their codes (for programs) in the last column."""
+    return [_("、").join(line.flags), ", ".join(line.flag_codes)]
 
 
 def _customers(sheet, measures: Measures) -> None:
     rows = [[line.customer.customer_id, line.name, _(SEGMENT_LABELS[line.segment]),
              line.first_purchase, line.last_purchase, line.purchases, _money(measures, line.total),
-             _flags(line)] for line in measures.customers]
+             *_flags(line)] for line in measures.customers]
     _table(sheet, [_("顧客ID"), _("氏名"), _("区分"), _("初回購入"), _("最終購入"),
-                   _("購入回数"), _("購入合計 (円)"), _("名簿の誤り")], rows,
-           [12, 20, 18, 12, 12, 10, 14, 30])
+                   _("購入回数"), _("購入合計 (円)"), _("名簿の誤り"), _("誤りのコード")], rows,
+           [12, 20, 18, 12, 12, 10, 14, 30, 20])
     _formats(sheet, 2, {7: YEN})
     sheet.freeze_panes = "A2"
 
@@ -129,11 +134,11 @@ def _customers(sheet, measures: Measures) -> None:
 def _to_contact(sheet, measures: Measures) -> None:
     rows = [[line.customer.customer_id, line.name, _(SEGMENT_LABELS[line.segment]),
              line.customer.postal_code, line.address, line.last_purchase,
-             line.days_since_last, _money(measures, line.total), _flags(line)]
+             line.days_since_last, _money(measures, line.total), *_flags(line)]
             for line in measures.to_call]
     _table(sheet, [_("顧客ID"), _("氏名"), _("区分"), _("郵便番号"), _("住所"), _("最終購入"),
-                   _("経過日数"), _("購入合計 (円)"), _("名簿の誤り")], rows,
-           [12, 20, 18, 10, 40, 12, 10, 14, 30])
+                   _("経過日数"), _("購入合計 (円)"), _("名簿の誤り"), _("誤りのコード")], rows,
+           [12, 20, 18, 10, 40, 12, 10, 14, 30, 20])
     _formats(sheet, 2, {8: YEN})
     sheet.freeze_panes = "A2"
 
@@ -190,3 +195,36 @@ def _unlisted(sheet, measures: Measures) -> None:
     _table(sheet, [_("売上の顧客ID"), _("件数"), _("金額 (円)")], rows, [16, 8, 14])
     _formats(sheet, 2, {3: YEN})
     sheet.freeze_panes = "A2"
+
+
+def _experiments(sheet, measures: Measures) -> None:
+    """One row per kind of card (and template): the groups, the difference with its range,
+    the money, and the verdict in words; the range's method in the last row."""
+    def interval(found) -> list:
+        return [found.difference, found.low, found.high] if found else [None] * 3
+
+    rows = []
+    for e in measures.experiments:
+        spent = e.sales_uplift if measures.has_amounts else None
+        rows.append([
+            _situation(e.situation), e.template, e.window_days, e.mailed.customers,
+            e.mailed.bought_share, e.held_out.customers, e.held_out.bought_share,
+            *interval(e.bought_uplift),
+            _money(measures, e.mailed.sales_per_customer),
+            _money(measures, e.held_out.sales_per_customer), *interval(spent),
+            e.cards, e.postage,
+            e.extra_sales_per_yen if measures.has_amounts else None, e.running, e.needed,
+            experiment_words.verdict(e)])
+    _table(sheet, [_("種類"), _("テンプレート"), _("期間 (日)"), _("送った人数"),
+                   _("送った組の再来店"), _("送らなかった人数"), _("送らなかった組の再来店"),
+                   _("再来店の差"), _("95% の範囲 (下)"), _("95% の範囲 (上)"),
+                   _("1人あたり売上 送った (円)"), _("1人あたり売上 送らなかった (円)"),
+                   _("売上の差 (円)"), _("95% の範囲 (下, 円)"), _("95% の範囲 (上, 円)"),
+                   _("はがき (枚)"), _("郵送料 (円)"), _("郵送料1円あたりの売上の増分"),
+                   _("まだ期間中 (人)"), _("分かるまでの人数 (目安)"), _("結論")], rows,
+           [14, 16, 8, 10, 12, 12, 12, 10, 10, 10, 14, 14, 12, 12, 12, 8, 10, 14, 10, 12, 60])
+    _formats(sheet, 2, {5: PERCENT, 7: PERCENT, 8: PERCENT, 9: PERCENT, 10: PERCENT,
+                        11: YEN, 12: YEN, 13: YEN, 14: YEN, 15: YEN, 17: YEN, 18: "0.00"})
+    sheet.freeze_panes = "A2"
+    sheet.append([])
+    sheet.append([experiment_words.method_note()])

@@ -17,13 +17,10 @@ from mailmerge.i18n import _
 from mailmerge.layout.calibration import calibration_page, offsets_from
 from mailmerge.layout.profiles import load_profile
 from mailmerge.render.pdf import PdfBuilder
+from mailmerge.runs.choices import MEASURED_X, MEASURED_Y
 from mailmerge.shop.printers import save_printer_offsets
 from mailmerge.shop.settings import Settings, load_settings
 from mailmerge.typeface.roles import FontRoles
-
-# Where the cross can be measured on a card (mm from the left / top edge): the command's ranges.
-MEASURED_X = (20.0, 80.0)
-MEASURED_Y = (40.0, 110.0)
 
 
 def current_offsets(settings: Settings, printer: str | None) -> tuple[float, float]:

@@ -14,7 +14,13 @@ from mailmerge.errors import CardError, ConfigError
 from mailmerge.i18n import _
 from mailmerge.japanese.barcode import encode
 from mailmerge.japanese.barcode_address import NoBarcode, number_part
-from mailmerge.layout.address_side import AddressFonts, Indicia, address_side, address_warnings
+from mailmerge.layout.address_side import (
+    AddressFonts,
+    Indicia,
+    address_side,
+    address_warnings,
+    sender_notes,
+)
 from mailmerge.layout.page import Page
 from mailmerge.layout.profiles import CardProfile, load_profile, private_card
 from mailmerge.layout.vertical_text import prepare_address
@@ -97,6 +103,13 @@ class CardMaker:
     def sides_per_card(self) -> int:
         return 2 if self.sides == "both" else 1
 
+    def sender_notes(self) -> list[str]:
+        """What of the sender this run's cards leave off (a phone with no room for it)."""
+        if not self.with_address:
+            return []
+        return sender_notes(self.settings.sender, self.profile, self.address_fonts,
+                            self.settings.numerals, bool(self.options.barcode))
+
     def check_count(self, count: int) -> None:
         """料金別納/後納 marks need INDICIA_MINIMUM cards posted together."""
         if self.options.indicia and count < INDICIA_MINIMUM:
@@ -109,6 +122,8 @@ class CardMaker:
         """The template that writes (or would write) this card's message."""
         if not self.with_message:
             return ""
+        if entry.template:  # drawn for this card (A/B wording, [situations.KIND] templates)
+            return entry.template
         return self.templates.choose(entry.situation, entry.customer.customer_id)
 
     def pages(self, job: Job) -> tuple[list[Page], Message | None]:

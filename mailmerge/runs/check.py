@@ -2,9 +2,10 @@
 
 In: the customer file, optionally a sales file, settings and read options. Out: CheckReport
 with the row count, how many rows would print, and every Problem (file, row, column, code),
-counted by severity and grouped by code with what to do; a customer-list problem's column is
-named by the header in the user's file (お名前 for our 姓), or left empty when the file has no
-such column. The summary, the groups and the rows are counted from the same problems.
+counted by severity and grouped by code with what to do (titled in words for people, by code
+in JSON for programs); a customer-list problem's column is named by the header in the user's
+file (お名前 for our 姓), or left empty when the file has no such column. The summary, the
+groups and the rows are counted from the same problems.
 Cards are checked the way `print` lays them out: a character no font draws (glyph-missing)
 and text that cannot fit (too-long). Rows whose text is short enough to fit for certain are
 checked for glyphs only; the others are laid out in full.
@@ -28,6 +29,7 @@ from mailmerge.sendlog.store import SendLog
 from mailmerge.shop.settings import Settings
 from mailmerge.sources.customers import FIELD_LABELS, ReadOptions
 from mailmerge.sources.headers import map_headers
+from mailmerge.sources.problem_words import problem_word
 from mailmerge.sources.sourceset import sales_for, scan_customers
 from mailmerge.sources.tables import open_table
 from mailmerge.typeface.roles import FontRoles
@@ -269,14 +271,15 @@ class CardChecker:
 
 
 def format_text(report: CheckReport) -> list[str]:
-    """The report for people: counts, then problems grouped by code with what to do."""
+    """The report for people: counts, then problems grouped by code, each group titled in
+    words (郵便番号の書き方), with what to do."""
     lines = [*report.notes, _summary(report)]
     if report.sales_file:
         lines.append(ngettext("{file}: 売上 {n:,}行", "{file}: 売上 {n:,}行", report.sales_rows,
                               file=report.sales_file))
     for code, entries in report.groups().items():
         lines.append("")
-        lines.append(_("{code}（{count}）: {what_to_do}", code=code,
+        lines.append(_("{problem}（{count}）: {what_to_do}", problem=problem_word(code),
                        count=_tally(report.counts(code)), what_to_do=hint(code)))
         lines += [_problem_line(report, kind, problem) for kind, problem in entries]
     if not report.problems:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mailmerge.i18n import _, ngettext
+from mailmerge.i18n import N_, _, ngettext
 from mailmerge.layout.vertical_text import prepare_address
 from mailmerge.models import Customer
 from mailmerge.shop.settings import Settings
@@ -23,6 +23,7 @@ from mailmerge.typeface.chain import graphemes
 from mailmerge.typeface.roles import FontRoles
 
 ROWS_SHOWN = 10
+ROLE_WORDS = {"name": N_("お名前"), "address": N_("住所")}  # the font chains, as a person says
 CHARACTERS_SHOWN = 100
 
 
@@ -75,9 +76,10 @@ def check_fonts(path: Path, settings: Settings) -> list[str]:
     for role in ("name", "address"):
         chain = roles.chain(role)
         role_uses = uses[role]
+        said = _(ROLE_WORDS[role])
         lines.append(ngettext("[{role}] {path} の文字: {n:,}種類",
                               "[{role}] {path} の文字: {n:,}種類", len(role_uses),
-                              role=role, path=path))
+                              role=said, path=path))
         for label, face in zip(chain.labels, chain.faces, strict=True):
             lacking = [g for g in role_uses
                        if not face.has_sequence(g[0], g[1] if len(g) > 1 else None)]
@@ -90,10 +92,10 @@ def check_fonts(path: Path, settings: Settings) -> list[str]:
             lines.append(ngettext("  {role} のどのフォントにもない文字が {n:,}個あります。"
                                   "次のはがきは刷れません:",
                                   "  {role} のどのフォントにもない文字が {n:,}個あります。"
-                                  "次のはがきは刷れません:", len(unprintable), role=role))
+                                  "次のはがきは刷れません:", len(unprintable), role=said))
             lines.extend(_listed(unprintable, role_uses))
         else:
-            lines.append(_("  {role} のフォントですべての文字を描けます", role=role))
+            lines.append(_("  {role} のフォントですべての文字を描けます", role=said))
     return lines
 
 

@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING
 
 from mailmerge.layout.paper import Paper
 from mailmerge.models import Customer, Problem
+from mailmerge.runs.choices import DUPLEX as DUPLEX
+from mailmerge.runs.choices import SIDES as SIDES
+from mailmerge.runs.choices import SORTS as SORTS
 from mailmerge.selection.plan import NotSent, PlanEntry
 
 if TYPE_CHECKING:
     from mailmerge.templates.card_edit import CardEdit
     from mailmerge.templates.engine import Message
 
-SIDES = ("address", "message", "both")
-SORTS = ("postal", "id", "name")
-DUPLEX = ("interleave", "separate")
 OFFSET_LIMIT_MM = 20.0  # a printer that feeds further off than this needs fixing, not offsets
 NO_BARCODE = "no-barcode"  # the warning of a card printed without its customer barcode
 
@@ -63,6 +63,9 @@ class RunOptions:
     folder: Path | None = None  # where files named for the run go (default: current folder)
     run_sheet: bool = False  # also the run's sheet (…-sheet.pdf), written once it is logged
     progress: Callable[[int], None] | None = None  # called with each card done
+    jobs: int | None = 1  # processes drawing the batches (--jobs); None: one per core
+    holdout: float | None = None  # percent of the due customers held out (--holdout)
+    holdout_seed: str | None = None  # the draw's seed (default: a fresh one, kept in the log)
 
 
 @dataclass

@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +22,9 @@ from mailmerge.layout.paper import Paper
 from mailmerge.layout.profiles import load_profile
 from mailmerge.runs.check import CardChecker
 from mailmerge.runs.day import decide_day, read_lists
-from mailmerge.selection.plan import LABELS, Plan
+from mailmerge.selection.plan import Plan
 from mailmerge.sendlog.export import neutralise
+from mailmerge.sendlog.labels import kind_word, rule_word
 from mailmerge.sendlog.store import SendLog
 from mailmerge.shop.settings import Settings
 from mailmerge.sources.customers import ReadOptions
@@ -67,15 +69,19 @@ def _unprintable(plan: Plan, settings: Settings) -> set[int]:
 def format_plan(view: PlanView, output_format: str, settings: Settings) -> str:
     """The plan as text (for people), json or csv (for programs)."""
     plan = view.plan
+    folder = settings.templates_folder
     if output_format == "json":
         data = {
             "date": plan.date.isoformat(),
             "paper": view.paper.name if view.paper else None,
             "cards": [{"customer_id": e.customer.customer_id, "situation": e.situation,
-                       "template": name, "reason": e.reason}
+                       "kind": kind_word(e.situation), "template": name,
+                       "template_title": template_title(name, e.situation, folder),
+                       "reason": e.reason}
                       for e, name in zip(plan.cards, view.templates, strict=True)],
             "not_sent": [{"customer_id": n.customer.customer_id, "code": n.code,
-                          "reason": n.reason} for n in plan.not_sent],
+                          "rule": rule_word(n.code), "reason": n.reason}
+                         for n in plan.not_sent],
         }
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if output_format == "csv":
@@ -89,15 +95,25 @@ def format_plan(view: PlanView, output_format: str, settings: Settings) -> str:
                   entry.reason] for entry in plan.not_sent]
         writer.writerows([[neutralise(value) for value in row] for row in rows])
         return stream.getvalue()
-    return _text(view, settings.postage_yen)
+    return _text(view, settings.postage_yen, folder)
 
 
-def _label(situation: str | None) -> str:
-    """The kind of card in the current language (its code when it has no label)."""
-    return _(LABELS[situation]) if situation in LABELS else str(situation)
+def template_title(name: str, situation: str, own_folder: Path | None) -> str:
+    """A template as a person names it: 文面 2 for the built-in thanks-2.j2, 店の文面 2 when the
+    shop's templates folder has its own (店の文面 for its thanks.j2: built-in ones are always
+    numbered), the file's name for any other file."""
+    variant = re.fullmatch(rf"{re.escape(situation)}(?:-(\d+))?\.j2", name)
+    if variant is None:
+        return name
+    if variant.group(1) is None:
+        return _("店の文面")
+    number = int(variant.group(1))
+    if own_folder is not None and (own_folder / name).is_file():
+        return _("店の文面 {n}", n=number)
+    return _("文面 {n}", n=number)
 
 
-def _text(view: PlanView, postage_yen: int) -> str:
+def _text(view: PlanView, postage_yen: int, folder: Path | None) -> str:
     plan = view.plan
     day = plan.date.isoformat()
     if plan.situation is None:
@@ -105,7 +121,7 @@ def _text(view: PlanView, postage_yen: int) -> str:
     elif plan.situation == "auto":
         title = _("{date} の予定", date=day)
     else:
-        title = _("{date} の予定（{card}）", date=day, card=_label(plan.situation))
+        title = _("{date} の予定（{card}）", date=day, card=kind_word(plan.situation))
     lines = [title, ""]
     if view.paper is not None:
         lines += [_("用紙: {paper}", paper=_(view.paper.label)), ""]
@@ -115,22 +131,21 @@ def _text(view: PlanView, postage_yen: int) -> str:
                pgettext("plan table", "切手代"))
     lines.append(f"{pad(heading[0], 26)}{heading[1]:>6}{heading[2]:>12}")
     for situation, count in sorted(counts.items(), key=lambda item: -item[1]):
-        label = f"{_label(situation)} ({situation})"
-        lines.append(f"{pad(label, 26)}{count:>7}{yen(count * postage_yen):>12}")
+        lines.append(f"{pad(kind_word(situation), 26)}{count:>7}{yen(count * postage_yen):>12}")
     total = len(plan.cards)
     total_label = pgettext("plan table", "合計")
     lines.append(f"{pad(total_label, 26)}{total:>7}{yen(total * postage_yen):>12}")
     if plan.cards:
         lines += ["", _("送るはがき:")]
-        lines += [_("  行 {row} {customer}: {card} [{template}] {reason}", row=e.customer.row,
-                    customer=e.customer.label, card=_label(e.situation), template=name,
-                    reason=e.reason)
+        lines += [_("  行 {row} {customer}: 【{card}・{template}】{reason}", row=e.customer.row,
+                    customer=e.customer.label, card=kind_word(e.situation),
+                    template=template_title(name, e.situation, folder), reason=e.reason)
                   for e, name in zip(plan.cards, view.templates, strict=True)]
     if plan.not_sent:
         lines += ["", ngettext("送らない顧客（{n:,}人）:", "送らない顧客（{n:,}人）:",
                                len(plan.not_sent))]
-        lines += [_("  行 {row} {customer}: [{code}] {reason}", row=n.customer.row,
-                    customer=n.customer.label, code=n.code, reason=n.reason)
+        lines += [_("  行 {row} {customer}: 【{rule}】{reason}", row=n.customer.row,
+                    customer=n.customer.label, rule=rule_word(n.code), reason=n.reason)
                   for n in plan.not_sent]
     if view.skipped_rows:
         lines += ["", ngettext("エラーのある {n:,}行は除いています"

@@ -15,24 +15,26 @@ logged.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
+import os
 from collections.abc import Callable
-from dataclasses import asdict, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mailmerge import clock
 from mailmerge.atomic import StagedFiles
-from mailmerge.errors import CardError, ConfigError
+from mailmerge.errors import ConfigError
 from mailmerge.i18n import _, cards
 from mailmerge.layout.impose import stock_notes
-from mailmerge.layout.page import Page
 from mailmerge.layout.paper import PAPERS, SITUATION_PAPERS, Paper, paper_of_layout
-from mailmerge.models import Customer, Problem, Sale
-from mailmerge.render.pdf import PdfBuilder
+from mailmerge.models import Customer, Sale
+from mailmerge.runs.batches import BatchFiles, draw_batches
 from mailmerge.runs.day import decide_day, read_lists
+from mailmerge.runs.holdouts import hold_out
 from mailmerge.runs.jobs import (
     DUPLEX,
     OFFSET_LIMIT_MM,
@@ -57,7 +59,9 @@ from mailmerge.selection.plan import (
     sale_key,
 )
 from mailmerge.sendlog.backups import remove_temporaries
+from mailmerge.sendlog.draws import Draw
 from mailmerge.sendlog.edits import active_corrections, card_edits
+from mailmerge.sendlog.paths import RUN_SHEET_SUFFIX
 from mailmerge.sendlog.store import (
     LogError,
     LoggedCard,
@@ -135,10 +139,12 @@ def print_cards(customers_path: Path, output: Path | None, settings: Settings,
             report.not_sent = plan.not_sent
             jobs = _with_card_edits([Job(entry, today, campaign_of(entry, today))
                                      for entry in plan.cards], log)
+        jobs, held_out, draws = hold_out(jobs, today, settings, options, log)
+        report.not_sent = report.not_sent + held_out
         jobs.sort(key=_SORT_KEYS[options.sort])
         if jobs:
             _run(jobs, customer_list.path, output, settings, options, sales or [], log,
-                 inputs, report)
+                 inputs, report, draws)
     return report
 
 
@@ -186,6 +192,8 @@ def check_options(options: RunOptions) -> None:
                             choices="a4"))
     if options.batch_size is not None and options.batch_size < 1:
         raise ConfigError(_("--batch-size は 1 以上です"))
+    if options.jobs is not None and options.jobs < 1:
+        raise ConfigError(_("--jobs は 1 以上です"))
     for name, value in (("--offset-x", options.offset_x), ("--offset-y", options.offset_y)):
         if value is not None and not (math.isfinite(value) and abs(value) <= OFFSET_LIMIT_MM):
             raise ConfigError(_("{option} {value} mm: -{limit:g}〜{limit:g} mm "
@@ -278,7 +286,7 @@ _SORT_KEYS = {
 
 def _run(jobs: list[Job], source: str, output: Path | None, settings: Settings,
          options: RunOptions, sales: list[Sale], log: SendLog, inputs: list[Path | None],
-         report: RunReport) -> None:
+         report: RunReport, draws: list[Draw] | None = None) -> None:
     """Check the outputs, reserve the run in the log, lay out every card into staged files,
     then log the cards and put the files in place together. Any failure before that point
     removes the staged files and leaves the log as it was."""
@@ -290,10 +298,11 @@ def _run(jobs: list[Job], source: str, output: Path | None, settings: Settings,
         report.notes.append(_("このはがきの型（{layout}）には「年賀」を入れる場所（[nenga_mark]）"
                               "がありません。年賀はがき以外に刷るなら、切手の下に赤で「年賀」と"
                               "書き足してください", layout=maker.profile.name))
+    report.notes += maker.sender_notes()  # a sender's phone with no room on the card
     files = _RunFiles(output, options, log, len(jobs), maker.sides_per_card)
     files.title = f"hagaki: {Path(source).name}"
     planned = [PlannedFile(batch, role, path) for batch, role, path in files.planned()]
-    sheet = (files.target.with_name(f"{files.target.stem}-sheet.pdf")
+    sheet = (files.target.with_name(files.target.stem + RUN_SHEET_SUFFIX)
              if options.run_sheet and not options.proof else None)
     check_outputs([file.path for file in planned] + ([sheet] if sheet else []), inputs,
                   replace=options.replace)
@@ -315,7 +324,7 @@ def _run(jobs: list[Job], source: str, output: Path | None, settings: Settings,
                 stream.write(docx_bytes([m for b in batches for _, m, _ in b.cards if m],
                                         maker.message_fonts.message,
                                         maker.message_fonts.heading, settings.numerals))
-        _put_in_place(batches, files, options, log, run, staged, report)
+        _put_in_place(batches, files, options, log, run, staged, report, draws)
     except _NothingToWrite:
         _undo(staged, log, run)
     except OSError as error:
@@ -352,39 +361,48 @@ def _undo(staged: StagedFiles, log: SendLog, run: tuple[int, dict] | None) -> No
 
 
 def _draw(jobs: list[Job], maker: CardMaker, files: _RunFiles, options: RunOptions,
-          staged: StagedFiles, report: RunReport) -> list[_Batch]:
-    """Lay out card by card and draw each card at once (pages never pile up in memory);
-    every batch is written to its staged temporary file(s) as soon as it is full."""
-    size = files.batch_size
-    batches: list[_Batch] = []
-    for job in jobs:
-        try:
-            pages, message = maker.pages(job)
-        except CardError as error:
-            customer = job.entry.customer
-            report.skipped.append(Problem(customer.row, customer.customer_id, error.field or "",
-                                          error.code, "error", str(error)))
-        else:
-            if not batches or batches[-1].count == size:
-                if batches:
-                    batches[-1].write(staged)
-                batches.append(_Batch(len(batches) + 1, files, options, maker))
-            batches[-1].add(job, pages, message)
-        if options.progress is not None:
-            options.progress(1)
-    if batches:
-        batches[-1].write(staged)
+          staged: StagedFiles, report: RunReport) -> list[_Written]:
+    """Draw the batches (in worker processes with --jobs) and write each one to its staged
+    temporary file(s) as it comes: the drawn pages never pile up in memory."""
+    shape = BatchFiles(files.roles(), files.title, options.flip == "short", options.impose,
+                       files.batch_size)
+    batches: list[_Written] = []
+    with contextlib.closing(draw_batches(jobs, maker, shape, _workers(options),
+                                         options.progress)) as drawn:
+        for batch in drawn:
+            report.skipped += batch.skipped
+            report.warnings += batch.without_barcode  # printed, but without their barcode
+            report.warnings += batch.printed_as_typed  # 御中 on a person: as the list says
+            if maker.with_message:
+                for word in batch.fallback_words:
+                    maker.message_fonts.message.split(word)
+            if not batch.cards:
+                continue
+            paths = [(role, files.path(batch.number, role)) for role in batch.files]
+            for role, path in paths:
+                with staged.write(path) as stream:
+                    stream.write(batch.files[role][0])
+            cards = [(jobs[index], message, page) for index, message, page in batch.cards]
+            batches.append(_Written(batch.number, cards, paths,
+                                    {role: pages for role, (_, pages) in batch.files.items()},
+                                    _logged_cards(batch.number, cards, maker)))
     report.skipped.sort(key=lambda p: p.row)
-    report.warnings += maker.without_barcode  # printed, but without their barcode (--barcode)
-    report.warnings += maker.printed_as_typed  # 御中 on a person: printed as the list says
     if maker.with_message:
         report.notes += maker.message_fonts.message.fallback_notes()
     return batches
 
 
-def _put_in_place(batches: list[_Batch], files: _RunFiles, options: RunOptions,
+def _workers(options: RunOptions) -> int:
+    """The processes that draw the batches: --jobs, or one per core the run may use."""
+    if options.jobs is not None:
+        return options.jobs
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
+
+
+def _put_in_place(batches: list[_Written], files: _RunFiles, options: RunOptions,
                   log: SendLog, run: tuple[int, dict] | None, staged: StagedFiles,
-                  report: RunReport) -> None:
+                  report: RunReport, draws: list[Draw] | None = None) -> None:
     """Log the cards (pending) with every file's checksum, rename the files into place,
     then log the cards as printed (a proof logs nothing)."""
     written = [(b.number, role, path) for b in batches for role, path in b.paths]
@@ -396,7 +414,7 @@ def _put_in_place(batches: list[_Batch], files: _RunFiles, options: RunOptions,
                                                 _pages_of(batches, number, role))
                      for number, role, path in written}
         log.record_run(run_id, [card for batch in batches for card in batch.logged_cards()],
-                       checksums)
+                       checksums, draws)
         report.run_id = run_id
     staged.commit()
     if run is not None:
@@ -414,7 +432,7 @@ def _put_in_place(batches: list[_Batch], files: _RunFiles, options: RunOptions,
     report.written = True
 
 
-def _pages_of(batches: list[_Batch], number: int, role: str) -> int | None:
+def _pages_of(batches: list[_Written], number: int, role: str) -> int | None:
     for batch in batches:
         if batch.number == number:
             return batch.page_counts.get(role)
@@ -468,71 +486,32 @@ def _free_proof_name(folder: Path, day: str) -> str:
     return f"proof-{day}-{number}.pdf"
 
 
-class _Batch:
-    """The file(s) of one batch, drawn card by card: one file (interleaved sides, or one
-    side) or, with --duplex separate, an address file and a message file in the same order."""
+@dataclass
+class _Written:
+    """A batch whose files are staged: its cards (job, words, first page), its files, their
+    pages, and its cards as the log records them."""
 
-    def __init__(self, number: int, files: _RunFiles, options: RunOptions,
-                 maker: CardMaker) -> None:
-        self.number = number
-        self.options = options
-        self.maker = maker
-        self.paths = [(role, files.path(number, role)) for role in files.roles()]
-        self.separate = files.separate
-        both = maker.sides_per_card == 2
-        flip = options.flip == "short" and both and not self.separate
-        self.builders = [PdfBuilder(files.title, rotate_even_pages=flip)
-                         for _ in self.paths]
-        self.cards: list[tuple[Job, Message | None, int]] = []
-        self.waiting: list[Page] = []  # pages waiting for a full A4 sheet (--impose a4)
-        self.page_counts: dict[str, int] = {}
-
-    @property
-    def count(self) -> int:
-        return len(self.cards)
-
-    def add(self, job: Job, pages: list[Page], message: Message | None) -> None:
-        first_page = self.builders[-1].pages + 1
-        if self.options.impose == "a4":
-            first_page = (len(self.cards) // 4) * (2 if len(pages) > 1 else 1) + 1
-            self.waiting += pages
-            if len(self.waiting) == 4 * len(pages):
-                self._flush_sheet()
-        elif self.separate:
-            self.builders[0].add(pages[0])
-            self.builders[1].add(pages[1])
-        else:
-            for page in pages:
-                self.builders[0].add(page)
-        self.cards.append((job, message, first_page))
-
-    def _flush_sheet(self) -> None:
-        from mailmerge.layout.impose import impose_a4
-
-        duplex = self.maker.sides_per_card == 2 and not self.separate
-        for sheet in impose_a4(self.waiting, duplex):
-            self.builders[0].add(sheet)
-        self.waiting = []
-
-    def write(self, staged: StagedFiles) -> None:
-        """Write the batch's file(s) as staged temporaries; drop the drawn pages."""
-        if self.waiting:
-            self._flush_sheet()
-        for builder, (role, path) in zip(self.builders, self.paths, strict=True):
-            with staged.write(path) as stream:
-                self.page_counts[role] = builder.write(stream)
-        self.builders = []
+    number: int
+    cards: list[tuple[Job, Message | None, int]]
+    paths: list[tuple[str, Path]]
+    page_counts: dict[str, int]
+    logged: list[LoggedCard]
 
     def logged_cards(self) -> list[LoggedCard]:
-        cards = []
-        for job, message, page in self.cards:
-            entry = job.entry
-            words = json.dumps(asdict(message), ensure_ascii=False) if message else None
-            cards.append(LoggedCard(
-                entry.customer.customer_id, entry.situation, job.campaign,
-                message.template if message else self.maker.template_name(entry),
-                job.card_date, page, address_key(entry.customer),
-                () if job.reprint_of else tuple(sale_key(s) for s in entry.sales),
-                self.number, self.maker.sides, words, job.reprint_of,
-                person_key(entry.customer), entry.customer.display_name))
-        return cards
+        return self.logged
+
+
+def _logged_cards(number: int, cards: list[tuple[Job, Message | None, int]],
+                  maker: CardMaker) -> list[LoggedCard]:
+    logged = []
+    for job, message, page in cards:
+        entry = job.entry
+        words = json.dumps(vars(message), ensure_ascii=False) if message else None
+        logged.append(LoggedCard(
+            entry.customer.customer_id, entry.situation, job.campaign,
+            message.template if message else maker.template_name(entry),
+            job.card_date, page, address_key(entry.customer),
+            () if job.reprint_of else tuple(sale_key(s) for s in entry.sales),
+            number, maker.sides, words, job.reprint_of,
+            person_key(entry.customer), entry.customer.display_name))
+    return logged

@@ -1,6 +1,6 @@
 """What a print run did, in lines a shop owner reads: cards printed, rows skipped (file, row,
-column, code), cards printed without their barcode (and why), customers not sent a card
-(with the rule and, where it applies, the card), and what to do next.
+column and what is wrong), cards printed without their barcode (and why), customers not sent
+a card (with the rule in words and, where it applies, the card), and what to do next.
 
 In: a RunReport. Out: lines of text in the current language (mailmerge.i18n).
 """
@@ -9,27 +9,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mailmerge.i18n import _, cards, ngettext, yen
+from mailmerge.i18n import N_, _, cards, ngettext, yen
 from mailmerge.models import Problem
 from mailmerge.runs.jobs import RunReport
+from mailmerge.sendlog.labels import rule_word
+from mailmerge.sources.customers import FIELD_LABELS
 
 # Rules that leave many customers out on an ordinary day: listed in full by `hagaki plan`.
-ROUTINE = ("already-sent", "already-thanked", "not-due", "no-purchase", "cooldown", "segment")
+ROUTINE = ("already-sent", "already-thanked", "not-due", "no-purchase", "cooldown", "segment",
+           "held-out")
 SHOWN = 5
+# A card's part that is no column of the customer list, by the words a person reads.
+PARTS = {"template": N_("文面")}
 
 
-def summary_lines(report: RunReport, strict: bool, postage_yen: int,
-                  in_browser: bool = False) -> list[str]:
+def summary_lines(report: RunReport, strict: bool, postage_yen: int) -> list[str]:
     """Every row accounted for: printed, skipped with its problem, or not sent with its rule;
-    what to do next says the page's buttons `in_browser`, else the command's options."""
+    what to do next names the command's options."""
     lines = [_("お知らせ: {note}", note=note) for note in report.notes]
     count = len(report.cards)
     files = ", ".join(str(path) for path in report.outputs)
     if report.written and report.proof:
-        next_step = (_("確かめたら「印刷する」で印刷してください") if in_browser
-                     else _("確かめたら --proof を外して印刷してください"))
         lines.append(_("見本を作りました: {cards} → {files}（記録には残りません。{next_step}）",
-                       cards=cards(count), files=files, next_step=next_step))
+                       cards=cards(count), files=files,
+                       next_step=_("確かめたら --proof を外して印刷してください")))
     elif report.written:
         lines.append(_("印刷しました: {cards} → {files}（印刷番号 {run}、"
                        "切手代 {count:,} × {postage} = {total}）",
@@ -42,7 +45,7 @@ def summary_lines(report: RunReport, strict: bool, postage_yen: int,
         lines.append(ngettext("エラーで刷れなかった行: {n:,}行", "エラーで刷れなかった行: {n:,}行",
                               rows))
         for problem in report.skipped:
-            lines.append(f"  {_where(problem, report.source)}: [{problem.code}] {problem.message}")
+            lines.append(f"  {_where(problem, report.source)}: {problem.message}")
     without = report.without_barcode if report.written else []
     if without:
         lines.append(ngettext("バーコードなしで刷ったはがき: {n:,}枚",
@@ -61,9 +64,6 @@ def summary_lines(report: RunReport, strict: bool, postage_yen: int,
             lines.append(_("--strict: エラーのある行があるので何も書きませんでした"))
         elif report.skipped and not report.already_printed:
             lines.append(_("エラーのため印刷できるはがきがありませんでした"))
-        elif in_browser:
-            lines.append(_("新しく印刷するはがきはありません（ほかの画面やコマンドで先に"
-                           "印刷されたかもしれません。送付履歴で確かめられます）"))
         else:
             lines.append(_("新しく印刷するはがきはありません"
                            "（今日の予定は hagaki plan で見られます）"))
@@ -74,9 +74,16 @@ def _where(problem: Problem, source: str) -> str:
     """'customers.csv 行 5 (C004) 郵便番号' — the file, row, customer and column."""
     file_name = Path(problem.file or source).name
     who = f" ({problem.customer_id})" if problem.customer_id else ""
-    column = f" {problem.column}" if problem.column else ""
+    column = f" {_column(problem.column)}" if problem.column else ""
     return _("{file} 行 {row}{who}{column}", file=file_name, row=problem.row, who=who,
              column=column)
+
+
+def _column(column: str) -> str:
+    """A problem's column as the list names it: 郵便番号 for postal_code, 文面 for the template."""
+    if column in PARTS:
+        return _(PARTS[column])
+    return FIELD_LABELS.get(column, column)
 
 
 def _not_sent_lines(report: RunReport) -> list[str]:
@@ -88,10 +95,11 @@ def _not_sent_lines(report: RunReport) -> list[str]:
     lines = []
     for code, entries in by_code.items():
         shown = entries if code not in ROUTINE or len(entries) <= SHOWN else entries[:SHOWN]
-        lines += [_("  行 {row}（{customer}）: [{code}] {reason}", row=e.customer.row,
-                    customer=e.customer.label, code=code, reason=e.reason) for e in shown]
+        rule = rule_word(code)
+        lines += [_("  行 {row}（{customer}）: 【{rule}】{reason}", row=e.customer.row,
+                    customer=e.customer.label, rule=rule, reason=e.reason) for e in shown]
         if len(shown) < len(entries):
-            lines.append(ngettext("  … ほか {n:,}人が [{code}]（全員は hagaki plan で見られます）",
-                                  "  … ほか {n:,}人が [{code}]（全員は hagaki plan で見られます）",
-                                  len(entries) - len(shown), code=code))
+            lines.append(ngettext("  … ほか {n:,}人が【{rule}】（全員は hagaki plan で見られます）",
+                                  "  … ほか {n:,}人が【{rule}】（全員は hagaki plan で見られます）",
+                                  len(entries) - len(shown), rule=rule))
     return lines

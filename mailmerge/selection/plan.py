@@ -19,13 +19,14 @@ from mailmerge.models import CardRef, Customer, Sale
 from mailmerge.selection.exclusions import exclusion_of
 from mailmerge.selection.seasons import Override, posting_window, season_plan, season_year
 from mailmerge.selection.segments import SegmentRules, segment_of
+from mailmerge.selection.situations import SEASONAL as SEASONAL
+from mailmerge.selection.situations import SITUATIONS as SITUATIONS
 
-SEASONAL = ("nenga", "kanchu", "yokan", "shochu", "zansho")
-SITUATIONS = ("thanks", *SEASONAL, "birthday", "dormant", "winback")
 # The rules that keep a card back, in words (the code stays for machines and support).
 RULE_WORDS = {
     "already-sent": N_("印刷済み"), "already-thanked": N_("お礼済み"), "cooldown": N_("間をあける"),
-    "deceased": N_("死亡"), "do-not-mail": N_("送付停止"), "left-out": N_("今回は送らない"),
+    "deceased": N_("死亡"), "do-not-mail": N_("送付停止"), "held-out": N_("対照（送らず）"),
+    "left-out": N_("今回は送らない"),
     "mourning": N_("喪中"), "moved": N_("転居"), "no-birthday": N_("誕生日なし"),
     "no-purchase": N_("購入なし"), "no-recent-sale": N_("最近の購入なし"),
     "not-due": N_("まだ時期でない"), "refunded": N_("返品"), "returned": N_("宛所不明"),
@@ -64,6 +65,11 @@ class History(Protocol):
 
     def left_out(self, customer_id: str, campaign: str) -> bool: ...
 
+    def held_out_of(self, customer_id: str, campaign: str) -> dt.date | None: ...
+
+    def last_draw(self, customer_id: str, situation: str | None
+                  ) -> tuple[dt.date, str] | None: ...
+
 
 class NoHistory:
     """No send log: nothing sent before."""
@@ -86,6 +92,13 @@ class NoHistory:
 
     def left_out(self, customer_id: str, campaign: str) -> bool:
         return False
+
+    def held_out_of(self, customer_id: str, campaign: str) -> dt.date | None:
+        return None
+
+    def last_draw(self, customer_id: str, situation: str | None
+                  ) -> tuple[dt.date, str] | None:
+        return None
 
 
 class Forced(NoHistory):
@@ -122,6 +135,7 @@ class PlanEntry:
     situation: str
     reason: str
     sales: tuple[Sale, ...] = ()  # the sales a thank-you card is for
+    template: str = ""  # the template a draw chose (A/B wording); else the usual choice
 
 
 @dataclass(frozen=True)
@@ -202,6 +216,8 @@ def make_plan(customers: Iterable[Customer], sales: list[Sale] | None, on: dt.da
             decision = NotSent(customer, "left-out",
                                _("「今日のはがき」の画面で、今回は送らないことにしました"),
                                held=decision)
+        if isinstance(decision, PlanEntry):
+            decision = _unless_held_out(decision, on, history)
         (plan.cards if isinstance(decision, PlanEntry) else plan.not_sent).append(decision)
     return plan
 
@@ -393,6 +409,13 @@ def _with_cooldown(customer: Customer, situation: str, reason: str, on: dt.date,
                    history: History, rules: Rules) -> PlanEntry | NotSent:
     last = history.last_card(customer.customer_id, situation)
     cooldown = rules.cooldown_days.get(situation, 0)
+    drawn = history.last_draw(customer.customer_id, situation)
+    if (drawn is not None and drawn[1] == "held-out" and (on - drawn[0]).days < cooldown
+            and (last is None or last.card_date < drawn[0])):
+        return NotSent(customer, "held-out", _(
+            "{date} に{card}の対照（送らず）に選ばれました: 次は {until} 以降",
+            card=_(LABELS[situation]), date=drawn[0],
+            until=drawn[0] + dt.timedelta(days=cooldown)))
     if last is not None and (on - last.card_date).days < cooldown:
         until = last.card_date + dt.timedelta(days=cooldown)
         return NotSent(customer, "cooldown", _(
@@ -419,6 +442,17 @@ def _unless_printed(entry: PlanEntry, on: dt.date, history: History) -> PlanEntr
             "顧客IDが変わったようなので、同じお客様に二度は送りません", card=card,
             date=sent.card_date, other_id=other_id, number=sent.card_id))
     return entry
+
+
+def _unless_held_out(entry: PlanEntry, on: dt.date, history: History) -> PlanEntry | NotSent:
+    """A customer held out of this campaign (to measure what the cards do) stays without
+    its card: mailing them later would spoil the comparison (--force prints it)."""
+    day = history.held_out_of(entry.customer.customer_id, campaign_of(entry, on))
+    if day is None:
+        return entry
+    return NotSent(entry.customer, "held-out", _(
+        "{date} に対照（送らず）に選ばれました: はがきの効果を測るため、この{card}は送りません",
+        date=day, card=_(LABELS.get(entry.situation, entry.situation))))
 
 
 def _segment_name(segment: str | None) -> str:

@@ -1,9 +1,10 @@
-"""The words a person reads for the send log's codes: card statuses and the card columns
-(headers of `hagaki log list` and `hagaki log export`).
+"""The words a person reads for the send log's and the plan's codes: card statuses, the card
+columns (headers of `hagaki log list` and `hagaki log export`), kinds of card and the rules
+that keep a card back.
 
-In: codes from the log. Out: STATUS_WORDS and COLUMN_TITLES, Japanese texts marked with N_
-(translate them with `_` where they are shown), `column_titles` for a row of headers, and the
-words for a status, a kind of card and a campaign.
+In: codes from the log or the plan. Out: STATUS_WORDS and COLUMN_TITLES, Japanese texts marked
+with N_ (translate them with `_` where they are shown), `column_titles` for a row of headers,
+and the words for a status, a kind of card, a campaign and a rule.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from mailmerge.i18n import N_, _
-from mailmerge.selection.plan import LABELS, SEASONAL
+from mailmerge.selection.plan import LABELS, RULE_WORDS, SEASONAL
 
 STATUS_WORDS = {"printed": N_("印刷済み"), "mailed": N_("投函済み"),
                 "returned": N_("宛所不明で返送"), "cancelled": N_("取り消し"),
-                "pending": N_("印刷中"), "failed": N_("失敗")}
+                "pending": N_("印刷中"), "failed": N_("失敗"),
+                "held-out": N_("対照（送らず）")}
 COLUMN_TITLES = {"id": N_("番号"), "customer_id": N_("顧客ID"), "situation": N_("種類"),
                  "campaign": N_("キャンペーン"), "template": N_("テンプレート"),
                  "card_date": N_("はがきの日付"), "status": N_("状態"),
@@ -30,6 +32,11 @@ COLUMN_TITLES = {"id": N_("番号"), "customer_id": N_("顧客ID"), "situation":
 def kind_word(situation: str) -> str:
     """A kind of card in the reader's language ('thanks' → お礼状)."""
     return _(LABELS[situation]) if situation in LABELS else situation
+
+
+def rule_word(code: str) -> str:
+    """A rule that keeps a card back, in the reader's language ('not-due' → まだ時期でない)."""
+    return _(RULE_WORDS[code]) if code in RULE_WORDS else _("送らない")
 
 
 def campaign_words(campaign: str, situation: str, card_date: str) -> str:

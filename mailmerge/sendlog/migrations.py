@@ -13,7 +13,8 @@ from pathlib import Path
 from mailmerge.sendlog.checks import refresh_checks
 from mailmerge.sendlog.paths import stored
 
-TABLES = ("runs", "run_files", "cards", "thanked_sales", "corrections", "card_edits")
+TABLES = ("runs", "run_files", "cards", "thanked_sales", "corrections", "card_edits", "draws",
+          "assignments")
 
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -130,6 +131,34 @@ MIGRATIONS: tuple[Migration, ...] = (
     """,
     # 7: the customer's name as printed, for the log's lists and exports
     "ALTER TABLE cards ADD COLUMN customer_name TEXT",
+    # 8: the random draws of a run (held-out customers, A/B templates) with their seed, and
+    # every randomised customer's arm: mailed (with the card's template) or held out.
+    """
+    CREATE TABLE draws (
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        situation TEXT NOT NULL,
+        seed TEXT NOT NULL,
+        holdout_percent REAL NOT NULL,
+        templates TEXT NOT NULL,
+        drawn_on TEXT NOT NULL,
+        PRIMARY KEY (run_id, situation)
+    );
+    CREATE TABLE assignments (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        customer_id TEXT NOT NULL,
+        situation TEXT NOT NULL,
+        campaign TEXT NOT NULL,
+        arm TEXT NOT NULL CHECK (arm IN ('mailed', 'held-out')),
+        template TEXT NOT NULL,
+        drawn_on TEXT NOT NULL,
+        person TEXT NOT NULL,
+        customer_name TEXT NOT NULL,
+        row_check TEXT
+    );
+    CREATE INDEX assignments_by_customer ON assignments(customer_id, situation);
+    CREATE INDEX assignments_by_run ON assignments(run_id);
+    """,
 )
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+RUN_SHEET_SUFFIX = "-sheet.pdf"  # the run sheet beside a run's cards: paperwork, not cards
+
+
 
 def stored(path: Path, folder: Path) -> str:
     """'cards-2026-12-01-run0018.pdf' for a file in `folder` (or 'sub/…'), else absolute."""

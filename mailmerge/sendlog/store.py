@@ -37,7 +37,7 @@ from mailmerge.errors import HagakiError
 from mailmerge.i18n import _, cards, ngettext
 from mailmerge.japanese.address_identity import address_identity, person_identity
 from mailmerge.models import CardRef, Customer
-from mailmerge.sendlog import backups, paths
+from mailmerge.sendlog import backups, draws, paths
 from mailmerge.sendlog.checks import damaged_edit_rows, damaged_rows, refresh_checks, register
 from mailmerge.sendlog.migrations import MIGRATIONS, TABLES, migrate
 
@@ -218,6 +218,10 @@ class SendLog:
                 notes += _replace_earlier_files(db, run["id"])
                 kept = db.execute("SELECT COUNT(*) FROM cards WHERE run_id = ?",
                                   (run["id"],)).fetchone()[0]
+                if kept:
+                    draws.drop_unmailed(db, run["id"])
+                else:
+                    draws.delete_draws(db, run["id"])
                 db.execute("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?",
                            ("printed" if kept else "failed", clock.timestamp(), run["id"]))
             started = run["started_at"]
@@ -265,10 +269,11 @@ class SendLog:
         return run_id, file_ids
 
     def record_run(self, run_id: int, cards: list[LoggedCard],
-                   files: dict[int, tuple[str, int | None]]) -> None:
-        """Step 2, in one transaction: the cards (pending) and each complete file's checksum
-        and page count, before the files are moved into place; planned files that were not
-        written are dropped."""
+                   files: dict[int, tuple[str, int | None]],
+                   drawn: list[draws.Draw] | None = None) -> None:
+        """Step 2, in one transaction: the cards (pending), the run's random draws (who was
+        held out) and each complete file's checksum and page count, before the files are
+        moved into place; planned files that were not written are dropped."""
         now = clock.timestamp()
         with self._transaction() as db:
             card_ids = []
@@ -288,6 +293,9 @@ class SendLog:
                     "VALUES (?, ?, sale_check(?, ?))",
                     [(card_id, key, card_id, key) for key in card.sale_keys])
             refresh_checks(db, card_ids)
+            draws.write_draws(db, run_id, drawn or [],
+                              {(card.customer_id, card.campaign): card.template
+                               for card in cards})
             for file_id, (checksum, pages) in files.items():
                 db.execute("UPDATE run_files SET checksum = ?, pages = ? WHERE id = ?",
                            (checksum, pages, file_id))
@@ -314,6 +322,7 @@ class SendLog:
         (its cards are due again); the run itself stays as 'failed' for the record."""
         with self._transaction() as db:
             _delete_cards(db, "run_id = ?", (run_id,))
+            draws.delete_draws(db, run_id)
             db.execute("DELETE FROM run_files WHERE run_id = ?", (run_id,))
             db.execute("UPDATE runs SET status = 'failed', finished_at = ? WHERE id = ?",
                        (clock.timestamp(), run_id))
@@ -366,6 +375,24 @@ class SendLog:
         row = self.db.execute("SELECT left_out FROM card_edits WHERE customer_id = ? AND "
                               "campaign = ?", (customer_id, campaign)).fetchone()
         return bool(row and row[0])
+
+    def held_out_of(self, customer_id: str, campaign: str) -> dt.date | None:
+        """The day this customer was held out of this campaign (no card, to measure), if so."""
+        return draws.held_out_of(self.db, customer_id, campaign)
+
+    def last_draw(self, customer_id: str, situation: str | None
+                  ) -> tuple[dt.date, str] | None:
+        """The customer's latest draw of this kind of card (None: of any kind): (its day,
+        mailed or held-out)."""
+        return draws.last_draw(self.db, customer_id, situation)
+
+    def assignments(self, arm: str | None = None) -> list[draws.Assignment]:
+        """Every customer a run randomised (of one arm: mailed or held-out), oldest first."""
+        return draws.assignments(self.db, arm)
+
+    def held_out_rows(self) -> list[sqlite3.Row]:
+        """The held-out customers as rows like `cards()`' (status held-out), for exports."""
+        return draws.held_out_rows(self.db)
 
     def returned(self, customer: Customer) -> CardRef | None:
         """The card to the customer's current address that came back (宛所不明), if any: the
@@ -641,7 +668,7 @@ def _check_contents(db: sqlite3.Connection, path: Path) -> None:
     missing = [name for name in TABLES if name not in tables]
     if missing:
         _damaged(path, _("表がありません: {tables}", tables=", ".join(missing)))
-    damaged = damaged_rows(db) + damaged_edit_rows(db)
+    damaged = damaged_rows(db) + damaged_edit_rows(db) + draws.damaged_assignment_rows(db)
     damaged += [f"cards {row[0]}" for row in db.execute(
         "SELECT id FROM cards WHERE date(card_date) IS NOT card_date")]
     if damaged:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mailmerge.i18n import _, cards, ngettext
+from mailmerge.sendlog.paths import RUN_SHEET_SUFFIX
 from mailmerge.sendlog.store import SendLog, file_checksum
 
 
@@ -75,12 +76,12 @@ def verify(log: SendLog) -> VerifyResult:
 
 def unlogged_run_files(log: SendLog) -> list[Path]:
     """Files named as hagaki names a run's files, in the folders of logged runs, that the log
-    does not list."""
+    does not list (a run sheet is paperwork, not cards)."""
     logged = {log.located(row["path"]).resolve()
               for row in log.run_files(("in_place", "replaced"))}
     folders = {path.parent for path in logged}
     return sorted(path for folder in folders for path in folder.glob("cards-*.pdf")
-                  if path.resolve() not in logged)
+                  if path.resolve() not in logged and not path.name.endswith(RUN_SHEET_SUFFIX))
 
 
 def _numbers(ids: list[int]) -> str:

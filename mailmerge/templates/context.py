@@ -6,7 +6,9 @@ lists), so a customer's own text can never run as template code.
     salutation    the opening line: 山田様; a company: 株式会社山田商事　総務課の皆様
     business      true when the card goes to a company (write 貴社 / 皆様)
     family_name, given_name, honorific, company, department
-    shop          name, postal_code (〒150-0001), address, address2
+    shop          name, postal_code (〒150-0001), address, address2, and the [sender]
+                  contact: phone (03-1234-5678), email, url ("" when not set; the phone is
+                  also on the address side, the e-mail and web address only here)
     today         the card's date
     season_date   the date line the season's convention asks for: 令和九年 元旦, 令和八年 盛夏 …
     items         what the thanked sales were for; last_item, last_purchase (the latest sale:
@@ -62,6 +64,9 @@ def card_variables(entry: PlanEntry, sender: Sender, today: dt.date,
             "postal_code": _postal(sender.postal_code),
             "address": sender.address,
             "address2": sender.address2,
+            "phone": sender.phone,
+            "email": sender.email,
+            "url": sender.url,
         },
         "today": today,
         "season_date": season_date_line(entry.situation, today),

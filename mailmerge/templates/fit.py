@@ -19,11 +19,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from mailmerge.japanese.textmatch import match_key
+from mailmerge.templates.shop_kinds import CATEGORIES as CATEGORIES
+from mailmerge.templates.shop_kinds import CHANNELS as CHANNELS
 
 _ITEM_BREAK = re.compile("[・、,，/／]")  # between the items of one order (sources.exports)
-CATEGORIES = ("food", "goods", "services")
 VOUCHERS = ("商品券", "ギフト券", "ギフトカード", "回数券", "チケット")
-CHANNELS = ("store", "mail_order", "both")
 KEYWORDS = {
     "food": (
         "パン", "バゲット", "クロワッサン", "ベーグル", "サンド", "ピザ", "ケーキ", "タルト",

@@ -153,6 +153,11 @@ class FontChain:
             return [(faces[0], "".join(units))]
         return [(face, grapheme) for face, grapheme in zip(faces, units, strict=True)]
 
+    def fallback_words(self) -> list[str]:
+        """The words set in another face than the first so far (split them again in another
+        process's chain to have its notes)."""
+        return list(self._fallbacks)
+
     def fallback_notes(self) -> list[str]:
         """A note for each word set in another face than the first: which word, which
         characters the first face lacks, which face it is set in. (A part measured alone,

@@ -89,7 +89,9 @@ async def _http_error(request: Request, error: HTTPException) -> Response:
 async def home(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     on = clock.today()
-    context: dict = {"on": on, "seasons": desk.seasons(on), "runs": await ask(desk.runs),
+    runs = await ask(desk.runs)
+    context: dict = {"on": on, "seasons": desk.seasons(on), "runs": runs,
+                     "waiting": [run for run in runs if "printed" in run.statuses],
                      "returned": await ask(desk.log_rows, "returned")}
     try:
         view = await ask(desk.plan, on, page_situation(request))

@@ -14,6 +14,7 @@ from starlette.routing import Route
 from mailmerge import clock
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import _
+from mailmerge.runs.planning import template_title
 from mailmerge.templates.card_edit import MAX_LINE_CHARS, CardEdit
 from mailmerge.web import preview
 from mailmerge.web.desk import Desk, situation_named
@@ -31,7 +32,10 @@ async def plan_page(request: Request) -> Response:
     except HagakiError as error:
         return render(request, "plan.html", error=str(error))
     edits = await ask(desk.plan_edits, view, clock.today())
-    return render(request, "plan.html", view=view, templates_used=view.templates, edits=edits,
+    own = (await ask(desk.shop)).settings.templates_folder
+    titles = [template_title(name, entry.situation, own)  # 文面 1, never thanks-1.j2
+              for entry, name in zip(view.plan.cards, view.templates, strict=True)]
+    return render(request, "plan.html", view=view, titles=titles, edits=edits,
                   page_start=_page_start(request, len(view.plan.cards)), PAGE_SIZE=PAGE_SIZE)
 
 
@@ -89,7 +93,7 @@ async def card_edit(request: Request) -> Response:
     row = request.path_params["row"]
     action = str(form.get("action") or "save")
     if action not in CARD_ACTIONS:
-        raise HTTPException(400, _("操作の指定が違います: {action}", action=action))
+        raise HTTPException(400, _("操作の指定が違います"))
     try:
         words = await ask(preview.card_words, desk, clock.today(), page_situation(request), row)
         stored = words.edit or CardEdit(words.entry.customer.customer_id, words.campaign)

@@ -3,13 +3,13 @@ CLI makes (plan_cards, check_files, print_cards, SendLog, build_report, season_p
 
 In: the shop folder, and per question the day and the kind of card the browser chose (a
 situation: the server keeps no choice of its own). Out: the library's own results (PlanView,
-CheckReport, RunReport, log rows, Measures), read fresh on every request so the CLI and the
-browser never disagree. The day's plans (and the sales their cards quote) are the one thing
-kept between requests, for as long as what they were made from is unchanged: the lists,
-hagaki.toml, the templates folder, the send log and the changes made through this Desk (see
-`state`). A print names the plan its page showed by its `fingerprint`, and is refused when
-the plan is no longer that one. No rule lives here: this module only finds the shop's files
-and passes them on.
+CheckReport, RunReport, log rows, Measures), so the CLI and the browser never disagree. What
+the pages ask again and again (the day's plans, the sales their cards quote, the check, the
+names, the 喪中 list and the logged cards) is kept between requests for as long as what it was
+made from is unchanged: the lists, hagaki.toml, the templates folder, the send log and the
+changes made through this Desk (see `state`); anything else is read fresh. A print names
+the plan its page showed by its `fingerprint`, and is refused when the plan is no longer that
+one. No rule lives here: this module only finds the shop's files and passes them on.
 """
 
 from __future__ import annotations
@@ -24,13 +24,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from mailmerge import clock
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import _, language
 from mailmerge.models import Sale
 from mailmerge.report.build import build_report
 from mailmerge.report.measures import Measures
 from mailmerge.runs.check import CheckReport, check_files
-from mailmerge.runs.day import read_lists
+from mailmerge.runs.day import customer_rows, read_lists
 from mailmerge.runs.jobs import RunOptions, RunReport
 from mailmerge.runs.planning import PlanView, plan_cards
 from mailmerge.runs.run import paper_for, print_cards
@@ -73,7 +74,7 @@ class PlanChanged(HagakiError):
 def situation_named(value: str) -> str | None:
     """The kind of card a form or cookie names ("": the day's own cards)."""
     if value and value not in SITUATIONS:
-        raise HagakiError(_("はがきの種類の指定が違います: {situation}", situation=value))
+        raise HagakiError(_("はがきの種類の指定が違います"))
     return value or None
 
 
@@ -209,9 +210,13 @@ class Desk:
         return [(situation, count, count * yen) for situation, count in counts.most_common()]
 
     def check(self) -> CheckReport:
-        shop = self.shop()
-        return check_files(self.customers(), shop.settings, self.read_options(shop),
-                           self.files.sales(), None, shop.log_path)
+        """`hagaki check` of the shop's lists (kept like the plan; treat it as read-only)."""
+        def make() -> CheckReport:
+            shop = self.shop()
+            return check_files(self.customers(), shop.settings, self.read_options(shop),
+                               self.files.sales(), None, shop.log_path)
+
+        return self._keep(("check", clock.today(), language()), make)
 
     def seasons(self, on: dt.date) -> list[SeasonLine]:
         rules = self.shop().settings.rules
@@ -226,9 +231,12 @@ class Desk:
         return lines
 
     def log_rows(self, status: str | None = None) -> list:
-        log_path = self.shop().log_path
-        with SendLog.settled(log_path) as log:
-            return list(reversed(log.cards(status=status))) if log else []
+        """The logged cards (of one status), newest first (kept like the plan)."""
+        def make() -> list:
+            with SendLog.settled(self.shop().log_path) as log:
+                return list(reversed(log.cards(status=status))) if log else []
+
+        return self._keep(("log", status), make)
 
     def runs(self) -> list[RunLine]:
         """The last runs, newest first, read from the logged cards."""
@@ -249,6 +257,15 @@ class Desk:
             if log is None:
                 raise HagakiError(_("送付記録がまだありません（まだ何も印刷していません）"))
             return log.set_status(status, card_ids)
+
+    def run_rows(self, run_id: int) -> tuple[list, list[tuple[str, Path]]]:
+        """A run's logged cards, and its files in place as (role, path), read from the log."""
+        with SendLog.settled(self.shop().log_path) as log:
+            if log is None:
+                return [], []
+            files = [(row["role"], log.located(row["path"])) for row in log.run_files()
+                     if row["run_id"] == run_id]
+            return log.cards(run_id=run_id), files
 
     def run_card_ids(self, run_id: int) -> list[int]:
         with SendLog.settled(self.shop().log_path) as log:
@@ -318,18 +335,24 @@ class Desk:
     def customer_names(self) -> dict[str, str]:
         """Each listed customer's name by id (empty when the list cannot be read: the log is
         still shown, by id)."""
-        shop = self.shop()
-        try:
-            rows = scan_customers(self.customers(), self.read_options(shop))
-            return {customer.customer_id: customer.label.removeprefix(customer.customer_id).strip()
-                    for customer, _problems in rows}
-        except HagakiError:
-            return {}
+        def make() -> dict[str, str]:
+            try:
+                rows = customer_rows(self.customers(), self.read_options(self.shop()))
+                return {customer.customer_id:
+                        customer.label.removeprefix(customer.customer_id).strip()
+                        for customer, _problems in rows}
+            except HagakiError:
+                return {}
+
+        return self._keep(("names",), make)
 
     def in_mourning(self) -> list[str]:
         """The listed customers marked 喪中 (no 年賀状 for them), as "ID name" labels."""
-        rows = scan_customers(self.customers(), self.read_options(self.shop()))
-        return [customer.label for customer, _problems in rows if customer.mourning]
+        def make() -> list[str]:
+            rows = customer_rows(self.customers(), self.read_options(self.shop()))
+            return [customer.label for customer, _problems in rows if customer.mourning]
+
+        return self._keep(("mourning",), make)
 
     def log_view(self, wanted: LogFilter, names: dict[str, str]) -> list:
         """The logged cards `wanted` asks for, newest first (`names`: customer_names())."""
@@ -364,9 +387,9 @@ class Desk:
     @_changes_shop
     def print_chosen(self, on: dt.date, situation: str | None, shown: str, side: str,
                      proof: bool, sort: str, duplex: str, printer: str | None,
-                     paper: str | None = None) -> RunReport:
+                     paper: str | None = None, holdout: float | None = None) -> RunReport:
         """A print run of the plan a page showed (`shown`: its fingerprint) with the CLI's
-        choices: --situation, --side, --sort, --duplex, --printer and --paper."""
+        choices: --situation, --side, --sort, --duplex, --printer, --paper and --holdout."""
         if fingerprint(self.plan(on, situation)) != shown:
             raise PlanChanged(_("ページを開いたあとで、はがきの予定が変わりました（ほかの画面で"
                                 "印刷や変更があったかもしれません）。予定を見直してから、もう一度"
@@ -377,7 +400,7 @@ class Desk:
         options = RunOptions(side=side, sales=self.files.sales(), date=on, log=shop.log_path,
                              folder=self.folder, proof=proof, sort=sort, duplex=duplex,
                              offset_x=offset_x, offset_y=offset_y, situation=situation,
-                             paper=paper)
+                             paper=paper, run_sheet=not proof, holdout=holdout)
         return print_cards(self.customers(), None, shop.settings, options)
 
     def report_workbook(self, on: dt.date) -> bytes:

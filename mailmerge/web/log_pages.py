@@ -32,11 +32,10 @@ def log_filter(query: QueryParams) -> LogFilter:
     """The filter the page's GET form asks for (400 for a value the form cannot send)."""
     status = query.get("status") or None
     if status is not None and status not in LOGGED_STATUSES:
-        raise HTTPException(400, _("状態の指定が違います: {status}", status=status))
+        raise HTTPException(400, _("状態の指定が違います"))
     situation = query.get("situation") or None
     if situation is not None and situation not in LABELS:
-        raise HTTPException(400, _("はがきの種類の指定が違います: {situation}",
-                                   situation=situation))
+        raise HTTPException(400, _("はがきの種類の指定が違います"))
     return LogFilter(status, situation, _day(query.get("since")), _day(query.get("until")),
                      (query.get("q") or "").strip())
 
@@ -73,7 +72,7 @@ async def log_status(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     status = str(form.get("status"))
     if status not in STATUS_MOVES:
-        raise HTTPException(400, _("状態の指定が違います: {status}", status=status))
+        raise HTTPException(400, _("状態の指定が違います"))
     await ask(desk.set_status, status, [number(form.get("card_id"))])
     return RedirectResponse("/log", status_code=303)
 

@@ -1,5 +1,6 @@
 """印刷: a proof, then the real run, with the CLI's choices (side, stack order, duplex files,
-printer profile); its files to open or download; the run marked mailed.
+printer profile); a proof's files to open; a run's own page (its cards, the paper to load and
+which way, its files, the postage, the run sheet); the run marked mailed.
 
 A run from the browser is `hagaki print`: it goes through print_cards, which holds the send log
 for the whole run, so two tabs (or a tab and the CLI) printing at once take turns. The form
@@ -11,20 +12,25 @@ from __future__ import annotations
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from mailmerge import clock
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import N_, _
-from mailmerge.layout.paper import PAPERS
-from mailmerge.runs.jobs import DUPLEX, SORTS
+from mailmerge.layout.paper import PAPERS, Paper
+from mailmerge.runs.jobs import DUPLEX, SORTS, RunOptions
+from mailmerge.runs.run import paper_for
 from mailmerge.web.desk import Desk, fingerprint, situation_named
 from mailmerge.web.rendering import SIDES, ask, number, page_situation, render, run_result
+from mailmerge.web.run_view import FILE_ROLES, loading_steps, run_view
 from mailmerge.web.security import checked_form
 
 SORT_WORDS = dict(zip(SORTS, (N_("郵便番号順（区分けしやすい順）"), N_("顧客ID順"),
                               N_("名前（フリガナ）順")), strict=True))
+HOLDOUTS = (5, 10, 20)  # percent: the web's choices of --holdout
+CHOICE_WORDS = {"side": N_("面"), "sort": N_("並び順"), "duplex": N_("両面のとき"),
+                "paper": N_("用紙")}
 DUPLEX_WORDS = dict(zip(DUPLEX, (N_("1つのファイル（宛名・文面の交互）"),
                                  N_("宛名と文面を別々のファイルに")), strict=True))
 
@@ -32,8 +38,11 @@ DUPLEX_WORDS = dict(zip(DUPLEX, (N_("1つのファイル（宛名・文面の交
 async def print_page(request: Request) -> Response:
     desk: Desk = request.app.state.desk
     situation = page_situation(request)
+    runs = await ask(desk.runs)
     context: dict = {"sorts": SORT_WORDS, "duplexes": DUPLEX_WORDS, "situation": situation,
-                     "printers": await ask(desk.printers), "papers": PAPERS}
+                     "holdouts": HOLDOUTS,
+                     "printers": await ask(desk.printers), "papers": PAPERS,
+                     "waiting": [run for run in runs if "printed" in run.statuses]}
     try:
         view = await ask(desk.plan, clock.today(), situation)
     except HagakiError as error:
@@ -45,7 +54,9 @@ async def print_page(request: Request) -> Response:
 def _choice(form: FormData, name: str, allowed, default: str) -> str:
     value = str(form.get(name) or default)
     if value not in allowed:
-        raise HTTPException(400, _("{name} の指定が違います: {value}", name=name, value=value))
+        word = CHOICE_WORDS.get(name)
+        raise HTTPException(400, _("{choice}の指定が違います", choice=_(word)) if word
+                            else _("選んだ値が違います"))
     return value
 
 
@@ -58,16 +69,45 @@ async def print_post(request: Request) -> Response:
     duplex = _choice(form, "duplex", DUPLEX, "interleave")
     printer = str(form.get("printer") or "") or None
     paper = _choice(form, "paper", PAPERS, "official") if form.get("paper") else None
+    holdout = (float(_choice(form, "holdout", [str(h) for h in HOLDOUTS], ""))
+               if form.get("holdout") else None)
     context: dict = {"fragment": "_print_result.html", "proof": proof}
     try:
         situation = situation_named(str(form.get("situation") or ""))
         report = await ask(desk.print_chosen, clock.today(), situation, str(form.get("plan") or ""),
-                           side, proof, sort, duplex, printer, paper)
+                           side, proof, sort, duplex, printer, paper, holdout)
     except HagakiError as error:
         context["error"] = str(error)
     else:
+        if report.run_id is not None and report.written:
+            return _to_run_page(request, report.run_id, report.paper)
         context.update(run_result(desk, report))
     return render(request, "print_result.html", **context)
+
+
+def _to_run_page(request: Request, run_id: int, paper: Paper | None) -> Response:
+    """The run's own page, after a print: a redirect (htmx: HX-Redirect, a full page load)."""
+    page = f"/print/runs/{run_id}" + (f"?paper={paper.name}" if paper is not None else "")
+    if request.headers.get("hx-request") == "true":
+        return Response(headers={"HX-Redirect": page})
+    return RedirectResponse(page, status_code=303)
+
+
+async def run_page(request: Request) -> Response:
+    """印刷しました: a run's cards, paper, files, postage and the next step, from the log."""
+    desk: Desk = request.app.state.desk
+    run_id = request.path_params["run_id"]
+    rows, files = await ask(desk.run_rows, run_id)
+    shop = await ask(desk.shop)
+    asked = request.query_params.get("paper", "")
+    paper = PAPERS.get(asked) or (paper_for(RunOptions(situation=rows[0]["situation"]),
+                                            shop.settings) if rows else None)
+    view = run_view(run_id, rows, files, paper, shop.settings.postage_yen,
+                    lambda name: desk.files.download(name) is not None)
+    if view is None:
+        raise HTTPException(404, _("印刷番号 {run} の記録はありません", run=run_id))
+    return render(request, "run.html", run=view, steps=loading_steps(view), FILE_ROLES=FILE_ROLES,
+                  fragment="_run_status.html")
 
 
 async def mark_mailed(request: Request) -> Response:
@@ -80,7 +120,10 @@ async def mark_mailed(request: Request) -> Response:
         context["change"] = await ask(desk.set_status, "mailed", card_ids)
     except HagakiError as error:
         context["error"] = str(error)
-    return render(request, "mailed.html", **context)
+    response = render(request, "mailed.html", **context)
+    if "change" in context:
+        response.headers["HX-Trigger"] = "log-changed"  # the page's counts follow the log
+    return response
 
 
 async def download(request: Request) -> Response:
@@ -98,5 +141,6 @@ ROUTES = [
     Route("/print", print_page),
     Route("/print", print_post, methods=["POST"]),
     Route("/print/mailed", mark_mailed, methods=["POST"]),
+    Route("/print/runs/{run_id:int}", run_page),
     Route("/files/{name}", download),
 ]

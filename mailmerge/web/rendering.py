@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -23,12 +23,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mailmerge.i18n import LANGUAGES, N_, _, cards, language, ngettext, pgettext, speaking, yen
 from mailmerge.report.figures import SEGMENT_LABELS, SHARE
 from mailmerge.runs.jobs import RunReport
-from mailmerge.runs.summary import summary_lines
 from mailmerge.selection.plan import LABELS, RULE_WORDS, SEASONAL, SITUATIONS
 from mailmerge.sendlog.labels import STATUS_WORDS
 from mailmerge.sources.corrections import shown, suggested_postal_code
+from mailmerge.sources.problem_words import problem_word
 from mailmerge.web.security import BROWSER_COOKIE, CSRF_FIELD, browser_id, csrf_token
 from mailmerge.web.shopfiles import KINDS
+from mailmerge.web.words import campaign_year
 
 LANGUAGE_COOKIE = "hagaki_lang"
 SITUATION_COOKIE = "hagaki_situation"  # this browser session's kind of card ("": the day's own)
@@ -76,7 +77,8 @@ templates.globals.update(LABELS=LABELS, RULE_WORDS=RULE_WORDS, STATUS_WORDS=STAT
                          CSRF_FIELD=CSRF_FIELD, suggested_postal_code=suggested_postal_code,
                          shown=shown, _=_, cards=cards, ngettext=ngettext, pgettext=pgettext,
                          yen=yen, language=language, LANGUAGES=LANGUAGES, once=new_once,
-                         CHOOSABLE=(*SEASONAL, "birthday"), page_situation=page_situation)
+                         CHOOSABLE=(*SEASONAL, "birthday"), page_situation=page_situation,
+                         problem_word=problem_word, campaign_year=campaign_year)
 
 
 def page_language(connection: HTTPConnection) -> str:
@@ -121,10 +123,11 @@ async def ask(function, *args):
 
 
 def run_result(desk, report: RunReport) -> dict:
-    """What a print or reprint page shows of a run: the report, its summary in the page's
-    words and the files to open."""
-    postage = desk.shop().settings.postage_yen
-    return {"report": report, "lines": summary_lines(report, False, postage, in_browser=True),
+    """What a proof or reprint shows of a run: the report, its cards by kind, the rows left
+    out with an error, the postage and the files to open."""
+    counts = Counter(entry.situation for entry in report.cards)
+    return {"report": report, "kinds": counts.most_common(),
+            "postage_yen": desk.shop().settings.postage_yen,
             "downloads": [path.name for path in report.outputs]}
 
 

@@ -1,6 +1,6 @@
 """レポート: the stock-take's key figures, the segment chart, the monthly trend (sales and
-customers per month, inline SVG), the warnings, and the workbook `hagaki report --out x.xlsx`
-writes, to download."""
+customers per month, inline SVG), the warnings, はがきの効果 (held-out customers compared),
+and the workbook `hagaki report --out x.xlsx` writes, to download."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from mailmerge import clock
 from mailmerge.errors import HagakiError
+from mailmerge.report import experiment_words
 from mailmerge.report.figures import key_figures
 from mailmerge.web.desk import Desk
 from mailmerge.web.rendering import ask, render
@@ -26,7 +27,10 @@ async def report_page(request: Request) -> Response:
         return render(request, "report.html", error=str(error))
     return render(request, "report.html", measures=measures, figures=key_figures(measures),
                   trend=trend_chart(measures.monthly),
-                  SERIES=SERIES)
+                  SERIES=SERIES, experiments=[
+                      (experiment_words.title(e), experiment_words.lines(e, measures.has_amounts))
+                      for e in measures.experiments],
+                  method_note=experiment_words.method_note())
 
 
 async def report_workbook(request: Request) -> Response:

@@ -23,14 +23,20 @@ from mailmerge.selection.plan import SITUATIONS
 from mailmerge.shop.folder import CONFIG_NAME
 from mailmerge.shop.fonts import font_choices, save_font
 from mailmerge.shop.papers import save_paper
-from mailmerge.shop.sender import SENDER_FIELDS, SenderRefused, save_sender
+from mailmerge.shop.sender import SENDER_FIELDS, SenderRefused, phone_room_notes, save_sender
 from mailmerge.shop.settings import FONT_ROLES
 from mailmerge.web.desk import Desk
 from mailmerge.web.rendering import ask, render
 from mailmerge.web.security import checked_form
 
 SENDER_LABELS = {"name": N_("差出人の名前（店名）"), "postal_code": N_("郵便番号"),
-                 "address": N_("住所"), "address2": N_("住所2（建物名・部屋番号）")}
+                 "address": N_("住所"), "address2": N_("住所2（建物名・部屋番号）"),
+                 "phone": N_("電話番号（なくても可）"), "email": N_("メールアドレス（なくても可）"),
+                 "url": N_("ホームページ（なくても可）")}
+# The keyboard (inputmode, no browser check: the library normalises ０３ and ＠) and an example
+# for each optional contact field.
+SENDER_INPUTS = {"phone": ("tel", "03-1234-5678"), "email": ("email", "info@example.jp"),
+                 "url": ("url", "https://example.jp")}
 ROLE_LABELS = {"address": N_("住所の書体"), "name": N_("宛名の書体"), "message": N_("文面の書体"),
                "heading": N_("見出しの書体（謹賀新年など）")}
 SAVED = {"sender": N_("差出人を保存しました"), "font": N_("書体を保存しました"),
@@ -53,6 +59,7 @@ async def _page(request: Request, http_status: int, **context) -> Response:
         return render(request, "settings.html", http_status, error=str(error))
     settings = shop.settings
     context.setdefault("sender", settings.sender)
+    context.setdefault("sender_notes", await ask(phone_room_notes, settings))
     printers = {name: offsets for name, offsets in sorted(settings.printers.items())}
     papers = {situation: paper_for(RunOptions(situation=situation), settings)
               for situation in SITUATIONS}
@@ -61,6 +68,7 @@ async def _page(request: Request, http_status: int, **context) -> Response:
                   has_config=shop.config_path is not None, roles=FONT_ROLES, choices=choices,
                   printers=printers, print_offsets=current_offsets(settings, None),
                   sender_fields=SENDER_FIELDS, SENDER_LABELS=SENDER_LABELS,
+                  SENDER_INPUTS=SENDER_INPUTS,
                   ROLE_LABELS=ROLE_LABELS, **context)
 
 

@@ -1,0 +1,109 @@
+"""A print run as its page shows it (印刷しました): the cards by kind, the paper to load and
+which way, its files, the postage and whether it is posted yet, read from the send log.
+
+In: the run's logged cards and files (Desk.run_rows), the paper and sides the run printed on,
+and the shop's postage. Out: RunView, and the steps of loading the printer in the page's
+language. The words on the cards and the rules stay the library's; this only counts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from mailmerge.i18n import N_, _, cards
+from mailmerge.layout.impose import stock_notes
+from mailmerge.layout.paper import Paper
+from mailmerge.paperwork.run_sheet import SITUATION_ORDER
+
+FILE_ROLES = {"cards": N_("はがき"), "address": N_("宛名面"), "message": N_("文面")}
+CARDS_PER_A4 = 4
+
+
+@dataclass(frozen=True)
+class RunFile:
+    name: str
+    role: str  # cards, address or message
+
+
+@dataclass(frozen=True)
+class RunView:
+    run_id: int
+    printed_at: str
+    kinds: list[tuple[str, int]]  # (situation, cards), in the order a shop thinks of them
+    statuses: dict[str, int]
+    files: list[RunFile]
+    sheet: str  # the run sheet's file name ('' when there is none)
+    sides: str  # address, message or both
+    paper: Paper | None
+    postage_yen: int
+
+    @property
+    def count(self) -> int:
+        return sum(count for _situation, count in self.kinds)
+
+    @property
+    def waiting(self) -> int:
+        """Cards printed and not yet marked mailed (nor returned or cancelled)."""
+        return self.statuses.get("printed", 0)
+
+    @property
+    def postage(self) -> int:
+        return self.count * self.postage_yen
+
+
+def run_view(run_id: int, rows: list, files: list[tuple[str, Path]], paper: Paper | None,
+             postage_yen: int, has_file) -> RunView | None:
+    """The run's page from its logged `rows` and `files`; None for a run the log does not
+    have. `has_file(name)`: whether the shop folder offers that PDF (the run sheet)."""
+    if not rows:
+        return None
+    counts = Counter(row["situation"] for row in rows)
+    kinds = sorted(counts.items(), key=lambda item: SITUATION_ORDER.index(item[0])
+                   if item[0] in SITUATION_ORDER else len(SITUATION_ORDER))
+    shown = [RunFile(path.name, role) for role, path in files if role in FILE_ROLES]
+    sides = {row["sides"] for row in rows if row["sides"]}
+    return RunView(run_id, rows[0]["printed_at"], kinds, dict(Counter(r["status"] for r in rows)),
+                   shown, _sheet(run_id, shown, has_file),
+                   sides.pop() if len(sides) == 1 else "both", paper, postage_yen)
+
+
+def _sheet(run_id: int, files: list[RunFile], has_file) -> str:
+    """The run sheet written beside the run's files (cards-…-run0007-sheet.pdf), if there."""
+    mark = f"run{run_id:04d}"
+    for file in files:
+        if mark in file.name:
+            name = file.name[:file.name.index(mark) + len(mark)] + "-sheet.pdf"
+            return name if has_file(name) else ""
+    return ""
+
+
+def loading_steps(view: RunView) -> list[str]:
+    """What to put in the printer and which way, in order, for this run."""
+    steps = []
+    if view.paper is not None and view.paper.impose == "a4":
+        sheets = math.ceil(view.count / CARDS_PER_A4)
+        steps.append(_("プリンターに「{paper}」を {sheets:,} 枚入れてください（はがき {cards}）",
+                       paper=_(view.paper.label), sheets=sheets, cards=cards(view.count)))
+        steps += stock_notes(view.paper.impose)
+    elif view.paper is not None:
+        steps.append(_("プリンターに「{paper}」を {cards}入れてください",
+                       paper=_(view.paper.label), cards=cards(view.count)))
+    separate = {file.role for file in view.files} >= {"address", "message"}
+    if view.sides == "address":
+        steps.append(_("宛名面（郵便番号の枠がある面）に印刷します。はがきは縦向きで、"
+                       "郵便番号の枠のある上の辺から入るように入れてください。"))
+    elif view.sides == "message":
+        steps.append(_("文面（郵便番号の枠のない面）に印刷します。宛名面を印刷したはがきなら、"
+                       "宛名面と同じ向き（上の辺から）で、裏返して入れてください。"))
+    elif separate:
+        steps.append(_("まず「宛名面」のファイルを印刷し、刷り上がったはがきを裏返して、"
+                       "同じく上の辺から入れ、「文面」のファイルを印刷してください。"))
+    else:
+        steps.append(_("宛名面と文面が交互に並んだファイルです。プリンターの両面印刷"
+                       "（長辺とじ）で印刷してください。はがきは縦向きで、上の辺から入れます。"))
+    steps.append(_("どちらの面を上にするかはプリンターによって違います。プリンターの説明書の"
+                   "「はがきのセット」のとおりにしてください。"))
+    return steps

@@ -1,0 +1,98 @@
+"""A/B wording: a kind of card names several templates in hagaki.toml; each card draws one
+at random, the log keeps it, a reprint keeps it, and the report compares each template's
+customers with the held-out ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+from test_holdout import DAY, run, shop
+
+from mailmerge.cli import main
+from mailmerge.errors import ConfigError
+
+AB = '[situations.shochu]\ntemplates = ["shochu-1.j2", "shochu-2.j2"]\nshares = [1, 3]\n'
+
+
+def logged(folder, query: str) -> list[tuple]:
+    with sqlite3.connect(folder / "log.sqlite") as db:
+        return db.execute(query).fetchall()
+
+
+def test_each_card_draws_a_template_and_the_log_keeps_it(tmp_path):
+    shop(tmp_path, customers=40, extra=AB)
+    report = run(tmp_path, side="both", holdout=10, holdout_seed="ab")
+    cards = dict(logged(tmp_path, "SELECT customer_id, template FROM cards"))
+    assert len(cards) == 36 and set(cards.values()) == {"shochu-1.j2", "shochu-2.j2"}
+    assert list(cards.values()).count("shochu-2.j2") > list(cards.values()).count("shochu-1.j2")
+    mailed = dict(logged(tmp_path, "SELECT customer_id, template FROM assignments "
+                                   "WHERE arm = 'mailed'"))
+    assert mailed == cards
+    [(templates,)] = logged(tmp_path, "SELECT templates FROM draws")
+    assert json.loads(templates) == ["shochu-1.j2", "shochu-2.j2"]
+    words = {entry.customer.customer_id: entry.template for entry in report.cards}
+    assert words == cards
+
+
+def test_the_same_seed_draws_the_same_templates(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder in (first, second):
+        folder.mkdir()
+        shop(folder, customers=12, extra=AB)
+        run(folder, side="both", holdout_seed="same")
+    query = "SELECT customer_id, template FROM cards ORDER BY customer_id"
+    assert logged(first, query) == logged(second, query)
+
+
+def test_a_reprint_keeps_its_template(tmp_path):
+    shop(tmp_path, customers=12, extra=AB)
+    run(tmp_path, side="both", holdout_seed="r")
+    card_id, template = logged(tmp_path, "SELECT id, template FROM cards "
+                                         "WHERE template = 'shochu-1.j2' LIMIT 1")[0]
+    run(tmp_path, side="both", reprint=(f"card:{card_id}",), replace=True)
+    [(again,)] = logged(tmp_path, f"SELECT template FROM cards WHERE reprint_of = {card_id}")
+    assert again == template
+
+
+def test_an_unknown_template_names_the_file_and_key(tmp_path):
+    shop(tmp_path, customers=3, extra='[situations.shochu]\n'
+                                      'templates = ["shochu-1.j2", "shochu-9.j2"]\n')
+    with pytest.raises(ConfigError, match=r"\[situations.shochu\] templates.*shochu-9.j2"):
+        run(tmp_path, side="both")
+
+
+@pytest.mark.parametrize("extra", [
+    '[situations.shochu]\ntemplates = ["a.j2", "b.j2"]\nshares = [1]\n',
+    '[situations.shochu]\ntemplates = ["a.j2", "b.j2"]\nshares = [1, 0]\n',
+    '[situations.shochu]\ntemplates = ["../a.j2"]\n',
+])
+def test_bad_template_lists_are_refused_by_key(tmp_path, extra):
+    from mailmerge.shop.settings import load_settings
+
+    _customers, config = shop(tmp_path, customers=3, extra=extra)
+    with pytest.raises(ConfigError, match=r"\[situations.shochu\]"):
+        load_settings(config)
+
+
+def test_the_report_compares_each_template_with_the_held_out(tmp_path):
+    shop(tmp_path, customers=40, extra=AB)
+    run(tmp_path, side="both", holdout=25, holdout_seed="ab")
+    day = DAY + dt.timedelta(days=3)
+    buyers = logged(tmp_path, "SELECT customer_id FROM cards WHERE template = 'shochu-2.j2'")
+    (tmp_path / "sales.csv").write_text("顧客ID,日付,商品,金額\n" + "".join(
+        f"{cid},{day},急須,1000\n" for (cid,) in buyers), encoding="utf-8")
+    result = CliRunner().invoke(main, [
+        "report", str(tmp_path / "customers.csv"), "--sales", str(tmp_path / "sales.csv"),
+        "--config", str(tmp_path / "hagaki.toml"), "--log", str(tmp_path / "log.sqlite"),
+        "--date", (DAY + dt.timedelta(days=100)).isoformat(), "--format", "json"])
+    found = json.loads(result.output[result.output.index("{"):])["experiments"]
+    assert [e["template"] for e in found] == ["", "shochu-1.j2", "shochu-2.j2"]
+    whole, one, two = found
+    assert one["mailed"]["customers"] + two["mailed"]["customers"] == whole["mailed"]["customers"]
+    assert one["held_out"] == two["held_out"] == whole["held_out"]
+    assert one["mailed"]["bought_again"] == 0
+    assert two["mailed"]["bought_share"] == 1.0

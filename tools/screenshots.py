@@ -1,0 +1,150 @@
+"""Screenshots of every page of `hagaki serve`, on a computer and on a phone, to look at.
+
+    .venv/bin/python tools/screenshots.py
+
+In: the bundled sample shop (mailmerge/data/sample_*), served on a fixed day (HAGAKI_TODAY) so
+thank-you cards are due, and Debian's chromium (/usr/bin/chromium) driven by Playwright.
+Out: docs/screenshots/pages/NAME-desktop.png (1280×800) and NAME-phone.png (390×844), whole
+pages, walking a run as a shop does: the lists, the plan, a card, a proof, a print and its
+page, the run marked mailed, the log, the report, the settings and an error page.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "mailmerge" / "data"
+TARGET = ROOT / "docs" / "screenshots" / "pages"
+CHROMIUM = "/usr/bin/chromium"
+DAY = "2026-11-25"  # a week after the sample sales: thank-you cards are due
+SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
+
+
+def sample_shop(folder: Path) -> Path:
+    shutil.copy(DATA / "sample_hagaki.toml", folder / "hagaki.toml")
+    shutil.copy(DATA / "sample_customers.csv", folder / "customers.csv")
+    shutil.copy(DATA / "sample_sales.csv", folder / "sales.csv")
+    return folder
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/static/style.css", timeout=1):
+                return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("hagaki serve did not start") from None
+            time.sleep(0.1)
+
+
+def images_loaded(page: Page) -> None:
+    """Wait until the page's fonts and images have arrived (the card previews)."""
+    page.evaluate("document.fonts.ready.then(() => true)")
+    deadline = time.monotonic() + 30
+    while not page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)"):
+        if time.monotonic() > deadline:
+            return
+        time.sleep(0.1)
+
+
+def shoot(pages: list[Page], name: str, go) -> None:
+    """Bring each page (one per size) to a state with `go(page)`, then take it whole."""
+    for size, page in zip(SIZES, pages, strict=True):
+        go(page)
+        images_loaded(page)
+        path = TARGET / f"{name}-{size}.png"
+        page.screenshot(path=path, full_page=True)
+        print("wrote", path.relative_to(ROOT))
+
+
+def without_system_ui(page: Page) -> None:
+    """Serve the pages' stylesheet without `system-ui`: on a machine with no Japanese system
+    font (this one), Chromium draws text laid out before the bundled font arrived as boxes
+    when system-ui leads the stack; a shop's computer has a Japanese system font."""
+    def restyled(route) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, body=response.text().replace("system-ui, ", "", 1))
+
+    page.route("**/static/style.css", restyled)
+
+
+def walk(url: str, pages: list[Page]) -> None:
+    """A shop's run, page by page; the phone follows the computer on the same shop."""
+    def visit(path: str):
+        return lambda page: page.goto(url + path)
+
+    for name, path in (("home", "/"), ("customers", "/customers"),
+                       ("mapping", "/customers/map"), ("plan", "/plan"), ("card", "/card/2"),
+                       ("print", "/print")):
+        shoot(pages, name, visit(path))
+
+    def proof(page: Page) -> None:
+        page.goto(url + "/print")
+        page.click("#proof")
+        page.wait_for_selector("#print-result")
+
+    shoot(pages, "proof", proof)
+    desktop = pages[0]
+    desktop.goto(url + "/print")
+    desktop.click("#real")
+    desktop.wait_for_url("**/print/runs/**")
+    run_page = desktop.url
+    shoot(pages, "run", lambda page: page.goto(run_page))
+    shoot(pages, "home-waiting", visit("/"))
+    shoot(pages, "print-after", visit("/print"))
+    desktop.goto(url + "/")
+    desktop.click("#waiting button[type=submit]")
+    desktop.wait_for_selector("#mailed-done")
+    shoot(pages, "home-mailed", lambda page: page.goto(url + "/"))
+    for name, path in (("log", "/log"), ("report", "/report"), ("settings", "/settings"),
+                       ("not-found", "/nope")):
+        shoot(pages, name, visit(path))
+
+
+def main() -> None:
+    TARGET.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        shop = sample_shop(Path(folder))
+        port = free_port()
+        process = subprocess.Popen([sys.executable, "-m", "mailmerge", "serve", str(shop),
+                                    "--no-browser", "--port", str(port)],
+                                   env={**os.environ, "HAGAKI_TODAY": DAY})
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_for(url, process)
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM,
+                                                     args=["--headless", "--no-sandbox"])
+                pages = [browser.new_page(viewport={"width": w, "height": h},
+                                          is_mobile=size == "phone", device_scale_factor=1)
+                         for size, (w, h) in SIZES.items()]
+                for page in pages:
+                    without_system_ui(page)
+                walk(url, pages)
+                browser.close()
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
