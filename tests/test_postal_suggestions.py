@@ -169,7 +169,7 @@ def problem_cells(page: str, row: int) -> list[list[str]]:
 def test_the_page_offers_one_click_only_for_a_single_suggestion(client):
     page = client.get("/customers").text
     [catch_all] = problem_cells(page, 5)
-    assert "<code>postal-catch-all</code>" in catch_all[3]
+    assert 'title="postal-catch-all">町の番号でない郵便番号</span>' in catch_all[3]
     assert '<button type="submit" class="fix">602-8424 にする</button>' in catch_all[4]
     [format_error, missing] = problem_cells(page, 7)
     assert 'class="fix"' not in format_error[4]

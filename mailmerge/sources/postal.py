@@ -100,7 +100,7 @@ class PostalChecker:
     def _missing(self, customer: Customer, column: str, address: str) -> list[Problem]:
         """A row with an address and no postal code: the code(s) the address names, as a
         warning (never filled in by itself); [] when the address names no city."""
-        found = self._suggest(address)
+        found = _suggest(address)
         if not found:
             return []
         message = (_("郵便番号がありません。住所からは {hint} です。確かめて郵便番号に入れて"
@@ -111,7 +111,7 @@ class PostalChecker:
 
     def _unknown(self, customer: Customer, column: str, address: str, shown: str) -> Problem:
         """A code Japan Post does not have: an error naming the address's code(s) if any."""
-        found = self._suggest(address)
+        found = _suggest(address)
         if len(found) > 1:
             message = _("郵便番号 {code} はありません。住所からは {hints} のどれかです。"
                         "通り名と番地で確かめて選んでください", code=shown, hints=_listed(found))
@@ -126,7 +126,7 @@ class PostalChecker:
     def _mismatch(self, customer: Customer, column: str, address: str, place: Place,
                   shown: str) -> Problem:
         """A code of another city: an error naming the address's code(s) if any."""
-        found = self._suggest(address)
+        found = _suggest(address)
         fields = {"code": shown, "place": place.prefecture + place.city + place.town,
                   "address": customer.address1}
         if len(found) > 1:
@@ -147,7 +147,7 @@ class PostalChecker:
         town's code (or its codes, to choose from); [] for any other agreeing code."""
         if any(place.town for place in places):
             return []
-        towns = [found for found in self._suggest(address) if found.town]
+        towns = [found for found in _suggest(address) if found.town]
         if not towns:
             return []
         place = places[0]
@@ -163,7 +163,7 @@ class PostalChecker:
                     places: tuple[Place, ...], shown: str) -> list[Problem]:
         """A code of another town of the same city (the street's town in a Kyoto address,
         a neighbour's code): a warning naming the address's town and its code(s)."""
-        found = self._suggest(address)
+        found = _suggest(address)
         towns = [place for place in found if place.town]
         if not towns or any(place.code == places[0].code for place in found):
             return []
@@ -176,30 +176,34 @@ class PostalChecker:
                      hints=_listed(towns), **fields))
         return [_problem(customer, column, "postal-other-town", "warning", message)]
 
-    def _suggest(self, address: str) -> tuple[Place, ...]:
-        """The codes the (keyed) address names: its town's (several when towns of that name
-        have different codes), else its city's catch-all; () when no city is found."""
-        found = self._city_of(address)
-        if found is None:
-            return ()
-        prefecture, city, town_part = found
-        towns = _towns_of(prefecture, city)
-        key = _town_in(town_part.translate(_NO), towns)
-        codes = {town.code: town.name for town in towns if town.key == key}
-        return tuple(Place(code, prefecture, city, name) for code, name in codes.items())
 
-    def _city_of(self, address: str) -> tuple[str, str, str] | None:
-        """(prefecture, city, the rest of the address) of the (keyed) address, by Japan Post's
-        names and the longest city it starts with; None when it names no city."""
-        prefecture_match = _PREFECTURE.match(address)
-        rest = address[prefecture_match.end():] if prefecture_match else address
-        cities = _cities_in(prefecture_match.group(1) if prefecture_match else None)
-        found = max(((len(key), key, city) for city in cities for key in city[2:]
-                     if rest.startswith(key)), default=None)
-        if found is None:
-            return None
-        _length, city_key, (prefecture, city_name, *_keys) = found
-        return prefecture, city_name, rest[len(city_key):]
+@functools.lru_cache(maxsize=65536)
+def _suggest(address: str) -> tuple[Place, ...]:
+    """The codes the (keyed) address names: its town's (several when towns of that name have
+    different codes), else its city's catch-all; () when no city is found (kept per address:
+    a list read again costs no lookups)."""
+    found = _city_of(address)
+    if found is None:
+        return ()
+    prefecture, city, town_part = found
+    towns = _towns_of(prefecture, city)
+    key = _town_in(town_part.translate(_NO), towns)
+    codes = {town.code: town.name for town in towns if town.key == key}
+    return tuple(Place(code, prefecture, city, name) for code, name in codes.items())
+
+
+def _city_of(address: str) -> tuple[str, str, str] | None:
+    """(prefecture, city, the rest of the address) of the (keyed) address, by Japan Post's
+    names and the longest city it starts with; None when it names no city."""
+    prefecture_match = _PREFECTURE.match(address)
+    rest = address[prefecture_match.end():] if prefecture_match else address
+    cities = _cities_in(prefecture_match.group(1) if prefecture_match else None)
+    found = max(((len(key), key, city) for city in cities for key in city[2:]
+                 if rest.startswith(key)), default=None)
+    if found is None:
+        return None
+    _length, city_key, (prefecture, city_name, *_keys) = found
+    return prefecture, city_name, rest[len(city_key):]
 
 
 @functools.cache
