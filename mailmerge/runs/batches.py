@@ -9,13 +9,12 @@ cards made. Workers only draw: the run (runs/run.py) writes every file and owns 
 Each batch is drawn by a process forked for it (sharing the loaded fonts and templates,
 starting from the same state, whatever drew before): it ignores Ctrl-C (the run stops it)
 and dies with the run, so a killed run leaves no worker holding the log's lock. A worker
-that dies without its batch stops the run (WorkerError) before anything is written.
+that dies without its batch stops the run (WorkerError): nothing is put in place or logged.
 """
 
 from __future__ import annotations
 
 import collections
-import contextlib
 import ctypes
 import gc
 import io
@@ -62,7 +61,7 @@ class BatchFiles:
 class DrawnBatch:
     number: int
     cards: list[tuple[int, Message | None, int]]  # (index of the job, its words, first page)
-    files: dict[str, tuple[bytes, int]]  # role → (the PDF, its pages)
+    files: dict[str, tuple[bytes | memoryview, int]]  # role → (the PDF, its pages)
     skipped: list[Problem] = field(default_factory=list)
     without_barcode: list[Problem] = field(default_factory=list)
     printed_as_typed: list[Problem] = field(default_factory=list)
@@ -131,6 +130,9 @@ def _result(number: int, process: BaseProcess, receiver: Connection) -> DrawnBat
     """The batch a worker sends, or the error it raised, or WorkerError if it died."""
     try:
         found = receiver.recv()
+        if isinstance(found, DrawnBatch):  # the files follow, as they are
+            found.files = {role: (receiver.recv_bytes(), pages)
+                           for role, (_, pages) in found.files.items()}
     except EOFError:
         process.join()
         raise WorkerError(_("束 {number} を作るプロセスが途中で止まりました（{code}）。"
@@ -157,7 +159,13 @@ def _worker(number: int, sender: Connection, parent: int) -> None:
         found: DrawnBatch | BaseException = draw_batch(*_WORK, number)
     except Exception as error:  # the run raises it again
         found = _sendable(error)
+    files = {}
+    if isinstance(found, DrawnBatch):  # its files follow as they are, never pickled
+        files, found.files = found.files, {role: (b"", pages)
+                                           for role, (_, pages) in found.files.items()}
     sender.send(found)
+    for data, _pages in files.values():
+        sender.send_bytes(data)
     sender.close()
 
 
@@ -233,14 +241,14 @@ class _Batch:
             self.builders[0].add(sheet)
         self.waiting = []
 
-    def finish(self) -> dict[str, tuple[bytes, int]]:
-        """Each role's whole file and its number of pages."""
+    def finish(self) -> dict[str, tuple[memoryview, int]]:
+        """Each role's whole file (a view of it, not a copy) and its number of pages."""
         if self.waiting:
             self._flush_sheet()
         found = {}
         for builder, role in zip(self.builders, self.files.roles, strict=True):
-            with contextlib.closing(io.BytesIO()) as stream:
-                pages = builder.write(stream)
-                found[role] = (stream.getvalue(), pages)
+            stream = io.BytesIO()
+            pages = builder.write(stream)
+            found[role] = (stream.getbuffer(), pages)
         self.builders = []
         return found

@@ -383,9 +383,12 @@ def _draw(jobs: list[Job], maker: CardMaker, files: _RunFiles, options: RunOptio
                 with staged.write(path) as stream:
                     stream.write(batch.files[role][0])
             cards = [(jobs[index], message, page) for index, message, page in batch.cards]
+            logged = _logged_cards(batch.number, cards, maker)
+            if options.docx is None:  # the words are in `logged`: only the Word file needs more
+                cards = [(job, None, page) for job, _message, page in cards]
             batches.append(_Written(batch.number, cards, paths,
                                     {role: pages for role, (_, pages) in batch.files.items()},
-                                    _logged_cards(batch.number, cards, maker)))
+                                    logged))
     report.skipped.sort(key=lambda p: p.row)
     if maker.with_message:
         report.notes += maker.message_fonts.message.fallback_notes()

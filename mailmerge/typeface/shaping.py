@@ -17,6 +17,10 @@ from mailmerge.typeface.face import FontFace
 
 VERTICAL_FEATURES = {"vert": True, "vrt2": True}
 HORIZONTAL_FEATURES: dict[str, bool] = {}
+# One object for each distinct character, glyph id and advance: the cached runs would
+# otherwise hold a string or an int of their own for each glyph (76 bytes for a kanji).
+_CHARACTERS: dict[str, str] = {}
+_NUMBERS: dict[int, int] = {}
 
 
 class ShapedRun(NamedTuple):
@@ -49,14 +53,18 @@ def shape(face: FontFace, text: str, vertical: bool) -> ShapedRun:
     infos = buffer.glyph_infos
     clusters = [info.cluster for info in infos]
     if clusters == list(range(len(text))):  # one glyph per character: the usual case
-        texts = tuple(text)
+        character = _CHARACTERS.setdefault
+        texts = tuple([character(char, char) for char in text])
     else:
         texts = _cluster_texts(text, clusters)
+    number = _NUMBERS.setdefault
     if vertical:
-        advances = tuple([-position.y_advance for position in buffer.glyph_positions])
+        advances = [-position.y_advance for position in buffer.glyph_positions]
     else:
-        advances = tuple([position.x_advance for position in buffer.glyph_positions])
-    return ShapedRun(face, tuple([info.codepoint for info in infos]), advances, texts)
+        advances = [position.x_advance for position in buffer.glyph_positions]
+    return ShapedRun(face, tuple([number(glyph, glyph) for glyph in
+                                  [info.codepoint for info in infos]]),
+                     tuple([number(advance, advance) for advance in advances]), texts)
 
 
 def _cluster_texts(text: str, clusters: list[int]) -> tuple[str, ...]:
