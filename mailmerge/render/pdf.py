@@ -180,6 +180,7 @@ def _colour(rgb: tuple[float, float, float]) -> str:
 # Tm of a tilted glyph: two decimals for the turn and scale (0.5 % of a glyph, never
 # visible), one for the origin ('%' formatting: the cheapest, at a hundred thousand glyphs).
 TILTED_MATRIX = "%.2f %.2f %.2f %.2f %.1f %.1f Tm"
+TILTED_GLYPH = TILTED_MATRIX + "%s"  # and the glyph's TJ
 
 
 def _tilted_matrix(x: float, y: float, size_pt: float, scale: float, tilt_deg: float,
@@ -251,16 +252,16 @@ def _varied_ops(code: list[str], run: GlyphRun, font: EmbeddedFont, name: str, x
     along = condense if vertical else 1.0
     middle = -(face.ascender + face.descender) / 2 / upem
     to_radians, cosine, sine, pt_per_mm = -math.pi / 180, math.cos, math.sin, PT_PER_MM
-    matrix, append = TILTED_MATRIX, code.append
+    matrix, append = TILTED_GLYPH, code.append
     selected = current[1] if current is not None and current[0] == name else None
     offset = 0.0  # points along the run
     for advance, shown, (dx, dy, scale, tilt) in zip(
             shaped.advances, font.shown_glyphs(shaped), run.variation, strict=True):
         size = size_pt * scale
-        font_size = float(round(size) or 1)
+        font_size = round(size) or 1
         if font_size != selected:
             selected = font_size
-            append(f"/{name} {font_size:g} Tf")
+            append(f"/{name} {font_size} Tf")
         angle = tilt * to_radians
         cos, sin = cosine(angle), sine(angle)
         if vertical:
@@ -275,6 +276,6 @@ def _varied_ops(code: list[str], run: GlyphRun, font: EmbeddedFont, name: str, x
             origin_y = glyph_y - ddy + sin * ddx + cos * ddy
         factor = size / font_size
         cos, sin = cos * factor, sin * factor
-        append(matrix % (cos, sin, -sin * condense, cos * condense, origin_x, origin_y) + shown)
+        append(matrix % (cos, sin, -sin * condense, cos * condense, origin_x, origin_y, shown))
         offset += advance * step_scale * along
     return current if selected is None else (name, selected)

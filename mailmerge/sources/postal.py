@@ -155,10 +155,13 @@ class PostalChecker:
     def _other_town(self, customer: Customer, column: str, address: str,
                     places: tuple[Place, ...], shown: str) -> list[Problem]:
         """A code of another town of the same city (the street's town in a Kyoto address,
-        a neighbour's code): a warning naming the address's town and its code(s)."""
+        a neighbour's code): a warning naming the address's town and its code(s). A code
+        of the address's own town is none (a 大口事業所's own code: 606-8501 吉田本町)."""
         found = _suggest(address)
         towns = [place for place in found if place.town]
-        if not towns or any(place.code == places[0].code for place in found):
+        own = {_place_keys(place)[2] for place in places}
+        if (not towns or any(place.code == places[0].code for place in found)
+                or any(_place_keys(town)[2] in own for town in towns)):
             return []
         fields = {"code": shown, "place": places[0].prefecture + places[0].city + places[0].town,
                   "town": towns[0].town}
