@@ -305,7 +305,7 @@ def _duplicates(customer: Customer, typed_id: bool, seen_ids: dict[str, int],
         if not identifiable:
             return None
         *name, identity = key
-        people = seen_people.setdefault((*name, identity.partition("|")[0]), [])
+        people = seen_people.setdefault((*name, *_place_bucket(identity)), [])
         first = next((row for place, row in people if same_place(place, identity)), None)
         if first is None:
             people.append((identity, customer.row))
@@ -326,3 +326,10 @@ def _duplicates(customer: Customer, typed_id: bool, seen_ids: dict[str, int],
         if found is not None:
             return [found]
     return []
+
+
+def _place_bucket(identity: str) -> tuple[str, str, str]:
+    """Postal code, town and first number of an address identity: two identities of one
+    place (same_place) always share them, so a row is compared only with its bucket's."""
+    postal, town, numbers = identity.split("|")
+    return postal, town, numbers.partition("-")[0]

