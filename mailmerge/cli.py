@@ -38,6 +38,40 @@ if TYPE_CHECKING:  # the library is imported by each command for itself: a quick
 
 install_click_words()  # click's own words (Usage:, Error: …) in Japanese too
 
+
+class _InWords:
+    """A click number range that says its range and refusals in the person's words, with
+    the value as typed ('-1', not '-1.0'); a number that is not finite (nan) is refused."""
+
+    def _describe_range(self) -> str:
+        low, high = (f"{bound:g}" if bound is not None else None for bound in (self.min, self.max))
+        if high is None or self.max >= 2 ** 63 - 1:  # SQLite's largest number: no upper bound
+            return _("{low} 以上", low=low)
+        return _("{low}〜{high}", low=low, high=high)
+
+    def convert(self, value, param, ctx):
+        try:
+            number = self._number_class(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is None or number != number or number in (float("inf"), float("-inf")):
+            self.fail(_("{value!r} は数ではありません（{range}の数で書いてください）",
+                        value=value, range=self._describe_range()), param, ctx)
+        if (self.min is not None and number < self.min) or (
+                self.max is not None and number > self.max):
+            self.fail(_("{value} は範囲（{range}）の外です", value=value,
+                        range=self._describe_range()), param, ctx)
+        return number
+
+
+class IntRange(_InWords, click.IntRange):
+    """click.IntRange in words."""
+
+
+class FloatRange(_InWords, click.FloatRange):
+    """click.FloatRange in words."""
+
+
 DEMO_DAY = dt.date(2026, 11, 23)  # the sample sales are dated around this day
 DATE_WARNING_DAYS = 120  # a --date further than this from today is said out loud
 DEMO_SUMMER_DAY = dt.date(2026, 7, 20)
@@ -205,9 +239,9 @@ def plan_options(command):
                       "separate は 2 ファイル。"))
 @click.option("--flip", type=click.Choice(["long", "short"]), default="long",
               show_default=True, help=N_("両面印刷でプリンターがはがきを返す辺（長辺・短辺）。"))
-@click.option("--batch-size", type=click.IntRange(min=1, max=5000),
+@click.option("--batch-size", type=IntRange(min=1, max=5000),
               help=N_("この枚数ごとにファイルを分けます（トレイに入る枚数）。"))
-@click.option("--jobs", type=click.IntRange(min=1),
+@click.option("--jobs", type=IntRange(min=1),
               help=N_("ファイルを分けた束を、この数のプロセスで同時に作ります（既定: CPU の"
                       "コアの数）。何にしても同じ PDF ができます。"))
 @click.option("--barcode", is_flag=True, help=N_("郵便局のカスタマバーコードを印刷します。"))
@@ -220,7 +254,7 @@ def plan_options(command):
 @click.option("--run-sheet", is_flag=True,
               help=N_("発送明細（はがきの隣の …-sheet.pdf）も書き出します: 枚数、切手代、"
                       "区分ごとの数、はがきごとのファイルとページ。"))
-@click.option("--holdout", type=click.FloatRange(0, 50), metavar="PERCENT",
+@click.option("--holdout", type=FloatRange(0, 50), metavar="PERCENT",
               help=N_("今日送るお客様のうちこの割合（%）をくじで選び、今回は送りません"
                       "（対照: hagaki report ではがきの効果を比べます）。年賀状は除きます。"))
 @reading_options
@@ -275,6 +309,8 @@ def print_command(customers: Path, side: str | None, output: Path | None,
         click.echo(_("発送明細 → {path}", path=report.run_sheet))
     if preview and report.outputs:
         _write_preview(report.outputs[0], report.outputs[0].with_suffix(".png"))
+    if report.written and not report.proof and report.run_id is not None:  # the next step
+        click.echo(_("投函したら: hagaki log mark-mailed --run {run}", run=report.run_id))
     if report.skipped:
         raise SystemExit(1)
 
@@ -504,8 +540,9 @@ def report(customers: Path, sales: Path, log_path: Path | None, on, target: Path
     shop = _shop(config_path, customers, log_path)
     settings = shop.settings
     if target is not None:
-        check_outputs([target], [customers, *more, sales, shop.config_path, *shop.lists(),
-                                 *log_files(shop.log_path)], replace, (".xlsx", ".pdf"))
+        check_outputs([target], [customers, *more, sales, shop.config_path,
+                                 *log_files(shop.log_path)], replace, (".xlsx", ".pdf"),
+                      shop.lists())
     measures = build_report(customers, sales, settings,
                             ReadOptions(encoding, sheet, settings.columns, source_format,
                                         ship_to, more, active_corrections(shop.log_path)),
@@ -558,31 +595,40 @@ LOG_LIST_COLUMNS = ("id", "card_date", "customer_id", "customer_name", "kind", "
 @log_option
 @config_option
 @click.option("--customer", "customers", multiple=True, help=N_("この顧客IDのはがきだけ。"))
-@click.option("--status", type=click.Choice(["printed", "mailed", "returned", "cancelled"]),
-              help=N_("この状態のはがきだけ。"))
+@click.option("--status", type=click.Choice(["printed", "mailed", "returned", "cancelled",
+                                             "held-out"]),
+              help=N_("この状態のはがきだけ（held-out: 対照として送らなかったお客様）。"))
 @click.option("--campaign", help=N_("このキャンペーンのはがきだけ（例: nenga-2027）。"))
 @user_errors
 def log_list(log_path, config_path, customers, status, campaign) -> None:
-    """List logged cards: number, date, customer, kind, status, campaign, file and page."""
+    """List logged cards, then the customers held out: number, date, customer, kind, status,
+    campaign, file and page."""
     from mailmerge.sendlog.labels import campaign_words, column_titles, kind_word, status_word
 
     with _open_log(_shop(config_path, None, log_path)) as store:
-        rows = store.cards(list(customers), status, campaign)
-    if rows:
+        rows = [] if status == "held-out" else store.cards(list(customers), status, campaign)
+        held = [row for row in store.held_out_rows() if status in (None, "held-out")
+                and (not customers or row["customer_id"] in customers)
+                and (not campaign or row["campaign"] == campaign)]
+    if rows or held:
         click.echo("\t".join(column_titles(LOG_LIST_COLUMNS)))
-    for row in rows:
+    for row in rows + held:
         file_name = Path(row["output_file"]).name if row["output_file"] else "-"
         if row["file_state"] == "replaced":
             file_name += _("（置き換え済み: もうこのファイルにはありません）")
         reprint = (_(" ← {card} 番の刷り直し", card=row["reprint_of"]) if row["reprint_of"]
                    else "")
-        click.echo("\t".join([str(row["id"]), row["card_date"], row["customer_id"],
+        click.echo("\t".join([str(row["id"] or "-"), row["card_date"], row["customer_id"],
                               row["customer_name"] or "-", kind_word(row["situation"]),
                               status_word(row["status"]),
                               campaign_words(row["campaign"], row["situation"],
                                              row["card_date"]),
-                              file_name, str(row["page"])]) + reprint)
+                              file_name, str(row["page"] or "-")]) + reprint)
     click.echo(cards(len(rows)))
+    if held:
+        click.echo(ngettext("対照（送らず）のお客様 {n:,}人（はがきの効果を測るため、くじで"
+                            "送らなかったお客様）", "対照（送らず）のお客様 {n:,}人（はがきの効果を"
+                            "測るため、くじで送らなかったお客様）", len(held)))
 
 
 @log.command("verify", help=N_(
@@ -657,18 +703,19 @@ def log_export(log_path, config_path, target: Path, replace: bool) -> None:
     from mailmerge.runs.outputs import check_outputs, log_files
     from mailmerge.sendlog.export import export
     shop = _shop(config_path, None, log_path)
-    check_outputs([target], [*log_files(shop.log_path), shop.config_path, *shop.lists()], replace,
-                  (".csv", ".xlsx"))
+    check_outputs([target], [*log_files(shop.log_path), shop.config_path], replace,
+                  (".csv", ".xlsx"), shop.lists())
     with _open_log(shop) as store:
         held_out = store.held_out_rows()
-        count = export(store.cards() + held_out, target) - len(held_out)
+        count = export(store.cards() + held_out, target,
+                       shop.settings.templates_folder) - len(held_out)
     click.echo(_("{cards}を書き出しました → {target}", cards=cards(count), target=target))
     if held_out:
         click.echo(ngettext("対照（送らず）のお客様 {n:,}人も書き出しました",
                             "対照（送らず）のお客様 {n:,}人も書き出しました", len(held_out)))
 
 
-CARD_NUMBER = click.IntRange(min=1, max=2 ** 63 - 1)
+CARD_NUMBER = IntRange(min=1, max=2 ** 63 - 1)
 MAX_CARDS_IN_RANGE = 100_000
 
 
@@ -684,14 +731,30 @@ class CardNumbers(click.ParamType):
         for part in str(value).replace("、", ",").split(","):
             first, dash, last = part.strip().replace("〜", "-").replace("~", "-").partition("-")
             if not all(text.isascii() and text.isdigit() for text in (first, *[last] * bool(dash))):
-                self.fail(_("{value!r} ははがきの番号ではありません（17、1-21、3,5,9-12 のように"
-                            "書いてください）", value=value), param, ctx)
+                raise click.UsageError(_("{value!r} ははがき番号の範囲ではありません（例: 17、"
+                                         "1-21 や 3,5,9-12）", value=value), ctx)
             low, high = int(first), int(last) if dash else int(first)
+            if low == 0:
+                raise click.UsageError(_("0 ははがきの番号ではありません（はがきの番号は 1 から"
+                                         "始まります）"), ctx)
             if not 1 <= low <= high < 2 ** 63 or high - low >= MAX_CARDS_IN_RANGE:
-                self.fail(_("{value!r}: 番号の範囲が違います（小さい番号から大きい番号へ、"
-                            "{most:,}枚まで）", value=value, most=MAX_CARDS_IN_RANGE), param, ctx)
+                raise click.UsageError(_("{value!r}: 番号の範囲が違います（小さい番号から大きい"
+                                         "番号へ、{most:,}枚まで）", value=value,
+                                         most=MAX_CARDS_IN_RANGE), ctx)
             numbers += range(low, high + 1)
         return numbers
+
+
+def number_spans(numbers: list[int]) -> str:
+    """Card numbers as a person writes them: [1, 2, 3, 4, 5, 9] → '1〜5、9'."""
+    spans: list[list[int]] = []
+    for number in sorted(set(numbers)):
+        if spans and number == spans[-1][1] + 1:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number])
+    return _("、").join(str(low) if low == high else _("{low}〜{high}", low=low, high=high)
+                       for low, high in spans)
 
 
 def _status_command(name: str, status: str, summary: str):
@@ -718,20 +781,25 @@ def _status_command(name: str, status: str, summary: str):
                 return
             change = store.set_status(status, numbers + in_run, list(customers), campaign)
         label = status_word(status)
+        already = [card_id for card_id, now in change.refused if now == status]
+        refused = [(card_id, now) for card_id, now in change.refused if now != status]
         if change.changed or not (change.unknown or change.refused):
             click.echo(_("{cards}を「{status}」にしました", cards=cards(change.changed),
                          status=label))
         if not change.changed and not numbers:
             click.echo(_("指定に合うはがきがありません（hagaki log list で確かめてください）"))
             raise SystemExit(1)
+        if already:  # nothing to do is not an error
+            click.echo(_("{numbers} 番はもう「{status}」です", numbers=number_spans(already),
+                         status=label))
         if change.unknown:
             click.echo(_("送付記録にない番号: {numbers}",
                          numbers=", ".join(map(str, change.unknown))))
-        for card_id, now in change.refused:
+        for card_id, now in refused:
             click.echo(_("{card} 番は今「{now}」なので「{status}」にできません", card=card_id,
                          now=status_word(now),
                          status=label))
-        if change.unknown or change.refused:
+        if change.unknown or refused:
             raise SystemExit(1)
 
     return command
@@ -797,9 +865,9 @@ def preview(pdf: Path, target: Path, pages: str | None, replace: bool) -> None:
 @click.option("--printer", metavar="NAME",
               help=N_("測るプリンター: 保存したずれ補正を使い、--measured-x/-y をこの"
                       "プリンターの値として保存します（hagaki.toml の [printers.NAME]）。"))
-@click.option("--measured-x", type=click.FloatRange(*MEASURED_X),
+@click.option("--measured-x", type=FloatRange(*MEASURED_X),
               help=N_("はがきの左の端から、印刷された十字の中心までの mm。"))
-@click.option("--measured-y", type=click.FloatRange(*MEASURED_Y),
+@click.option("--measured-y", type=FloatRange(*MEASURED_Y),
               help=N_("はがきの上の端から、印刷された十字の中心までの mm。"))
 @config_option
 @replace_option
@@ -886,7 +954,7 @@ def fonts(check_file: Path | None, config_path: Path | None) -> None:
     "例: hagaki serve myshop"))
 @click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path),
                 default=".")
-@click.option("--port", type=click.IntRange(0, 65535), default=0,
+@click.option("--port", type=IntRange(0, 65535), default=0,
               help=N_("127.0.0.1 のポート（既定: 空いているポート）。"))
 @click.option("--no-browser", is_flag=True, help=N_("ブラウザを開きません。"))
 @click.option("--host", help=N_("ほかのパソコンからも開けるように、この名前か IP アドレスで"

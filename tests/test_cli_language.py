@@ -126,7 +126,9 @@ def test_clicks_own_words_follow_the_language():
     assert "説明は 'hagaki print --help' で見られます。" in ja.output
     assert "Usage: hagaki print" in en.output and "Error: Missing argument 'CUSTOMERS'." in en.output
     wrong = CliRunner().invoke(main, ["--lang=ja", "calibrate", "--measured-x", "5"])
-    assert "エラー: '--measured-x' の値が違います: 5.0 は 20.0<=x<=80.0 の範囲にありません。" in wrong.output
+    assert "エラー: '--measured-x' の値が違います: 5 は範囲（20〜80）の外です" in wrong.output
+    typed = CliRunner().invoke(main, ["--lang=ja", "print", "--offset-x", "abc"])
+    assert "エラー: '--offset-x' の値が違います: 'abc' は数ではありません。" in typed.output
     helped = CliRunner().invoke(main, ["--lang", "ja", "fonts", "--help"], prog_name="hagaki").output
     assert helped.startswith("使い方: hagaki fonts") and "\nオプション:\n" in helped
 

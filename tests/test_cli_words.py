@@ -24,12 +24,12 @@ from mailmerge.models import Problem
 from mailmerge.package_files import package_file
 from mailmerge.runs.check import WHAT_TO_DO
 from mailmerge.runs.jobs import RunReport
-from mailmerge.runs.planning import template_title
 from mailmerge.runs.summary import summary_lines
 from mailmerge.selection.plan import LABELS, RULE_WORDS, SITUATIONS
 from mailmerge.sendlog.labels import STATUS_WORDS
 from mailmerge.sources.customers import FIELD_LABELS
 from mailmerge.sources.problem_words import PROBLEM_WORDS
+from mailmerge.templates.titles import template_title
 
 DATA = Path(__file__).parent / "data"
 DAY = dt.date(2026, 11, 23)

@@ -350,7 +350,9 @@ def test_no_export_or_report_may_become_the_shops_own_list(tmp_path, command, na
     result = CliRunner().invoke(main, [*arguments, "--config", str(tmp_path / "hagaki.toml"),
                                        "--log", str(tmp_path / LOG), "--out",
                                        str(tmp_path / name), "--replace"])
-    assert result.exit_code == 1 and "読み込むファイル" in result.output, result.output
+    assert result.exit_code == 1, result.output
+    assert f"{name} は店の顧客リスト・売上リストの名前です（hagaki serve はこの名前" in result.output
+    assert "読み込むファイル" not in result.output  # not said of a list that is not there
     assert customers.read_bytes() == before
     assert not (tmp_path / "sales.csv").exists() and not (tmp_path / "sales.xlsx").exists()
 

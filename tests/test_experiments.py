@@ -114,9 +114,23 @@ def test_an_unclear_difference_says_how_many_more_customers_it_would_take(drawn)
                                       encoding="utf-8")
     [found] = experiments_json(report(folder, LATER))
     assert not found["bought_uplift_known"]
-    assert found["customers_needed"] > 60
-    more = found["customers_needed"] - 60
-    assert f"あと約 {more:,}人比べると分かります" in report(folder, LATER, "text")
+    total, more = found["customers_needed"], found["customers_more"]
+    assert (total, more) == (289, 229)  # 30 % vs 20 % of 30 each: about 145 in each group
+    assert f"同じ割合で全部で約 {total:,}人（あと約 {more:,}人）比べると分かります" in report(
+        folder, LATER, "text")
+    from openpyxl import load_workbook
+
+    target = folder / "report.xlsx"
+    CliRunner().invoke(main, [
+        "report", str(folder / "customers.csv"), "--sales", str(folder / "sales.csv"),
+        "--config", str(folder / "hagaki.toml"), "--log", str(folder / "log.sqlite"),
+        "--date", LATER.isoformat(), "--out", str(target)])
+    sheet = load_workbook(target)["はがきの効果"]
+    row = dict(zip([cell.value for cell in sheet[1]], [cell.value for cell in sheet[2]],
+                   strict=True))
+    assert (row["分かるまでの人数 (全部で, 目安)"], row["分かるまでの人数 (あと, 目安)"]) == (
+        total, more)
+    assert f"全部で約 {total:,}人（あと約 {more:,}人）" in row["結論"]
 
 
 def test_no_experiment_without_a_held_out_group(tmp_path):
@@ -183,3 +197,19 @@ def test_a_customer_renumbered_since_the_draw_is_still_matched_to_their_sales(dr
         path.write_text(path.read_text("utf-8").replace("\nC0", "\nN0"), encoding="utf-8")
     assert "N001" in (folder / "customers.csv").read_text("utf-8")
     assert experiments_json(report(folder, LATER)) == expected
+
+
+def test_customers_mailed_without_a_draw_are_counted_and_said_not_compared(drawn):
+    folder, mailed, held = drawn  # 30 held out of 暑中見舞い on DAY
+    zansho = dt.date(2026, 8, 20)
+    printed = run(folder, situation="zansho", on=zansho, holdout=20, holdout_seed="z")
+    assert len(printed.cards) == 54  # 60, of whom 6 held out: the 30 of last time are not drawn
+    write_sales(folder, mailed, held)
+    on = zansho + dt.timedelta(days=100)
+    zansho_found = [e for e in experiments_json(report(folder, on)) if e["situation"] == "zansho"]
+    [whole] = zansho_found
+    assert (whole["mailed"]["customers"], whole["held_out"]["customers"]) == (24, 6)
+    assert whole["not_randomised"] == 30 and whole["cards"] == 24
+    text = report(folder, on, "text")
+    assert "前回対照だったお客様 30人は比べる組に入れていません" in text
+    assert "「はがきの成果」は、送ったはがきすべてについて 60 日以内" in text

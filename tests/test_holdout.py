@@ -216,3 +216,15 @@ def test_a_held_out_customer_waits_out_the_cooldown_as_if_mailed():
             make_plan([customer], sales, DAY, "dormant", HeldOut(100)).cards] == ["C1"]
     forced = make_plan([customer], sales, DAY, "dormant", HeldOut(10), force=True)
     assert [e.customer.customer_id for e in forced.cards] == ["C1"]
+
+
+def test_log_list_lists_the_held_out_after_the_cards(tmp_path):
+    out = held(run(tmp_path, holdout=10, holdout_seed="abc"))
+    log = ["log", "list", "--log", str(tmp_path / "log.sqlite")]
+    every = CliRunner().invoke(main, log)
+    assert every.exit_code == 0, every.output
+    assert "36枚" in every.output and "対照（送らず）のお客様 4人" in every.output
+    only = CliRunner().invoke(main, [*log, "--status", "held-out"]).output
+    lines = [line for line in only.splitlines() if "\t" in line][1:]
+    assert {line.split("\t")[2] for line in lines} == out
+    assert {line.split("\t")[0] for line in lines} == {"-"}

@@ -61,6 +61,9 @@ class FakeLog:
     def assignments(self) -> list:
         return []
 
+    def unrandomised(self) -> list:
+        return []
+
 
 def card(customer_id: str, situation: str, day: str, status: str = "printed",
          key: str = "x") -> dict:

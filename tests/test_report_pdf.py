@@ -68,6 +68,9 @@ class FakeLog:
     def assignments(self) -> list:
         return []
 
+    def unrandomised(self) -> list:
+        return []
+
 
 @pytest.fixture(scope="module")
 def stocktake(tmp_path_factory):
@@ -199,3 +202,16 @@ def test_a_character_no_font_draws_gets_the_missing_glyph_and_still_copies_back(
     assert [piece for *_, piece, _ in glyphs] == ["佐", "藤", "😀"]
     assert glyphs[-1][1] == 0 and glyphs[0][1] != 0
     assert font_name(Settings()) == font_name(Settings())  # registered once
+
+
+def test_the_owners_paper_says_where_to_fix_the_list_in_words(tmp_path):
+    customers, sales = tmp_path / "c.csv", tmp_path / "s.csv"
+    customers.write_text(CUSTOMERS + "W1,和田,三,530-0001,東京都新宿区西新宿2-8-4\n", "utf-8")
+    sales.write_text(SALES, "utf-8")
+    target = tmp_path / "report.pdf"
+    result = CliRunner().invoke(main, ["report", str(customers), "--sales", str(sales),
+                                       "--date", DAY, "--out", str(target)])
+    assert result.exit_code == 0, result.output
+    text = "\n".join(page_texts(target.read_bytes()))
+    assert "名簿の誤り（直す箇所は、顧客リストの画面か名簿の確認で確かめてください）" in text
+    assert "hagaki" not in text

@@ -77,6 +77,9 @@ def shop_name(found):
     ("phone", "03(1234)5678", "03-1234-5678"),
     ("phone", "TEL 090ー1234ー5678", "090-1234-5678"),
     ("phone", " 0120-123-456 ", "0120-123-456"),
+    ("phone", "+81-75-123-4567", "075-123-4567"),
+    ("phone", "+81 (0)3-1234-5678", "03-1234-5678"),
+    ("phone", "＋８１９０１２３４５６７８", "09012345678"),
     ("email", "ｉｎｆｏ＠sasaki-zakka.jp", "info@sasaki-zakka.jp"),
     ("url", "sasaki-zakka.jp", "sasaki-zakka.jp"),
     ("url", "https://sasaki-zakka.jp/shop/", "https://sasaki-zakka.jp/shop/"),
@@ -87,7 +90,7 @@ def test_a_contact_is_saved_in_half_width_forms(field, typed, saved):
 
 
 @pytest.mark.parametrize(("field", "typed"), [
-    ("phone", "03-1234"), ("phone", "+81-3-1234-5678"), ("phone", "〇三ー一二三四ー五六七八"),
+    ("phone", "03-1234"), ("phone", "+1-212-555-0100"), ("phone", "〇三ー一二三四ー五六七八"),
     ("phone", "03-1234-5678 内線12"), ("email", "info.sasaki-zakka.jp"),
     ("email", "mailto:info@sasaki.jp"), ("email", "info@localhost"),
     ("url", "javascript:alert(1)"), ("url", "http://"), ("url", "sasaki zakka.jp"),
@@ -139,12 +142,15 @@ def test_a_wrong_contact_in_hagaki_toml_names_the_file_and_the_key(tmp_path, lin
 def test_init_writes_the_phone_email_and_url_given(tmp_path):
     result = CliRunner().invoke(main, [
         "init", str(tmp_path / "shop"), "--name", "ささき雑貨店", "--postal-code", "150-0001",
-        "--address", "東京都渋谷区神宮前1-2-3", "--phone", "０３－１２３４－５６７８",
-        "--email", "info@sasaki-zakka.jp", "--url", "https://sasaki-zakka.jp"])
+        "--address", "東京都渋谷区神宮前1-2-3", "--phone", "+81-75-123-4567",
+        "--email", "info@sasaki-zakka-kyoto.example.jp", "--url", "https://sasaki-zakka.jp"])
     assert result.exit_code == 0, result.output
     sender = load_settings(tmp_path / "shop" / "hagaki.toml").sender
     assert (sender.phone, sender.email, sender.url) == (
-        "03-1234-5678", "info@sasaki-zakka.jp", "https://sasaki-zakka.jp")
+        "075-123-4567", "info@sasaki-zakka-kyoto.example.jp", "https://sasaki-zakka.jp")
+    text = (tmp_path / "shop" / "hagaki.toml").read_text("utf-8")
+    assert 'email = "info@sasaki-zakka-kyoto.example.jp" # メールアドレス' in text  # a long one
+    assert 'phone = "075-123-4567"      # 電話番号' in text  # the comments in one column
 
 
 def test_init_without_them_leaves_examples_commented_out(tmp_path):

@@ -309,9 +309,40 @@ def test_status_changes_name_unknown_and_unmovable_cards(shop, tmp_path):
     again = hagaki("log", "cancel", str(first), "99999", cwd=shop)
     assert again.returncode == 1
     assert "送付記録にない番号: 99999" in again.stdout
-    assert f"{first} 番は今「取り消し」なので「取り消し」にできません" in again.stdout
+    assert f"{first} 番はもう「取り消し」です" in again.stdout
+    mailed = hagaki("log", "mark-mailed", str(first), cwd=shop)
+    assert mailed.returncode == 1
+    assert f"{first} 番は今「取り消し」なので「投函済み」にできません" in mailed.stdout
     huge = hagaki("log", "cancel", "99999999999999999999999", cwd=shop)
     assert huge.returncode == 2 and "Traceback" not in huge.stderr
+
+
+def test_cards_already_in_the_status_asked_are_said_once_and_are_not_an_error(shop, tmp_path):
+    printed = print_run(shop, tmp_path)
+    assert printed.stdout.splitlines()[-1] == "投函したら: hagaki log mark-mailed --run 1"
+    numbers = [row[0] for row in logged(shop)]
+    span = f"{min(numbers)}-{max(numbers)}"
+    assert hagaki("log", "mark-mailed", span, cwd=shop).returncode == 0
+    again = hagaki("log", "mark-mailed", span, cwd=shop)
+    assert again.returncode == 0, again.stdout
+    assert again.stdout == f"{min(numbers)}〜{max(numbers)} 番はもう「投函済み」です\n"
+    hagaki("log", "mark-returned", str(numbers[0]), cwd=shop)
+    returned = hagaki("log", "mark-returned", span, cwd=shop)
+    assert returned.returncode == 0
+    assert f"{numbers[0]} 番はもう「宛所不明で返送」です" in returned.stdout
+
+
+@pytest.mark.parametrize(("arguments", "said"), [
+    (["0"], "0 ははがきの番号ではありません（はがきの番号は 1 から始まります）"),
+    (["0-5"], "0 ははがきの番号ではありません"),
+    (["abc"], "'abc' ははがき番号の範囲ではありません（例: 17、1-21 や 3,5,9-12）"),
+    (["--run", "abc"], "'--run' の値が違います: 'abc' は数ではありません（1 以上の数で"),
+    (["--run", "0"], "0 は範囲（1 以上）の外です")])
+def test_a_card_number_that_is_not_one_is_said_in_words(shop, arguments, said):
+    refused = hagaki("log", "mark-mailed", *arguments, cwd=shop)
+    error = refused.stderr.splitlines()[-1]  # after the usage line
+    assert refused.returncode == 2 and said in error
+    assert "CARD_IDS" not in error and "integer" not in error
 
 
 def test_a_full_disk_when_opening_the_log_is_not_called_damage(shop, monkeypatch):
@@ -361,3 +392,13 @@ def test_outputs_of_every_command_keep_their_kind_and_spare_the_shop(shop, tmp_p
                       str(shop / "x.pdf"), cwd=shop)
     assert "印刷しました" in replaced.stdout
     assert "置き換え済み" in hagaki("log", "list", cwd=shop).stdout
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    ("abc", "'--holdout' の値が違います: 'abc' は数ではありません（0〜50の数で書いてください）"),
+    ("nan", "'nan' は数ではありません"),
+    ("-1", "'--holdout' の値が違います: -1 は範囲（0〜50）の外です")])
+def test_a_holdout_that_is_not_a_percent_is_said_in_words(shop, value, said):
+    refused = hagaki("print", "--holdout", value, cwd=shop)
+    error = refused.stderr.splitlines()[-1]
+    assert refused.returncode == 2 and said in error and "float" not in error

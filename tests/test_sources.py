@@ -121,6 +121,16 @@ def test_normalisation_cleans_codes_and_addresses_but_not_names(tmp_path):
     assert customer.address2 == "ウエストタワー 101号"
 
 
+def test_a_missing_address_names_the_shops_own_address_columns(tmp_path):
+    own = "顧客ID,姓,名,郵便番号,ご住所\nC001,山田,太郎,160-0023,\n"
+    [problem] = read_customers(write(tmp_path, "c.csv", own)).problems
+    assert (problem.column, problem.message) == (
+        "ご住所", "住所がありません: 「ご住所」に住所を入れてください")
+    split = "顧客ID,姓,郵便番号,都道府県,市区町村\nC001,山田,160-0023,,\n"
+    [problem] = read_customers(write(tmp_path, "d.csv", split)).problems
+    assert problem.message == "住所がありません: 「都道府県・市区町村」に住所を入れてください"
+
+
 def test_every_problem_code_with_its_row(tmp_path):
     rows = [
         "C001,,,,160-0023,東京都新宿区西新宿2-8-1,,",                    # 2 missing-name

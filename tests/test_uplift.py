@@ -9,6 +9,7 @@ import pytest
 from mailmerge.report.uplift import (
     customers_needed,
     mean_difference,
+    settled_at,
     share_difference,
     wilson,
 )
@@ -84,10 +85,21 @@ def test_wilson_stays_within_zero_and_one():
 def test_how_many_customers_it_would_take():
     needed = customers_needed(22, 100, 10, 60)  # 22 % vs 16.7 %: not yet clear
     assert not share_difference(22, 100, 10, 60).known
-    assert needed is not None and needed > 160
-    bigger = [round(v * needed / 160) for v in (22, 100, 10, 60)]
-    assert share_difference(*bigger).known
+    assert needed == 927  # the usual two-share sample size (Wald, ratio kept) says 871
     assert customers_needed(10, 100, 5, 50) is None  # the same share: no size shows one
+
+
+@pytest.mark.parametrize("counts", [(22, 100, 10, 60), (3, 5, 1, 3), (9, 30, 6, 30),
+                                    (0, 4, 1, 4), (40, 200, 1, 20)])
+def test_the_total_needed_is_the_least_at_which_the_same_range_leaves_zero_out(counts):
+    mailed_yes, mailed, held_yes, held = counts
+    needed = customers_needed(*counts)
+    shares, ratio = (mailed_yes / mailed, held_yes / held), mailed / (mailed + held)
+    assert settled_at(*shares, ratio, needed)
+    assert not settled_at(*shares, ratio, needed - 1)
+    assert needed > mailed + held
+    m = needed * ratio  # the same shares at that total: the interval leaves zero out
+    assert share_difference(shares[0] * m, m, shares[1] * (needed - m), needed - m).known
 
 
 def test_empty_groups_are_refused():

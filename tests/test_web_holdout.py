@@ -76,6 +76,57 @@ def test_the_report_page_shows_the_experiments_as_the_text_report_does(client, s
     assert found["mailed"]["customers"] == 8 and found["held_out"]["customers"] == 2
     assert 'id="experiments"' in page
     assert "お礼状（90 日以内の再来店）" in page
+    assert "ここでは、くじで選んだお客様だけを、送らなかったお客様と同じ日数で比べています" in page
     assert "再来店: 送った 75.0% ／ 送らなかった 0.0%" in page
     low, high = (round(found["bought_uplift"][key] * 100) for key in ("low", "high"))
     assert f"95% の範囲: {low}〜{high} ポイント" in page
+
+
+def test_the_log_page_and_its_exports_show_the_held_out_and_the_run_page_counts_them(
+        client, shop):
+    import csv
+    import io
+
+    form = {**print_form(client), "action": "real", "side": "address", "holdout": "20"}
+    client.post("/print", data=form)
+    with sqlite3.connect(shop / "hagaki-log.sqlite") as db:
+        held = {row[0] for row in db.execute(
+            "SELECT customer_id FROM assignments WHERE arm = 'held-out'")}
+    assert len(held) == 2
+    assert "ほかに 2人は、はがきの効果を測るため" in client.get("/print/runs/1").text
+    page = client.get("/log").text
+    assert "8枚 ／ 対照（送らず）のお客様 2人" in page
+    assert '<option value="held-out"' in page
+    only = client.get("/log", params={"status": "held-out"}).text
+    assert {cid for cid in held if cid in only} == held and "刷り直す" not in only
+    exported = client.get("/log/export.csv", params={"status": "held-out"})
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert {row["顧客ID"] for row in rows} == held
+    assert {row["状態"] for row in rows} == {"対照（送らず）"}
+    every = client.get("/log/export.csv").content.decode("utf-8-sig")
+    assert len(list(csv.DictReader(io.StringIO(every)))) == 10
+
+
+def test_the_plan_and_previews_show_the_draw_the_print_makes(client, shop):
+    with (shop / "hagaki.toml").open("a", encoding="utf-8") as config:
+        config.write('[situations.thanks]\nholdout = 20\n'
+                     'templates = ["thanks-1.j2", "thanks-2.j2"]\n')
+    page = client.get("/print").text
+    assert "今日のはがき: 8枚" in page  # the hagaki.toml's holdout, as the print will draw it
+    view = client.app.state.desk.plan(clock.today(), None)
+    planned = {entry.customer.customer_id: name
+               for entry, name in zip(view.plan.cards, view.templates, strict=True)}
+    assert set(planned.values()) == {"thanks-1.j2", "thanks-2.j2"}
+    planned_out = {n.customer.customer_id for n in view.plan.not_sent if n.code == "held-out"}
+    plan_page = client.get("/plan").text
+    assert plan_page.count("対照（送らず）") == 2
+    proof = client.post("/print", data={**print_form(client), "action": "proof",
+                                        "side": "both"}).text
+    assert "ほかに 2人は、はがきの効果を測るため" in proof
+    form = {**print_form(client), "action": "real", "side": "both"}
+    client.post("/print", data=form)
+    with sqlite3.connect(shop / "hagaki-log.sqlite") as db:
+        logged = dict(db.execute("SELECT customer_id, template FROM cards"))
+        held = {row[0] for row in db.execute(
+            "SELECT customer_id FROM assignments WHERE arm = 'held-out'")}
+    assert logged == planned and held == planned_out

@@ -33,7 +33,7 @@ JAPANESE = {
     "Option {name!r} does not take a value.": "オプション {name!r} に値は付けられません。",
     "Invalid value for {param_hint}: {message}": "{param_hint} の値が違います: {message}",
     "Invalid value: {message}": "値が違います: {message}",
-    "{value!r} is not a valid {number_type}.": "{value!r} は {number_type} ではありません。",
+    "{value!r} is not a valid {number_type}.": "{value!r} は数ではありません。",
     "{value} is not in the range {range}.": "{value} は {range} の範囲にありません。",
     "{name} {filename!r} does not exist.": "{name} {filename!r} がありません。",
     "{name} {filename!r} is a directory.": "{name} {filename!r} はフォルダです。",

@@ -122,23 +122,40 @@ def address_side(customer: Customer, sender: Sender, profile: CardProfile,
     address = profile.address
     if company_pt is not None and company_pt < address.size_pt:
         address = replace(address, size_pt=company_pt)  # the company is never the smaller
+    sender_right, left_limit, with_phone = _sender_room(sender, profile, fonts, numerals)
+    page, name_left, address_pt = _recipient(page, customer, recipient, profile, address,
+                                             fonts, numerals, left_limit)
+    if not sender.is_empty:
+        move = round(min(0.0, name_left - SENDER_CLEARANCE_MM - sender_right), 2)
+        cap = None if address_pt is None else _sender_cap(address_pt)
+        page.runs.extend(_sender_runs(sender, profile, fonts, numerals, move, cap, with_phone))
+    return page
+
+
+@functools.lru_cache(maxsize=16)
+def _sender_room(sender: Sender, profile: CardProfile, fonts: AddressFonts,
+                 numerals: str) -> tuple[float, float, bool]:
+    """The sender's right edge, the recipient's left limit and whether the phone is set:
+    the same on every card of a run (the block moves, its room is kept)."""
     sender_right = _sender_right(profile) if not sender.is_empty else 0.0
     shift = _sender_max_shift(profile) if not sender.is_empty else 0.0
     with_phone = False
     if sender.phone and not sender.is_empty:
         whole = _sender_block(sender, profile, fonts, numerals)
-        with_phone = whole.phone_set  # the same on every card: the block moves, room kept
+        with_phone = whole.phone_set
         shift = max(0.0, min(shift, whole.left - SENDER_MIN_LEFT_MM)) if with_phone else shift
     left_limit = max(POSTMARK_AREA[0] + STAMP_CLEARANCE_MM,
                      sender_right - shift + SENDER_CLEARANCE_MM)
-    page, name_left, address_pt = _recipient(page, customer, recipient, profile, address,
-                                             fonts, numerals, left_limit)
-    if not sender.is_empty:
-        move = min(0.0, name_left - SENDER_CLEARANCE_MM - sender_right)
-        cap = None if address_pt is None else _sender_cap(address_pt)
-        page.runs.extend(_sender_block(sender, _sender_moved(profile, move), fonts, numerals,
-                                       cap, with_phone).runs)
-    return page
+    return sender_right, left_limit, with_phone
+
+
+@functools.lru_cache(maxsize=64)
+def _sender_runs(sender: Sender, profile: CardProfile, fonts: AddressFonts, numerals: str,
+                 move: float, cap_pt: float | None, with_phone: bool) -> tuple[GlyphRun, ...]:
+    """The sender's block moved `move` mm (the caller rounds it to 0.01 mm), no text larger
+    than `cap_pt`. (Cached: a run's cards share a few moves and caps.)"""
+    return _sender_block(sender, _sender_moved(profile, move), fonts, numerals, cap_pt,
+                         with_phone).runs
 
 
 def _recipient(page: Page, customer: Customer, recipient: Recipient, profile: CardProfile,
@@ -153,7 +170,8 @@ def _recipient(page: Page, customer: Customer, recipient: Recipient, profile: Ca
     while True:
         trial = Page(page.width_mm, page.height_mm, list(page.runs), list(page.boxes),
                      list(page.lines), list(page.pictures))
-        fitting = _address_columns(trial, lines, replace(address, size_pt=cap),
+        sized = address if cap == address.size_pt else replace(address, size_pt=cap)
+        fitting = _address_columns(trial, lines, sized,
                                    profile.address_indent_em, fonts.address, numerals,
                                    N_("住所"), True, ADDRESS_FLOOR_PT)
         address_pt = fitting[0].size_pt if fitting else None
@@ -209,9 +227,11 @@ def split_building(address: str) -> tuple[str, str]:
     return text, ""
 
 
+@functools.lru_cache(maxsize=4096)
 def _measure_address(text: str, chain: FontChain, field: str) -> tuple[Piece, ...]:
     """An address column's pieces: two digits side by side (縦中横), any other digit
-    full-width and upright, one per character cell, so every digit has the same width."""
+    full-width and upright, one per character cell, so every digit has the same width.
+    (Cached: each arrangement tried measures most columns again.)"""
     pieces: list[Piece] = []
     position = 0
     for pair in _DIGIT_PAIR.finditer(text):
@@ -241,7 +261,8 @@ def _address_columns(page: Page, lines: list[tuple[str, str]], area: Area, inden
     columns = [(prepare_address(t, numerals).strip("\u3000"), f) for t, f in parts if t.strip()]
     if not columns:
         return None
-    area = replace(area, min_size_pt=max(area.min_size_pt, floor_pt))
+    if floor_pt > area.min_size_pt:
+        area = replace(area, min_size_pt=floor_pt)
     best = _best_arrangement(columns, area, indent_em, chain, len(area.columns) + extra_columns)
     if best is None:
         raise TooLongError(_(what), columns[0][1])
@@ -271,10 +292,12 @@ def _best_arrangement(columns: list[tuple[str, str]], area: Area, indent_em: flo
     """The columns' best breaking into at most `most` columns, as (fitting, measured
     columns): the largest text (light condensing counts as full size), then the fewest
     columns, then the best-ranked breaks; None if nothing fits."""
-    candidates = [(index, position, rank) for index, (text, _field) in enumerate(columns)
-                  for position, rank in address_breaks(text).items()]
+    candidates: list[tuple[int, int, int]] = []  # found once the columns alone do not do
     best, best_key = None, None
     for count in range(0, most - len(columns) + 1):
+        if count == 1:
+            candidates = [(index, position, rank) for index, (text, _field) in enumerate(columns)
+                          for position, rank in address_breaks(text).items()]
         for chosen in itertools.combinations(candidates, count):
             measured = [_measure_address(text, chain, field)
                         for text, field in _cut(columns, chosen)]
@@ -488,8 +511,7 @@ def _sender_max_shift(profile: CardProfile) -> float:
 
 
 def _sender_moved(profile: CardProfile, dx: float) -> CardProfile:
-    """The profile with the sender's columns moved by dx mm (rounded: laid out once per move)."""
-    dx = round(dx, 2)
+    """The profile with the sender's columns moved by dx mm."""
     if not dx:
         return profile
     return replace(profile, **{
@@ -498,9 +520,11 @@ def _sender_moved(profile: CardProfile, dx: float) -> CardProfile:
                            ("sender_name", profile.sender_name))})
 
 
+@functools.lru_cache(maxsize=8)
 def _clear_of_barcode(profile: CardProfile) -> CardProfile:
     """The name and the sender stop 2 mm (the quiet zone) above the customer barcode; sender
-    boxes below its top move above it, so the barcode never parts the sender's block."""
+    boxes below its top move above it, so the barcode never parts the sender's block.
+    (Cached: the same for every card of a run.)"""
     limit = profile.barcode_top - QUIET_ZONE_MM
     boxes = profile.sender_boxes
     if boxes.top + boxes.height > limit:
@@ -618,14 +642,18 @@ def _fit_or_refuse(length_em: float, area: Area, what: str, field: str,
 def _postal_digits(page: Page, postal_code: str, boxes: DigitBoxes, chain: FontChain,
                    field: str) -> None:
     """Each digit upright and centred (by its ink) in its box."""
+    page.runs.extend(_digit_runs(chain.primary, boxes, postal_code, field))
+
+
+@functools.lru_cache(maxsize=1024)
+def _digit_runs(face: FontFace, boxes: DigitBoxes, postal_code: str,
+                field: str) -> tuple[GlyphRun, ...]:
+    """The runs of a postal code's digits. (Cached: a list's codes repeat town by town.)"""
     digits = "".join(c for c in unicodedata.normalize("NFKC", postal_code) if c.isdigit())
-    if not digits:
-        return
-    if len(digits) != len(boxes.lefts):
+    if digits and len(digits) != len(boxes.lefts):
         raise CardError("postal-format", _("郵便番号 {code!r} は 7 桁ではありません",
                                            code=postal_code), field)
-    page.runs.extend(_digit_run(chain.primary, boxes, index, digit)
-                     for index, digit in enumerate(digits))
+    return tuple(_digit_run(face, boxes, index, digit) for index, digit in enumerate(digits))
 
 
 @functools.lru_cache(maxsize=512)
@@ -666,9 +694,14 @@ def _draw_boxes(page: Page, profile: CardProfile) -> None:
 
 def _barcode(page: Page, bars: str, profile: CardProfile) -> None:
     """The customer barcode's bars as filled black rectangles."""
-    for x, y, width, height in bar_boxes(bars, profile.barcode_grade_pt):
-        page.boxes.append(Box(profile.barcode_left + x, profile.barcode_top + y, width, height,
-                              (0.0, 0.0, 0.0), 0.0))
+    left, top = profile.barcode_left, profile.barcode_top
+    page.boxes.extend(_bar(left, top, *bar) for bar in bar_boxes(bars, profile.barcode_grade_pt))
+
+
+@functools.lru_cache(maxsize=1024)
+def _bar(left: float, top: float, x: float, y: float, width: float, height: float) -> Box:
+    """One bar. (Cached: a bar stands in one of a few hundred places, the same on every card.)"""
+    return Box(left + x, top + y, width, height, (0.0, 0.0, 0.0), 0.0)
 
 
 @functools.lru_cache(maxsize=4)

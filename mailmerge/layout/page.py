@@ -14,6 +14,7 @@ moved by (dx, dy) from its place in the run, resized and turned about its em box
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from typing import Literal, NamedTuple
 
@@ -88,7 +89,8 @@ class Page:
         return Page(
             self.width_mm,
             self.height_mm,
-            [run._replace(x_mm=run.x_mm + dx_mm, y_mm=run.y_mm + dy_mm) for run in self.runs],
+            [GlyphRun(run.shaped, run.x_mm + dx_mm, run.y_mm + dy_mm, *run[3:])
+             for run in self.runs],
             [_move(box, dx_mm, dy_mm) for box in self.boxes],
             [
                 Line(ln.x1_mm + dx_mm, ln.y1_mm + dy_mm, ln.x2_mm + dx_mm, ln.y2_mm + dy_mm,
@@ -99,5 +101,8 @@ class Page:
         )
 
 
+@functools.lru_cache(maxsize=1024)
 def _move(item, dx_mm: float, dy_mm: float):
+    """A box or picture moved. (Cached: the bars and postal-code boxes stand in the same
+    places on every card.)"""
     return replace(item, x_mm=item.x_mm + dx_mm, y_mm=item.y_mm + dy_mm)

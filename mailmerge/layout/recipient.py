@@ -6,6 +6,7 @@ everyone as typed (never doubled; 様 or 御中 when none is typed), and the com
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -51,8 +52,10 @@ def strip_honorific(name: str) -> tuple[str, str]:
     return text, ""
 
 
+@functools.lru_cache(maxsize=16)
 def recipient_of(customer: Customer) -> Recipient:
-    """Work out the name block of a card from a customer row."""
+    """Work out the name block of a card from a customer row. (Cached: a card asks for it
+    on both sides and in its words.)"""
     family, typed_family = strip_honorific(customer.family_name)
     given, typed_given = strip_honorific(customer.given_name)
     chosen = customer.honorific.strip() or typed_given or typed_family

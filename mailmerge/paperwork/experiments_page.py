@@ -21,7 +21,8 @@ def experiments_section(measures: Measures, styles: Styles) -> list[Flowable]:
     if not measures.experiments:
         return []
     story: list[Flowable] = [CondPageBreak(SECTION_ROOM),
-                             paragraph(_("はがきの効果（くじで比べた結果）"), styles.heading)]
+                             paragraph(_("はがきの効果（くじで比べた結果）"), styles.heading),
+                             paragraph(experiment_words.scope_note(), styles.body)]
     for experiment in measures.experiments:
         story.append(KeepTogether([
             paragraph(experiment_words.title(experiment), styles.body),

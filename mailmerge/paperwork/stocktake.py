@@ -215,7 +215,8 @@ def _flagged(measures: Measures, styles: Styles) -> list[Flowable]:
              _("、").join(line.flags)] for line in measures.customers if line.flags]
     if not rows:
         return []
-    return [*_heading(_("名簿の誤り（hagaki check で直す箇所を確認してください）"), styles),
+    return [*_heading(_("名簿の誤り（直す箇所は、顧客リストの画面か名簿の確認で"
+                        "確かめてください）"), styles),
             *tables(styles.font, [_("顧客ID"), _("氏名"), _("区分"), _("誤り")], rows,
                     [17, 34, 26, 103])]
 

@@ -141,8 +141,10 @@ def page_operators(page: Page, fonts: FontSet, image_name: Callable[[str], str])
     return "\n".join(code)
 
 
+@functools.lru_cache(maxsize=1024)
 def _box_operators(box: Box, page_height_mm: float) -> str:
-    """A stroked or (line_mm 0) filled rectangle, rounded with radius_mm."""
+    """A stroked or (line_mm 0) filled rectangle, rounded with radius_mm. (Cached: the
+    postal-code boxes and the barcode's bars stand in the same few places on every card.)"""
     x, y = page_point(box.x_mm, box.y_mm + box.height_mm, page_height_mm)
     width, height = mm_to_pt(box.width_mm), mm_to_pt(box.height_mm)
     if box.radius_mm:
@@ -173,6 +175,7 @@ def _rounded_rectangle(x: float, y: float, width: float, height: float, radius: 
     return " ".join(points)
 
 
+@functools.lru_cache(maxsize=64)
 def _colour(rgb: tuple[float, float, float]) -> str:
     return " ".join(pdf_number(value) for value in rgb)
 

@@ -24,6 +24,7 @@ from mailmerge.shop.settings import Settings
 from mailmerge.sources.customers import ReadOptions
 from mailmerge.sources.sales import missing_amounts
 from mailmerge.sources.sourceset import sales_for, scan_customers
+from mailmerge.templates.titles import template_title
 
 
 def build_report(customers_path: Path, sales_path: Path, settings: Settings,
@@ -35,7 +36,7 @@ def build_report(customers_path: Path, sales_path: Path, settings: Settings,
     known_ids = {customer.customer_id for customer, _ in rows if customer.customer_id}
     sales = sales_for(sources, known_ids, sales_path, options)
     customers = [customer for customer, _ in rows]
-    cards, returned, assigned = _read_log(log_path, customers)
+    cards, returned, assigned, unrandomised = _read_log(log_path, customers)
     listed = [Listed(customer, tuple(problems), index in returned)
               for index, (customer, problems) in enumerate(rows)]
     missing = missing_amounts(sales)
@@ -46,7 +47,10 @@ def build_report(customers_path: Path, sales_path: Path, settings: Settings,
     if missing is not None:
         measures.warnings.insert(0, missing)
     measures.experiments = experiments(assigned, counted, on, settings.window_days,
-                                       settings.postage_yen, _same_customer(customers, known_ids))
+                                       settings.postage_yen, _same_customer(customers, known_ids),
+                                       lambda name, situation: template_title(
+                                           name, situation, settings.templates_folder),
+                                       unrandomised)
     return measures
 
 
@@ -60,19 +64,21 @@ def _same_customer(customers: list[Customer], known: set[str]
 
 
 def _read_log(log_path: Path | None, customers: list[Customer]
-              ) -> tuple[list[SentCard], set[int], list[Assignment]]:
+              ) -> tuple[list[SentCard], set[int], list[Assignment], list[str]]:
     """Every logged card (a reprint replaces a jammed card: it is not a second card), the
-    indexes of the customers a card came back from, and every randomised customer."""
+    indexes of the customers a card came back from, every randomised customer and the kind
+    of each card mailed in a draw's run without being drawn."""
     with SendLog.settled(log_path) as log:
         if log is None:
-            return [], set(), []
+            return [], set(), [], []
         cards = [SentCard(row["customer_id"], row["situation"],
                           dt.date.fromisoformat(row["card_date"]), row["status"])
                  for row in log.cards() if row["reprint_of"] is None]
         returned = {index for index, customer in enumerate(customers)
                     if customer.customer_id and log.returned(customer)}
         assigned = log.assignments()
-    return cards, returned, assigned
+        unrandomised = log.unrandomised()
+    return cards, returned, assigned, unrandomised
 
 
 def text_lines(measures: Measures) -> list[str]:
@@ -96,7 +102,7 @@ def experiment_lines(measures: Measures) -> list[str]:
     """はがきの効果（くじで比べた結果）: each experiment's title and lines; none without one."""
     if not measures.experiments:
         return []
-    lines = ["", _("はがきの効果（くじで比べた結果）")]
+    lines = ["", _("はがきの効果（くじで比べた結果）"), f"  {experiment_words.scope_note()}"]
     for experiment in measures.experiments:
         lines.append(f"  {experiment_words.title(experiment)}")
         lines += [f"    {line}" for line in experiment_words.lines(experiment,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from mailmerge.i18n import _, cards, ngettext, yen
 from mailmerge.report.experiments import Experiment
+from mailmerge.report.mailings import REPEAT_DAYS
 from mailmerge.selection.plan import LABELS
 
 
@@ -19,12 +20,22 @@ def kind_word(situation: str) -> str:
 
 
 def title(experiment: Experiment) -> str:
-    """お礼状（90 日以内の再来店）, or with the template: お礼状 thanks-2.j2（…）."""
+    """お礼状（90 日以内の再来店）, or with the template: お礼状 文面 2（…）."""
     name = kind_word(experiment.situation)
     if experiment.template:
-        name = f"{name} {experiment.template}"
+        name = f"{name} {experiment.template_title}"
     return ngettext("{name}（{n} 日以内の再来店）", "{name}（{n} 日以内の再来店）",
                     experiment.window_days, name=name)
+
+
+def scope_note() -> str:
+    """How this section differs from はがきの成果 (every card, the customers who bought again)."""
+    return ngettext("ここでは、くじで選んだお客様だけを、送らなかったお客様と同じ日数で比べています"
+                    "（「はがきの成果」は、送ったはがきすべてについて {n} 日以内にまた買った"
+                    "割合で、送らなかったお客様とは比べていません）",
+                    "ここでは、くじで選んだお客様だけを、送らなかったお客様と同じ日数で比べています"
+                    "（「はがきの成果」は、送ったはがきすべてについて {n} 日以内にまた買った"
+                    "割合で、送らなかったお客様とは比べていません）", REPEAT_DAYS)
 
 
 def method_note() -> str:
@@ -42,6 +53,11 @@ def lines(experiment: Experiment, amounts: bool = True) -> list[str]:
         found.append(ngettext("ほかに {n:,}人は、まだ期間中なので数えていません",
                               "ほかに {n:,}人は、まだ期間中なので数えていません",
                               experiment.running))
+    if experiment.not_randomised:
+        found.append(ngettext(
+            "前回対照だったお客様 {n:,}人は比べる組に入れていません（続けて対照にしないよう、"
+            "くじを引かずに送りました）", "前回対照だったお客様 {n:,}人は比べる組に入れていません"
+            "（続けて対照にしないよう、くじを引かずに送りました）", experiment.not_randomised))
     if not (mailed.customers and held.customers):
         return [*found, verdict(experiment)]
     found.append(_("再来店: 送った {mailed:.1%} ／ 送らなかった {held:.1%}",
@@ -82,10 +98,17 @@ def verdict(experiment: Experiment) -> str:
                   high=high))
     said = _("まだ差は分かりません（差 {difference:+.0f} ポイント、95% の範囲: {low}〜{high} "
              "ポイント）", difference=interval.difference * 100, low=low, high=high)
-    total = experiment.mailed.customers + experiment.held_out.customers
     if experiment.needed is None:
-        return said + _("。今のところ、送った組と送らなかった組の再来店は同じです")
-    more = max(experiment.needed - total, 0)
-    return said + ngettext("。この差が本当なら、同じ割合であと約 {n:,}人比べると分かります",
-                           "。この差が本当なら、同じ割合であと約 {n:,}人比べると分かります",
-                           more)
+        if interval.difference == 0:
+            return said + _("。今のところ、送った組と送らなかった組の再来店は同じです")
+        return said + _("。この差はとても小さく、どれだけ比べても分かりそうにありません")
+    return said + _("。この差が本当なら、同じ割合で{needed}比べると分かります",
+                    needed=needed_words(experiment))
+
+
+def needed_words(experiment: Experiment) -> str:
+    """全部で約 N人（あと約 M人）: the randomised customers it would take, in all and more than
+    those counted so far (the text, the web, the PDF and the workbook say it the same way)."""
+    more = experiment.more_needed or 0
+    return ngettext("全部で約 {total:,}人（あと約 {n:,}人）",
+                    "全部で約 {total:,}人（あと約 {n:,}人）", more, total=experiment.needed)

@@ -17,8 +17,9 @@ counts in (draw day, draw day + window]; refunds in the window are netted.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mailmerge.models import Sale
 from mailmerge.report.uplift import Interval, customers_needed, mean_difference, share_difference
@@ -52,6 +53,7 @@ class Arm:
 class Experiment:
     situation: str
     template: str  # "" for every template of the kind together
+    template_title: str  # the template as people name it: 文面 2, 店の文面 1 ("" as above)
     window_days: int
     mailed: Arm
     held_out: Arm
@@ -61,6 +63,14 @@ class Experiment:
     bought_uplift: Interval | None  # None until both groups have a customer
     sales_uplift: Interval | None  # None as well without amounts
     needed: int | None  # about how many customers in all it would take to tell (when unknown)
+    not_randomised: int = 0  # mailed in its runs without a draw (held out the time before)
+
+    @property
+    def more_needed(self) -> int | None:
+        """How many randomised customers beyond those counted it would take to tell."""
+        if self.needed is None:
+            return None
+        return max(self.needed - self.mailed.customers - self.held_out.customers, 0)
 
     @property
     def extra_sales_per_yen(self) -> float | None:
@@ -81,12 +91,14 @@ class Experiment:
 
         return {
             "situation": self.situation, "template": self.template,
+            "template_title": self.template_title,
             "window_days": self.window_days,
             "mailed": self.mailed.as_json(amounts), "held_out": self.held_out.as_json(amounts),
             "still_running": self.running,
             "bought_uplift": self.bought_uplift.as_json() if self.bought_uplift else None,
             "bought_uplift_known": bool(self.bought_uplift and self.bought_uplift.known),
-            "customers_needed": self.needed,
+            "customers_needed": self.needed, "customers_more": self.more_needed,
+            "not_randomised": self.not_randomised,
             "sales_uplift": (self.sales_uplift.as_json(2)
                              if self.sales_uplift and amounts else None),
             "cards": self.cards, "postage": self.postage,
@@ -97,11 +109,15 @@ class Experiment:
 
 def experiments(assigned: Iterable[Assignment], sales: Iterable[Sale], on: dt.date,
                 window_days: Callable[[str], int], postage_yen: int,
-                same_customer: Callable[[Assignment], str] = lambda a: a.customer_id
-                ) -> list[Experiment]:
+                same_customer: Callable[[Assignment], str] = lambda a: a.customer_id,
+                title: Callable[[str, str], str] = lambda name, situation: name,
+                unrandomised: Iterable[str] = ()) -> list[Experiment]:
     """Every kind of card with a held-out group, and each of its templates where mailed
     customers drew among several; `same_customer` gives the customer id an assignment's
-    customer has in today's list (the plan's identity rules)."""
+    customer has in today's list (the plan's identity rules), `title` a template's title
+    from its file name and kind; `unrandomised` the kind of each card mailed without a draw
+    (counted, not compared)."""
+    skipped = Counter(unrandomised)
     by_customer: dict[str, list[Sale]] = {}
     for sale in sales:
         by_customer.setdefault(sale.customer_id, []).append(sale)
@@ -121,20 +137,22 @@ def experiments(assigned: Iterable[Assignment], sales: Iterable[Sale], on: dt.da
         running = len(rows) - len(done)
         if not any(a.arm == HELD_OUT for a in rows):
             continue
-        found.append(_experiment(situation, "", days, mailed, held, outcomes, running,
-                                 postage_yen))
+        found.append(replace(_experiment(situation, ("", ""), days, mailed, held, outcomes,
+                                         running, postage_yen),
+                             not_randomised=skipped[situation]))
         templates = sorted({a.template for a in rows if a.arm == MAILED})
         if len(templates) > 1:
             for template in templates:
                 mine = [a for a in mailed if a.template == template]
                 waiting = sum(1 for a in rows
                               if a.template == template and id(a) not in counted)
-                found.append(_experiment(situation, template, days, mine, held, outcomes,
+                found.append(_experiment(situation, (template, title(template, situation)),
+                                         days, mine, held, outcomes,
                                          waiting, postage_yen))
     return found
 
 
-def _experiment(situation: str, template: str, days: int, mailed: list[Assignment],
+def _experiment(situation: str, template: tuple[str, str], days: int, mailed: list[Assignment],
                 held: list[Assignment], outcomes: dict[int, tuple[bool, float]],
                 running: int, postage_yen: int) -> Experiment:
     mailed_arm, held_arm = _arm(mailed, outcomes), _arm(held, outcomes)
@@ -143,12 +161,12 @@ def _experiment(situation: str, template: str, days: int, mailed: list[Assignmen
                               held_arm.customers) if both else None
     spent = mean_difference([outcomes[id(a)][1] for a in mailed],
                             [outcomes[id(a)][1] for a in held],
-                            seed=f"{situation}:{template}") if both else None
+                            seed=f"{situation}:{template[0]}") if both else None
     needed = None
     if bought is not None and not bought.known:
         needed = customers_needed(mailed_arm.bought, mailed_arm.customers, held_arm.bought,
                                   held_arm.customers)
-    return Experiment(situation, template, days, mailed_arm, held_arm, running,
+    return Experiment(situation, *template, days, mailed_arm, held_arm, running,
                       mailed_arm.customers, mailed_arm.customers * postage_yen, bought, spent,
                       needed)
 

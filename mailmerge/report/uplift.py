@@ -1,8 +1,9 @@
 """The difference a card made, with its doubt: pure statistics, no files, no log.
 
 In: counts (who bought again among those mailed and those held out) or each customer's sales
-in the window. Out: Interval (the difference and its 95 % range) and how many customers it
-would take to tell a difference of the size seen from none.
+in the window. Out: Interval (the difference and its 95 % range) and how many customers in
+all it would take to tell a difference of the size seen from none (the same interval, at a
+larger total with the same shares and the same proportion mailed).
 
 - A share (who bought again): Newcombe's hybrid score interval for the difference of two
   proportions (each group's Wilson interval, combined), good with small groups too.
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 Z95 = 1.959963984540054  # the normal quantile of a two-sided 95 % range
 BOOTSTRAP_ROUNDS = 2000
+MOST_CUSTOMERS = 10_000_000  # beyond this, "how many customers it would take" is not said
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,9 @@ class Interval:
                 "high": round(self.high, digits), "method": self.method}
 
 
-def wilson(successes: int, trials: int, z: float = Z95) -> tuple[float, float]:
-    """The Wilson score interval of one proportion."""
+def wilson(successes: float, trials: float, z: float = Z95) -> tuple[float, float]:
+    """The Wilson score interval of one proportion (counts; a projected group's may be
+    fractions)."""
     if trials == 0:
         return 0.0, 1.0
     share = successes / trials
@@ -50,7 +53,7 @@ def wilson(successes: int, trials: int, z: float = Z95) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def share_difference(mailed_yes: int, mailed: int, held_yes: int, held: int,
+def share_difference(mailed_yes: float, mailed: float, held_yes: float, held: float,
                      z: float = Z95) -> Interval:
     """The difference of two shares (mailed − held out) with Newcombe's 95 % interval."""
     if mailed == 0 or held == 0:
@@ -80,20 +83,37 @@ def mean_difference(mailed: Sequence[float], held: Sequence[float], seed: str = 
 
 def customers_needed(mailed_yes: int, mailed: int, held_yes: int, held: int,
                      z: float = Z95) -> int | None:
-    """About how many customers in all (in the same proportion mailed to held out) it would
-    take for a difference of the size seen to leave zero out of the range; None when no
-    difference was seen (then no number of customers would show one)."""
+    """The total number of randomised customers (mailed and held out in the same proportion,
+    with the shares seen) at which the range of `share_difference` would leave zero out:
+    the smallest such total, found by bisection, since the range narrows as the groups grow.
+    None when no difference was seen (no number of customers would show one) or when it
+    would take more than MOST_CUSTOMERS."""
     if mailed == 0 or held == 0:
         return None
     p1, p2 = mailed_yes / mailed, held_yes / held
     if p1 == p2:
         return None
-    total = mailed + held
-    share_mailed, share_held = mailed / total, held / total
-    spread = p1 * (1 - p1) / share_mailed + p2 * (1 - p2) / share_held
-    # the shares seen may both be 0 or 1: then use the least spread a share can have
-    spread = max(spread, 1 / total)
-    return math.ceil(z * z * spread / (p1 - p2) ** 2)
+    ratio = mailed / (mailed + held)
+
+    def settles(total: int) -> bool:
+        return settled_at(p1, p2, ratio, total, z)
+
+    low, high = mailed + held, 2 * (mailed + held)
+    while not settles(high):
+        if high > MOST_CUSTOMERS:
+            return None
+        low, high = high, high * 2
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if settles(middle) else (middle, high)
+    return high
+
+
+def settled_at(p1: float, p2: float, ratio: float, total: int, z: float = Z95) -> bool:
+    """Would `total` customers, `ratio` of them mailed, with shares p1 (mailed) and p2 (held
+    out) who bought again, give a range that leaves zero out?"""
+    mailed, held = total * ratio, total * (1 - ratio)
+    return share_difference(p1 * mailed, mailed, p2 * held, held, z).known
 
 
 def _mean(values: Sequence[float]) -> float:

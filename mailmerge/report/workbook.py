@@ -207,13 +207,14 @@ def _experiments(sheet, measures: Measures) -> None:
     for e in measures.experiments:
         spent = e.sales_uplift if measures.has_amounts else None
         rows.append([
-            _situation(e.situation), e.template, e.window_days, e.mailed.customers,
+            _situation(e.situation), e.template_title, e.window_days, e.mailed.customers,
             e.mailed.bought_share, e.held_out.customers, e.held_out.bought_share,
             *interval(e.bought_uplift),
             _money(measures, e.mailed.sales_per_customer),
             _money(measures, e.held_out.sales_per_customer), *interval(spent),
             e.cards, e.postage,
             e.extra_sales_per_yen if measures.has_amounts else None, e.running, e.needed,
+            e.more_needed,
             experiment_words.verdict(e)])
     _table(sheet, [_("種類"), _("テンプレート"), _("期間 (日)"), _("送った人数"),
                    _("送った組の再来店"), _("送らなかった人数"), _("送らなかった組の再来店"),
@@ -221,8 +222,10 @@ def _experiments(sheet, measures: Measures) -> None:
                    _("1人あたり売上 送った (円)"), _("1人あたり売上 送らなかった (円)"),
                    _("売上の差 (円)"), _("95% の範囲 (下, 円)"), _("95% の範囲 (上, 円)"),
                    _("はがき (枚)"), _("郵送料 (円)"), _("郵送料1円あたりの売上の増分"),
-                   _("まだ期間中 (人)"), _("分かるまでの人数 (目安)"), _("結論")], rows,
-           [14, 16, 8, 10, 12, 12, 12, 10, 10, 10, 14, 14, 12, 12, 12, 8, 10, 14, 10, 12, 60])
+                   _("まだ期間中 (人)"), _("分かるまでの人数 (全部で, 目安)"),
+                   _("分かるまでの人数 (あと, 目安)"), _("結論")], rows,
+           [14, 16, 8, 10, 12, 12, 12, 10, 10, 10, 14, 14, 12, 12, 12, 8, 10, 14, 10, 12, 12,
+            60])
     _formats(sheet, 2, {5: PERCENT, 7: PERCENT, 8: PERCENT, 9: PERCENT, 10: PERCENT,
                         11: YEN, 12: YEN, 13: YEN, 14: YEN, 15: YEN, 17: YEN, 18: "0.00"})
     sheet.freeze_panes = "A2"

@@ -25,6 +25,7 @@ from mailmerge.layout.units import pt_to_mm
 from mailmerge.models import Customer, Problem
 from mailmerge.runs.cards import check_sender
 from mailmerge.runs.fontcheck import address_side_texts
+from mailmerge.runs.holdouts import check_templates
 from mailmerge.sendlog.store import SendLog
 from mailmerge.shop.settings import Settings
 from mailmerge.sources.customers import FIELD_LABELS, ReadOptions
@@ -141,12 +142,14 @@ def check_files(customers_path: Path, settings: Settings, options: ReadOptions |
                 sales_path: Path | None = None, layout: str | None = None,
                 log_path: Path | None = None) -> CheckReport:
     """Check a customer list (and sales list) completely; nothing is printed. A [sender] that
-    print would refuse is refused here too (ConfigError), once. With the shop's send log, a
-    customer whose card came back (宛所不明) to the address still in the list is a warning."""
+    print would refuse is refused here too (ConfigError), once, and so is a missing template
+    of [situations.KIND] templates. With the shop's send log, a customer whose card came back
+    (宛所不明) to the address still in the list is a warning."""
     options = options or ReadOptions()
     report = CheckReport(str(customers_path))
     card_checker = CardChecker(settings, load_profile(layout or settings.layout))
     check_sender(settings, card_checker.fonts, True, card_checker.profile)  # once, not per row
+    check_templates(settings)  # an A/B template named in hagaki.toml that is not there
     ids: set[str] = set()
     problems: list[Problem] = []
     sources = scan_customers(customers_path, options)  # may refuse the file: before the log

@@ -2,9 +2,11 @@
 with the template it drew where its kind names several (A/B wording).
 
 In: the run's jobs, the day, the settings ([situations.KIND] holdout, templates, shares),
-RunOptions (--holdout, the draw's seed) and the send log. Out: the jobs to print, the
-customers held out (for the run's report, as not sent) and the draws the run logs with its
-cards. A template named in hagaki.toml that does not exist is a ConfigError naming it.
+RunOptions (--holdout, the draw's seed: the day's by default) and the send log. Out: the jobs
+to print, the customers held out (for the run's report, as not sent) and the draws the run
+logs with its cards. `hagaki plan`, the web's pages and a proof draw the same way, so they
+show what the print will do. A template named in hagaki.toml that does not exist is a
+ConfigError naming it (check_templates, for plan and check too).
 """
 
 from __future__ import annotations
@@ -15,19 +17,20 @@ from dataclasses import replace
 from mailmerge.errors import ConfigError
 from mailmerge.i18n import _
 from mailmerge.runs.jobs import Job, RunOptions
-from mailmerge.selection.holdout import Shares, draw, holdout_share, new_seed
-from mailmerge.selection.plan import NotSent
+from mailmerge.selection.holdout import Shares, day_seed, draw, holdout_share
+from mailmerge.selection.plan import History, NotSent
 from mailmerge.sendlog.draws import Draw
-from mailmerge.sendlog.store import SendLog, person_key
+from mailmerge.sendlog.store import person_key
 from mailmerge.shop.settings import Settings
 
 
 def hold_out(jobs: list[Job], on: dt.date, settings: Settings, options: RunOptions,
-             log: SendLog) -> tuple[list[Job], list[NotSent], list[Draw]]:
-    """Draw the held-out customers and the templates among the jobs (neither for a proof, a
-    reprint or a run with one template file, --template)."""
-    if options.proof or options.reprint:
+             log: History) -> tuple[list[Job], list[NotSent], list[Draw]]:
+    """Draw the held-out customers and the templates among the jobs (neither for a reprint,
+    no templates for a run with one template file, --template)."""
+    if options.reprint:
         return jobs, [], []
+    check_templates(settings)
     share = holdout_share(options.holdout, {situation: kind.holdout for situation, kind
                                             in settings.situations.items()})
 
@@ -35,14 +38,13 @@ def hold_out(jobs: list[Job], on: dt.date, settings: Settings, options: RunOptio
         kind = settings.situations.get(situation)
         if kind is None or options.template is not None:
             return (), ()
-        _check_templates(settings, situation, kind.templates)
         return kind.templates, kind.shares
 
     if not any(share(job.entry.situation) > 0 or len(templates(job.entry.situation)[0]) > 1
                for job in jobs):
         return jobs, [], []
     drawn = draw([(job.entry, job.campaign) for job in jobs], on, share, log,
-                 options.holdout_seed or new_seed(), person_key, templates)
+                 options.holdout_seed or day_seed(on), person_key, templates)
     kept = {id(entry) for entry, _campaign in drawn.cards}
     chosen = drawn.templates
     return ([replace(job, entry=replace(job.entry, template=chosen.get(
@@ -50,13 +52,20 @@ def hold_out(jobs: list[Job], on: dt.date, settings: Settings, options: RunOptio
              for job in jobs if id(job.entry) in kept], drawn.held_out, drawn.draws)
 
 
-def _check_templates(settings: Settings, situation: str, names: tuple[str, ...]) -> None:
+def check_templates(settings: Settings) -> None:
+    """Refuse a template named in [situations.KIND] templates that is neither in the shop's
+    templates folder nor among the built-in ones (named by its key, not by where hagaki lives)."""
     from mailmerge.templates.engine import BUILTIN
 
-    folders = [folder for folder in (settings.templates_folder, BUILTIN) if folder]
-    for name in names:
-        if not any((folder / name).is_file() for folder in folders):
+    own = settings.templates_folder
+    for situation, kind in settings.situations.items():
+        for name in kind.templates:
+            if any((folder / name).is_file() for folder in (own, BUILTIN) if folder):
+                continue
+            where = (_("店のテンプレートのフォルダ（{folder}）にも同梱の文面にもありません",
+                       folder=own.name) if own else
+                     _("同梱の文面にありません（店のテンプレートのフォルダは [templates] folder "
+                       "で決めます）"))
             raise ConfigError(_("{file}: [situations.{situation}] templates: テンプレート "
-                                "{name} がありません（{folders} を探しました）",
-                                file=settings.path or "hagaki.toml", situation=situation,
-                                name=name, folders=", ".join(str(f) for f in folders)))
+                                "{name} は{where}", file=settings.path or "hagaki.toml",
+                                situation=situation, name=name, where=where))

@@ -29,22 +29,31 @@ def log_files(log_path: Path) -> list[Path]:
 
 
 def check_outputs(outputs: Iterable[Path], inputs: Iterable[Path | None],
-                  replace: bool = True, suffixes: tuple[str, ...] = ()) -> None:
-    """Refuse outputs that are inputs, repeated, folders, in missing or read-only folders,
-    named with another suffix than `suffixes` (when given), or (unless `replace`) already
-    there."""
+                  replace: bool = True, suffixes: tuple[str, ...] = (),
+                  shop_lists: Iterable[Path] = ()) -> None:
+    """Refuse outputs that are inputs, the names of the shop's own lists (Shop.lists, there or
+    not yet), repeated, folders, in missing or read-only folders, named with another suffix
+    than `suffixes` (when given), or (unless `replace`) already there."""
     protected = {_key(path): path for path in inputs if path is not None}
+    reserved = {_key(path) for path in shop_lists}
     seen: dict[str, Path] = {}
     for output in outputs:
         if suffixes and output.suffix.lower() not in suffixes:
-            raise OutputError(_("{output}: 書き出すファイルの名前は {suffixes} のどれかで"
-                                "終わるようにしてください", output=output,
-                                suffixes=", ".join(suffixes)))
+            raise OutputError(
+                _("{output}: 書き出すファイルの名前は {suffixes} で終わるようにしてください",
+                  output=output, suffixes=suffixes[0]) if len(suffixes) == 1 else
+                _("{output}: 書き出すファイルの名前は {suffixes} のどれかで終わるように"
+                  "してください", output=output, suffixes=", ".join(suffixes)))
         key = _key(output)
         if key in protected:
             raise OutputError(_("{output} は読み込むファイル（{input}）です。"
                                 "上書きしないよう、別の出力先を指定してください",
                                 output=output, input=protected[key]))
+        if key in reserved:
+            raise OutputError(_("{output} は店の顧客リスト・売上リストの名前です（hagaki serve "
+                                "はこの名前のファイルをリストとして読みます）。別の名前にして"
+                                "ください（例: report{suffix}）", output=output,
+                                suffix=output.suffix))
         if key in seen:
             raise OutputError(_("{output} に二つの出力を書こうとしています。"
                                 "別の名前にしてください", output=output))

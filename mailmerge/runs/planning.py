@@ -1,7 +1,9 @@
 """`hagaki plan`: the day's plan read from the files, shown as text, JSON or CSV.
 
 In: the customer file (and sales), settings, situation and date. Out: PlanView (the plan
-plus each card's template) and its formatting. Nothing is printed or logged.
+plus each card's template) and its formatting. The day's draw (held-out customers, A/B
+templates) is made as the print run makes it, so the plan shows who would be held out and
+which template each card draws. Nothing is printed or logged.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ import csv
 import datetime as dt
 import io
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,13 +23,16 @@ from mailmerge.layout.paper import Paper
 from mailmerge.layout.profiles import load_profile
 from mailmerge.runs.check import CardChecker
 from mailmerge.runs.day import decide_day, read_lists
-from mailmerge.selection.plan import Plan
+from mailmerge.runs.holdouts import check_templates, hold_out
+from mailmerge.runs.jobs import Job, RunOptions
+from mailmerge.selection.plan import NoHistory, Plan, campaign_of
 from mailmerge.sendlog.export import neutralise
 from mailmerge.sendlog.labels import kind_word, rule_word
 from mailmerge.sendlog.store import SendLog
 from mailmerge.shop.settings import Settings
 from mailmerge.sources.customers import ReadOptions
 from mailmerge.templates.engine import Templates
+from mailmerge.templates.titles import template_title
 
 
 @dataclass
@@ -45,13 +49,20 @@ def plan_cards(customers_path: Path, settings: Settings, options: ReadOptions,
                paper: Paper | None = None) -> PlanView:
     """Read the files and decide every customer's card for the day, with the send log the
     print run would use (settled the same way), so plan and print never disagree."""
+    check_templates(settings)
     lists = read_lists(customers_path, sales_path, options)
+    day = on or clock.today()
     with SendLog.settled(log_path) as log:
-        plan = decide_day(lists, settings, situation, on or clock.today(), log)
+        plan = decide_day(lists, settings, situation, day, log)
+        jobs, held_out, _draws = hold_out(
+            [Job(entry, day, campaign_of(entry, day)) for entry in plan.cards], day, settings,
+            RunOptions(), log or NoHistory())
+    plan.cards = [job.entry for job in jobs]
+    plan.not_sent = plan.not_sent + held_out
     unprintable = _unprintable(plan, settings)
     plan.cards = [entry for entry in plan.cards if entry.customer.row not in unprintable]
     templates = Templates(settings.templates_folder)
-    names = [templates.choose(entry.situation, entry.customer.customer_id)
+    names = [entry.template or templates.choose(entry.situation, entry.customer.customer_id)
              for entry in plan.cards]
     skipped = {p.row for p in lists.customers.problems if p.severity == "error"} | unprintable
     return PlanView(plan, names, len(skipped), paper)
@@ -96,21 +107,6 @@ def format_plan(view: PlanView, output_format: str, settings: Settings) -> str:
         writer.writerows([[neutralise(value) for value in row] for row in rows])
         return stream.getvalue()
     return _text(view, settings.postage_yen, folder)
-
-
-def template_title(name: str, situation: str, own_folder: Path | None) -> str:
-    """A template as a person names it: 文面 2 for the built-in thanks-2.j2, 店の文面 2 when the
-    shop's templates folder has its own (店の文面 for its thanks.j2: built-in ones are always
-    numbered), the file's name for any other file."""
-    variant = re.fullmatch(rf"{re.escape(situation)}(?:-(\d+))?\.j2", name)
-    if variant is None:
-        return name
-    if variant.group(1) is None:
-        return _("店の文面")
-    number = int(variant.group(1))
-    if own_folder is not None and (own_folder / name).is_file():
-        return _("店の文面 {n}", n=number)
-    return _("文面 {n}", n=number)
 
 
 def _text(view: PlanView, postage_yen: int, folder: Path | None) -> str:

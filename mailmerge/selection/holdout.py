@@ -5,7 +5,9 @@ In: the plan's cards with their campaigns, the day, the share held out per kind 
 templates a kind draws among (A/B wording), the send history (who was held out last time)
 and a seed. Out: the cards still to print with the template each drew, the customers held
 out (NotSent, code held-out) and the draws to log (every randomised customer with their
-arm). The same seed and cards give the same draw.
+arm). The same seed and cards give the same draw: the seed is the day's (`day_seed`), so the
+plan, the web's previews, a proof and the print of one day agree; the shop never chooses who
+is drawn, and the seed is kept in the log.
 
 Never held out: a customer held out of their last draw, of any kind (never twice in a
 row), and 年賀状 unless the shop's hagaki.toml asks for it ([situations.nenga] holdout);
@@ -17,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -49,9 +50,9 @@ def holdout_share(asked: float | None, configured: dict[str, float]
     return share
 
 
-def new_seed() -> str:
-    """A fresh seed for a run's draw (kept in the log, so the draw can be repeated)."""
-    return secrets.token_hex(8)
+def day_seed(on: dt.date) -> str:
+    """The seed of the day's draw (each kind of card draws with its own stream of it)."""
+    return f"day-{on.isoformat()}"
 
 
 Shares = tuple[tuple[str, ...], tuple[float, ...]]  # templates and their shares

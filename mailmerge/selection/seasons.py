@@ -165,6 +165,19 @@ def posting_window(situation: str, year: int, matsunouchi_end_day: int = 7) -> W
     raise ValueError(f"{situation!r} is not a seasonal card")
 
 
+def campaign_posting(campaign: str, matsunouchi_end_day: int = 7) -> Window | None:
+    """The posting window of a seasonal campaign ('kanchu-2027'); None for any other."""
+    situation, _dash, year = campaign.rpartition("-")
+    if situation not in LABELS or not year.isdigit():
+        return None
+    return posting_window(situation, int(year), matsunouchi_end_day)
+
+
+def opens_words(posting: Window) -> str:
+    """The day posting opens, as words ('1月8日')."""
+    return _md(posting.first)
+
+
 def _default_print_until(situation: str, year: int, matsunouchi_end_day: int) -> dt.date:
     if situation == "nenga":
         return dt.date(year, 1, matsunouchi_end_day)
@@ -207,7 +220,7 @@ def season_plan(situation: str, on: dt.date, matsunouchi_end_day: int = 7,
             print_first=printing.first, print_last=printing.last, post_first=posting.first,
             post_last=posting.last, next_print=coming.first, next_first=coming_posting.first,
             next_last=coming_posting.last, rule=coming_posting.rule))
-    return SeasonRun(situation, year, printing, posting, _posting_note(posting, on))
+    return SeasonRun(situation, year, printing, posting, posting_note(posting, on))
 
 
 def _md(month_day: MonthDay | dt.date) -> str:
@@ -216,8 +229,8 @@ def _md(month_day: MonthDay | dt.date) -> str:
     return _("{month_name}{day}日", month_name=_(MONTH_NAMES[month - 1]), day=day)
 
 
-def _posting_note(posting: Window, on: dt.date) -> str:
-    """When to post a card printed on `on`, in words for the user."""
+def posting_note(posting: Window, on: dt.date) -> str:
+    """When to post a card of `posting`'s season on `on`, in words for the user."""
     first, last = _md(posting.first), _md(posting.last)
     if posting.situation == "nenga":
         accepted = _md(NENGA_ACCEPTED_UNTIL)

@@ -108,8 +108,19 @@ def held_out_rows(db: sqlite3.Connection) -> list[sqlite3.Row]:
         "SELECT NULL AS id, a.customer_id, a.customer_name, a.situation, a.campaign, "
         "a.drawn_on AS card_date, 'held-out' AS status, NULL AS reprint_of, "
         "NULL AS output_file, NULL AS page, runs.started_at AS updated_at, '' AS template, "
-        "NULL AS checksum FROM assignments a JOIN runs ON runs.id = a.run_id "
+        "NULL AS checksum, NULL AS file_state, a.run_id "
+        "FROM assignments a JOIN runs ON runs.id = a.run_id "
         "WHERE a.arm = 'held-out' ORDER BY a.id").fetchall()
+
+
+def unrandomised(db: sqlite3.Connection) -> list[str]:
+    """The kind of card of every card a run with a draw printed without drawing it (its
+    customer was held out last time, and is never held out twice in a row)."""
+    return [row[0] for row in db.execute(
+        "SELECT c.situation FROM cards c JOIN draws d ON d.run_id = c.run_id AND "
+        "d.situation = c.situation WHERE NOT EXISTS (SELECT 1 FROM assignments a WHERE "
+        "a.run_id = c.run_id AND a.customer_id = c.customer_id AND a.campaign = c.campaign) "
+        "ORDER BY c.id")]
 
 
 def held_out_of(db: sqlite3.Connection, customer_id: str, campaign: str) -> dt.date | None:

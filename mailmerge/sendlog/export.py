@@ -1,8 +1,9 @@
 """Exporting the send log for Excel: CSV (UTF-8 with BOM) or XLSX.
 
 In: rows of the log. Out: a file written atomically, its headers in the reader's language:
-the customer's name, the kind, campaign and status in words, dates as dates in XLSX, and the
-log's own codes in columns of their own for programs. A cell that starts with = + - @ (or a
+the customer's name, the kind, campaign, status and template (文面 2, 店の文面 1) in words,
+dates as dates in XLSX, and the log's own codes (the template's file name too) in columns of
+their own for programs. A cell that starts with = + - @ (or a
 tab or carriage return) would run as a formula in a spreadsheet: it is written as text.
 """
 
@@ -18,11 +19,12 @@ from mailmerge.atomic import atomic_write
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import _
 from mailmerge.sendlog.labels import campaign_words, column_titles, kind_word, status_word
+from mailmerge.templates.titles import template_title
 
 # Words for people first, then the log's own codes in columns of their own, for programs.
 COLUMNS = ("id", "customer_id", "customer_name", "kind", "campaign_words", "card_date",
-           "status_words", "reprint_of", "output_file", "page", "updated_at",
-           "situation_code", "campaign_code", "status_code", "template", "checksum")
+           "status_words", "template_words", "reprint_of", "output_file", "page", "updated_at",
+           "situation_code", "campaign_code", "status_code", "template_code", "checksum")
 DATES = ("card_date", "updated_at")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -34,18 +36,20 @@ def neutralise(value: object) -> object:
     return value
 
 
-def export(rows: list[sqlite3.Row], target: Path) -> int:
-    """Write the rows to .csv or .xlsx (by the target's suffix); return the row count."""
+def export(rows: list[sqlite3.Row], target: Path, own_templates: Path | None = None) -> int:
+    """Write the rows to .csv or .xlsx (by the target's suffix); return the row count
+    (`own_templates`: the shop's templates folder, for the templates' titles)."""
     if target.suffix.lower() not in (".csv", ".xlsx"):
         raise HagakiError(_("書き出せるのは .csv か .xlsx です（{name}）", name=target.name))
     with atomic_write(target) as stream:
-        stream.write(export_bytes(rows, target.suffix))
+        stream.write(export_bytes(rows, target.suffix, own_templates))
     return len(rows)
 
 
-def export_bytes(rows: list[sqlite3.Row], suffix: str) -> bytes:
+def export_bytes(rows: list[sqlite3.Row], suffix: str, own_templates: Path | None = None
+                 ) -> bytes:
     """The rows as the bytes of a .csv (UTF-8 with BOM) or .xlsx file (by `suffix`)."""
-    table = [[_value(row, column) for column in COLUMNS] for row in rows]
+    table = [[_value(row, column, own_templates) for column in COLUMNS] for row in rows]
     if suffix.lower() == ".csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
@@ -55,7 +59,7 @@ def export_bytes(rows: list[sqlite3.Row], suffix: str) -> bytes:
     return _xlsx(table)
 
 
-def _value(row: sqlite3.Row, column: str) -> object:
+def _value(row: sqlite3.Row, column: str, own_templates: Path | None) -> object:
     """One cell: the log's value, or its words, or its code under the export's name."""
     keys = row.keys()
     if column == "customer_name":
@@ -66,6 +70,9 @@ def _value(row: sqlite3.Row, column: str) -> object:
         return campaign_words(row["campaign"], row["situation"], row["card_date"])
     if column == "status_words":
         return status_word(row["status"])
+    if column == "template_words":
+        return (template_title(row["template"], row["situation"], own_templates)
+                if row["template"] else "")
     if column.endswith("_code"):
         return row[column.removesuffix("_code")]
     return row[column]

@@ -26,7 +26,8 @@ COLUMN_TITLES = {"id": N_("番号"), "customer_id": N_("顧客ID"), "situation":
                  "reprint_of": N_("刷り直した元のはがき"), "customer_name": N_("お客様の名前"),
                  "kind": N_("種類"), "campaign_words": N_("キャンペーン"),
                  "status_words": N_("状態"), "situation_code": N_("種類コード"),
-                 "campaign_code": N_("キャンペーンコード"), "status_code": N_("状態コード")}
+                 "campaign_code": N_("キャンペーンコード"), "status_code": N_("状態コード"),
+                 "template_words": N_("使った文面"), "template_code": N_("テンプレートのファイル")}
 
 
 def kind_word(situation: str) -> str:

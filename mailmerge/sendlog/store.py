@@ -390,6 +390,10 @@ class SendLog:
         """Every customer a run randomised (of one arm: mailed or held-out), oldest first."""
         return draws.assignments(self.db, arm)
 
+    def unrandomised(self) -> list[str]:
+        """The kind of every card a run with a draw mailed without drawing it."""
+        return draws.unrandomised(self.db)
+
     def held_out_rows(self) -> list[sqlite3.Row]:
         """The held-out customers as rows like `cards()`' (status held-out), for exports."""
         return draws.held_out_rows(self.db)

@@ -1,8 +1,8 @@
 """The shop's telephone, e-mail and web address, as [sender] phone, email and url hold them.
 
 In: what the shop typed (full-width digits, ー or － between the groups, 03(1234)5678, a
-leading 電話 or TEL …). Out: the value as saved (the phone in ASCII digits and hyphens,
-03-1234-5678; the e-mail and web address in half-width forms), "" for nothing typed, or
+leading 電話 or TEL, +81 for Japan …). Out: the value as saved (the phone in ASCII digits
+and hyphens, 03-1234-5678; the e-mail and web address in half-width forms), "" for nothing typed, or
 ContactRefused saying what is wrong and how to write it.
 """
 
@@ -50,6 +50,8 @@ def cleaned_contact(field: str, text: str) -> str:
         return ""
     if field == "phone":
         value = _SEPARATORS.sub("-", _PHONE_LABEL.sub("", value)).strip("-")
+        if value.startswith("+81"):  # +81-75-…, +81 (0)75-… → 075-…, as the lists read it
+            value = "0" + value[3:].lstrip("-").removeprefix("0").lstrip("-")
         digits = sum(c.isdigit() for c in value)
         good = _PHONE.fullmatch(value) is not None and digits in PHONE_DIGITS
     else:

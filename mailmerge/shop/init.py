@@ -104,5 +104,5 @@ def _contact_lines(contact: dict[str, str]) -> str:
     for field, (example, words) in CONTACT_LINES.items():
         value = contact[field]
         line = f"{field} = {json.dumps(value or example, ensure_ascii=False)}"
-        lines.append(f"{'' if value else '# '}{line:<28}# {words}")
+        lines.append(f"{'' if value else '# '}{line:<27} # {words}")
     return "\n".join(lines) + "\n"

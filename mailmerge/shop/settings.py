@@ -198,8 +198,9 @@ def _situations(table: dict[str, dict], path: Path) -> dict[str, Situation]:
                                 file=path, situation=situation))
         if len(shares) != len(templates) or any(share <= 0 for share in shares):
             raise ConfigError(_("{file}: [situations.{situation}] shares: templates と同じ数の、"
-                                "0 より大きい数のリストにしてください（例: [50, 50]）",
-                                file=path, situation=situation))
+                                "0 より大きい数のリストにしてください（例: [50, 50]）。数は割合"
+                                "で、合計が 100 でなくてもかまいません（[1, 3] なら 4 枚に 1 枚"
+                                "と 3 枚）", file=path, situation=situation))
         found[situation] = Situation(
             _number(values, "holdout", path),
             int(_number(values, "window_days", path, WINDOW_DAYS)), templates,

@@ -106,9 +106,11 @@ def _checked_again(customer: Customer, problems: list[Problem], checker: PostalC
     column = next((p.column for p in settled if p.code.startswith("postal-")),
                   FIELDS["postal_code"])
     if not customer.address1:
-        kept.append(Problem(customer.row, customer.customer_id, FIELDS["address1"],
-                            "missing-address", "error",
-                            _("住所がありません: 住所1 を入れてください"), source))
+        missing = next((p for p in settled if p.code == "missing-address"), None)
+        kept.append(missing or Problem(
+            customer.row, customer.customer_id, FIELDS["address1"], "missing-address",
+            "error", _("住所がありません: 「{column}」に住所を入れてください",
+                       column=FIELDS["address1"]), source))
     code = customer.postal_code
     if not code:
         kept.append(Problem(customer.row, customer.customer_id, column, "postal-format",

@@ -207,7 +207,9 @@ def customer_from_row(table_row: TableRow, columns: dict[str, list[int]], header
         problem("family_name", "missing-name",
                 _("名前も会社名もありません: 姓・名か会社名を入れてください"))
     if not customer.address1:
-        problem("address1", "missing-address", _("住所がありません: 住所1 を入れてください"))
+        problem("address1", "missing-address", _(
+            "住所がありません: 「{column}」に住所を入れてください",
+            column="・".join(headers[index] for index in columns["address1"])))
     for field_name in LOST_CHARACTER_FIELDS:
         text = getattr(customer, field_name)
         if "?" in text or "？" in text:

@@ -18,7 +18,7 @@ import unicodedata
 from pathlib import Path
 
 from mailmerge.errors import InputError
-from mailmerge.i18n import N_, _, yen
+from mailmerge.i18n import N_, _, language, yen
 from mailmerge.models import Problem, Sale, SalesList
 from mailmerge.sources.column_hints import ColumnHints
 from mailmerge.sources.customers import ReadOptions, flaw_message
@@ -54,6 +54,7 @@ SALES_ALIASES = {
     "quantity": ("数量", "個数", "点数", "quantity", "qty"),
     "staff": ("担当", "担当者", "スタッフ", "販売員", "staff"),
 }
+NEEDED = {"customer_id": N_("顧客ID"), "date": N_("日付")}  # a sales list's columns to be read
 # Fields several columns may match; the first of the list above is read, the rest are named.
 _RANKED = frozenset({"amount", "unit_price", "quantity"})
 SALES_LOOKUP = lookup_table(SALES_ALIASES)
@@ -111,6 +112,10 @@ def read_sales(path: Path, known_ids: set[str], options: ReadOptions | None = No
     return result
 
 
+class SalesHeadersMissing(InputError):
+    """A sales list whose first row has no customer id or no date column."""
+
+
 def _map_columns(path: Path, headers: list[str], custom: dict[str, str]) -> dict[str, int]:
     """The column of each field (InputError without an id and a date column). [columns]
     may name a field or a header word (「お支払い」 = 「金額」); it wins over the built-in names."""
@@ -125,12 +130,25 @@ def _map_columns(path: Path, headers: list[str], custom: dict[str, str]) -> dict
     for field in _RANKED & found.keys():
         found[field].sort(key=lambda i: (header_key(headers[i]) not in own,
                                          _ORDER.get(header_key(headers[i]), len(_ORDER))))
-    if "customer_id" not in found or "date" not in found:
-        raise InputError(_("{file}: 1 行目に売上リストの見出しが見つかりません。{id_column} と "
-                           "{date_column} の列（または customer_id と date）が要ります",
-                           file=path, id_column=SALES_ALIASES["customer_id"][0],
-                           date_column=SALES_ALIASES["date"][0]))
+    missing = [field for field in NEEDED if field not in found]
+    if missing:
+        raise SalesHeadersMissing(_(
+            "{file}: 1 行目の見出し（{found}）に、売上リストの{missing}の列が見つかりません。"
+            "{names}。金額の列（{amount} など）もあれば読みます", file=path,
+            found=_("、").join(header for header in headers if header.strip()) or _("なし"),
+            missing=_("と").join(_("「{field}」", field=_(NEEDED[field])) for field in missing),
+            names=_("、").join(_("「{field}」の列の見出しは {aliases} のどれか",
+                                 field=_(NEEDED[field]), aliases=_header_names(field))
+                               for field in missing),
+            amount=_header_names("amount", 3)))
     return {field: indexes[0] for field, indexes in found.items()}
+
+
+def _header_names(field: str, most: int | None = None) -> str:
+    """The headers read as `field`, as a shop would type them (顧客ID・顧客番号・…); the
+    English names (customer_id) only when hagaki speaks another language than Japanese."""
+    names = [alias for alias in SALES_ALIASES[field] if language() != "ja" or not alias.isascii()]
+    return "・".join(names[:most])
 
 
 def _read_row(table_row: TableRow, columns: dict[str, int], labels: dict[str, str],

@@ -98,6 +98,7 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            auto_reload=False,  # a run's templates stay as read (no stat on every card)
         )
         self._names: dict[str, list[str]] = {}
         self._checked: set[str] = set()

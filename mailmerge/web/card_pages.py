@@ -14,8 +14,8 @@ from starlette.routing import Route
 from mailmerge import clock
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import _
-from mailmerge.runs.planning import template_title
 from mailmerge.templates.card_edit import MAX_LINE_CHARS, CardEdit
+from mailmerge.templates.titles import template_title
 from mailmerge.web import preview
 from mailmerge.web.desk import Desk, situation_named
 from mailmerge.web.rendering import SITUATION_COOKIE, ask, page_situation, render

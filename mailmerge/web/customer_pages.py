@@ -13,6 +13,7 @@ from starlette.routing import Route
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import _
 from mailmerge.sources.corrections import suggested_postal_codes
+from mailmerge.sources.sales import SalesHeadersMissing
 from mailmerge.web.desk import Desk
 from mailmerge.web.mapping_pages import held_as_table
 from mailmerge.web.rendering import ask, number, render
@@ -64,6 +65,12 @@ async def upload(request: Request) -> Response:
         kind = str(form.get("kind"))
         stored = await ask(desk.store_list, kind, sent.filename or "", content)
     except HagakiError as error:
+        if isinstance(getattr(error, "refused", None), SalesHeadersMissing):
+            return render(request, "error.html", 400, message=str(error), next_step=_(
+                "表計算ソフト（Excel など）で、お客様の番号の列の見出しを「顧客ID」に、日付の"
+                "列の見出しを「日付」に変えて保存し、もう一度アップロードしてください。列の割り"
+                "当て（見出しを選んで読むページ）は、今は顧客リストにしか使えません。"),
+                back=_page_path(request.headers.get("referer", "")))  # no sales mapping page
         if kind == "customers" and await ask(held_as_table, desk, sent.filename or "", content):
             return RedirectResponse("/customers/map", status_code=303)  # its columns to map
         raise HTTPException(400, str(error)) from None

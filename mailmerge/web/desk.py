@@ -37,7 +37,7 @@ from mailmerge.runs.planning import PlanView, plan_cards
 from mailmerge.runs.run import paper_for, print_cards
 from mailmerge.selection.plan import SITUATIONS, campaign_of
 from mailmerge.selection.seasons import LABELS as SEASON_LABELS
-from mailmerge.selection.seasons import SeasonWindowError, season_plan
+from mailmerge.selection.seasons import SeasonWindowError, Window, season_plan
 from mailmerge.sendlog.edits import (
     EditError,
     StoredCorrection,
@@ -58,6 +58,7 @@ from mailmerge.sources.customers import ReadOptions
 from mailmerge.sources.sales import read_sales
 from mailmerge.sources.sourceset import scan_customers
 from mailmerge.templates.card_edit import CardEdit
+from mailmerge.web.run_view import run_postings
 from mailmerge.web.shopfiles import ShopFiles, Stored
 
 RECENT_RUNS = 5
@@ -99,6 +100,7 @@ class RunLine:
     cards: int
     file_name: str
     statuses: dict[str, int]
+    postings: tuple[Window, ...]  # when its seasonal cards are posted (run_postings)
 
 
 def _changes_shop(method):
@@ -244,11 +246,13 @@ class Desk:
         for row in self.log_rows():
             by_run.setdefault(row["run_id"], []).append(row)
         lines = []
+        end_day = self.shop().settings.rules.matsunouchi_end_day
         for run_id, rows in sorted(by_run.items(), reverse=True)[:RECENT_RUNS]:
             first = rows[0]
             lines.append(RunLine(run_id, first["printed_at"], len(rows),
                                  Path(first["output_file"]).name if first["output_file"] else "",
-                                 dict(Counter(row["status"] for row in rows))))
+                                 dict(Counter(row["status"] for row in rows)),
+                                 run_postings(rows, end_day)))
         return lines
 
     @_changes_shop
@@ -266,6 +270,11 @@ class Desk:
             files = [(row["role"], log.located(row["path"])) for row in log.run_files()
                      if row["run_id"] == run_id]
             return log.cards(run_id=run_id), files
+
+    def run_held_out(self, run_id: int) -> int:
+        """How many customers a run held out (drawn to get no card, to measure the cards)."""
+        with SendLog.settled(self.shop().log_path) as log:
+            return sum(1 for row in log.held_out_rows() if row["run_id"] == run_id) if log else 0
 
     def run_card_ids(self, run_id: int) -> list[int]:
         with SendLog.settled(self.shop().log_path) as log:
@@ -355,9 +364,11 @@ class Desk:
         return self._keep(("mourning",), make)
 
     def log_view(self, wanted: LogFilter, names: dict[str, str]) -> list:
-        """The logged cards `wanted` asks for, newest first (`names`: customer_names())."""
+        """The logged cards and the held-out customers `wanted` asks for, newest first
+        (`names`: customer_names())."""
         with SendLog.settled(self.shop().log_path) as log:
-            rows = log.cards() if log else []
+            rows = log.cards() + log.held_out_rows() if log else []
+        rows.sort(key=lambda row: row["card_date"])  # cards of a day before its held-out
         return list(reversed(matching(rows, wanted, names)))
 
     def log_card(self, card_id: int):
@@ -370,7 +381,8 @@ class Desk:
         """The chosen logged cards (oldest first) as a .csv or .xlsx file, as `hagaki log
         export` writes it."""
         names = self.customer_names() if wanted.search else {}
-        return export_bytes(list(reversed(self.log_view(wanted, names))), suffix)
+        return export_bytes(list(reversed(self.log_view(wanted, names))), suffix,
+                            self.shop().settings.templates_folder)
 
     @_changes_shop
     def reprint(self, card_id: int, force: bool) -> RunReport:

@@ -1,4 +1,5 @@
-"""送付履歴: the send log, filtered (status, kind of card, card dates, a customer search); a card
+"""送付履歴: the send log with the held-out customers (対照（送らず）), filtered (status, kind of
+card, card dates, a customer search); a card
 marked returned or cancelled; a card reprinted exactly (`hagaki print --reprint`); the shown
 rows exported as CSV or XLSX (`hagaki log export`)."""
 
@@ -23,7 +24,7 @@ from mailmerge.web.desk import Desk
 from mailmerge.web.rendering import STATUS_MOVES, ask, number, render, run_result
 from mailmerge.web.security import checked_form
 
-LOGGED_STATUSES = ("printed", "mailed", "returned", "cancelled")
+LOGGED_STATUSES = ("printed", "mailed", "returned", "cancelled", "held-out")
 EXPORTS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -62,7 +63,8 @@ async def log_page(request: Request) -> Response:
     wanted = log_filter(request.query_params)
     names = await ask(desk.customer_names)
     rows = await ask(desk.log_view, wanted, names)
-    return render(request, "log.html", rows=rows, names=names, wanted=wanted,
+    held = sum(1 for row in rows if row["status"] == "held-out")
+    return render(request, "log.html", rows=rows, held=held, names=names, wanted=wanted,
                   statuses=LOGGED_STATUSES, moves=MOVES, query=_filter_query(wanted),
                   fragment="_log_rows.html")
 

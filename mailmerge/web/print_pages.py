@@ -40,7 +40,7 @@ async def print_page(request: Request) -> Response:
     situation = page_situation(request)
     runs = await ask(desk.runs)
     context: dict = {"sorts": SORT_WORDS, "duplexes": DUPLEX_WORDS, "situation": situation,
-                     "holdouts": HOLDOUTS,
+                     "holdouts": HOLDOUTS, "on": clock.today(),
                      "printers": await ask(desk.printers), "papers": PAPERS,
                      "waiting": [run for run in runs if "printed" in run.statuses]}
     try:
@@ -103,11 +103,13 @@ async def run_page(request: Request) -> Response:
     paper = PAPERS.get(asked) or (paper_for(RunOptions(situation=rows[0]["situation"]),
                                             shop.settings) if rows else None)
     view = run_view(run_id, rows, files, paper, shop.settings.postage_yen,
-                    lambda name: desk.files.download(name) is not None)
+                    lambda name: desk.files.download(name) is not None,
+                    shop.settings.rules.matsunouchi_end_day)
     if view is None:
         raise HTTPException(404, _("印刷番号 {run} の記録はありません", run=run_id))
+    held_out = await ask(desk.run_held_out, run_id)
     return render(request, "run.html", run=view, steps=loading_steps(view), FILE_ROLES=FILE_ROLES,
-                  fragment="_run_status.html")
+                  held_out=held_out, on=clock.today(), fragment="_run_status.html")
 
 
 async def mark_mailed(request: Request) -> Response:

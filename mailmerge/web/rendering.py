@@ -27,6 +27,7 @@ from mailmerge.selection.plan import LABELS, RULE_WORDS, SEASONAL, SITUATIONS
 from mailmerge.sendlog.labels import STATUS_WORDS
 from mailmerge.sources.corrections import shown, suggested_postal_code
 from mailmerge.sources.problem_words import problem_word
+from mailmerge.web.run_view import mark_words, posting_notes
 from mailmerge.web.security import BROWSER_COOKIE, CSRF_FIELD, browser_id, csrf_token
 from mailmerge.web.shopfiles import KINDS
 from mailmerge.web.words import campaign_year
@@ -78,7 +79,8 @@ templates.globals.update(LABELS=LABELS, RULE_WORDS=RULE_WORDS, STATUS_WORDS=STAT
                          shown=shown, _=_, cards=cards, ngettext=ngettext, pgettext=pgettext,
                          yen=yen, language=language, LANGUAGES=LANGUAGES, once=new_once,
                          CHOOSABLE=(*SEASONAL, "birthday"), page_situation=page_situation,
-                         problem_word=problem_word, campaign_year=campaign_year)
+                         problem_word=problem_word, campaign_year=campaign_year,
+                         posting_notes=posting_notes, mark_words=mark_words)
 
 
 def page_language(connection: HTTPConnection) -> str:

@@ -30,7 +30,8 @@ async def report_page(request: Request) -> Response:
                   SERIES=SERIES, experiments=[
                       (experiment_words.title(e), experiment_words.lines(e, measures.has_amounts))
                       for e in measures.experiments],
-                  method_note=experiment_words.method_note())
+                  method_note=experiment_words.method_note(),
+                  scope_note=experiment_words.scope_note())
 
 
 async def report_workbook(request: Request) -> Response:

@@ -1,13 +1,16 @@
 """A print run as its page shows it (印刷しました): the cards by kind, the paper to load and
-which way, its files, the postage and whether it is posted yet, read from the send log.
+which way, its files, the postage, when to post it and whether it is posted yet, read from
+the send log.
 
 In: the run's logged cards and files (Desk.run_rows), the paper and sides the run printed on,
-and the shop's postage. Out: RunView, and the steps of loading the printer in the page's
-language. The words on the cards and the rules stay the library's; this only counts.
+the shop's postage and 松の内. Out: RunView, the steps of loading the printer and the posting
+window's words in the page's language. The words on the cards and the rules stay the
+library's; this only counts.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -17,6 +20,13 @@ from mailmerge.i18n import N_, _, cards
 from mailmerge.layout.impose import stock_notes
 from mailmerge.layout.paper import Paper
 from mailmerge.paperwork.run_sheet import SITUATION_ORDER
+from mailmerge.selection.seasons import (
+    LABELS,
+    Window,
+    campaign_posting,
+    opens_words,
+    posting_note,
+)
 
 FILE_ROLES = {"cards": N_("はがき"), "address": N_("宛名面"), "message": N_("文面")}
 CARDS_PER_A4 = 4
@@ -39,6 +49,7 @@ class RunView:
     sides: str  # address, message or both
     paper: Paper | None
     postage_yen: int
+    postings: tuple[Window, ...]  # when its seasonal cards are posted (run_postings)
 
     @property
     def count(self) -> int:
@@ -55,7 +66,7 @@ class RunView:
 
 
 def run_view(run_id: int, rows: list, files: list[tuple[str, Path]], paper: Paper | None,
-             postage_yen: int, has_file) -> RunView | None:
+             postage_yen: int, has_file, matsunouchi_end_day: int) -> RunView | None:
     """The run's page from its logged `rows` and `files`; None for a run the log does not
     have. `has_file(name)`: whether the shop folder offers that PDF (the run sheet)."""
     if not rows:
@@ -67,7 +78,31 @@ def run_view(run_id: int, rows: list, files: list[tuple[str, Path]], paper: Pape
     sides = {row["sides"] for row in rows if row["sides"]}
     return RunView(run_id, rows[0]["printed_at"], kinds, dict(Counter(r["status"] for r in rows)),
                    shown, _sheet(run_id, shown, has_file),
-                   sides.pop() if len(sides) == 1 else "both", paper, postage_yen)
+                   sides.pop() if len(sides) == 1 else "both", paper, postage_yen,
+                   run_postings(rows, matsunouchi_end_day))
+
+
+def run_postings(rows: list, matsunouchi_end_day: int) -> tuple[Window, ...]:
+    """The posting windows of a run whose cards are all seasonal, earliest first; () for a
+    run with any other card (those are posted when printed)."""
+    windows = {campaign_posting(row["campaign"], matsunouchi_end_day) for row in rows}
+    if None in windows:
+        return ()
+    return tuple(sorted(windows, key=lambda window: window.first))
+
+
+def posting_notes(postings: tuple[Window, ...], on: dt.date) -> list[str]:
+    """When to post each season's cards, said on `on` (the CLI's お知らせ after printing)."""
+    return [_("{card}: {note}", card=_(LABELS[window.situation]), note=posting_note(window, on))
+            for window in postings]
+
+
+def mark_words(postings: tuple[Window, ...], on: dt.date) -> str:
+    """The mark-mailed button's warning when `on` is before posting opens, else ''. Marking
+    stays allowed: the owner may post early, and says so by pressing it."""
+    if postings and on < postings[0].first:
+        return _("投函は {first}から。投函したら押してください", first=opens_words(postings[0]))
+    return ""
 
 
 def _sheet(run_id: int, files: list[RunFile], has_file) -> str:

@@ -34,7 +34,12 @@ PENDING = "pending-"  # an upload kept there until its columns are mapped
 
 
 class UploadError(HagakiError):
-    """An upload that cannot be stored (wrong kind, type or size)."""
+    """An upload that cannot be stored (wrong kind, type or size, or not read as its list:
+    `refused` is then the reader's own error)."""
+
+    def __init__(self, message: str, refused: HagakiError | None = None) -> None:
+        super().__init__(message)
+        self.refused = refused
 
 
 def _suffix(kind: str, file_name: str, content: bytes) -> str:
@@ -60,7 +65,7 @@ def _checked_as(check: Callable[[Path], None], temporary: Path, name: str) -> No
     try:
         check(temporary)
     except HagakiError as refused:
-        raise UploadError(str(refused).replace(str(temporary), name)) from None
+        raise UploadError(str(refused).replace(str(temporary), name), refused) from None
 
 
 @dataclass(frozen=True)
