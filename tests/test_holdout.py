@@ -87,6 +87,19 @@ def test_held_out_customers_stay_out_of_that_campaign_and_are_due_next_time(tmp_
     assert not out & randomised  # mailed without a draw: not counted in the comparison
 
 
+def test_a_customer_mailed_since_their_hold_out_is_drawn_again(tmp_path):
+    out = held(run(tmp_path, holdout=20, holdout_seed="x"))
+    zansho = run(tmp_path, situation="zansho", on=dt.date(2026, 8, 20), holdout=50,
+                 holdout_seed="y")
+    assert out <= {entry.customer.customer_id for entry in zansho.cards}  # mailed, undrawn
+    kanchu = run(tmp_path, situation="kanchu", on=dt.date(2027, 1, 10), holdout=50,
+                 holdout_seed="z")
+    with SendLog(tmp_path / "log.sqlite") as log:
+        drawn = {a.customer_id for a in log.assignments() if a.situation == "kanchu"}
+    assert drawn == {f"C{n:03d}" for n in range(1, 41)} - held(zansho)  # out is back in
+    assert out & held(kanchu)  # and some of them are held out again, a card later
+
+
 def test_nenga_is_never_held_out_unless_the_shop_asks(tmp_path):
     nenga = dt.date(2026, 12, 10)
     assert not held(run(tmp_path, situation="nenga", on=nenga, holdout=30, paper="official"))

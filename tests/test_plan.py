@@ -90,6 +90,9 @@ class History:
     def last_draw(self, customer_id, situation):
         return None
 
+    def held_out_last(self, customer_id):
+        return False
+
 
 def test_history_stops_repeats_cooldowns_and_returned_addresses():
     customers = [person("C1"), person("C2"), person("C3"), person("C4")]

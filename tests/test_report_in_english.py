@@ -53,6 +53,9 @@ class Thanked:
     def last_draw(self, customer_id, situation):
         return None
 
+    def held_out_last(self, customer_id):
+        return False
+
 
 CUSTOMER = Customer(row=2, customer_id="C1", family_name="山田", given_name="太郎",
                     postal_code="1600023", address1="東京都新宿区西新宿2-8-1")

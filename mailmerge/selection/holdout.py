@@ -9,9 +9,9 @@ arm). The same seed and cards give the same draw: the seed is the day's (`day_se
 plan, the web's previews, a proof and the print of one day agree; the shop never chooses who
 is drawn, and the seed is kept in the log.
 
-Never held out: a customer held out of their last draw, of any kind (never twice in a
-row), and 年賀状 unless the shop's hagaki.toml asks for it ([situations.nenga] holdout);
-such customers are mailed and not counted (they were not randomised). A customer whose
+Never held out: a customer held out of their last draw, of any kind, and mailed no card
+since (never twice in a row), and 年賀状 unless the shop's hagaki.toml asks for it
+([situations.nenga] holdout); such customers are mailed and not counted (they were not randomised). A customer whose
 address came back gets no card at all (plan.barred), so is never drawn.
 """
 
@@ -99,5 +99,4 @@ def draw(cards: list[tuple[PlanEntry, str]], on: dt.date, share: Callable[[str],
 
 
 def _held_out_last(entry: PlanEntry, history: History) -> bool:
-    last = history.last_draw(entry.customer.customer_id, None)  # any kind of card
-    return last is not None and last[1] == HELD_OUT
+    return history.held_out_last(entry.customer.customer_id)

@@ -67,8 +67,9 @@ class History(Protocol):
 
     def held_out_of(self, customer_id: str, campaign: str) -> dt.date | None: ...
 
-    def last_draw(self, customer_id: str, situation: str | None
-                  ) -> tuple[dt.date, str] | None: ...
+    def last_draw(self, customer_id: str, situation: str) -> tuple[dt.date, str] | None: ...
+
+    def held_out_last(self, customer_id: str) -> bool: ...
 
 
 class NoHistory:
@@ -96,9 +97,11 @@ class NoHistory:
     def held_out_of(self, customer_id: str, campaign: str) -> dt.date | None:
         return None
 
-    def last_draw(self, customer_id: str, situation: str | None
-                  ) -> tuple[dt.date, str] | None:
+    def last_draw(self, customer_id: str, situation: str) -> tuple[dt.date, str] | None:
         return None
+
+    def held_out_last(self, customer_id: str) -> bool:
+        return False
 
 
 class Forced(NoHistory):

@@ -131,15 +131,26 @@ def held_out_of(db: sqlite3.Connection, customer_id: str, campaign: str) -> dt.d
     return dt.date.fromisoformat(row[0]) if row else None
 
 
-def last_draw(db: sqlite3.Connection, customer_id: str, situation: str | None
+def last_draw(db: sqlite3.Connection, customer_id: str, situation: str
               ) -> tuple[dt.date, str] | None:
-    """The customer's latest draw of this kind of card (of any kind: None): (its day,
-    mailed or held-out)."""
-    kind, arguments = ("AND situation = ? ", (customer_id, situation)) if situation else (
-        "", (customer_id,))
-    row = db.execute(f"SELECT drawn_on, arm FROM assignments WHERE customer_id = ? {kind}"
-                     "ORDER BY drawn_on DESC, id DESC LIMIT 1", arguments).fetchone()
+    """The customer's latest draw of this kind of card: (its day, mailed or held-out)."""
+    row = db.execute("SELECT drawn_on, arm FROM assignments WHERE customer_id = ? AND "
+                     "situation = ? ORDER BY drawn_on DESC, id DESC LIMIT 1",
+                     (customer_id, situation)).fetchone()
     return (dt.date.fromisoformat(row[0]), row[1]) if row else None
+
+
+def held_out_last(db: sqlite3.Connection, customer_id: str, received: tuple[str, ...]) -> bool:
+    """Was the customer held out of their latest draw (of any kind), and has no run since
+    given them a card (a card of one of the `received` statuses)?"""
+    row = db.execute("SELECT arm, run_id FROM assignments WHERE customer_id = ? "
+                     "ORDER BY drawn_on DESC, id DESC LIMIT 1", (customer_id,)).fetchone()
+    if row is None or row[0] != HELD_OUT:
+        return False
+    since = db.execute(f"SELECT 1 FROM cards WHERE customer_id = ? AND run_id > ? AND status "
+                       f"IN ({', '.join('?' * len(received))}) LIMIT 1",
+                       (customer_id, row[1], *received)).fetchone()
+    return since is None
 
 
 def damaged_assignment_rows(db: sqlite3.Connection) -> list[str]:

@@ -380,11 +380,13 @@ class SendLog:
         """The day this customer was held out of this campaign (no card, to measure), if so."""
         return draws.held_out_of(self.db, customer_id, campaign)
 
-    def last_draw(self, customer_id: str, situation: str | None
-                  ) -> tuple[dt.date, str] | None:
-        """The customer's latest draw of this kind of card (None: of any kind): (its day,
-        mailed or held-out)."""
+    def last_draw(self, customer_id: str, situation: str) -> tuple[dt.date, str] | None:
+        """The customer's latest draw of this kind of card: (its day, mailed or held-out)."""
         return draws.last_draw(self.db, customer_id, situation)
+
+    def held_out_last(self, customer_id: str) -> bool:
+        """Held out of their latest draw, and mailed no card since (never twice in a row)."""
+        return draws.held_out_last(self.db, customer_id, RECEIVED)
 
     def assignments(self, arm: str | None = None) -> list[draws.Assignment]:
         """Every customer a run randomised (of one arm: mailed or held-out), oldest first."""
