@@ -168,3 +168,14 @@ def test_the_log_export_names_each_template_and_keeps_its_file_for_programs(tmp_
     rows = list(csv.DictReader(io.StringIO(target.read_text("utf-8-sig"))))
     pairs = {(row["使った文面"], row["テンプレートのファイル"]) for row in rows}
     assert pairs == {("文面 1", "shochu-1.j2"), ("店の文面 2", "shochu-2.j2")}
+
+
+def test_a_relative_templates_folder_is_beside_hagaki_toml_wherever_hagaki_runs(
+        tmp_path, monkeypatch):
+    shop_folder = tmp_path / "shop"
+    shop_folder.mkdir()
+    _customers, config = shop(shop_folder, customers=3)
+    config.write_text(config.read_text(encoding="utf-8") + '[templates]\nfolder = "tpl"\n',
+                      encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert load_settings(config).templates_folder == shop_folder / "tpl"

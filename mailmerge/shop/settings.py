@@ -169,7 +169,7 @@ def _settings(data: dict, path: Path) -> Settings:
         columns=dict(columns),
         rules=_rules(data.get("rules", {}), path,
                      season_overrides(data.get("seasons", {}), str(path))),
-        templates_folder=(Path(_resolve(templates["folder"], path))
+        templates_folder=(_folder(templates["folder"], path)
                           if "folder" in templates else None),
         postage_yen=int(_number(printing, "postage_yen", path, 85)),
         post_office=printing.get("post_office", "").strip(),
@@ -295,6 +295,12 @@ def _rules(table: dict, path: Path, seasons: dict) -> Rules:
         matsunouchi_end_day=matsunouchi,
         seasons=seasons,
     )
+
+
+def _folder(value: str, config_path: Path) -> Path:
+    """A folder named in the config: a relative one is in the config file's folder."""
+    folder = Path(value).expanduser()
+    return folder if folder.is_absolute() else config_path.parent / folder
 
 
 def _resolve(value: str, config_path: Path) -> str:
