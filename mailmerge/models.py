@@ -88,6 +88,11 @@ class Sale:
     staff: str = ""
     refund: bool = False  # a row that takes a sale back (返品 …), with or without an amount
 
+    @property
+    def takes_back(self) -> bool:
+        """A refund (marked, or a negative amount): never a purchase, a visit or a thank-you."""
+        return self.refund or (self.amount is not None and self.amount < 0)
+
 
 @dataclass
 class CustomerList:

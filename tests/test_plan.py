@@ -256,3 +256,18 @@ def test_a_part_returned_leaves_the_purchase_thanked():
     whole = Sale(3, "C1", DAY - dt.timedelta(days=2), "クッキー詰め合わせ", -1200, refund=True)
     assert not_sent(make_plan([person("C1")], [bought, whole], DAY, "thanks")) == {
         "C1": "refunded"}
+
+
+def test_a_refund_is_never_a_visit():
+    customers = [person("C1"), person("C2")]
+    refund_only = Sale(row=2, customer_id="C1", date=DAY - dt.timedelta(days=187), amount=-3240)
+    bought = sale("C2", 200)
+    later_refund = Sale(row=3, customer_id="C2", date=DAY - dt.timedelta(days=198),
+                        item="湯呑み", amount=-500, refund=True)
+    plan = make_plan(customers, [refund_only, bought, later_refund], DAY, "dormant",
+                     History())
+    [card] = plan.cards
+    assert card.customer.customer_id == "C2"
+    assert f"最後の購入 {bought.date}（200 日前）" in card.reason  # not the refund's day
+    [not_sent] = plan.not_sent
+    assert not_sent.customer.customer_id == "C1" and not_sent.code == "segment"

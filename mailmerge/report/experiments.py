@@ -182,13 +182,9 @@ def _outcome(sales: list[Sale], drawn_on: dt.date, days: int) -> tuple[bool, flo
     last = drawn_on + dt.timedelta(days=days)
     inside = [sale for sale in sales if drawn_on < sale.date <= last]
     net = sum(_signed(sale) for sale in inside)
-    purchases = [sale for sale in inside if not _is_refund(sale)]
+    purchases = [sale for sale in inside if not sale.takes_back]
     unpriced = any(sale.amount is None for sale in purchases)
     return bool(purchases) and (net > 0 or unpriced), net
-
-
-def _is_refund(sale: Sale) -> bool:
-    return sale.refund or (sale.amount is not None and sale.amount < 0)
 
 
 def _signed(sale: Sale) -> float:

@@ -232,12 +232,12 @@ def measure(listed: list[Listed], sales: list[Sale], cards: list[SentCard], on: 
     top_share = positive[0] / positive_total if positive else 0.0
     top10_share = (math.fsum(positive[:math.ceil(len(positive) * 0.10)]) / positive_total
                    if positive else 0.0)
-    known_sales = [sale for history in histories for sale in history]
+    known_sales = [sale for history in histories for sale in history if not sale.takes_back]
     priced = sum(_amount(sale) is not None for sale in known_sales)
     buyers = sum(1 for line in lines if line.purchases)
     monthly = _monthly(lines, histories, new_sales, existing_sales, on, rules)
     sent = sent_cards(cards, on)
-    purchases = {line.customer.customer_id: [s.date for s in history]
+    purchases = {line.customer.customer_id: [s.date for s in history if not s.takes_back]
                  for line, history in zip(lines, histories, strict=True) if history}
     measures = Measures(
         date=on, customer_count=count, flagged_count=sum(1 for line in lines if line.flags),
@@ -293,8 +293,9 @@ def _assign(listed: list[Listed], sales: list[Sale], on: dt.date
 
 def _line(entry: Listed, sales: list[Sale], on: dt.date, rules: SegmentRules) -> CustomerLine:
     customer = entry.customer
-    first = sales[0].date if sales else None
-    last = sales[-1].date if sales else None
+    bought = [sale for sale in sales if not sale.takes_back]
+    first = bought[0].date if bought else None
+    last = bought[-1].date if bought else None
     if exclusion_of(customer) is not None or entry.returned:
         segment = "excluded"
     else:
@@ -307,7 +308,7 @@ def _line(entry: Listed, sales: list[Sale], on: dt.date, rules: SegmentRules) ->
         name=f"{customer.family_name} {customer.given_name}".strip() or customer.company,
         address=f"{customer.address1} {customer.address2}".strip(),
         segment=segment, first_purchase=first, last_purchase=last,
-        days_since_last=(on - last).days if last else None, purchases=len(sales),
+        days_since_last=(on - last).days if last else None, purchases=len(bought),
         total=math.fsum(_amount(s) or 0.0 for s in sales), flags=tuple(flags), flag_codes=codes)
 
 
@@ -336,7 +337,8 @@ def _monthly(lines: list[CustomerLine], histories: list[list[Sale]],
     months = months_between(min(firsts), on)
     events = [event for line, history in zip(lines, histories, strict=True)
               if history and line.segment != "excluded"
-              for event in flow_events([s.date for s in history], on, rules)]
+              for event in flow_events([s.date for s in history if not s.takes_back], on,
+                                       rules)]
     return [Month(name, heads, new_sales.get(name, 0.0), existing_sales.get(name, 0.0))
             for name, heads in zip(months, monthly_heads(months, events), strict=True)]
 

@@ -11,8 +11,9 @@ is drawn, and the seed is kept in the log.
 
 Never held out: a customer held out of their last draw, of any kind, and mailed no card
 since (never twice in a row), and 年賀状 unless the shop's hagaki.toml asks for it
-([situations.nenga] holdout); such customers are mailed and not counted (they were not randomised). A customer whose
-address came back gets no card at all (plan.barred), so is never drawn.
+([situations.nenga] holdout); such customers are mailed and not counted (they were not
+randomised). A customer whose address came back gets no card at all (plan.barred), so is
+never drawn.
 """
 
 from __future__ import annotations

@@ -278,7 +278,7 @@ def _decide(customer: Customer, sales: list[Sale], have_sales: bool, on: dt.date
 
 
 def _segment(customer: Customer, sales: list[Sale], on: dt.date, rules: Rules) -> str:
-    dates = [sale.date for sale in sales]
+    dates = [sale.date for sale in sales if not sale.takes_back]
     return segment_of(min(dates, default=None), max(dates, default=None), on, rules.segments,
                       customer.registered)
 
@@ -314,10 +314,10 @@ def _thanks(customer: Customer, sales: list[Sale], on: dt.date, history: History
     sale that reached hagaki later, from another file, is not thanked twice). NotSent when
     every recent sale has been thanked or taken back; None without a recent sale."""
     since = on - dt.timedelta(days=rules.thanks_days)
-    bought = [s for s in sales if s.date >= since and not _is_refund(s)]
+    bought = [s for s in sales if s.date >= since and not s.takes_back]
     if not bought:  # (most customers: no need to ask the send log)
         return None
-    recent = _kept(bought, [s for s in sales if _is_refund(s)])
+    recent = _kept(bought, [s for s in sales if s.takes_back])
     if not recent:
         return NotSent(customer, "refunded", _(
             "{days} の購入は返品されたので、お礼状は送りません",
@@ -339,10 +339,6 @@ def _thanks(customer: Customer, sales: list[Sale], on: dt.date, history: History
                          card=_(LABELS["thanks"]), number=card.card_id))
     days = ", ".join(sorted({s.date.isoformat() for s in due}))
     return PlanEntry(customer, "thanks", _("{days} の購入のお礼がまだです", days=days), due)
-
-
-def _is_refund(sale: Sale) -> bool:
-    return sale.refund or (sale.amount is not None and sale.amount < 0)
 
 
 def _kept(bought: list[Sale], refunds: list[Sale]) -> list[Sale]:
@@ -465,8 +461,8 @@ def _segment_name(segment: str | None) -> str:
 
 
 def _since_last(sales: list[Sale], on: dt.date) -> str:
-    if not sales:
+    last = max((sale.date for sale in sales if not sale.takes_back), default=None)
+    if last is None:
         return _("購入の記録なし")
-    last = max(sale.date for sale in sales)
     return ngettext("最後の購入 {last}（{n} 日前）", "最後の購入 {last}（{n} 日前）",
                     (on - last).days, last=last)
