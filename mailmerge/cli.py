@@ -189,6 +189,12 @@ def plan_options(command):
                         help=N_("売上リスト（顧客ID、日付、商品、金額）。"))(command)
 
 
+holdout_option = click.option(
+    "--holdout", type=FloatRange(0, 50), metavar="PERCENT",
+    help=N_("今日送るお客様のうちこの割合（%）をくじで選び、今回は送りません"
+            "（対照: hagaki report ではがきの効果を比べます）。年賀状は除きます。"))
+
+
 @main.command("print", help=N_(
     "今日送るはがきを印刷します: 宛名面、文面、または両面。\n\n"
     "例: hagaki print customers.csv --sales sales.csv --side both"))
@@ -254,9 +260,7 @@ def plan_options(command):
 @click.option("--run-sheet", is_flag=True,
               help=N_("発送明細（はがきの隣の …-sheet.pdf）も書き出します: 枚数、切手代、"
                       "区分ごとの数、はがきごとのファイルとページ。"))
-@click.option("--holdout", type=FloatRange(0, 50), metavar="PERCENT",
-              help=N_("今日送るお客様のうちこの割合（%）をくじで選び、今回は送りません"
-                      "（対照: hagaki report ではがきの効果を比べます）。年賀状は除きます。"))
+@holdout_option
 @reading_options
 @user_errors
 def print_command(customers: Path, side: str | None, output: Path | None,
@@ -357,12 +361,13 @@ def _progress():
               help=N_("text は人が読むため、json と csv はプログラム用。"))
 @config_option
 @log_option
+@holdout_option
 @reading_options
 @user_errors
 def plan(customers: Path, sales: Path | None, situation: str | None, paper: str | None, on,
          output_format: str, config_path: Path | None, log_path: Path | None,
-         encoding: str | None, sheet: str | None, source_format: str | None, ship_to: bool,
-         more: tuple[Path, ...]) -> None:
+         holdout: float | None, encoding: str | None, sheet: str | None,
+         source_format: str | None, ship_to: bool, more: tuple[Path, ...]) -> None:
     """Show who gets which card today, and who does not and why, without printing."""
     from mailmerge.runs.jobs import RunOptions
     from mailmerge.runs.planning import format_plan, plan_cards
@@ -375,7 +380,8 @@ def plan(customers: Path, sales: Path | None, situation: str | None, paper: str 
                           active_corrections(shop.log_path))
     the_plan = plan_cards(customers, settings, options, sales, situation,
                           on, shop.log_path,
-                          paper_for(RunOptions(paper=paper, situation=situation), settings))
+                          paper_for(RunOptions(paper=paper, situation=situation), settings),
+                          holdout)
     click.echo(format_plan(the_plan, output_format, settings), nl=False)
     if the_plan.skipped_rows:  # as check and print: rows had errors
         raise SystemExit(1)

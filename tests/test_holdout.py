@@ -241,3 +241,23 @@ def test_log_list_lists_the_held_out_after_the_cards(tmp_path):
     lines = [line for line in only.splitlines() if "\t" in line][1:]
     assert {line.split("\t")[2] for line in lines} == out
     assert {line.split("\t")[0] for line in lines} == {"-"}
+
+
+def test_plan_with_holdout_shows_the_draw_print_with_holdout_makes(tmp_path):
+    import json
+
+    customers, config = shop(tmp_path)
+    asked = [str(customers), "--config", str(config), "--log", str(tmp_path / "log.sqlite"),
+             "--situation", "shochu", "--date", DAY.isoformat(), "--holdout", "25"]
+    with clock.on_day(DAY):
+        planned = CliRunner().invoke(main, ["plan", *asked, "--format", "json"])
+        assert planned.exit_code == 0, planned.output
+        plan_out = {n["customer_id"] for n in json.loads(planned.stdout)["not_sent"]
+                    if n["code"] == "held-out"}
+        printed = CliRunner().invoke(main, ["print", *asked, "--side", "address",
+                                            "--out", str(tmp_path / "cards.pdf")])
+        assert printed.exit_code == 0, printed.output
+    with sqlite3.connect(tmp_path / "log.sqlite") as db:
+        print_out = {row[0] for row in db.execute(
+            "SELECT customer_id FROM assignments WHERE arm = 'held-out'")}
+    assert len(plan_out) == 10 and plan_out == print_out

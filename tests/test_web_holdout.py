@@ -130,3 +130,18 @@ def test_the_plan_and_previews_show_the_draw_the_print_makes(client, shop):
         held = {row[0] for row in db.execute(
             "SELECT customer_id FROM assignments WHERE arm = 'held-out'")}
     assert logged == planned and held == planned_out
+
+
+def test_the_print_page_names_the_settings_holdout_and_offers_everyone(client, shop):
+    with (shop / "hagaki.toml").open("a", encoding="utf-8") as config:
+        config.write('[situations.thanks]\nholdout = 20\n')
+    page = client.get("/print").text
+    assert '<option value="">設定どおり（お礼状 20%）</option>' in page
+    assert '<option value="0">全員に送る</option>' in page
+    form = {**print_form(client), "action": "real", "side": "address", "holdout": "0"}
+    result = client.post("/print", data=form)
+    assert result.status_code in (200, 303), result.text
+    with sqlite3.connect(shop / "hagaki-log.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM assignments WHERE arm = 'held-out'"
+                          ).fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM cards").fetchone()[0] == 10

@@ -46,9 +46,10 @@ class PlanView:
 def plan_cards(customers_path: Path, settings: Settings, options: ReadOptions,
                sales_path: Path | None, situation: str | None,
                on: dt.date | None, log_path: Path | None = None,
-               paper: Paper | None = None) -> PlanView:
+               paper: Paper | None = None, holdout: float | None = None) -> PlanView:
     """Read the files and decide every customer's card for the day, with the send log the
-    print run would use (settled the same way), so plan and print never disagree."""
+    print run would use (settled the same way) and the draw it would make (`holdout`: the
+    print's --holdout), so plan and print never disagree."""
     check_templates(settings)
     lists = read_lists(customers_path, sales_path, options)
     day = on or clock.today()
@@ -56,7 +57,7 @@ def plan_cards(customers_path: Path, settings: Settings, options: ReadOptions,
         plan = decide_day(lists, settings, situation, day, log)
         jobs, held_out, _draws = hold_out(
             [Job(entry, day, campaign_of(entry, day)) for entry in plan.cards], day, settings,
-            RunOptions(), log or NoHistory())
+            RunOptions(holdout=holdout), log or NoHistory())
     plan.cards = [job.entry for job in jobs]
     plan.not_sent = plan.not_sent + held_out
     unprintable = _unprintable(plan, settings)

@@ -35,7 +35,7 @@ from mailmerge.runs.day import customer_rows, read_lists
 from mailmerge.runs.jobs import RunOptions, RunReport
 from mailmerge.runs.planning import PlanView, plan_cards
 from mailmerge.runs.run import paper_for, print_cards
-from mailmerge.selection.plan import SITUATIONS, campaign_of
+from mailmerge.selection.plan import LABELS, SITUATIONS, campaign_of
 from mailmerge.selection.seasons import LABELS as SEASON_LABELS
 from mailmerge.selection.seasons import SeasonWindowError, Window, season_plan
 from mailmerge.sendlog.edits import (
@@ -128,6 +128,13 @@ class Desk:
         self._changes = 0  # changes made through this Desk (a second's writes may share a mtime)
         self._kept_state: tuple | None = None
         self._kept: dict[tuple, object] = {}
+
+    def configured_holdouts(self) -> str:
+        """The held-out shares hagaki.toml sets ([situations.KIND] holdout) as words:
+        'お礼状 10%、寒中見舞い 5%'; '' when it sets none."""
+        situations = self.shop().settings.situations
+        return _("、").join(f"{_(LABELS[name])} {kind.holdout:g}%"
+                        for name, kind in situations.items() if kind.holdout)
 
     def shop(self) -> Shop:
         """The folder's hagaki.toml and log; without a hagaki.toml, the defaults (and the

@@ -28,7 +28,7 @@ from mailmerge.web.security import checked_form
 
 SORT_WORDS = dict(zip(SORTS, (N_("郵便番号順（区分けしやすい順）"), N_("顧客ID順"),
                               N_("名前（フリガナ）順")), strict=True))
-HOLDOUTS = (5, 10, 20)  # percent: the web's choices of --holdout
+HOLDOUTS = (0, 5, 10, 20)  # percent: the web's choices of --holdout (0: everyone mailed)
 CHOICE_WORDS = {"side": N_("面"), "sort": N_("並び順"), "duplex": N_("両面のとき"),
                 "paper": N_("用紙")}
 DUPLEX_WORDS = dict(zip(DUPLEX, (N_("1つのファイル（宛名・文面の交互）"),
@@ -41,6 +41,7 @@ async def print_page(request: Request) -> Response:
     runs = await ask(desk.runs)
     context: dict = {"sorts": SORT_WORDS, "duplexes": DUPLEX_WORDS, "situation": situation,
                      "holdouts": HOLDOUTS, "on": clock.today(),
+                     "configured_holdouts": await ask(desk.configured_holdouts),
                      "printers": await ask(desk.printers), "papers": PAPERS,
                      "waiting": [run for run in runs if "printed" in run.statuses]}
     try:
