@@ -212,4 +212,4 @@ def test_customers_mailed_without_a_draw_are_counted_and_said_not_compared(drawn
     assert whole["not_randomised"] == 30 and whole["cards"] == 24
     text = report(folder, on, "text")
     assert "前回対照だったお客様 30人は比べる組に入れていません" in text
-    assert "「はがきの成果」は、送ったはがきすべてについて 60 日以内" in text
+    assert "印刷用の棚卸し（PDF）の「はがきの成果」は、送ったはがきすべてについて 60 日以内" in text
