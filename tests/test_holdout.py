@@ -261,3 +261,16 @@ def test_plan_with_holdout_shows_the_draw_print_with_holdout_makes(tmp_path):
         print_out = {row[0] for row in db.execute(
             "SELECT customer_id FROM assignments WHERE arm = 'held-out'")}
     assert len(plan_out) == 10 and plan_out == print_out
+
+
+def test_the_run_says_when_its_draw_compares_nothing(tmp_path):
+    nenga = run(tmp_path, situation="nenga", on=dt.date(2026, 12, 10), holdout=30,
+                paper="official")
+    assert any("年賀状は対照（送らず）にしません" in note for note in nenga.notes)
+    small = tmp_path / "small"
+    small.mkdir()
+    shop(small, customers=3)
+    few = run(small, holdout=10, holdout_seed="s")
+    assert not held(few) and len(few.cards) == 3
+    assert ("暑中見舞い: くじに入るお客様が 3人だけなので、10% では送らないお客様が 0人でした"
+            "（今回は比べる組ができていません）") in few.notes

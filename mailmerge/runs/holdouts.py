@@ -17,9 +17,15 @@ from dataclasses import replace
 from mailmerge.errors import ConfigError
 from mailmerge.i18n import _
 from mailmerge.runs.jobs import Job, RunOptions
-from mailmerge.selection.holdout import Shares, day_seed, draw, holdout_share
-from mailmerge.selection.plan import History, NotSent
-from mailmerge.sendlog.draws import Draw
+from mailmerge.selection.holdout import (
+    NEVER_UNLESS_ASKED,
+    Shares,
+    day_seed,
+    draw,
+    holdout_share,
+)
+from mailmerge.selection.plan import LABELS, History, NotSent
+from mailmerge.sendlog.draws import HELD_OUT, Draw
 from mailmerge.sendlog.store import person_key
 from mailmerge.shop.settings import Settings
 
@@ -50,6 +56,22 @@ def hold_out(jobs: list[Job], on: dt.date, settings: Settings, options: RunOptio
     return ([replace(job, entry=replace(job.entry, template=chosen.get(
                 (job.entry.customer.customer_id, job.campaign), job.entry.template)))
              for job in jobs if id(job.entry) in kept], drawn.held_out, drawn.draws)
+
+
+def holdout_notes(jobs: list[Job], draws: list[Draw], options: RunOptions) -> list[str]:
+    """What the owner should know of a run's draw: 年賀状 left out of --holdout, and a kind
+    of card with too few customers for anyone to be held out (no comparison made)."""
+    notes = []
+    if options.holdout and any(job.entry.situation in NEVER_UNLESS_ASKED for job in jobs):
+        notes.append(_("年賀状は対照（送らず）にしません。年賀状でも比べるときは hagaki.toml の "
+                       "[situations.nenga] に holdout を書いてください"))
+    for drawn in draws:
+        if drawn.holdout_percent > 0 and not any(a.arm == HELD_OUT for a in drawn.assignments):
+            notes.append(_("{card}: くじに入るお客様が {n:,}人だけなので、{percent:g}% では"
+                           "送らないお客様が 0人でした（今回は比べる組ができていません）",
+                           card=_(LABELS.get(drawn.situation, drawn.situation)),
+                           n=len(drawn.assignments), percent=drawn.holdout_percent))
+    return notes
 
 
 def check_templates(settings: Settings) -> None:

@@ -34,7 +34,7 @@ from mailmerge.layout.paper import PAPERS, SITUATION_PAPERS, Paper, paper_of_lay
 from mailmerge.models import Customer, Sale
 from mailmerge.runs.batches import BatchFiles, draw_batches
 from mailmerge.runs.day import decide_day, read_lists
-from mailmerge.runs.holdouts import hold_out
+from mailmerge.runs.holdouts import hold_out, holdout_notes
 from mailmerge.runs.jobs import (
     DUPLEX,
     OFFSET_LIMIT_MM,
@@ -139,7 +139,9 @@ def print_cards(customers_path: Path, output: Path | None, settings: Settings,
             report.not_sent = plan.not_sent
             jobs = _with_card_edits([Job(entry, today, campaign_of(entry, today))
                                      for entry in plan.cards], log)
-        jobs, held_out, draws = hold_out(jobs, today, settings, options, log)
+        due = jobs
+        jobs, held_out, draws = hold_out(due, today, settings, options, log)
+        report.notes += holdout_notes(due, draws, options)
         report.not_sent = report.not_sent + held_out
         jobs.sort(key=_SORT_KEYS[options.sort])
         if jobs:
