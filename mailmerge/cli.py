@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import json
 import sys
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,6 +71,15 @@ class IntRange(_InWords, click.IntRange):
 
 class FloatRange(_InWords, click.FloatRange):
     """click.FloatRange in words."""
+
+
+class Percent(FloatRange):
+    """A share in percent, typed with or without its % sign: '10', '10%', '１０％'."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str):
+            value = unicodedata.normalize("NFKC", value).strip().removesuffix("%").strip()
+        return super().convert(value, param, ctx)
 
 
 DEMO_DAY = dt.date(2026, 11, 23)  # the sample sales are dated around this day
@@ -190,7 +200,7 @@ def plan_options(command):
 
 
 holdout_option = click.option(
-    "--holdout", type=FloatRange(0, 50), metavar="PERCENT",
+    "--holdout", type=Percent(0, 50), metavar="PERCENT",
     help=N_("今日送るお客様のうちこの割合（%）をくじで選び、今回は送りません"
             "（対照: hagaki report ではがきの効果を比べます）。年賀状は除きます。"))
 

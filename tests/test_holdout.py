@@ -274,3 +274,14 @@ def test_the_run_says_when_its_draw_compares_nothing(tmp_path):
     assert not held(few) and len(few.cards) == 3
     assert ("暑中見舞い: くじに入るお客様が 3人だけなので、10% では送らないお客様が 0人でした"
             "（今回は比べる組ができていません）") in few.notes
+
+
+@pytest.mark.parametrize("typed", ["25%", "２５％", " 25 "])
+def test_a_holdout_may_be_typed_with_its_percent_sign(tmp_path, typed):
+    customers, config = shop(tmp_path)
+    with clock.on_day(DAY):
+        planned = CliRunner().invoke(main, [
+            "plan", str(customers), "--config", str(config), "--situation", "shochu",
+            "--date", DAY.isoformat(), "--holdout", typed, "--format", "json"])
+    assert planned.exit_code == 0, planned.output
+    assert "held-out" in planned.stdout
