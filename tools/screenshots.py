@@ -12,48 +12,19 @@ page, the run marked mailed, the log, the report, the settings and an error page
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
+from readme_screenshots import CHROMIUM, free_port, sample_shop, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "mailmerge" / "data"
 TARGET = ROOT / "docs" / "screenshots" / "pages"
-CHROMIUM = "/usr/bin/chromium"
 DAY = "2026-11-25"  # a week after the sample sales: thank-you cards are due
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
-
-
-def sample_shop(folder: Path) -> Path:
-    shutil.copy(DATA / "sample_hagaki.toml", folder / "hagaki.toml")
-    shutil.copy(DATA / "sample_customers.csv", folder / "customers.csv")
-    shutil.copy(DATA / "sample_sales.csv", folder / "sales.csv")
-    return folder
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/static/style.css", timeout=1):
-                return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("hagaki serve did not start") from None
-            time.sleep(0.1)
 
 
 def images_loaded(page: Page) -> None:
