@@ -71,3 +71,25 @@ def test_print_then_mark_the_run_mailed_from_home_in_one_click(shop):
             assert page.locator("#log-rows td.state", has_text="投函済み").count() == 2
         finally:
             browser.close()
+
+
+def test_a_tab_left_open_catches_up_when_the_owner_comes_back_to_it(shop):
+    from playwright.sync_api import sync_playwright
+
+    with serving(shop, DAY.isoformat()) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        home = browser.new_page(viewport={"width": 1280, "height": 800})
+        other = browser.new_page(viewport={"width": 1280, "height": 800})
+        try:
+            home.goto(url + "/")
+            assert "2枚" in home.inner_text("#today-cards")
+            other.goto(url + "/print")
+            other.click("#real")  # printed in another tab
+            other.wait_for_url("**/print/runs/1**")
+            home.evaluate("window.notReloaded = true")
+            home.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+            home.wait_for_selector("#today-cards:has-text('今日送るはがきはありません')")
+            home.wait_for_selector("#run-1")
+            assert home.evaluate("window.notReloaded === true")
+        finally:
+            browser.close()
