@@ -47,17 +47,6 @@ def shoot(pages: list[Page], name: str, go) -> None:
         print("wrote", path.relative_to(ROOT))
 
 
-def without_system_ui(page: Page) -> None:
-    """Serve the pages' stylesheet without `system-ui`: on a machine with no Japanese system
-    font (this one), Chromium draws text laid out before the bundled font arrived as boxes
-    when system-ui leads the stack; a shop's computer has a Japanese system font."""
-    def restyled(route) -> None:
-        response = route.fetch()
-        route.fulfill(response=response, body=response.text().replace("system-ui, ", "", 1))
-
-    page.route("**/static/style.css", restyled)
-
-
 def walk(url: str, pages: list[Page]) -> None:
     """A shop's run, page by page; the phone follows the computer on the same shop."""
     def visit(path: str):
@@ -108,8 +97,6 @@ def main() -> None:
                 pages = [browser.new_page(viewport={"width": w, "height": h},
                                           is_mobile=size == "phone", device_scale_factor=1)
                          for size, (w, h) in SIZES.items()]
-                for page in pages:
-                    without_system_ui(page)
                 walk(url, pages)
                 browser.close()
         finally:
