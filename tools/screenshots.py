@@ -11,15 +11,11 @@ page, the run marked mailed, the log, the report, the settings and an error page
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
-from readme_screenshots import CHROMIUM, free_port, sample_shop, wait_for
+from playwright.sync_api import Page
+from readme_screenshots import chromium, served_sample_shop
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "docs" / "screenshots" / "pages"
@@ -82,27 +78,11 @@ def walk(url: str, pages: list[Page]) -> None:
 
 def main() -> None:
     TARGET.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as folder:
-        shop = sample_shop(Path(folder))
-        port = free_port()
-        process = subprocess.Popen([sys.executable, "-m", "mailmerge", "serve", str(shop),
-                                    "--no-browser", "--port", str(port)],
-                                   env={**os.environ, "HAGAKI_TODAY": DAY})
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_for(url, process)
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                                     args=["--headless", "--no-sandbox"])
-                pages = [browser.new_page(viewport={"width": w, "height": h},
-                                          is_mobile=size == "phone", device_scale_factor=1)
-                         for size, (w, h) in SIZES.items()]
-                walk(url, pages)
-                browser.close()
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
-
+    with served_sample_shop(DAY) as url, chromium() as browser:
+        pages = [browser.new_page(viewport={"width": w, "height": h},
+                                  is_mobile=size == "phone", device_scale_factor=1)
+                 for size, (w, h) in SIZES.items()]
+        walk(url, pages)
 
 if __name__ == "__main__":
     main()
