@@ -15,13 +15,10 @@ from pathlib import Path
 
 import pytest
 from pdfread import page_count
+from test_faults import BENCHMARKS, SENDER, hagaki
 
 from mailmerge.runs.jobs import RunOptions
 from mailmerge.runs.run import print_cards
-
-BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
-SENDER = ('[sender]\nname = "ささき雑貨店"\npostal_code = "150-0001"\n'
-          'address = "東京都渋谷区神宮前1-2-3"\n')
 
 
 def digests(report) -> list[tuple[str, str]]:
@@ -116,12 +113,6 @@ def test_an_error_in_a_worker_is_the_run_s_error(tmp_path, customers_csv, settin
                     RunOptions(log=log, batch_size=3, jobs=3, folder=tmp_path))
     assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".*.tmp"))
     assert logged(log) == []
-
-
-def hagaki(*args, cwd: Path) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "mailmerge", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, env=environment, check=False)
 
 
 @pytest.fixture
