@@ -29,7 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import CONFIG, ENVIRONMENT, FLOOR_SCRIPT, machine, write_customers  # noqa: E402
+from run import (  # noqa: E402
+    CONFIG,
+    ENVIRONMENT,
+    FLOOR_SCRIPT,
+    machine,
+    publish,
+    write_customers,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_SECONDS = 0.05
@@ -172,10 +179,7 @@ def main() -> None:
         "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |",
         *lines,
     ]
-    print("\n".join(table))
-    if args.record:
-        with args.record.open("a", encoding="utf-8") as stream:
-            stream.write("\n".join(table) + "\n\n")
+    publish(table, args.record)
 
 
 def table_row(row: Row, found: dict[str, list[tuple[float, float, str]]],

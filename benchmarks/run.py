@@ -60,6 +60,15 @@ def machine() -> str:
             f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}")
 
 
+def publish(lines: list[str], record: Path | None) -> None:
+    """Print a result table, and append it to `record` (RESULTS.md) when given."""
+    text = "\n".join(lines)
+    print(text)
+    if record:
+        with record.open("a", encoding="utf-8") as stream:
+            stream.write("\n" + text + "\n")
+
+
 def write_customers(path: Path, count: int) -> None:
     """A customer list of `count` distinct customers with rare kanji, half-width kana
     buildings and a 連名 on every 7th card."""
@@ -165,11 +174,7 @@ def main() -> None:
         lines.append(f"| {row['cards']:,} | {row['side']} | {row['files']} | "
                      f"{row['seconds']:.2f} | {ratio} | {row['seconds'] / row['cards'] * 1000:.2f} "
                      f"| {row['peak_mb']:.0f} | {row['bytes_per_card']:.0f} |")
-    table = "\n".join(lines)
-    print(table)
-    if args.record:
-        with args.record.open("a", encoding="utf-8") as stream:
-            stream.write(table + "\n\n")
+    publish(lines, args.record)
 
 
 if __name__ == "__main__":

