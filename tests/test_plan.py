@@ -8,7 +8,7 @@ import pytest
 
 from mailmerge.errors import HagakiError
 from mailmerge.models import CardRef, Customer, Sale
-from mailmerge.selection.plan import Rules, make_plan, sale_key
+from mailmerge.selection.plan import NoHistory, Rules, make_plan, sale_key
 from mailmerge.selection.seasons import SeasonWindowError
 
 DAY = dt.date(2026, 11, 23)
@@ -54,7 +54,7 @@ def test_a_first_purchase_within_90_days_is_new_not_dormant():
     assert "活動中:" in plan.not_sent[0].reason
 
 
-class History:
+class History(NoHistory):
     """A send log in memory: card 7 thanked C1's sale, card 9 came back from C4."""
 
     def __init__(self, last=None, thanked=(), returned=(), campaigns=None):
@@ -65,9 +65,6 @@ class History:
     def last_card(self, customer_id, situation):
         day = self.last.get((customer_id, situation))
         return CardRef(5, day, "printed") if day else None
-
-    def sent_to_person(self, customer, campaign):
-        return None
 
     def sent_in_campaign(self, customer_id, campaign):
         day = self.campaigns.get((customer_id, campaign))
@@ -83,15 +80,6 @@ class History:
 
     def left_out(self, customer_id, campaign):
         return customer_id in self.left_out_ids
-
-    def held_out_of(self, customer_id, campaign):
-        return None
-
-    def last_draw(self, customer_id, situation):
-        return None
-
-    def held_out_last(self, customer_id):
-        return False
 
 
 def test_history_stops_repeats_cooldowns_and_returned_addresses():

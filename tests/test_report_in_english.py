@@ -16,7 +16,7 @@ from mailmerge.models import CardRef, Customer, Sale
 from mailmerge.paperwork.run_sheet import RunSheet, SheetLine, run_sheet_pdf
 from mailmerge.report.build import build_report, text_lines
 from mailmerge.report.workbook import workbook_bytes
-from mailmerge.selection.plan import make_plan, sale_key
+from mailmerge.selection.plan import NoHistory, make_plan, sale_key
 from mailmerge.sendlog.export import export
 from mailmerge.sendlog.verify import VerifyResult
 from mailmerge.shop.settings import Settings
@@ -26,35 +26,11 @@ DAY = dt.date(2026, 11, 23)
 DEMO = Path(__file__).parent.parent / "mailmerge" / "data"
 
 
-class Thanked:
+class Thanked(NoHistory):
     """A send log in which card 7 thanked every sale."""
-
-    def last_card(self, customer_id, situation):
-        return None
-
-    def sent_to_person(self, customer, campaign):
-        return None
-
-    def sent_in_campaign(self, customer_id, campaign):
-        return None
 
     def thanked_sales(self, customer_id):
         return {sale_key(SALE): CardRef(7, DAY - dt.timedelta(days=1), "printed")}
-
-    def returned(self, customer):
-        return None
-
-    def left_out(self, customer_id, campaign):
-        return False
-
-    def held_out_of(self, customer_id, campaign):
-        return None
-
-    def last_draw(self, customer_id, situation):
-        return None
-
-    def held_out_last(self, customer_id):
-        return False
 
 
 CUSTOMER = Customer(row=2, customer_id="C1", family_name="山田", given_name="太郎",
