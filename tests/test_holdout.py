@@ -220,7 +220,7 @@ def test_a_held_out_customer_waits_out_the_cooldown_as_if_mailed():
             self.day = DAY - dt.timedelta(days=days_ago)
 
         def last_draw(self, customer_id, situation):
-            return (self.day, "held-out") if situation in (None, "dormant") else None
+            return (self.day, "held-out") if situation == "dormant" else None
 
     recent = make_plan([customer], sales, DAY, "dormant", HeldOut(10))
     assert [(n.code, n.customer.customer_id) for n in recent.not_sent] == [("held-out", "C1")]
