@@ -44,11 +44,12 @@ def write_sales(folder: Path, mailed: list[str], held: list[str]) -> Path:
     return folder / "sales.csv"
 
 
-def report(folder: Path, on: dt.date, output: str = "json") -> str:
+def report(folder: Path, on: dt.date, output: str = "json", out: Path | None = None) -> str:
+    """`hagaki report` of the folder's shop in `output` format, or written to `out`."""
     result = CliRunner().invoke(main, [
         "report", str(folder / "customers.csv"), "--sales", str(folder / "sales.csv"),
         "--config", str(folder / "hagaki.toml"), "--log", str(folder / "log.sqlite"),
-        "--date", on.isoformat(), "--format", output])
+        "--date", on.isoformat(), *(["--out", str(out)] if out else ["--format", output])])
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -149,11 +150,7 @@ def test_the_workbook_and_the_text_say_the_same_figures(drawn, tmp_path):
     write_sales(folder, mailed, held)
     [found] = experiments_json(report(folder, LATER))
     target = folder / "report.xlsx"
-    result = CliRunner().invoke(main, [
-        "report", str(folder / "customers.csv"), "--sales", str(folder / "sales.csv"),
-        "--config", str(folder / "hagaki.toml"), "--log", str(folder / "log.sqlite"),
-        "--date", LATER.isoformat(), "--out", str(target)])
-    assert result.exit_code == 0, result.output
+    said = report(folder, LATER, out=target)
     sheet = load_workbook(target)["はがきの効果"]
     header = [cell.value for cell in sheet[1]]
     row = dict(zip(header, [cell.value for cell in sheet[2]], strict=True))
@@ -163,7 +160,7 @@ def test_the_workbook_and_the_text_say_the_same_figures(drawn, tmp_path):
     assert row["95% の範囲 (下)"] == pytest.approx(found["bought_uplift"]["low"], abs=1e-4)
     assert row["売上の差 (円)"] == pytest.approx(found["sales_uplift"]["difference"])
     assert row["郵送料 (円)"] == found["postage"]
-    assert row["結論"] in result.output
+    assert row["結論"] in said
 
 
 def test_the_pdf_says_what_the_text_says(drawn):
@@ -174,14 +171,10 @@ def test_the_pdf_says_what_the_text_says(drawn):
     folder, mailed, held = drawn
     write_sales(folder, mailed, held)
     target = folder / "report.pdf"
-    result = CliRunner().invoke(main, [
-        "report", str(folder / "customers.csv"), "--sales", str(folder / "sales.csv"),
-        "--config", str(folder / "hagaki.toml"), "--log", str(folder / "log.sqlite"),
-        "--date", LATER.isoformat(), "--out", str(target)])
-    assert result.exit_code == 0, result.output
+    said = report(folder, LATER, out=target)
     with pdfplumber.open(io.BytesIO(target.read_bytes())) as pdf:
         text = "".join((page.extract_text() or "") for page in pdf.pages).replace("\n", "")
-    verdict = next(line.strip() for line in result.output.splitlines()
+    verdict = next(line.strip() for line in said.splitlines()
                    if "ポイント多く再来店" in line)
     assert "はがきの効果（くじで比べた結果）" in text
     assert verdict in text
