@@ -12,11 +12,7 @@ from __future__ import annotations
 from mailmerge.i18n import _, cards, ngettext, yen
 from mailmerge.report.experiments import Experiment
 from mailmerge.report.mailings import REPEAT_DAYS
-from mailmerge.selection.plan import LABELS
-
-
-def kind_word(situation: str) -> str:
-    return _(LABELS[situation]) if situation in LABELS else situation
+from mailmerge.sendlog.labels import kind_word
 
 
 def title(experiment: Experiment) -> str:

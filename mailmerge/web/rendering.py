@@ -24,7 +24,7 @@ from mailmerge.i18n import LANGUAGES, N_, _, cards, language, ngettext, pgettext
 from mailmerge.report.figures import SEGMENT_LABELS, SHARE
 from mailmerge.runs.jobs import RunReport
 from mailmerge.selection.plan import LABELS, RULE_WORDS, SEASONAL, SITUATIONS
-from mailmerge.sendlog.labels import STATUS_WORDS
+from mailmerge.sendlog.labels import STATUS_WORDS, kind_word
 from mailmerge.sources.corrections import shown, suggested_postal_code
 from mailmerge.sources.problem_words import problem_word
 from mailmerge.web.run_view import mark_words, posting_notes
@@ -80,7 +80,7 @@ templates.globals.update(LABELS=LABELS, RULE_WORDS=RULE_WORDS, STATUS_WORDS=STAT
                          yen=yen, language=language, LANGUAGES=LANGUAGES, once=new_once,
                          CHOOSABLE=(*SEASONAL, "birthday"), page_situation=page_situation,
                          problem_word=problem_word, campaign_year=campaign_year,
-                         posting_notes=posting_notes, mark_words=mark_words)
+                         kind_word=kind_word, posting_notes=posting_notes, mark_words=mark_words)
 
 
 def page_language(connection: HTTPConnection) -> str:
