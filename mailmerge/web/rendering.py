@@ -23,8 +23,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mailmerge.i18n import LANGUAGES, N_, _, cards, language, ngettext, pgettext, speaking, yen
 from mailmerge.report.figures import SEGMENT_LABELS, SHARE
 from mailmerge.runs.jobs import RunReport
-from mailmerge.selection.plan import LABELS, RULE_WORDS, SEASONAL, SITUATIONS
-from mailmerge.sendlog.labels import STATUS_WORDS, kind_word
+from mailmerge.selection.plan import LABELS, SEASONAL, SITUATIONS
+from mailmerge.sendlog.labels import STATUS_WORDS, kind_word, rule_word, status_word
 from mailmerge.sources.corrections import shown, suggested_postal_code
 from mailmerge.sources.problem_words import problem_word
 from mailmerge.web.run_view import mark_words, posting_notes
@@ -72,7 +72,7 @@ def page_situation(connection: HTTPConnection) -> str | None:
 
 templates = Environment(loader=PackageLoader("mailmerge.web", "templates"),
                         autoescape=select_autoescape(["html", "svg"], default=True))
-templates.globals.update(LABELS=LABELS, RULE_WORDS=RULE_WORDS, STATUS_WORDS=STATUS_WORDS,
+templates.globals.update(LABELS=LABELS, STATUS_WORDS=STATUS_WORDS,
                          SEGMENT_LABELS=SEGMENT_LABELS,
                          SHARE=SHARE, KINDS=KINDS, SIDES=SIDES, STATUS_MOVES=STATUS_MOVES,
                          CSRF_FIELD=CSRF_FIELD, suggested_postal_code=suggested_postal_code,
@@ -80,7 +80,8 @@ templates.globals.update(LABELS=LABELS, RULE_WORDS=RULE_WORDS, STATUS_WORDS=STAT
                          yen=yen, language=language, LANGUAGES=LANGUAGES, once=new_once,
                          CHOOSABLE=(*SEASONAL, "birthday"), page_situation=page_situation,
                          problem_word=problem_word, campaign_year=campaign_year,
-                         kind_word=kind_word, posting_notes=posting_notes, mark_words=mark_words)
+                         kind_word=kind_word, rule_word=rule_word, status_word=status_word,
+                         posting_notes=posting_notes, mark_words=mark_words)
 
 
 def page_language(connection: HTTPConnection) -> str:
