@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import click
 
-from mailmerge.i18n import LANGUAGES, N_, _, speaking
+from mailmerge.i18n import LANGUAGES, N_, _, language_from_environment, speaking
 
 HELP_OPTION_HELP = N_("この説明を表示して終わります。")
 VERSION_OPTION_HELP = N_("版（バージョン）を表示して終わります。")
@@ -66,15 +66,14 @@ class LocalisedCommand(click.Command):
 class LocalisedGroup(LocalisedCommand, click.Group):
     """The `hagaki` group: its commands are LocalisedCommands too, and the whole run —
     click's own error lines after the command's context is closed included — speaks the
-    language `--lang` asks for."""
+    language `--lang` asks for (else the environment's, read once for the whole run)."""
 
     command_class = LocalisedCommand
     group_class = type  # subgroups (hagaki log …) are LocalisedGroups too
 
     def main(self, args=None, *rest, **extra):
         args = list(sys.argv[1:] if args is None else args)
-        asked = lang_asked(args)
-        with speaking(asked) if asked else contextlib.nullcontext():
+        with speaking(lang_asked(args) or language_from_environment()):
             return super().main(args, *rest, **extra)
 
 

@@ -13,6 +13,7 @@ name) and without a floor (12階, 5F: the room number says it). '東京都新宿
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -63,10 +64,48 @@ def same_place(one: str, other: str) -> bool:
     return longer[:len(shorter)] == shorter
 
 
+class Places:
+    """The rows seen so far by address identity: `first(identity)` is the earliest row at
+    the same place (same_place) as `identity`, found with a few dictionary lookups whatever
+    the number of rows (a list of 200,000 customers is not compared pair by pair)."""
+
+    def __init__(self) -> None:
+        self._exact: dict[str, tuple[int, str]] = {}  # identity → (first row, identity)
+        self._extended: dict[str, tuple[int, str]] = {}  # each numbers' prefix → the same
+
+    def first(self, identity: str) -> tuple[int, str] | None:
+        """(row, identity as seen there) of the earliest row at this place, if any."""
+        found = [self._exact.get(identity)]
+        where, _, numbers = identity.rpartition("|")
+        if numbers:
+            found.append(self._extended.get(identity))  # a row that adds a building or room
+            parts = numbers.split("-")
+            found += [self._exact.get(f"{where}|{'-'.join(parts[:end])}")  # one that leaves
+                      for end in range(1, len(parts))]                    # them out
+        return min((seen for seen in found if seen is not None), default=None)
+
+    def add(self, identity: str, row: int) -> None:
+        """Remember that `row` is at `identity` (after its earlier rows)."""
+        seen = (row, identity)
+        self._exact.setdefault(identity, seen)
+        where, _, numbers = identity.rpartition("|")
+        if numbers:
+            parts = numbers.split("-")
+            for end in range(1, len(parts) + 1):
+                self._extended.setdefault(f"{where}|{'-'.join(parts[:end])}", seen)
+
+
 def person_identity(customer: Customer) -> tuple[str, str, str, str]:
     """The person as people write them: family name, given name and company folded
     (textmatch: 髙/高, 﨑/崎, widths, variation selectors) and the address identity, so one
     person is known again under another spelling or another customer id."""
-    return (match_key(customer.family_name), match_key(customer.given_name),
-            match_key(customer.company),
-            address_identity(customer.postal_code, customer.address1, customer.address2))
+    return _person_identity(customer.family_name, customer.given_name, customer.company,
+                            customer.postal_code, customer.address1, customer.address2)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _person_identity(family_name: str, given_name: str, company: str, postal_code: str,
+                     address1: str, address2: str) -> tuple[str, str, str, str]:
+    """(Cached: reading a list, planning and logging ask it of each customer.)"""
+    return (match_key(family_name), match_key(given_name), match_key(company),
+            address_identity(postal_code, address1, address2))

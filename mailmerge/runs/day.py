@@ -22,6 +22,7 @@ from pathlib import Path
 from mailmerge.i18n import language
 from mailmerge.models import Customer, Problem, SalesList
 from mailmerge.selection.plan import History, Plan, make_plan
+from mailmerge.sendlog.store import SendLog
 from mailmerge.shop.settings import Settings
 from mailmerge.sources.customers import ReadOptions
 from mailmerge.sources.sourceset import (
@@ -93,7 +94,8 @@ def decide_day(lists: Lists, settings: Settings, situation: str | None, on: dt.d
                log: History | None, force: bool = False) -> Plan:
     """Who gets which card on `on`, and who does not and why (the log: what was sent)."""
     sales = lists.sales.sales if lists.sales is not None else None
-    plan = make_plan(lists.customers.customers, sales, on, situation, log, settings.rules,
+    history = log.for_one_plan() if isinstance(log, SendLog) else log
+    plan = make_plan(lists.customers.customers, sales, on, situation, history, settings.rules,
                      force=force, to_recipients=lists.ship_to)
     plan.notes[:0] = lists.customers.sources.notes
     return plan

@@ -40,6 +40,7 @@ from mailmerge.models import CardRef, Customer
 from mailmerge.sendlog import backups, draws, paths
 from mailmerge.sendlog.checks import damaged_edit_rows, damaged_rows, refresh_checks, register
 from mailmerge.sendlog.migrations import MIGRATIONS, TABLES, migrate
+from mailmerge.sendlog.plan_view import PlanView
 
 SENT = ("printed", "mailed", "returned")  # cards that cost postage (the report counts them)
 # Cards the rules count as received: a card that came back was not, so once the address is
@@ -337,6 +338,20 @@ class SendLog:
                                states).fetchall()
 
     # --- what the selection rules ask (the History protocol) -------------------------
+
+    def for_one_plan(self) -> PlanView:
+        """The History one plan asks (customers the log never mentions answered at once)."""
+        return PlanView(self)
+
+    def mentioned_customers(self) -> set[str]:
+        """Every customer id the log holds a card, a draw or an edit of."""
+        return {row[0] for row in self.db.execute(
+            "SELECT customer_id FROM cards UNION SELECT customer_id FROM assignments "
+            "UNION SELECT customer_id FROM card_edits")}
+
+    def people_sent_to(self) -> set[str]:
+        """Every person (person_key) the log holds a card to."""
+        return {row[0] for row in self.db.execute("SELECT DISTINCT person FROM cards")}
 
     def sent_in_campaign(self, customer_id: str, campaign: str) -> CardRef | None:
         """The latest sent card of this campaign to this customer, if any."""

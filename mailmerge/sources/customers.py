@@ -20,7 +20,7 @@ from pathlib import Path
 
 from mailmerge.errors import InputError
 from mailmerge.i18n import N_, _
-from mailmerge.japanese.address_identity import person_identity, same_place
+from mailmerge.japanese.address_identity import Places, person_identity
 from mailmerge.models import Customer, Problem
 from mailmerge.sources.column_hints import ColumnHints
 from mailmerge.sources.corrections import Correction
@@ -98,7 +98,7 @@ def scan_rows(table: Table, columns: dict[str, list[int]], notes: list[str] | No
     source = str(table.path)
     postal_column = _label(columns, table.headers, "postal_code")
     seen_ids: dict[str, int] = {}
-    seen_people: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+    seen_people: dict[tuple[str, ...], Places] = {}
     hints = ColumnHints(table.headers, {i for indexes in columns.values() for i in indexes})
     count = 0
     for row in table.rows:
@@ -283,7 +283,7 @@ def _joint_names(cells: list[str], columns: dict[str, list[int]]) -> Iterator[st
 
 
 def _duplicates(customer: Customer, typed_id: bool, seen_ids: dict[str, int],
-                seen_people: dict[tuple[str, ...], list[tuple[str, int]]], headers: list[str],
+                seen_people: dict[tuple[str, ...], Places], headers: list[str],
                 columns: dict[str, list[int]], source: str) -> list[Problem]:
     """The same id twice, or the same name at the same address: the later row is refused.
     A typed id is compared first; a generated one (made from name and address) after the
@@ -307,14 +307,15 @@ def _duplicates(customer: Customer, typed_id: bool, seen_ids: dict[str, int],
         if not identifiable:
             return None
         *name, identity = key
-        people = seen_people.setdefault((*name, *_place_bucket(identity)), [])
-        first = next((row for place, row in people if same_place(place, identity)), None)
-        if first is None:
-            people.append((identity, customer.row))
+        places = seen_people.setdefault(tuple(name), Places())
+        seen = places.first(identity)
+        if seen is None:
+            places.add(identity, customer.row)
             return None
+        first, there = seen
         message = (_("{first} 行目と同じ名前・住所です。このままでは 2 枚届きます。"
                      "どちらかを消すか、1 行にまとめてください", first=first)
-                   if (identity, first) in people else
+                   if there == identity else
                    _("{first} 行目と同じ名前・住所で、建物名や部屋番号が片方の行にだけあり"
                      "ます。このままでは 2 枚届きます。どちらかを消すか、1 行にまとめてください",
                      first=first))
@@ -328,10 +329,3 @@ def _duplicates(customer: Customer, typed_id: bool, seen_ids: dict[str, int],
         if found is not None:
             return [found]
     return []
-
-
-def _place_bucket(identity: str) -> tuple[str, str, str]:
-    """Postal code, town and first number of an address identity: two identities of one
-    place (same_place) always share them, so a row is compared only with its bucket's."""
-    postal, town, numbers = identity.split("|")
-    return postal, town, numbers.partition("-")[0]
