@@ -496,6 +496,11 @@ def _line_em(text: str, chain: FontChain) -> float:
     return sum(shape(face, part, False).length_em() for face, part in chain.split(text))
 
 
+# A glyph's size and tilt take one of 16 steps across their ranges: finer than the two
+# decimals its matrix is written with, and the renderer works each step out once.
+VARIATION_STEPS = [2 * step / 15 - 1 for step in range(16)]
+
+
 def _handwritten(run: GlyphRun, rng: random.Random, layout: MessageLayout) -> GlyphRun:
     """The run with every glyph nudged across the line, resized about its centre and tilted
     a little (deterministic: the generator is seeded by the customer)."""
@@ -506,12 +511,14 @@ def _handwritten(run: GlyphRun, rng: random.Random, layout: MessageLayout) -> Gl
     vertical = run.mode == "vertical"
     size_range, offset_range = layout.variation_size, layout.variation_offset_mm
     tilt_range = layout.variation_tilt_deg
-    random_number = rng.random
+    random_number, random_bits = rng.random, rng.getrandbits
+    scales = [1 + size_range * step for step in VARIATION_STEPS]
+    tilts = [tilt_range * step for step in VARIATION_STEPS]
     variation = []
     for advance in run.shaped.advances:
-        scale = 1 + size_range * (2 * random_number() - 1)
+        pick = random_bits(8)  # a size and a tilt of the 16 steps each
+        scale, tilt = scales[pick >> 4], tilts[pick & 15]
         nudge = offset_range * (2 * random_number() - 1)
-        tilt = tilt_range * (2 * random_number() - 1)
         along = (1 - scale) * (advance / units_per_em * em) / 2  # the glyph stays centred
         variation.append((nudge, along, scale, tilt) if vertical else (along, nudge, scale, tilt))
     return run._replace(variation=tuple(variation))

@@ -183,7 +183,6 @@ def _colour(rgb: tuple[float, float, float]) -> str:
 # Tm of a tilted glyph: two decimals for the turn and scale (0.5 % of a glyph, never
 # visible), one for the origin ('%' formatting: the cheapest, at a hundred thousand glyphs).
 TILTED_MATRIX = "%.2f %.2f %.2f %.2f %.1f %.1f Tm"
-TILTED_GLYPH = TILTED_MATRIX + "%s"  # and the glyph's TJ
 
 
 def _tilted_matrix(x: float, y: float, size_pt: float, scale: float, tilt_deg: float,
@@ -244,8 +243,9 @@ def _placed_run(run: GlyphRun, font: EmbeddedFont, x: float, y: float) -> str:
 def _varied_ops(code: list[str], run: GlyphRun, font: EmbeddedFont, name: str, x: float,
                 y: float, current: tuple[str, float] | None) -> tuple[str, float] | None:
     """Each glyph of a hand-written run on its own: moved, resized and tilted. The glyph's
-    size goes into its matrix, so the font size changes only when its rounding does.
-    (The arithmetic of _tilted_matrix, inlined: this loop draws most glyphs of a card.)"""
+    size goes into its matrix, so the font size changes only when its rounding does. (This
+    loop draws most glyphs of a card: each (size, tilt) pair's font size, matrix text and
+    turn are worked out once per run size, see _turn.)"""
     shaped = run.shaped
     face = shaped.face
     vertical = run.mode == "vertical"
@@ -254,31 +254,50 @@ def _varied_ops(code: list[str], run: GlyphRun, font: EmbeddedFont, name: str, x
     step_scale = size_pt / upem
     along = condense if vertical else 1.0
     middle = -(face.ascender + face.descender) / 2 / upem
-    to_radians, cosine, sine, pt_per_mm = -math.pi / 180, math.cos, math.sin, PT_PER_MM
-    matrix, append = TILTED_GLYPH, code.append
+    turns = _turns(size_pt, condense)
+    pt_per_mm, append = PT_PER_MM, code.append
     selected = current[1] if current is not None and current[0] == name else None
     offset = 0.0  # points along the run
     for advance, shown, (dx, dy, scale, tilt) in zip(
             shaped.advances, font.shown_glyphs(shaped), run.variation, strict=True):
-        size = size_pt * scale
-        font_size = round(size) or 1
+        turn = turns.get((scale, tilt)) or _turn(turns, size_pt, condense, scale, tilt)
+        font_size, matrix, cos, sin, size = turn
         if font_size != selected:
             selected = font_size
             append(f"/{name} {font_size} Tf")
-        angle = tilt * to_radians
-        cos, sin = cosine(angle), sine(angle)
         if vertical:
             half = size * condense / 2
             origin_x = x + dx * pt_per_mm - sin * half
             origin_y = y - dy * pt_per_mm - offset - half + cos * half
         else:
-            glyph_x, glyph_y = x + dx * pt_per_mm + offset, y - dy * pt_per_mm
             ddx = -advance / upem * size / 2
             ddy = middle * size
-            origin_x = glyph_x - ddx + cos * ddx - sin * ddy
-            origin_y = glyph_y - ddy + sin * ddx + cos * ddy
-        factor = size / font_size
-        cos, sin = cos * factor, sin * factor
-        append(matrix % (cos, sin, -sin * condense, cos * condense, origin_x, origin_y, shown))
+            origin_x = x + dx * pt_per_mm + offset + ddx * (cos - 1) - sin * ddy
+            origin_y = y - dy * pt_per_mm + ddy * (cos - 1) + sin * ddx
+        append(GLYPH_AT % (matrix, origin_x, origin_y, shown))
         offset += advance * step_scale * along
     return current if selected is None else (name, selected)
+
+
+GLYPH_AT = "%s %.1f %.1f Tm%s"  # a turned glyph's matrix, its origin and its TJ
+
+
+@functools.lru_cache(maxsize=64)
+def _turns(size_pt: float, condense: float) -> dict[tuple[float, float], tuple]:
+    """The turns met so far of glyphs of one run size (filled by _turn)."""
+    return {}
+
+
+def _turn(turns: dict, size_pt: float, condense: float, scale: float, tilt_deg: float
+          ) -> tuple[int, str, float, float, float]:
+    """A glyph of scale × size_pt turned clockwise by tilt_deg: (the font size selected, the
+    matrix's first four numbers, cos, sin, the glyph's size in points); kept in `turns`."""
+    size = size_pt * scale
+    font_size = round(size) or 1
+    angle = -math.radians(tilt_deg)
+    cos, sin = math.cos(angle), math.sin(angle)
+    factor = size / font_size
+    matrix = (f"{cos * factor:.2f} {sin * factor:.2f} {-sin * factor * condense:.2f} "
+              f"{cos * factor * condense:.2f}")
+    turn = turns[scale, tilt_deg] = (font_size, matrix, cos, sin, size)
+    return turn

@@ -145,8 +145,10 @@ def customer_from_row(table_row: TableRow, columns: dict[str, list[int]], header
     row, cells = table_row.number, table_row.cells
 
     def value(field_name: str, joiner: str = "") -> str:
-        parts = [drop_text_marker(cells[i]) for i in columns.get(field_name, [])
-                 if i < len(cells)]
+        indexes = columns.get(field_name)
+        if not indexes:
+            return ""  # (most fields: a list has no column for them)
+        parts = [drop_text_marker(cells[i]) for i in indexes if i < len(cells)]
         return joiner.join(p for p in parts if p)
 
     family, typed_family = clean_name(value("family_name"))

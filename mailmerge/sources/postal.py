@@ -182,9 +182,14 @@ def _suggest(address: str) -> tuple[Place, ...]:
     if found is None:
         return ()
     prefecture, city, town_part = found
-    towns = _towns_of(prefecture, city)
-    key = _town_in(town_part.translate(_NO), _town_prefixes(prefecture, city))
-    codes = {town.code: town.name for town in towns if town.key == key}
+    return _places_named(prefecture, city,
+                         _town_in(town_part.translate(_NO), _town_prefixes(prefecture, city)))
+
+
+@functools.lru_cache(maxsize=65536)
+def _places_named(prefecture: str, city: str, key: str) -> tuple[Place, ...]:
+    """The codes of the city's towns whose key is `key` (its catch-all's for '')."""
+    codes = {town.code: town.name for town in _towns_of(prefecture, city) if town.key == key}
     return tuple(Place(code, prefecture, city, name) for code, name in codes.items())
 
 
