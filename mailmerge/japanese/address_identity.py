@@ -103,6 +103,11 @@ def person_identity(customer: Customer) -> tuple[str, str, str, str]:
                             customer.postal_code, customer.address1, customer.address2)
 
 
+def person_key(customer: Customer) -> str:
+    """The person a card goes to, as the send log keeps it (cards.person)."""
+    return "\x1f".join(person_identity(customer))
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _person_identity(family_name: str, given_name: str, company: str, postal_code: str,
                      address1: str, address2: str) -> tuple[str, str, str, str]:

@@ -23,15 +23,19 @@ DASHES = "‐‒–—―−⁃─━˗"  # as NFKC leaves them (it turns －, �
 VARIATION_SELECTORS = [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)]
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _LONG_VOWEL_AS_DASH = re.compile("(?<![ぁ-ゖァ-ヺー])ー")
-_WHITESPACE = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def match_key(text: str) -> str:
     """'〒 東京都葛󠄀飾区青戸１ー２' → '東京都葛飾区青戸1-2'; 'ＴＡＫＡＨＡＳＨＩ 髙橋' →
-    'takahashi高橋'. Equal keys: the same name or address, however it was typed."""
-    folded = unicodedata.normalize("NFKC", text).translate(_folding_table())
-    folded = _WHITESPACE.sub("", _LONG_VOWEL_AS_DASH.sub("-", folded))
-    return folded.removeprefix("〒").casefold()
+    'takahashi高橋'. Equal keys: the same name or address, however it was typed. (Cached:
+    a list's names come back on many rows, and every row is keyed several times.)"""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    folded = text.translate(_folding_table())
+    if "ー" in folded:
+        folded = _LONG_VOWEL_AS_DASH.sub("-", folded)
+    return "".join(folded.split()).removeprefix("〒").casefold()
 
 
 @functools.cache

@@ -20,6 +20,9 @@ from typing import BinaryIO
 HEADER = b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"
 OBJECTS_PER_STREAM = 200
 XREF_FIELD_WIDTHS = (1, 4, 2)  # entry type, offset or object stream, generation or index
+# zlib's level 3: a card's streams compress in half the time of the default level 6, for
+# about 13 % more bytes (measured on two-sided cards: 1.7 KB a card at 6, 1.9 KB at 3).
+COMPRESSION_LEVEL = 3
 
 
 class PdfFile:
@@ -123,7 +126,7 @@ class _ObjectWriter:
 
 def _stream_body(data: bytes, entries: str, compress: bool) -> bytes:
     if compress:
-        data = zlib.compress(data, 6)
+        data = zlib.compress(data, COMPRESSION_LEVEL)
         entries = f"/Filter /FlateDecode {entries}"
     head = f"<< /Length {len(data)} {entries}".rstrip() + " >>\nstream\n"
     return head.encode("latin-1") + data + b"\nendstream"

@@ -1,30 +1,30 @@
 """The send log as one plan asks it, customer after customer.
 
-In: an open SendLog, which nothing writes to while the plan is made. Out: a History (the
-selection rules' questions) that answers at once for a customer the log never mentions (no
-card, no draw, no edit) and for a person it never sent a card to, and asks the log about
-the others: seven questions a customer become two queries a plan (a list of 50,000 on a
-first run asks the log nothing more).
+In: an open SendLog (which nothing writes to while the plan is made), the customers it
+mentions and the people it sent cards to. Out: a History (the selection rules' questions)
+that answers at once for a customer the log never mentions (no card, no draw, no edit) and
+for a person it never sent a card to, and asks the log about the others: seven questions a
+customer become two queries a plan (a list of 50,000 on a first run asks the log nothing
+more).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
+from mailmerge.japanese.address_identity import person_key
 from mailmerge.models import CardRef, Customer
-
-if TYPE_CHECKING:
-    from mailmerge.sendlog.store import SendLog
+from mailmerge.selection.plan import History
 
 
 class PlanView:
-    """The History of one plan over `log` (make it again for the next plan)."""
+    """The History of one plan over `log`, which mentions only `customer_ids` and has sent
+    cards only to `people` (person keys); make it again for the next plan."""
 
-    def __init__(self, log: SendLog) -> None:
+    def __init__(self, log: History, customer_ids: set[str], people: set[str]) -> None:
         self.log = log
-        self.customer_ids = log.mentioned_customers()
-        self.people = log.people_sent_to()
+        self.customer_ids = customer_ids
+        self.people = people
 
     def last_card(self, customer_id: str, situation: str) -> CardRef | None:
         if customer_id not in self.customer_ids:
@@ -38,8 +38,6 @@ class PlanView:
 
     def sent_to_person(self, customer: Customer, campaign: str
                        ) -> tuple[str, CardRef] | None:
-        from mailmerge.sendlog.store import person_key
-
         if person_key(customer) not in self.people:
             return None
         return self.log.sent_to_person(customer, campaign)

@@ -35,7 +35,7 @@ from pathlib import Path
 from mailmerge import clock
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import _, cards, ngettext
-from mailmerge.japanese.address_identity import address_identity, person_identity
+from mailmerge.japanese.address_identity import address_identity, person_key
 from mailmerge.models import CardRef, Customer
 from mailmerge.sendlog import backups, draws, paths
 from mailmerge.sendlog.checks import damaged_edit_rows, damaged_rows, refresh_checks, register
@@ -87,11 +87,6 @@ def address_key(customer: Customer) -> str:
     """The address a card went to, as written (spaces dropped): 'postal|住所1|住所2'."""
     return "|".join("".join(part.split()) for part in
                     (customer.postal_code, customer.address1, customer.address2))
-
-
-def person_key(customer: Customer) -> str:
-    """The person a card goes to, as the log keeps it (cards.person)."""
-    return "\x1f".join(person_identity(customer))
 
 
 def _logged_address(key: str) -> tuple[str, str, str]:
@@ -341,7 +336,7 @@ class SendLog:
 
     def for_one_plan(self) -> PlanView:
         """The History one plan asks (customers the log never mentions answered at once)."""
-        return PlanView(self)
+        return PlanView(self, self.mentioned_customers(), self.people_sent_to())
 
     def mentioned_customers(self) -> set[str]:
         """Every customer id the log holds a card, a draw or an edit of."""

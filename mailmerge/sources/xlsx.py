@@ -22,9 +22,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from defusedxml.ElementTree import fromstring
-from lxml import etree
-
 from mailmerge.errors import InputError
 from mailmerge.i18n import _
 
@@ -40,7 +37,6 @@ _MAX_PARTS_IN_CELL = 1_000  # XML elements inside one cell (rich-text runs)
 _MAX_BEFORE_DATA = 16 * 1024 * 1024  # bytes of sheet XML before <sheetData> (views, columns)
 _CHUNK = 64 * 1024
 # The cells of a row that may hold a value (the others are empty, however many there are).
-_VALUE_CELLS = etree.XPath("*[local-name()='c'][* or @t='inlineStr']")
 _EXCEL_LAST_COLUMN = 16_384
 _EXCEL_LAST_ROW = 1_048_576
 # Built-in number formats that show a date: 14–22 everywhere, 27–36 and 50–58 in Japanese
@@ -202,6 +198,8 @@ class _Book:
             raise InputError(_("{file}: ブックの部分 {part} が大きすぎるため読みません"
                                "（{size:,} バイト）", file=self.path, part=part,
                                size=self.infos[part].file_size))
+        from defusedxml.ElementTree import fromstring  # (only a workbook needs the parsers)
+
         try:
             return fromstring(self.archive.read(part))
         except Exception:  # defusedxml, expat, zlib and CRC errors alike
@@ -298,6 +296,8 @@ def _pull(archive: zipfile.ZipFile, part: str, events: tuple[str, ...],
           tags: tuple[str, ...] | None, check=None) -> Iterator:
     """The elements of a part as lxml's pull parser reports them, fed 64 KB at a time; after
     each chunk `check(bytes read)` may raise to stop a part that grows out of bounds."""
+    from lxml import etree
+
     parser = etree.XMLPullParser(events=events, tag=tags, resolve_entities=False,
                                  no_network=True, load_dtd=False, huge_tree=False,
                                  remove_comments=True, remove_pis=True)
@@ -387,7 +387,7 @@ class _SheetReader:
         if self.cells_read > MAX_CELLS:
             raise InputError(_("{file}: セルが {limit:,} 個を超えるため読みません",
                                file=self.book.path, limit=MAX_CELLS))
-        cells = _VALUE_CELLS(row)
+        cells = _value_cells()(row)
         references = [cell.get("r") for cell in cells]
         if None in references:
             columns = _positions(row)
@@ -490,10 +490,19 @@ def _column_of(reference: str | None) -> int | None:
     return columns[letters]
 
 
+@functools.cache
+def _value_cells():
+    """The XPath of a row's cells that hold a value (lxml is loaded with the first
+    workbook: a CSV never needs it)."""
+    from lxml import etree
+
+    return etree.XPath("*[local-name()='c'][* or @t='inlineStr']")
+
+
 def _positions(row) -> list[int | None]:
     """The columns of a row's value cells when some cells have no reference: each such cell
     is in the column after the one before it."""
-    value_cells = set(_VALUE_CELLS(row))
+    value_cells = set(_value_cells()(row))
     columns: list[int | None] = []
     column: int | None = 0
     for cell in row:

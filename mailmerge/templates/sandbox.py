@@ -125,7 +125,7 @@ def size_of(value: Any, limit: int) -> int:
             if total <= limit:
                 pending += item.keys()
                 pending += item.values()
-        elif isinstance(item, list | tuple | set | frozenset):
+        elif isinstance(item, (list, tuple, set, frozenset)):
             total += len(item) + 1
             if total <= limit:
                 pending += item
@@ -262,6 +262,8 @@ def _text(value: Any) -> str:
     """str(value), but a list or dict holding an undefined value (an unsafe attribute, a
     missing key) fails as that value would alone, never printing 'Undefined' on a card.
     (The value's size is already checked, so the walk is short.)"""
+    if type(value) is str:
+        return value  # (most pieces: text a variable or the template holds)
     pending = [value]
     while pending:
         item = pending.pop()
@@ -269,7 +271,7 @@ def _text(value: Any) -> str:
             item._fail_with_undefined_error()
         elif isinstance(item, dict):
             pending += [*item.keys(), *item.values()]
-        elif isinstance(item, list | tuple | set | frozenset):
+        elif isinstance(item, (list, tuple, set, frozenset)):  # (a tuple: faster than a union)
             pending += item
     return str(value)
 

@@ -9,6 +9,8 @@ Vertical runs are shaped top-to-bottom with `vert`/`vrt2`, which picks the verti
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 from typing import NamedTuple
 
 import uharfbuzz as hb
@@ -17,6 +19,15 @@ from mailmerge.typeface.face import FontFace
 
 VERTICAL_FEATURES = {"vert": True, "vrt2": True}
 HORIZONTAL_FEATURES: dict[str, bool] = {}
+# Characters met so far that shape on their own in a column: top to bottom, HarfBuzz applies
+# only single substitutions (vert, vrt2, locl, ccmp's one-to-one) and no positioning to a
+# character that is not a mark, a variation selector, a joiner or another format character,
+# nor one HarfBuzz joins to its neighbour's cluster (half-width ﾞ and ﾟ, emoji modifiers and
+# flags, Hangul jamo and fillers), so a column's text is its characters shaped one by one,
+# each cached: the same glyphs, advances and texts as the whole text (tests/test_shaping.py).
+_STANDALONE: set[str] = set()
+_JOINING = re.compile("[\uff9e\uff9f\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\ud7b0-\ud7ff"
+                      "\uffa0\U0001f1e6-\U0001f1ff\U0001f3fb-\U0001f3ff]")
 # One object for each distinct character, glyph id and advance: the cached runs would
 # otherwise hold a string or an int of their own for each glyph (76 bytes for a kanji).
 _CHARACTERS: dict[str, str] = {}
@@ -43,6 +54,33 @@ class ShapedRun(NamedTuple):
 @functools.lru_cache(maxsize=16384)
 def shape(face: FontFace, text: str, vertical: bool) -> ShapedRun:
     """Shape `text` with `face`, top-to-bottom when `vertical`, else left-to-right."""
+    if vertical and len(text) > 1 and _all_standalone(text):
+        return _joined([shape(face, character, True) for character in text]) \
+            or _harfbuzz(face, text, vertical)
+    return _harfbuzz(face, text, vertical)
+
+
+def _all_standalone(text: str) -> bool:
+    """Does every character of `text` shape on its own in a column (see _STANDALONE)?"""
+    if _STANDALONE.issuperset(text):
+        return True
+    if _JOINING.search(text) or any(unicodedata.category(character)[0] in "MC"
+                                    for character in text):
+        return False
+    _STANDALONE.update(text)
+    return True
+
+
+def _joined(runs: list[ShapedRun]) -> ShapedRun | None:
+    """One-glyph runs of single characters as one run (None if one is not one glyph)."""
+    if any(len(run.glyphs) != 1 for run in runs):
+        return None
+    return ShapedRun(runs[0].face, tuple([run.glyphs[0] for run in runs]),
+                     tuple([run.advances[0] for run in runs]),
+                     tuple([run.texts[0] for run in runs]))
+
+
+def _harfbuzz(face: FontFace, text: str, vertical: bool) -> ShapedRun:
     buffer = hb.Buffer()
     buffer.add_codepoints([ord(char) for char in text])
     buffer.direction = "ttb" if vertical else "ltr"
