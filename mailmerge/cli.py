@@ -379,6 +379,7 @@ def plan(customers: Path, sales: Path | None, situation: str | None, paper: str 
          holdout: float | None, encoding: str | None, sheet: str | None,
          source_format: str | None, ship_to: bool, more: tuple[Path, ...]) -> None:
     """Show who gets which card today, and who does not and why, without printing."""
+    from mailmerge.runs.forked import usable_cores
     from mailmerge.runs.jobs import RunOptions
     from mailmerge.runs.planning import format_plan, plan_cards
     from mailmerge.runs.run import paper_for
@@ -387,7 +388,7 @@ def plan(customers: Path, sales: Path | None, situation: str | None, paper: str 
     shop = _shop(config_path, customers, log_path)
     settings = shop.settings
     options = ReadOptions(encoding, sheet, settings.columns, source_format, ship_to, more,
-                          active_corrections(shop.log_path))
+                          active_corrections(shop.log_path), usable_cores())
     the_plan = plan_cards(customers, settings, options, sales, situation,
                           on, shop.log_path,
                           paper_for(RunOptions(paper=paper, situation=situation), settings),
@@ -414,12 +415,13 @@ def check(customers: Path, sales: Path | None, output_format: str, layout: str |
           source_format: str | None, ship_to: bool, more: tuple[Path, ...]) -> None:
     """Find every problem in a customer list before printing; exit 1 on an error."""
     from mailmerge.runs.check import check_files, format_text
+    from mailmerge.runs.forked import usable_cores
     from mailmerge.sendlog.edits import active_corrections
     from mailmerge.sources.customers import ReadOptions
     shop = _shop(config_path, customers)
     settings = shop.settings
     options = ReadOptions(encoding, sheet, settings.columns, source_format, ship_to, more,
-                          active_corrections(shop.log_path))
+                          active_corrections(shop.log_path), usable_cores())
     report = check_files(customers, settings, options, sales, layout, shop.log_path)
     if output_format == "json":
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
@@ -550,6 +552,7 @@ def report(customers: Path, sales: Path, log_path: Path | None, on, target: Path
     """The stock-take of the customers: active, dormant, lapsed, and what cards bring."""
     from mailmerge.report.build import build_report, text_lines
     from mailmerge.report.workbook import write_workbook
+    from mailmerge.runs.forked import usable_cores
     from mailmerge.runs.outputs import check_outputs, log_files
     from mailmerge.sendlog.edits import active_corrections
     from mailmerge.sources.customers import ReadOptions
@@ -561,7 +564,8 @@ def report(customers: Path, sales: Path, log_path: Path | None, on, target: Path
                       shop.lists())
     measures = build_report(customers, sales, settings,
                             ReadOptions(encoding, sheet, settings.columns, source_format,
-                                        ship_to, more, active_corrections(shop.log_path)),
+                                        ship_to, more, active_corrections(shop.log_path),
+                                        usable_cores()),
                             shop.log_path,
                             on or clock.today())
     if target is not None and target.suffix.lower() == ".pdf":

@@ -13,7 +13,6 @@ name) and without a floor (12階, 5F: the room number says it). '東京都新宿
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 
@@ -98,9 +97,23 @@ class Places:
 def person_identity(customer: Customer) -> tuple[str, str, str, str]:
     """The person as people write them: family name, given name and company folded
     (textmatch: 髙/高, 﨑/崎, widths, variation selectors) and the address identity, so one
-    person is known again under another spelling or another customer id."""
-    return _person_identity(customer.family_name, customer.given_name, customer.company,
-                            customer.postal_code, customer.address1, customer.address2)
+    person is known again under another spelling or another customer id. (Kept: reading a
+    list, planning and logging ask it of each customer.)"""
+    spelling = _spelling(customer)
+    found = _IDENTITIES.get(spelling)
+    if found is None:
+        found = (match_key(customer.family_name), match_key(customer.given_name),
+                 match_key(customer.company),
+                 address_identity(customer.postal_code, customer.address1, customer.address2))
+        remember_identity(customer, found)
+    return found
+
+
+def remember_identity(customer: Customer, identity: tuple[str, str, str, str]) -> None:
+    """Keep the customer's person_identity, worked out elsewhere (by a forked reader)."""
+    if len(_IDENTITIES) >= MAX_KEPT_IDENTITIES:
+        _IDENTITIES.clear()
+    _IDENTITIES[_spelling(customer)] = identity
 
 
 def person_key(customer: Customer) -> str:
@@ -108,9 +121,10 @@ def person_key(customer: Customer) -> str:
     return "\x1f".join(person_identity(customer))
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _person_identity(family_name: str, given_name: str, company: str, postal_code: str,
-                     address1: str, address2: str) -> tuple[str, str, str, str]:
-    """(Cached: reading a list, planning and logging ask it of each customer.)"""
-    return (match_key(family_name), match_key(given_name), match_key(company),
-            address_identity(postal_code, address1, address2))
+def _spelling(customer: Customer) -> tuple[str, ...]:
+    return (customer.family_name, customer.given_name, customer.company, customer.postal_code,
+            customer.address1, customer.address2)
+
+
+MAX_KEPT_IDENTITIES = 1 << 17
+_IDENTITIES: dict[tuple[str, ...], tuple[str, str, str, str]] = {}

@@ -6,29 +6,18 @@ processes draw. Out: for each batch, in order, a DrawnBatch: its cards (job inde
 first page), its files' bytes and page counts, the cards refused and the warnings of the
 cards made. Workers only draw: the run (runs/run.py) writes every file and owns the log.
 
-Each batch is drawn by a process forked for it (sharing the loaded fonts and templates,
-starting from the same state, whatever drew before): it ignores Ctrl-C (the run stops it)
-and dies with the run, so a killed run leaves no worker holding the log's lock. A worker
-that dies without its batch stops the run (WorkerError): nothing is put in place or logged.
+Each batch is drawn by a process forked for it (runs/forked.py: sharing the loaded fonts
+and templates, starting from the same state, whatever drew before; it ignores Ctrl-C and
+dies with the run). A worker that dies without its batch stops the run (WorkerError):
+nothing is put in place or logged.
 """
 
 from __future__ import annotations
 
-import collections
-import ctypes
-import gc
 import io
-import itertools
 import math
-import multiprocessing
-import os
-import pickle
-import signal
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING
 
 from mailmerge.errors import CardError, HagakiError
@@ -36,14 +25,14 @@ from mailmerge.i18n import _
 from mailmerge.layout.page import Page
 from mailmerge.models import Problem
 from mailmerge.render.pdf import PdfBuilder
+from mailmerge.runs.forked import can_fork, forked_map
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
     from mailmerge.runs.cards import CardMaker
     from mailmerge.runs.jobs import Job
     from mailmerge.templates.engine import Message
-
-PR_SET_PDEATHSIG = 1  # Linux prctl: the signal a process gets when its parent dies
-
 
 @dataclass(frozen=True)
 class BatchFiles:
@@ -68,9 +57,6 @@ class DrawnBatch:
     fallback_words: list[str] = field(default_factory=list)  # set in another face (notes)
 
 
-_WORK: tuple[list[Job], CardMaker, BatchFiles] | None = None  # what forked workers draw
-
-
 class WorkerError(HagakiError):
     """A worker process stopped without its batch (killed, out of memory)."""
 
@@ -85,100 +71,38 @@ def draw_batches(jobs: list[Job], maker: CardMaker, files: BatchFiles, workers: 
     one, at most `workers` at a time (the results still come back in order, and no more
     batches wait unwritten than there are workers). Close the iterator to stop them."""
     count = batch_count(len(jobs), files.size)
-    workers = min(workers, count)
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for number in range(1, count + 1):
+    numbers = range(1, count + 1)
+    if min(workers, count) <= 1 or not can_fork():
+        for number in numbers:
             yield draw_batch(jobs, maker, files, number, progress)
         return
-    global _WORK
-    _WORK = (jobs, maker, files)  # inherited by the forked workers, never pickled
-    context = multiprocessing.get_context("fork")
-    running: collections.deque[tuple[int, BaseProcess, Connection]] = collections.deque()
-    numbers = iter(range(1, count + 1))
-
-    def start(number: int) -> None:
-        gc.freeze()  # the worker's collections skip the run's objects: their pages stay shared
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_worker, args=(number, sender, os.getpid()),
-                                  daemon=True)
-        process.start()
-        sender.close()
-        running.append((number, process, receiver))
-
-    try:
-        for number in itertools.islice(numbers, workers):
-            start(number)
-        while running:
-            number, process, receiver = running[0]
-            drawn = _result(number, process, receiver)
-            running.popleft()
-            for following in itertools.islice(numbers, 1):
-                start(following)
-            if progress is not None:
-                progress(len(drawn.cards) + len(drawn.skipped))
-            yield drawn
-    finally:
-        _WORK = None
-        gc.unfreeze()
-        for _number, process, receiver in running:
-            process.kill()
-            process.join()
-            receiver.close()
+    for drawn in forked_map(lambda number: draw_batch(jobs, maker, files, number), numbers,
+                            workers, _died, _send_batch, _receive_batch):
+        if progress is not None:
+            progress(len(drawn.cards) + len(drawn.skipped))
+        yield drawn
 
 
-def _result(number: int, process: BaseProcess, receiver: Connection) -> DrawnBatch:
-    """The batch a worker sends, or the error it raised, or WorkerError if it died."""
-    try:
-        found = receiver.recv()
-        if isinstance(found, DrawnBatch):  # the files follow, as they are
-            found.files = {role: (receiver.recv_bytes(), pages)
-                           for role, (_, pages) in found.files.items()}
-    except EOFError:
-        process.join()
-        raise WorkerError(_("束 {number} を作るプロセスが途中で止まりました（{code}）。"
-                            "ファイルも記録も書いていません。メモリの空きを確かめて、もう一度"
-                            "実行してください", number=number, code=process.exitcode)) from None
-    finally:
-        receiver.close()
-    process.join()
-    if isinstance(found, BaseException):
-        raise found
-    return found
+def _died(number: int, code: int | None) -> WorkerError:
+    return WorkerError(_("束 {number} を作るプロセスが途中で止まりました（{code}）。"
+                         "ファイルも記録も書いていません。メモリの空きを確かめて、もう一度"
+                         "実行してください", number=number, code=code))
 
 
-def _worker(number: int, sender: Connection, parent: int) -> None:
-    """Draw one batch and send it (or the error that stopped it) to the run."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the run stops its workers
-    if sys.platform.startswith("linux"):  # die with the run: none keeps the log's lock
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the run died before the line above
-        os._exit(1)
-    assert _WORK is not None
-    try:
-        found: DrawnBatch | BaseException = draw_batch(*_WORK, number)
-    except Exception as error:  # the run raises it again
-        found = _sendable(error)
-    files = {}
-    if isinstance(found, DrawnBatch):  # its files follow as they are, never pickled
-        files, found.files = found.files, {role: (b"", pages)
-                                           for role, (_, pages) in found.files.items()}
-    sender.send(found)
+def _send_batch(sender: Connection, drawn: DrawnBatch) -> None:
+    """The batch without its files, then each file's bytes as they are (never pickled)."""
+    files = drawn.files
+    drawn.files = {role: (b"", pages) for role, (_, pages) in files.items()}
+    sender.send(drawn)
     for data, _pages in files.values():
         sender.send_bytes(data)
-    sender.close()
 
 
-def _sendable(error: Exception) -> Exception:
-    """The error as the run can receive it: itself, or (an error class whose arguments do not
-    make it again) its message in a HagakiError, or a RuntimeError naming it."""
-    try:
-        pickle.loads(pickle.dumps(error))
-    except Exception:  # any failure to make it again
-        if isinstance(error, HagakiError):
-            return HagakiError(str(error))
-        return RuntimeError(f"{type(error).__name__}: {error}")
-    return error
+def _receive_batch(receiver: Connection) -> DrawnBatch:
+    drawn = receiver.recv()
+    drawn.files = {role: (receiver.recv_bytes(), pages)
+                   for role, (_, pages) in drawn.files.items()}
+    return drawn
 
 
 def draw_batch(jobs: list[Job], maker: CardMaker, files: BatchFiles, number: int,

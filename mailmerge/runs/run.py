@@ -19,7 +19,6 @@ import contextlib
 import datetime as dt
 import json
 import math
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,6 +33,7 @@ from mailmerge.layout.paper import PAPERS, SITUATION_PAPERS, Paper, paper_of_lay
 from mailmerge.models import Customer, Sale
 from mailmerge.runs.batches import BatchFiles, draw_batches
 from mailmerge.runs.day import decide_day, read_lists
+from mailmerge.runs.forked import usable_cores
 from mailmerge.runs.holdouts import hold_out, holdout_notes
 from mailmerge.runs.jobs import (
     DUPLEX,
@@ -112,7 +112,7 @@ def print_cards(customers_path: Path, output: Path | None, settings: Settings,
     today = options.date or clock.today()
     read_options = ReadOptions(options.encoding, options.sheet, settings.columns,
                                options.source_format, options.ship_to, options.more_customers,
-                               active_corrections(log_path))
+                               active_corrections(log_path), _workers(options))
     lists = read_lists(customers_path, options.sales, read_options)
     customer_list = lists.customers
     report = RunReport(customer_list.path, today, proof=options.proof, paper=paper,
@@ -398,11 +398,9 @@ def _draw(jobs: list[Job], maker: CardMaker, files: _RunFiles, options: RunOptio
 
 
 def _workers(options: RunOptions) -> int:
-    """The processes that draw the batches: --jobs, or one per core the run may use."""
-    if options.jobs is not None:
-        return options.jobs
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-        os.cpu_count() or 1)
+    """The processes that read the list and draw the batches: --jobs, or one per core the
+    run may use."""
+    return options.jobs if options.jobs is not None else usable_cores()
 
 
 def _put_in_place(batches: list[_Written], files: _RunFiles, options: RunOptions,

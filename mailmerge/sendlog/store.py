@@ -284,10 +284,11 @@ class SendLog:
                      card.sides, card.message, card.reprint_of, card.person,
                      card.customer_name)).lastrowid
                 card_ids.append(card_id)
-                db.executemany(
-                    "INSERT INTO thanked_sales (card_id, sale_key, row_check) "
-                    "VALUES (?, ?, sale_check(?, ?))",
-                    [(card_id, key, card_id, key) for key in card.sale_keys])
+                if card.sale_keys:
+                    db.executemany(
+                        "INSERT INTO thanked_sales (card_id, sale_key, row_check) "
+                        "VALUES (?, ?, sale_check(?, ?))",
+                        [(card_id, key, card_id, key) for key in card.sale_keys])
             refresh_checks(db, card_ids)
             draws.write_draws(db, run_id, drawn or [],
                               {(card.customer_id, card.campaign): card.template

@@ -12,16 +12,19 @@ Excel formula error, refuses the row: it never reaches the card.
 
 from __future__ import annotations
 
+import collections
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mailmerge.errors import InputError
 from mailmerge.i18n import N_, _
-from mailmerge.japanese.address_identity import Places, person_identity
+from mailmerge.japanese.address_identity import Places, person_identity, remember_identity
 from mailmerge.models import Customer, Problem
+from mailmerge.runs.forked import can_fork, forked_map
 from mailmerge.sources.column_hints import ColumnHints
 from mailmerge.sources.corrections import Correction
 from mailmerge.sources.headers import ALIASES, map_headers
@@ -73,6 +76,7 @@ class ReadOptions:
     ship_to: bool = False  # order exports: the card goes to the 配送先 (gift recipient)
     more: tuple[Path, ...] = ()  # further customer files, merged with the first
     corrections: tuple[Correction, ...] = ()  # the shop's own fixes, applied as rows are read
+    workers: int = 1  # processes that check a long plain list's rows (forked: the CLI only)
 
 
 def open_plain(table: Table, options: ReadOptions) -> dict[str, list[int]]:
@@ -82,32 +86,31 @@ def open_plain(table: Table, options: ReadOptions) -> dict[str, list[int]]:
     return columns
 
 
-def scan_plain(table: Table, columns: dict[str, list[int]], notes: list[str] | None = None
-               ) -> Iterator[tuple[Customer, list[Problem]]]:
+def scan_plain(table: Table, columns: dict[str, list[int]], notes: list[str] | None = None,
+               workers: int = 1) -> Iterator[tuple[Customer, list[Problem]]]:
     """The rows of a plain customer list, one at a time."""
-    return ((customer, problems) for _row, customer, problems in scan_rows(table, columns,
-                                                                          notes))
+    return ((customer, problems)
+            for _row, customer, problems in scan_rows(table, columns, notes, workers))
 
 
-def scan_rows(table: Table, columns: dict[str, list[int]], notes: list[str] | None = None
-              ) -> Iterator[tuple[TableRow, Customer, list[Problem]]]:
+def scan_rows(table: Table, columns: dict[str, list[int]], notes: list[str] | None = None,
+              workers: int = 1) -> Iterator[tuple[TableRow, Customer, list[Problem]]]:
     """Each data row with the Customer made from it and its problems (postal code checks and
     duplicates within the file included). After the last row, `notes` gets a notice for each
-    unread column that looks like amounts, dates or postal codes."""
-    postal = PostalChecker()
+    unread column that looks like amounts, dates or postal codes. With `workers` > 1, the
+    rows after the first ROWS_PER_WORKER are made and checked in forked processes (the
+    duplicates are still found here, in file order)."""
     source = str(table.path)
-    postal_column = _label(columns, table.headers, "postal_code")
+    check = _row_checker(columns, table.headers, source)
     seen_ids: dict[str, int] = {}
     seen_people: dict[tuple[str, ...], Places] = {}
     hints = ColumnHints(table.headers, {i for indexes in columns.values() for i in indexes})
     count = 0
-    for row in table.rows:
-        if not any(cell.strip() for cell in row.cells) and not row.flaws:
-            continue
+    rows = (row for row in table.rows if row.flaws or any(cell.strip() for cell in row.cells))
+    for row, (customer, problems, identity) in _checked_rows(rows, check, workers, source):
         count += 1
         hints.see(row.cells)
-        customer, problems = customer_from_row(row, columns, table.headers, source)
-        problems += [replace(p, file=source) for p in postal.check(customer, postal_column)]
+        remember_identity(customer, identity)  # (made by a forked reader, used again here)
         typed_id = not any(p.code == "generated-id" for p in problems)
         problems += _duplicates(customer, typed_id, seen_ids, seen_people, table.headers,
                                 columns, source)
@@ -117,6 +120,56 @@ def scan_rows(table: Table, columns: dict[str, list[int]], notes: list[str] | No
                            "ありません）。見出しの下の行に顧客を入力してください", file=source))
     if notes is not None:
         notes += hints.notes(source)
+
+
+Identity = tuple[str, str, str, str]  # address_identity.person_identity
+RowCheck = Callable[[TableRow], tuple[Customer, list[Problem], Identity]]
+ROWS_PER_WORKER = 2_500  # rows a forked process makes and checks at a time
+ROWS_FIRST = 500  # rows checked here before any process is forked (warming their caches)
+
+
+def _row_checker(columns: dict[str, list[int]], headers: list[str], source: str) -> RowCheck:
+    """The check of one row on its own: its Customer, the problems of its cells and its
+    postal code, and the person's identity (for the duplicates)."""
+    postal = PostalChecker()
+    postal_column = _label(columns, headers, "postal_code")
+
+    def check(row: TableRow) -> tuple[Customer, list[Problem], Identity]:
+        customer, problems = customer_from_row(row, columns, headers, source)
+        problems += [replace(p, file=source) for p in postal.check(customer, postal_column)]
+        return customer, problems, person_identity(customer)
+
+    return check
+
+
+def _checked_rows(rows: Iterator[TableRow], check: RowCheck, workers: int, source: str
+                  ) -> Iterator[tuple[TableRow, tuple[Customer, list[Problem], Identity]]]:
+    """Each row with check(row), in order: the first ROWS_FIRST here (which also fills the
+    caches the workers start with), the others here too with one worker, else in forked
+    processes, ROWS_PER_WORKER at a time."""
+    for row in itertools.islice(rows, ROWS_FIRST):
+        yield row, check(row)
+    chunks = iter(lambda: list(itertools.islice(rows, ROWS_PER_WORKER)), [])
+    if workers <= 1 or not can_fork():
+        for chunk in chunks:
+            for row in chunk:
+                yield row, check(row)
+        return
+    waiting: collections.deque[list[TableRow]] = collections.deque()
+
+    def handed_out() -> Iterator[list[TableRow]]:
+        for chunk in chunks:
+            waiting.append(chunk)
+            yield chunk
+
+    def died(_number: int, code: int | None) -> InputError:
+        return InputError(_("{file}: {row} 行目から先を読むプロセスが途中で止まりました"
+                            "（{code}）。メモリの空きを確かめて、もう一度実行してください",
+                            file=source, row=waiting[0][0].number, code=code))
+
+    for checked in forked_map(lambda chunk: [check(row) for row in chunk], handed_out(),
+                              workers, died):
+        yield from zip(waiting.popleft(), checked, strict=True)
 
 
 def _require_headers(table: Table, columns: dict[str, list[int]]) -> None:

@@ -88,7 +88,7 @@ class CustomerSources:
                 self.notes.append(_read_as(table.path.name, preset.label))
         if len(tables) == 1 and presets[0] is None:
             self._rows: Iterator[tuple[Customer, list[Problem]]] = scan_plain(
-                tables[0], open_plain(tables[0], options), self.notes)
+                tables[0], open_plain(tables[0], options), self.notes, options.workers)
         else:
             self._rows = iter(self._merged(tables, presets))
         if options.corrections:
@@ -168,7 +168,7 @@ def _plain_records(table: Table, options: ReadOptions, notes: list[str]
     columns = open_plain(table, options)
     phones = columns.get("phone", [])
     records = []
-    for row, customer, problems in scan_rows(table, columns, notes):
+    for row, customer, problems in scan_rows(table, columns, notes, options.workers):
         phone = next((clean_phone(row.cells[i]) for i in phones
                       if i < len(row.cells) and clean_phone(row.cells[i])), "")
         typed = not any(p.code == "generated-id" for p in problems)

@@ -1,0 +1,71 @@
+"""A long customer list read by forked processes gives exactly what one process gives: the
+same customers, the same problems (duplicates across the processes' shares included), the
+same notes; a process that dies stops the reading with the row it started at."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from mailmerge.errors import InputError
+from mailmerge.sources import customers as customer_rows
+from mailmerge.sources.customers import ReadOptions
+from mailmerge.sources.sourceset import read_customers
+
+HEADER = "顧客ID,姓,名,郵便番号,住所1,住所2,誕生日\n"
+
+
+def write_list(path: Path) -> Path:
+    """41 rows: blank rows, a bad date, a bad postal code, a missing address and duplicates
+    of earlier rows (same id; same person with a room added), spread over every share."""
+    lines = [HEADER]
+    for number in range(36):
+        lines.append(f"C{number:03},髙橋,{number}郎,160-0023,東京都新宿区西新宿2-8-{number + 1},,"
+                     f"{'1980-04-01' if number % 5 else 'いつか'}\n")
+        if number % 9 == 4:
+            lines.append(",,,,,,\n")
+    lines += ["C100,佐藤,花子,999-9999,東京都新宿区西新宿1-1-1,,\n",
+              "C101,鈴木,一郎,160-0023,,,\n",
+              "C002,山田,誠,160-0023,東京都新宿区西新宿3-3-3,,\n",  # id of row 4
+              "C102,髙橋,2郎,１６０－００２３,東京都新宿区西新宿二丁目8番3号,ハイツ101,\n",
+              "C103,高橋,7郎,160-0023,東京都新宿区西新宿2-8-8,,\n"]  # 髙 and 高: the same
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def read(path: Path, workers: int):
+    found = read_customers(path, ReadOptions(workers=workers))
+    return ([(c.row, c.customer_id, c.family_name, c.given_name) for c in found.customers],
+            [(p.row, p.code, p.column, p.message) for p in found.problems], found.total_rows)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked readers need fork()")
+def test_forked_readers_find_what_one_reader_finds(tmp_path, monkeypatch):
+    monkeypatch.setattr(customer_rows, "ROWS_FIRST", 5)
+    monkeypatch.setattr(customer_rows, "ROWS_PER_WORKER", 4)  # then nine shares of four rows
+    path = write_list(tmp_path / "customers.csv")
+    alone = read(path, 1)
+    assert read(path, 3) == alone
+    customers, problems, total = alone
+    codes = sorted(code for _row, code, _column, _message in problems)
+    assert total == 41 and len(customers) == 36  # 41 rows: 5 refused
+    assert codes.count("duplicate") == 3 and codes.count("bad-date") == 8  # (a warning)
+    assert {"missing-address", "postal-unknown"} <= set(codes)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked readers need fork()")
+def test_a_reader_that_dies_stops_the_reading_naming_its_first_row(tmp_path, monkeypatch):
+    monkeypatch.setattr(customer_rows, "ROWS_FIRST", 10)
+    monkeypatch.setattr(customer_rows, "ROWS_PER_WORKER", 10)
+    checked = customer_rows.customer_from_row
+
+    def dies_at_row_25(row, *arguments):
+        if row.number == 25:
+            os._exit(9)  # as the out-of-memory killer would end it
+        return checked(row, *arguments)
+
+    monkeypatch.setattr(customer_rows, "customer_from_row", dies_at_row_25)
+    with pytest.raises(InputError, match="24 行目から先"):
+        read(write_list(tmp_path / "customers.csv"), 2)
