@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Customer:
     """One row of a customer list, cleaned but with names exactly as typed.
 
@@ -63,7 +63,7 @@ class Sender:
         return not (self.name or self.address or self.postal_code)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """Something wrong with one row: where it is, a stable code and what to do."""
 
@@ -76,7 +76,7 @@ class Problem:
     file: str = ""  # the input file the row is in
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sale:
     """One row of a sales list."""
 
@@ -119,7 +119,7 @@ class SalesList:
     unknown: list[Sale] = field(default_factory=list)  # sales for ids not in the customer list
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CardRef:
     """A card in the send log, as the rules and their reasons name it."""
 

@@ -204,7 +204,7 @@ def test_a_failed_write_at_any_file_leaves_no_file_and_no_card_logged(shop, monk
             == ["in_place"] * 4
 
 
-@pytest.mark.parametrize("step", ["begin_run", "record_run", "finish_run"])
+@pytest.mark.parametrize("step", ["begin_run", "record_batch", "record_run", "finish_run"])
 def test_a_log_that_cannot_be_written_at_any_step_loses_nothing(shop, monkeypatch, step):
     settings = load_settings(shop / "hagaki.toml")
     log = shop / "hagaki-log.sqlite"

@@ -99,7 +99,7 @@ class RunReport:
         return [n for n in self.not_sent if n.code in ("already-sent", "already-thanked")]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Job:
     """One card to print: the plan's entry, and for a reprint the logged card it repeats."""
 

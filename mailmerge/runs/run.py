@@ -316,7 +316,7 @@ def _run(jobs: list[Job], source: str, output: Path | None, settings: Settings,
         run = log.begin_run("reprint" if options.reprint else "print", planned)
     staged = StagedFiles()
     try:
-        batches = _draw(jobs, maker, files, options, staged, report)
+        batches = _draw(jobs, maker, files, options, staged, report, log, run)
         if not batches or (options.strict and report.skipped):
             raise _NothingToWrite
         if options.docx is not None:
@@ -363,9 +363,12 @@ def _undo(staged: StagedFiles, log: SendLog, run: tuple[int, dict] | None) -> No
 
 
 def _draw(jobs: list[Job], maker: CardMaker, files: _RunFiles, options: RunOptions,
-          staged: StagedFiles, report: RunReport) -> list[_Written]:
-    """Draw the batches (in worker processes with --jobs) and write each one to its staged
-    temporary file(s) as it comes: the drawn pages never pile up in memory."""
+          staged: StagedFiles, report: RunReport, log: SendLog,
+          run: tuple[int, dict] | None) -> list[_Written]:
+    """Draw the batches (in worker processes with --jobs), write each one to its staged
+    temporary file(s) as it comes and log its cards as pending with the files' checksums
+    (a proof logs nothing): neither the drawn pages nor the logged cards pile up in
+    memory."""
     shape = BatchFiles(files.roles(), files.title, options.flip == "short", options.impose,
                        files.batch_size)
     batches: list[_Written] = []
@@ -385,12 +388,15 @@ def _draw(jobs: list[Job], maker: CardMaker, files: _RunFiles, options: RunOptio
                 with staged.write(path) as stream:
                     stream.write(batch.files[role][0])
             cards = [(jobs[index], message, page) for index, message, page in batch.cards]
-            logged = _logged_cards(batch.number, cards, maker)
-            if options.docx is None:  # the words are in `logged`: only the Word file needs more
+            pages = {role: pages for role, (_, pages) in batch.files.items()}
+            if run is not None:
+                run_id, file_ids = run
+                log.record_batch(run_id, _logged_cards(batch.number, cards, maker), {
+                    file_ids[(batch.number, role)]: (file_checksum(staged.temporary(path)),
+                                                     pages[role]) for role, path in paths})
+            if options.docx is None:  # only the Word file needs the words again
                 cards = [(job, None, page) for job, _message, page in cards]
-            batches.append(_Written(batch.number, cards, paths,
-                                    {role: pages for role, (_, pages) in batch.files.items()},
-                                    logged))
+            batches.append(_Written(batch.number, cards, paths))
     report.skipped.sort(key=lambda p: p.row)
     if maker.with_message:
         report.notes += maker.message_fonts.message.fallback_notes()
@@ -406,18 +412,17 @@ def _workers(options: RunOptions) -> int:
 def _put_in_place(batches: list[_Written], files: _RunFiles, options: RunOptions,
                   log: SendLog, run: tuple[int, dict] | None, staged: StagedFiles,
                   report: RunReport, draws: list[Draw] | None = None) -> None:
-    """Log the cards (pending) with every file's checksum, rename the files into place,
-    then log the cards as printed (a proof logs nothing)."""
+    """Log the run's own files' checksums and its draws (its cards are logged, pending),
+    rename the files into place, then log the cards as printed (a proof logs nothing)."""
     written = [(b.number, role, path) for b in batches for role, path in b.paths]
     if options.docx is not None:
         written.append((files.DOCX_BATCH, "docx", options.docx))
     if run is not None:
         run_id, file_ids = run
-        checksums = {file_ids[(number, role)]: (file_checksum(staged.temporary(path)),
-                                                _pages_of(batches, number, role))
-                     for number, role, path in written}
-        log.record_run(run_id, [card for batch in batches for card in batch.logged_cards()],
-                       checksums, draws)
+        own = {} if options.docx is None else {  # the Word file: no pages
+            file_ids[(files.DOCX_BATCH, "docx")]: (
+                file_checksum(staged.temporary(options.docx)), None)}
+        log.record_run(run_id, own, draws)
         report.run_id = run_id
     staged.commit()
     if run is not None:
@@ -433,13 +438,6 @@ def _put_in_place(batches: list[_Written], files: _RunFiles, options: RunOptions
     report.outputs += [path for _, _, path in written]
     report.cards += [job.entry for batch in batches for job, _, _ in batch.cards]
     report.written = True
-
-
-def _pages_of(batches: list[_Written], number: int, role: str) -> int | None:
-    for batch in batches:
-        if batch.number == number:
-            return batch.page_counts.get(role)
-    return None
 
 
 class _RunFiles:
@@ -491,17 +489,12 @@ def _free_proof_name(folder: Path, day: str) -> str:
 
 @dataclass
 class _Written:
-    """A batch whose files are staged: its cards (job, words, first page), its files, their
-    pages, and its cards as the log records them."""
+    """A batch whose files are staged (and its cards logged as pending): its cards (job,
+    words, first page) and its files."""
 
     number: int
     cards: list[tuple[Job, Message | None, int]]
     paths: list[tuple[str, Path]]
-    page_counts: dict[str, int]
-    logged: list[LoggedCard]
-
-    def logged_cards(self) -> list[LoggedCard]:
-        return self.logged
 
 
 def _logged_cards(number: int, cards: list[tuple[Job, Message | None, int]],

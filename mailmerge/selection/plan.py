@@ -132,7 +132,7 @@ class Rules:
     seasons: dict[str, Override] = field(default_factory=dict)  # [seasons] print windows
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlanEntry:
     customer: Customer
     situation: str
@@ -141,7 +141,7 @@ class PlanEntry:
     template: str = ""  # the template a draw chose (A/B wording); else the usual choice
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NotSent:
     customer: Customer
     code: str

@@ -5,9 +5,10 @@ selection rules' questions (the last card of a kind, sales already thanked, addr
 came back) and changes a card's status (mailed, returned, cancelled).
 
 A run is logged so that a run killed at any moment never leaves a card logged as printed
-that is not in its file: (1) the run, its planned files and its cards as 'pending';
-(2) each file's checksum once it is complete on disk as a temporary file; (3) after every
-file has been renamed into place, 'printed'. A run found unfinished later is settled file by
+that is not in its file: (1) the run and its planned files; (2) batch by batch, its cards
+as 'pending' with each of its files' checksum, once the file is complete on disk as a
+temporary file (then the run's draws); (3) after every file has been renamed into place,
+'printed'. A run found unfinished later is settled file by
 file: cards whose files are in place with the logged checksum are printed, the others are
 taken out of the log (so they are due again) and their temporary files removed.
 
@@ -58,7 +59,7 @@ class LogError(HagakiError):
     """The send log cannot be used: damaged, busy, or not a log at all."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LoggedCard:
     customer_id: str
     situation: str
@@ -264,12 +265,11 @@ class SendLog:
                 ).lastrowid
         return run_id, file_ids
 
-    def record_run(self, run_id: int, cards: list[LoggedCard],
-                   files: dict[int, tuple[str, int | None]],
-                   drawn: list[draws.Draw] | None = None) -> None:
-        """Step 2, in one transaction: the cards (pending), the run's random draws (who was
-        held out) and each complete file's checksum and page count, before the files are
-        moved into place; planned files that were not written are dropped."""
+    def record_batch(self, run_id: int, cards: list[LoggedCard],
+                     files: dict[int, tuple[str, int | None]]) -> None:
+        """Step 2, one batch at a time, each in one transaction: the batch's cards (pending)
+        and each of its complete files' checksum and page count, before any file is moved
+        into place (so a run holds no more than a batch's cards in memory)."""
         now = clock.timestamp()
         with self._transaction() as db:
             card_ids = []
@@ -290,12 +290,19 @@ class SendLog:
                         "VALUES (?, ?, sale_check(?, ?))",
                         [(card_id, key, card_id, key) for key in card.sale_keys])
             refresh_checks(db, card_ids)
-            draws.write_draws(db, run_id, drawn or [],
-                              {(card.customer_id, card.campaign): card.template
-                               for card in cards})
-            for file_id, (checksum, pages) in files.items():
-                db.execute("UPDATE run_files SET checksum = ?, pages = ? WHERE id = ?",
-                           (checksum, pages, file_id))
+            _record_files(db, files)
+
+    def record_run(self, run_id: int, files: dict[int, tuple[str, int | None]],
+                   drawn: list[draws.Draw] | None = None) -> None:
+        """Step 2's end, in one transaction, once every batch is recorded: the checksums of
+        the run's own files (the Word file), the run's random draws (who was held out) and
+        the planned files that were not written dropped."""
+        with self._transaction() as db:
+            _record_files(db, files)
+            logged = {(row[0], row[1]): row[2] for row in db.execute(
+                "SELECT customer_id, campaign, template FROM cards WHERE run_id = ?",
+                (run_id,))} if drawn else {}
+            draws.write_draws(db, run_id, drawn or [], logged)
             db.execute("DELETE FROM run_files WHERE run_id = ? AND checksum IS NULL",
                        (run_id,))
 
@@ -748,6 +755,12 @@ def _file_matches(file_row: sqlite3.Row, target: Path) -> bool:
         return file_row["checksum"] is not None and file_checksum(target) == file_row["checksum"]
     except OSError:
         return False
+
+
+def _record_files(db: sqlite3.Connection, files: dict[int, tuple[str, int | None]]) -> None:
+    """Each complete file's checksum and page count (by its run_files id)."""
+    db.executemany("UPDATE run_files SET checksum = ?, pages = ? WHERE id = ?",
+                   [(checksum, pages, file_id) for file_id, (checksum, pages) in files.items()])
 
 
 def _delete_cards(db: sqlite3.Connection, where: str, arguments: tuple) -> None:
