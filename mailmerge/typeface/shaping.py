@@ -51,13 +51,14 @@ class ShapedRun(NamedTuple):
         return self.length_units / self.face.units_per_em
 
 
-@functools.lru_cache(maxsize=16384)
 def shape(face: FontFace, text: str, vertical: bool) -> ShapedRun:
-    """Shape `text` with `face`, top-to-bottom when `vertical`, else left-to-right."""
+    """Shape `text` with `face`, top-to-bottom when `vertical`, else left-to-right. (A
+    column of standalone characters is joined from each one's cached shaping, and not kept
+    itself: every customer's address is a text of its own.)"""
     if vertical and len(text) > 1 and _all_standalone(text):
-        return _joined([shape(face, character, True) for character in text]) \
-            or _harfbuzz(face, text, vertical)
-    return _harfbuzz(face, text, vertical)
+        return _joined([_shaped(face, character, True) for character in text]) \
+            or _shaped(face, text, vertical)
+    return _shaped(face, text, vertical)
 
 
 def _all_standalone(text: str) -> bool:
@@ -80,7 +81,9 @@ def _joined(runs: list[ShapedRun]) -> ShapedRun | None:
                      tuple([run.texts[0] for run in runs]))
 
 
-def _harfbuzz(face: FontFace, text: str, vertical: bool) -> ShapedRun:
+@functools.lru_cache(maxsize=16384)
+def _shaped(face: FontFace, text: str, vertical: bool) -> ShapedRun:
+    """HarfBuzz's shaping of the text (cached per distinct string)."""
     buffer = hb.Buffer()
     buffer.add_codepoints([ord(char) for char in text])
     buffer.direction = "ttb" if vertical else "ltr"
