@@ -484,6 +484,65 @@ def test_renumbered_customer_ids_do_not_start_the_campaign_again(tmp_path):
     assert "顧客ID C001（同じ名前・住所）として印刷済み（1 番）" in reasons["N001"]
 
 
+def renumbered_plan(folder: Path, rows: list[str], *arguments: str) -> dict[str, str]:
+    """{customer id: the card's kind or why no card} for a list written as `rows`."""
+    path = folder / "renumbered.csv"
+    path.write_text(HEADER + "".join(row + "\n" for row in rows), encoding="utf-8")
+    plan = json.loads(hagaki("plan", str(path), *arguments, "--log", str(folder / LOG),
+                             "--format", "json"))
+    return {**{card["customer_id"]: card["situation"] for card in plan["cards"]},
+            **{left["customer_id"]: left["code"] for left in plan["not_sent"]}}
+
+
+def test_a_renumbered_customer_whose_card_came_back_is_not_mailed_there(returned_shop):
+    rows = ["Z9,髙橋,一郎,様,160-0023,東京都新宿区西新宿二丁目8番1号,パークハイツ西新宿501号室"]
+    assert renumbered_plan(returned_shop, rows, *NENGA) == {"Z9": "returned"}
+    moved = ["Z9,髙橋,一郎,様,530-0001,大阪府大阪市北区梅田3-1-1,"]
+    assert renumbered_plan(returned_shop, moved, *NENGA) == {"Z9": "nenga"}
+
+
+def test_a_building_left_out_under_another_id_is_the_campaign_already_sent(tmp_path):
+    shutil.copy(DATA / "hagaki.toml", tmp_path / "hagaki.toml")
+    customers = write_list(tmp_path, AT_FIRST)
+    hagaki("print", str(customers), *NENGA, "--log", str(tmp_path / LOG), "--out",
+           str(tmp_path / "n.pdf"))
+    rows = ["X1,高橋,一郎,様,160-0023,東京都新宿区西新宿2-8-1,",
+            "X2,髙橋,一郎,様,160-0023,東京都新宿区西新宿2-8-10,"]  # another house
+    assert renumbered_plan(tmp_path, rows, *NENGA) == {"X1": "already-sent", "X2": "nenga"}
+
+
+def test_a_renumbered_customer_keeps_the_wait_before_the_next_card(tmp_path):
+    shutil.copy(DATA / "hagaki.toml", tmp_path / "hagaki.toml")
+    customers, sales = tmp_path / "customers.csv", tmp_path / "sales.csv"
+    customers.write_text(HEADER + "C001,髙橋,一郎,様,160-0023,東京都新宿区西新宿2-8-1,\n",
+                         encoding="utf-8")
+    sales.write_text("顧客ID,日付,商品,金額\nC001,2026-01-10,急須,5500\n", encoding="utf-8")
+    dormant = ["--situation", "dormant", "--sales", str(sales), "--log", str(tmp_path / LOG)]
+    hagaki("print", str(customers), *dormant, "--date", "2026-12-07", "--out",
+           str(tmp_path / "d.pdf"))
+    for path in (customers, sales):  # the register numbered its customers again
+        path.write_text(path.read_text("utf-8").replace("C001", "N001"), encoding="utf-8")
+    plan = json.loads(hagaki("plan", str(customers), *dormant, "--date", "2026-12-08",
+                             "--format", "json"))
+    assert [(left["customer_id"], left["code"]) for left in plan["not_sent"]] \
+        == [("N001", "cooldown")]
+
+
+def test_renumbered_customers_held_out_stay_held_out(tmp_path):
+    shutil.copy(DATA / "hagaki.toml", tmp_path / "hagaki.toml")
+    rows = [f"C{n:03},髙橋,{n}郎,様,160-0023,東京都新宿区西新宿2-8-{n},"
+            for n in range(1, 21)]
+    path = tmp_path / "customers.csv"
+    path.write_text(HEADER + "".join(row + "\n" for row in rows), encoding="utf-8")
+    kanchu = ["--situation", "kanchu", "--date", "2027-01-10"]
+    hagaki("print", str(path), *kanchu, "--holdout", "50", "--log", str(tmp_path / LOG),
+           "--out", str(tmp_path / "k.pdf"))
+    before = renumbered_plan(tmp_path, rows, *kanchu)
+    after = renumbered_plan(tmp_path, [row.replace("C0", "N0", 1) for row in rows], *kanchu)
+    assert sorted(before.values()).count("held-out") >= 5
+    assert {"N" + key[1:]: code for key, code in before.items()} == after
+
+
 def test_the_identitys_separator_typed_in_an_address_is_only_text():
     odd = address_identity("0", "|", "1|2")
     assert odd.count("|") == 2 and same_place(odd, odd)

@@ -94,7 +94,8 @@ def decide_day(lists: Lists, settings: Settings, situation: str | None, on: dt.d
                log: History | None, force: bool = False) -> Plan:
     """Who gets which card on `on`, and who does not and why (the log: what was sent)."""
     sales = lists.sales.sales if lists.sales is not None else None
-    history = log.for_one_plan() if isinstance(log, SendLog) else log
+    history = (log.for_one_plan(lists.customers.customers) if isinstance(log, SendLog)
+               else log)
     plan = make_plan(lists.customers.customers, sales, on, situation, history, settings.rules,
                      force=force, to_recipients=lists.ship_to)
     plan.notes[:0] = lists.customers.sources.notes

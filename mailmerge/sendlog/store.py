@@ -29,7 +29,7 @@ import stat
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +41,7 @@ from mailmerge.models import CardRef, Customer
 from mailmerge.sendlog import backups, draws, paths
 from mailmerge.sendlog.checks import damaged_edit_rows, damaged_rows, refresh_checks, register
 from mailmerge.sendlog.migrations import MIGRATIONS, TABLES, migrate
-from mailmerge.sendlog.plan_view import PlanView
+from mailmerge.sendlog.plan_history import PlanHistory
 
 SENT = ("printed", "mailed", "returned")  # cards that cost postage (the report counts them)
 # Cards the rules count as received: a card that came back was not, so once the address is
@@ -342,9 +342,9 @@ class SendLog:
 
     # --- what the selection rules ask (the History protocol) -------------------------
 
-    def for_one_plan(self) -> PlanView:
-        """The History one plan asks (customers the log never mentions answered at once)."""
-        return PlanView(self, self.mentioned_customers(), self.people_sent_to())
+    def for_one_plan(self, customers: Iterable[Customer]) -> PlanHistory:
+        """The History one plan of these customers asks (sendlog/plan_history.py)."""
+        return PlanHistory(self, customers, self.mentioned_customers(), self.people_by_name())
 
     def mentioned_customers(self) -> set[str]:
         """Every customer id the log holds a card, a draw or an edit of."""
@@ -352,9 +352,18 @@ class SendLog:
             "SELECT customer_id FROM cards UNION SELECT customer_id FROM assignments "
             "UNION SELECT customer_id FROM card_edits")}
 
-    def people_sent_to(self) -> set[str]:
-        """Every person (person_key) the log holds a card to."""
-        return {row[0] for row in self.db.execute("SELECT DISTINCT person FROM cards")}
+    def people_by_name(self) -> dict[tuple[str, str, str], list[tuple[str, str]]]:
+        """The people of the log's cards and draws by their folded name and company, each
+        as (address identity, customer id)."""
+        people: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+        for person, customer_id in self.db.execute(
+                "SELECT person, customer_id FROM cards UNION "
+                "SELECT person, customer_id FROM assignments"):
+            parts = person.split("\x1f")
+            if len(parts) == 4:
+                people.setdefault((parts[0], parts[1], parts[2]), []).append(
+                    (parts[3], customer_id))
+        return people
 
     def sent_in_campaign(self, customer_id: str, campaign: str) -> CardRef | None:
         """The latest sent card of this campaign to this customer, if any."""

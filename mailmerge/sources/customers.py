@@ -98,7 +98,7 @@ def scan_rows(table: Table, columns: dict[str, list[int]], notes: list[str] | No
     """Each data row with the Customer made from it and its problems (postal code checks and
     duplicates within the file included). After the last row, `notes` gets a notice for each
     unread column that looks like amounts, dates or postal codes. With `workers` > 1, the
-    rows after the first ROWS_PER_WORKER are made and checked in forked processes (the
+    rows after the first ROWS_FIRST are made and checked in forked processes (the
     duplicates are still found here, in file order)."""
     source = str(table.path)
     check = _row_checker(columns, table.headers, source)
