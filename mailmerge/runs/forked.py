@@ -13,11 +13,10 @@ running. `can_fork()` says whether the platform can do this at all.
 from __future__ import annotations
 
 import collections
-import ctypes
+import functools
 import gc
 import itertools
 import os
-import pickle
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -60,14 +59,12 @@ def forked_map(task: Callable[[Item], Result], items: Iterable[Item], workers: i
     `died(position from 1, exit code)` is the error raised for a process that stopped
     without its result; `send` and `receive` carry a result through the pipe (pickled
     unless they say otherwise)."""
-    import multiprocessing  # (loaded only by a run that forks)
-
-    context = multiprocessing.get_context("fork")
     running: collections.deque[tuple[int, BaseProcess, Connection]] = collections.deque()
     positions = enumerate(items, start=1)
 
     def start(position: int, item: Item) -> None:
         gc.freeze()  # the worker's collections skip our objects: their pages stay shared
+        context = _fork_context()
         receiver, sender = context.Pipe(duplex=False)
         process = context.Process(target=_worker, daemon=True,
                                   args=(task, item, sender, send, os.getpid()))
@@ -93,6 +90,14 @@ def forked_map(task: Callable[[Item], Result], items: Iterable[Item], workers: i
             receiver.close()
 
 
+@functools.cache
+def _fork_context():
+    """multiprocessing's fork context (loaded only by a run that forks)."""
+    import multiprocessing
+
+    return multiprocessing.get_context("fork")
+
+
 def _result(position: int, process: BaseProcess, receiver: Connection,
             receive: Callable[[Connection], Any], died: Callable[[int, int | None], Exception]):
     """What a worker sends, or the error it raised, or died(…) if it stopped without it."""
@@ -116,6 +121,8 @@ def _worker(task: Callable[[Item], Result], item: Item, sender: Connection,
     """Do the task and send None and its result, or the error that stopped it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the caller stops its workers
     if sys.platform.startswith("linux"):  # die with the caller: none keeps the log's lock
+        import ctypes
+
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the caller died before the line above
@@ -133,6 +140,8 @@ def _worker(task: Callable[[Item], Result], item: Item, sender: Connection,
 def _sendable(error: Exception) -> Exception:
     """The error as the caller can receive it: itself, or (an error class whose arguments do
     not make it again) its message in a HagakiError, or a RuntimeError naming it."""
+    import pickle
+
     try:
         pickle.loads(pickle.dumps(error))
     except Exception:  # any failure to make it again

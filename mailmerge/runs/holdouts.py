@@ -28,6 +28,7 @@ from mailmerge.selection.plan import LABELS, History, NotSent
 from mailmerge.sendlog.draws import HELD_OUT, Draw
 from mailmerge.sendlog.store import person_key
 from mailmerge.shop.settings import Settings
+from mailmerge.templates import BUILTIN
 
 
 def hold_out(jobs: list[Job], on: dt.date, settings: Settings, options: RunOptions,
@@ -77,8 +78,6 @@ def holdout_notes(jobs: list[Job], draws: list[Draw], options: RunOptions) -> li
 def check_templates(settings: Settings) -> None:
     """Refuse a template named in [situations.KIND] templates that is neither in the shop's
     templates folder nor among the built-in ones (named by its key, not by where hagaki lives)."""
-    from mailmerge.templates.engine import BUILTIN
-
     own = settings.templates_folder
     for situation, kind in settings.situations.items():
         for name in kind.templates:

@@ -32,11 +32,13 @@ import functools
 import math
 import re
 from dataclasses import dataclass
-
-import ephem
+from typing import TYPE_CHECKING
 
 from mailmerge.errors import ConfigError, HagakiError
 from mailmerge.i18n import N_, _
+
+if TYPE_CHECKING:
+    import ephem
 
 JST = dt.timedelta(hours=9)
 ONE_DAY = dt.timedelta(days=1)
@@ -108,6 +110,8 @@ def supported_day(day: dt.date) -> dt.date:
 
 def _sun_longitude(moment: ephem.Date) -> float:
     """The Sun's apparent geocentric ecliptic longitude (degrees, equinox of date)."""
+    import ephem
+
     sun = ephem.Sun(moment)
     equatorial = ephem.Equatorial(sun.g_ra, sun.g_dec, epoch=moment)
     return math.degrees(ephem.Ecliptic(equatorial, epoch=moment).lon) % 360
@@ -116,6 +120,8 @@ def _sun_longitude(moment: ephem.Date) -> float:
 @functools.cache
 def solar_term_date(year: int, longitude_deg: float) -> dt.date:
     """The JST day in `year` on which the Sun reaches `longitude_deg` (315 = 立春 …)."""
+    import ephem  # (loaded only by a run that works out a season)
+
     longitude = longitude_deg % 360
     # Longitudes from 285° (about Jan 5) on fall early in the year, before the equinox.
     offset = (longitude - (360 if longitude >= 285 else 0)) / 360 * TROPICAL_YEAR

@@ -36,7 +36,7 @@ from jinja2.runtime import Context
 
 from mailmerge.errors import CardError, TemplateProblem
 from mailmerge.i18n import _
-from mailmerge.templates import filters
+from mailmerge.templates import BUILTIN, filters
 from mailmerge.templates.sandbox import (
     LimitExceeded,
     Limits,
@@ -45,7 +45,6 @@ from mailmerge.templates.sandbox import (
     card_limits,
 )
 
-BUILTIN = Path(__file__).parent / "builtin"
 BLOCKS = ("heading", "body", "closing", "date", "signature")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # The longest message worth laying out. At the smallest size in layouts/message.toml (8 pt
