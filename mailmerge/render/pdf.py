@@ -243,9 +243,9 @@ def _placed_run(run: GlyphRun, font: EmbeddedFont, x: float, y: float) -> str:
 def _varied_ops(code: list[str], run: GlyphRun, font: EmbeddedFont, name: str, x: float,
                 y: float, current: tuple[str, float] | None) -> tuple[str, float] | None:
     """Each glyph of a hand-written run on its own: moved, resized and tilted. The glyph's
-    size goes into its matrix, so the font size changes only when its rounding does. (This
-    loop draws most glyphs of a card: each (size, tilt) pair's font size, matrix text and
-    turn are worked out once per run size, see _turn.)"""
+    size goes into its matrix, so the run selects its font size once. (This loop draws
+    most glyphs of a card: each (size, tilt) pair's matrix text and turn are worked out
+    once per run size, see _turn.)"""
     shaped = run.shaped
     face = shaped.face
     vertical = run.mode == "vertical"
@@ -290,10 +290,11 @@ def _turns(size_pt: float, condense: float) -> dict[tuple[float, float], tuple]:
 
 def _turn(turns: dict, size_pt: float, condense: float, scale: float, tilt_deg: float
           ) -> tuple[int, str, float, float, float]:
-    """A glyph of scale × size_pt turned clockwise by tilt_deg: (the font size selected, the
-    matrix's first four numbers, cos, sin, the glyph's size in points); kept in `turns`."""
+    """A glyph of scale × size_pt turned clockwise by tilt_deg: (the font size selected,
+    the run's own rounded, the matrix's first four numbers, cos, sin, the glyph's size in
+    points); kept in `turns`."""
     size = size_pt * scale
-    font_size = round(size) or 1
+    font_size = round(size_pt) or 1
     angle = -math.radians(tilt_deg)
     cos, sin = math.cos(angle), math.sin(angle)
     factor = size / font_size
