@@ -77,3 +77,13 @@ def test_the_shops_own_headers_are_understood(tmp_path):
         "番号": "customer_id", "お名前": "name", "〒": "postal_code", "ご住所": "address1"})
     lines = check_fonts(path, settings)
     assert "    😀 (U+1F600)  行 2" in lines
+
+
+def test_every_default_chain_draws_a_name_with_a_variation_sequence():
+    """葛󠄀 (葛 + VS17) is in BIZ UD Mincho: a shop's own heading that names the customer
+    must not refuse 葛󠄀西 when the body draws it."""
+    from mailmerge.typeface.roles import FontRoles
+
+    roles = FontRoles(Settings())
+    for role in ("address", "name", "message", "heading"):
+        assert roles.chain(role).covers("葛\U000E0100西 髙橋 﨑"), role

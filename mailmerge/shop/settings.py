@@ -53,7 +53,7 @@ DEFAULT_CHAINS = {
     "address": ("BIZ UD Mincho", "IPAmj Mincho"),
     "name": ("BIZ UD Mincho", "IPAmj Mincho"),
     "message": ("Klee One", "BIZ UD Mincho", "IPAmj Mincho"),
-    "heading": ("Kouzan Mouhitsu", "Klee One", "IPAmj Mincho"),
+    "heading": ("Kouzan Mouhitsu", "Klee One", "BIZ UD Mincho", "IPAmj Mincho"),
 }
 # Every key hagaki.toml may hold, and the kind of its value (mailmerge.shop.tomlread).
 SCHEMA = {
