@@ -511,6 +511,27 @@ def test_a_building_left_out_under_another_id_is_the_campaign_already_sent(tmp_p
     assert renumbered_plan(tmp_path, rows, *NENGA) == {"X1": "already-sent", "X2": "nenga"}
 
 
+def test_a_name_in_one_column_without_a_space_is_the_same_person(tmp_path):
+    shutil.copy(DATA / "hagaki.toml", tmp_path / "hagaki.toml")
+    customers = write_list(tmp_path, AT_FIRST)  # 姓 and 名 in two columns
+    hagaki("print", str(customers), *NENGA, "--log", str(tmp_path / LOG), "--out",
+           str(tmp_path / "n.pdf"))
+    one_column = tmp_path / "one-column.csv"
+    header = "顧客ID,氏名,郵便番号,住所1,住所2\n"
+    one_column.write_text(header + "Z1,髙橋一郎,160-0023,東京都新宿区西新宿2-8-1,パークハイツ西新宿"
+                          "501号室\nZ2,山田　花子,530-0001,大阪府大阪市北区梅田3-1-1,\n",
+                          encoding="utf-8")
+    plan = json.loads(hagaki("plan", str(one_column), *NENGA, "--log", str(tmp_path / LOG),
+                             "--format", "json"))
+    assert {left["customer_id"]: left["code"] for left in plan["not_sent"]} \
+        == {"Z1": "already-sent", "Z2": "already-sent"}
+    twice = tmp_path / "twice.csv"
+    twice.write_text(header + "Z2,山田 花子,530-0001,大阪府大阪市北区梅田3-1-1,\n"
+                     "Z3,山田花子,530-0001,大阪府大阪市北区梅田3-1-1,\n", encoding="utf-8")
+    problems = read_customers(twice, ReadOptions()).problems
+    assert [(p.row, p.code) for p in problems] == [(3, "duplicate")]  # Z3 is Z2
+
+
 def test_a_renumbered_customer_keeps_the_wait_before_the_next_card(tmp_path):
     shutil.copy(DATA / "hagaki.toml", tmp_path / "hagaki.toml")
     customers, sales = tmp_path / "customers.csv", tmp_path / "sales.csv"

@@ -3,8 +3,9 @@
 In: an open SendLog (which nothing writes to while the plan is made) and the plan's
 customers. Out: a History (the selection rules' questions) that answers at once for a
 customer the log never mentions, and asks the log about the others under each customer id
-the same person had in it: the same name (髙/高 alike) at the same place (a building or room
-written in one list and not in the other) on a card or in a draw. A customer renumbered
+the same person had in it: the same name (髙/高 alike, 佐藤花子 in one column or 佐藤 花子 in
+two) at the same place (a building or room written in one list and not in the other) on a
+card or in a draw. A customer renumbered
 between two lists is still the one whose card came back, whose last card holds the next one
 back, who was held out, and who already got this campaign's card. A first run asks the log
 three questions in all, whatever the list's length.
@@ -20,7 +21,7 @@ from mailmerge.japanese.address_identity import has_address, person_identity, sa
 from mailmerge.models import CardRef, Customer
 from mailmerge.selection.plan import History
 
-Name = tuple[str, str, str]  # family name, given name and company, folded
+Name = tuple[str, str]  # the folded name (family and given name as one) and company
 
 
 class PlanHistory:
@@ -36,7 +37,7 @@ class PlanHistory:
             family, given, company, place = person_identity(customer)
             ids = {customer.customer_id} & mentioned
             if (family or given or company) and has_address(place):
-                ids |= {other for identity, other in people.get((family, given, company), ())
+                ids |= {other for identity, other in people.get((family + given, company), ())
                         if same_place(identity, place)}
             if ids:
                 self.ids[customer.customer_id] = ids

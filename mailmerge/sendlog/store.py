@@ -352,16 +352,16 @@ class SendLog:
             "SELECT customer_id FROM cards UNION SELECT customer_id FROM assignments "
             "UNION SELECT customer_id FROM card_edits")}
 
-    def people_by_name(self) -> dict[tuple[str, str, str], list[tuple[str, str]]]:
-        """The people of the log's cards and draws by their folded name and company, each
-        as (address identity, customer id)."""
-        people: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+    def people_by_name(self) -> dict[tuple[str, str], list[tuple[str, str]]]:
+        """The people of the log's cards and draws by their folded name (family and given
+        name as one) and company, each as (address identity, customer id)."""
+        people: dict[tuple[str, str], list[tuple[str, str]]] = {}
         for person, customer_id in self.db.execute(
                 "SELECT person, customer_id FROM cards UNION "
                 "SELECT person, customer_id FROM assignments"):
             parts = person.split("\x1f")
             if len(parts) == 4:
-                people.setdefault((parts[0], parts[1], parts[2]), []).append(
+                people.setdefault((parts[0] + parts[1], parts[2]), []).append(
                     (parts[3], customer_id))
         return people
 

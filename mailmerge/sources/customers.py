@@ -361,8 +361,8 @@ def _duplicates(customer: Customer, typed_id: bool, seen_ids: dict[str, int],
     def same_person() -> Problem | None:
         if not identifiable:
             return None
-        *name, identity = key
-        places = seen_people.setdefault(tuple(name), Places())
+        family, given, company, identity = key  # 佐藤花子 and 佐藤 花子: one name
+        places = seen_people.setdefault((family + given, company), Places())
         seen = places.first(identity)
         if seen is None:
             places.add(identity, customer.row)
