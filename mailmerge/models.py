@@ -34,6 +34,11 @@ class Customer:
     mourning: bool = False
     deceased: bool = False
     moved: bool = False
+    # address_identity.person_identity, kept once worked out (not compared, not copied by
+    # dataclasses.replace, which makes another customer; pickled with the customer, so a
+    # forked reader's work reaches the run)
+    identity: tuple[str, str, str, str] | None = field(default=None, init=False,
+                                                        compare=False, repr=False)
 
     @property
     def display_name(self) -> str:

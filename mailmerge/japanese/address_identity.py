@@ -97,34 +97,17 @@ class Places:
 def person_identity(customer: Customer) -> tuple[str, str, str, str]:
     """The person as people write them: family name, given name and company folded
     (textmatch: 髙/高, 﨑/崎, widths, variation selectors) and the address identity, so one
-    person is known again under another spelling or another customer id. (Kept: reading a
-    list, planning and logging ask it of each customer.)"""
-    spelling = _spelling(customer)
-    found = _IDENTITIES.get(spelling)
+    person is known again under another spelling or another customer id. (Kept on the
+    customer: reading a list, planning and logging ask it of each customer.)"""
+    found = customer.identity
     if found is None:
         found = (match_key(customer.family_name), match_key(customer.given_name),
                  match_key(customer.company),
                  address_identity(customer.postal_code, customer.address1, customer.address2))
-        remember_identity(customer, found)
+        object.__setattr__(customer, "identity", found)  # a cache on a frozen customer
     return found
-
-
-def remember_identity(customer: Customer, identity: tuple[str, str, str, str]) -> None:
-    """Keep the customer's person_identity, worked out elsewhere (by a forked reader)."""
-    if len(_IDENTITIES) >= MAX_KEPT_IDENTITIES:
-        _IDENTITIES.clear()
-    _IDENTITIES[_spelling(customer)] = identity
 
 
 def person_key(customer: Customer) -> str:
     """The person a card goes to, as the send log keeps it (cards.person)."""
     return "\x1f".join(person_identity(customer))
-
-
-def _spelling(customer: Customer) -> tuple[str, ...]:
-    return (customer.family_name, customer.given_name, customer.company, customer.postal_code,
-            customer.address1, customer.address2)
-
-
-MAX_KEPT_IDENTITIES = 1 << 17
-_IDENTITIES: dict[tuple[str, ...], tuple[str, str, str, str]] = {}

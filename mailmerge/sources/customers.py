@@ -22,7 +22,7 @@ from pathlib import Path
 
 from mailmerge.errors import InputError
 from mailmerge.i18n import N_, _
-from mailmerge.japanese.address_identity import Places, person_identity, remember_identity
+from mailmerge.japanese.address_identity import Places, person_identity
 from mailmerge.models import Customer, Problem
 from mailmerge.runs.forked import can_fork, forked_map
 from mailmerge.sources.column_hints import ColumnHints
@@ -107,10 +107,9 @@ def scan_rows(table: Table, columns: dict[str, list[int]], notes: list[str] | No
     hints = ColumnHints(table.headers, {i for indexes in columns.values() for i in indexes})
     count = 0
     rows = (row for row in table.rows if row.flaws or any(cell.strip() for cell in row.cells))
-    for row, (customer, problems, identity) in _checked_rows(rows, check, workers, source):
+    for row, (customer, problems) in _checked_rows(rows, check, workers, source):
         count += 1
         hints.see(row.cells)
-        remember_identity(customer, identity)  # (made by a forked reader, used again here)
         typed_id = not any(p.code == "generated-id" for p in problems)
         problems += _duplicates(customer, typed_id, seen_ids, seen_people, table.headers,
                                 columns, source)
@@ -122,28 +121,28 @@ def scan_rows(table: Table, columns: dict[str, list[int]], notes: list[str] | No
         notes += hints.notes(source)
 
 
-Identity = tuple[str, str, str, str]  # address_identity.person_identity
-RowCheck = Callable[[TableRow], tuple[Customer, list[Problem], Identity]]
+RowCheck = Callable[[TableRow], tuple[Customer, list[Problem]]]
 ROWS_PER_WORKER = 2_500  # rows a forked process makes and checks at a time
 ROWS_FIRST = 500  # rows checked here before any process is forked (warming their caches)
 
 
 def _row_checker(columns: dict[str, list[int]], headers: list[str], source: str) -> RowCheck:
-    """The check of one row on its own: its Customer, the problems of its cells and its
-    postal code, and the person's identity (for the duplicates)."""
+    """The check of one row on its own: its Customer (with the person's identity worked out,
+    for the duplicates) and the problems of its cells and its postal code."""
     postal = PostalChecker()
     postal_column = _label(columns, headers, "postal_code")
 
-    def check(row: TableRow) -> tuple[Customer, list[Problem], Identity]:
+    def check(row: TableRow) -> tuple[Customer, list[Problem]]:
         customer, problems = customer_from_row(row, columns, headers, source)
         problems += [replace(p, file=source) for p in postal.check(customer, postal_column)]
-        return customer, problems, person_identity(customer)
+        person_identity(customer)
+        return customer, problems
 
     return check
 
 
 def _checked_rows(rows: Iterator[TableRow], check: RowCheck, workers: int, source: str
-                  ) -> Iterator[tuple[TableRow, tuple[Customer, list[Problem], Identity]]]:
+                  ) -> Iterator[tuple[TableRow, tuple[Customer, list[Problem]]]]:
     """Each row with check(row), in order: the first ROWS_FIRST here (which also fills the
     caches the workers start with), the others here too with one worker, else in forked
     processes, ROWS_PER_WORKER at a time."""
