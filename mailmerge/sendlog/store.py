@@ -8,9 +8,9 @@ A run is logged so that a run killed at any moment never leaves a card logged as
 that is not in its file: (1) the run and its planned files; (2) batch by batch, its cards
 as 'pending' with each of its files' checksum, once the file is complete on disk as a
 temporary file (then the run's draws); (3) after every file has been renamed into place,
-'printed'. A run found unfinished later is settled file by
-file: cards whose files are in place with the logged checksum are printed, the others are
-taken out of the log (so they are due again) and their temporary files removed.
+'printed'. A run found unfinished later is settled file by file: cards whose files are in
+place with the logged checksum are printed, the others are taken out of the log (so they
+are due again) and their temporary files removed.
 
 Opening checks the log (SQLite's integrity_check, indexes included; the schema; every
 row's check value) and refuses a damaged one, naming the last good backup; print runs keep
