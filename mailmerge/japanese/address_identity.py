@@ -63,6 +63,13 @@ def same_place(one: str, other: str) -> bool:
     return longer[:len(shorter)] == shorter
 
 
+def place_bucket(identity: str) -> tuple[str, str, str]:
+    """Postal code, town and first number of an address identity: two identities of one
+    place (same_place) always share them."""
+    postal, town, numbers = identity.split("|")
+    return postal, town, numbers.partition("-")[0]
+
+
 class Places:
     """The rows seen so far by address identity: `first(identity)` is the earliest row at
     the same place (same_place) as `identity`, found with a few dictionary lookups whatever

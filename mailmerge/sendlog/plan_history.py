@@ -17,27 +17,32 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 
-from mailmerge.japanese.address_identity import has_address, person_identity, same_place
+from mailmerge.japanese.address_identity import (
+    has_address,
+    person_identity,
+    place_bucket,
+    same_place,
+)
 from mailmerge.models import CardRef, Customer
 from mailmerge.selection.plan import History
-
-Name = tuple[str, str]  # the folded name (family and given name as one) and company
 
 
 class PlanHistory:
     """The History of one plan over `log`; make it again for the next plan."""
 
     def __init__(self, log: History, customers: Iterable[Customer], mentioned: set[str],
-                 people: dict[Name, list[tuple[str, str]]]) -> None:
+                 people: dict[tuple[str, ...], list[tuple[str, str]]]) -> None:
         """`mentioned`: every customer id the log holds; `people`: the log's people by
-        name, each as (address identity, customer id)."""
+        folded name (family and given name as one), company and place_bucket, each as
+        (address identity, customer id)."""
         self.log = log
         self.ids: dict[str, set[str]] = {}  # customer id → the ids the log knows them by
         for customer in customers:
             family, given, company, place = person_identity(customer)
             ids = {customer.customer_id} & mentioned
             if (family or given or company) and has_address(place):
-                ids |= {other for identity, other in people.get((family + given, company), ())
+                key = (family + given, company, *place_bucket(place))
+                ids |= {other for identity, other in people.get(key, ())
                         if same_place(identity, place)}
             if ids:
                 self.ids[customer.customer_id] = ids

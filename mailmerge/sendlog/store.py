@@ -36,7 +36,7 @@ from pathlib import Path
 from mailmerge import clock
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import _, cards, ngettext
-from mailmerge.japanese.address_identity import address_identity, person_key
+from mailmerge.japanese.address_identity import address_identity, person_key, place_bucket
 from mailmerge.models import CardRef, Customer
 from mailmerge.sendlog import backups, draws, paths
 from mailmerge.sendlog.checks import damaged_edit_rows, damaged_rows, refresh_checks, register
@@ -344,7 +344,7 @@ class SendLog:
 
     def for_one_plan(self, customers: Iterable[Customer]) -> PlanHistory:
         """The History one plan of these customers asks (sendlog/plan_history.py)."""
-        return PlanHistory(self, customers, self.mentioned_customers(), self.people_by_name())
+        return PlanHistory(self, customers, self.mentioned_customers(), self.people_by_place())
 
     def mentioned_customers(self) -> set[str]:
         """Every customer id the log holds a card, a draw or an edit of."""
@@ -352,17 +352,17 @@ class SendLog:
             "SELECT customer_id FROM cards UNION SELECT customer_id FROM assignments "
             "UNION SELECT customer_id FROM card_edits")}
 
-    def people_by_name(self) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    def people_by_place(self) -> dict[tuple[str, ...], list[tuple[str, str]]]:
         """The people of the log's cards and draws by their folded name (family and given
-        name as one) and company, each as (address identity, customer id)."""
-        people: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        name as one), company and place_bucket, each as (address identity, customer id)."""
+        people: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         for person, customer_id in self.db.execute(
                 "SELECT person, customer_id FROM cards UNION "
                 "SELECT person, customer_id FROM assignments"):
             parts = person.split("\x1f")
-            if len(parts) == 4:
-                people.setdefault((parts[0] + parts[1], parts[2]), []).append(
-                    (parts[3], customer_id))
+            if len(parts) == 4 and parts[3].count("|") == 2:
+                key = (parts[0] + parts[1], parts[2], *place_bucket(parts[3]))
+                people.setdefault(key, []).append((parts[3], customer_id))
         return people
 
     def sent_in_campaign(self, customer_id: str, campaign: str) -> CardRef | None:
