@@ -5,10 +5,9 @@ customers. Out: a History (the selection rules' questions) that answers at once 
 customer the log never mentions, and asks the log about the others under each customer id
 the same person had in it: the same name (髙/高 alike, 佐藤花子 in one column or 佐藤 花子 in
 two) at the same place (a building or room written in one list and not in the other) on a
-card or in a draw. A customer renumbered
-between two lists is still the one whose card came back, whose last card holds the next one
-back, who was held out, and who already got this campaign's card. A first run asks the log
-three questions in all, whatever the list's length.
+card or in a draw. A customer renumbered between two lists is still the one whose card came
+back, whose last card holds the next one back, who was held out, and who already got this
+campaign's card. A first run asks the log two queries in all, whatever the list's length.
 """
 
 from __future__ import annotations
