@@ -29,7 +29,10 @@ def run(*args: str):
 
 
 def printed_cards(log: Path) -> list[tuple[str, str, str]]:
+    """The printed cards of the log (none in a log killed before its tables were made)."""
     with sqlite3.connect(log) as db:
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'cards'").fetchone() is None:
+            return []
         return db.execute("SELECT customer_id, campaign, status FROM cards "
                           "WHERE status = 'printed' ORDER BY customer_id").fetchall()
 
@@ -266,3 +269,18 @@ def test_threads_of_one_process_take_turns_silently_another_process_is_announced
     holder.wait(timeout=10)
     holder.stdout.close()
     assert "別の hagaki が使っています。終わるまで待ちます" in capfd.readouterr().err
+
+
+def test_a_log_killed_before_its_tables_were_made_is_started_by_the_next_run(tmp_path):
+    log = tmp_path / "log.sqlite"
+    with sqlite3.connect(log) as db:  # as a run killed while it opened a new log leaves it
+        db.execute("PRAGMA journal_mode=WAL")
+    assert printed_cards(log) == []
+    customers = tmp_path / "customers.csv"
+    customers.write_text("顧客ID,姓,名,郵便番号,住所1\nC001,髙橋,一郎,160-0023,東京都新宿区西新宿2-8-1\n"
+                         "C002,山田,花子,530-0001,大阪府大阪市北区梅田3-1-1\n", encoding="utf-8")
+    result = run("print", str(customers), "--log", str(log), "--config",
+                 str(DATA / "hagaki.toml"), "--out", str(tmp_path / "cards.pdf"), "--side",
+                 "address")
+    assert result.exit_code == 0, result.output
+    assert len(printed_cards(log)) == page_count(tmp_path / "cards.pdf") == 2
