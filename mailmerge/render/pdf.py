@@ -254,17 +254,18 @@ def _varied_ops(code: list[str], run: GlyphRun, font: EmbeddedFont, name: str, x
     step_scale = size_pt / upem
     along = condense if vertical else 1.0
     middle = -(face.ascender + face.descender) / 2 / upem
+    if not shaped.advances:
+        return current
+    selected = (name, round(size_pt) or 1)
+    if selected != current:
+        code.append(f"/{name} {selected[1]} Tf")
     turns = _turns(size_pt, condense)
     pt_per_mm, append = PT_PER_MM, code.append
-    selected = current[1] if current is not None and current[0] == name else None
     offset = 0.0  # points along the run
     for advance, shown, (dx, dy, scale, tilt) in zip(
             shaped.advances, font.shown_glyphs(shaped), run.variation, strict=True):
         turn = turns.get((scale, tilt)) or _turn(turns, size_pt, condense, scale, tilt)
-        font_size, matrix, cos, sin, size = turn
-        if font_size != selected:
-            selected = font_size
-            append(f"/{name} {font_size} Tf")
+        matrix, cos, sin, size = turn
         if vertical:
             half = size * condense / 2
             origin_x = x + dx * pt_per_mm - sin * half
@@ -276,7 +277,7 @@ def _varied_ops(code: list[str], run: GlyphRun, font: EmbeddedFont, name: str, x
             origin_y = y - dy * pt_per_mm + ddy * (cos - 1) + sin * ddx
         append(GLYPH_AT % (matrix, origin_x, origin_y, shown))
         offset += advance * step_scale * along
-    return current if selected is None else (name, selected)
+    return selected
 
 
 GLYPH_AT = "%s %.1f %.1f Tm%s"  # a turned glyph's matrix, its origin and its TJ
@@ -289,9 +290,9 @@ def _turns(size_pt: float, condense: float) -> dict[tuple[float, float], tuple]:
 
 
 def _turn(turns: dict, size_pt: float, condense: float, scale: float, tilt_deg: float
-          ) -> tuple[int, str, float, float, float]:
-    """A glyph of scale × size_pt turned clockwise by tilt_deg: (the font size selected,
-    the run's own rounded, the matrix's first four numbers, cos, sin, the glyph's size in
+          ) -> tuple[str, float, float, float]:
+    """A glyph of scale × size_pt turned clockwise by tilt_deg, drawn with the run's font
+    size (size_pt rounded): (the matrix's first four numbers, cos, sin, the glyph's size in
     points); kept in `turns`."""
     size = size_pt * scale
     font_size = round(size_pt) or 1
@@ -300,5 +301,5 @@ def _turn(turns: dict, size_pt: float, condense: float, scale: float, tilt_deg: 
     factor = size / font_size
     matrix = (f"{cos * factor:.2f} {sin * factor:.2f} {-sin * factor * condense:.2f} "
               f"{cos * factor * condense:.2f}")
-    turn = turns[scale, tilt_deg] = (font_size, matrix, cos, sin, size)
+    turn = turns[scale, tilt_deg] = (matrix, cos, sin, size)
     return turn
