@@ -36,6 +36,7 @@ from mailmerge.templates.shop_kinds import CATEGORIES, CHANNELS
 if TYPE_CHECKING:  # the library is imported by each command for itself: a quick start-up
     from mailmerge.sendlog.store import SendLog
     from mailmerge.shop.folder import Shop
+    from mailmerge.sources.customers import ReadOptions
 
 install_click_words()  # click's own words (Usage:, Error: …) in Japanese too
 
@@ -143,6 +144,19 @@ def _shop(config_path: Path | None, near: Path | None = None,
     shop = open_shop(config_path, near, log_path)
     click.echo(shop.describe(), err=True)
     return shop
+
+
+def _read_options(shop: Shop, encoding: str | None, sheet: str | None,
+                  source_format: str | None, ship_to: bool, more: tuple[Path, ...]
+                  ) -> ReadOptions:
+    """How plan, check and report read the shop's lists: its columns and corrections, and
+    every core this process may use."""
+    from mailmerge.runs.forked import usable_cores
+    from mailmerge.sendlog.edits import active_corrections
+    from mailmerge.sources.customers import ReadOptions
+
+    return ReadOptions(encoding, sheet, shop.settings.columns, source_format, ship_to, more,
+                       active_corrections(shop.log_path), usable_cores())
 
 
 @click.group(cls=LocalisedGroup, context_settings={"help_option_names": ["-h", "--help"]},
@@ -379,16 +393,12 @@ def plan(customers: Path, sales: Path | None, situation: str | None, paper: str 
          holdout: float | None, encoding: str | None, sheet: str | None,
          source_format: str | None, ship_to: bool, more: tuple[Path, ...]) -> None:
     """Show who gets which card today, and who does not and why, without printing."""
-    from mailmerge.runs.forked import usable_cores
     from mailmerge.runs.jobs import RunOptions
     from mailmerge.runs.planning import format_plan, plan_cards
     from mailmerge.runs.run import paper_for
-    from mailmerge.sendlog.edits import active_corrections
-    from mailmerge.sources.customers import ReadOptions
     shop = _shop(config_path, customers, log_path)
     settings = shop.settings
-    options = ReadOptions(encoding, sheet, settings.columns, source_format, ship_to, more,
-                          active_corrections(shop.log_path), usable_cores())
+    options = _read_options(shop, encoding, sheet, source_format, ship_to, more)
     the_plan = plan_cards(customers, settings, options, sales, situation,
                           on, shop.log_path,
                           paper_for(RunOptions(paper=paper, situation=situation), settings),
@@ -415,13 +425,9 @@ def check(customers: Path, sales: Path | None, output_format: str, layout: str |
           source_format: str | None, ship_to: bool, more: tuple[Path, ...]) -> None:
     """Find every problem in a customer list before printing; exit 1 on an error."""
     from mailmerge.runs.check import check_files, format_text
-    from mailmerge.runs.forked import usable_cores
-    from mailmerge.sendlog.edits import active_corrections
-    from mailmerge.sources.customers import ReadOptions
     shop = _shop(config_path, customers)
     settings = shop.settings
-    options = ReadOptions(encoding, sheet, settings.columns, source_format, ship_to, more,
-                          active_corrections(shop.log_path), usable_cores())
+    options = _read_options(shop, encoding, sheet, source_format, ship_to, more)
     report = check_files(customers, settings, options, sales, layout, shop.log_path)
     if output_format == "json":
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
@@ -552,10 +558,7 @@ def report(customers: Path, sales: Path, log_path: Path | None, on, target: Path
     """The stock-take of the customers: active, dormant, lapsed, and what cards bring."""
     from mailmerge.report.build import build_report, text_lines
     from mailmerge.report.workbook import write_workbook
-    from mailmerge.runs.forked import usable_cores
     from mailmerge.runs.outputs import check_outputs, log_files
-    from mailmerge.sendlog.edits import active_corrections
-    from mailmerge.sources.customers import ReadOptions
     shop = _shop(config_path, customers, log_path)
     settings = shop.settings
     if target is not None:
@@ -563,9 +566,8 @@ def report(customers: Path, sales: Path, log_path: Path | None, on, target: Path
                                  *log_files(shop.log_path)], replace, (".xlsx", ".pdf"),
                       shop.lists())
     measures = build_report(customers, sales, settings,
-                            ReadOptions(encoding, sheet, settings.columns, source_format,
-                                        ship_to, more, active_corrections(shop.log_path),
-                                        usable_cores()),
+                            _read_options(shop, encoding, sheet, source_format, ship_to,
+                                          more),
                             shop.log_path,
                             on or clock.today())
     if target is not None and target.suffix.lower() == ".pdf":
