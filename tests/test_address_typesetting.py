@@ -9,6 +9,7 @@ import dataclasses
 import re
 from pathlib import Path
 
+import msgspec
 import pytest
 from pdfread import Glyph, glyphs, render_png
 
@@ -113,7 +114,7 @@ def runs(tmp_path_factory, settings):
         writer.writerows(row + ("",) for row in HARD)
     printed = {}
     for style in ("kanji", "arabic"):
-        mine = dataclasses.replace(settings, sender=SENDER, numerals=style)
+        mine = msgspec.structs.replace(settings, sender=SENDER, numerals=style)
         out = folder / f"{style}.pdf"
         report = print_cards(source, out, mine, RunOptions(log=folder / f"{style}.sqlite",
                                                            sort="id", barcode=True))

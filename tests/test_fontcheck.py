@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import time
 from pathlib import Path
+
+import msgspec
 
 from mailmerge.models import Customer
 from mailmerge.runs.fontcheck import CHARACTERS_SHOWN, ROWS_SHOWN, check_fonts, collect_uses
@@ -73,7 +74,7 @@ def test_rows_are_shown_up_to_ten_with_the_total(tmp_path):
 def test_the_shops_own_headers_are_understood(tmp_path):
     path = write_list(tmp_path / "customers.csv", ["番号", "お名前", "〒", "ご住所"],
                       [["C1", "佐藤 😀", "160-0023", "東京都新宿区西新宿2-8-1"]])
-    settings = dataclasses.replace(Settings(), columns={
+    settings = msgspec.structs.replace(Settings(), columns={
         "番号": "customer_id", "お名前": "name", "〒": "postal_code", "ご住所": "address1"})
     lines = check_fonts(path, settings)
     assert "    😀 (U+1F600)  行 2" in lines

@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
 import pdfplumber
 import pypdf
 import pytest
 from click.testing import CliRunner
+from msgspec.structs import replace
 
 from mailmerge.cli import main
 from mailmerge.paperwork.run_sheet import RunSheet, SheetLine, run_sheet_pdf

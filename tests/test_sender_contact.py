@@ -4,11 +4,11 @@ side (read back from the PDF in millimetres) and the message side's template var
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 import click.testing
 import pytest
 from click.testing import CliRunner
+from msgspec.structs import replace
 from pdfread import glyphs
 
 from mailmerge.cli import main

@@ -15,8 +15,10 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from typing import NamedTuple
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from mailmerge.errors import CardError, TooLongError
 from mailmerge.i18n import N_, _, ngettext
@@ -80,16 +82,14 @@ _NOT_BUILDING = re.compile(r"^(?:丁目|番地|番|号|の|地割|線|条|[-‐�
 _DIGIT_PAIR = re.compile(r"(?<![0-9０-９])[0-9０-９]{2}(?![0-9０-９])")
 
 
-@dataclass(frozen=True)
-class Indicia:
+class Indicia(Struct, frozen=True):
     """料金別納郵便 / 料金後納郵便 with the post office's name (e.g. 渋谷)."""
 
     label: str  # 料金別納 or 料金後納
     office: str
 
 
-@dataclass(frozen=True)
-class AddressFonts:
+class AddressFonts(Struct, frozen=True):
     address: FontChain
     name: FontChain
 

@@ -11,8 +11,9 @@ import functools
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Literal
+
+from msgspec import Struct
 
 from mailmerge.layout.orientation import vertical_orientation
 from mailmerge.layout.page import GlyphRun
@@ -29,8 +30,7 @@ _TCY_RUN = re.compile(rf"(?<![0-9０-９,.\-A-Za-z ])[0-9０-９]{{1,{TCY_MAX_DI
                       rf"(?![0-9０-９,.\-A-Za-z ])")
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(Struct, frozen=True):
     """A measured stretch of a column: shaped glyphs, how they stand, their length in em."""
 
     shaped: ShapedRun
@@ -38,8 +38,7 @@ class Piece:
     length_em: float
 
 
-@dataclass(frozen=True)
-class Fit:
+class Fit(Struct, frozen=True):
     size_pt: float
     condense: float
 

@@ -11,7 +11,8 @@ edge. stock_notes() says what the paper must be: as thick as a postcard (Japan P
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from mailmerge.i18n import N_, _
 from mailmerge.layout.page import Line, Page
@@ -33,8 +34,7 @@ STOCK_NOTE = N_("A4 用紙は、はがきと同じくらいの厚さの紙にし
                 "切ったものです（日本郵便）")
 
 
-@dataclass(frozen=True)
-class Sheet:
+class Sheet(Struct, frozen=True):
     title: str
     width: float
     height: float

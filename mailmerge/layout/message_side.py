@@ -22,9 +22,10 @@ import functools
 import random
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+
+from msgspec import Struct
 
 from mailmerge.errors import ConfigError, TooLongError
 from mailmerge.i18n import _
@@ -52,8 +53,7 @@ PICTURE_GAP_MM = 2.0
 HALF_WIDTH = frozenset(SQUEEZABLE)
 
 
-@dataclass(frozen=True)
-class MessageLayout:
+class MessageLayout(Struct, frozen=True):
     width: float
     height: float
     top: float
@@ -89,14 +89,12 @@ class MessageLayout:
         return self.name_size_pt * body_pt / self.body_size_pt
 
 
-@dataclass(frozen=True)
-class MessageFonts:
+class MessageFonts(Struct, frozen=True):
     message: FontChain
     heading: FontChain
 
 
-@dataclass(frozen=True)
-class MessageOptions:
+class MessageOptions(Struct, frozen=True):
     horizontal: bool = False
     handwriting: bool = True  # small per-character variation
     image: Path | None = None
@@ -164,16 +162,14 @@ def _set_words(message: Message, fonts: MessageFonts, layout: MessageLayout,
     return tuple(_vertical(message, fonts, layout, picture, numerals))
 
 
-@dataclass(frozen=True)
-class _Column:
+class _Column(Struct, frozen=True):
     text: str
     at_foot: bool = False  # set at the bottom of the column (敬具)
     same_column: bool = False  # shares the previous column (a short last line leaves room)
     squeeze_em: float = 0.0  # how much shorter than its natural length it is set (追い込み)
 
 
-@dataclass(frozen=True)
-class _Set:
+class _Set(Struct, frozen=True):
     """One column of a vertical block: its centre from the block's right edge (negative),
     its top from the block's top (None: at the block's foot), its size."""
 
@@ -190,8 +186,7 @@ class _Set:
         return pt_to_mm(self.size_pt)
 
 
-@dataclass(frozen=True)
-class _Block:
+class _Block(Struct, frozen=True):
     size_pt: float
     width: float  # mm, from the heading's right edge to the name's left edge
     length: float  # mm, the longest column
@@ -388,8 +383,7 @@ def _heading_size(heading: str, chain: FontChain, room: float, layout: MessageLa
     return min(largest, mm_to_pt(room / length))
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(Struct, frozen=True):
     text: str
     chain: FontChain
     field: str

@@ -15,8 +15,10 @@ moved by (dx, dy) from its place in the run, resized and turned about its em box
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field, replace
 from typing import Literal, NamedTuple
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from mailmerge.typeface.shaping import ShapedRun
 
@@ -38,8 +40,7 @@ class GlyphRun(NamedTuple):
     color: tuple[float, float, float] | None = None  # None: black
 
 
-@dataclass(frozen=True)
-class Picture:
+class Picture(Struct, frozen=True):
     """A raster image (PNG/JPEG) drawn in a box; (x, y) is the box's top-left corner."""
 
     path: str
@@ -49,8 +50,7 @@ class Picture:
     height_mm: float
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(Struct, frozen=True):
     """A rectangle: stroked (postal-code boxes) or, with line_mm 0, filled (barcode bars);
     rounded with radius_mm (half its width: a circle)."""
 
@@ -63,8 +63,7 @@ class Box:
     radius_mm: float = 0.0
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(Struct, frozen=True):
     x1_mm: float
     y1_mm: float
     x2_mm: float
@@ -73,8 +72,7 @@ class Line:
     line_mm: float
 
 
-@dataclass
-class Page:
+class Page(Struct):
     width_mm: float
     height_mm: float
     runs: list[GlyphRun] = field(default_factory=list)

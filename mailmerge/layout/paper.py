@@ -8,13 +8,12 @@ In: a paper's name (`--paper`, [paper] in hagaki.toml, the 印刷 page). Out: Pa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from mailmerge.i18n import N_
 
 
-@dataclass(frozen=True)
-class Paper:
+class Paper(Struct, frozen=True):
     name: str  # nenga, official, plain, a4
     layout: str  # the card profile (layouts/*.toml)
     impose: str | None  # "a4": four cards on an A4 sheet

@@ -6,8 +6,10 @@ millimetres from the card's top-left corner (x right, y down), as Japan Post mea
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from pathlib import Path
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from mailmerge.errors import ConfigError
 from mailmerge.i18n import _
@@ -48,8 +50,7 @@ SCHEMA = {
 }
 
 
-@dataclass(frozen=True)
-class DigitBoxes:
+class DigitBoxes(Struct, frozen=True):
     """A row of postal-code boxes: each box's left edge, the shared top, width and height."""
 
     lefts: tuple[float, ...]
@@ -62,8 +63,7 @@ class DigitBoxes:
         return self.lefts[index] + self.width / 2, self.top + self.height / 2
 
 
-@dataclass(frozen=True)
-class Area:
+class Area(Struct, frozen=True):
     """A column area: columns centred at `columns` x positions, text between top and bottom."""
 
     columns: tuple[float, ...]
@@ -73,8 +73,7 @@ class Area:
     min_size_pt: float
 
 
-@dataclass(frozen=True)
-class CardProfile:
+class CardProfile(Struct, frozen=True):
     name: str
     title: str
     width: float

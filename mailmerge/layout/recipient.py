@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from mailmerge.models import Customer
 
@@ -21,14 +22,12 @@ _SPACES = re.compile(r"[ \u3000]+")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f'’.\- ]*")
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(Struct, frozen=True):
     family: str  # "" when the person shares the first person's family name
     given: str
 
 
-@dataclass(frozen=True)
-class Recipient:
+class Recipient(Struct, frozen=True):
     people: tuple[Person, ...]  # empty for an organisation
     honorific: str
     title: str  # 役職, printed before the first person's name

@@ -14,10 +14,10 @@ said in a note, and never undoes or changes the run.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from msgspec import Struct
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
@@ -47,8 +47,7 @@ SORTED_MINIMUM = 2000  # 区分郵便物: 2,000 or more identical items sorted b
 WITH_ADDRESS = ("address", "both")
 
 
-@dataclass(frozen=True)
-class SheetLine:
+class SheetLine(Struct, frozen=True):
     order: int  # 1, 2, … in print order
     card_id: int
     customer_id: str
@@ -60,8 +59,7 @@ class SheetLine:
     page: int
 
 
-@dataclass(frozen=True)
-class RunSheet:
+class RunSheet(Struct, frozen=True):
     run_id: int
     printed_at: str
     lines: list[SheetLine]

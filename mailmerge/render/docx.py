@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from dataclasses import replace
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -22,6 +21,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from msgspec.structs import replace
 
 from mailmerge.layout.message_text import prepare_message
 from mailmerge.render.docx_fonts import EmbeddedFonts

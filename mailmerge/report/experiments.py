@@ -19,15 +19,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from mailmerge.models import Sale
 from mailmerge.report.uplift import Interval, customers_needed, mean_difference, share_difference
 from mailmerge.sendlog.draws import HELD_OUT, MAILED, Assignment
 
 
-@dataclass(frozen=True)
-class Arm:
+class Arm(Struct, frozen=True):
     """One group of an experiment: how many, how many bought again, what they spent (net)."""
 
     customers: int
@@ -49,8 +50,7 @@ class Arm:
                 "sales_per_customer": round(self.sales_per_customer, 2) if amounts else None}
 
 
-@dataclass(frozen=True)
-class Experiment:
+class Experiment(Struct, frozen=True):
     situation: str
     template: str  # "" for every template of the kind together
     template_title: str  # the template as people name it: 文面 2, 店の文面 1 ("" as above)

@@ -8,7 +8,7 @@ with `_` where they are shown; Figure.text writes a value in the reader's langua
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from mailmerge.i18n import N_, _, cards, ngettext, pgettext, yen
 from mailmerge.report.measures import Measures
@@ -25,8 +25,7 @@ _OF_SALES = frozenset({N_("売上合計"), N_("平均購入額 (1件あたり)")
                        N_("名簿にない顧客の売上")})
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(Struct, frozen=True):
     label: str  # marked with N_: translate where shown
     value: float | None  # None: not known (a sales list without amounts)
     unit: str  # 人, 件, 円, 枚, 回, or % for a share (value 0–1)

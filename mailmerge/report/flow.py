@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from mailmerge.selection.segments import SegmentRules
 
 
-@dataclass(frozen=True)
-class Heads:
+class Heads(Struct, frozen=True):
     """One month's head counts."""
 
     new: int
@@ -78,8 +78,7 @@ def monthly_heads(months: list[str], events: list[tuple[dt.date, str]]) -> list[
     return rows
 
 
-@dataclass(frozen=True)
-class BaseFlow:
+class BaseFlow(Struct, frozen=True):
     """The base over the last months: start + new + back − lost = end (客数の増減)."""
 
     months: int

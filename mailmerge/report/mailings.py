@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from mailmerge.report.flow import month_of
 from mailmerge.sendlog.store import SENT
@@ -25,16 +26,14 @@ REPEAT_DAYS = 60  # "what the cards brought": a purchase within 60 days after a 
 WINBACK_SITUATIONS = ("winback", "dormant")
 
 
-@dataclass(frozen=True)
-class SentCard:
+class SentCard(Struct, frozen=True):
     customer_id: str
     situation: str
     card_date: dt.date
     status: str = "printed"
 
 
-@dataclass(frozen=True)
-class CardCounts:
+class CardCounts(Struct, frozen=True):
     sent: int
     posted: int
     returned: int
@@ -48,8 +47,7 @@ class CardCounts:
                 "by_month": self.by_month}
 
 
-@dataclass(frozen=True)
-class CardResponse:
+class CardResponse(Struct, frozen=True):
     """Customers sent a card of one situation, and those who bought within REPEAT_DAYS after
     one of them (with what those purchases came to)."""
 

@@ -38,7 +38,8 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from mailmerge.i18n import N_, _, ngettext, yen
 from mailmerge.models import Customer, Problem, Sale
@@ -75,8 +76,7 @@ PROBLEM_KINDS = {"missing-address": N_("住所エラー"), "postal-format": N_("
                  "missing-name": N_("氏名エラー"), "duplicate": N_("重複エラー")}
 
 
-@dataclass(frozen=True)
-class Listed:
+class Listed(Struct, frozen=True):
     """One row of the customer list as the report takes it."""
 
     customer: Customer
@@ -84,8 +84,7 @@ class Listed:
     returned: bool = False  # a card to the current address came back
 
 
-@dataclass(frozen=True)
-class CustomerLine:
+class CustomerLine(Struct, frozen=True):
     customer: Customer
     name: str
     address: str
@@ -99,8 +98,7 @@ class CustomerLine:
     flag_codes: tuple[str, ...] = ()  # the same errors' codes, e.g. "postal-mismatch"
 
 
-@dataclass(frozen=True)
-class Month:
+class Month(Struct, frozen=True):
     month: str
     heads: Heads
     new_customer_sales: float
@@ -120,15 +118,13 @@ class Month:
                 "existing_customer_sales": self.existing_customer_sales if amounts else None}
 
 
-@dataclass(frozen=True)
-class UnlistedSales:
+class UnlistedSales(Struct, frozen=True):
     customer_id: str  # "" when the sale's id was blank
     count: int
     total: float
 
 
-@dataclass
-class Measures:
+class Measures(Struct):
     date: dt.date
     customer_count: int
     flagged_count: int

@@ -16,15 +16,15 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 Z95 = 1.959963984540054  # the normal quantile of a two-sided 95 % range
 BOOTSTRAP_ROUNDS = 2000
 MOST_CUSTOMERS = 10_000_000  # beyond this, "how many customers it would take" is not said
 
 
-@dataclass(frozen=True)
-class Interval:
+class Interval(Struct, frozen=True):
     difference: float  # mailed minus held out
     low: float
     high: float

@@ -17,8 +17,9 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from msgspec import Struct, field
 
 from mailmerge.errors import CardError, HagakiError
 from mailmerge.i18n import _
@@ -34,8 +35,7 @@ if TYPE_CHECKING:
     from mailmerge.runs.jobs import Job
     from mailmerge.templates.engine import Message
 
-@dataclass(frozen=True)
-class BatchFiles:
+class BatchFiles(Struct, frozen=True):
     """What every batch's files look like: their roles ("cards", or "address" and
     "message" with --duplex separate), the title, the flip and the imposition."""
 
@@ -46,8 +46,7 @@ class BatchFiles:
     size: int  # jobs per batch
 
 
-@dataclass
-class DrawnBatch:
+class DrawnBatch(Struct):
     number: int
     cards: list[tuple[int, Message | None, int]]  # (index of the job, its words, first page)
     files: dict[str, tuple[bytes | memoryview, int]]  # role → (the PDF, its pages)

@@ -13,8 +13,10 @@ checked for glyphs only; the others are laid out in full.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from mailmerge.errors import CardError, InputError
 from mailmerge.i18n import N_, _, ngettext
@@ -73,8 +75,7 @@ FIELD_SOURCES = {"family_name": ("family_name", "name", "company"),
                  "honorific": ("honorific", "name", "family_name", "given_name")}
 
 
-@dataclass
-class CheckReport:
+class CheckReport(Struct):
     customers_file: str
     rows: int = 0
     printable: int = 0

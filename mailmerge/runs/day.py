@@ -16,8 +16,9 @@ import datetime as dt
 import hashlib
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from mailmerge.i18n import language
 from mailmerge.models import Customer, Problem, SalesList
@@ -33,8 +34,7 @@ from mailmerge.sources.sourceset import (
 )
 
 
-@dataclass
-class Lists:
+class Lists(Struct):
     customers: SourcedCustomers
     sales: SalesList | None  # None without a sales list
     ship_to: bool = False  # --ship-to: the customers are gift recipients

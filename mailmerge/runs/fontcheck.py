@@ -10,8 +10,9 @@ font, so the time is linear in the rows and the memory bounded by the distinct c
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from mailmerge.i18n import N_, _, ngettext
 from mailmerge.layout.vertical_text import prepare_address
@@ -27,8 +28,7 @@ ROLE_WORDS = {"name": N_("お名前"), "address": N_("住所")}  # the font chai
 CHARACTERS_SHOWN = 100
 
 
-@dataclass
-class Uses:
+class Uses(Struct):
     """Where one character occurs: the first ROWS_SHOWN rows, and how many rows in all."""
 
     rows: list[int] = field(default_factory=list)

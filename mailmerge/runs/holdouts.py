@@ -12,7 +12,8 @@ ConfigError naming it (check_templates, for plan and check too).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from mailmerge.errors import ConfigError
 from mailmerge.i18n import _

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct, field
 
 from mailmerge.layout.paper import Paper
 from mailmerge.models import Customer, Problem
@@ -26,8 +27,7 @@ OFFSET_LIMIT_MM = 20.0  # a printer that feeds further off than this needs fixin
 NO_BARCODE = "no-barcode"  # the warning of a card printed without its customer barcode
 
 
-@dataclass(frozen=True)
-class RunOptions:
+class RunOptions(Struct, frozen=True):
     paper: str | None = None  # nenga, official, plain or a4 (--paper); else by the run's kind
     layout: str | None = None
     offset_x: float | None = None
@@ -68,8 +68,7 @@ class RunOptions:
     holdout_seed: str | None = None  # the draw's seed (default: a fresh one, kept in the log)
 
 
-@dataclass
-class RunReport:
+class RunReport(Struct):
     source: str
     date: dt.date
     cards: list[PlanEntry] = field(default_factory=list)
@@ -99,8 +98,7 @@ class RunReport:
         return [n for n in self.not_sent if n.code in ("already-sent", "already-thanked")]
 
 
-@dataclass(frozen=True, slots=True)
-class Job:
+class Job(Struct, frozen=True):
     """One card to print: the plan's entry, and for a reprint the logged card it repeats."""
 
     entry: PlanEntry

@@ -13,8 +13,9 @@ import datetime as dt
 import io
 import json
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from mailmerge import clock
 from mailmerge.i18n import _, ngettext, pgettext, yen
@@ -35,8 +36,7 @@ from mailmerge.templates.engine import Templates
 from mailmerge.templates.titles import template_title
 
 
-@dataclass
-class PlanView:
+class PlanView(Struct):
     plan: Plan
     templates: list[str]  # per card, the template that would write it
     skipped_rows: int  # rows of the customer list with errors (see `hagaki check`)

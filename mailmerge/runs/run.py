@@ -20,9 +20,11 @@ import datetime as dt
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
+from msgspec.structs import asdict, replace
 
 from mailmerge import clock
 from mailmerge.atomic import StagedFiles
@@ -487,8 +489,7 @@ def _free_proof_name(folder: Path, day: str) -> str:
     return f"proof-{day}-{number}.pdf"
 
 
-@dataclass
-class _Written:
+class _Written(Struct):
     """A batch whose files are staged (and its cards logged as pending): its cards (job,
     words, first page) and its files."""
 
@@ -502,7 +503,7 @@ def _logged_cards(number: int, cards: list[tuple[Job, Message | None, int]],
     logged = []
     for job, message, page in cards:
         entry = job.entry
-        words = json.dumps(vars(message), ensure_ascii=False) if message else None
+        words = json.dumps(asdict(message), ensure_ascii=False) if message else None
         logged.append(LoggedCard(
             entry.customer.customer_id, entry.situation, job.campaign,
             message.template if message else maker.template_name(entry),

@@ -6,14 +6,14 @@ In: a Customer. Out: the first rule that excludes them, or None.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from mailmerge.i18n import N_
 from mailmerge.models import Customer
 
 
-@dataclass(frozen=True)
-class Exclusion:
+class Exclusion(Struct, frozen=True):
     code: str
     reason: str  # marked with N_: translate where shown
 

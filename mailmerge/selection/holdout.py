@@ -21,7 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from mailmerge.i18n import _
 from mailmerge.models import Customer
@@ -32,8 +33,7 @@ NEVER_UNLESS_ASKED = ("nenga",)
 HOLDOUT_LIMIT = 50  # percent: more held out than mailed measures nothing better
 
 
-@dataclass(frozen=True)
-class Drawn:
+class Drawn(Struct, frozen=True):
     cards: list[tuple[PlanEntry, str]]  # (entry, campaign) still to print
     held_out: list[NotSent]
     draws: list[Draw]

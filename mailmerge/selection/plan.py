@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Protocol
+
+from msgspec import Struct, field
 
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import N_, _, ngettext
@@ -119,8 +120,7 @@ class Forced(NoHistory):
         return self.history.left_out(customer_id, campaign)
 
 
-@dataclass(frozen=True)
-class Rules:
+class Rules(Struct, frozen=True):
     """Rule settings ([rules] in hagaki.toml)."""
 
     thanks_days: int = 14
@@ -132,8 +132,7 @@ class Rules:
     seasons: dict[str, Override] = field(default_factory=dict)  # [seasons] print windows
 
 
-@dataclass(frozen=True, slots=True)
-class PlanEntry:
+class PlanEntry(Struct, frozen=True):
     customer: Customer
     situation: str
     reason: str
@@ -141,16 +140,14 @@ class PlanEntry:
     template: str = ""  # the template a draw chose (A/B wording); else the usual choice
 
 
-@dataclass(frozen=True, slots=True)
-class NotSent:
+class NotSent(Struct, frozen=True):
     customer: Customer
     code: str
     reason: str
     held: PlanEntry | None = None  # left-out: the card the shop set aside (to put back)
 
 
-@dataclass
-class Plan:
+class Plan(Struct):
     date: dt.date
     situation: str | None
     cards: list[PlanEntry] = field(default_factory=list)

@@ -31,8 +31,9 @@ import datetime as dt
 import functools
 import math
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from mailmerge.errors import ConfigError, HagakiError
 from mailmerge.i18n import N_, _
@@ -65,8 +66,7 @@ class SeasonWindowError(HagakiError):
     """A seasonal card asked for outside its print window."""
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(Struct, frozen=True):
     situation: str
     first: dt.date
     last: dt.date  # inclusive
@@ -76,16 +76,14 @@ class Window:
         return self.first <= day <= self.last
 
 
-@dataclass(frozen=True)
-class Override:
+class Override(Struct, frozen=True):
     """A widened print window from [seasons.SITUATION] (month, day), None: the default."""
 
     print_from: MonthDay | None = None
     print_until: MonthDay | None = None
 
 
-@dataclass(frozen=True)
-class SeasonRun:
+class SeasonRun(Struct, frozen=True):
     """What printing a seasonal card on a given day means: its season, windows and a note."""
 
     situation: str

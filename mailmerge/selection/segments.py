@@ -7,13 +7,13 @@ no_purchase. (Exclusions such as 送付停止 are rules of their own, in exclusi
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 SEGMENTS = ("new", "active", "dormant", "lapsed", "no_purchase")
 
 
-@dataclass(frozen=True)
-class SegmentRules:
+class SegmentRules(Struct, frozen=True):
     new_days: int = 90  # first purchase within this many days
     active_days: int = 180  # last purchase within this many days
     dormant_days: int = 365  # last purchase active_days+1 … this many days ago

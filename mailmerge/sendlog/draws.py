@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from mailmerge.sendlog.checks import row_check
 
@@ -22,8 +23,7 @@ ASSIGNMENT_COLUMNS = ("id", "run_id", "customer_id", "situation", "campaign", "a
                       "template", "drawn_on", "person", "customer_name")
 
 
-@dataclass(frozen=True)
-class Assignment:
+class Assignment(Struct, frozen=True):
     """One randomised customer of a draw: mailed (with the template drawn) or held out."""
 
     customer_id: str
@@ -37,8 +37,7 @@ class Assignment:
     run_id: int = 0
 
 
-@dataclass(frozen=True)
-class Draw:
+class Draw(Struct, frozen=True):
     """One situation's draw in a run: the seed kept so the draw can be repeated, the share
     held out, the templates drawn among, and every customer it randomised."""
 

@@ -11,8 +11,9 @@ as mailmerge.templates.card_edit.CardEdit for a print run. Every row carries a c
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from mailmerge import clock
 from mailmerge.errors import HagakiError
@@ -30,8 +31,7 @@ class EditError(HagakiError):
     """A correction or card edit that cannot be stored as asked."""
 
 
-@dataclass(frozen=True)
-class StoredCorrection:
+class StoredCorrection(Struct, frozen=True):
     correction: Correction
     made_at: str
     undone_at: str | None

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from mailmerge.japanese.textmatch import match_key
 
 
-@dataclass(frozen=True)
-class LogFilter:
+class LogFilter(Struct, frozen=True):
     status: str | None = None  # printed, mailed, returned or cancelled
     situation: str | None = None  # the kind of card (thanks, nenga …)
     since: dt.date | None = None  # card date on or after

@@ -30,8 +30,9 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from mailmerge import clock
 from mailmerge.errors import HagakiError
@@ -59,8 +60,7 @@ class LogError(HagakiError):
     """The send log cannot be used: damaged, busy, or not a log at all."""
 
 
-@dataclass(frozen=True, slots=True)
-class LoggedCard:
+class LoggedCard(Struct, frozen=True):
     customer_id: str
     situation: str
     campaign: str
@@ -77,8 +77,7 @@ class LoggedCard:
     customer_name: str = ""  # as printed: 髙橋 一郎, or the company
 
 
-@dataclass(frozen=True)
-class PlannedFile:
+class PlannedFile(Struct, frozen=True):
     batch: int
     role: str  # cards (one file, both sides or one), address, message, docx
     path: Path
@@ -502,8 +501,7 @@ class SendLog:
         return change
 
 
-@dataclass
-class StatusChange:
+class StatusChange(Struct):
     """What `set_status` did: how many cards moved, and the asked-for numbers that did not
     (unknown, or in a status that cannot move there: a cancelled card cannot be mailed)."""
 

@@ -6,16 +6,16 @@ logged checksum and enough pages for its cards; the problems, each naming file a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from mailmerge.i18n import _, cards, ngettext
 from mailmerge.sendlog.paths import RUN_SHEET_SUFFIX
 from mailmerge.sendlog.store import SendLog, file_checksum
 
 
-@dataclass
-class VerifyResult:
+class VerifyResult(Struct):
     files: int = 0
     cards: int = 0
     problems: list[str] = field(default_factory=list)

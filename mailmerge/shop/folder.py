@@ -12,8 +12,9 @@ log in the current folder). The send log lives beside the hagaki.toml that was u
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from mailmerge.errors import ConfigError
 from mailmerge.i18n import _
@@ -25,8 +26,7 @@ LIST_KINDS = ("customers", "sales")  # the shop's own lists: customers.csv, sale
 LIST_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 
 
-@dataclass(frozen=True)
-class Shop:
+class Shop(Struct, frozen=True):
     settings: Settings
     config_path: Path | None
     log_path: Path

@@ -12,8 +12,9 @@ phone_room_notes() says, for the 設定 page, when the shop's card has no room f
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
 from pathlib import Path
+
+from msgspec.structs import asdict, replace
 
 from mailmerge.errors import ConfigError, HagakiError
 from mailmerge.i18n import N_, _

@@ -31,8 +31,9 @@ machine.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from mailmerge.errors import ConfigError
 from mailmerge.i18n import _
@@ -86,8 +87,7 @@ RANGES = {
 WINDOW_DAYS = 90  # a purchase within this many days after the draw counts (the report)
 
 
-@dataclass(frozen=True)
-class Situation:
+class Situation(Struct, frozen=True):
     """[situations.KIND]: the share held out of this kind of card, and the report's window."""
 
     holdout: float = 0.0
@@ -96,8 +96,7 @@ class Situation:
     shares: tuple[float, ...] = ()  # their shares (default: equal)
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Struct, frozen=True):
     path: Path | None = None
     sender: Sender = field(default_factory=Sender)
     font_chains: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_CHAINS))

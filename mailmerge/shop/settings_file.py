@@ -14,8 +14,9 @@ import json
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from mailmerge.atomic import atomic_write
 from mailmerge.errors import ConfigError
@@ -27,8 +28,7 @@ _HEADER = re.compile(r"\[\[?\s*([^\]]*?)\s*\]\]?")
 _KEY = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_.\-\s"']+?)\s*=[ \t]*""")
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(Struct, frozen=True):
     table: str | None  # the [table] the key is in (None: before any table)
     key: str
     value_start: int  # offsets of the value in the text

@@ -13,8 +13,9 @@ import re
 import reprlib
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from mailmerge.errors import ConfigError
 from mailmerge.i18n import N_, _
@@ -24,23 +25,20 @@ _SHOWN = reprlib.Repr()  # a wrong value is shown shortened
 _SHOWN.maxlevel, _SHOWN.maxlist, _SHOWN.maxdict, _SHOWN.maxstring = 3, 4, 4, 40
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(Struct, frozen=True):
     """What one key's value must be: `words` (a msgid) say it to the user."""
 
     words: str
     accepts: Callable[[object], bool]
 
 
-@dataclass(frozen=True)
-class Each:
+class Each(Struct, frozen=True):
     """A table whose keys the user names ([columns], [printers.NAME]): each value is `value`."""
 
     value: Kind | dict
 
 
-@dataclass(frozen=True)
-class Optional:
+class Optional(Struct, frozen=True):
     """A table a file may leave out (a layout's [header])."""
 
     table: dict
@@ -94,8 +92,7 @@ def parse_toml(text: str, where: Path | str, schema: dict, complete: bool = Fals
     return data
 
 
-@dataclass(frozen=True)
-class _Source:
+class _Source(Struct, frozen=True):
     where: Path | str
     text: str
 

@@ -12,11 +12,14 @@ itself is fixed (or changed), the correction is left alone.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from mailmerge.i18n import N_, _
 from mailmerge.models import Customer, Problem
@@ -36,8 +39,7 @@ RECHECKED = ("postal-format", *SUGGESTING, "missing-address")
 _SUGGESTED_CODE = re.compile(r"(\d{3})-(\d{4}) \(")
 
 
-@dataclass(frozen=True)
-class Correction:
+class Correction(Struct, frozen=True):
     correction_id: int
     customer_id: str
     field: str  # one of FIELDS
@@ -88,7 +90,7 @@ def apply_corrections(rows: Iterable[tuple[Customer, list[Problem]]],
         applied = []
         for correction in by_customer.get(customer.customer_id, ()):
             if getattr(customer, correction.field) == correction.old_value:
-                customer = replace(customer, **{correction.field: correction.new_value})
+                customer = dataclasses.replace(customer, **{correction.field: correction.new_value})
                 applied.append(correction)
         if applied:
             checker = checker or PostalChecker()

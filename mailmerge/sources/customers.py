@@ -13,12 +13,15 @@ Excel formula error, refuses the row: it never reaches the card.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from mailmerge.errors import InputError
 from mailmerge.i18n import N_, _
@@ -67,8 +70,7 @@ FLAW_MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
-class ReadOptions:
+class ReadOptions(Struct, frozen=True):
     encoding: str | None = None
     sheet: str | None = None
     columns: dict[str, str] = field(default_factory=dict)  # header → field ([columns])
@@ -250,7 +252,7 @@ def customer_from_row(table_row: TableRow, columns: dict[str, list[int]], header
     )
     if not typed_id:
         customer_id = generated_id(person_key(customer))
-        customer = replace(customer, customer_id=customer_id)
+        customer = dataclasses.replace(customer, customer_id=customer_id)
         problem("customer_id", "generated-id",
                 _("顧客ID がないため、名前と住所から ID「{customer_id}」を作りました。名前や住所を"
                   "直すと別の人として扱われます（送付の記録が引き継がれません）。顧客ID を入れて"
@@ -278,7 +280,7 @@ def customer_from_row(table_row: TableRow, columns: dict[str, list[int]], header
                 _("郵便番号 {typed!r} は 6 桁なので {restored} と読みました（Excel は先頭の 0 を"
                   "消します。列を文字列にしてください）", typed=value("postal_code"),
                   restored=shown), "warning")
-        customer = replace(customer, postal_code=restored)
+        customer = dataclasses.replace(customer, postal_code=restored)
     if not customer.postal_code:
         problem("postal_code", "postal-format",
                 _("郵便番号がありません: 7 桁の郵便番号を入れてください"))

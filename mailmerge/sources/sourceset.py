@@ -15,8 +15,9 @@ register's transactions) applies to the --sales file instead.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from mailmerge.errors import InputError
 from mailmerge.i18n import _
@@ -32,7 +33,6 @@ from mailmerge.sources.sales import missing_amounts, read_sales
 from mailmerge.sources.tables import Table, open_table
 
 
-@dataclass
 class SourcedCustomers(CustomerList):
     """A CustomerList read from one or more files, with what the sales need to follow the
     merged people (`sources`: their aliases, the sales found in order exports, the notes)."""

@@ -15,9 +15,10 @@ import codecs
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
+
+from msgspec import Struct
 
 from mailmerge.errors import InputError
 from mailmerge.i18n import _
@@ -45,8 +46,7 @@ class TableRow(NamedTuple):
     flaws: tuple[Flaw, ...] = ()  # Flaw.index is the cell's index in `cells`
 
 
-@dataclass
-class Table:
+class Table(Struct):
     """A header row and an iterator over its data rows."""
 
     path: Path

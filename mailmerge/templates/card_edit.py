@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from mailmerge.errors import CardError
 from mailmerge.i18n import _
@@ -23,8 +25,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 MAX_LINE_CHARS = 120  # a personal line is one or two columns of the card
 
 
-@dataclass(frozen=True)
-class CardEdit:
+class CardEdit(Struct, frozen=True):
     customer_id: str
     campaign: str
     body: str | None = None  # replaces the template's body; None: the template's own

@@ -26,13 +26,13 @@ import hashlib
 import re
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from jinja2 import meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError, TemplateNotFound, TemplateSyntaxError
 from jinja2.runtime import Context
+from msgspec import Struct
 
 from mailmerge.errors import CardError, TemplateProblem
 from mailmerge.i18n import _
@@ -57,8 +57,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 MAX_MESSAGE_CHARS = 1_500
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(Struct, frozen=True):
     template: str  # the template file's name
     heading: str
     paragraphs: tuple[str, ...]

@@ -16,7 +16,8 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from mailmerge.japanese.textmatch import match_key
 from mailmerge.templates.shop_kinds import CATEGORIES as CATEGORIES
@@ -60,8 +61,7 @@ KEYWORDS = {
 }
 
 
-@dataclass(frozen=True)
-class ShopFit:
+class ShopFit(Struct, frozen=True):
     """The shop's kind ("" when not set), its channel and its own keywords per category."""
 
     kind: str = ""

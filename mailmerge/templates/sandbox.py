@@ -23,7 +23,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +34,12 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace
 from jinja2.visitor import NodeTransformer
+from msgspec import Struct
 
 from mailmerge.i18n import _
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(Struct, frozen=True):
     """What one card's template may cost. A postcard holds well under 1,000 characters, so
     every limit is far above what a real message needs and far below what hurts."""
 
@@ -64,8 +63,7 @@ class _NotRendering(Exception):
     expression is then left for the render, where the limits apply."""
 
 
-@dataclass
-class _Budget:
+class _Budget(Struct):
     limits: Limits
     deadline: float
     iterations: int = 0

@@ -7,10 +7,10 @@ per process. `list_fonts` describes every font hagaki can use, for `hagaki fonts
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import uharfbuzz as hb
+from msgspec import Struct
 
 from mailmerge.errors import FontError
 from mailmerge.i18n import _
@@ -31,8 +31,7 @@ BUNDLED = {
 HANDWRITTEN = ("Klee One", "Kouzan Mouhitsu")
 
 
-@dataclass(frozen=True)
-class FontEntry:
+class FontEntry(Struct, frozen=True):
     """A font hagaki can use: its family name, file and where it came from."""
 
     name: str

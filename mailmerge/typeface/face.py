@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 import struct
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import uharfbuzz as hb
+from msgspec import Struct, field
 
 from mailmerge.errors import FontError
 from mailmerge.i18n import _
@@ -26,8 +26,7 @@ HHEA_ASCENT = 4  # then descent
 _NOT_IN_POSTSCRIPT_NAME = re.compile(r"[^!-~]|[\[\](){}<>/%]")
 
 
-@dataclass(eq=False)
-class FontFace:
+class FontFace(Struct, eq=False):
     """An opened font. Identity is the object itself; `key` is stable across runs."""
 
     path: Path
@@ -39,10 +38,10 @@ class FontFace:
     descender: int = -120
     bounding_box: tuple[int, int, int, int] = (0, -120, 1000, 880)
     truetype_outlines: bool = True
-    hb_font: hb.Font | None = field(default=None, repr=False)
-    _coverage: dict[tuple[str, str | None], bool] = field(default_factory=dict, repr=False)
-    _v_metrics: dict[int, tuple[int, int, int]] = field(default_factory=dict, repr=False)
-    _h_advances: dict[int, int] = field(default_factory=dict, repr=False)
+    hb_font: hb.Font | None = None
+    _coverage: dict[tuple[str, str | None], bool] = field(default_factory=dict)
+    _v_metrics: dict[int, tuple[int, int, int]] = field(default_factory=dict)
+    _h_advances: dict[int, int] = field(default_factory=dict)
 
     @property
     def key(self) -> str:

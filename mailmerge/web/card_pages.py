@@ -4,8 +4,8 @@ out of the run or put back."""
 from __future__ import annotations
 
 import base64
-from dataclasses import replace
 
+from msgspec.structs import replace
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response

@@ -21,8 +21,9 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from mailmerge import clock
 from mailmerge.errors import HagakiError
@@ -86,15 +87,13 @@ def fingerprint(view: PlanView) -> str:
     return hashlib.sha256(repr((plan.date, plan.situation, cards)).encode()).hexdigest()[:32]
 
 
-@dataclass(frozen=True)
-class SeasonLine:
+class SeasonLine(Struct, frozen=True):
     label: str
     open: bool
     text: str  # the posting note when open, else when the coming window opens
 
 
-@dataclass(frozen=True)
-class RunLine:
+class RunLine(Struct, frozen=True):
     run_id: int
     printed_at: str
     cards: int

@@ -12,7 +12,9 @@ ones, so a thumbnail costs only its own card. Nothing is written or logged.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import _
@@ -30,8 +32,7 @@ class NoSuchCard(HagakiError):
     """The row asked for has no card in today's plan."""
 
 
-@dataclass(frozen=True)
-class CardWords:
+class CardWords(Struct, frozen=True):
     entry: PlanEntry
     campaign: str
     edit: CardEdit | None

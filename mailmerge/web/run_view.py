@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from mailmerge.i18n import N_, _, cards
 from mailmerge.layout.impose import stock_notes
@@ -32,14 +33,12 @@ FILE_ROLES = {"cards": N_("はがき"), "address": N_("宛名面"), "message": N
 CARDS_PER_A4 = 4
 
 
-@dataclass(frozen=True)
-class RunFile:
+class RunFile(Struct, frozen=True):
     name: str
     role: str  # cards, address or message
 
 
-@dataclass(frozen=True)
-class RunView:
+class RunView(Struct, frozen=True):
     run_id: int
     printed_at: str
     kinds: list[tuple[str, int]]  # (situation, cards), in the order a shop thinks of them

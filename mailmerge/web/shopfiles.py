@@ -17,8 +17,9 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from mailmerge import clock
 from mailmerge.atomic import atomic_write
@@ -68,16 +69,14 @@ def _checked_as(check: Callable[[Path], None], temporary: Path, name: str) -> No
         raise UploadError(str(refused).replace(str(temporary), name), refused) from None
 
 
-@dataclass(frozen=True)
-class Stored:
+class Stored(Struct, frozen=True):
     """An upload written: the list's path, and where the lists it replaced were kept."""
 
     path: Path
     kept: list[Path]
 
 
-@dataclass(frozen=True)
-class ShopFiles:
+class ShopFiles(Struct, frozen=True):
     """The lists the app reads, found in the shop folder by their fixed names."""
 
     folder: Path

@@ -10,7 +10,8 @@ show the last TREND_MONTHS months.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from mailmerge.i18n import N_
 from mailmerge.report.measures import Month
@@ -23,8 +24,7 @@ SERIES = {"new": N_("新規"), "back": N_("復帰"), "lost": N_("離反")}
 TICKS = 4
 
 
-@dataclass(frozen=True)
-class MonthBar:
+class MonthBar(Struct, frozen=True):
     month: str
     x: float
     width: float
@@ -36,16 +36,14 @@ class MonthBar:
     new_sales: float
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(Struct, frozen=True):
     month: str
     x: float
     y: float
     value: int
 
 
-@dataclass(frozen=True)
-class TrendChart:
+class TrendChart(Struct, frozen=True):
     months: list[str]
     bars: list[MonthBar]
     lines: dict[str, list[Point]]  # by SERIES name
