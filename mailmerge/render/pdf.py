@@ -247,36 +247,36 @@ def _varied_ops(code: list[str], run: GlyphRun, font: EmbeddedFont, name: str, x
     most glyphs of a card: each (size, tilt) pair's matrix text and turn are worked out
     once per run size, see _turn.)"""
     shaped = run.shaped
+    if not shaped.advances:
+        return current
     face = shaped.face
     vertical = run.mode == "vertical"
     size_pt, condense = run.size_pt, run.condense
-    upem = face.units_per_em
-    step_scale = size_pt / upem
-    along = condense if vertical else 1.0
-    middle = -(face.ascender + face.descender) / 2 / upem
-    if not shaped.advances:
-        return current
     selected = (name, round(size_pt) or 1)
     if selected != current:
         code.append(f"/{name} {selected[1]} Tf")
-    turns = _turns(size_pt, condense)
+    turns = _turns(size_pt, condense, vertical, face)
+    step = size_pt / face.units_per_em * (condense if vertical else 1.0)
     pt_per_mm, append = PT_PER_MM, code.append
     offset = 0.0  # points along the run
+    if vertical:
+        for advance, shown, (dx, dy, scale, tilt) in zip(
+                shaped.advances, font.shown_glyphs(shaped), run.variation, strict=True):
+            matrix, across, down = turns.get((scale, tilt)) or _turn(
+                turns, size_pt, condense, vertical, face, scale, tilt)
+            append(GLYPH_AT % (matrix, x + dx * pt_per_mm + across,
+                               y - dy * pt_per_mm - offset + down, shown))
+            offset += advance * step
+        return selected
+    half_advance = -0.5 / face.units_per_em
     for advance, shown, (dx, dy, scale, tilt) in zip(
             shaped.advances, font.shown_glyphs(shaped), run.variation, strict=True):
-        turn = turns.get((scale, tilt)) or _turn(turns, size_pt, condense, scale, tilt)
-        matrix, cos, sin, size = turn
-        if vertical:
-            half = size * condense / 2
-            origin_x = x + dx * pt_per_mm - sin * half
-            origin_y = y - dy * pt_per_mm - offset - half + cos * half
-        else:
-            ddx = -advance / upem * size / 2
-            ddy = middle * size
-            origin_x = x + dx * pt_per_mm + offset + ddx * (cos - 1) - sin * ddy
-            origin_y = y - dy * pt_per_mm + ddy * (cos - 1) + sin * ddx
-        append(GLYPH_AT % (matrix, origin_x, origin_y, shown))
-        offset += advance * step_scale * along
+        matrix, cos_less, sin, size, ddy = turns.get((scale, tilt)) or _turn(
+            turns, size_pt, condense, vertical, face, scale, tilt)
+        ddx = advance * half_advance * size
+        append(GLYPH_AT % (matrix, x + dx * pt_per_mm + offset + ddx * cos_less - sin * ddy,
+                           y - dy * pt_per_mm + ddy * cos_less + sin * ddx, shown))
+        offset += advance * step
     return selected
 
 
@@ -284,16 +284,19 @@ GLYPH_AT = "%s %.1f %.1f Tm%s"  # a turned glyph's matrix, its origin and its TJ
 
 
 @functools.lru_cache(maxsize=64)
-def _turns(size_pt: float, condense: float) -> dict[tuple[float, float], tuple]:
+def _turns(size_pt: float, condense: float, vertical: bool, face: FontFace
+           ) -> dict[tuple[float, float], tuple]:
     """The turns met so far of glyphs of one run size (filled by _turn)."""
     return {}
 
 
-def _turn(turns: dict, size_pt: float, condense: float, scale: float, tilt_deg: float
-          ) -> tuple[str, float, float, float]:
-    """A glyph of scale × size_pt turned clockwise by tilt_deg, drawn with the run's font
-    size (size_pt rounded): (the matrix's first four numbers, cos, sin, the glyph's size in
-    points); kept in `turns`."""
+def _turn(turns: dict, size_pt: float, condense: float, vertical: bool, face: FontFace,
+          scale: float, tilt_deg: float) -> tuple:
+    """A glyph of scale × size_pt turned clockwise by tilt_deg about its em box's centre,
+    drawn with the run's font size (size_pt rounded), kept in `turns`: the matrix's first
+    four numbers and what moves its origin. Vertical: (matrix, across, down), the points
+    added to the origin. Horizontal: (matrix, cos − 1, sin, the glyph's size in points,
+    the em box's centre above the baseline in points)."""
     size = size_pt * scale
     font_size = round(size_pt) or 1
     angle = -math.radians(tilt_deg)
@@ -301,5 +304,11 @@ def _turn(turns: dict, size_pt: float, condense: float, scale: float, tilt_deg: 
     factor = size / font_size
     matrix = (f"{cos * factor:.2f} {sin * factor:.2f} {-sin * factor * condense:.2f} "
               f"{cos * factor * condense:.2f}")
-    turn = turns[scale, tilt_deg] = (matrix, cos, sin, size)
+    if vertical:
+        half = size * condense / 2
+        turn = (matrix, -sin * half, cos * half - half)
+    else:
+        middle = -(face.ascender + face.descender) / 2 / face.units_per_em
+        turn = (matrix, cos - 1, sin, size, middle * size)
+    turns[scale, tilt_deg] = turn
     return turn
