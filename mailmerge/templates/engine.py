@@ -37,6 +37,7 @@ from msgspec import Struct
 from mailmerge.errors import CardError, TemplateProblem
 from mailmerge.i18n import _
 from mailmerge.templates import BUILTIN, filters
+from mailmerge.templates.reads import MAX_KEPT, values_key, variables_read
 from mailmerge.templates.sandbox import (
     LimitExceeded,
     Limits,
@@ -99,7 +100,8 @@ class Templates:
             auto_reload=False,  # a run's templates stay as read (no stat on every card)
         )
         self._names: dict[str, list[str]] = {}
-        self._checked: set[str] = set()
+        self._reads: dict[str, tuple[str, ...] | None] = {}  # checked: the variables read
+        self._rendered: dict[tuple, Message] = {}  # (template, values read) → its words
 
     def names_for(self, situation: str) -> list[str]:
         """Template file names for a situation: a single file, else the folder's own
@@ -126,8 +128,24 @@ class Templates:
         return names[int.from_bytes(digest[:4], "big") % len(names)]
 
     def render(self, name: str, variables: dict) -> Message:
-        """Render one template with the given variables, within the limits of one card."""
+        """Render one template with the given variables, within the limits of one card.
+        (Kept per the values the template reads: a seasonal card that names only the family
+        is written once per family name.)"""
         template = self._load(name, variables)
+        reads = self._reads[name]
+        key = None if reads is None else values_key(variables, reads)
+        found = self._rendered.get((name, key)) if key is not None else None
+        if found is not None:
+            return found
+        message = self._rendered_words(name, template, variables)
+        if key is not None:
+            if len(self._rendered) >= MAX_KEPT:
+                self._rendered.clear()
+            self._rendered[name, key] = message
+        return message
+
+    def _rendered_words(self, name: str, template: jinja2.Template,
+                        variables: dict) -> Message:
         context = template.new_context(dict(variables))
         texts = dict.fromkeys(BLOCKS, "")
         with card_limits(self.limits):
@@ -158,9 +176,9 @@ class Templates:
             raise TemplateProblem(_("{file}: 入れ子が深すぎて読み込めません: {{% if %}} や "
                                     "{{% for %}}、括弧の入れ子を減らしてください",
                                     file=name)) from None
-        if name not in self._checked:
+        if name not in self._reads:
             self._check_names(name, variables)
-            self._checked.add(name)
+            self._reads[name] = variables_read(self.environment, name)
         return template
 
     def _check_names(self, name: str, variables: dict) -> None:
