@@ -491,31 +491,43 @@ def _line_em(text: str, chain: FontChain) -> float:
 
 
 # A glyph's size and tilt take one of 16 steps across their ranges: finer than the two
-# decimals its matrix is written with, and the renderer works each step out once.
+# decimals its matrix is written with, and the renderer works each step out once. Its nudge
+# across the line takes one of 256 (a step is 1/128 of the range: a hundredth of a mm).
 VARIATION_STEPS = [2 * step / 15 - 1 for step in range(16)]
+NUDGE_STEPS = [2 * step / 255 - 1 for step in range(256)]
 
 
 def _handwritten(run: GlyphRun, rng: random.Random, layout: MessageLayout) -> GlyphRun:
     """The run with every glyph nudged across the line, resized about its centre and tilted
-    a little (deterministic: the generator is seeded by the customer)."""
+    a little (deterministic: the generator is seeded by the customer). Two random bytes a
+    glyph: one picks its size and tilt (16 steps each), one its nudge."""
     if run.mode == "rotated":
         return run
-    em = pt_to_mm(run.size_pt)
-    units_per_em = run.shaped.face.units_per_em
     vertical = run.mode == "vertical"
-    size_range, offset_range = layout.variation_size, layout.variation_offset_mm
-    tilt_range = layout.variation_tilt_deg
-    random_number, random_bits = rng.random, rng.getrandbits
-    scales = [1 + size_range * step for step in VARIATION_STEPS]
-    tilts = [tilt_range * step for step in VARIATION_STEPS]
+    scales, tilts, centring, nudges = _variation_steps(layout, run.size_pt,
+                                                      run.shaped.face.units_per_em)
+    picks = rng.randbytes(2 * len(run.shaped.advances))
     variation = []
-    for advance in run.shaped.advances:
-        pick = random_bits(8)  # a size and a tilt of the 16 steps each
-        scale, tilt = scales[pick >> 4], tilts[pick & 15]
-        nudge = offset_range * (2 * random_number() - 1)
-        along = (1 - scale) * (advance / units_per_em * em) / 2  # the glyph stays centred
-        variation.append((nudge, along, scale, tilt) if vertical else (along, nudge, scale, tilt))
+    for advance, pick, nudge_pick in zip(run.shaped.advances, picks[::2], picks[1::2],
+                                         strict=True):
+        step = pick >> 4
+        along = centring[step] * advance  # the glyph stays centred
+        nudge = nudges[nudge_pick]
+        variation.append((nudge, along, scales[step], tilts[pick & 15]) if vertical
+                         else (along, nudge, scales[step], tilts[pick & 15]))
     return run._replace(variation=tuple(variation))
+
+
+@functools.lru_cache(maxsize=64)
+def _variation_steps(layout: MessageLayout, size_pt: float, units_per_em: int
+                     ) -> tuple[list[float], list[float], list[float], list[float]]:
+    """The size factors, tilts (degrees), centring moves (mm per font unit of advance) and
+    nudges (mm) a glyph of this size picks from."""
+    em = pt_to_mm(size_pt)
+    scales = [1 + layout.variation_size * step for step in VARIATION_STEPS]
+    return (scales, [layout.variation_tilt_deg * step for step in VARIATION_STEPS],
+            [(1 - scale) * em / units_per_em / 2 for scale in scales],
+            [layout.variation_offset_mm * step for step in NUDGE_STEPS])
 
 
 def _picture(path: Path, layout: MessageLayout) -> Picture:
