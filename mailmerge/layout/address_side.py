@@ -317,6 +317,8 @@ def _best_arrangement(columns: list[tuple[str, str]], area: Area, indent_em: flo
 
 def _cut(columns: list[tuple[str, str]], chosen) -> list[tuple[str, str]]:
     """The columns cut at the chosen (column index, position, rank) breaks."""
+    if not chosen:
+        return columns
     result = []
     for index, (text, field) in enumerate(columns):
         cuts = sorted(position for i, position, _rank in chosen if i == index)

@@ -57,8 +57,11 @@ def measure_column(text: str, chain: FontChain, field: str | None = None,
 
 def column_length_em(pieces: Sequence[Piece], tracking: float = 0.0) -> float:
     """Length of a column in em at condense 1 (tracking after every glyph but the last)."""
+    length = sum([p.length_em for p in pieces])
+    if not tracking:
+        return length
     glyphs = sum(len(p.shaped.glyphs) if p.kind != "tcy" else 1 for p in pieces)
-    return sum(p.length_em for p in pieces) + tracking * max(glyphs - 1, 0)
+    return length + tracking * max(glyphs - 1, 0)
 
 
 def place_column(pieces: Sequence[Piece], x_mm: float, y_mm: float, size_pt: float,
