@@ -284,3 +284,27 @@ def test_a_log_killed_before_its_tables_were_made_is_started_by_the_next_run(tmp
                  "address")
     assert result.exit_code == 0, result.output
     assert len(printed_cards(log)) == page_count(tmp_path / "cards.pdf") == 2
+
+
+def test_a_batch_of_cards_with_and_without_sales_keeps_their_order_and_their_sales(tmp_path):
+    import datetime as dt
+
+    from mailmerge.sendlog.checks import damaged_rows
+    from mailmerge.sendlog.store import LoggedCard
+
+    log = SendLog(tmp_path / "log.sqlite")
+    run_id, _files = log.begin_run("print", [])
+    sales = {"C2": ("2026-11-20|湯呑み|",), "C5": ("2026-11-21|急須|", "2026-11-21|茶葉|")}
+    cards = [LoggedCard(f"C{n}", "thanks" if f"C{n}" in sales else "nenga", "2027", "t.j2",
+                        dt.date(2026, 12, 7), n, f"address {n}", sales.get(f"C{n}", ()))
+             for n in range(1, 8)]
+    log.record_batch(run_id, cards, {})
+    with sqlite3.connect(tmp_path / "log.sqlite") as db:
+        rows = db.execute("SELECT id, customer_id, page FROM cards ORDER BY id").fetchall()
+        thanked = db.execute("SELECT c.customer_id, t.sale_key FROM thanked_sales t "
+                             "JOIN cards c ON c.id = t.card_id ORDER BY t.sale_key").fetchall()
+        assert damaged_rows(db) == []
+    assert [(customer, page) for _id, customer, page in rows] == [
+        (f"C{n}", n) for n in range(1, 8)]
+    assert thanked == [("C2", "2026-11-20|湯呑み|"), ("C5", "2026-11-21|急須|"),
+                       ("C5", "2026-11-21|茶葉|")]

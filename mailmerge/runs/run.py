@@ -501,9 +501,14 @@ class _Written(Struct):
 def _logged_cards(number: int, cards: list[tuple[Job, Message | None, int]],
                   maker: CardMaker) -> list[LoggedCard]:
     logged = []
+    words_of: dict[Message, str] = {}  # cards that say the same words share their Message
     for job, message, page in cards:
         entry = job.entry
-        words = json.dumps(asdict(message), ensure_ascii=False) if message else None
+        words = None
+        if message is not None:
+            words = words_of.get(message)
+            if words is None:
+                words = words_of[message] = json.dumps(asdict(message), ensure_ascii=False)
         logged.append(LoggedCard(
             entry.customer.customer_id, entry.situation, job.campaign,
             message.template if message else maker.template_name(entry),

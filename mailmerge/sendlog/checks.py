@@ -24,7 +24,7 @@ SALE_CHECK = "sale_check(card_id, sale_key)"
 
 def row_check(*values: object) -> str:
     """The check value of one row's columns (None and '' differ)."""
-    text = "\x1f".join("\x00" if value is None else str(value) for value in values)
+    text = "\x1f".join(["\x00" if value is None else str(value) for value in values])
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 

@@ -40,7 +40,14 @@ from mailmerge.i18n import _, cards, ngettext
 from mailmerge.japanese.address_identity import address_identity, person_key, place_bucket
 from mailmerge.models import CardRef, Customer
 from mailmerge.sendlog import backups, draws, paths
-from mailmerge.sendlog.checks import damaged_edit_rows, damaged_rows, refresh_checks, register
+from mailmerge.sendlog.checks import (
+    CARD_COLUMNS,
+    damaged_edit_rows,
+    damaged_rows,
+    refresh_checks,
+    register,
+    row_check,
+)
 from mailmerge.sendlog.migrations import MIGRATIONS, TABLES, migrate
 from mailmerge.sendlog.plan_history import PlanHistory
 
@@ -271,24 +278,22 @@ class SendLog:
         into place (so a run holds no more than a batch's cards in memory)."""
         now = clock.timestamp()
         with self._transaction() as db:
-            card_ids = []
-            for card in cards:
-                card_id = db.execute(
-                    "INSERT INTO cards (run_id, customer_id, situation, campaign, template, "
-                    "card_date, page, address_key, status, updated_at, batch, sides, message, "
-                    "reprint_of, person, customer_name) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)",
-                    (run_id, card.customer_id, card.situation, card.campaign, card.template,
-                     card.card_date.isoformat(), card.page, card.address_key, now, card.batch,
-                     card.sides, card.message, card.reprint_of, card.person,
-                     card.customer_name)).lastrowid
-                card_ids.append(card_id)
-                if card.sale_keys:
-                    db.executemany(
-                        "INSERT INTO thanked_sales (card_id, sale_key, row_check) "
-                        "VALUES (?, ?, sale_check(?, ?))",
-                        [(card_id, key, card_id, key) for key in card.sale_keys])
-            refresh_checks(db, card_ids)
+            # the ids the cards get, in order, so that each row is written with its check
+            next_id = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM cards").fetchone()[0]
+            rows, sales = [], []
+            for card_id, card in enumerate(cards, next_id):
+                checked = (card_id, run_id, card.customer_id, card.situation, card.campaign,
+                           card.template, card.card_date.isoformat(), card.page,
+                           card.address_key, "pending", card.batch, card.sides, card.message,
+                           card.reprint_of)
+                rows.append((*checked, now, card.person, card.customer_name,
+                             row_check(*checked)))
+                sales += [(card_id, key, card_id, key) for key in card.sale_keys]
+            db.executemany(f"INSERT INTO cards ({', '.join(CARD_COLUMNS)}, updated_at, person, "
+                           "customer_name, row_check) VALUES "
+                           f"({', '.join('?' * (len(CARD_COLUMNS) + 4))})", rows)
+            db.executemany("INSERT INTO thanked_sales (card_id, sale_key, row_check) "
+                           "VALUES (?, ?, sale_check(?, ?))", sales)
             _record_files(db, files)
 
     def record_run(self, run_id: int, files: dict[int, tuple[str, int | None]],
