@@ -291,14 +291,17 @@ def _best_arrangement(columns: list[tuple[str, str]], area: Area, indent_em: flo
                       chain: FontChain, most: int):
     """The columns' best breaking into at most `most` columns, as (fitting, measured
     columns): the largest text (light condensing counts as full size), then the fewest
-    columns, then the best-ranked breaks; None if nothing fits."""
+    columns, then the best-ranked breaks; None if nothing fits. (Breaks are tried best
+    ranked first, so the first that sets the text at full size is taken at once.)"""
     candidates: list[tuple[int, int, int]] = []  # found once the columns alone do not do
     best, best_key = None, None
+    full = round(area.size_pt * LIGHT_CONDENSE, 1)
     for count in range(0, most - len(columns) + 1):
         if count == 1:
             candidates = [(index, position, rank) for index, (text, _field) in enumerate(columns)
                           for position, rank in address_breaks(text).items()]
-        for chosen in itertools.combinations(candidates, count):
+        # (a stable sort: breaks of equal rank keep their order, as the key's ties do)
+        for chosen in sorted(itertools.combinations(candidates, count), key=_rank_sum):
             measured = [_measure_address(text, chain, field)
                         for text, field in _cut(columns, chosen)]
             lengths = [column_length_em(m) + (indent_em if i else 0)
@@ -307,12 +310,18 @@ def _best_arrangement(columns: list[tuple[str, str]], area: Area, indent_em: flo
             if fitting is None:
                 continue
             height = round(fitting.size_pt * min(fitting.condense, LIGHT_CONDENSE), 1)
-            key = (-height, len(measured), sum(rank for _i, _p, rank in chosen))
+            key = (-height, len(measured), _rank_sum(chosen))
             if best_key is None or key < best_key:
                 best, best_key = (fitting, measured), key
-        if best_key is not None and -best_key[0] >= round(area.size_pt * LIGHT_CONDENSE, 1):
+            if height >= full:
+                break  # no later break ranks better
+        if best_key is not None and -best_key[0] >= full:
             break  # full size with fewer columns: no need to try more
     return best
+
+
+def _rank_sum(chosen: tuple[tuple[int, int, int], ...]) -> int:
+    return sum(rank for _index, _position, rank in chosen)
 
 
 def _cut(columns: list[tuple[str, str]], chosen) -> list[tuple[str, str]]:
