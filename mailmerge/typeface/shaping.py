@@ -56,8 +56,7 @@ def shape(face: FontFace, text: str, vertical: bool) -> ShapedRun:
     column of standalone characters is joined from each one's cached shaping, and not kept
     itself: every customer's address is a text of its own.)"""
     if vertical and len(text) > 1 and _all_standalone(text):
-        return _joined([_shaped(face, character, True) for character in text]) \
-            or _shaped(face, text, vertical)
+        return _joined(face, text) or _shaped(face, text, vertical)
     return _shaped(face, text, vertical)
 
 
@@ -72,13 +71,28 @@ def _all_standalone(text: str) -> bool:
     return True
 
 
-def _joined(runs: list[ShapedRun]) -> ShapedRun | None:
-    """One-glyph runs of single characters as one run (None if one is not one glyph)."""
-    if any(len(run.glyphs) != 1 for run in runs):
-        return None
-    return ShapedRun(runs[0].face, tuple([run.glyphs[0] for run in runs]),
-                     tuple([run.advances[0] for run in runs]),
-                     tuple([run.texts[0] for run in runs]))
+def _joined(face: FontFace, text: str) -> ShapedRun | None:
+    """A column of standalone characters as one run of their one-glyph shapings (None if
+    one of them is not one glyph)."""
+    singles = _one_glyph_characters(face)
+    try:
+        found = [singles[character] for character in text]
+    except KeyError:
+        for character in set(text).difference(singles):
+            run = _shaped(face, character, True)
+            if len(run.glyphs) != 1:
+                return None
+            singles[character] = (run.glyphs[0], run.advances[0], run.texts[0])
+        found = [singles[character] for character in text]
+    glyphs, advances, texts = zip(*found, strict=True)
+    return ShapedRun(face, glyphs, advances, texts)
+
+
+@functools.lru_cache(maxsize=16)
+def _one_glyph_characters(face: FontFace) -> dict[str, tuple[int, int, str]]:
+    """Characters met so far that shape to one glyph in a column of `face`: (glyph, advance,
+    text) each."""
+    return {}
 
 
 @functools.lru_cache(maxsize=16384)
