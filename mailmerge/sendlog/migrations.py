@@ -163,21 +163,24 @@ MIGRATIONS: tuple[Migration, ...] = (
 
 
 def migrate(connection: sqlite3.Connection) -> int:
-    """Bring the schema up to date, each step in its own transaction; return the version."""
+    """Bring the schema up to date, each step in its own transaction (a new log: all of them
+    in one); return the version."""
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     if version > len(MIGRATIONS):
         raise sqlite3.DatabaseError(
             f"the send log is from a newer hagaki (schema {version}); upgrade hagaki")
-    for number in range(version, len(MIGRATIONS)):
-        step = MIGRATIONS[number]
+    steps = range(version, len(MIGRATIONS))
+    for together in ([steps] if version == 0 else [[number] for number in steps]):
         connection.execute("BEGIN IMMEDIATE")
         try:
-            if isinstance(step, str):
-                for statement in _statements(step):
-                    connection.execute(statement)
-            else:
-                step(connection)
-            connection.execute(f"PRAGMA user_version = {number + 1}")
+            for number in together:
+                step = MIGRATIONS[number]
+                if isinstance(step, str):
+                    for statement in _statements(step):
+                        connection.execute(statement)
+                else:
+                    step(connection)
+                connection.execute(f"PRAGMA user_version = {number + 1}")
         except BaseException:
             connection.execute("ROLLBACK")
             raise
