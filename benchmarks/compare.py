@@ -55,6 +55,7 @@ class Row:
 ROWS = [
     Row("2000-both", 2000, "both", True, "≤ 0.6 × floor"),
     Row("10000-both", 10000, "both", False, "≤ 0.35 × floor"),
+    Row("1-address", 1, "address", True, "≤ 0.15 s", floor=False),  # the "one card"
     Row("1-both", 1, "both", True, "–", floor=False),
     Row("1000-address", 1000, "address", True, "≤ 0.35 s", floor=False),
     Row("10000-address", 10000, "address", False, "≤ 1.5 s", floor=False),
