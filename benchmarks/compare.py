@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,19 +84,28 @@ def tree_memory_mb(root: int) -> float:
 
 
 def measured(command: list[str], environment: dict[str, str], cwd: Path) -> tuple[float, float]:
-    """Wall seconds and peak MB (process tree) of one command; its failure is fatal."""
+    """Wall seconds and peak MB (process tree) of one command; its failure is fatal. The
+    end is taken as the process ends (the memory is sampled by another thread, every
+    SAMPLE_SECONDS: a sleeping sampler would round a short run up to its next sample)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=environment, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
-    peak = 0.0
-    while process.poll() is None:
-        peak = max(peak, tree_memory_mb(process.pid))
-        time.sleep(SAMPLE_SECONDS)
+    peaks = [0.0]
+    finished = threading.Event()
+
+    def sample() -> None:
+        while not finished.wait(SAMPLE_SECONDS):
+            peaks.append(tree_memory_mb(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    errors = process.communicate()[1].decode("utf-8", "replace")
     seconds = time.perf_counter() - start
-    errors = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+    finished.set()
+    sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{errors[-2000:]}")
-    return seconds, peak
+    return seconds, max(peaks)
 
 
 def pinned(command: list[str], one_core: bool) -> list[str]:

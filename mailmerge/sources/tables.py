@@ -144,7 +144,7 @@ def _text_rows(path: Path, reader, delimiter: str) -> Iterator[TableRow]:
         if not any(cell.strip() for cell in cells):
             continue
         _check_limits(path, number, cells)
-        if width:
+        if width and reader.line_num > first_line:  # (only a record of several lines can)
             _check_swallowed_rows(path, number, reader.line_num, cells, delimiter, width)
         width = width or len(cells)
         yield TableRow(number, cells)
@@ -187,6 +187,8 @@ def _check_limits(path: Path, row: int, cells: list[str]) -> None:
     if len(cells) > MAX_COLUMNS:
         column = len(cells)
         raise InputError(too_many_columns(path, row, column))
+    if max(map(len, cells), default=0) <= MAX_CELL_CHARS:
+        return
     for index, cell in enumerate(cells):
         if len(cell) > MAX_CELL_CHARS:
             raise InputError(cell_too_long(path, row, index + 1, len(cell)))
