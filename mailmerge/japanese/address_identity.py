@@ -25,6 +25,7 @@ LEADING_CODE = re.compile(r"^\d{3}-?\d{4}")  # a postal code written before a ke
 _PREFECTURE = re.compile("^(?:" + "|".join(PREFECTURES) + ")")
 _KANJI_NUMBER = re.compile("[〇一二三四五六七八九十百千]+(?=丁目|丁|番地|番|号|地割|線|条|の|ノ|之"
                            "|階|f|-|$)|(?<=[-\\d])[〇一二三四五六七八九十百千]+")
+_KANJI_DIGITS = frozenset("〇一二三四五六七八九十百千")
 _FLOOR = re.compile(r"\d+(?:階|f(?![a-z]))")
 _NUMBER = re.compile(r"\d+")
 
@@ -38,7 +39,10 @@ def address_identity(postal_code: str, address1: str, address2: str = "") -> str
     """'1600023|新宿区西新宿|2-8-1-1203': the postal code's digits, the town, the numbers."""
     text = match_key(address1 + address2).replace("|", "")  # '|' separates the key's parts
     text = _PREFECTURE.sub("", LEADING_CODE.sub("", text))
-    text = _FLOOR.sub("", _KANJI_NUMBER.sub(lambda m: kanji_numeral(m.group()), text))
+    if not _KANJI_DIGITS.isdisjoint(text):  # (most addresses have none: no search then)
+        text = _KANJI_NUMBER.sub(lambda m: kanji_numeral(m.group()), text)
+    if "階" in text or "f" in text:
+        text = _FLOOR.sub("", text)
     first = _NUMBER.search(text)
     town, rest = (text[:first.start()], text[first.start():]) if first else (text, "")
     return f"{postal_digits(postal_code)}|{town}|{'-'.join(_NUMBER.findall(rest))}"

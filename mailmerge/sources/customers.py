@@ -108,7 +108,7 @@ def scan_rows(table: Table, columns: dict[str, list[int]], notes: list[str] | No
     seen_people: dict[tuple[str, ...], Places] = {}
     hints = ColumnHints(table.headers, {i for indexes in columns.values() for i in indexes})
     count = 0
-    rows = (row for row in table.rows if row.flaws or any(cell.strip() for cell in row.cells))
+    rows = (row for row in table.rows if row.flaws or "".join(row.cells).strip())
     for row, (customer, problems) in _checked_rows(rows, check, workers, source):
         count += 1
         hints.see(row.cells)

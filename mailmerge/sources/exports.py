@@ -125,7 +125,7 @@ def _groups(table: Table, order_columns: list[int], kind: str) -> list[list[Tabl
     """The data rows, grouped by order id (an order export's item rows), in file order."""
     groups: dict[str, list[TableRow]] = {}
     for row in table.rows:
-        if not any(cell.strip() for cell in row.cells) and not row.flaws:
+        if not "".join(row.cells).strip() and not row.flaws:
             continue
         order = _cell(row.cells, order_columns) if kind != "customers" else ""
         groups.setdefault(clean_id(order) or f"row {row.number}", []).append(row)

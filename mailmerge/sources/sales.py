@@ -99,7 +99,7 @@ def read_sales(path: Path, known_ids: set[str], options: ReadOptions | None = No
     result = SalesList(str(path))
     hints = ColumnHints(table.headers, set(columns.values()))
     for row in table.rows:
-        if not any(cell.strip() for cell in row.cells) and not row.flaws:
+        if not "".join(row.cells).strip() and not row.flaws:
             continue
         result.total_rows += 1
         hints.see(row.cells)

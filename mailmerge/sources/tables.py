@@ -141,7 +141,7 @@ def _text_rows(path: Path, reader, delimiter: str) -> Iterator[TableRow]:
             raise InputError(_csv_failure(path, number, first_line, delimiter, exc)) from None
         while cells and not cells[-1]:
             cells.pop()
-        if not any(cell.strip() for cell in cells):
+        if not "".join(cells).strip():
             continue
         _check_limits(path, number, cells)
         if width and reader.line_num > first_line:  # (only a record of several lines can)
