@@ -32,8 +32,10 @@ BARS = {
 START, STOP = "FD", "DF"
 VALUES = {**{str(d): d for d in range(10)}, "-": 10, **{f"CC{n}": 10 + n for n in range(1, 9)}}
 _NUMERAL = "[〇一二三四五六七八九十百千]"
-_KANJI_NUMBER = re.compile(_NUMERAL + r"+(?=丁目|丁|番地|番|号|地割|線|の|ノ)")
-_AFTER_NO = re.compile(r"([0-9](?:番地|番)?[のノ])(" + _NUMERAL + r"+)(?![\u3400-\u9fff々])")
+# (Patterns kept as text are compiled by re when first used: a run that never needs one
+# does not compile it at its start.)
+_KANJI_NUMBER = _NUMERAL + r"+(?=丁目|丁|番地|番|号|地割|線|の|ノ)"
+_AFTER_NO = r"([0-9](?:番地|番)?[のノ])(" + _NUMERAL + r"+)(?![\u3400-\u9fff々])"
 _REMOVED = str.maketrans(dict.fromkeys("&/・.", None))
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−ー─━", "-"))
 _FLOOR = re.compile(r"(?<=[0-9])F(?![0-9A-Z])")
@@ -57,8 +59,8 @@ def kanji_numeral(word: str) -> str:
 def kanji_to_digits(text: str) -> str:
     """Kanji numerals in front of 丁目 番地 番 号 … and after a number's の/ノ as digits
     (kanji_numeral); other kanji numerals are left alone."""
-    text = _KANJI_NUMBER.sub(lambda match: kanji_numeral(match.group()), text)
-    return _AFTER_NO.sub(lambda match: match.group(1) + kanji_numeral(match.group(2)), text)
+    text = re.sub(_KANJI_NUMBER, lambda match: kanji_numeral(match.group()), text)
+    return re.sub(_AFTER_NO, lambda match: match.group(1) + kanji_numeral(match.group(2)), text)
 
 
 def address_number(after_town: str) -> str:

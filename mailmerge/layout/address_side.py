@@ -77,8 +77,10 @@ NAME_OVER_ADDRESS = 1.25  # the name at least this much larger than the address,
 ADDRESS_STEP_PT = 1.0  # address is made smaller by steps of this, down to its floor
 LIGHT_CONDENSE = 0.85  # condensing down to this counts as full size: more columns only below
 SENDER_BOX_GAP_MM = 4.5  # between the sender's text and its postal-code boxes
-_NUMBER_BLOCK = re.compile(r"[0-9０-９]+(?:\s*[-‐‑－−ー―]\s*[0-9０-９]+)*")
-_NOT_BUILDING = re.compile(r"^(?:丁目|番地|番|号|の|地割|線|条|[-‐‑－−ー―]|[0-9０-９])")
+# (Patterns kept as text are compiled by re when first used: a run that never needs one
+# does not compile it at its start.)
+_NUMBER_BLOCK = r"[0-9０-９]+(?:\s*[-‐‑－−ー―]\s*[0-9０-９]+)*"
+_NOT_BUILDING = r"^(?:丁目|番地|番|号|の|地割|線|条|[-‐‑－−ー―]|[0-9０-９])"
 _DIGIT_PAIR = re.compile(r"(?<![0-9０-９])[0-9０-９]{2}(?![0-9０-９])")
 
 
@@ -220,9 +222,9 @@ def split_building(address: str) -> tuple[str, str]:
     if space:
         start = first_digit.start() + space.start()
         return text[:start].strip(), text[first_digit.start() + space.end():].strip()
-    for block in _NUMBER_BLOCK.finditer(text):
+    for block in re.finditer(_NUMBER_BLOCK, text):
         rest = text[block.end():]
-        if rest and not _NOT_BUILDING.match(rest) and len(rest) >= 2:
+        if rest and not re.match(_NOT_BUILDING, rest) and len(rest) >= 2:
             return text[:block.end()], rest
     return text, ""
 

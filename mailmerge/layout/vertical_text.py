@@ -106,16 +106,18 @@ def _floor(number: str, style: str) -> str:
 TOWN_END, AFTER_STREET, AFTER_CITY, IN_BUILDING = 0, 1, 2, 3
 _NUM = "[〇一二三四五六七八九十百千０-９]"
 _UNITS = "丁目|番地|番|号室|号館|号|地割|線|条|階|棟"
+# (Patterns kept as text are compiled by re when first used: a run that never needs one
+# does not compile it at its start.)
 # A number with its unit, or a hyphenated block number: never cut inside.
-_NUMBER_UNIT = re.compile(rf"第?{_NUM}+(?:ー{_NUM}+)*(?:{_UNITS})?")
+_NUMBER_UNIT = rf"第?{_NUM}+(?:ー{_NUM}+)*(?:{_UNITS})?"
 # Where the block numbers begin (after the town): 西二線, 第三五地割, 一四号, 二丁目, 一二ー三.
-_BLOCK_START = re.compile(rf"(?:[東西南北](?={_NUM}+[線号]))?第?{_NUM}+"
+_BLOCK_START = (rf"(?:[東西南北](?={_NUM}+[線号]))?第?{_NUM}+"
                           rf"(?:(?:丁目|番地|番|号|地割|線)(?![町丁通])|ー)")
-_STREET_END = re.compile(r"(?:上る|下る|上ル|下ル|東入ル?|西入ル?)(?=.)")
-_VILLAGE = re.compile(r"(?<!大)(?=大?字)")
-_CITY_END = re.compile(r"(?:^.{2,3}?[都道府県]|[市区郡])(?=[^市区郡町村])")
+_STREET_END = r"(?:上る|下る|上ル|下ル|東入ル?|西入ル?)(?=.)"
+_VILLAGE = r"(?<!大)(?=大?字)"
+_CITY_END = r"(?:^.{2,3}?[都道府県]|[市区郡])(?=[^市区郡町村])"
 _NO_START = set("ー・、。）」』ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
-_LATIN_RUN = re.compile(r"[Ａ-Ｚａ-ｚ]{2,}")
+_LATIN_RUN = r"[Ａ-Ｚａ-ｚ]{2,}"
 
 
 def _kinds(text: str) -> list[str]:
@@ -123,7 +125,7 @@ def _kinds(text: str) -> list[str]:
     hiragana, number (a number with its unit: not the 八 of 八幡平) or other."""
     kinds = ["katakana" if "ァ" <= c <= "ヺ" or c == "ー" else
              "hiragana" if "ぁ" <= c <= "ゖ" else "other" for c in text]
-    for match in _NUMBER_UNIT.finditer(text):
+    for match in re.finditer(_NUMBER_UNIT, text):
         if len(match.group()) > 1:
             kinds[match.start():match.end()] = ["number"] * (match.end() - match.start())
     return kinds
@@ -140,20 +142,21 @@ def address_breaks(text: str) -> dict[int, int]:
         if 0 < position < len(text):
             ranks[position] = min(rank, ranks.get(position, rank))
 
-    block = _BLOCK_START.search(text)
+    block = re.search(_BLOCK_START, text)
     if block:
         add(block.start(), TOWN_END)
     for space in re.finditer("\u3000+", text):
         add(space.start(), TOWN_END)
-    for match in (*_STREET_END.finditer(text), *_VILLAGE.finditer(text)):
+    for match in (*re.finditer(_STREET_END, text), *re.finditer(_VILLAGE, text)):
         add(match.end(), AFTER_STREET)
-    for match in _CITY_END.finditer(text[: block.start() if block else len(text)]):
+    for match in re.finditer(_CITY_END, text[: block.start() if block else len(text)]):
         add(match.end(), AFTER_CITY)
     kinds = _kinds(text)
     for index in range(1, len(text)):
         if text[index - 1] == "・" or kinds[index - 1] != kinds[index]:
             add(index, IN_BUILDING)
-    whole = [*_NUMBER_UNIT.finditer(text), *_LATIN_RUN.finditer(text), *([block] if block else [])]
+    whole = [*re.finditer(_NUMBER_UNIT, text), *re.finditer(_LATIN_RUN, text),
+             *([block] if block else [])]
     forbidden = {i for m in whole for i in range(m.start() + 1, m.end())}
     return {position: rank for position, rank in ranks.items()
             if position not in forbidden and text[position] not in _NO_START

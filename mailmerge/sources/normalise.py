@@ -15,16 +15,18 @@ from mailmerge.japanese.text import ERAS, PREFECTURES, widen_halfwidth_kana
 
 MAX_AMOUNT = 1e12  # yen; anything larger is a typing or export mistake
 # \ is ¥ in Shift_JIS: Excel in Japan saves a typed ¥ as the byte of a backslash.
-_AMOUNT_NOISE = re.compile(r"[,¥￥\\円\s]")
-_AMOUNT = re.compile(r"^([-−△▲+]?)(\d+(?:\.\d+)?)$")  # △/▲: the accounting minus
+# (Patterns kept as text are compiled by re when first used: a run that never needs one
+# does not compile it at its start.)
+_AMOUNT_NOISE = r"[,¥￥\\円\s]"
+_AMOUNT = r"^([-−△▲+]?)(\d+(?:\.\d+)?)$"  # △/▲: the accounting minus
 FALSE_FLAGS = {"", "0", "false", "no", "n", "いいえ", "無", "なし", "-", "×", "off"}
 NAME_HONORIFICS = ("様方", "先生", "御中", "各位", "様", "殿", "さま")
 _POSTAL_NOISE = re.compile(r"[\s\-‐‑–—―−－ー]")
 _POSTAL_MARK = re.compile(r"^\s*〒")
 _SPACES = re.compile(r"[ \u3000\t]+")
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:\d{4}(?:\d{2})?)?$")  # 20261123[1530[00]]
-_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")  # 11/23/2026 (Square, US exports)
+_DATE = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$"
+_COMPACT_DATE = r"^(\d{4})(\d{2})(\d{2})(?:\d{4}(?:\d{2})?)?$"  # 20261123[1530[00]]
+_US_DATE = r"^(\d{1,2})/(\d{1,2})/(\d{4})$"  # 11/23/2026 (Square, US exports)
 _ERA_DATE = re.compile(r"^(明治|大正|昭和|平成|令和|[MTSHR])\s*(元|\d{1,2})\s*[年./-]\s*(\d{1,2})"
                        r"\s*[月./-]\s*(\d{1,2})\s*日?$", re.IGNORECASE)
 _JOINT_SEPARATORS = re.compile(r"[、,，・/／]+")
@@ -122,9 +124,9 @@ def _calendar_date(value: str) -> dt.date | None:
     era = _ERA_DATE.match(value)
     if era:
         return _era_date(*era.groups())
-    match = _DATE.match(value) or _COMPACT_DATE.match(value)
+    match = re.match(_DATE, value) or re.match(_COMPACT_DATE, value)
     parts = match.groups()[:3] if match else None
-    us = None if match else _US_DATE.match(value)
+    us = None if match else re.match(_US_DATE, value)
     if us:
         month, day, year = us.groups()
         parts = (year, month, day)
@@ -156,10 +158,10 @@ def parse_amount(text: str) -> float | None:
     """'¥3,300', '\\3,300' (¥ in Shift_JIS) and '３，３００円' → 3300.0, '△500', '(500)' and
     '（500）' → -500.0 (a refund, as accounting writes it); None for anything that is not a
     plain finite number of at most MAX_AMOUNT in size ('nan', 'inf', '1e400', '1_000')."""
-    cleaned = _AMOUNT_NOISE.sub("", unicodedata.normalize("NFKC", drop_text_marker(text)))
+    cleaned = re.sub(_AMOUNT_NOISE, "", unicodedata.normalize("NFKC", drop_text_marker(text)))
     if cleaned.startswith("(") and cleaned.endswith(")"):
         cleaned = f"-{cleaned[1:-1]}"
-    match = _AMOUNT.match(cleaned)
+    match = re.match(_AMOUNT, cleaned)
     if match is None or not match.group(2).isascii():
         return None
     amount = float(match.group(2))

@@ -62,7 +62,9 @@ _ORDER = {header_key(alias): index for aliases in SALES_ALIASES.values()
           for index, alias in enumerate(aliases)}
 # A row that takes a sale back: 返品, 返金, 取消, キャンセル in any cell (not キャンセル料,
 # 返品不可).
-_REFUND = re.compile(r"(?:返品|返金|取消|取り消し|キャンセル)(?!料|不可)")
+# (Patterns kept as text are compiled by re when first used: a run that never needs one
+# does not compile it at its start.)
+_REFUND = r"(?:返品|返金|取消|取り消し|キャンセル)(?!料|不可)"
 _LINE_BREAK = re.compile("[\r\n\x0b\x0c\x85\u2028\u2029]")
 _PRINTED_FIELDS = ("item", "staff")  # text that may reach a card or a report as it is
 MISSING_AMOUNTS = N_("{file}: 売上金額の列が見つかりません: 売上と返品は数えられません。"
@@ -221,4 +223,4 @@ def _is_refund(cells: list[str], amount: float | None, quantity_text: str) -> bo
     """返品/返金/取消/キャンセル in a cell, a negative amount or a negative quantity."""
     quantity = parse_amount(quantity_text)
     return ((amount is not None and amount < 0) or (quantity is not None and quantity < 0)
-            or bool(_REFUND.search(unicodedata.normalize("NFKC", "\x1f".join(cells)))))
+            or bool(re.search(_REFUND, unicodedata.normalize("NFKC", "\x1f".join(cells)))))

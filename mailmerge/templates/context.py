@@ -33,8 +33,10 @@ from mailmerge.selection.plan import LABELS, PlanEntry
 from mailmerge.selection.wareki import season_date_line
 from mailmerge.templates.fit import ShopFit
 
+# (Patterns kept as text are compiled by re when first used: a run that never needs one
+# does not compile it at its start.)
 # What a register rings up beside the goods, never named on a thank-you card.
-NOT_THANKED_FOR = re.compile("レジ袋|ショッピングバッグ|紙袋|手提げ袋|袋代|送料|配送料|手数料|"
+NOT_THANKED_FOR = ("レジ袋|ショッピングバッグ|紙袋|手提げ袋|袋代|送料|配送料|手数料|"
                              "ポイント|値引|割引|クーポン|消費税")
 
 
@@ -48,7 +50,7 @@ def card_variables(entry: PlanEntry, sender: Sender, today: dt.date,
     last = past[-1] if past else None
     items: list[str] = []
     for sale in entry.sales:
-        if sale.item and sale.item not in items and not NOT_THANKED_FOR.search(sale.item):
+        if sale.item and sale.item not in items and not re.search(NOT_THANKED_FOR, sale.item):
             items.append(sale.item)
     return {
         "dear": dear(customer),

@@ -23,7 +23,9 @@ from mailmerge.japanese.textmatch import match_key
 from mailmerge.templates.shop_kinds import CATEGORIES as CATEGORIES
 from mailmerge.templates.shop_kinds import CHANNELS as CHANNELS
 
-_ITEM_BREAK = re.compile("[・、,，/／]")  # between the items of one order (sources.exports)
+# (Patterns kept as text are compiled by re when first used: a run that never needs one
+# does not compile it at its start.)
+_ITEM_BREAK = "[・、,，/／]"  # between the items of one order (sources.exports)
 VOUCHERS = ("商品券", "ギフト券", "ギフトカード", "回数券", "チケット")
 KEYWORDS = {
     "food": (
@@ -87,7 +89,7 @@ class ShopFit(Struct, frozen=True):
     def category_of(self, items: Iterable[str]) -> str:
         """The one category all the items share (an export's 湯呑み・急須 is two items), the
         shop's kind when there are none, or "" (unknown, or a mix)."""
-        found = {self.category(part) for item in items for part in _ITEM_BREAK.split(item)
+        found = {self.category(part) for item in items for part in re.split(_ITEM_BREAK, item)
                  if part.strip()}
         if not found:
             return self.kind
