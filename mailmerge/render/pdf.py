@@ -245,7 +245,7 @@ def _varied_ops(code: list[str], run: GlyphRun, font: EmbeddedFont, name: str, x
     """Each glyph of a hand-written run on its own: moved, resized and tilted. The glyph's
     size goes into its matrix, so the run selects its font size once. (This loop draws
     most glyphs of a card: each (size, tilt) pair's matrix text and turn are worked out
-    once per run size, see _turn.)"""
+    once per run size, see _turn, and a column's origins are written from _tenths.)"""
     shaped = run.shaped
     if not shaped.advances:
         return current
@@ -260,12 +260,18 @@ def _varied_ops(code: list[str], run: GlyphRun, font: EmbeddedFont, name: str, x
     pt_per_mm, append = PT_PER_MM, code.append
     offset = 0.0  # points along the run
     if vertical:
+        tenths = _tenths()
+        tenths_count = len(tenths)
         for advance, shown, (dx, dy, scale, tilt) in zip(
                 shaped.advances, font.shown_glyphs(shaped), run.variation, strict=True):
             matrix, across, down = turns.get((scale, tilt)) or _turn(
                 turns, size_pt, condense, vertical, face, scale, tilt)
-            append(GLYPH_AT % (matrix, x + dx * pt_per_mm + across,
-                               y - dy * pt_per_mm - offset + down, shown))
+            origin_x = round((x + dx * pt_per_mm + across) * 10)
+            origin_y = round((y - dy * pt_per_mm - offset + down) * 10)
+            if 0 <= origin_x < tenths_count and 0 <= origin_y < tenths_count:
+                append(f"{matrix} {tenths[origin_x]} {tenths[origin_y]} Tm{shown}")
+            else:
+                append(GLYPH_AT % (matrix, origin_x / 10, origin_y / 10, shown))
             offset += advance * step
         return selected
     half_advance = -0.5 / face.units_per_em
@@ -281,6 +287,13 @@ def _varied_ops(code: list[str], run: GlyphRun, font: EmbeddedFont, name: str, x
 
 
 GLYPH_AT = "%s %.1f %.1f Tm%s"  # a turned glyph's matrix, its origin and its TJ
+TENTHS_PT = 9000  # origins up to 900 pt (A4 is 842 pt tall) are written from a table
+
+
+@functools.cache
+def _tenths() -> list[str]:
+    """'0.0', '0.1' … '899.9': a glyph origin in tenths of a point, as it is written."""
+    return [f"{whole}.{tenth}" for whole in range(TENTHS_PT // 10) for tenth in range(10)]
 
 
 @functools.lru_cache(maxsize=64)
