@@ -38,7 +38,7 @@ from mailmerge.layout.columns import (
 )
 from mailmerge.layout.linebreak import HANGING, SQUEEZABLE, break_paragraph, squeeze_em
 from mailmerge.layout.message_text import prepare_message
-from mailmerge.layout.page import GlyphRun, Page, Picture
+from mailmerge.layout.page import GlyphRun, HandSteps, HandVariation, Page, Picture
 from mailmerge.layout.units import mm_to_pt, pt_to_mm
 from mailmerge.package_files import package_file
 from mailmerge.sources.images import check_image
@@ -53,7 +53,7 @@ PICTURE_GAP_MM = 2.0
 HALF_WIDTH = frozenset(SQUEEZABLE)
 
 
-class MessageLayout(Struct, frozen=True):
+class MessageLayout(Struct, frozen=True, cache_hash=True):
     width: float
     height: float
     top: float
@@ -500,35 +500,23 @@ NUDGE_STEPS = [2 * step / 255 - 1 for step in range(256)]
 
 def _handwritten(run: GlyphRun, rng: random.Random, layout: MessageLayout) -> GlyphRun:
     """The run with every glyph nudged across the line, resized about its centre and tilted
-    a little (deterministic: the generator is seeded by the customer). Two random bytes a
-    glyph: one picks its size and tilt (16 steps each), one its nudge."""
+    a little (deterministic: the generator is seeded by the customer): two random bytes a
+    glyph, which the renderer turns into its size, tilt and nudge."""
     if run.mode == "rotated":
         return run
-    vertical = run.mode == "vertical"
-    scales, tilts, centring, nudges = _variation_steps(layout, run.size_pt,
-                                                      run.shaped.face.units_per_em)
-    picks = rng.randbytes(2 * len(run.shaped.advances))
-    variation = []
-    for advance, pick, nudge_pick in zip(run.shaped.advances, picks[::2], picks[1::2],
-                                         strict=True):
-        step = pick >> 4
-        along = centring[step] * advance  # the glyph stays centred
-        nudge = nudges[nudge_pick]
-        variation.append((nudge, along, scales[step], tilts[pick & 15]) if vertical
-                         else (along, nudge, scales[step], tilts[pick & 15]))
-    return run._replace(variation=tuple(variation))
+    steps = _hand_steps(layout, run.size_pt, run.shaped.face.units_per_em)
+    return run._replace(variation=HandVariation(rng.randbytes(2 * len(run.shaped.advances)),
+                                                steps))
 
 
 @functools.lru_cache(maxsize=64)
-def _variation_steps(layout: MessageLayout, size_pt: float, units_per_em: int
-                     ) -> tuple[list[float], list[float], list[float], list[float]]:
-    """The size factors, tilts (degrees), centring moves (mm per font unit of advance) and
-    nudges (mm) a glyph of this size picks from."""
+def _hand_steps(layout: MessageLayout, size_pt: float, units_per_em: int) -> HandSteps:
+    """The steps a hand-written glyph of this size picks from."""
     em = pt_to_mm(size_pt)
-    scales = [1 + layout.variation_size * step for step in VARIATION_STEPS]
-    return (scales, [layout.variation_tilt_deg * step for step in VARIATION_STEPS],
-            [(1 - scale) * em / units_per_em / 2 for scale in scales],
-            [layout.variation_offset_mm * step for step in NUDGE_STEPS])
+    scales = tuple(1 + layout.variation_size * step for step in VARIATION_STEPS)
+    return HandSteps(scales, tuple(layout.variation_tilt_deg * step for step in VARIATION_STEPS),
+                     tuple((1 - scale) * em / units_per_em / 2 for scale in scales),
+                     tuple(layout.variation_offset_mm * step for step in NUDGE_STEPS))
 
 
 def _picture(path: Path, layout: MessageLayout) -> Picture:

@@ -8,8 +8,9 @@ Coordinates: origin at the card's top-left corner, x to the right, y downward.
 `condense` scales glyphs in the page's y direction, the way columns run (平体 in vertical
 setting); `tracking` adds space after every glyph, in em; `tilt_deg` turns a (one-glyph) run
 clockwise about the centre of its em box. `variation`, for a hand-written look, gives every
-glyph its own (dx mm, dy mm, size factor, tilt degrees): each glyph is drawn on its own,
-moved by (dx, dy) from its place in the run, resized and turned about its em box's centre.
+glyph its own size, tilt and nudge (HandVariation: two bytes a glyph picking from the steps
+of HandSteps): each glyph is drawn on its own, moved across the line by its nudge, resized
+about its em box's centre and turned about it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,39 @@ from mailmerge.typeface.shaping import ShapedRun
 RunMode = Literal["vertical", "horizontal", "rotated"]
 
 
+class HandSteps(Struct, frozen=True, cache_hash=True):
+    """What a hand-written glyph picks from: 16 size factors, 16 tilts (degrees clockwise),
+    for each size the move along the line that keeps the glyph centred (mm per font unit of
+    its advance), and 256 nudges across the line (mm). (Its hash is kept: the renderer looks
+    its steps up once per run.)"""
+
+    scales: tuple[float, ...]
+    tilts: tuple[float, ...]
+    centring_mm: tuple[float, ...]
+    nudges_mm: tuple[float, ...]
+
+
+class HandVariation(NamedTuple):
+    """A hand-written run's variation: two bytes a glyph, the first picking its size
+    (high four bits) and tilt (low four), the second its nudge, from `steps`."""
+
+    picks: bytes
+    steps: HandSteps
+
+    def glyphs(self, advances: tuple[int, ...], vertical: bool
+               ) -> list[tuple[float, float, float, float]]:
+        """Each glyph's (dx mm, dy mm, size factor, tilt degrees) from its place in the run."""
+        steps, found = self.steps, []
+        for advance, pick, nudge in zip(advances, self.picks[::2], self.picks[1::2],
+                                        strict=True):
+            along = steps.centring_mm[pick >> 4] * advance
+            across = steps.nudges_mm[nudge]
+            found.append((across, along, steps.scales[pick >> 4], steps.tilts[pick & 15])
+                          if vertical else
+                          (along, across, steps.scales[pick >> 4], steps.tilts[pick & 15]))
+        return found
+
+
 class GlyphRun(NamedTuple):
     """One run of glyphs placed on the page (a named tuple: cards have thousands)."""
 
@@ -36,7 +70,7 @@ class GlyphRun(NamedTuple):
     condense: float = 1.0
     tracking: float = 0.0
     tilt_deg: float = 0.0
-    variation: tuple[tuple[float, float, float, float], ...] | None = None
+    variation: HandVariation | None = None
     color: tuple[float, float, float] | None = None  # None: black
 
 

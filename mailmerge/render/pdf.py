@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from mailmerge.atomic import atomic_write
-from mailmerge.layout.page import Box, GlyphRun, Page
+from mailmerge.layout.page import Box, GlyphRun, HandSteps, Page
 from mailmerge.layout.units import PT_PER_MM, mm_to_pt, page_point
 from mailmerge.render.cid_font import EmbeddedFont
 from mailmerge.render.images import add_image
@@ -242,10 +242,11 @@ def _placed_run(run: GlyphRun, font: EmbeddedFont, x: float, y: float) -> str:
 
 def _varied_ops(code: list[str], run: GlyphRun, font: EmbeddedFont, name: str, x: float,
                 y: float, current: tuple[str, float] | None) -> tuple[str, float] | None:
-    """Each glyph of a hand-written run on its own: moved, resized and tilted. The glyph's
-    size goes into its matrix, so the run selects its font size once. (This loop draws
-    most glyphs of a card: each (size, tilt) pair's matrix text and turn are worked out
-    once per run size, see _turn, and a column's origins are written from _tenths.)"""
+    """Each glyph of a hand-written run on its own: nudged, resized and tilted as its two
+    bytes pick (HandVariation). The glyph's size goes into its matrix, so the run selects
+    its font size once. (This loop draws most glyphs of a card: each pick's matrix text and
+    turn are worked out once per run size, see _Hand, and a column's origins are written
+    from _tenths.)"""
     shaped = run.shaped
     if not shaped.advances:
         return current
@@ -255,19 +256,20 @@ def _varied_ops(code: list[str], run: GlyphRun, font: EmbeddedFont, name: str, x
     selected = (name, round(size_pt) or 1)
     if selected != current:
         code.append(f"/{name} {selected[1]} Tf")
-    turns = _turns(size_pt, condense, vertical, face)
+    picks = run.variation.picks
+    hand = _hand(size_pt, condense, vertical, face, run.variation.steps)
+    turns, centring, nudges = hand.turns, hand.centring_pt, hand.nudges_pt
     step = size_pt / face.units_per_em * (condense if vertical else 1.0)
-    pt_per_mm, append = PT_PER_MM, code.append
+    append = code.append
     offset = 0.0  # points along the run
     if vertical:
         tenths = _tenths()
         tenths_count = len(tenths)
-        for advance, shown, (dx, dy, scale, tilt) in zip(
-                shaped.advances, font.shown_glyphs(shaped), run.variation, strict=True):
-            matrix, across, down = turns.get((scale, tilt)) or _turn(
-                turns, size_pt, condense, vertical, face, scale, tilt)
-            origin_x = round((x + dx * pt_per_mm + across) * 10)
-            origin_y = round((y - dy * pt_per_mm - offset + down) * 10)
+        for advance, shown, pick, nudge in zip(shaped.advances, font.shown_glyphs(shaped),
+                                               picks[::2], picks[1::2], strict=True):
+            matrix, across, down = turns[pick] or hand.turn(pick)
+            origin_x = round((x + nudges[nudge] + across) * 10)
+            origin_y = round((y - centring[pick >> 4] * advance - offset + down) * 10)
             if 0 <= origin_x < tenths_count and 0 <= origin_y < tenths_count:
                 append(f"{matrix} {tenths[origin_x]} {tenths[origin_y]} Tm{shown}")
             else:
@@ -275,13 +277,13 @@ def _varied_ops(code: list[str], run: GlyphRun, font: EmbeddedFont, name: str, x
             offset += advance * step
         return selected
     half_advance = -0.5 / face.units_per_em
-    for advance, shown, (dx, dy, scale, tilt) in zip(
-            shaped.advances, font.shown_glyphs(shaped), run.variation, strict=True):
-        matrix, cos_less, sin, size, ddy = turns.get((scale, tilt)) or _turn(
-            turns, size_pt, condense, vertical, face, scale, tilt)
+    for advance, shown, pick, nudge in zip(shaped.advances, font.shown_glyphs(shaped),
+                                           picks[::2], picks[1::2], strict=True):
+        matrix, cos_less, sin, size, ddy = turns[pick] or hand.turn(pick)
         ddx = advance * half_advance * size
-        append(GLYPH_AT % (matrix, x + dx * pt_per_mm + offset + ddx * cos_less - sin * ddy,
-                           y - dy * pt_per_mm + ddy * cos_less + sin * ddx, shown))
+        append(GLYPH_AT % (
+            matrix, x + centring[pick >> 4] * advance + offset + ddx * cos_less - sin * ddy,
+            y - nudges[nudge] + ddy * cos_less + sin * ddx, shown))
         offset += advance * step
     return selected
 
@@ -296,32 +298,44 @@ def _tenths() -> list[str]:
     return [f"{whole}.{tenth}" for whole in range(TENTHS_PT // 10) for tenth in range(10)]
 
 
+class _Hand:
+    """Hand-written glyphs of one run size in points: each pick's turn (filled as met, see
+    turn), each size step's centring move per font unit of advance and each nudge."""
+
+    def __init__(self, size_pt: float, condense: float, vertical: bool, face: FontFace,
+                 steps: HandSteps) -> None:
+        self.size_pt, self.condense, self.vertical, self.face = size_pt, condense, vertical, face
+        self.steps = steps
+        self.turns: list[tuple | None] = [None] * 256
+        self.centring_pt = [move * PT_PER_MM for move in steps.centring_mm]
+        self.nudges_pt = [nudge * PT_PER_MM for nudge in steps.nudges_mm]
+
+    def turn(self, pick: int) -> tuple:
+        """The glyph of this pick (its size factor and tilt) turned clockwise about its em
+        box's centre, drawn with the run's font size (size_pt rounded): the matrix's first
+        four numbers and what moves its origin. Vertical: (matrix, across, down), points
+        added to the origin. Horizontal: (matrix, cos − 1, sin, the glyph's size in points,
+        the em box's centre above the baseline in points)."""
+        scale, tilt_deg = self.steps.scales[pick >> 4], self.steps.tilts[pick & 15]
+        size = self.size_pt * scale
+        factor = size / (round(self.size_pt) or 1)
+        angle = -math.radians(tilt_deg)
+        cos, sin = math.cos(angle), math.sin(angle)
+        condense = self.condense
+        matrix = (f"{cos * factor:.2f} {sin * factor:.2f} {-sin * factor * condense:.2f} "
+                  f"{cos * factor * condense:.2f}")
+        if self.vertical:
+            half = size * condense / 2
+            turn = (matrix, -sin * half, cos * half - half)
+        else:
+            face = self.face
+            middle = -(face.ascender + face.descender) / 2 / face.units_per_em
+            turn = (matrix, cos - 1, sin, size, middle * size)
+        self.turns[pick] = turn
+        return turn
+
+
 @functools.lru_cache(maxsize=64)
-def _turns(size_pt: float, condense: float, vertical: bool, face: FontFace
-           ) -> dict[tuple[float, float], tuple]:
-    """The turns met so far of glyphs of one run size (filled by _turn)."""
-    return {}
-
-
-def _turn(turns: dict, size_pt: float, condense: float, vertical: bool, face: FontFace,
-          scale: float, tilt_deg: float) -> tuple:
-    """A glyph of scale × size_pt turned clockwise by tilt_deg about its em box's centre,
-    drawn with the run's font size (size_pt rounded), kept in `turns`: the matrix's first
-    four numbers and what moves its origin. Vertical: (matrix, across, down), the points
-    added to the origin. Horizontal: (matrix, cos − 1, sin, the glyph's size in points,
-    the em box's centre above the baseline in points)."""
-    size = size_pt * scale
-    font_size = round(size_pt) or 1
-    angle = -math.radians(tilt_deg)
-    cos, sin = math.cos(angle), math.sin(angle)
-    factor = size / font_size
-    matrix = (f"{cos * factor:.2f} {sin * factor:.2f} {-sin * factor * condense:.2f} "
-              f"{cos * factor * condense:.2f}")
-    if vertical:
-        half = size * condense / 2
-        turn = (matrix, -sin * half, cos * half - half)
-    else:
-        middle = -(face.ascender + face.descender) / 2 / face.units_per_em
-        turn = (matrix, cos - 1, sin, size, middle * size)
-    turns[scale, tilt_deg] = turn
-    return turn
+def _hand(size_pt: float, condense: float, vertical: bool, face: FontFace,
+          steps: HandSteps) -> _Hand:
+    return _Hand(size_pt, condense, vertical, face, steps)
