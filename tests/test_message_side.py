@@ -207,6 +207,22 @@ def test_handwriting_varies_each_character_the_same_way_every_time(tmp_path, fon
     assert len(xs) == 1  # without handwriting a column is perfectly straight
 
 
+def test_each_hand_written_glyph_stays_within_the_layouts_ranges(fonts):
+    page = message_side(MESSAGE, "C001", fonts, LAYOUT, MessageOptions())
+    varied = [run for run in page.runs if run.variation is not None]
+    assert len(varied) >= 5
+    found = [glyph for run in varied
+             for glyph in run.variation.glyphs(run.shaped.advances, run.mode == "vertical")]
+    assert len(found) == sum(len(run.shaped.advances) for run in varied)
+    nudges = [dx for dx, _dy, _scale, _tilt in found]  # across the column
+    assert max(map(abs, nudges)) <= LAYOUT.variation_offset_mm + 1e-9
+    assert min(nudges) < -LAYOUT.variation_offset_mm / 2 < LAYOUT.variation_offset_mm / 2 < max(
+        nudges)  # both ways
+    assert all(abs(scale - 1) <= LAYOUT.variation_size + 1e-9 for *_, scale, _tilt in found)
+    tilts = {tilt for *_, tilt in found}
+    assert len(tilts) == 16 and max(map(abs, tilts)) == pytest.approx(LAYOUT.variation_tilt_deg)
+
+
 def test_horizontal_layout_runs_left_to_right(tmp_path, fonts):
     found = glyphs(printed(tmp_path, fonts, handwriting=False, horizontal=True))
     assert not any(g.vertical for g in found)
