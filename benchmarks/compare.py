@@ -199,11 +199,17 @@ def table_row(row: Row, found: dict[str, list[tuple[float, float, str]]],
     old_peak, new_peak = (max(peak for _, peak, _ in found[label]) for label in ("old", "new"))
     same = {digest for label in found for _, _, digest in found[label]}
     floor = f"{min(floors):.2f}" if floors else "–"
-    ratio = f"{new / min(floors):.2f}" if floors else "–"
+    ratio = f"{new / min(floors):.3f}" if floors else "–"
     cores = 1 if row.one_core and shutil.which("taskset") else os.cpu_count()
-    return (f"| {row.cards:,} | {row.side} | {cores} | {old:.2f} | {new:.2f} | {new / old:.2f} "
+    return (f"| {row.cards:,} | {row.side} | {cores} | {_seconds(old)} | {_seconds(new)} "
+            f"| {new / old:.2f} "
             f"| {floor} | {ratio} | {row.goal} | {old_peak:.0f} | {new_peak:.0f} "
             f"| {'yes' if len(same) == 1 else 'NO'} |")
+
+
+def _seconds(value: float) -> str:
+    """Seconds as the table shows them: to the millisecond under one second."""
+    return f"{value:.3f}" if value < 1 else f"{value:.2f}"
 
 
 if __name__ == "__main__":
