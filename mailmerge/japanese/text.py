@@ -23,6 +23,8 @@ _HALFWIDTH_KANA = re.compile(r"[\uff61-\uff9f]+")
 
 def widen_halfwidth_kana(text: str) -> str:
     """ｶﾞｰﾃﾞﾝ → ガーデン (half-width katakana and their sound marks combined)."""
+    if not text or max(text) < "\uff61":  # (no half-width katakana: no search)
+        return text
     return _HALFWIDTH_KANA.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
 
