@@ -57,12 +57,12 @@ class EmbeddedFont:
         return found
 
     def shown_glyphs(self, shaped: ShapedRun) -> tuple[str, ...]:
-        """A line break and a Tj operator for each glyph of the run on its own (hand-written
-        runs). (Cached: the same words are drawn on every card.)"""
+        """A Tj operator for each glyph of the run on its own (hand-written runs). (Cached:
+        the same words are drawn on every card.)"""
         found = self._shown_glyphs.get(shaped)
         if found is None:
             found = self._shown_glyphs[shaped] = tuple(
-                f"\n<{self.cid(glyph, text):04X}>Tj"
+                f"<{self.cid(glyph, text):04X}>Tj"
                 for glyph, text in zip(shaped.glyphs, shaped.texts, strict=True))
         return found
 

@@ -322,8 +322,8 @@ class _Hand:
         angle = -math.radians(tilt_deg)
         cos, sin = math.cos(angle), math.sin(angle)
         condense = self.condense
-        matrix = (f"{cos * factor:.2f} {sin * factor:.2f} {-sin * factor * condense:.2f} "
-                  f"{cos * factor * condense:.2f}")
+        matrix = " ".join(_short(f"{value:.2f}") for value in (
+            cos * factor, sin * factor, -sin * factor * condense, cos * factor * condense))
         if self.vertical:
             half = size * condense / 2
             turn = (matrix, -sin * half, cos * half - half)
@@ -333,6 +333,16 @@ class _Hand:
             turn = (matrix, cos - 1, sin, size, middle * size)
         self.turns[pick] = turn
         return turn
+
+
+def _short(number: str) -> str:
+    """A written number without its leading zero ('0.97' → '.97', '-0.01' → '-.01'): a
+    hand-written glyph's matrix is most of a card's bytes."""
+    if number.startswith("0."):
+        return number[1:]
+    if number.startswith("-0."):
+        return "-" + number[2:]
+    return number
 
 
 @functools.lru_cache(maxsize=64)
