@@ -131,18 +131,25 @@ class Templates:
         """Render one template with the given variables, within the limits of one card.
         (Kept per the values the template reads: a seasonal card that names only the family
         is written once per family name.)"""
-        template = self._load(name, variables)
-        reads = self._reads[name]
-        key = None if reads is None else values_key(variables, reads)
-        found = self._rendered.get((name, key)) if key is not None else None
+        key = self._key(name, variables)
+        found = self._rendered.get(key) if key is not None else None
         if found is not None:
             return found
+        template = self._load(name, variables)
+        key = key or self._key(name, variables)  # a template's first card: checked now
         message = self._rendered_words(name, template, variables)
         if key is not None:
             if len(self._rendered) >= MAX_KEPT:
                 self._rendered.clear()
-            self._rendered[name, key] = message
+            self._rendered[key] = message
         return message
+
+    def _key(self, name: str, variables: dict) -> tuple | None:
+        """(name, the values the template reads) once the template is checked; None before,
+        or when what it reads is not known."""
+        reads = self._reads.get(name)
+        values = None if reads is None else values_key(variables, reads)
+        return None if values is None else (name, values)
 
     def _rendered_words(self, name: str, template: jinja2.Template,
                         variables: dict) -> Message:
