@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from mailmerge.layout.recipient import GROUP_HONORIFICS, recipient_of
+from mailmerge.layout.recipient import GROUP_HONORIFICS, Recipient, recipient_of
 from mailmerge.models import Customer, Sale, Sender
 from mailmerge.selection.plan import LABELS, PlanEntry
 from mailmerge.selection.wareki import season_date_line
@@ -52,13 +52,14 @@ def card_variables(entry: PlanEntry, sender: Sender, today: dt.date,
     for sale in entry.sales:
         if sale.item and sale.item not in items and not re.search(NOT_THANKED_FOR, sale.item):
             items.append(sale.item)
+    recipient = recipient_of(customer)
     return {
-        "dear": dear(customer),
-        "salutation": salutation(customer),
-        "business": not recipient_of(customer).people,
+        "dear": _dear(recipient),
+        "salutation": _salutation(recipient),
+        "business": not recipient.people,
         "family_name": customer.family_name,
         "given_name": customer.given_name,
-        "honorific": recipient_of(customer).honorific,
+        "honorific": recipient.honorific,
         "company": customer.company,
         "department": customer.department,
         "shop": {
@@ -90,7 +91,10 @@ COMPANY_READERS = "皆様"
 
 def dear(customer: Customer) -> str:
     """How the words address the reader: 山田様, 田中先生; a company: 皆様."""
-    recipient = recipient_of(customer)
+    return _dear(recipient_of(customer))
+
+
+def _dear(recipient: Recipient) -> str:
     if recipient.people:
         person = recipient.people[0]
         honorific = ("様" if recipient.honorific in GROUP_HONORIFICS  # 御中 typed for a person:
@@ -99,11 +103,10 @@ def dear(customer: Customer) -> str:
     return COMPANY_READERS
 
 
-def salutation(customer: Customer) -> str:
+def _salutation(recipient: Recipient) -> str:
     """The card's opening line: 山田様; a company: 株式会社山田商事　総務課の皆様."""
-    recipient = recipient_of(customer)
     if recipient.people:
-        return dear(customer)
+        return _dear(recipient)
     names = [line for line in (*recipient.organisation_lines, recipient.organisation_name)
              if line]
     return f"{'　'.join(names)}の{COMPANY_READERS}" if names else COMPANY_READERS
