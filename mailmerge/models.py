@@ -1,23 +1,22 @@
 """Plain records passed between the stages: customers, the sender, problems, run results.
 
-The package's records are msgspec Structs (defined at C speed: a dataclass costs half a
-millisecond to define, and a run defines seventy). Customer alone is a dataclass: it keeps
-its worked-out identity in a slot that equality ignores, which a Struct cannot have.
+The package's records are msgspec Structs: defined and made at C speed (a dataclass costs
+half a millisecond to define, and a run defines seventy).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 from msgspec import Struct, field
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Customer:
+class Customer(Struct, frozen=True, dict=True):
     """One row of a customer list, cleaned but with names exactly as typed.
 
-    row: the spreadsheet row number the user sees (header row = 1).
+    row: the spreadsheet row number the user sees (header row = 1). Its person identity,
+    once worked out, is kept beside its fields (address_identity.person_identity): not
+    compared, not copied by replace, not pickled (a forked reader hands it over itself).
     """
 
     row: int
@@ -41,11 +40,6 @@ class Customer:
     mourning: bool = False
     deceased: bool = False
     moved: bool = False
-    # address_identity.person_identity, kept once worked out (not compared, not copied by
-    # dataclasses.replace, which makes another customer; pickled with the customer, so a
-    # forked reader's work reaches the run)
-    identity: tuple[str, str, str, str] | None = dataclasses.field(
-        default=None, init=False, compare=False, repr=False)
 
     @property
     def display_name(self) -> str:

@@ -5,7 +5,6 @@ largest text, no recipient address under 70 % width or 9 pt, no sender text unde
 from __future__ import annotations
 
 import csv
-import dataclasses
 import re
 from pathlib import Path
 
@@ -270,7 +269,7 @@ def test_a_latin_name_is_given_name_first(measured):
 def test_the_honorific_is_kept_as_typed_with_a_warning():
     person = Customer(2, "A25", "田中", "一郎", "御中", "150-0001", "東京都渋谷区神宮前1-1-1")
     assert [w.column for w in address_warnings(person)] == ["敬称"]
-    assert address_warnings(dataclasses.replace(person, honorific="様")) == []
+    assert address_warnings(msgspec.structs.replace(person, honorific="様")) == []
     company = Customer(3, "B1", honorific="御中", company="株式会社さくら")
     assert address_warnings(company) == []
 

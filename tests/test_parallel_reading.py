@@ -8,8 +8,10 @@ import os
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
 from mailmerge.errors import InputError
+from mailmerge.japanese.address_identity import known_identity, person_identity
 from mailmerge.sources import customers as customer_rows
 from mailmerge.sources.customers import ReadOptions
 from mailmerge.sources.sourceset import read_customers
@@ -53,6 +55,16 @@ def test_forked_readers_find_what_one_reader_finds(tmp_path, monkeypatch):
     assert total == 41 and len(customers) == 36  # 41 rows: 5 refused
     assert codes.count("duplicate") == 3 and codes.count("bad-date") == 8  # (a warning)
     assert {"missing-address", "postal-unknown"} <= set(codes)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked readers need fork()")
+def test_the_readers_hand_each_persons_identity_over_with_the_customer(tmp_path, monkeypatch):
+    monkeypatch.setattr(customer_rows, "ROWS_FIRST", 5)
+    monkeypatch.setattr(customer_rows, "ROWS_PER_WORKER", 4)
+    found = read_customers(write_list(tmp_path / "customers.csv"), ReadOptions(workers=3))
+    kept = [known_identity(customer) for customer in found.customers]
+    assert None not in kept  # worked out by the readers, not again by the run
+    assert kept == [person_identity(replace(customer)) for customer in found.customers]
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="forked readers need fork()")

@@ -110,13 +110,23 @@ def person_identity(customer: Customer) -> tuple[str, str, str, str]:
     (textmatch: 髙/高, 﨑/崎, widths, variation selectors) and the address identity, so one
     person is known again under another spelling or another customer id. (Kept on the
     customer: reading a list, planning and logging ask it of each customer.)"""
-    found = customer.identity
+    found = known_identity(customer)
     if found is None:
         found = (match_key(customer.family_name), match_key(customer.given_name),
                  match_key(customer.company),
                  address_identity(customer.postal_code, customer.address1, customer.address2))
-        object.__setattr__(customer, "identity", found)  # a cache on a frozen customer
+        keep_identity(customer, found)
     return found
+
+
+def known_identity(customer: Customer) -> tuple[str, str, str, str] | None:
+    """The customer's person identity if it was worked out (kept beside its fields)."""
+    return customer.__dict__.get("identity")
+
+
+def keep_identity(customer: Customer, identity: tuple[str, str, str, str]) -> None:
+    """Keep the identity on the (frozen) customer: beside its fields, never compared."""
+    customer.__dict__["identity"] = identity
 
 
 def person_key(customer: Customer) -> str:

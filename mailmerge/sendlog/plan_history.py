@@ -12,9 +12,10 @@ campaign's card. A first run asks the log two queries in all, whatever the list'
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable
+
+from msgspec.structs import replace
 
 from mailmerge.japanese.address_identity import (
     has_address,
@@ -71,7 +72,7 @@ class PlanHistory:
         return self.log.thanked_sales(customer_id) if self._own(customer_id) else {}
 
     def returned(self, customer: Customer) -> CardRef | None:
-        return _latest(self.log.returned(dataclasses.replace(customer, customer_id=other))
+        return _latest(self.log.returned(replace(customer, customer_id=other))
                        for other in self.ids.get(customer.customer_id, ()))
 
     def left_out(self, customer_id: str, campaign: str) -> bool:

@@ -12,7 +12,6 @@ itself is fixed (or changed), the correction is left alone.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -90,7 +89,7 @@ def apply_corrections(rows: Iterable[tuple[Customer, list[Problem]]],
         applied = []
         for correction in by_customer.get(customer.customer_id, ()):
             if getattr(customer, correction.field) == correction.old_value:
-                customer = dataclasses.replace(customer, **{correction.field: correction.new_value})
+                customer = replace(customer, **{correction.field: correction.new_value})
                 applied.append(correction)
         if applied:
             checker = checker or PostalChecker()

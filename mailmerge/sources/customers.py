@@ -13,7 +13,6 @@ Excel formula error, refuses the row: it never reaches the card.
 from __future__ import annotations
 
 import collections
-import dataclasses
 import itertools
 import re
 import unicodedata
@@ -25,7 +24,12 @@ from msgspec.structs import replace
 
 from mailmerge.errors import InputError
 from mailmerge.i18n import N_, _
-from mailmerge.japanese.address_identity import Places, person_identity
+from mailmerge.japanese.address_identity import (
+    Places,
+    keep_identity,
+    known_identity,
+    person_identity,
+)
 from mailmerge.models import Customer, Problem
 from mailmerge.runs.forked import can_fork, forked_map
 from mailmerge.sources.column_hints import ColumnHints
@@ -168,9 +172,15 @@ def _checked_rows(rows: Iterator[TableRow], check: RowCheck, workers: int, sourc
                             "（{code}）。メモリの空きを確かめて、もう一度実行してください",
                             file=source, row=waiting[0][0].number, code=code))
 
-    for checked in forked_map(lambda chunk: [check(row) for row in chunk], handed_out(),
-                              workers, died):
-        yield from zip(waiting.popleft(), checked, strict=True)
+    def checked_with_identities(chunk: list[TableRow]) -> list[tuple]:
+        # (a customer is pickled without its identity: the worker's is handed over beside it)
+        return [(*checked, known_identity(checked[0])) for checked in map(check, chunk)]
+
+    for checked in forked_map(checked_with_identities, handed_out(), workers, died):
+        for row, (customer, problems, identity) in zip(waiting.popleft(), checked, strict=True):
+            if identity is not None:
+                keep_identity(customer, identity)
+            yield row, (customer, problems)
 
 
 def _require_headers(table: Table, columns: dict[str, list[int]]) -> None:
@@ -252,7 +262,7 @@ def customer_from_row(table_row: TableRow, columns: dict[str, list[int]], header
     )
     if not typed_id:
         customer_id = generated_id(person_key(customer))
-        customer = dataclasses.replace(customer, customer_id=customer_id)
+        customer = replace(customer, customer_id=customer_id)
         problem("customer_id", "generated-id",
                 _("顧客ID がないため、名前と住所から ID「{customer_id}」を作りました。名前や住所を"
                   "直すと別の人として扱われます（送付の記録が引き継がれません）。顧客ID を入れて"
@@ -280,7 +290,7 @@ def customer_from_row(table_row: TableRow, columns: dict[str, list[int]], header
                 _("郵便番号 {typed!r} は 6 桁なので {restored} と読みました（Excel は先頭の 0 を"
                   "消します。列を文字列にしてください）", typed=value("postal_code"),
                   restored=shown), "warning")
-        customer = dataclasses.replace(customer, postal_code=restored)
+        customer = replace(customer, postal_code=restored)
     if not customer.postal_code:
         problem("postal_code", "postal-format",
                 _("郵便番号がありません: 7 桁の郵便番号を入れてください"))

@@ -15,8 +15,9 @@ it; an older different address is a warning. Every merge across files is an info
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from mailmerge.i18n import N_, _
 from mailmerge.japanese.address_identity import address_identity, same_place
