@@ -205,15 +205,19 @@ def _city_of(address: str) -> tuple[str, str, str] | None:
 
 
 class _Prefixes:
-    """Keys to look up the longest one a text starts with, in one probe per key length."""
+    """Keys to look up the longest one a text starts with, in one probe per length of the
+    keys that start with the text's first character."""
 
     def __init__(self, values: dict[str, tuple[str, ...]]) -> None:
         self.values = values
-        self.lengths = sorted({len(key) for key in values}, reverse=True)
+        lengths: dict[str, set[int]] = {}
+        for key in values:
+            lengths.setdefault(key[:1], set()).add(len(key))
+        self.lengths = {first: sorted(found, reverse=True) for first, found in lengths.items()}
 
     def matches(self, text: str) -> Iterator[tuple[str, tuple[str, ...]]]:
         """(key, value) of every key `text` starts with, the longest first."""
-        for length in self.lengths:
+        for length in self.lengths.get(text[:1], ()):
             value = self.values.get(text[:length])
             if value is not None:
                 yield text[:length], value
