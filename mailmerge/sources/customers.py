@@ -306,6 +306,8 @@ def _unusable_cells(table_row: TableRow, columns: dict[str, list[int]]
                     ) -> Iterator[tuple[int, str, str]]:
     """(column index, code, message) for each cell the card would use but must not: a line
     break or control character in it, or an Excel formula error."""
+    if not table_row.flaws and not _LINE_OR_CONTROL.search("".join(table_row.cells)):
+        return  # (most rows: nothing in any cell to look for)
     used = {i for name, indexes in columns.items() if name not in ("customer_id", "note")
             for i in indexes}
     for flaw in table_row.flaws:
@@ -314,7 +316,7 @@ def _unusable_cells(table_row: TableRow, columns: dict[str, list[int]]
     for index in sorted(used):
         text = table_row.cells[index] if index < len(table_row.cells) else ""
         if not _LINE_OR_CONTROL.search(text):
-            continue  # (most cells: nothing to look for)
+            continue
         if any(ch in _LINE_BREAKS for ch in text):
             yield index, "newline-in-field", _(
                 "セルの中に改行があります。はがきの 1 行に収まらないため、この行は印刷しません。"
