@@ -68,3 +68,30 @@ def test_values_that_cannot_be_a_key_are_not_kept():
     assert values_key({"shop": {"name": "店"}, "items": ["湯呑み"]}, ("items", "shop")) == (
         ("list", ("湯呑み",)), ("dict", (("name", "店"),)))
     assert values_key({"odd": object()}, ("odd",)) is None
+
+
+def test_a_template_that_extends_another_inherits_the_blocks_it_does_not_write(tmp_path):
+    (tmp_path / "base.j2").write_text(
+        "{% block heading %}{{ given_name }}さま{% endblock %}"
+        "{% block body %}既定の本文{% endblock %}{% block signature %}{{ shop.name }}"
+        "{% endblock %}", encoding="utf-8")
+    (tmp_path / "shochu.j2").write_text(
+        '{% extends "base.j2" %}{% block body %}{{ family_name }}様、ありがとうございました。'
+        "{% endblock %}", encoding="utf-8")
+    message = Templates(tmp_path).render("shochu.j2", variables("髙橋", "花子"))
+    assert (message.heading, message.paragraphs, message.signature) == (
+        "花子さま", ("髙橋様、ありがとうございました。",), "ささき雑貨店")
+
+
+def test_what_a_templates_top_level_imports_and_sets_is_seen_by_its_blocks(tmp_path):
+    (tmp_path / "parts.j2").write_text(
+        "{% macro greet() %}{{ given_name }}さん、こんにちは{% endmacro %}", encoding="utf-8")
+    (tmp_path / "shochu.j2").write_text(
+        '{% import "parts.j2" as parts with context %}{% set closing_words = "敬具" %}'
+        "{% block body %}{{ parts.greet() }}{% endblock %}"
+        "{% block closing %}{{ closing_words }}{% endblock %}", encoding="utf-8")
+    templates = Templates(tmp_path)
+    one = templates.render("shochu.j2", variables("髙橋", "一郎"))
+    other = templates.render("shochu.j2", variables("髙橋", "花子"))
+    assert (one.paragraphs, one.closing) == (("一郎さん、こんにちは",), "敬具")
+    assert other.paragraphs == ("花子さん、こんにちは",)

@@ -102,6 +102,9 @@ class Templates:
         self._names: dict[str, list[str]] = {}
         self._reads: dict[str, tuple[str, ...] | None] = {}  # checked: the variables read
         self._rendered: dict[tuple, Message] = {}  # (template, values read) → its words
+        # templates whose top level does something (extends another, imports, sets): it is
+        # run before the blocks, which then see what it made and the blocks they inherit
+        self._top_level: set[str] = set()
 
     def names_for(self, situation: str) -> list[str]:
         """Template file names for a situation: a single file, else the folder's own
@@ -156,10 +159,12 @@ class Templates:
         context = template.new_context(dict(variables))
         texts = dict.fromkeys(BLOCKS, "")
         with card_limits(self.limits):
+            if name in self._top_level:
+                self._run(name, template.root_render_func, context)
             for block in BLOCKS:
-                render_block = template.blocks.get(block)
-                if render_block is not None:
-                    texts[block] = self._run(name, render_block, context)
+                render_block = context.blocks.get(block)
+                if render_block:  # the template's own, else the one it inherits
+                    texts[block] = self._run(name, render_block[0], context)
         paragraphs = tuple("\n".join(kept for line in part.splitlines()
                                      if (kept := line.strip(" \t")))
                            for part in _PARAGRAPH_BREAK.split(texts["body"].strip(" \t\n")))
@@ -184,17 +189,18 @@ class Templates:
                                     "{{% for %}}、括弧の入れ子を減らしてください",
                                     file=name)) from None
         if name not in self._reads:
-            self._check_names(name, variables)
+            tree = self.environment.parse(self.loader.get_source(self.environment, name)[0])
+            self._check_names(name, tree, variables)
+            if any(not isinstance(node, (nodes.Block, nodes.Output)) for node in tree.body):
+                self._top_level.add(name)
             self._reads[name] = variables_read(self.environment, name)
         return template
 
-    def _check_names(self, name: str, variables: dict) -> None:
+    def _check_names(self, name: str, tree: nodes.Template, variables: dict) -> None:
         """A name that is neither a variable nor defined in the template is a typo, the
         same for every card."""
-        source = self.loader.get_source(self.environment, name)[0]
-        tree = self.environment.parse(source)
         unknown = (meta.find_undeclared_variables(tree) - set(variables)
-                   - set(self.environment.globals))
+                   - set(self.environment.globals) - _top_level_names(tree))
         if unknown:
             first = min((node for node in tree.find_all(nodes.Name) if node.name in unknown),
                         key=lambda node: node.lineno)
@@ -242,6 +248,23 @@ class Templates:
             if frame.filename in self.loader.files:
                 return _file_line(Path(frame.filename).name, frame.lineno)
         return name
+
+
+def _top_level_names(tree: nodes.Template) -> set[str]:
+    """The names a template's top level makes for its blocks: what it sets, imports and
+    defines as macros."""
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (nodes.Assign, nodes.AssignBlock)):  # a name, or a tuple of them
+            targets = [node.target, *node.target.find_all(nodes.Name)]
+            names |= {target.name for target in targets if isinstance(target, nodes.Name)}
+        elif isinstance(node, nodes.Import):
+            names.add(node.target)
+        elif isinstance(node, nodes.FromImport):
+            names |= {item[1] if isinstance(item, tuple) else item for item in node.names}
+        elif isinstance(node, nodes.Macro):
+            names.add(node.name)
+    return names
 
 
 def _file_line(file_name: str, line: int | None) -> str:
