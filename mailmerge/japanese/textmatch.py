@@ -17,7 +17,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from importlib import resources
+
+from mailmerge.package_files import package_file
 
 DASHES = "‐‒–—―−⁃─━˗"  # as NFKC leaves them (it turns －, ﹣, ‑ and ｰ into these or -)
 VARIATION_SELECTORS = [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)]
@@ -41,7 +42,7 @@ def match_key(text: str) -> str:
 @functools.cache
 def kanji_variants() -> dict[str, str]:
     """The shipped table: variant kanji → its common form (each form maps to itself)."""
-    table = resources.files("mailmerge").joinpath("data/kanji_variants.tsv")
+    table = package_file("data", "kanji_variants.tsv")
     rows = (line.split("\t") for line in table.read_text(encoding="utf-8").splitlines()
             if line and not line.startswith("#"))
     return {variant: form for variant, form, *_code_points in rows}

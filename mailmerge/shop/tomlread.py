@@ -7,7 +7,6 @@ key and the kind expected. UTF-8 with or without a BOM (Windows Notepad writes o
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import reprlib
@@ -146,6 +145,8 @@ def _missing(source: _Source, path: tuple[str, ...], expected: Kind | dict | Eac
 
 def _unknown(source: _Source, table: tuple[str, ...], key: str, allowed: list[str]) -> str:
     where, name = _where(source, (*table, key)), _name((*table, key))
+    import difflib  # (only a mistake in hagaki.toml needs it)
+
     near = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
     if near:
         return _("{where}: {name} という設定はありません。「{near}」の書き間違いではありませんか？",

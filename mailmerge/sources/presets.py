@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from importlib import resources
 
 from msgspec import Struct, field
 
 from mailmerge.errors import InputError
 from mailmerge.i18n import _
+from mailmerge.package_files import package_file
 from mailmerge.sources.headers import FIELDS, header_key
 
 KINDS = ("orders", "customers", "sales")
@@ -59,7 +59,7 @@ class Preset(Struct, frozen=True):
 @functools.cache
 def all_presets() -> tuple[Preset, ...]:
     """Every bundled preset, in name order."""
-    folder = resources.files("mailmerge.sources").joinpath("presets")
+    folder = package_file("sources", "presets")
     found = [_preset(entry.name, tomllib.loads(entry.read_text(encoding="utf-8")))
              for entry in folder.iterdir() if entry.name.endswith(".toml")]
     return tuple(sorted(found, key=lambda preset: preset.name))

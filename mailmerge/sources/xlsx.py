@@ -17,13 +17,15 @@ import datetime as dt
 import functools
 import posixpath
 import re
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from mailmerge.errors import InputError
 from mailmerge.i18n import _
+
+if TYPE_CHECKING:
+    import zipfile
 
 MAX_UNPACKED = 256 * 1024 * 1024  # bytes, all parts together
 MAX_PART = 8 * 1024 * 1024  # bytes: workbook, relationships, styles
@@ -92,6 +94,8 @@ def _columns() -> dict[str, int]:
 def read_sheet(path: Path, sheet: str | None) -> tuple[str, Iterator[SheetRow]]:
     """Open the workbook, find the sheet; the rows come lazily (the zip stays open until the
     iterator is exhausted or closed)."""
+    import zipfile  # (only a run that reads a workbook needs it)
+
     try:
         archive = zipfile.ZipFile(path)
         infos = {info.filename: info for info in archive.infolist()}
