@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from mailmerge.japanese.barcode import kanji_numeral
-from mailmerge.japanese.text import PREFECTURES
+from mailmerge.japanese.text import KANJI_NUMERALS, PREFECTURES
 from mailmerge.japanese.textmatch import match_key
 from mailmerge.models import Customer
 
@@ -25,7 +26,6 @@ LEADING_CODE = re.compile(r"^\d{3}-?\d{4}")  # a postal code written before a ke
 _PREFECTURE = re.compile("^(?:" + "|".join(PREFECTURES) + ")")
 _KANJI_NUMBER = re.compile("[〇一二三四五六七八九十百千]+(?=丁目|丁|番地|番|号|地割|線|条|の|ノ|之"
                            "|階|f|-|$)|(?<=[-\\d])[〇一二三四五六七八九十百千]+")
-_KANJI_DIGITS = frozenset("〇一二三四五六七八九十百千")
 _FLOOR = re.compile(r"\d+(?:階|f(?![a-z]))")
 _NUMBER = re.compile(r"\d+")
 
@@ -39,7 +39,7 @@ def address_identity(postal_code: str, address1: str, address2: str = "") -> str
     """'1600023|新宿区西新宿|2-8-1-1203': the postal code's digits, the town, the numbers."""
     text = match_key(address1 + address2).replace("|", "")  # '|' separates the key's parts
     text = _PREFECTURE.sub("", LEADING_CODE.sub("", text))
-    if not _KANJI_DIGITS.isdisjoint(text):  # (most addresses have none: no search then)
+    if not KANJI_NUMERALS.isdisjoint(text):  # (most addresses have none: no search then)
         text = _KANJI_NUMBER.sub(lambda m: kanji_numeral(m.group()), text)
     if "階" in text or "f" in text:
         text = _FLOOR.sub("", text)
@@ -72,6 +72,14 @@ def place_bucket(identity: str) -> tuple[str, str, str]:
     place (same_place) always share them."""
     postal, town, numbers = identity.split("|")
     return postal, town, numbers.partition("-")[0]
+
+
+def person_bucket(identity: Sequence[str]) -> tuple[str, ...]:
+    """Where a person is looked for among others (person_identity's four parts in): the
+    folded name, family and given name as one (佐藤花子 and 佐藤 花子 alike), the company
+    and the address's place_bucket."""
+    family, given, company, place = identity
+    return (family + given, company, *place_bucket(place))
 
 
 class Places:

@@ -18,6 +18,8 @@ ERAS = (  # (first day, name, initial), newest first: the one table of Japanese 
 )
 
 KANJI_DIGITS = "〇一二三四五六七八九"
+# the characters a number written in kanji is made of (二四, 二十四, 百三)
+KANJI_NUMERALS = frozenset(KANJI_DIGITS + "十百千")
 _HALFWIDTH_KANA = re.compile(r"[\uff61-\uff9f]+")
 
 

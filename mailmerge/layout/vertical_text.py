@@ -15,7 +15,12 @@ from __future__ import annotations
 
 import re
 
-from mailmerge.japanese.text import KANJI_DIGITS, kanji_positional, widen_halfwidth_kana
+from mailmerge.japanese.text import (
+    KANJI_DIGITS,
+    KANJI_NUMERALS,
+    kanji_positional,
+    widen_halfwidth_kana,
+)
 
 NUMERAL_STYLES = ("kanji", "kanji_ten", "arabic")
 HYPHENS = "-‐‑‒–—―−－ｰ─━"
@@ -26,7 +31,6 @@ _BLOCK_AFTER = re.compile(r"丁目|丁|番地|番|地割|線|の|ノ|-|階")
 # name (一番町, 三番丁, 十条仲原: 条 is left alone, Sapporo's 北一条 is a town).
 _KANJI_NUMBER = re.compile(r"[〇一二三四五六七八九十百千]+"
                            r"(?=(?:丁目|番地|番|号|地割|線)(?![町丁通])|[-‐‑－−―])")
-_KANJI_DIGITS = frozenset("〇一二三四五六七八九十百千")
 _FLOOR_MARKS = frozenset("FＦfｆ階")  # a floor is written with one of these
 _HOUSE_NUMBER = re.compile(r"号(?!室)")  # 1番2号; a room's 2501号 has more digits
 _FULLWIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F)} | {0x20: 0x3000}
@@ -91,7 +95,7 @@ def prepare_address(text: str, numeral_style: str) -> str:
     40F → 四十階; block numbers typed in kanji follow the style too (arabic: 二丁目 → ２丁目)."""
     text = widen_halfwidth_kana(text.strip())
     text = text.translate(_TO_HYPHEN)
-    if not _KANJI_DIGITS.isdisjoint(text):  # (most lines have none: no search then)
+    if not KANJI_NUMERALS.isdisjoint(text):  # (most lines have none: no search then)
         text = _KANJI_NUMBER.sub(lambda m: kanji_to_digits(m.group()), text)  # one style
     if not _FLOOR_MARKS.isdisjoint(text):
         text = _FLOOR.sub(lambda m: _floor(m.group(1), numeral_style), text)

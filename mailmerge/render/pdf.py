@@ -288,7 +288,7 @@ def _varied_ops(code: list[str], run: GlyphRun, font: EmbeddedFont, name: str, x
     return selected
 
 
-GLYPH_AT = "%s %.1f %.1f Tm%s"  # a turned glyph's matrix, its origin and its TJ
+GLYPH_AT = "%s %.1f %.1f Tm%s"  # a turned glyph's matrix, its origin and its Tj
 TENTHS_PT = 9000  # origins up to 900 pt (A4 is 842 pt tall) are written from a table
 
 

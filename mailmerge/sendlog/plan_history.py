@@ -19,8 +19,8 @@ from msgspec.structs import replace
 
 from mailmerge.japanese.address_identity import (
     has_address,
+    person_bucket,
     person_identity,
-    place_bucket,
     same_place,
 )
 from mailmerge.models import CardRef, Customer
@@ -33,17 +33,16 @@ class PlanHistory:
     def __init__(self, log: History, customers: Iterable[Customer], mentioned: set[str],
                  people: dict[tuple[str, ...], list[tuple[str, str]]]) -> None:
         """`mentioned`: every customer id the log holds; `people`: the log's people by
-        folded name (family and given name as one), company and place_bucket, each as
-        (address identity, customer id)."""
+        person_bucket, each as (address identity, customer id)."""
         self.log = log
         self.ids: dict[str, set[str]] = {}  # customer id → the ids the log knows them by
         for customer in customers:
-            family, given, company, place = person_identity(customer)
+            identity = person_identity(customer)
+            family, given, company, place = identity
             ids = {customer.customer_id} & mentioned
             if (family or given or company) and has_address(place):
-                key = (family + given, company, *place_bucket(place))
-                ids |= {other for identity, other in people.get(key, ())
-                        if same_place(identity, place)}
+                ids |= {other for logged, other in people.get(person_bucket(identity), ())
+                        if same_place(logged, place)}
             if ids:
                 self.ids[customer.customer_id] = ids
 

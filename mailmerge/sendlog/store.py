@@ -37,7 +37,7 @@ from msgspec import Struct, field
 from mailmerge import clock
 from mailmerge.errors import HagakiError
 from mailmerge.i18n import _, cards, ngettext
-from mailmerge.japanese.address_identity import address_identity, person_key, place_bucket
+from mailmerge.japanese.address_identity import address_identity, person_bucket, person_key
 from mailmerge.models import CardRef, Customer
 from mailmerge.sendlog import backups, draws, paths
 from mailmerge.sendlog.checks import (
@@ -357,16 +357,15 @@ class SendLog:
             "UNION SELECT customer_id FROM card_edits")}
 
     def people_by_place(self) -> dict[tuple[str, ...], list[tuple[str, str]]]:
-        """The people of the log's cards and draws by their folded name (family and given
-        name as one), company and place_bucket, each as (address identity, customer id)."""
+        """The people of the log's cards and draws by their person_bucket, each as (address
+        identity, customer id)."""
         people: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         for person, customer_id in self.db.execute(
                 "SELECT person, customer_id FROM cards UNION "
                 "SELECT person, customer_id FROM assignments"):
             parts = person.split("\x1f")
             if len(parts) == 4 and parts[3].count("|") == 2:
-                key = (parts[0] + parts[1], parts[2], *place_bucket(parts[3]))
-                people.setdefault(key, []).append((parts[3], customer_id))
+                people.setdefault(person_bucket(parts), []).append((parts[3], customer_id))
         return people
 
     def sent_in_campaign(self, customer_id: str, campaign: str) -> CardRef | None:
