@@ -10,7 +10,7 @@ import functools
 import math
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from mailmerge.atomic import atomic_write
 from mailmerge.layout.page import Box, GlyphRun, HandSteps, Page
@@ -55,6 +55,7 @@ class PdfBuilder:
         self._resources = self._pdf.reserve()  # shared by every page
         self._page_objects: list[int] = []
         self._fonts = FontSet()
+        self._placed: dict[float, dict[GlyphRun, _Placed]] = {}  # page height → placed runs
         self._images: dict[str, tuple[str, int]] = {}  # path → (resource name, object)
         self._title = title
         self._rotate_even_pages = rotate_even_pages
@@ -66,7 +67,10 @@ class PdfBuilder:
     def add(self, page: Page) -> None:
         """Draw one page; `rotate_even_pages` turns pages 2, 4 … by 180° (duplex printers
         that flip the sheet on its short edge)."""
-        operators = page_operators(page, self._fonts, self._image_name)
+        placed = self._placed.get(page.height_mm)
+        if placed is None:
+            placed = self._placed[page.height_mm] = {}
+        operators = page_operators(page, self._fonts, self._image_name, placed)
         contents = self._pdf.add_stream(operators.encode("ascii"))
         rotate = " /Rotate 180" if self._rotate_even_pages and self.pages % 2 else ""
         self._page_objects.append(self._pdf.add(
@@ -116,9 +120,12 @@ def write_pdf(pages: Iterable[Page], target: Path, title: str = "hagaki",
     return builder.save(target, before_replace)
 
 
-def page_operators(page: Page, fonts: FontSet, image_name: Callable[[str], str]) -> str:
+def page_operators(page: Page, fonts: FontSet, image_name: Callable[[str], str],
+                   placed: dict[GlyphRun, _Placed]) -> str:
     """The content stream of one page: boxes, pictures and lines, then every glyph run in
-    one text object. PDF's origin is the bottom left, so y is turned over here."""
+    one text object. PDF's origin is the bottom left, so y is turned over here. `placed`
+    keeps the operators of each run without hand-written variation drawn on a page of this
+    height (the sender's block, the postal digits and most names recur on every card)."""
     height = page.height_mm
     code: list[str] = []
     for box in page.boxes:
@@ -136,7 +143,15 @@ def page_operators(page: Page, fonts: FontSet, image_name: Callable[[str], str])
         code.append("BT")
         current: tuple[str, float] | None = None
         for run in page.runs:
-            current = _text_ops(code, run, fonts, height, current)
+            found = placed.get(run) if run.variation is None else None
+            if found is None:
+                if run.variation is not None:
+                    current = _hand_written_ops(code, run, fonts, height, current)
+                    continue
+                found = placed[run] = _placed_run(run, fonts, height)
+            selected, selecting, drawing = found
+            code.append(drawing if selected == current else selecting)
+            current = selected
         code.append("ET")
     return "\n".join(code)
 
@@ -203,33 +218,21 @@ def _tilted_matrix(x: float, y: float, size_pt: float, scale: float, tilt_deg: f
     return TILTED_MATRIX % (cos, sin, -sin * condense, cos * condense, origin_x, origin_y)
 
 
-def _text_ops(code: list[str], run: GlyphRun, fonts: FontSet, page_height_mm: float,
-              current: tuple[str, float] | None) -> tuple[str, float]:
-    """Append the operators that draw one run; return the font and size now selected."""
+class _Placed(NamedTuple):
+    """A run's operators: the font it selects, then with and without selecting it."""
+
+    selected: tuple[str, float]
+    selecting: str  # Tf, then the run
+    drawing: str  # the run alone (its font already selected)
+
+
+def _placed_run(run: GlyphRun, fonts: FontSet, page_height_mm: float) -> _Placed:
+    """The operators of a run without hand-written variation: Tm and TJ (and its colour)."""
     font = fonts.get(run.shaped.face)
     vertical = run.mode == "vertical"
     name = font.vertical_name if vertical else font.horizontal_name
     x = run.x_mm * PT_PER_MM
     y = (page_height_mm - run.y_mm) * PT_PER_MM
-    if run.color is not None:
-        code.append(f"{_colour(run.color)} rg")
-    if run.variation is not None:
-        selected = _varied_ops(code, run, font, name, x, y, current)
-    else:
-        selected = (name, run.size_pt)
-        if selected != current:
-            code.append(f"/{name} {pdf_number(run.size_pt)} Tf")
-        code.append(_placed_run(run, font, x, y))
-    if run.color is not None:
-        code.append("0 g")
-    return selected
-
-
-@functools.lru_cache(maxsize=4096)
-def _placed_run(run: GlyphRun, font: EmbeddedFont, x: float, y: float) -> str:
-    """Tm and TJ of a run without hand-written variation, at (x, y) in points. (Cached: the
-    sender's block and the postal digits are the same on every card.)"""
-    vertical = run.mode == "vertical"
     if run.tilt_deg:
         matrix = _tilted_matrix(x, y, run.size_pt, 1.0, run.tilt_deg, run.condense, vertical,
                                 run.shaped.face, run.shaped.length_units)
@@ -237,7 +240,30 @@ def _placed_run(run: GlyphRun, font: EmbeddedFont, x: float, y: float) -> str:
         matrix = f"0 -{run.condense:.4g} 1 0 {x:.3f} {y:.3f} Tm"
     else:
         matrix = f"1 0 0 {run.condense:.4g} {x:.3f} {y:.3f} Tm"
-    return f"{matrix}\n{font.show(run.shaped, run.tracking, vertical)}"
+    drawing = f"{matrix}\n{font.show(run.shaped, run.tracking, vertical)}"
+    selecting = f"/{name} {pdf_number(run.size_pt)} Tf\n{drawing}"
+    if run.color is None:
+        return _Placed((name, run.size_pt), selecting, drawing)
+    colour = _colour(run.color)
+    return _Placed((name, run.size_pt), f"{colour} rg\n{selecting}\n0 g",
+                   f"{colour} rg\n{drawing}\n0 g")
+
+
+def _hand_written_ops(code: list[str], run: GlyphRun, fonts: FontSet, page_height_mm: float,
+                      current: tuple[str, float] | None) -> tuple[str, float] | None:
+    """Append the operators of a hand-written run (and its colour); return the font and
+    size now selected."""
+    font = fonts.get(run.shaped.face)
+    vertical = run.mode == "vertical"
+    name = font.vertical_name if vertical else font.horizontal_name
+    x = run.x_mm * PT_PER_MM
+    y = (page_height_mm - run.y_mm) * PT_PER_MM
+    if run.color is None:
+        return _varied_ops(code, run, font, name, x, y, current)
+    code.append(f"{_colour(run.color)} rg")
+    selected = _varied_ops(code, run, font, name, x, y, current)
+    code.append("0 g")
+    return selected
 
 
 def _varied_ops(code: list[str], run: GlyphRun, font: EmbeddedFont, name: str, x: float,
