@@ -81,3 +81,19 @@ def test_a_reader_that_dies_stops_the_reading_naming_its_first_row(tmp_path, mon
     monkeypatch.setattr(customer_rows, "customer_from_row", dies_at_row_25)
     with pytest.raises(InputError, match="24 行目から先"):
         read(write_list(tmp_path / "customers.csv"), 2)
+
+
+def test_the_lists_last_shorter_chunk_is_shared_out_among_the_readers():
+    rows = iter(range(2 * customer_rows.ROWS_PER_WORKER + 7))
+    assert [len(chunk) for chunk in customer_rows._chunks(rows, 2)] == [
+        customer_rows.ROWS_PER_WORKER, customer_rows.ROWS_PER_WORKER, 4, 3]
+    assert [len(chunk) for chunk in customer_rows._chunks(iter(range(2)), 3)] == [1, 1]
+    assert list(customer_rows._chunks(iter(()), 2)) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked readers need fork()")
+def test_readers_sharing_the_last_chunk_find_what_one_reader_finds(tmp_path, monkeypatch):
+    monkeypatch.setattr(customer_rows, "ROWS_FIRST", 5)
+    monkeypatch.setattr(customer_rows, "ROWS_PER_WORKER", 1000)  # 36 rows: three shares of 12
+    path = write_list(tmp_path / "customers.csv")
+    assert read(path, 3) == read(path, 1)

@@ -83,34 +83,35 @@ def person_bucket(identity: Sequence[str]) -> tuple[str, ...]:
 
 
 class Places:
-    """The rows seen so far by address identity: `first(identity)` is the earliest row at
-    the same place (same_place) as `identity`, found with a few dictionary lookups whatever
+    """The rows seen so far by address identity: `see(identity, row)` gives the earliest row
+    at the same place (same_place) as `identity`, found with a few dictionary lookups whatever
     the number of rows (a list of 200,000 customers is not compared pair by pair)."""
 
     def __init__(self) -> None:
         self._exact: dict[str, tuple[int, str]] = {}  # identity → (first row, identity)
         self._extended: dict[str, tuple[int, str]] = {}  # each numbers' prefix → the same
 
-    def first(self, identity: str) -> tuple[int, str] | None:
-        """(row, identity as seen there) of the earliest row at this place, if any."""
-        found = [self._exact.get(identity)]
+    def see(self, identity: str, row: int) -> tuple[int, str] | None:
+        """(row, identity as seen there) of the earliest row at this place; None if there
+        is none, and then `row` is remembered at `identity` (rows come in order)."""
+        exact, extended = self._exact, self._extended
         where, _, numbers = identity.rpartition("|")
+        found = [exact.get(identity)]
+        prefixes = []  # '…|2', '…|2-8', '…|2-8-1' (the last is the identity itself)
         if numbers:
-            found.append(self._extended.get(identity))  # a row that adds a building or room
-            parts = numbers.split("-")
-            found += [self._exact.get(f"{where}|{'-'.join(parts[:end])}")  # one that leaves
-                      for end in range(1, len(parts))]                    # them out
-        return min((seen for seen in found if seen is not None), default=None)
-
-    def add(self, identity: str, row: int) -> None:
-        """Remember that `row` is at `identity` (after its earlier rows)."""
-        seen = (row, identity)
-        self._exact.setdefault(identity, seen)
-        where, _, numbers = identity.rpartition("|")
-        if numbers:
-            parts = numbers.split("-")
-            for end in range(1, len(parts) + 1):
-                self._extended.setdefault(f"{where}|{'-'.join(parts[:end])}", seen)
+            found.append(extended.get(identity))  # a row that adds a building or room
+            first, *others = numbers.split("-")
+            prefixes.append(f"{where}|{first}")
+            for part in others:
+                prefixes.append(f"{prefixes[-1]}-{part}")
+            found += [exact.get(shorter) for shorter in prefixes[:-1]]  # or leaves them out
+        earliest = min(filter(None, found), default=None)
+        if earliest is None:
+            seen = (row, identity)
+            exact[identity] = seen
+            for prefix in prefixes:
+                extended.setdefault(prefix, seen)
+        return earliest
 
 
 def person_identity(customer: Customer) -> tuple[str, str, str, str]:

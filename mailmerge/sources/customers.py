@@ -129,7 +129,7 @@ def scan_rows(table: Table, columns: dict[str, list[int]], notes: list[str] | No
 
 RowCheck = Callable[[TableRow], tuple[Customer, list[Problem]]]
 ROWS_PER_WORKER = 2_500  # rows a forked process makes and checks at a time
-ROWS_FIRST = 500  # rows checked here before any process is forked (warming their caches)
+ROWS_FIRST = 250  # rows checked here before any process is forked (warming their caches)
 
 
 def _row_checker(columns: dict[str, list[int]], headers: list[str], source: str) -> RowCheck:
@@ -151,15 +151,14 @@ def _checked_rows(rows: Iterator[TableRow], check: RowCheck, workers: int, sourc
                   ) -> Iterator[tuple[TableRow, tuple[Customer, list[Problem]]]]:
     """Each row with check(row), in order: the first ROWS_FIRST here (which also fills the
     caches the workers start with), the others here too with one worker, else in forked
-    processes, ROWS_PER_WORKER at a time."""
+    processes, ROWS_PER_WORKER at a time (the last, shorter chunk shared out among them)."""
     for row in itertools.islice(rows, ROWS_FIRST):
         yield row, check(row)
-    chunks = iter(lambda: list(itertools.islice(rows, ROWS_PER_WORKER)), [])
     if workers <= 1 or not can_fork():
-        for chunk in chunks:
-            for row in chunk:
-                yield row, check(row)
+        for row in rows:
+            yield row, check(row)
         return
+    chunks = _chunks(rows, workers)
     waiting: collections.deque[list[TableRow]] = collections.deque()
 
     def handed_out() -> Iterator[list[TableRow]]:
@@ -181,6 +180,18 @@ def _checked_rows(rows: Iterator[TableRow], check: RowCheck, workers: int, sourc
             if identity is not None:
                 keep_identity(customer, identity)
             yield row, (customer, problems)
+
+
+def _chunks(rows: Iterator[TableRow], workers: int) -> Iterator[list[TableRow]]:
+    """The rows ROWS_PER_WORKER at a time; the list's last, shorter chunk cut into one piece
+    per worker, so its end is checked on every core."""
+    while True:
+        chunk = list(itertools.islice(rows, ROWS_PER_WORKER))
+        if len(chunk) < ROWS_PER_WORKER:
+            size = max(1, -(-len(chunk) // workers))
+            yield from (chunk[start:start + size] for start in range(0, len(chunk), size))
+            return
+        yield chunk
 
 
 def _require_headers(table: Table, columns: dict[str, list[int]]) -> None:
@@ -375,10 +386,11 @@ def _duplicates(customer: Customer, typed_id: bool, seen_ids: dict[str, int],
         if not identifiable:
             return None
         family, given, company, identity = key  # 佐藤花子 and 佐藤 花子: one name
-        places = seen_people.setdefault((family + given, company), Places())
-        seen = places.first(identity)
+        places = seen_people.get((family + given, company))
+        if places is None:
+            places = seen_people[(family + given, company)] = Places()
+        seen = places.see(identity, customer.row)
         if seen is None:
-            places.add(identity, customer.row)
             return None
         first, there = seen
         message = (_("{first} 行目と同じ名前・住所です。このままでは 2 枚届きます。"
