@@ -115,6 +115,45 @@ def test_an_error_in_a_worker_is_the_run_s_error(tmp_path, customers_csv, settin
     assert logged(log) == []
 
 
+@pytest.mark.parametrize("side", ["address", "both"])
+def test_a_run_of_one_batch_laid_out_by_helpers_writes_the_same_file(
+        tmp_path, customers_csv, settings, side, monkeypatch):
+    """One batch, its cards laid out here and in helper processes (a share each, refused
+    cards among them): the same file, log, warnings and notes as one process."""
+    from mailmerge.runs import batches
+
+    monkeypatch.setattr(batches, "HELPED_CARDS", 4)
+    runs = {}
+    for jobs in (1, 2, 3):
+        folder = tmp_path / f"jobs{jobs}"
+        folder.mkdir()
+        report = print_cards(customers_csv, folder / "cards.pdf", settings, RunOptions(
+            log=folder / "log.sqlite", side=side, sort="id", barcode=True, jobs=jobs))
+        runs[jobs] = (report, logged(folder / "log.sqlite"))
+    report, cards = runs[1]
+    assert len(report.outputs) == 1 and report.skipped
+    assert batches._shares(0, len(cards) + len(report.skipped), 2)[1:]  # helpers had shares
+    for jobs in (2, 3):
+        other, other_cards = runs[jobs]
+        assert digests(other) == digests(report) and other_cards == cards
+        assert other.skipped == report.skipped and other.warnings == report.warnings
+        assert other.notes == report.notes
+
+
+def test_a_helper_that_dies_stops_the_run_before_anything_is_written(
+        tmp_path, customers_csv, settings, monkeypatch):
+    from mailmerge.runs import batches
+
+    monkeypatch.setattr(batches, "HELPED_CARDS", 4)
+    monkeypatch.setattr(batches, "_laid_out", lambda *arguments: os._exit(9))
+    log = tmp_path / "log.sqlite"
+    with pytest.raises(batches.WorkerError, match="はがきを組むプロセス"):
+        print_cards(customers_csv, None, settings,
+                    RunOptions(log=log, sort="id", jobs=2, folder=tmp_path))
+    assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".*.tmp"))
+    assert logged(log) == []
+
+
 @pytest.fixture
 def shop(tmp_path) -> Path:
     folder = tmp_path / "shop"

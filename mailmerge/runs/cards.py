@@ -99,6 +99,17 @@ class CardMaker:
         self.card_variables = card_variables
         self.message_side = message_side
 
+    def open_faces(self) -> None:
+        """Open every face of the cards' font chains, fallbacks too (before processes are
+        forked to lay out cards: the pages they send back name this process's faces)."""
+        chains = [self.address_fonts.address, self.address_fonts.name]
+        if self.with_message:
+            chains += [self.message_fonts.message, self.message_fonts.heading]
+        if self.proof_chain is not None:
+            chains.append(self.proof_chain)
+        for chain in chains:
+            _ = chain.faces
+
     @property
     def sides_per_card(self) -> int:
         return 2 if self.sides == "both" else 1

@@ -55,10 +55,21 @@ def forked_map(task: Callable[[Item], Result], items: Iterable[Item], workers: i
                died: Callable[[int, int | None], Exception],
                send: Callable[[Connection, Any], None] = _pickled_send,
                receive: Callable[[Connection], Any] = _pickled_receive) -> Iterator[Result]:
-    """task(item) for each item, each in a process of its own, at most `workers` at a time.
+    """task(item) for each item, each in a process of its own, at most `workers` at a time
+    (the first ones start at once, so the caller may do work of its own meanwhile).
     `died(position from 1, exit code)` is the error raised for a process that stopped
     without its result; `send` and `receive` carry a result through the pipe (pickled
-    unless they say otherwise)."""
+    unless they say otherwise). Close the results to kill the processes still running."""
+    results = _forked_results(task, items, workers, died, send, receive)
+    next(results)  # (the first processes are started)
+    return results
+
+
+def _forked_results(task: Callable[[Item], Result], items: Iterable[Item], workers: int,
+                    died: Callable[[int, int | None], Exception],
+                    send: Callable[[Connection, Any], None],
+                    receive: Callable[[Connection], Any]) -> Iterator[Any]:
+    """None once the first processes are started, then each result in order."""
     running: collections.deque[tuple[int, BaseProcess, Connection]] = collections.deque()
     positions = enumerate(items, start=1)
 
@@ -75,6 +86,7 @@ def forked_map(task: Callable[[Item], Result], items: Iterable[Item], workers: i
     try:
         for position, item in itertools.islice(positions, workers):
             start(position, item)
+        yield None
         while running:
             position, process, receiver = running[0]
             result = _result(position, process, receiver, receive, died)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import struct
+import weakref
 from pathlib import Path
 
 import uharfbuzz as hb
@@ -26,8 +27,10 @@ HHEA_ASCENT = 4  # then descent
 _NOT_IN_POSTSCRIPT_NAME = re.compile(r"[^!-~]|[\[\](){}<>/%]")
 
 
-class FontFace(Struct, eq=False):
-    """An opened font. Identity is the object itself; `key` is stable across runs."""
+class FontFace(Struct, eq=False, weakref=True):
+    """An opened font. Identity is the object itself; `key` is stable across runs. It is
+    pickled as a reference to itself, for processes forked from this one only (the pages a
+    helper process lays out come back drawn with this process's faces)."""
 
     path: Path
     index: int = 0
@@ -46,6 +49,9 @@ class FontFace(Struct, eq=False):
     @property
     def key(self) -> str:
         return f"{self.path.name}#{self.index}"
+
+    def __reduce__(self):
+        return _opened_face, (id(self),)
 
     def has_sequence(self, base: str, selector: str | None = None) -> bool:
         """Can this font draw `base` (followed by the variation selector, if any)?"""
@@ -80,6 +86,14 @@ class FontFace(Struct, eq=False):
         return metrics
 
 
+# every face open, by id (see FontFace.__reduce__); a face no longer used drops out
+_OPENED: weakref.WeakValueDictionary[int, FontFace] = weakref.WeakValueDictionary()
+
+
+def _opened_face(identity: int) -> FontFace:
+    return _OPENED[identity]
+
+
 def open_face(path: Path, index: int = 0) -> FontFace:
     """Open a font file; raise FontError if it is unreadable or forbids embedding."""
     try:
@@ -110,7 +124,7 @@ def open_face(path: Path, index: int = 0) -> FontFace:
     if not face.unicodes:
         raise FontError(_("フォント {file} には Unicode の文字の表（cmap）がありません",
                           file=path))
-    return FontFace(
+    opened = FontFace(
         path=path,
         index=index,
         family=family_name(face) or path.stem,
@@ -122,6 +136,8 @@ def open_face(path: Path, index: int = 0) -> FontFace:
         truetype_outlines="glyf" in tags,
         hb_font=hb.Font(face),
     )
+    _OPENED[id(opened)] = opened
+    return opened
 
 
 def family_name(face: hb.Face) -> str | None:
