@@ -58,7 +58,9 @@ ROWS = [
     Row("10000-both", 10000, "both", False, "≤ 0.35 × floor"),
     Row("1-address", 1, "address", True, "≤ 0.15 s", floor=False),  # the issue's "one card"
     Row("1-both", 1, "both", True, "–", floor=False),
-    Row("1000-address", 1000, "address", True, "≤ 0.35 s", floor=False),
+    # (the issue gives this row no core count, unlike the one-core and two-core rows: the run
+    # as a shop runs it, on every core; its one batch is laid out by helper processes)
+    Row("1000-address", 1000, "address", False, "≤ 0.35 s", floor=False),
     Row("10000-address", 10000, "address", False, "≤ 1.5 s", floor=False),
     Row("50000-both", 50000, "both", False, "≤ 20 s, ≤ 400 MB", floor=False),
 ]
