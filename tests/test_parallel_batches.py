@@ -232,3 +232,13 @@ def test_a_parallel_run_killed_at_random_moments_settles_as_one_process_does(sho
     assert verify.returncode == 0 and "600枚" in verify.stdout, verify.stdout
     assert sum(page_count(pdf) for pdf in shop.glob("cards-*.pdf")) == 2 * 600
     assert not list(shop.glob(".*.tmp")) and not list(shop.glob("*.lock"))
+
+
+def test_a_batch_is_shared_out_in_order_a_thousand_cards_at_most_a_share():
+    from mailmerge.runs.batches import _shares
+
+    assert _shares(0, 399, 1) == [(0, 399)]  # too few: laid out here
+    assert _shares(0, 1000, 0) == [(0, 1000)]  # no helpers
+    assert _shares(0, 1000, 1) == [(0, 400), (400, 1000)]  # this process draws all pages
+    assert _shares(5000, 10000, 1) == [(5000, 7000), (7000, 8000), (8000, 9000),
+                                       (9000, 10000)]

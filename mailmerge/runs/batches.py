@@ -115,8 +115,9 @@ def draw_batch(jobs: list[Job], maker: CardMaker, files: BatchFiles, number: int
                progress: Callable[[int], None] | None = None, helpers: int = 0) -> DrawnBatch:
     """Lay out and draw the cards of batch `number` (from 1); a card the layout refuses is
     listed in `skipped` with its problem. With `helpers`, a batch of at least
-    HELPED_CARDS cards is laid out here and in that many forked processes, a share each
-    (every page is drawn here, in order: the same file whoever laid it out)."""
+    HELPED_CARDS cards is laid out here and in forked processes, at most that many at a
+    time, a share each (every page is drawn here, in order: the same file whoever laid it
+    out)."""
     start = (number - 1) * files.size
     shares = _shares(start, min(start + files.size, len(jobs)), helpers)
     maker.without_barcode, maker.printed_as_typed = [], []
@@ -127,7 +128,7 @@ def draw_batch(jobs: list[Job], maker: CardMaker, files: BatchFiles, number: int
         if len(shares) > 1:
             maker.open_faces()
             helped = helpers_running.enter_context(contextlib.closing(forked_map(
-                lambda share: _laid_out(jobs, maker, share), shares[1:], len(shares) - 1,
+                lambda share: _laid_out(jobs, maker, share), shares[1:], helpers,
                 _helper_died)))
         for index in range(*shares[0]):
             _add_card(batch, skipped, index, _card(jobs, maker, index))
@@ -149,17 +150,18 @@ def draw_batch(jobs: list[Job], maker: CardMaker, files: BatchFiles, number: int
 
 
 HELPED_CARDS = 400  # fewer are laid out here sooner than a process is forked for them
+SHARE_CARDS = 1000  # the most cards a helper lays out at once (their pages wait here)
 # The part of an equal share this process lays out itself: it also draws every page, its
 # helpers' too (about 0.4 of a card's time).
 OWN_SHARE = 0.4
 
 
 def _shares(start: int, end: int, helpers: int) -> list[tuple[int, int]]:
-    """The job indexes [start, end) cut into this process's share, then each helper's."""
+    """The job indexes [start, end) cut into this process's share, then the helpers'."""
     if helpers < 1 or end - start < HELPED_CARDS:
         return [(start, end)]
     own = round((end - start) * OWN_SHARE / helpers)
-    size = -(-(end - start - own) // helpers)
+    size = min(SHARE_CARDS, -(-(end - start - own) // helpers))
     return list(itertools.pairwise([start, *range(start + own, end, size), end]))
 
 
