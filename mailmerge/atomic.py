@@ -6,6 +6,7 @@ An interrupted run leaves either the old file or the new one at the target, neve
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import os
 import tempfile
@@ -88,10 +89,20 @@ class StagedFiles:
     def temporary(self, target: Path) -> Path:
         return next(temp for temp, final in self.staged if final == target)
 
-    def commit(self) -> None:
+    def commit(self, replace: bool = True) -> None:
+        """Put every file in place. Without `replace`, a target that exists by now (written
+        by another run or program since the run began) stops the commit before any file
+        moves (FileExistsError naming it), and no rename overwrites one either."""
+        if not replace:
+            for _temp, target in self.staged:
+                if os.path.lexists(target):
+                    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(target))
         self.committing = True
         for temp, target in self.staged:
-            os.replace(temp, target)
+            if replace:
+                os.replace(temp, target)
+            else:
+                _rename_without_overwriting(temp, target)
         for folder in {target.parent for _, target in self.staged}:
             _fsync_directory(folder)
         self.staged = []
@@ -101,3 +112,18 @@ class StagedFiles:
             with contextlib.suppress(OSError):
                 temp.unlink()
         self.staged = []
+
+
+def _rename_without_overwriting(temp: Path, target: Path) -> None:
+    """Rename `temp` to `target`, FileExistsError if `target` exists (a hard link, then
+    the temporary's name removed; where a file system has no hard links, a look first)."""
+    try:
+        os.link(temp, target)
+    except FileExistsError:
+        raise
+    except OSError:  # (no hard links here: FAT, some network shares)
+        if os.path.lexists(target):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(target)) from None
+        os.replace(temp, target)
+        return
+    temp.unlink()

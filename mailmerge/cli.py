@@ -272,8 +272,9 @@ holdout_option = click.option(
 @click.option("--batch-size", type=IntRange(min=1, max=5000),
               help=N_("この枚数ごとにファイルを分けます（トレイに入る枚数）。"))
 @click.option("--jobs", type=IntRange(min=1),
-              help=N_("ファイルを分けた束を、この数のプロセスで同時に作ります（既定: CPU の"
-                      "コアの数）。何にしても同じ PDF ができます。"))
+              help=N_("この数のプロセスで、はがきを同時に組みます（ファイルを分けた束は束ごとに、"
+                      "1 つのファイルははがきを分け合って。既定: CPU のコアの数、多くてもコアの"
+                      "数の 4 倍）。何にしても同じ PDF ができます。"))
 @click.option("--barcode", is_flag=True, help=N_("郵便局のカスタマバーコードを印刷します。"))
 @click.option("--indicia", type=click.Choice(["betsunou", "kounou"]),
               help=N_("切手の代わりに料金別納（betsunou）か料金後納（kounou）の表示"

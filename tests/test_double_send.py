@@ -234,14 +234,16 @@ def test_a_reprint_follows_the_plans_exclusions(tmp_path, mark, situation, reaso
 KILLER = """
 import os, signal, sys
 calls, kill_at = 0, int(sys.argv[1])
-real_replace = os.replace
-def replace(*args, **kwargs):
-    global calls
-    calls += 1
-    if calls == kill_at:
-        os.kill(os.getpid(), signal.SIGKILL)
-    return real_replace(*args, **kwargs)
-os.replace = replace
+def killed_at_call(real):
+    def call(*args, **kwargs):
+        global calls
+        calls += 1
+        if calls == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args, **kwargs)
+    return call
+os.replace = killed_at_call(os.replace)
+os.link = killed_at_call(os.link)  # (a run's file is put in place without overwriting)
 from mailmerge.cli import main
 from mailmerge.sendlog.migrations import MIGRATIONS
 try:
@@ -252,7 +254,7 @@ finally:
 
 
 def killed_at(rename: int, *arguments: str) -> subprocess.CompletedProcess:
-    """hagaki, killed (SIGKILL) at its `rename`-th os.replace (0: never)."""
+    """hagaki, killed (SIGKILL) at its `rename`-th os.replace or os.link (0: never)."""
     return subprocess.run([sys.executable, "-c", KILLER, str(rename), *arguments],
                           capture_output=True, text=True, encoding="utf-8",
                           env={**os.environ, "HAGAKI_LANG": "ja"}, check=False)

@@ -117,7 +117,7 @@ def draws_logged(folder: Path) -> tuple[int, int]:
 
 
 def test_a_run_that_fails_before_its_files_are_in_place_draws_no_one(tmp_path, monkeypatch):
-    def broken(self):
+    def broken(self, replace=True):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("mailmerge.atomic.StagedFiles.commit", broken)
@@ -127,7 +127,7 @@ def test_a_run_that_fails_before_its_files_are_in_place_draws_no_one(tmp_path, m
 
 
 def test_a_run_killed_while_renaming_is_settled_without_its_draw(tmp_path, monkeypatch):
-    def killed(self):
+    def killed(self, replace=True):
         self.committing = True
         raise KeyboardInterrupt
 

@@ -117,7 +117,7 @@ def _result(position: int, process: BaseProcess, receiver: Connection,
         failure = receiver.recv()
         if failure is None:
             found = receive(receiver)
-    except EOFError:
+    except (EOFError, OSError):  # (OSError: the pipe closed in the middle of a message)
         process.join()
         raise died(position, process.exitcode) from None
     finally:

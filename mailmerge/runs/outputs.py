@@ -87,6 +87,10 @@ def describe_os_error(error: OSError, what: Path | str) -> str:
     if error.errno in (28, 122):  # ENOSPC, EDQUOT
         return _("ディスクがいっぱいで {what} を書けませんでした。"
                  "空きを作ってからもう一度実行してください", what=what)
+    if error.errno == 17:  # EEXIST: written by another run or program meanwhile
+        return _("{what} は、この印刷の途中でほかの印刷かプログラムが作りました。上書きせずに"
+                 "止めました（記録も変えていません）。別の名前にするか、--replace で置き換えて"
+                 "ください", what=what)
     if error.errno in (13, 30, 1):  # EACCES, EROFS, EPERM
         return _("{what} に書き込めません（権限がありません）。"
                  "書き込めるフォルダを指定してください", what=what)

@@ -405,10 +405,14 @@ def _draw(jobs: list[Job], maker: CardMaker, files: _RunFiles, options: RunOptio
     return batches
 
 
+JOBS_PER_CORE = 4  # --jobs beyond this many processes a core only slows a run down
+
+
 def _workers(options: RunOptions) -> int:
-    """The processes that read the list and draw the batches: --jobs, or one per core the
-    run may use."""
-    return options.jobs if options.jobs is not None else usable_cores()
+    """The processes that read the list and lay out and draw the cards: --jobs (at most
+    JOBS_PER_CORE a core), or one per core the run may use."""
+    cores = usable_cores()
+    return min(options.jobs, JOBS_PER_CORE * cores) if options.jobs is not None else cores
 
 
 def _put_in_place(batches: list[_Written], files: _RunFiles, options: RunOptions,
@@ -426,7 +430,7 @@ def _put_in_place(batches: list[_Written], files: _RunFiles, options: RunOptions
                 file_checksum(staged.temporary(options.docx)), None)}
         log.record_run(run_id, own, draws)
         report.run_id = run_id
-    staged.commit()
+    staged.commit(replace=options.replace)
     if run is not None:
         try:
             report.notes += log.finish_run(run[0])
