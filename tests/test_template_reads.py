@@ -95,3 +95,11 @@ def test_what_a_templates_top_level_imports_and_sets_is_seen_by_its_blocks(tmp_p
     other = templates.render("shochu.j2", variables("髙橋", "花子"))
     assert (one.paragraphs, one.closing) == (("一郎さん、こんにちは",), "敬具")
     assert other.paragraphs == ("花子さん、こんにちは",)
+
+
+def test_values_that_compare_equal_but_print_apart_are_other_keys():
+    from mailmerge.templates.reads import values_key
+
+    keys = {values_key({"n": value}, ("n",)) for value in (1, 1.0, True)}
+    assert len(keys) == 3
+    assert values_key({"n": 2}, ("n",)) == values_key({"n": 2}, ("n",))

@@ -49,8 +49,12 @@ def values_key(variables: dict, names: tuple[str, ...]) -> tuple | None:
 
 
 def _frozen(value: object) -> Hashable:
-    if isinstance(value, (str, int, float, bool, dt.date)) or value is None:
+    """The value as a key; a number with its type (1, 1.0 and True are equal keys alone, but
+    print as 1, 1.0 and True)."""
+    if isinstance(value, (str, dt.date)) or value is None:
         return value
+    if isinstance(value, (int, float)):  # (bool included)
+        return type(value), value
     if isinstance(value, dict):
         return ("dict", tuple((key, _frozen(item)) for key, item in value.items()))
     if isinstance(value, (list, tuple)):
