@@ -228,11 +228,8 @@ class _Placed(NamedTuple):
 
 def _placed_run(run: GlyphRun, fonts: FontSet, page_height_mm: float) -> _Placed:
     """The operators of a run without hand-written variation: Tm and TJ (and its colour)."""
-    font = fonts.get(run.shaped.face)
+    font, name, x, y = _font_and_origin(run, fonts, page_height_mm)
     vertical = run.mode == "vertical"
-    name = font.vertical_name if vertical else font.horizontal_name
-    x = run.x_mm * PT_PER_MM
-    y = (page_height_mm - run.y_mm) * PT_PER_MM
     if run.tilt_deg:
         matrix = _tilted_matrix(x, y, run.size_pt, 1.0, run.tilt_deg, run.condense, vertical,
                                 run.shaped.face, run.shaped.length_units)
@@ -249,15 +246,20 @@ def _placed_run(run: GlyphRun, fonts: FontSet, page_height_mm: float) -> _Placed
                    f"{colour} rg\n{drawing}\n0 g")
 
 
+def _font_and_origin(run: GlyphRun, fonts: FontSet, page_height_mm: float
+                     ) -> tuple[EmbeddedFont, str, float, float]:
+    """The run's embedded font, the resource name of its mode (columns or across) and its
+    origin in points from the page's bottom left."""
+    font = fonts.get(run.shaped.face)
+    name = font.vertical_name if run.mode == "vertical" else font.horizontal_name
+    return font, name, run.x_mm * PT_PER_MM, (page_height_mm - run.y_mm) * PT_PER_MM
+
+
 def _hand_written_ops(code: list[str], run: GlyphRun, fonts: FontSet, page_height_mm: float,
                       current: tuple[str, float] | None) -> tuple[str, float] | None:
     """Append the operators of a hand-written run (and its colour); return the font and
     size now selected."""
-    font = fonts.get(run.shaped.face)
-    vertical = run.mode == "vertical"
-    name = font.vertical_name if vertical else font.horizontal_name
-    x = run.x_mm * PT_PER_MM
-    y = (page_height_mm - run.y_mm) * PT_PER_MM
+    font, name, x, y = _font_and_origin(run, fonts, page_height_mm)
     if run.color is None:
         return _varied_ops(code, run, font, name, x, y, current)
     code.append(f"{_colour(run.color)} rg")
