@@ -24,7 +24,8 @@ from run import machine, timed, write_customers  # noqa: E402
 
 from mailmerge.paperwork.stocktake import stocktake_pdf  # noqa: E402
 from mailmerge.report.build import build_report  # noqa: E402
-from mailmerge.sendlog.store import LoggedCard, PlannedFile, SendLog  # noqa: E402
+from mailmerge.sendlog.card_rows import LoggedCard, card_rows  # noqa: E402
+from mailmerge.sendlog.store import PlannedFile, SendLog  # noqa: E402
 from mailmerge.shop.settings import Settings  # noqa: E402
 from mailmerge.sources.customers import ReadOptions  # noqa: E402
 
@@ -57,8 +58,9 @@ def write_log(path: Path, customers: int, seed: int = 17) -> int:
     with SendLog(path) as log:
         run_id, files = log.begin_run("print", [PlannedFile(1, "cards",
                                                             path.with_name("cards.pdf"))])
-        log.record_run(run_id, cards, {file_id: ("0" * 64, len(cards))
-                                       for file_id in files.values()}, [])
+        log.record_batch(run_id, card_rows(run_id, log.next_card_id(), cards, "bench"),
+                         {file_id: ("0" * 64, len(cards)) for file_id in files.values()})
+        log.record_run(run_id, {}, [])
         log.finish_run(run_id)
     return len(cards)
 

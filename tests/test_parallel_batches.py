@@ -32,6 +32,17 @@ def logged(log: Path) -> list[tuple]:
                           "ORDER BY id").fetchall()
 
 
+def assert_rows_checked_and_numbered(log: Path) -> None:
+    """Every card's check value holds and the cards are numbered 1, 2, 3 … (the rows made
+    in workers are renumbered after a batch that refused a card)."""
+    from mailmerge.sendlog.checks import damaged_rows
+
+    with sqlite3.connect(log) as db:
+        assert damaged_rows(db) == []
+        ids = [row[0] for row in db.execute("SELECT id FROM cards ORDER BY id")]
+    assert ids == list(range(1, len(ids) + 1))
+
+
 @pytest.mark.parametrize(("side", "duplex"), [("address", "interleave"), ("both", "separate"),
                                               ("both", "interleave")])
 def test_any_number_of_jobs_writes_the_same_files(tmp_path, customers_csv, settings, side,
@@ -45,6 +56,7 @@ def test_any_number_of_jobs_writes_the_same_files(tmp_path, customers_csv, setti
             log=folder / "log.sqlite", side=side, duplex=duplex, batch_size=3, sort="id",
             jobs=jobs))
         runs[jobs] = (report, logged(folder / "log.sqlite"))
+        assert_rows_checked_and_numbered(folder / "log.sqlite")
     report, cards = runs[1]
     assert len(report.outputs) >= 4 * (2 if duplex == "separate" else 1)
     assert report.skipped and cards
@@ -77,10 +89,10 @@ def test_a_worker_that_dies_stops_the_run_before_anything_is_written(tmp_path, c
 
     drawn = batches.draw_batch
 
-    def dies_at_batch_2(*arguments):
+    def dies_at_batch_2(*arguments, **keywords):
         if arguments[3] == 2:
             os._exit(9)  # as the kernel's out-of-memory killer would end it
-        return drawn(*arguments)
+        return drawn(*arguments, **keywords)
 
     monkeypatch.setattr(batches, "draw_batch", dies_at_batch_2)
     log = tmp_path / "log.sqlite"
@@ -101,10 +113,10 @@ def test_an_error_in_a_worker_is_the_run_s_error(tmp_path, customers_csv, settin
 
     drawn = batches.draw_batch
 
-    def fails_at_batch_3(*arguments):
+    def fails_at_batch_3(*arguments, **keywords):
         if arguments[3] == 3:
             raise FontError("フォント X.otf を埋め込めません")
-        return drawn(*arguments)
+        return drawn(*arguments, **keywords)
 
     monkeypatch.setattr(batches, "draw_batch", fails_at_batch_3)
     log = tmp_path / "log.sqlite"

@@ -289,8 +289,8 @@ def test_a_log_killed_before_its_tables_were_made_is_started_by_the_next_run(tmp
 def test_a_batch_of_cards_with_and_without_sales_keeps_their_order_and_their_sales(tmp_path):
     import datetime as dt
 
+    from mailmerge.sendlog.card_rows import LoggedCard, card_rows
     from mailmerge.sendlog.checks import damaged_rows
-    from mailmerge.sendlog.store import LoggedCard
 
     log = SendLog(tmp_path / "log.sqlite")
     run_id, _files = log.begin_run("print", [])
@@ -298,7 +298,7 @@ def test_a_batch_of_cards_with_and_without_sales_keeps_their_order_and_their_sal
     cards = [LoggedCard(f"C{n}", "thanks" if f"C{n}" in sales else "nenga", "2027", "t.j2",
                         dt.date(2026, 12, 7), n, f"address {n}", sales.get(f"C{n}", ()))
              for n in range(1, 8)]
-    log.record_batch(run_id, cards, {})
+    log.record_batch(run_id, card_rows(run_id, log.next_card_id(), cards, "now"), {})
     with sqlite3.connect(tmp_path / "log.sqlite") as db:
         rows = db.execute("SELECT id, customer_id, page FROM cards ORDER BY id").fetchall()
         thanked = db.execute("SELECT c.customer_id, t.sale_key FROM thanked_sales t "

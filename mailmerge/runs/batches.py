@@ -3,8 +3,9 @@
 In: the run's jobs (in print order), the CardMaker and the shape of its files (BatchFiles).
 A batch is a slice of `size` jobs in that order, so its cards never depend on how many
 processes draw. Out: for each batch, in order, a DrawnBatch: its cards (job index, words,
-first page), its files' bytes and page counts, the cards refused and the warnings of the
-cards made. Workers only draw: the run (runs/run.py) writes every file and owns the log.
+first page), its files' bytes and page counts, the cards refused, the warnings of the
+cards made and, if asked, the log's rows of its cards. Workers only draw (and make those
+rows): the run (runs/run.py) writes every file and owns the log.
 
 Each batch is drawn by a process forked for it (runs/forked.py: sharing the loaded fonts
 and templates, starting from the same state, whatever drew before; it ignores Ctrl-C and
@@ -39,6 +40,10 @@ if TYPE_CHECKING:
     from mailmerge.runs.jobs import Job
     from mailmerge.templates.engine import Message
 
+# The log's rows of a batch's cards: (batch number, its cards as DrawnBatch.cards) → rows.
+LogRows = Callable[[int, list[tuple[int, "Message | None", int]]], object]
+
+
 class BatchFiles(Struct, frozen=True):
     """What every batch's files look like: their roles ("cards", or "address" and
     "message" with --duplex separate), the title, the flip and the imposition."""
@@ -58,6 +63,7 @@ class DrawnBatch(Struct):
     without_barcode: list[Problem] = field(default_factory=list)
     printed_as_typed: list[Problem] = field(default_factory=list)
     fallback_words: list[str] = field(default_factory=list)  # set in another face (notes)
+    log_rows: object = None  # the log's rows of its cards, made by draw_batches' `log_rows`
 
 
 class WorkerError(HagakiError):
@@ -69,20 +75,23 @@ def batch_count(jobs: int, size: int) -> int:
 
 
 def draw_batches(jobs: list[Job], maker: CardMaker, files: BatchFiles, workers: int,
-                 progress: Callable[[int], None] | None = None) -> Iterator[DrawnBatch]:
+                 progress: Callable[[int], None] | None = None,
+                 log_rows: LogRows | None = None) -> Iterator[DrawnBatch]:
     """Every batch, drawn in order: here, or each in a process of its own forked from this
     one, at most `workers` at a time (the results still come back in order, and no more
     batches wait unwritten than there are workers). A run of one batch is drawn here, its
-    cards laid out here and in `workers` − 1 helper processes. Close the iterator to stop
-    them."""
+    cards laid out here and in `workers` − 1 helper processes. `log_rows(number, cards)`,
+    if given, makes the log's rows of each batch's cards where it was drawn. Close the
+    iterator to stop them."""
     count = batch_count(len(jobs), files.size)
     numbers = range(1, count + 1)
     if count == 1 or workers <= 1 or not can_fork():
         helpers = workers - 1 if can_fork() else 0
         for number in numbers:
-            yield draw_batch(jobs, maker, files, number, progress, helpers)
+            yield draw_batch(jobs, maker, files, number, progress, helpers, log_rows)
         return
-    for drawn in forked_map(lambda number: draw_batch(jobs, maker, files, number), numbers,
+    for drawn in forked_map(lambda number: draw_batch(jobs, maker, files, number,
+                                                      log_rows=log_rows), numbers,
                             workers, _died, _send_batch, _receive_batch):
         if progress is not None:
             progress(len(drawn.cards) + len(drawn.skipped))
@@ -112,7 +121,8 @@ def _receive_batch(receiver: Connection) -> DrawnBatch:
 
 
 def draw_batch(jobs: list[Job], maker: CardMaker, files: BatchFiles, number: int,
-               progress: Callable[[int], None] | None = None, helpers: int = 0) -> DrawnBatch:
+               progress: Callable[[int], None] | None = None, helpers: int = 0,
+               log_rows: LogRows | None = None) -> DrawnBatch:
     """Lay out and draw the cards of batch `number` (from 1); a card the layout refuses is
     listed in `skipped` with its problem. With `helpers`, a batch of at least
     HELPED_CARDS cards is laid out here and in forked processes, at most that many at a
@@ -145,8 +155,9 @@ def draw_batch(jobs: list[Job], maker: CardMaker, files: BatchFiles, number: int
             if progress is not None:
                 progress(end - first)
     words = maker.message_fonts.message.fallback_words() if maker.with_message else []
+    rows = log_rows(number, batch.cards) if log_rows is not None and batch.cards else None
     return DrawnBatch(number, batch.cards, batch.finish() if batch.cards else {}, skipped,
-                      without_barcode, printed_as_typed, words)
+                      without_barcode, printed_as_typed, words, rows)
 
 
 HELPED_CARDS = 400  # fewer are laid out here sooner than a process is forked for them

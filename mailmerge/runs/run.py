@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import math
 from collections.abc import Callable
@@ -61,12 +62,12 @@ from mailmerge.selection.plan import (
     sale_key,
 )
 from mailmerge.sendlog.backups import remove_temporaries
+from mailmerge.sendlog.card_rows import CardRows, LoggedCard, card_rows
 from mailmerge.sendlog.draws import Draw
 from mailmerge.sendlog.edits import active_corrections, card_edits
 from mailmerge.sendlog.paths import RUN_SHEET_SUFFIX
 from mailmerge.sendlog.store import (
     LogError,
-    LoggedCard,
     PlannedFile,
     SendLog,
     address_key,
@@ -374,8 +375,10 @@ def _draw(jobs: list[Job], maker: CardMaker, files: _RunFiles, options: RunOptio
     shape = BatchFiles(files.roles(), files.title, options.flip == "short", options.impose,
                        files.batch_size)
     batches: list[_Written] = []
+    log_rows = None if run is None else functools.partial(
+        _log_rows, jobs, maker, run[0], log.next_card_id(), files.batch_size)
     with contextlib.closing(draw_batches(jobs, maker, shape, _workers(options),
-                                         options.progress)) as drawn:
+                                         options.progress, log_rows)) as drawn:
         for batch in drawn:
             report.skipped += batch.skipped
             report.warnings += batch.without_barcode  # printed, but without their barcode
@@ -393,7 +396,7 @@ def _draw(jobs: list[Job], maker: CardMaker, files: _RunFiles, options: RunOptio
             pages = {role: pages for role, (_, pages) in batch.files.items()}
             if run is not None:
                 run_id, file_ids = run
-                log.record_batch(run_id, _logged_cards(batch.number, cards, maker), {
+                log.record_batch(run_id, batch.log_rows, {
                     file_ids[(batch.number, role)]: (file_checksum(staged.temporary(path)),
                                                      pages[role]) for role, path in paths})
             if options.docx is None:  # only the Word file needs the words again
@@ -500,6 +503,16 @@ class _Written(Struct):
     number: int
     cards: list[tuple[Job, Message | None, int]]
     paths: list[tuple[str, Path]]
+
+
+def _log_rows(jobs: list[Job], maker: CardMaker, run_id: int, first_id: int, batch_size: int,
+              number: int, cards: list[tuple[int, Message | None, int]]) -> CardRows:
+    """The log's rows of batch `number`'s cards, made where it was drawn: their ids
+    counted from the run's first card as if every earlier batch printed all its cards (the
+    log renumbers them if not)."""
+    logged = _logged_cards(number, [(jobs[index], words, page) for index, words, page in cards],
+                           maker)
+    return card_rows(run_id, first_id + (number - 1) * batch_size, logged, clock.timestamp())
 
 
 def _logged_cards(number: int, cards: list[tuple[Job, Message | None, int]],

@@ -40,13 +40,13 @@ from mailmerge.i18n import _, cards, ngettext
 from mailmerge.japanese.address_identity import address_identity, person_bucket, person_key
 from mailmerge.models import CardRef, Customer
 from mailmerge.sendlog import backups, draws, paths
+from mailmerge.sendlog.card_rows import CardRows
 from mailmerge.sendlog.checks import (
     CARD_COLUMNS,
     damaged_edit_rows,
     damaged_rows,
     refresh_checks,
     register,
-    row_check,
 )
 from mailmerge.sendlog.migrations import MIGRATIONS, TABLES, migrate
 from mailmerge.sendlog.plan_history import PlanHistory
@@ -65,23 +65,6 @@ SQLITE_CORRUPT, SQLITE_NOTADB = 11, 26  # SQLite's result codes for a damaged fi
 
 class LogError(HagakiError):
     """The send log cannot be used: damaged, busy, or not a log at all."""
-
-
-class LoggedCard(Struct, frozen=True):
-    customer_id: str
-    situation: str
-    campaign: str
-    template: str
-    card_date: dt.date
-    page: int
-    address_key: str
-    sale_keys: tuple[str, ...] = ()
-    batch: int = 1
-    sides: str = ""  # address, message or both
-    message: str | None = None  # the card's words as JSON, for exact reprints
-    reprint_of: int | None = None
-    person: str = ""  # person_key(): name and address identity, whatever the customer id
-    customer_name: str = ""  # as printed: 髙橋 一郎, or the company
 
 
 class PlannedFile(Struct, frozen=True):
@@ -120,6 +103,7 @@ class SendLog:
         self.path = path
         self.folder = path.absolute().parent
         self.read_only = read_only
+        self._printed: dict[int, list[tuple[str, int]]] = {}  # run → its cards' printed checks
         _check_log_path(path)
         _refuse_lost_log(path)
         self._turn = _turn_of(path)  # threads of this process wait here, without a word
@@ -271,30 +255,25 @@ class SendLog:
                 ).lastrowid
         return run_id, file_ids
 
-    def record_batch(self, run_id: int, cards: list[LoggedCard],
+    def next_card_id(self) -> int:
+        """The id the next card logged will get (stable while this process holds the log)."""
+        return self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM cards").fetchone()[0]
+
+    def record_batch(self, run_id: int, rows: CardRows,
                      files: dict[int, tuple[str, int | None]]) -> None:
-        """Step 2, one batch at a time, each in one transaction: the batch's cards (pending)
-        and each of its complete files' checksum and page count, before any file is moved
-        into place (so a run holds no more than a batch's cards in memory)."""
-        now = clock.timestamp()
+        """Step 2, one batch at a time, each in one transaction: the batch's cards (pending,
+        renumbered if an earlier batch refused cards) and each of its complete files'
+        checksum and page count, before any file is moved into place (so a run holds no
+        more than a batch's cards in memory, and their check values once printed)."""
         with self._transaction() as db:
-            # the ids the cards get, in order, so that each row is written with its check
-            next_id = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM cards").fetchone()[0]
-            rows, sales = [], []
-            for card_id, card in enumerate(cards, next_id):
-                checked = (card_id, run_id, card.customer_id, card.situation, card.campaign,
-                           card.template, card.card_date.isoformat(), card.page,
-                           card.address_key, "pending", card.batch, card.sides, card.message,
-                           card.reprint_of)
-                rows.append((*checked, now, card.person, card.customer_name,
-                             row_check(*checked)))
-                sales += [(card_id, key, card_id, key) for key in card.sale_keys]
+            rows = rows.numbered_from(self.next_card_id())
             db.executemany(f"INSERT INTO cards ({', '.join(CARD_COLUMNS)}, updated_at, person, "
                            "customer_name, row_check) VALUES "
-                           f"({', '.join('?' * (len(CARD_COLUMNS) + 4))})", rows)
+                           f"({', '.join('?' * (len(CARD_COLUMNS) + 4))})", rows.cards)
             db.executemany("INSERT INTO thanked_sales (card_id, sale_key, row_check) "
-                           "VALUES (?, ?, sale_check(?, ?))", sales)
+                           "VALUES (?1, ?2, sale_check(?1, ?2))", rows.sales)
             _record_files(db, files)
+        self._printed.setdefault(run_id, []).extend(rows.printed)
 
     def record_run(self, run_id: int, files: dict[int, tuple[str, int | None]],
                    drawn: list[draws.Draw] | None = None) -> None:
@@ -316,18 +295,19 @@ class SendLog:
         with self._transaction() as db:
             db.execute("UPDATE run_files SET state = 'in_place' WHERE run_id = ?", (run_id,))
             notes = _replace_earlier_files(db, run_id)
+            now = clock.timestamp()
             db.execute("UPDATE runs SET status = 'printed', finished_at = ? WHERE id = ?",
-                       (clock.timestamp(), run_id))
-            ids = [row[0] for row in db.execute("SELECT id FROM cards WHERE run_id = ?",
-                                                (run_id,))]
-            db.execute("UPDATE cards SET status = 'printed', updated_at = ? WHERE run_id = ?",
-                       (clock.timestamp(), run_id))
-            refresh_checks(db, ids)
+                       (now, run_id))
+            db.executemany("UPDATE cards SET status = 'printed', updated_at = ?, row_check = ? "
+                           "WHERE id = ?", [(now, check, card_id) for check, card_id in
+                                            self._printed.get(run_id, [])])
+        self._printed.pop(run_id, None)
         return notes
 
     def abandon_run(self, run_id: int) -> None:
         """A run that failed before its files were in place: as if it never happened
         (its cards are due again); the run itself stays as 'failed' for the record."""
+        self._printed.pop(run_id, None)
         with self._transaction() as db:
             _delete_cards(db, "run_id = ?", (run_id,))
             draws.delete_draws(db, run_id)
