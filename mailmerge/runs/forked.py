@@ -71,6 +71,7 @@ def _forked_results(task: Callable[[Item], Result], items: Iterable[Item], worke
                     receive: Callable[[Connection], Any]) -> Iterator[Any]:
     """None once the first processes are started, then each result in order."""
     running: collections.deque[tuple[int, BaseProcess, Connection]] = collections.deque()
+    ended: list[BaseProcess] = []  # sent their results; joined at the end (exiting takes time)
     positions = enumerate(items, start=1)
 
     def start(position: int, item: Item) -> None:
@@ -91,6 +92,7 @@ def _forked_results(task: Callable[[Item], Result], items: Iterable[Item], worke
             position, process, receiver = running[0]
             result = _result(position, process, receiver, receive, died)
             running.popleft()
+            ended.append(process)
             for following in itertools.islice(positions, 1):
                 start(*following)
             yield result
@@ -100,6 +102,8 @@ def _forked_results(task: Callable[[Item], Result], items: Iterable[Item], worke
             process.kill()
             process.join()
             receiver.close()
+        for process in ended:
+            process.join()
 
 
 @functools.cache
@@ -122,8 +126,8 @@ def _result(position: int, process: BaseProcess, receiver: Connection,
         raise died(position, process.exitcode) from None
     finally:
         receiver.close()
-    process.join()
     if failure is not None:
+        process.join()
         raise failure
     return found
 
