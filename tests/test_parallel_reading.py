@@ -37,6 +37,13 @@ def write_list(path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def forked_for_few_rows(monkeypatch):
+    """Readers forked for these short lists too (forking for fewer rows than
+    ROWS_FORKED_LEAST is left out otherwise)."""
+    monkeypatch.setattr(customer_rows, "ROWS_FORKED_LEAST", 1)
+
+
 def read(path: Path, workers: int):
     found = read_customers(path, ReadOptions(workers=workers))
     return ([(c.row, c.customer_id, c.family_name, c.given_name) for c in found.customers],
@@ -44,6 +51,7 @@ def read(path: Path, workers: int):
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="forked readers need fork()")
+@pytest.mark.usefixtures("forked_for_few_rows")
 def test_forked_readers_find_what_one_reader_finds(tmp_path, monkeypatch):
     monkeypatch.setattr(customer_rows, "ROWS_FIRST", 5)
     monkeypatch.setattr(customer_rows, "ROWS_PER_WORKER", 4)  # then nine shares of four rows
@@ -58,6 +66,7 @@ def test_forked_readers_find_what_one_reader_finds(tmp_path, monkeypatch):
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="forked readers need fork()")
+@pytest.mark.usefixtures("forked_for_few_rows")
 def test_the_readers_hand_each_persons_identity_over_with_the_customer(tmp_path, monkeypatch):
     monkeypatch.setattr(customer_rows, "ROWS_FIRST", 5)
     monkeypatch.setattr(customer_rows, "ROWS_PER_WORKER", 4)
@@ -68,6 +77,7 @@ def test_the_readers_hand_each_persons_identity_over_with_the_customer(tmp_path,
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="forked readers need fork()")
+@pytest.mark.usefixtures("forked_for_few_rows")
 def test_a_reader_that_dies_stops_the_reading_naming_its_first_row(tmp_path, monkeypatch):
     monkeypatch.setattr(customer_rows, "ROWS_FIRST", 10)
     monkeypatch.setattr(customer_rows, "ROWS_PER_WORKER", 10)
@@ -92,8 +102,18 @@ def test_the_lists_last_shorter_chunk_is_shared_out_among_the_readers():
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="forked readers need fork()")
+@pytest.mark.usefixtures("forked_for_few_rows")
 def test_readers_sharing_the_last_chunk_find_what_one_reader_finds(tmp_path, monkeypatch):
     monkeypatch.setattr(customer_rows, "ROWS_FIRST", 5)
     monkeypatch.setattr(customer_rows, "ROWS_PER_WORKER", 1000)  # 36 rows: three shares of 12
+    path = write_list(tmp_path / "customers.csv")
+    assert read(path, 3) == read(path, 1)
+
+
+def test_a_short_list_is_read_here_without_forking(tmp_path, monkeypatch):
+    def no_fork(*_arguments):
+        raise AssertionError("a list this short is read without forking")
+
+    monkeypatch.setattr(customer_rows, "forked_map", no_fork)
     path = write_list(tmp_path / "customers.csv")
     assert read(path, 3) == read(path, 1)
