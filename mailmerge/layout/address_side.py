@@ -23,6 +23,7 @@ from msgspec.structs import replace
 from mailmerge.errors import CardError, TooLongError
 from mailmerge.i18n import N_, _, ngettext
 from mailmerge.japanese.barcode import bar_boxes
+from mailmerge.japanese.text import widen_halfwidth_kana
 from mailmerge.layout.columns import (
     Fit,
     Piece,
@@ -346,7 +347,7 @@ def _organisation_columns(page: Page, recipient: Recipient, area: Area,
     lines = list(zip(recipient.organisation_lines, fields, strict=False))
     if not lines:
         return None
-    measured = [measure_column(text, chain, field) for text, field in lines]
+    measured = [measure_column(widen_halfwidth_kana(text), chain, field) for text, field in lines]
     longest = max(column_length_em(m) for m in measured)
     fitting = _fit_or_refuse(longest, area, N_("会社名か部署名"), lines[0][1])
     for index, pieces in enumerate(measured):
@@ -363,9 +364,9 @@ def _name_block(page: Page, recipient: Recipient, profile: CardProfile, chain: F
     fits between `left_limit` and `right_limit`, else moved, else made smaller. Returns the
     block's left edge and the name's size."""
     area = profile.recipient_name
-    honorific = measure_column(recipient.honorific, chain, "敬称", tcy=False)
+    honorific = _name_column(recipient.honorific, chain, "敬称")
     if not recipient.people:
-        name = measure_column(recipient.organisation_name, chain, "会社名", tcy=False)
+        name = _name_column(recipient.organisation_name, chain, "会社名")
         return _one_column_names(page, [name], honorific, profile, left_limit, right_limit,
                                  "会社名")
     if all(is_latin(p.family) and is_latin(p.given) for p in recipient.people):
@@ -373,11 +374,11 @@ def _name_block(page: Page, recipient: Recipient, profile: CardProfile, chain: F
         return _one_column_names(page, names, honorific, profile, left_limit, right_limit, "姓")
     people = recipient.people
     fields = ["姓"] + ["連名"] * (len(people) - 1)
-    families = [measure_column(p.family, chain, f, tcy=False)
+    families = [_name_column(p.family, chain, f)
                 for p, f in zip(people, fields, strict=True)]
-    givens = [measure_column(p.given, chain, "名" if i == 0 else "連名", tcy=False)
+    givens = [_name_column(p.given, chain, "名" if i == 0 else "連名")
               for i, p in enumerate(people)]
-    title = measure_column(recipient.title, chain, "役職", tcy=False) if recipient.title else []
+    title = _name_column(recipient.title, chain, "役職") if recipient.title else []
     family_em = max(column_length_em(f) for f in families)
     given_em = max(column_length_em(g) for g in givens)
     title_em = column_length_em(title) * TITLE_RATIO + TITLE_GAP_EM if title else 0.0
@@ -405,6 +406,13 @@ def _name_block(page: Page, recipient: Recipient, profile: CardProfile, chain: F
         _spread(page, givens[index], given_em, x, top + given_at * em, fitting)
         _place(page, honorific, x, top + honorific_at * em, fitting)
     return first_x - (count - 1) * pitch - size_mm / 2, fitting.size_pt
+
+
+def _name_column(text: str, chain: FontChain, field: str) -> tuple[Piece, ...]:
+    """A name's column, half-width katakana set full width so they stand in it as a
+    typesetter sets them (ﾀﾅｶ → タナカ; a register's export often has them), the rest as
+    typed."""
+    return measure_column(widen_halfwidth_kana(text), chain, field, tcy=False)
 
 
 def _one_column_names(page: Page, names: list[tuple[Piece, ...]], honorific: Sequence[Piece],
