@@ -69,6 +69,7 @@ STAMP_CLEARANCE_MM = 0.5
 HEADER_TRACKING_EM = 0.3
 QUIET_ZONE_MM = 2.0  # around the customer barcode
 HONORIFIC_WARNING = "honorific"  # Problem code: an honorific that looks wrong
+JOINT_NAMES_LEFT_OFF = "joint-names-left-off"  # Problem code: 連名 on a row with no name
 INDICIA_LEFT, INDICIA_TOP, INDICIA_SIZE = 6.0, 6.0, 24.0  # a circle where the stamp goes
 ADDRESS_FLOOR_PT = 9.0  # the recipient's address is never smaller (nor under 70 % width)
 SENDER_FLOOR_PT = 8.0  # the sender's text is never smaller
@@ -198,7 +199,8 @@ def _sender_cap(address_pt: float) -> float:
 
 
 def address_warnings(customer: Customer) -> list[Problem]:
-    """What looks wrong on the address side but is printed as typed (御中 on a person)."""
+    """What looks wrong on the address side but is printed as the list says: 御中 on a
+    person; 連名 on a company's row that names no person (addressed to the company)."""
     recipient = recipient_of(customer)
     if recipient.people and recipient.honorific in GROUP_HONORIFICS:
         return [Problem(customer.row, customer.customer_id, "敬称", HONORIFIC_WARNING, "warning",
@@ -206,6 +208,13 @@ def address_warnings(customer: Customer) -> list[Problem]:
                           "ふつうは「様」です（そのまま刷りました）",
                           honorific=recipient.honorific,
                           name=customer.family_name + customer.given_name))]
+    if not recipient.people and customer.joint_names:
+        return [Problem(customer.row, customer.customer_id, "連名", JOINT_NAMES_LEFT_OFF,
+                        "warning",
+                        _("連名（{names}）は刷っていません。姓・名のない行は会社宛て（{name} "
+                          "{honorific}）で刷ります。連名の方に宛てるなら、1 人目の名前を姓・名の"
+                          "列に入れてください", names="、".join(customer.joint_names),
+                          name=recipient.organisation_name, honorific=recipient.honorific))]
     return []
 
 
