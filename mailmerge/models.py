@@ -16,7 +16,7 @@ class Customer(Struct, frozen=True, dict=True):
 
     row: the spreadsheet row number the user sees (header row = 1). Its person identity,
     once worked out, is kept beside its fields (address_identity.person_identity): not
-    compared, not copied by replace, not pickled (a forked reader hands it over itself).
+    compared, not copied by replace, not encoded (a forked reader hands it over itself).
     """
 
     row: int

@@ -182,7 +182,7 @@ def _checked_rows(rows: Iterator[TableRow], check: RowCheck, workers: int, sourc
                             file=source, row=waiting[0][0].number, code=code))
 
     def checked_with_identities(chunk: list[TableRow]) -> list[tuple]:
-        # (a customer is pickled without its identity: the worker's is handed over beside it)
+        # (a customer is sent without its identity: the worker's is handed over beside it)
         return [(*checked, known_identity(checked[0])) for checked in map(check, chunk)]
 
     for checked in forked_map(checked_with_identities, handed_out(), workers, died,
