@@ -51,6 +51,19 @@ def test_an_address_that_cannot_fit_even_in_three_columns_is_refused(fonts):
     assert caught.value.code == "too-long" and caught.value.field == "住所1"
 
 
+@pytest.mark.parametrize(("fields", "named"), [
+    ({"address1": "東京都千代田区丸の内1-9-1", "address2": "グランドメゾン" * 30}, "住所2"),
+    ({"address1": "東京都千代田区丸の内1-9-1", "family_name": "山田",
+      "given_name": "太郎" * 40}, "名"),
+    ({"company": "株式会社みどり", "department": "営業部" * 30}, "部署"),
+])
+def test_a_text_too_long_names_the_field_the_user_must_shorten(fonts, fields, named):
+    with pytest.raises(CardError) as caught:
+        lay_out(fonts, **{"family_name": "山田", "given_name": "太郎",
+                          "address1": "東京都千代田区1-1", **fields})
+    assert caught.value.code == "too-long" and caught.value.field == named
+
+
 def test_a_name_too_long_to_fit_is_refused_not_cut(fonts):
     with pytest.raises(CardError) as caught:
         lay_out(fonts, family_name="寿限無寿限無五劫の擦り切れ海砂利水魚の水行末雲来末風来末",

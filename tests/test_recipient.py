@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from mailmerge.layout.address_side import JOINT_NAMES_LEFT_OFF, address_warnings
 from mailmerge.layout.recipient import Person, recipient_of, strip_honorific
 from mailmerge.models import Customer
 
@@ -59,16 +58,3 @@ def test_a_company_without_a_person_gets_onchu_on_its_department():
     group = recipient_of(customer(company="さくら会", honorific="各位"))
     assert group.honorific == "各位"
 
-
-def test_joint_names_on_a_company_row_naming_no_person_are_left_off_with_a_warning():
-    names = tuple(f"社員{n}" for n in range(10))
-    row = customer(company="株式会社みどり", honorific="御中", joint_names=names)
-    assert recipient_of(row).people == ()
-    (warning,) = address_warnings(row)
-    assert (warning.code, warning.severity, warning.column) == (
-        JOINT_NAMES_LEFT_OFF, "warning", "連名")
-    assert "社員0、社員1" in warning.message and "社員9" in warning.message
-    assert "株式会社みどり 御中" in warning.message
-    with_person = customer(family_name="山田", given_name="太郎", company="株式会社みどり",
-                           joint_names=("花子",))
-    assert address_warnings(with_person) == []

@@ -199,3 +199,22 @@ def test_old_and_new_kanji_forms_of_one_person_are_a_duplicate(tmp_path):
     result = read_customers(path)
     assert [(p.row, p.code) for p in result.problems] == [(3, "duplicate")]
     assert [c.customer_id for c in result.customers] == ["C1"]
+
+
+def test_joint_names_on_a_company_row_naming_no_person_are_a_warning_when_read(tmp_path):
+    """The card goes to the company: `check`, `plan` and `print` all say the 連名 are left
+    off, naming the file's own column."""
+    from mailmerge.sources.customers import JOINT_NAMES_LEFT_OFF, ReadOptions
+    from mailmerge.sources.sourceset import read_customers
+
+    source = tmp_path / "customers.csv"
+    names = "、".join(f"社員{n}" for n in range(10))
+    source.write_text("顧客ID,姓,名,敬称,会社名,郵便番号,住所1,連名1,連名2\n"
+                      f"B1,,,御中,株式会社みどり,1600023,東京都新宿区西新宿2-8-1,{names},\n"
+                      "B2,山田,太郎,,株式会社みどり,1600023,東京都新宿区西新宿2-8-2,花子,\n",
+                      encoding="utf-8")
+    found = read_customers(source, ReadOptions())
+    assert [c.customer_id for c in found.customers] == ["B1", "B2"]
+    (warning,) = [p for p in found.problems if p.code == JOINT_NAMES_LEFT_OFF]
+    assert (warning.row, warning.column, warning.severity) == (2, "連名1", "warning")
+    assert "社員0、社員1" in warning.message and "社員9" in warning.message

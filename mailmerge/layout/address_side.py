@@ -69,7 +69,6 @@ STAMP_CLEARANCE_MM = 0.5
 HEADER_TRACKING_EM = 0.3
 QUIET_ZONE_MM = 2.0  # around the customer barcode
 HONORIFIC_WARNING = "honorific"  # Problem code: an honorific that looks wrong
-JOINT_NAMES_LEFT_OFF = "joint-names-left-off"  # Problem code: 連名 on a row with no name
 INDICIA_LEFT, INDICIA_TOP, INDICIA_SIZE = 6.0, 6.0, 24.0  # a circle where the stamp goes
 ADDRESS_FLOOR_PT = 9.0  # the recipient's address is never smaller (nor under 70 % width)
 SENDER_FLOOR_PT = 8.0  # the sender's text is never smaller
@@ -199,8 +198,7 @@ def _sender_cap(address_pt: float) -> float:
 
 
 def address_warnings(customer: Customer) -> list[Problem]:
-    """What looks wrong on the address side but is printed as the list says: 御中 on a
-    person; 連名 on a company's row that names no person (addressed to the company)."""
+    """What looks wrong on the address side but is printed as typed (御中 on a person)."""
     recipient = recipient_of(customer)
     if recipient.people and recipient.honorific in GROUP_HONORIFICS:
         return [Problem(customer.row, customer.customer_id, "敬称", HONORIFIC_WARNING, "warning",
@@ -208,13 +206,6 @@ def address_warnings(customer: Customer) -> list[Problem]:
                           "ふつうは「様」です（そのまま刷りました）",
                           honorific=recipient.honorific,
                           name=customer.family_name + customer.given_name))]
-    if not recipient.people and customer.joint_names:
-        return [Problem(customer.row, customer.customer_id, "連名", JOINT_NAMES_LEFT_OFF,
-                        "warning",
-                        _("連名（{names}）は刷っていません。姓・名のない行は会社宛て（{name} "
-                          "{honorific}）で刷ります。連名の方に宛てるなら、1 人目の名前を姓・名の"
-                          "列に入れてください", names="、".join(customer.joint_names),
-                          name=recipient.organisation_name, honorific=recipient.honorific))]
     return []
 
 
@@ -277,7 +268,9 @@ def _address_columns(page: Page, lines: list[tuple[str, str]], area: Area, inden
         area = replace(area, min_size_pt=floor_pt)
     best = _best_arrangement(columns, area, indent_em, chain, len(area.columns) + extra_columns)
     if best is None:
-        raise TooLongError(_(what), columns[0][1])
+        raise TooLongError(_(what), _longest_field(
+            [_measure_address(text, chain, field) for text, field in columns],
+            [field for _text, field in columns]))
     fitting, measured = best
     em_mm = pt_to_mm(fitting.size_pt) * fitting.condense
     for x, pieces, index in zip(_column_xs(area, fitting.size_pt, len(measured)), measured,
@@ -358,7 +351,8 @@ def _organisation_columns(page: Page, recipient: Recipient, area: Area,
         return None
     measured = [measure_column(widen_halfwidth_kana(text), chain, field) for text, field in lines]
     longest = max(column_length_em(m) for m in measured)
-    fitting = _fit_or_refuse(longest, area, N_("会社名か部署名"), lines[0][1])
+    fitting = _fit_or_refuse(longest, area, N_("会社名か部署名"),
+                             _longest_field(measured, [field for _text, field in lines]))
     for index, pieces in enumerate(measured):
         runs, _bottom = place_column(pieces, area.columns[index], area.top, fitting.size_pt,
                                fitting.condense)
@@ -394,7 +388,9 @@ def _name_block(page: Page, recipient: Recipient, profile: CardProfile, chain: F
     given_at = title_em + family_em + NAME_GAP_EM
     honorific_at = given_at + given_em + NAME_GAP_EM if given_em else given_at
     total = honorific_at + column_length_em(honorific)
-    fitting = _fit_or_refuse(total, area, N_("名前"), "姓")
+    fitting = _fit_or_refuse(total, area, N_("名前"),
+                             _longest_field([*families, *givens],
+                                            [*fields, "名", *["連名"] * (len(people) - 1)]))
     count = len(people)
     pitch_em = max(profile.joint_pitch_em, MIN_JOINT_PITCH_EM)
     fitting = _narrow_enough(fitting, total, count, pitch_em, area, area.columns[0],
@@ -658,6 +654,13 @@ def _capped(area: Area, cap_pt: float | None) -> Area:
 def _place(page: Page, pieces: Sequence[Piece], x: float, y: float, fitting: Fit) -> None:
     runs, _bottom = place_column(pieces, x, y, fitting.size_pt, fitting.condense)
     page.runs.extend(runs)
+
+
+def _longest_field(measured: Sequence[Sequence[Piece]], fields: Sequence[str]) -> str:
+    """The field of the longest of these measured columns: the one a text that does not
+    fit names, so the user shortens the right cell."""
+    lengths = [column_length_em(pieces) for pieces in measured]
+    return fields[lengths.index(max(lengths))]
 
 
 def _fit_or_refuse(length_em: float, area: Area, what: str, field: str,

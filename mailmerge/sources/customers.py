@@ -61,6 +61,7 @@ from mailmerge.sources.xlsx import Flaw
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
+JOINT_NAMES_LEFT_OFF = "joint-names-left-off"  # Problem code: 連名 on a row with no name
 # The header that messages name for a field when the file's own header is not known.
 # Fields where a '?' is almost surely a character a Shift_JIS save could not keep.
 LOST_CHARACTER_FIELDS = ("family_name", "given_name", "address1", "address2", "company")
@@ -308,6 +309,13 @@ def customer_from_row(table_row: TableRow, columns: dict[str, list[int]], header
     if not (customer.family_name or customer.given_name or customer.company):
         problem("family_name", "missing-name",
                 _("名前も会社名もありません: 姓・名か会社名を入れてください"))
+    elif customer.joint_names and not (customer.family_name or customer.given_name):
+        field_name = next(name for name in ("joint_names", "joint_given", "joint_family")
+                          if columns.get(name))
+        problem(field_name, JOINT_NAMES_LEFT_OFF,
+                _("連名（{names}）は刷りません。姓・名のない行のはがきは会社宛てになります。"
+                  "連名の方に宛てるなら、1 人目の名前を姓・名の列に入れてください",
+                  names="、".join(customer.joint_names)), "warning")
     if not customer.address1:
         problem("address1", "missing-address", _(
             "住所がありません: 「{column}」に住所を入れてください",
