@@ -268,9 +268,9 @@ def _address_columns(page: Page, lines: list[tuple[str, str]], area: Area, inden
         area = replace(area, min_size_pt=floor_pt)
     best = _best_arrangement(columns, area, indent_em, chain, len(area.columns) + extra_columns)
     if best is None:
-        raise TooLongError(_(what), _longest_field(
+        raise TooLongError(_(what), _longest(
             [_measure_address(text, chain, field) for text, field in columns],
-            [field for _text, field in columns]))
+            [field for _text, field in columns])[1])
     fitting, measured = best
     em_mm = pt_to_mm(fitting.size_pt) * fitting.condense
     for x, pieces, index in zip(_column_xs(area, fitting.size_pt, len(measured)), measured,
@@ -350,9 +350,8 @@ def _organisation_columns(page: Page, recipient: Recipient, area: Area,
     if not lines:
         return None
     measured = [measure_column(widen_halfwidth_kana(text), chain, field) for text, field in lines]
-    longest = max(column_length_em(m) for m in measured)
-    fitting = _fit_or_refuse(longest, area, N_("会社名か部署名"),
-                             _longest_field(measured, [field for _text, field in lines]))
+    longest, field = _longest(measured, [field for _text, field in lines])
+    fitting = _fit_or_refuse(longest, area, N_("会社名か部署名"), field)
     for index, pieces in enumerate(measured):
         runs, _bottom = place_column(pieces, area.columns[index], area.top, fitting.size_pt,
                                fitting.condense)
@@ -382,19 +381,18 @@ def _name_block(page: Page, recipient: Recipient, profile: CardProfile, chain: F
     givens = [_name_column(p.given, chain, "名" if i == 0 else "連名")
               for i, p in enumerate(people)]
     title = _name_column(recipient.title, chain, "役職") if recipient.title else []
-    family_em = max(column_length_em(f) for f in families)
-    given_em = max(column_length_em(g) for g in givens)
+    family_em, family_field = _longest(families, fields)
+    given_em, given_field = _longest(givens, ["名"] + ["連名"] * (len(people) - 1))
+    field = family_field if family_em >= given_em else given_field  # named if none fits
     title_em = column_length_em(title) * TITLE_RATIO + TITLE_GAP_EM if title else 0.0
     given_at = title_em + family_em + NAME_GAP_EM
     honorific_at = given_at + given_em + NAME_GAP_EM if given_em else given_at
     total = honorific_at + column_length_em(honorific)
-    fitting = _fit_or_refuse(total, area, N_("名前"),
-                             _longest_field([*families, *givens],
-                                            [*fields, "名", *["連名"] * (len(people) - 1)]))
+    fitting = _fit_or_refuse(total, area, N_("名前"), field)
     count = len(people)
     pitch_em = max(profile.joint_pitch_em, MIN_JOINT_PITCH_EM)
     fitting = _narrow_enough(fitting, total, count, pitch_em, area, area.columns[0],
-                             left_limit, right_limit)
+                             left_limit, right_limit, N_("名前"), field)
     size_mm = pt_to_mm(fitting.size_pt)
     em = size_mm * fitting.condense
     pitch = pitch_em * size_mm
@@ -432,7 +430,7 @@ def _one_column_names(page: Page, names: list[tuple[Piece, ...]], honorific: Seq
     fitting = _fit_or_refuse(total, area, what, field)
     pitch_em = max(profile.joint_pitch_em, MIN_JOINT_PITCH_EM)
     fitting = _narrow_enough(fitting, total, len(names), pitch_em, area, area.columns[0],
-                             left_limit, right_limit)
+                             left_limit, right_limit, what, field)
     size_mm = pt_to_mm(fitting.size_pt)
     em = size_mm * fitting.condense
     width = (len(names) - 1) * pitch_em * size_mm + size_mm
@@ -465,11 +463,13 @@ def _proportional(face: FontFace) -> bool:
 
 
 def _narrow_enough(fitting: Fit, total_em: float, count: int, pitch_em: float, area: Area,
-                   centre: float, left_limit: float, right_limit: float) -> Fit:
+                   centre: float, left_limit: float, right_limit: float, what: str,
+                   field: str) -> Fit:
     """The fitting, made smaller if `count` columns `pitch_em` apart do not fit: first
     centred on `centre` (down to the area's smallest size), else anywhere between the
     limits (at CENTRED_SHARE of the widest, so it keeps some room; down to
-    JOINT_MIN_SIZE_PT for 連名) when that is larger; TooLongError below that."""
+    JOINT_MIN_SIZE_PT for 連名) when that is larger; TooLongError naming `what` (marked
+    with N_) and `field` below that."""
     ems = (count - 1) * pitch_em + 1
     centred_pt = mm_to_pt(2 * min(centre - left_limit, right_limit - centre)) / ems
     if fitting.size_pt <= centred_pt:
@@ -477,15 +477,15 @@ def _narrow_enough(fitting: Fit, total_em: float, count: int, pitch_em: float, a
     widest_pt = mm_to_pt(right_limit - left_limit) / ems
     roomy_pt = CENTRED_SHARE * widest_pt  # off-centre, still with some room around it
     if centred_pt >= max(area.min_size_pt, min(fitting.size_pt, roomy_pt)):
-        return _fit_or_refuse(total_em, area, N_("名前"), "姓", size_pt=centred_pt)
+        return _fit_or_refuse(total_em, area, what, field, size_pt=centred_pt)
     floor = min(area.min_size_pt, JOINT_MIN_SIZE_PT) if count > 1 else area.min_size_pt
     if widest_pt < floor:
         if count > 1:
             raise TooLongError(ngettext("{n} 人の連名", "{n} 人の連名", count), "連名")
-        raise TooLongError(_("名前"), "姓")
+        raise TooLongError(_(what), field)
     smaller = replace(area, min_size_pt=floor)
     size_pt = roomy_pt if roomy_pt >= floor else widest_pt
-    return _fit_or_refuse(total_em, smaller, N_("名前"), "姓",
+    return _fit_or_refuse(total_em, smaller, what, field,
                           size_pt=min(fitting.size_pt, size_pt))
 
 
@@ -656,11 +656,12 @@ def _place(page: Page, pieces: Sequence[Piece], x: float, y: float, fitting: Fit
     page.runs.extend(runs)
 
 
-def _longest_field(measured: Sequence[Sequence[Piece]], fields: Sequence[str]) -> str:
-    """The field of the longest of these measured columns: the one a text that does not
-    fit names, so the user shortens the right cell."""
+def _longest(measured: Sequence[Sequence[Piece]], fields: Sequence[str]) -> tuple[float, str]:
+    """The length in em of the longest of these measured columns and its field (the one a
+    text that does not fit names, so the user shortens the right cell)."""
     lengths = [column_length_em(pieces) for pieces in measured]
-    return fields[lengths.index(max(lengths))]
+    longest = max(lengths)
+    return longest, fields[lengths.index(longest)]
 
 
 def _fit_or_refuse(length_em: float, area: Area, what: str, field: str,
