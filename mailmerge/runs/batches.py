@@ -38,10 +38,11 @@ if TYPE_CHECKING:
 
     from mailmerge.runs.cards import CardMaker
     from mailmerge.runs.jobs import Job
+    from mailmerge.sendlog.card_rows import CardRows
     from mailmerge.templates.engine import Message
 
 # The log's rows of a batch's cards: (batch number, its cards as DrawnBatch.cards) → rows.
-LogRows = Callable[[int, list[tuple[int, "Message | None", int]]], object]
+LogRows = Callable[[int, list[tuple[int, "Message | None", int]]], "CardRows"]
 
 
 class BatchFiles(Struct, frozen=True):
@@ -63,7 +64,7 @@ class DrawnBatch(Struct):
     without_barcode: list[Problem] = field(default_factory=list)
     printed_as_typed: list[Problem] = field(default_factory=list)
     fallback_words: list[str] = field(default_factory=list)  # set in another face (notes)
-    log_rows: object = None  # the log's rows of its cards, made by draw_batches' `log_rows`
+    log_rows: CardRows | None = None  # its cards' log rows, made by draw_batches' `log_rows`
 
 
 class WorkerError(HagakiError):
