@@ -264,7 +264,8 @@ class SendLog:
         """Step 2, one batch at a time, each in one transaction: the batch's cards (pending,
         renumbered if an earlier batch refused cards) and each of its complete files'
         checksum and page count, before any file is moved into place (so a run holds no
-        more than a batch's cards in memory, and their check values once printed)."""
+        more than a batch's cards in memory; each card's check value once printed is kept
+        for finish_run)."""
         with self._transaction() as db:
             rows = rows.numbered_from(self.next_card_id())
             db.executemany(f"INSERT INTO cards ({', '.join(CARD_COLUMNS)}, updated_at, person, "
