@@ -244,21 +244,14 @@ def customer_from_row(table_row: TableRow, columns: dict[str, list[int]], header
                       source: str = "") -> tuple[Customer, list[Problem]]:
     """One row → a Customer and the problems found in the row itself."""
     row, cells = table_row.number, table_row.cells
-
-    def value(field_name: str, joiner: str = "") -> str:
-        indexes = columns.get(field_name)
-        if not indexes:
-            return ""  # (most fields: a list has no column for them)
-        parts = [drop_text_marker(cells[i]) for i in indexes if i < len(cells)]
-        return joiner.join(p for p in parts if p)
-
-    family, typed_family = clean_name(value("family_name"))
-    given, typed_given = clean_name(value("given_name"))
-    if not (family or given) and value("name"):
-        whole, typed_family = clean_name(value("name"))
+    value = collections.defaultdict(str, _field_texts(cells, columns))  # (no column: "")
+    family, typed_family = clean_name(value["family_name"])
+    given, typed_given = clean_name(value["given_name"])
+    if not (family or given) and value["name"]:
+        whole, typed_family = clean_name(value["name"])
         family, given = split_full_name(whole)
     problems: list[Problem] = []
-    typed_id = clean_id(value("customer_id"))
+    typed_id = clean_id(value["customer_id"])
     customer_id = typed_id
 
     def problem(field_name: str, code: str, message: str, severity: str = "error",
@@ -268,7 +261,7 @@ def customer_from_row(table_row: TableRow, columns: dict[str, list[int]], header
 
     dates = {}
     for date_field in ("birthday", "registered"):
-        text = value(date_field)
+        text = value[date_field]
         dates[date_field] = parse_date(text) if text else None
         if text and dates[date_field] is None:
             problem(date_field, "bad-date",
@@ -279,23 +272,23 @@ def customer_from_row(table_row: TableRow, columns: dict[str, list[int]], header
         customer_id=typed_id,
         family_name=family,
         given_name=given,
-        honorific=value("honorific") or typed_given or typed_family,
-        postal_code=clean_postal_code(value("postal_code")),
-        address1=clean_address(value("address1")),
-        address2=clean_address(value("address2", " ")),
-        company=value("company").strip(),
-        department=value("department"),
-        title=value("title"),
+        honorific=value["honorific"] or typed_given or typed_family,
+        postal_code=clean_postal_code(value["postal_code"]),
+        address1=clean_address(value["address1"]),
+        address2=clean_address(value["address2"]),
+        company=value["company"].strip(),
+        department=value["department"],
+        title=value["title"],
         joint_names=tuple(_joint_names(cells, columns)),
-        kana=value("kana", " "),
+        kana=value["kana"],
         birthday=dates["birthday"],
-        gender=value("gender"),
+        gender=value["gender"],
         registered=dates["registered"],
-        note=" ".join(value("note", " ").split()),  # a memo's line breaks folded
-        do_not_mail=parse_flag(value("do_not_mail")),
-        mourning=parse_flag(value("mourning")),
-        deceased=parse_flag(value("deceased")),
-        moved=parse_flag(value("moved")),
+        note=" ".join(value["note"].split()),  # a memo's line breaks folded
+        do_not_mail=parse_flag(value["do_not_mail"]),
+        mourning=parse_flag(value["mourning"]),
+        deceased=parse_flag(value["deceased"]),
+        moved=parse_flag(value["moved"]),
     )
     if not typed_id:
         customer_id = generated_id(person_key(customer))
@@ -327,12 +320,12 @@ def customer_from_row(table_row: TableRow, columns: dict[str, list[int]], header
                     _("「{text}」の ? は、Shift_JIS で保存したときに失われた文字かもしれません"
                       "（{examples} など）。元の文字に直すか、ファイルを UTF-8（CSV UTF-8）で"
                       "保存し直してください", text=text, examples="𠮷, 葛󠄀"))
-    if lost_leading_zero(value("postal_code")):
+    if lost_leading_zero(value["postal_code"]):
         restored = "0" + customer.postal_code
         shown = restored[:3] + "-" + restored[3:]
         problem("postal_code", "postal-format",
                 _("郵便番号 {typed!r} は 6 桁なので {restored} と読みました（Excel は先頭の 0 を"
-                  "消します。列を文字列にしてください）", typed=value("postal_code"),
+                  "消します。列を文字列にしてください）", typed=value["postal_code"],
                   restored=shown), "warning")
         customer = replace(customer, postal_code=restored)
     if not customer.postal_code:
@@ -342,8 +335,25 @@ def customer_from_row(table_row: TableRow, columns: dict[str, list[int]], header
               and len(customer.postal_code) == 7):
         problem("postal_code", "postal-format",
                 _("郵便番号 {typed!r} は 7 桁ではありません（100-0001 のように書いてください）",
-                  typed=value("postal_code")))
+                  typed=value["postal_code"]))
     return customer, problems
+
+
+_JOINERS = {"address2": " ", "kana": " ", "note": " "}  # between a field's columns; else ""
+
+
+def _field_texts(cells: list[str], columns: dict[str, list[int]]) -> dict[str, str]:
+    """Each field the list has columns for → its text: its cells without Excel's text
+    marker, the non-empty ones joined."""
+    texts = {}
+    count = len(cells)
+    for field_name, indexes in columns.items():
+        if len(indexes) == 1:  # (most fields: one column)
+            texts[field_name] = drop_text_marker(cells[indexes[0]]) if indexes[0] < count else ""
+        else:
+            parts = [drop_text_marker(cells[i]) for i in indexes if i < count]
+            texts[field_name] = _JOINERS.get(field_name, "").join(p for p in parts if p)
+    return texts
 
 
 def _unusable_cells(table_row: TableRow, columns: dict[str, list[int]]

@@ -83,6 +83,8 @@ def clean_name(text: str) -> tuple[str, str]:
     """A name as typed, trimmed, with an honorific typed into it split off:
     '山田様' → ('山田', '様'); '髙橋' → ('髙橋', '')."""
     name = text.strip(" \u3000\t")
+    if not name.endswith(NAME_HONORIFICS):
+        return name, ""  # (most names)
     for honorific in NAME_HONORIFICS:
         if name.endswith(honorific) and len(name) > len(honorific):
             return name[: -len(honorific)].rstrip(" \u3000"), honorific
@@ -102,6 +104,8 @@ def split_joint_names(value: str) -> list[str]:
 
 def parse_flag(text: str) -> bool:
     """A yes/no cell: anything but blank, 0, no, いいえ, なし … means yes."""
+    if not text:
+        return False
     return unicodedata.normalize("NFKC", text).strip().casefold() not in FALSE_FLAGS
 
 
