@@ -210,14 +210,7 @@ def make_plan(customers: Iterable[Customer], sales: list[Sale] | None, on: dt.da
         decision = _decide(customer, by_customer.get(customer.customer_id, []),
                            sales is not None, on, situation, history, rules)
         if isinstance(decision, PlanEntry):
-            decision = _unless_printed(decision, on, history)
-        if isinstance(decision, PlanEntry) and history.left_out(
-                customer.customer_id, campaign_of(decision, on)):
-            decision = NotSent(customer, "left-out",
-                               _("「今日のはがき」の画面で、今回は送らないことにしました"),
-                               held=decision)
-        if isinstance(decision, PlanEntry):
-            decision = _unless_held_out(decision, on, history)
+            decision = _unless_printed_or_held(decision, campaign_of(decision, on), history)
         (plan.cards if isinstance(decision, PlanEntry) else plan.not_sent).append(decision)
     return plan
 
@@ -420,35 +413,50 @@ def _with_cooldown(customer: Customer, situation: str, reason: str, on: dt.date,
     return PlanEntry(customer, situation, reason)
 
 
-def _unless_printed(entry: PlanEntry, on: dt.date, history: History) -> PlanEntry | NotSent:
-    """A card of a campaign the customer already got is not printed again (--force or
-    --reprint does that)."""
-    campaign = campaign_of(entry, on)
-    card = _(LABELS[entry.situation]) if entry.situation in LABELS else entry.situation
+def _unless_printed_or_held(entry: PlanEntry, campaign: str, history: History
+                            ) -> PlanEntry | NotSent:
+    """The entry, unless the customer already got a card of its campaign (--force or
+    --reprint prints it again), the shop left them out of it, or they were held out of it."""
+    decision = _unless_printed(entry, campaign, history)
+    if isinstance(decision, NotSent):
+        return decision
+    if history.left_out(entry.customer.customer_id, campaign):
+        return NotSent(entry.customer, "left-out",
+                       _("「今日のはがき」の画面で、今回は送らないことにしました"), held=entry)
+    return _unless_held_out(entry, campaign, history)
+
+
+def _unless_printed(entry: PlanEntry, campaign: str, history: History) -> PlanEntry | NotSent:
+    """A card of a campaign the customer already got is not printed again."""
     sent = history.sent_in_campaign(entry.customer.customer_id, campaign)
     if sent is not None:
         return NotSent(entry.customer, "already-sent",
-                       _("{card}は {date} に印刷済み（{number} 番）", card=card,
+                       _("{card}は {date} に印刷済み（{number} 番）", card=_card_name(entry),
                          date=sent.card_date, number=sent.card_id))
     other = history.sent_to_person(entry.customer, campaign)
     if other is not None:
         other_id, sent = other
         return NotSent(entry.customer, "already-sent", _(
             "{card}は {date} に顧客ID {other_id}（同じ名前・住所）として印刷済み（{number} 番）。"
-            "顧客IDが変わったようなので、同じお客様に二度は送りません", card=card,
+            "顧客IDが変わったようなので、同じお客様に二度は送りません", card=_card_name(entry),
             date=sent.card_date, other_id=other_id, number=sent.card_id))
     return entry
 
 
-def _unless_held_out(entry: PlanEntry, on: dt.date, history: History) -> PlanEntry | NotSent:
+def _unless_held_out(entry: PlanEntry, campaign: str, history: History) -> PlanEntry | NotSent:
     """A customer held out of this campaign (to measure what the cards do) stays without
     its card: mailing them later would spoil the comparison (--force prints it)."""
-    day = history.held_out_of(entry.customer.customer_id, campaign_of(entry, on))
+    day = history.held_out_of(entry.customer.customer_id, campaign)
     if day is None:
         return entry
     return NotSent(entry.customer, "held-out", _(
         "{date} に対照（送らず）に選ばれました: はがきの効果を測るため、この{card}は送りません",
-        date=day, card=_(LABELS.get(entry.situation, entry.situation))))
+        date=day, card=_card_name(entry)))
+
+
+def _card_name(entry: PlanEntry) -> str:
+    """The kind of card, as the reader's language names it."""
+    return _(LABELS[entry.situation]) if entry.situation in LABELS else entry.situation
 
 
 def _segment_name(segment: str | None) -> str:
