@@ -37,12 +37,13 @@ class PlanHistory:
         self.log = log
         self.ids: dict[str, set[str]] = {}  # customer id → the ids the log knows them by
         for customer in customers:
-            identity = person_identity(customer)
-            family, given, company, place = identity
-            ids = {customer.customer_id} & mentioned
-            if (family or given or company) and has_address(place):
-                ids |= {other for logged, other in people.get(person_bucket(identity), ())
-                        if same_place(logged, place)}
+            ids = {customer.customer_id} if customer.customer_id in mentioned else set()
+            if people:  # (a log with no cards yet knows no one by name and address)
+                identity = person_identity(customer)
+                family, given, company, place = identity
+                if (family or given or company) and has_address(place):
+                    ids |= {other for logged, other in people.get(person_bucket(identity), ())
+                            if same_place(logged, place)}
             if ids:
                 self.ids[customer.customer_id] = ids
 
