@@ -41,51 +41,48 @@ class EmbeddedFont:
         self.face = face
         self.vertical_name = f"FV{number}"
         self.horizontal_name = f"FH{number}"
-        self._cids: dict[tuple[int, str], int] = {}
+        self._cids = _Cids(self)
         self._glyph_of_cid: list[int] = [0]
         self._text_of_cid: list[str] = [""]
         self._shown_glyphs: dict[ShapedRun, tuple[str, ...]] = {}
+        self._v_advance = _Metric(lambda glyph: face.v_metrics(glyph)[0])
+        self._h_advance = _Metric(face.h_advance)
 
     def cid(self, glyph: int, text: str) -> int:
         """The CID that draws `glyph` and reads back as `text`."""
-        key = (glyph, text)
-        found = self._cids.get(key)
-        if found is None:
-            found = self._cids[key] = len(self._glyph_of_cid)
-            self._glyph_of_cid.append(glyph)
-            self._text_of_cid.append(text)
-        return found
+        return int(self._cids[glyph, text], 16)
+
+    def _new_cid(self, glyph: int, text: str) -> int:
+        self._glyph_of_cid.append(glyph)
+        self._text_of_cid.append(text)
+        return len(self._glyph_of_cid) - 1
 
     def shown_glyphs(self, shaped: ShapedRun) -> tuple[str, ...]:
         """A Tj operator for each glyph of the run on its own (hand-written runs). (Cached:
         the same words are drawn on every card.)"""
         found = self._shown_glyphs.get(shaped)
         if found is None:
+            codes = self._cids
             found = self._shown_glyphs[shaped] = tuple(
-                f"<{self.cid(glyph, text):04X}>Tj"
-                for glyph, text in zip(shaped.glyphs, shaped.texts, strict=True))
+                f"<{codes[pair]}>Tj" for pair in zip(shaped.glyphs, shaped.texts, strict=True))
         return found
 
     def show(self, shaped: ShapedRun, tracking: float, vertical: bool) -> str:
         """A TJ operator drawing the run: adjusted where shaping differs from the font's
         nominal advance, plus tracking (in vertical mode positive numbers move down, in
         horizontal mode they move left)."""
-        face = self.face
-        cids = [self.cid(glyph, text)
-                for glyph, text in zip(shaped.glyphs, shaped.texts, strict=True)]
-        if vertical:
-            nominal = [face.v_metrics(glyph)[0] for glyph in shaped.glyphs]
-        else:
-            nominal = [face.h_advance(glyph) for glyph in shaped.glyphs]
-        if not tracking and nominal == list(shaped.advances):  # the usual case
-            return f"[<{''.join([f'{cid:04X}' for cid in cids])}>] TJ"
-        scale = 1000 / face.units_per_em
+        codes = list(map(self._cids.__getitem__, zip(shaped.glyphs, shaped.texts, strict=True)))
+        nominal = tuple(map((self._v_advance if vertical else self._h_advance).__getitem__,
+                            shaped.glyphs))
+        if not tracking and nominal == shaped.advances:  # the usual case
+            return f"[<{''.join(codes)}>] TJ"
+        scale = 1000 / self.face.units_per_em
         parts: list[str] = []
         chunk: list[str] = []
-        last = len(cids) - 1
-        for index, (cid, advance, natural) in enumerate(
-                zip(cids, shaped.advances, nominal, strict=True)):
-            chunk.append(f"{cid:04X}")
+        last = len(codes) - 1
+        for index, (code, advance, natural) in enumerate(
+                zip(codes, shaped.advances, nominal, strict=True)):
+            chunk.append(code)
             extra = (advance - natural) * scale + (tracking * 1000 if index < last else 0)
             if abs(extra) > 0.01:
                 parts.append(f"<{''.join(chunk)}>")
@@ -197,3 +194,27 @@ class EmbeddedFont:
             "end",
         ])
 
+
+
+class _Cids(dict):
+    """(glyph, text) → its CID as four hex digits, handed out by `font` when first asked."""
+
+    def __init__(self, font: EmbeddedFont) -> None:
+        super().__init__()
+        self.font = font
+
+    def __missing__(self, pair: tuple[int, str]) -> str:
+        code = self[pair] = f"{self.font._new_cid(*pair):04X}"
+        return code
+
+
+class _Metric(dict):
+    """glyph → one of its metrics, asked of the face when first needed."""
+
+    def __init__(self, measure) -> None:
+        super().__init__()
+        self.measure = measure
+
+    def __missing__(self, glyph: int) -> int:
+        value = self[glyph] = self.measure(glyph)
+        return value
