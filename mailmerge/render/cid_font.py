@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import string
+from collections.abc import Callable
 
 import uharfbuzz as hb
 
@@ -195,7 +196,6 @@ class EmbeddedFont:
         ])
 
 
-
 class _Cids(dict):
     """(glyph, text) → its CID as four hex digits, handed out by `font` when first asked."""
 
@@ -211,7 +211,7 @@ class _Cids(dict):
 class _Metric(dict):
     """glyph → one of its metrics, asked of the face when first needed."""
 
-    def __init__(self, measure) -> None:
+    def __init__(self, measure: Callable[[int], int]) -> None:
         super().__init__()
         self.measure = measure
 

@@ -244,14 +244,14 @@ def customer_from_row(table_row: TableRow, columns: dict[str, list[int]], header
                       source: str = "") -> tuple[Customer, list[Problem]]:
     """One row → a Customer and the problems found in the row itself."""
     row, cells = table_row.number, table_row.cells
-    value = collections.defaultdict(str, _field_texts(cells, columns))  # (no column: "")
-    family, typed_family = clean_name(value["family_name"])
-    given, typed_given = clean_name(value["given_name"])
-    if not (family or given) and value["name"]:
-        whole, typed_family = clean_name(value["name"])
+    text_of = collections.defaultdict(str, _field_texts(cells, columns))  # (no column: "")
+    family, typed_family = clean_name(text_of["family_name"])
+    given, typed_given = clean_name(text_of["given_name"])
+    if not (family or given) and text_of["name"]:
+        whole, typed_family = clean_name(text_of["name"])
         family, given = split_full_name(whole)
     problems: list[Problem] = []
-    typed_id = clean_id(value["customer_id"])
+    typed_id = clean_id(text_of["customer_id"])
     customer_id = typed_id
 
     def problem(field_name: str, code: str, message: str, severity: str = "error",
@@ -261,7 +261,7 @@ def customer_from_row(table_row: TableRow, columns: dict[str, list[int]], header
 
     dates = {}
     for date_field in ("birthday", "registered"):
-        text = value[date_field]
+        text = text_of[date_field]
         dates[date_field] = parse_date(text) if text else None
         if text and dates[date_field] is None:
             problem(date_field, "bad-date",
@@ -272,23 +272,23 @@ def customer_from_row(table_row: TableRow, columns: dict[str, list[int]], header
         customer_id=typed_id,
         family_name=family,
         given_name=given,
-        honorific=value["honorific"] or typed_given or typed_family,
-        postal_code=clean_postal_code(value["postal_code"]),
-        address1=clean_address(value["address1"]),
-        address2=clean_address(value["address2"]),
-        company=value["company"].strip(),
-        department=value["department"],
-        title=value["title"],
+        honorific=text_of["honorific"] or typed_given or typed_family,
+        postal_code=clean_postal_code(text_of["postal_code"]),
+        address1=clean_address(text_of["address1"]),
+        address2=clean_address(text_of["address2"]),
+        company=text_of["company"].strip(),
+        department=text_of["department"],
+        title=text_of["title"],
         joint_names=tuple(_joint_names(cells, columns)),
-        kana=value["kana"],
+        kana=text_of["kana"],
         birthday=dates["birthday"],
-        gender=value["gender"],
+        gender=text_of["gender"],
         registered=dates["registered"],
-        note=" ".join(value["note"].split()),  # a memo's line breaks folded
-        do_not_mail=parse_flag(value["do_not_mail"]),
-        mourning=parse_flag(value["mourning"]),
-        deceased=parse_flag(value["deceased"]),
-        moved=parse_flag(value["moved"]),
+        note=" ".join(text_of["note"].split()),  # a memo's line breaks folded
+        do_not_mail=parse_flag(text_of["do_not_mail"]),
+        mourning=parse_flag(text_of["mourning"]),
+        deceased=parse_flag(text_of["deceased"]),
+        moved=parse_flag(text_of["moved"]),
     )
     if not typed_id:
         customer_id = generated_id(person_key(customer))
@@ -320,12 +320,12 @@ def customer_from_row(table_row: TableRow, columns: dict[str, list[int]], header
                     _("「{text}」の ? は、Shift_JIS で保存したときに失われた文字かもしれません"
                       "（{examples} など）。元の文字に直すか、ファイルを UTF-8（CSV UTF-8）で"
                       "保存し直してください", text=text, examples="𠮷, 葛󠄀"))
-    if lost_leading_zero(value["postal_code"]):
+    if lost_leading_zero(text_of["postal_code"]):
         restored = "0" + customer.postal_code
         shown = restored[:3] + "-" + restored[3:]
         problem("postal_code", "postal-format",
                 _("郵便番号 {typed!r} は 6 桁なので {restored} と読みました（Excel は先頭の 0 を"
-                  "消します。列を文字列にしてください）", typed=value["postal_code"],
+                  "消します。列を文字列にしてください）", typed=text_of["postal_code"],
                   restored=shown), "warning")
         customer = replace(customer, postal_code=restored)
     if not customer.postal_code:
@@ -335,7 +335,7 @@ def customer_from_row(table_row: TableRow, columns: dict[str, list[int]], header
               and len(customer.postal_code) == 7):
         problem("postal_code", "postal-format",
                 _("郵便番号 {typed!r} は 7 桁ではありません（100-0001 のように書いてください）",
-                  typed=value["postal_code"]))
+                  typed=text_of["postal_code"]))
     return customer, problems
 
 
