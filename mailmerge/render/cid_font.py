@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import string
-from collections.abc import Callable
 
 import uharfbuzz as hb
 
@@ -46,8 +45,6 @@ class EmbeddedFont:
         self._glyph_of_cid: list[int] = [0]
         self._text_of_cid: list[str] = [""]
         self._shown_glyphs: dict[ShapedRun, tuple[str, ...]] = {}
-        self._v_advance = _Metric(lambda glyph: face.v_metrics(glyph)[0])
-        self._h_advance = _Metric(face.h_advance)
 
     def cid(self, glyph: int, text: str) -> int:
         """The CID that draws `glyph` and reads back as `text`."""
@@ -73,11 +70,12 @@ class EmbeddedFont:
         nominal advance, plus tracking (in vertical mode positive numbers move down, in
         horizontal mode they move left)."""
         codes = list(map(self._cids.__getitem__, zip(shaped.glyphs, shaped.texts, strict=True)))
-        nominal = tuple(map((self._v_advance if vertical else self._h_advance).__getitem__,
-                            shaped.glyphs))
+        face = self.face
+        nominal = (tuple(face.v_metrics(glyph)[0] for glyph in shaped.glyphs) if vertical
+                   else tuple(map(face.h_advance, shaped.glyphs)))
         if not tracking and nominal == shaped.advances:  # the usual case
             return f"[<{''.join(codes)}>] TJ"
-        scale = 1000 / self.face.units_per_em
+        scale = 1000 / face.units_per_em
         parts: list[str] = []
         chunk: list[str] = []
         last = len(codes) - 1
@@ -207,14 +205,3 @@ class _Cids(dict):
         code = self[pair] = f"{self.font._new_cid(*pair):04X}"
         return code
 
-
-class _Metric(dict):
-    """glyph → one of its metrics, asked of the face when first needed."""
-
-    def __init__(self, measure: Callable[[int], int]) -> None:
-        super().__init__()
-        self.measure = measure
-
-    def __missing__(self, glyph: int) -> int:
-        value = self[glyph] = self.measure(glyph)
-        return value
